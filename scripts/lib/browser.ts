@@ -1,0 +1,153 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import puppeteer, { type Browser, type HTTPRequest, type Page } from 'puppeteer';
+import { BuildError } from './diagnostics.ts';
+
+export const BROWSER_ENV = 'CHROMIUM_PATH';
+const SYSTEM_CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+
+/** Headless flags that keep Chromium quiet on a machine without network. */
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-dev-shm-usage',
+  '--disable-sync',
+  '--no-first-run',
+  '--font-render-hinting=none',
+];
+
+function noBrowser(message: string): BuildError {
+  return new BuildError({
+    file: 'chromium',
+    line: 0,
+    column: 0,
+    severity: 'error',
+    rule: 'browser/not-found',
+    message:
+      `${message}. Install one: on Debian/Ubuntu \`sudo apt-get install chromium\`; elsewhere ` +
+      '`npx puppeteer browsers install chrome`; or point CHROMIUM_PATH at a Chromium or Chrome binary.',
+  });
+}
+
+/** Where Chromium is: $CHROMIUM_PATH (or $PUPPETEER_EXECUTABLE_PATH), the system's, or puppeteer's download. */
+export function findChromium(env: NodeJS.ProcessEnv = process.env): string {
+  const fromEnv = env[BROWSER_ENV] ?? env.PUPPETEER_EXECUTABLE_PATH;
+  if (fromEnv) {
+    if (!existsSync(fromEnv)) throw noBrowser(`${BROWSER_ENV} is set to ${fromEnv}, which does not exist`);
+    return fromEnv;
+  }
+  const system = SYSTEM_CHROMIUM.find((p) => existsSync(p));
+  if (system) return system;
+  let downloaded: string | undefined;
+  try {
+    downloaded = puppeteer.executablePath();
+  } catch {
+    downloaded = undefined;
+  }
+  if (downloaded && existsSync(downloaded)) return downloaded;
+  throw noBrowser('no Chromium found');
+}
+
+export interface BrowserSession {
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+export async function launchBrowser(timeoutMs = 30_000): Promise<BrowserSession> {
+  const executablePath = findChromium();
+  let browser: Browser;
+  try {
+    browser = await puppeteer.launch({
+      executablePath,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      timeout: timeoutMs,
+      protocolTimeout: 120_000,
+    });
+  } catch (error) {
+    throw new BuildError({
+      file: executablePath,
+      line: 0,
+      column: 0,
+      severity: 'error',
+      rule: 'browser/launch',
+      message: `Chromium did not start: ${(error as Error).message.split('\n')[0]}`,
+    });
+  }
+  return {
+    browser,
+    async close() {
+      // A hung browser must not hang the build: kill it if it does not close in time.
+      const closed = browser.close().catch(() => undefined);
+      const timer = new Promise<void>((resolve) => setTimeout(resolve, 5_000).unref());
+      await Promise.race([closed, timer]);
+      browser.process()?.kill('SIGKILL');
+    },
+  };
+}
+
+/** What the virtual origin serves: URL prefix -> folder on disk, or in-memory documents. */
+export interface SiteMap {
+  origin: string;
+  folders: Record<string, string>;
+  documents: Record<string, { body: string; contentType: string }>;
+}
+
+export const BOOK_ORIGIN = 'http://book.invalid';
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.html': 'text/html; charset=utf-8',
+  '.woff2': 'font/woff2',
+  '.woff': 'font/woff',
+  '.ttf': 'font/ttf',
+  '.otf': 'font/otf',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.json': 'application/json',
+};
+
+/**
+ * Serves the page from memory and allowed folders only; every other request is refused and recorded, so a
+ * build never depends on the network.
+ */
+export async function serveHermetically(page: Page, site: SiteMap, blocked: string[]): Promise<void> {
+  await page.setRequestInterception(true);
+  page.on('request', (request: HTTPRequest) => {
+    void respond(request, site, blocked);
+  });
+}
+
+async function respond(request: HTTPRequest, site: SiteMap, blocked: string[]): Promise<void> {
+  const url = request.url();
+  if (url.startsWith('data:') || url.startsWith('blob:')) return request.continue();
+  if (!url.startsWith(`${site.origin}/`)) {
+    blocked.push(url);
+    return request.abort('blockedbyclient');
+  }
+  const pathname = decodeURIComponent(new URL(url).pathname);
+  const document = site.documents[pathname];
+  if (document) return request.respond({ status: 200, contentType: document.contentType, body: document.body });
+  for (const [prefix, folder] of Object.entries(site.folders)) {
+    if (!pathname.startsWith(prefix)) continue;
+    const file = path.resolve(folder, `.${pathname.slice(prefix.length - 1)}`);
+    if (file !== folder && !file.startsWith(folder + path.sep)) break;
+    try {
+      const body = await readFile(file);
+      const contentType = CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+      return request.respond({ status: 200, contentType, body });
+    } catch {
+      blocked.push(url);
+      return request.respond({ status: 404, contentType: 'text/plain', body: 'not found' });
+    }
+  }
+  blocked.push(url);
+  return request.respond({ status: 404, contentType: 'text/plain', body: 'not found' });
+}

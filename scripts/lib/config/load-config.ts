@@ -1,0 +1,104 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
+import type { z } from 'zod';
+import { BuildError, type Diagnostic } from '../diagnostics.ts';
+import { bookConfigSchema, type BookConfig } from './schema.ts';
+
+export const CONFIG_FILE = 'book.yaml';
+
+/** Reads and validates `book.yaml`; every problem names the file, line, column and key. */
+export interface LoadedConfig {
+  config: BookConfig;
+  /** The config file as it should be named in messages. */
+  file: string;
+  /** Line and column (1-based) of the value at a key path, for messages about it. */
+  locate(keyPath: readonly (string | number)[]): { line: number; column: number };
+}
+
+export async function loadConfig(manuscriptDir: string, displayDir = manuscriptDir): Promise<LoadedConfig> {
+  const file = path.join(displayDir, CONFIG_FILE);
+  let text: string;
+  try {
+    text = await readFile(path.join(manuscriptDir, CONFIG_FILE), 'utf8');
+  } catch {
+    throw new BuildError({
+      file,
+      line: 0,
+      column: 0,
+      severity: 'error',
+      rule: 'config/missing',
+      message: `no ${CONFIG_FILE} in ${displayDir}: a manuscript folder needs one (see README, "The manuscript")`,
+    });
+  }
+  return parseConfig(text, file);
+}
+
+export function parseConfig(text: string, file: string): LoadedConfig {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new BuildError(
+      doc.errors.map((error): Diagnostic => {
+        const { line, col } = lineCounter.linePos(error.pos[0]);
+        return { file, line, column: col, severity: 'error', rule: 'config/yaml', message: firstLine(error.message) };
+      }),
+    );
+  }
+  const result = bookConfigSchema.safeParse(doc.toJS() ?? {});
+  if (result.success) {
+    return {
+      config: result.data,
+      file,
+      locate(keyPath) {
+        const { line, col } = lineCounter.linePos(valueOffset(doc, keyPath) ?? 0);
+        return { line, column: col };
+      },
+    };
+  }
+  throw new BuildError(result.error.issues.map((issue) => issueToDiagnostic(issue, doc, lineCounter, file)));
+}
+
+function issueToDiagnostic(issue: z.core.$ZodIssue, doc: Document, lines: LineCounter, file: string): Diagnostic {
+  const keyPath = issue.path.map(String);
+  let offset = 0;
+  let message: string;
+  let rule = 'config/invalid';
+  if (issue.code === 'unrecognized_keys') {
+    rule = 'config/unknown-key';
+    const key = issue.keys[0] ?? '';
+    const full = [...keyPath, key].join('.');
+    message = `unknown key "${full}"${issue.keys.length > 1 ? ` (and ${issue.keys.slice(1).join(', ')})` : ''}`;
+    offset = keyOffset(doc, issue.path, key) ?? valueOffset(doc, issue.path) ?? 0;
+  } else {
+    const name = keyPath.join('.') || '(top level)';
+    const missing = issue.code === 'invalid_type' && doc.getIn(issue.path, true) === undefined;
+    message = missing ? `missing required key "${name}"` : `"${name}": ${issue.message}`;
+    if (missing) rule = 'config/missing-key';
+    offset = valueOffset(doc, issue.path) ?? valueOffset(doc, issue.path.slice(0, -1)) ?? 0;
+  }
+  const { line, col } = lines.linePos(offset);
+  return { file, line, column: col, severity: 'error', rule, message };
+}
+
+function valueOffset(doc: Document, keyPath: readonly PropertyKey[]): number | undefined {
+  const node = keyPath.length === 0 ? doc.contents : doc.getIn(keyPath as unknown[], true);
+  return isNode(node) && node.range ? node.range[0] : undefined;
+}
+
+/** Offset of a key (not its value) in the mapping at `parentPath`. */
+function keyOffset(doc: Document, parentPath: readonly PropertyKey[], key: string): number | undefined {
+  const parent = parentPath.length === 0 ? doc.contents : doc.getIn(parentPath as unknown[], true);
+  if (!parent || typeof parent !== 'object' || !('items' in parent) || !Array.isArray(parent.items)) return undefined;
+  for (const pair of parent.items as unknown[]) {
+    if (pair && typeof pair === 'object' && 'key' in pair) {
+      const k = (pair as { key: unknown }).key;
+      if (isNode(k) && String((k as { value?: unknown }).value) === key && k.range) return k.range[0];
+    }
+  }
+  return undefined;
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0] ?? message;
+}

@@ -1,0 +1,55 @@
+import type { MarkdownIt } from 'markdown-it';
+import type { Token } from 'markdown-it';
+import hyphenNl from 'hyphen/nl';
+
+const { hyphenateSync } = hyphenNl;
+
+export const SOFT_HYPHEN = '\u00ad';
+
+export interface HyphenationOptions {
+  leftmin: number;
+  rightmin: number;
+  minWordLength: number;
+}
+
+const WORD = /\p{L}[\p{L}\p{M}’']*/gu;
+
+/** Inserts soft hyphens from the Dutch TeX patterns, keeping `leftmin` letters before and `rightmin` after
+ * every break. Chromium cannot hyphenate Dutch offline, so the pipeline does it. */
+export function hyphenateText(text: string, options: HyphenationOptions): string {
+  return text.replace(WORD, (word) => {
+    if (word.length < options.minWordLength) return word;
+    const parts = hyphenateSync(word, { hyphenChar: SOFT_HYPHEN, minWordLength: options.minWordLength }).split(
+      SOFT_HYPHEN,
+    );
+    let out = parts[0] ?? '';
+    let done = out.length;
+    for (const part of parts.slice(1)) {
+      const breakHere = done >= options.leftmin && word.length - done >= options.rightmin;
+      out += (breakHere ? SOFT_HYPHEN : '') + part;
+      done += part.length;
+    }
+    return out;
+  });
+}
+
+/** markdown-it plugin: hyphenates running text, never headings. */
+export function hyphenation(md: MarkdownIt, options: HyphenationOptions): void {
+  md.core.ruler.push('hyphenation', (state) => {
+    let inHeading = false;
+    for (const token of state.tokens) {
+      if (token.type === 'heading_open') inHeading = true;
+      else if (token.type === 'heading_close') inHeading = false;
+      else if (token.type === 'inline' && !inHeading && token.children) hyphenateChildren(token.children, options);
+    }
+  });
+}
+
+function hyphenateChildren(children: Token[], options: HyphenationOptions): void {
+  let inLink = 0;
+  for (const child of children) {
+    if (child.type === 'link_open') inLink++;
+    else if (child.type === 'link_close') inLink--;
+    else if (child.type === 'text' && inLink === 0) child.content = hyphenateText(child.content, options);
+  }
+}

@@ -1,0 +1,123 @@
+import type { MarkdownIt } from 'markdown-it';
+import type { StateCore } from 'markdown-it';
+import type { Token } from 'markdown-it';
+import type { Diagnostic } from '../diagnostics.ts';
+
+/** A footnote as the book model keeps it: rendered once, placed by each target in its own way. */
+export interface NoteDefinition {
+  /** 1-based number in order of first reference within the chapter. */
+  number: number;
+  label: string;
+  /** Inline HTML of the note's text (paragraphs as `<span class="note-para">`). */
+  html: string;
+  /** Source line of the definition. */
+  line: number;
+}
+
+export interface NotesEnv {
+  notes?: NoteDefinition[];
+  [key: string | symbol]: unknown;
+}
+
+export interface NotesOptions {
+  file: string;
+  source: string;
+  diagnostics: Diagnostic[];
+}
+
+/** Marks where a note is called; targets replace it (print: the note itself, floated to the page foot). */
+export function noteRefPlaceholder(number: number): string {
+  return `<span data-note-ref="${number}"></span>`;
+}
+export const NOTE_REF_PATTERN = /<span data-note-ref="(\d+)"><\/span>/g;
+
+/**
+ * Works on top of markdown-it-footnote: checks that every reference has a definition and every definition
+ * is referenced, then lifts the notes out of the token stream into `env.notes` and leaves a placeholder at
+ * each call.
+ */
+export function notes(md: MarkdownIt, options: NotesOptions): void {
+  const sourceLines = options.source.split('\n');
+  const report = (line: number, column: number, rule: string, message: string): void => {
+    options.diagnostics.push({ file: options.file, line, column, severity: 'error', rule, message });
+  };
+
+  md.core.ruler.before('footnote_tail', 'notes_check', (state) => {
+    const definitions = new Map<string, number>();
+    let pendingLabel: string | undefined;
+    const referenced = new Set<string>();
+    let blockLine = 0;
+    for (const token of state.tokens) {
+      if (token.map) blockLine = token.map[0];
+      if (token.type === 'footnote_reference_open') pendingLabel = String(token.meta?.label);
+      else if (pendingLabel !== undefined && token.map) {
+        const line = token.map[0] + 1;
+        if (definitions.has(pendingLabel)) {
+          report(line, 1, 'notes/duplicate-label', `footnote [^${pendingLabel}] is defined twice (first on line ${definitions.get(pendingLabel)})`);
+        } else definitions.set(pendingLabel, line);
+        pendingLabel = undefined;
+      }
+      if (token.type !== 'inline' || !token.children) continue;
+      for (const child of token.children) {
+        if (child.type === 'footnote_ref') referenced.add(String(child.meta?.label));
+        if (child.type === 'text') findUndefinedRefs(child, token, blockLine);
+      }
+    }
+    for (const [label, line] of definitions) {
+      if (!referenced.has(label)) {
+        const column = (sourceLines[line - 1] ?? '').indexOf(`[^${label}]`) + 1;
+        report(line, Math.max(column, 1), 'notes/unused-definition', `footnote [^${label}] is defined but never referenced`);
+      }
+    }
+  });
+
+  /** markdown-it-footnote leaves a reference without definition as literal text: find it in the source. */
+  function findUndefinedRefs(child: Token, inline: Token, blockLine: number): void {
+    for (const match of child.content.matchAll(/\[\^([^\]\s]+)\]/g)) {
+      const needle = match[0];
+      const first = inline.map ? inline.map[0] : blockLine;
+      const last = inline.map ? inline.map[1] : blockLine + 1;
+      let line = first + 1;
+      let column = 1;
+      for (let l = first; l < last; l++) {
+        const at = (sourceLines[l] ?? '').indexOf(needle);
+        if (at >= 0) {
+          line = l + 1;
+          column = at + 1;
+          break;
+        }
+      }
+      report(line, column, 'notes/undefined-reference', `footnote reference ${needle} has no definition`);
+    }
+  }
+
+  md.core.ruler.after('footnote_tail', 'notes_extract', (state: StateCore) => {
+    const env = state.env as NotesEnv;
+    const footnotes = env.footnotes as { list?: { label?: string }[] } | undefined;
+    const list = footnotes?.list ?? [];
+    const definitions: NoteDefinition[] = [];
+    const start = state.tokens.findIndex((t) => t.type === 'footnote_block_open');
+    if (start < 0) {
+      env.notes = definitions;
+      return;
+    }
+    let current: { id: number; inlines: Token[]; line: number } | undefined;
+    for (const token of state.tokens.slice(start)) {
+      if (token.type === 'footnote_open') current = { id: Number(token.meta?.id), inlines: [], line: 0 };
+      else if (current && token.type === 'inline') {
+        current.inlines.push(token);
+        if (!current.line && token.map) current.line = token.map[0] + 1;
+      } else if (current && token.type === 'footnote_close') {
+        const html = current.inlines
+          .map((inline) => `<span class="note-para">${md.renderer.renderInline(inline.children ?? [], md.options, env)}</span>`)
+          .join('');
+        definitions.push({ number: current.id + 1, label: list[current.id]?.label ?? String(current.id + 1), html, line: current.line });
+        current = undefined;
+      }
+    }
+    state.tokens = state.tokens.slice(0, start);
+    env.notes = definitions;
+  });
+
+  md.renderer.rules.footnote_ref = (tokens, idx) => noteRefPlaceholder(Number(tokens[idx]?.meta?.id) + 1);
+}

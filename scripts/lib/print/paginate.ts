@@ -1,0 +1,76 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser } from 'puppeteer';
+import { BOOK_ORIGIN, serveHermetically, type SiteMap } from '../browser.ts';
+import { BuildError } from '../diagnostics.ts';
+import { packageDir, stylesDir } from '../paths.ts';
+
+/** What the page reports after Paged.js has laid it out (see runtime/paged-runtime.js). */
+export interface PageLayout {
+  pageCount: number;
+  /** CSS px of one sheet, bleed included. */
+  pageWidth: number;
+  pageHeight: number;
+  headings: { id: string; level: number; text: string; page: number; top: number }[];
+  calls: { ref: string; page: number }[];
+  notes: { ref: string; page: number }[];
+  /** Soft hyphens that ended a line and became real hyphens. */
+  hyphens: number;
+  errors: string[];
+}
+
+export interface PaginateOptions {
+  browser: Browser;
+  html: string;
+  manuscriptDir: string;
+  fontPackages: string[];
+  timeoutMs: number;
+}
+
+const runtimeDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'runtime');
+
+/** Paginates the document with Paged.js and prints it to PDF bytes. */
+export async function paginateToPdf(options: PaginateOptions): Promise<{ pdf: Uint8Array; layout: PageLayout; blocked: string[] }> {
+  const { browser, html, timeoutMs } = options;
+  const site: SiteMap = {
+    origin: BOOK_ORIGIN,
+    documents: { '/index.html': { body: html, contentType: 'text/html; charset=utf-8' } },
+    folders: {
+      '/styles/': stylesDir,
+      '/runtime/': runtimeDir,
+      '/manuscript/': options.manuscriptDir,
+      '/pkg/pagedjs/': packageDir('pagedjs'),
+      ...Object.fromEntries(options.fontPackages.map((name) => [`/pkg/${name}/`, packageDir(name)])),
+    },
+  };
+  const page = await browser.newPage();
+  const blocked: string[] = [];
+  const crashed = new Promise<never>((_, reject) => {
+    page.once('error', (error) => reject(renderError(`the browser tab crashed: ${error.message}`)));
+    browser.once('disconnected', () => reject(renderError('the browser quit unexpectedly')));
+  });
+  try {
+    await serveHermetically(page, site, blocked);
+    page.setDefaultTimeout(timeoutMs);
+    const work = (async () => {
+      await page.goto(`${BOOK_ORIGIN}/index.html`, { waitUntil: 'load', timeout: timeoutMs });
+      try {
+        await page.waitForFunction('window.bookLayout !== undefined', { timeout: timeoutMs, polling: 50 });
+      } catch {
+        throw renderError(`Paged.js did not finish within ${Math.round(timeoutMs / 1000)} s`);
+      }
+      const layout = (await page.evaluate('window.bookLayout')) as PageLayout;
+      if (layout.errors.length > 0) throw renderError(`the page reported errors: ${layout.errors.join('; ')}`);
+      const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true, timeout: timeoutMs, outline: false, tagged: true });
+      return { pdf, layout, blocked };
+    })();
+    return await Promise.race([work, crashed]);
+  } finally {
+    crashed.catch(() => undefined);
+    await page.close().catch(() => undefined);
+  }
+}
+
+function renderError(message: string): BuildError {
+  return new BuildError({ file: 'chromium', line: 0, column: 0, severity: 'error', rule: 'print/render', message });
+}

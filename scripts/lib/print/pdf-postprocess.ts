@@ -1,0 +1,162 @@
+import {
+  PDFArray,
+  PDFDict,
+  PDFDocument,
+  PDFHexString,
+  PDFName,
+  PDFNull,
+  PDFNumber,
+  type PDFRef,
+} from 'pdf-lib';
+import type { BookConfig } from '../config/schema.ts';
+import { escapeHtml } from '../html.ts';
+import type { PageLayout } from './paginate.ts';
+import { toPoints } from './units.ts';
+
+export interface PostprocessOptions {
+  config: BookConfig;
+  layout: PageLayout;
+  date: Date;
+  producer: string;
+}
+
+/** Metadata, XMP, language, bookmarks and page boxes: what Chromium's PDF lacks and a printer or reader wants. */
+export async function postprocessPdf(bytes: Uint8Array, options: PostprocessOptions): Promise<Uint8Array> {
+  const { config, layout, date, producer } = options;
+  const pdf = await PDFDocument.load(bytes, { updateMetadata: false });
+  pdf.setTitle(config.title, { showInWindowTitleBar: true });
+  pdf.setAuthor(config.author);
+  pdf.setSubject(config.description ?? config.subtitle ?? config.title);
+  pdf.setKeywords(config.keywords);
+  pdf.setLanguage(config.language);
+  pdf.setCreator('lenins-strijd-book pipeline (Paged.js, Chromium)');
+  pdf.setProducer(producer);
+  pdf.setCreationDate(date);
+  pdf.setModificationDate(date);
+  setXmp(pdf, config, date, producer);
+  setPageBoxes(pdf, config);
+  addOutline(pdf, layout);
+  return pdf.save({ useObjectStreams: false });
+}
+
+/**
+ * Chromium rounds the sheet to its own units (a 141 mm sheet comes out 0.4 pt wide of it) but lays the page
+ * out from the top-left corner in exact CSS millimetres. So the boxes are set from book.yaml, anchored at the
+ * top left: the trim is exactly the configured size and sits exactly `bleed` inside the sheet.
+ */
+function setPageBoxes(pdf: PDFDocument, config: BookConfig): void {
+  const bleed = toPoints(config.print.bleed);
+  const trimWidth = toPoints(config.print.trim.width);
+  const trimHeight = toPoints(config.print.trim.height);
+  const sheetWidth = trimWidth + 2 * bleed;
+  const sheetHeight = trimHeight + 2 * bleed;
+  for (const page of pdf.getPages()) {
+    const top = page.getMediaBox().y + page.getMediaBox().height;
+    page.translateContent(0, sheetHeight - top);
+    page.setMediaBox(0, 0, sheetWidth, sheetHeight);
+    page.setCropBox(0, 0, sheetWidth, sheetHeight);
+    page.setBleedBox(0, 0, sheetWidth, sheetHeight);
+    page.setTrimBox(bleed, bleed, trimWidth, trimHeight);
+    page.node.delete(PDFName.of('ArtBox'));
+  }
+}
+
+interface OutlineNode {
+  title: string;
+  page: number;
+  top: number;
+  level: number;
+  children: OutlineNode[];
+}
+
+/** Nested bookmarks from the headings as laid out, opening with the outline panel shown. */
+function addOutline(pdf: PDFDocument, layout: PageLayout): void {
+  const roots: OutlineNode[] = [];
+  const stack: OutlineNode[] = [];
+  for (const h of layout.headings) {
+    const node: OutlineNode = { title: h.text, page: h.page, top: h.top, level: h.level, children: [] };
+    while (stack.length > 0 && (stack[stack.length - 1] as OutlineNode).level >= h.level) stack.pop();
+    const parent = stack[stack.length - 1];
+    (parent ? parent.children : roots).push(node);
+    stack.push(node);
+  }
+  if (roots.length === 0) return;
+  const context = pdf.context;
+  const pages = pdf.getPages();
+  const pxToPt = layout.pageHeight > 0 ? (pages[0]?.getHeight() ?? 0) / layout.pageHeight : 0.75;
+  const outlinesRef = context.nextRef();
+
+  const build = (nodes: OutlineNode[], parentRef: PDFRef): { first: PDFRef; last: PDFRef; count: number } => {
+    const refs = nodes.map(() => context.nextRef());
+    let count = 0;
+    nodes.forEach((node, i) => {
+      const page = pages[node.page - 1] ?? pages[0];
+      if (!page) return;
+      const dict = context.obj({}) as PDFDict;
+      dict.set(PDFName.of('Title'), PDFHexString.fromText(node.title));
+      dict.set(PDFName.of('Parent'), parentRef);
+      const top = page.getHeight() - node.top * pxToPt;
+      dict.set(
+        PDFName.of('Dest'),
+        context.obj([page.ref, PDFName.of('XYZ'), PDFNull, PDFNumber.of(Math.round(top)), PDFNull]) as PDFArray,
+      );
+      if (i > 0) dict.set(PDFName.of('Prev'), refs[i - 1] as PDFRef);
+      if (i < nodes.length - 1) dict.set(PDFName.of('Next'), refs[i + 1] as PDFRef);
+      count++;
+      if (node.children.length > 0) {
+        const sub = build(node.children, refs[i] as PDFRef);
+        dict.set(PDFName.of('First'), sub.first);
+        dict.set(PDFName.of('Last'), sub.last);
+        dict.set(PDFName.of('Count'), PDFNumber.of(sub.count));
+        count += sub.count;
+      }
+      context.assign(refs[i] as PDFRef, dict);
+    });
+    return { first: refs[0] as PDFRef, last: refs[refs.length - 1] as PDFRef, count };
+  };
+
+  const top = build(roots, outlinesRef);
+  context.assign(
+    outlinesRef,
+    context.obj({ Type: 'Outlines', First: top.first, Last: top.last, Count: PDFNumber.of(top.count) }),
+  );
+  pdf.catalog.set(PDFName.of('Outlines'), outlinesRef);
+  pdf.catalog.set(PDFName.of('PageMode'), PDFName.of('UseOutlines'));
+}
+
+function setXmp(pdf: PDFDocument, config: BookConfig, date: Date, producer: string): void {
+  const iso = date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const x = escapeHtml;
+  const lang = x(config.language);
+  const keywords = config.keywords.map((k) => `<rdf:li>${x(k)}</rdf:li>`).join('');
+  const identifier = config.identifiers.isbn ?? config.identifiers.uuid;
+  const xmp = `<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/">
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+<rdf:Description rdf:about=""
+ xmlns:dc="http://purl.org/dc/elements/1.1/"
+ xmlns:pdf="http://ns.adobe.com/pdf/1.3/"
+ xmlns:xmp="http://ns.adobe.com/xap/1.0/"
+ xmlns:xmpRights="http://ns.adobe.com/xap/1.0/rights/">
+<dc:format>application/pdf</dc:format>
+<dc:title><rdf:Alt><rdf:li xml:lang="x-default">${x(config.title)}</rdf:li></rdf:Alt></dc:title>
+<dc:creator><rdf:Seq><rdf:li>${x(config.author)}</rdf:li></rdf:Seq></dc:creator>
+<dc:description><rdf:Alt><rdf:li xml:lang="x-default">${x(config.description ?? config.title)}</rdf:li></rdf:Alt></dc:description>
+<dc:subject><rdf:Bag>${keywords}</rdf:Bag></dc:subject>
+<dc:language><rdf:Bag><rdf:li>${lang}</rdf:li></rdf:Bag></dc:language>
+${identifier ? `<dc:identifier>${x(identifier)}</dc:identifier>` : ''}
+${config.rights ? `<dc:rights><rdf:Alt><rdf:li xml:lang="x-default">${x(config.rights)}</rdf:li></rdf:Alt></dc:rights>` : ''}
+<pdf:Keywords>${x(config.keywords.join(', '))}</pdf:Keywords>
+<pdf:Producer>${x(producer)}</pdf:Producer>
+<xmp:CreatorTool>lenins-strijd-book pipeline (Paged.js, Chromium)</xmp:CreatorTool>
+<xmp:CreateDate>${iso}</xmp:CreateDate>
+<xmp:ModifyDate>${iso}</xmp:ModifyDate>
+<xmp:MetadataDate>${iso}</xmp:MetadataDate>
+</rdf:Description>
+</rdf:RDF>
+</x:xmpmeta>
+<?xpacket end="w"?>`;
+  const stream = pdf.context.stream(xmp, { Type: 'Metadata', Subtype: 'XML' });
+  pdf.catalog.set(PDFName.of('Metadata'), pdf.context.register(stream));
+}
+

@@ -1,0 +1,80 @@
+import type { Book, Chapter } from '../book.ts';
+import { escapeHtml } from '../html.ts';
+import { NOTE_REF_PATTERN } from '../markdown/notes.ts';
+import { fontStylesheets, pageSetupCss } from './page-setup.ts';
+
+export interface PrintHtmlOptions {
+  /** Version and date printed in the colophon. */
+  version: string;
+  buildDate: Date;
+}
+
+/** One HTML document for Paged.js: front matter, then every chapter with its notes in place. */
+export function printHtml(book: Book, options: PrintHtmlOptions): string {
+  const { config } = book;
+  const fontLinks = fontStylesheets(config.print)
+    .map((href) => `<link rel="stylesheet" href="${href}">`)
+    .join('\n');
+  return `<!doctype html>
+<html lang="${escapeHtml(config.language)}">
+<head>
+<meta charset="utf-8">
+<link rel="icon" href="data:,">
+<title>${escapeHtml(config.title)}</title>
+<meta name="author" content="${escapeHtml(config.author)}">
+${fontLinks}
+<style>
+${pageSetupCss(config.print)}
+</style>
+<!-- The design comes after the page set-up: Paged.js re-emits merged @page rules per sheet, last one wins. -->
+<link rel="stylesheet" href="/styles/print.css">
+<script>window.PagedConfig = { auto: true, after: () => window.bookRuntime.finish() };</script>
+<script src="/pkg/pagedjs/dist/paged.polyfill.js"></script>
+<script src="/runtime/paged-runtime.js"></script>
+</head>
+<body>
+${frontMatter(book, options)}
+${book.chapters.map(chapterHtml).join('\n')}
+</body>
+</html>
+`;
+}
+
+function frontMatter(book: Book, { version, buildDate }: PrintHtmlOptions): string {
+  const c = book.config;
+  const subtitle = c.subtitle ? `<p class="subtitle">${escapeHtml(c.subtitle)}</p>` : '';
+  const date = buildDate.toISOString().slice(0, 10);
+  const colophonLines = [
+    `<p><em>${escapeHtml(c.title)}</em>${c.subtitle ? `. ${escapeHtml(c.subtitle)}` : ''}</p>`,
+    `<p>${escapeHtml(c.author)}</p>`,
+    ...c.colophon.map((line) => `<p>${escapeHtml(line)}</p>`),
+    c.rights ? `<p>${escapeHtml(c.rights)}</p>` : '',
+    c.publisher ? `<p>Uitgegeven door ${escapeHtml(c.publisher)}</p>` : '',
+    c.identifiers.isbn ? `<p>ISBN ${escapeHtml(c.identifiers.isbn)}</p>` : '',
+    `<p>${escapeHtml(c.edition ?? 'Uitgave')}, versie ${escapeHtml(version)}, ${date}</p>`,
+    `<p>Gezet uit de ${escapeHtml(c.print.fonts.body.family)}.</p>`,
+  ].filter(Boolean);
+  return `<section class="half-title" data-front="half-title">
+<p class="book-title">${escapeHtml(c.title)}</p>
+</section>
+<section class="title-page" data-front="title-page">
+<p class="author">${escapeHtml(c.author)}</p>
+<p class="book-title">${escapeHtml(c.title)}</p>
+${subtitle}
+${c.publisher ? `<p class="publisher">${escapeHtml(c.publisher)}</p>` : ''}
+</section>
+<section class="colophon" data-front="colophon">
+${colophonLines.join('\n')}
+</section>`;
+}
+
+function chapterHtml(chapter: Chapter): string {
+  const body = chapter.html.replace(NOTE_REF_PATTERN, (_, number: string) => {
+    const note = chapter.notes.find((n) => n.number === Number(number));
+    if (!note) return '';
+    return `<span class="footnote" id="${chapter.id}-fn-${note.number}" data-note="${escapeHtml(note.label)}" data-line="${note.line}">${note.html}</span>`;
+  });
+  return `<section class="chapter" id="${chapter.id}" data-file="${escapeHtml(chapter.file)}">
+${body}
+</section>`;
+}

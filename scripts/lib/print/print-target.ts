@@ -1,0 +1,63 @@
+import path from 'node:path';
+import type { Book } from '../book.ts';
+import type { BrowserSession } from '../browser.ts';
+import { BuildError } from '../diagnostics.ts';
+import { writeFileAtomic } from '../output.ts';
+import { packageVersion } from '../paths.ts';
+import type { Progress } from '../progress.ts';
+import { paginateToPdf, type PageLayout } from './paginate.ts';
+import { postprocessPdf } from './pdf-postprocess.ts';
+import { printHtml } from './print-html.ts';
+
+export interface PrintTargetOptions {
+  book: Book;
+  outDir: string;
+  session: BrowserSession;
+  progress: Progress;
+  version: string;
+  date: Date;
+  timeoutMs?: number;
+}
+
+export interface PrintResult {
+  file: string;
+  pages: number;
+  bytes: number;
+  layout: PageLayout;
+}
+
+export function outputBaseName(book: Book): string {
+  return book.config.slug ?? book.config.title.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+}
+
+/** Book model -> HTML -> Paged.js in Chromium -> PDF -> metadata, outline and boxes -> the output folder. */
+export async function buildPrintPdf(options: PrintTargetOptions): Promise<PrintResult> {
+  const { book, progress } = options;
+  const html = printHtml(book, { version: options.version, buildDate: options.date });
+  progress.step('print: paginating with Paged.js');
+  const { pdf, layout, blocked } = await paginateToPdf({
+    browser: options.session.browser,
+    html,
+    manuscriptDir: book.manuscriptDir,
+    fontPackages: [book.config.print.fonts.body.package],
+    timeoutMs: options.timeoutMs ?? 120_000,
+  });
+  if (blocked.length > 0) {
+    throw new BuildError(
+      blocked.map((url) => ({
+        file: 'print',
+        line: 0,
+        column: 0,
+        severity: 'error' as const,
+        rule: 'print/blocked-request',
+        message: `the page asked for ${url}, which the build does not serve (only the manuscript, styles/ and the packages it names): builds load nothing else`,
+      })),
+    );
+  }
+  progress.step(`print: ${layout.pageCount} pages laid out, ${layout.hyphens} hyphenated line ends; post-processing`);
+  const producer = `Paged.js ${packageVersion('pagedjs')}, Chromium ${await options.session.browser.version()}, pdf-lib`;
+  const finished = await postprocessPdf(pdf, { config: book.config, layout, date: options.date, producer });
+  const file = path.join(options.outDir, `${outputBaseName(book)}.pdf`);
+  await writeFileAtomic(file, finished);
+  return { file, pages: layout.pageCount, bytes: finished.byteLength, layout };
+}

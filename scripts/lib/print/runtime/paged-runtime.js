@@ -1,0 +1,103 @@
+// Runs inside the page, after Paged.js. Plain browser JavaScript: it is loaded by a <script> tag, not bundled.
+// It finishes the typeset pages and reports their layout back to the build (window.bookLayout).
+(function () {
+  'use strict';
+  const SHY = '\u00ad';
+  const errors = [];
+  window.addEventListener('error', (event) => errors.push(String(event.message)));
+  window.addEventListener('unhandledrejection', (event) => errors.push(String(event.reason && event.reason.stack || event.reason)));
+
+  /**
+   * Chromium writes every soft hyphen into the PDF's text layer, which breaks search and copy. Once the pages
+   * are laid out, a soft hyphen that ends a line becomes a real hyphen (same glyph, same width) and every
+   * other one is removed; neither changes where lines break.
+   */
+  function settleSoftHyphens(root) {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    const edits = [];
+    const range = document.createRange();
+    const rectOf = (node, start, end) => {
+      range.setStart(node, start);
+      range.setEnd(node, end);
+      const rects = range.getClientRects();
+      return rects.length ? rects[rects.length - 1] : null;
+    };
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const text = node.data;
+      if (!text.includes(SHY)) continue;
+      const lineEnds = new Set();
+      for (let i = text.indexOf(SHY); i >= 0; i = text.indexOf(SHY, i + 1)) {
+        if (i === 0 || i === text.length - 1) continue;
+        const before = rectOf(node, i - 1, i);
+        const after = rectOf(node, i + 1, i + 2);
+        if (before && after && after.top >= before.bottom - 1) lineEnds.add(i);
+      }
+      edits.push([node, text, lineEnds]);
+    }
+    let hyphens = 0;
+    for (const [node, text, lineEnds] of edits) {
+      let out = '';
+      for (let i = 0; i < text.length; i++) {
+        const ch = text[i];
+        if (ch !== SHY) out += ch;
+        else if (lineEnds.has(i)) {
+          out += '-';
+          hyphens++;
+        }
+      }
+      node.data = out;
+    }
+    return hyphens;
+  }
+
+  function pageNumberOf(element) {
+    const page = element.closest('.pagedjs_page');
+    return page ? Number(page.dataset.pageNumber) : 0;
+  }
+
+  function collectLayout() {
+    const pages = Array.from(document.querySelectorAll('.pagedjs_page'));
+    const headings = Array.from(document.querySelectorAll('.pagedjs_pages .chapter :is(h1, h2, h3)[id]'))
+      .filter((h) => !h.dataset.splitFrom)
+      .map((h) => {
+        const page = h.closest('.pagedjs_page');
+        const pageBox = page.getBoundingClientRect();
+        const box = h.getBoundingClientRect();
+        return {
+          id: h.id,
+          level: Number(h.tagName.slice(1)),
+          text: h.textContent.trim(),
+          page: Number(page.dataset.pageNumber),
+          top: box.top - pageBox.top,
+        };
+      });
+    const calls = Array.from(document.querySelectorAll('.pagedjs_pages [data-footnote-call]')).map((a) => ({
+      ref: a.dataset.ref,
+      page: pageNumberOf(a),
+    }));
+    const notes = Array.from(document.querySelectorAll('.pagedjs_footnote_area [data-note="footnote"]'))
+      .filter((n) => !n.dataset.splitFrom)
+      .map((n) => ({ ref: n.dataset.ref, id: n.querySelector('[id]') ? null : n.id, page: pageNumberOf(n) }));
+    const first = pages[0] && pages[0].querySelector('.pagedjs_sheet');
+    return {
+      pageCount: pages.length,
+      pageWidth: first ? first.getBoundingClientRect().width : 0,
+      pageHeight: first ? first.getBoundingClientRect().height : 0,
+      headings,
+      calls,
+      notes,
+    };
+  }
+
+  window.bookRuntime = {
+    finish() {
+      try {
+        const hyphens = settleSoftHyphens(document.querySelector('.pagedjs_pages'));
+        window.bookLayout = Object.assign(collectLayout(), { hyphens, errors });
+      } catch (error) {
+        errors.push(String(error && error.stack || error));
+        window.bookLayout = { errors };
+      }
+    },
+  };
+})();
