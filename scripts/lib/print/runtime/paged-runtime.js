@@ -89,6 +89,42 @@
     };
   }
 
+  /**
+   * Paged.js 0.4.3 stores running-head strings without their closing quote (`"Title`), which only works when
+   * string() is the last thing in `content`. Close the quote so a folio may follow the head.
+   */
+  class CloseStringSetQuotes extends window.Paged.Handler {
+    afterPageLayout(fragment) {
+      for (const name of Array.from(fragment.style)) {
+        if (!name.startsWith('--pagedjs-string-')) continue;
+        const value = fragment.style.getPropertyValue(name);
+        if (value.startsWith('"') && !/[^\\]"$/.test(value)) fragment.style.setProperty(name, `${value}"`);
+      }
+    }
+  }
+  /**
+   * When a page ends inside a hyphenated word, Paged.js 0.4.3 picks the split letter by measuring single
+   * letters, which miscounts soft hyphens and splits at a place the patterns never allowed ("bureauc-ratie").
+   * Move the split back to the last soft hyphen (or space) before it, so pages break where lines may break.
+   */
+  class BreakWordsAtSoftHyphens extends window.Paged.Handler {
+    onOverflow(overflow) {
+      if (!overflow || overflow.startContainer.nodeType !== Node.TEXT_NODE) return undefined;
+      const text = overflow.startContainer.data;
+      const at = overflow.startOffset;
+      const isLetter = (ch) => ch !== undefined && /[\p{L}\p{M}\u00ad]/u.test(ch);
+      if (at <= 0 || at >= text.length || !isLetter(text[at - 1]) || !isLetter(text[at])) return undefined;
+      let back = at;
+      while (back > 0 && text[back - 1] !== SHY && isLetter(text[back - 1])) back--;
+      if (back === 0 || back === at) return undefined;
+      const moved = overflow.cloneRange();
+      moved.setStart(overflow.startContainer, back);
+      return moved;
+    }
+  }
+
+  window.Paged.registerHandlers(CloseStringSetQuotes, BreakWordsAtSoftHyphens);
+
   window.bookRuntime = {
     finish() {
       try {

@@ -1,0 +1,54 @@
+import { $ } from 'zx';
+
+/** Thin wrappers over poppler-utils, for checks and tests that read a PDF the way other tools do. */
+
+export interface PdfFont {
+  name: string;
+  type: string;
+  embedded: boolean;
+}
+
+export async function pdfFonts(file: string): Promise<PdfFont[]> {
+  const { stdout } = await $({ quiet: true })`pdffonts ${file}`;
+  return stdout
+    .split('\n')
+    .slice(2)
+    .filter((line) => line.trim())
+    .map((line) => {
+      // name, then type (may contain spaces), encoding, emb, sub, uni, object id
+      const match = /^(\S+)\s+(.+?)\s{2,}(\S+)\s+(yes|no)\s+(yes|no)\s+(yes|no)\s+\d+\s+\d+\s*$/.exec(line);
+      if (!match) throw new Error(`cannot read pdffonts line: ${line}`);
+      return { name: match[1] as string, type: match[2] as string, embedded: match[4] === 'yes' };
+    });
+}
+
+/** Text of one page (1-based) or of all pages, as pdftotext extracts it. */
+export async function pdfText(file: string, page?: number): Promise<string> {
+  const range = page ? ['-f', String(page), '-l', String(page)] : [];
+  const { stdout } = await $({ quiet: true })`pdftotext -enc UTF-8 ${range} ${file} -`;
+  return stdout;
+}
+
+export async function pdfPageTexts(file: string): Promise<string[]> {
+  return (await pdfText(file)).split('\f').slice(0, -1);
+}
+
+export interface PdfInfo {
+  fields: Record<string, string>;
+  /** Boxes of page 1 in points: [x0, y0, x1, y1]. */
+  boxes: Record<'MediaBox' | 'CropBox' | 'BleedBox' | 'TrimBox', number[]>;
+}
+
+export async function pdfInfo(file: string): Promise<PdfInfo> {
+  const { stdout } = await $({ quiet: true })`pdfinfo -box ${file}`;
+  const fields: Record<string, string> = {};
+  for (const line of stdout.split('\n')) {
+    const at = line.indexOf(':');
+    if (at > 0) fields[line.slice(0, at).trim()] = line.slice(at + 1).trim();
+  }
+  const box = (name: string): number[] => (fields[name] ?? '').split(/\s+/).map(Number);
+  return {
+    fields,
+    boxes: { MediaBox: box('MediaBox'), CropBox: box('CropBox'), BleedBox: box('BleedBox'), TrimBox: box('TrimBox') },
+  };
+}
