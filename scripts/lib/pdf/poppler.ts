@@ -23,9 +23,10 @@ export async function pdfFonts(file: string): Promise<PdfFont[]> {
 }
 
 /** Text of one page (1-based) or of all pages, as pdftotext extracts it. */
-export async function pdfText(file: string, page?: number): Promise<string> {
+export async function pdfText(file: string, page?: number, mode: 'reading' | 'raw' | 'layout' = 'reading'): Promise<string> {
   const range = page ? ['-f', String(page), '-l', String(page)] : [];
-  const { stdout } = await $({ quiet: true })`pdftotext -enc UTF-8 ${range} ${file} -`;
+  const flags = mode === 'reading' ? [] : [`-${mode}`];
+  const { stdout } = await $({ quiet: true })`pdftotext -enc UTF-8 ${flags} ${range} ${file} -`;
   return stdout;
 }
 

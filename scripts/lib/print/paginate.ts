@@ -17,6 +17,8 @@ export interface PageLayout {
   /** Soft hyphens that ended a line and became real hyphens. */
   hyphens: number;
   errors: string[];
+  /** Milliseconds in the page: until Paged.js finished, settling soft hyphens, measuring the layout. */
+  timings: { paginateMs: number; settleMs: number; collectMs: number };
 }
 
 export interface PaginateOptions {

@@ -54,7 +54,11 @@ export async function buildPrintPdf(options: PrintTargetOptions): Promise<PrintR
       })),
     );
   }
-  progress.step(`print: ${layout.pageCount} pages laid out, ${layout.hyphens} hyphenated line ends; post-processing`);
+  const { paginateMs, settleMs, collectMs } = layout.timings;
+  progress.step(
+    `print: ${layout.pageCount} pages laid out (Paged.js ${(paginateMs / 1000).toFixed(1)} s, hyphens ${(settleMs / 1000).toFixed(1)} s, ` +
+      `layout ${(collectMs / 1000).toFixed(1)} s), ${layout.hyphens} hyphenated line ends; writing PDF`,
+  );
   const producer = `Paged.js ${packageVersion('pagedjs')}, Chromium ${await options.session.browser.version()}, pdf-lib`;
   const finished = await postprocessPdf(pdf, { config: book.config, layout, date: options.date, producer });
   const file = path.join(options.outDir, `${outputBaseName(book)}.pdf`);

@@ -128,8 +128,12 @@
   window.bookRuntime = {
     finish() {
       try {
+        const paginated = performance.now();
         const hyphens = settleSoftHyphens(document.querySelector('.pagedjs_pages'));
-        window.bookLayout = Object.assign(collectLayout(), { hyphens, errors });
+        const settled = performance.now();
+        const layout = collectLayout();
+        const timings = { paginateMs: paginated, settleMs: settled - paginated, collectMs: performance.now() - settled };
+        window.bookLayout = Object.assign(layout, { hyphens, errors, timings });
       } catch (error) {
         errors.push(String(error && error.stack || error));
         window.bookLayout = { errors };
