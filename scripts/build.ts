@@ -1,16 +1,16 @@
 #!/usr/bin/env tsx
-// npm run build [-- --format pdf] [--manuscript DIR] [--out DIR]
+// npm run build [-- --format pdf] [--manuscript DIR] [--out DIR] [--quiet]
 import path from 'node:path';
 import { buildBook } from './lib/build-book.ts';
-import { parseBuildArgs } from './lib/cli-args.ts';
+import { parseCommandArgs } from './lib/cli-args.ts';
 import { runCli } from './lib/run-cli.ts';
 
 await runCli(async () => {
-  const args = parseBuildArgs(process.argv.slice(2));
-  const result = await buildBook(args);
-  if (result.pdf) {
-    const { file, pages, bytes } = result.pdf;
-    console.log(`PDF   ${path.relative(process.cwd(), file)}   ${pages} pages   ${(bytes / 1024).toFixed(0)} KB`);
+  const { common } = parseCommandArgs(process.argv.slice(2), {});
+  const result = await buildBook(common);
+  for (const { file, detail, bytes } of result.summaries) {
+    const format = path.extname(file).slice(1).toUpperCase() || 'WEB';
+    console.log(`${format.padEnd(5)} ${path.relative(process.cwd(), file)}   ${detail}   ${(bytes / 1024).toFixed(0)} KB`);
   }
   console.log(`done in ${result.seconds.toFixed(1)} s`);
 });

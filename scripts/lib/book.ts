@@ -25,6 +25,8 @@ export interface Chapter {
   /** Body HTML with `<span data-note-ref>` placeholders where notes are called. */
   html: string;
   notes: NoteDefinition[];
+  /** The Markdown as written, for checks that read the source itself. */
+  source: string;
 }
 
 /** The one model every target reads. */
@@ -32,15 +34,26 @@ export interface Book {
   config: BookConfig;
   manuscriptDir: string;
   chapters: Chapter[];
-  /** Warnings and infos found while reading (errors stop `loadBook`). */
+  /** What reading found: warnings and infos (errors stop `loadBook`, not `readBook`). */
   diagnostics: Diagnostic[];
+  /** book.yaml as named in messages, and where a key's value sits in it. */
+  configFile: string;
+  locateConfig(keyPath: readonly (string | number)[]): { line: number; column: number };
 }
 
 export interface LoadBookOptions {
   manuscriptDir: string;
 }
 
-export async function loadBook({ manuscriptDir }: LoadBookOptions): Promise<Book> {
+/** Reads the manuscript into the book model; stops on errors (with every error found). */
+export async function loadBook(options: LoadBookOptions): Promise<Book> {
+  const book = await readBook(options);
+  if (hasErrors(book.diagnostics)) throw new BuildError(book.diagnostics);
+  return book;
+}
+
+/** Reads as much of the manuscript as it can and reports every problem; only a bad book.yaml throws. */
+export async function readBook({ manuscriptDir }: LoadBookOptions): Promise<Book> {
   const dir = path.resolve(manuscriptDir);
   const display = (file: string): string => path.relative(process.cwd(), file) || file;
   const { config, file: configFile, locate } = await loadConfig(dir, display(dir));
@@ -65,8 +78,7 @@ export async function loadBook({ manuscriptDir }: LoadBookOptions): Promise<Book
     }
     chapters.push(renderChapter({ index, file: display(absolute), source, config, diagnostics }));
   }
-  if (hasErrors(diagnostics)) throw new BuildError(diagnostics);
-  return { config, manuscriptDir: dir, chapters, diagnostics };
+  return { config, manuscriptDir: dir, chapters, diagnostics, configFile, locateConfig: locate };
 }
 
 export interface ChapterSource {
@@ -102,5 +114,5 @@ export function renderChapter({ index, file, source, config, diagnostics }: Chap
   });
   const html = md.renderer.render(tokens, md.options, env);
   const title = headings.find((h) => h.level === 1)?.text ?? headings[0]?.text ?? config.title;
-  return { index, file, id, title, headings, html, notes: env.notes ?? [] };
+  return { index, file, id, title, headings, html, notes: env.notes ?? [], source };
 }

@@ -1,11 +1,9 @@
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { FORMATS, isFormat, type Format } from './formats.ts';
 import { projectRoot } from './paths.ts';
 
-export const FORMATS = ['pdf'] as const;
-export type Format = (typeof FORMATS)[number];
-
-export interface BuildArgs {
+export interface CommonArgs {
   manuscriptDir: string;
   outDir: string;
   formats: Format[];
@@ -14,35 +12,39 @@ export interface BuildArgs {
 
 export class UsageError extends Error {}
 
-/** The CLI contract every command shares: --manuscript DIR, --out DIR, --format F. */
-export function parseBuildArgs(argv: string[]): BuildArgs {
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+const COMMON_OPTIONS = {
+  manuscript: { type: 'string', default: path.join(projectRoot, 'manuscript') },
+  out: { type: 'string', default: path.join(projectRoot, 'build') },
+  format: { type: 'string', multiple: true },
+  quiet: { type: 'boolean', default: false },
+} as const satisfies Options;
+
+/**
+ * The CLI contract every command shares: --manuscript DIR, --out DIR, --format F (repeatable or
+ * comma-separated, `all` by default), --quiet; `extra` adds a command's own options.
+ */
+export function parseCommandArgs<T extends Options>(argv: string[], extra: T, formatNames: readonly string[] = FORMATS) {
   let parsed;
   try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
-        manuscript: { type: 'string', default: path.join(projectRoot, 'manuscript') },
-        out: { type: 'string', default: path.join(projectRoot, 'build') },
-        format: { type: 'string', multiple: true },
-        quiet: { type: 'boolean', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    });
+    parsed = parseArgs({ args: argv, options: { ...COMMON_OPTIONS, ...extra }, strict: true, allowPositionals: false });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  const requested = (parsed.values.format ?? ['all']).flatMap((f) => f.split(','));
+  const values = parsed.values as Record<string, unknown>;
+  const requested = ((values.format as string[] | undefined) ?? ['all']).flatMap((f) => f.split(','));
   const formats = requested.includes('all') ? [...FORMATS] : requested;
   for (const format of formats) {
-    if (!(FORMATS as readonly string[]).includes(format)) {
+    if (!formatNames.includes(format) || !isFormat(format)) {
       throw new UsageError(`unknown format "${format}": choose from ${FORMATS.join(', ')} or all`);
     }
   }
-  return {
-    manuscriptDir: path.resolve(parsed.values.manuscript),
-    outDir: path.resolve(parsed.values.out),
+  const common: CommonArgs = {
+    manuscriptDir: path.resolve(String(values.manuscript)),
+    outDir: path.resolve(String(values.out)),
     formats: formats as Format[],
-    quiet: parsed.values.quiet,
+    quiet: Boolean(values.quiet),
   };
+  return { common, values: parsed.values };
 }

@@ -72,6 +72,8 @@ export const bookConfigSchema = z
     /** Chapter files in reading order, relative to the manuscript folder. */
     chapters: z.array(z.string().min(1)).min(1),
     colophon: z.array(z.string()).default([]),
+    /** Severity per check rule id (`notes/undefined-reference: warning`), or `off`. */
+    rules: z.record(z.string(), z.enum(['error', 'warning', 'info', 'off'])).default({}),
     print: printSchema.default(printSchema.parse({})),
   })
   .strict();

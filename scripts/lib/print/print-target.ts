@@ -5,6 +5,7 @@ import { BuildError } from '../diagnostics.ts';
 import { writeFileAtomic } from '../output.ts';
 import { packageVersion } from '../paths.ts';
 import type { Progress } from '../progress.ts';
+import type { Target } from '../targets/target.ts';
 import { paginateToPdf, type PageLayout } from './paginate.ts';
 import { postprocessPdf } from './pdf-postprocess.ts';
 import { printHtml } from './print-html.ts';
@@ -65,3 +66,19 @@ export async function buildPrintPdf(options: PrintTargetOptions): Promise<PrintR
   await writeFileAtomic(file, finished);
   return { file, pages: layout.pageCount, bytes: finished.byteLength, layout };
 }
+
+export const printTarget: Target = {
+  format: 'pdf',
+  async build(context) {
+    const result = await buildPrintPdf({
+      book: context.book,
+      outDir: context.outDir,
+      session: await context.browser(),
+      progress: context.progress,
+      version: context.version,
+      date: context.date,
+    });
+    context.outputs.pdf = result;
+    return { file: result.file, detail: `${result.pages} pages`, bytes: result.bytes };
+  },
+};

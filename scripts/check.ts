@@ -1,0 +1,39 @@
+#!/usr/bin/env tsx
+// npm run check [-- --format pdf] [--manuscript DIR] [--out DIR] [--report text|json] [--list-rules]
+// Builds what the checks need, runs every check, prints the findings; exits 1 when any is an error.
+import { buildBook } from './lib/build-book.ts';
+import { readBook } from './lib/book.ts';
+import { CHECKS } from './lib/checks/index.ts';
+import { formatJson, formatText } from './lib/checks/report.ts';
+import { runChecks } from './lib/checks/run-checks.ts';
+import { parseCommandArgs, UsageError } from './lib/cli-args.ts';
+import { BuildError, hasErrors } from './lib/diagnostics.ts';
+import { runCli } from './lib/run-cli.ts';
+
+await runCli(async () => {
+  const { common, values } = parseCommandArgs(process.argv.slice(2), {
+    report: { type: 'string', default: 'text' },
+    'list-rules': { type: 'boolean', default: false },
+  });
+  const report = String(values.report);
+  if (report !== 'text' && report !== 'json') throw new UsageError(`--report must be text or json, not "${report}"`);
+  if (values['list-rules']) {
+    for (const check of CHECKS) for (const rule of check.rules) console.log(`${rule.id.padEnd(36)} ${rule.severity.padEnd(8)} ${rule.description}`);
+    return;
+  }
+  const checks = CHECKS.filter((c) => c.needs.every((f) => common.formats.includes(f)));
+  const needed = [...new Set(checks.flatMap((c) => c.needs))];
+  let diagnostics;
+  try {
+    const { book, outputs } = needed.length > 0
+      ? await buildBook({ ...common, formats: needed, quiet: true })
+      : { book: await readBook({ manuscriptDir: common.manuscriptDir }), outputs: {} };
+    diagnostics = await runChecks(book, outputs, common.outDir, checks);
+  } catch (error) {
+    // A manuscript too broken to build is still a check result, in the same form.
+    if (!(error instanceof BuildError)) throw error;
+    diagnostics = error.diagnostics;
+  }
+  process.stdout.write(report === 'json' ? formatJson(diagnostics) : formatText(diagnostics));
+  if (hasErrors(diagnostics)) process.exitCode = 1;
+});

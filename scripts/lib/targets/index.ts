@@ -1,0 +1,8 @@
+import type { Format } from '../formats.ts';
+import { printTarget } from '../print/print-target.ts';
+import type { Target } from './target.ts';
+
+/** Every output format and the module that makes it. */
+export const TARGETS: Record<Format, Target> = {
+  pdf: printTarget,
+};
