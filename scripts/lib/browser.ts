@@ -125,6 +125,36 @@ export async function serveHermetically(page: Page, site: SiteMap, blocked: stri
   });
 }
 
+export type SiteLookup =
+  | { kind: 'found'; body: Buffer | string; contentType: string }
+  | { kind: 'missing' }
+  | { kind: 'outside' };
+
+/** What the site serves at a URL path: a document, a file inside an allowed folder, or nothing. A path that
+ * climbs out of its folder (`..`, encoded or not) is `outside`. Shared by the build and the preview server. */
+export async function lookupSite(site: SiteMap, pathname: string): Promise<SiteLookup> {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    return { kind: 'outside' };
+  }
+  const document = site.documents[decoded];
+  if (document) return { kind: 'found', body: document.body, contentType: document.contentType };
+  for (const [prefix, folder] of Object.entries(site.folders)) {
+    if (!decoded.startsWith(prefix)) continue;
+    const file = path.resolve(folder, `.${decoded.slice(prefix.length - 1)}`);
+    if (file !== folder && !file.startsWith(folder + path.sep)) return { kind: 'outside' };
+    try {
+      const body = await readFile(file);
+      return { kind: 'found', body, contentType: CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream' };
+    } catch {
+      return { kind: 'missing' };
+    }
+  }
+  return { kind: 'outside' };
+}
+
 async function respond(request: HTTPRequest, site: SiteMap, blocked: string[]): Promise<void> {
   const url = request.url();
   if (url.startsWith('data:') || url.startsWith('blob:')) return request.continue();
@@ -132,22 +162,8 @@ async function respond(request: HTTPRequest, site: SiteMap, blocked: string[]): 
     blocked.push(url);
     return request.abort('blockedbyclient');
   }
-  const pathname = decodeURIComponent(new URL(url).pathname);
-  const document = site.documents[pathname];
-  if (document) return request.respond({ status: 200, contentType: document.contentType, body: document.body });
-  for (const [prefix, folder] of Object.entries(site.folders)) {
-    if (!pathname.startsWith(prefix)) continue;
-    const file = path.resolve(folder, `.${pathname.slice(prefix.length - 1)}`);
-    if (file !== folder && !file.startsWith(folder + path.sep)) break;
-    try {
-      const body = await readFile(file);
-      const contentType = CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
-      return request.respond({ status: 200, contentType, body });
-    } catch {
-      blocked.push(url);
-      return request.respond({ status: 404, contentType: 'text/plain', body: 'not found' });
-    }
-  }
+  const found = await lookupSite(site, new URL(url).pathname);
+  if (found.kind === 'found') return request.respond({ status: 200, contentType: found.contentType, body: found.body });
   blocked.push(url);
   return request.respond({ status: 404, contentType: 'text/plain', body: 'not found' });
 }

@@ -14,6 +14,8 @@ export interface PageLayout {
   headings: { id: string; level: number; text: string; page: number; top: number }[];
   calls: { ref: string; page: number }[];
   notes: { ref: string; page: number }[];
+  /** Each manuscript block (paragraph, heading, list item) with the page its first line is on. */
+  blocks: { file: string; line: number; page: number }[];
   /** Soft hyphens that ended a line and became real hyphens. */
   hyphens: number;
   errors: string[];
@@ -31,20 +33,26 @@ export interface PaginateOptions {
 
 const runtimeDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'runtime');
 
-/** Paginates the document with Paged.js and prints it to PDF bytes. */
-export async function paginateToPdf(options: PaginateOptions): Promise<{ pdf: Uint8Array; layout: PageLayout; blocked: string[] }> {
-  const { browser, html, timeoutMs } = options;
-  const site: SiteMap = {
-    origin: BOOK_ORIGIN,
+/** What the print document may load: itself at /index.html, styles/, the runtime, the manuscript folder,
+ * Paged.js and the font packages. The build serves it by request interception, the preview over HTTP. */
+export function printSite(html: string, manuscriptDir: string, fontPackages: string[], origin = BOOK_ORIGIN): SiteMap {
+  return {
+    origin,
     documents: { '/index.html': { body: html, contentType: 'text/html; charset=utf-8' } },
     folders: {
       '/styles/': stylesDir,
       '/runtime/': runtimeDir,
-      '/manuscript/': options.manuscriptDir,
+      '/manuscript/': manuscriptDir,
       '/pkg/pagedjs/': packageDir('pagedjs'),
-      ...Object.fromEntries(options.fontPackages.map((name) => [`/pkg/${name}/`, packageDir(name)])),
+      ...Object.fromEntries(fontPackages.map((name) => [`/pkg/${name}/`, packageDir(name)])),
     },
   };
+}
+
+/** Paginates the document with Paged.js and prints it to PDF bytes. */
+export async function paginateToPdf(options: PaginateOptions): Promise<{ pdf: Uint8Array; layout: PageLayout; blocked: string[] }> {
+  const { browser, html, timeoutMs } = options;
+  const site = printSite(html, options.manuscriptDir, options.fontPackages);
   const page = await browser.newPage();
   const blocked: string[] = [];
   const crashed = new Promise<never>((_, reject) => {

@@ -78,6 +78,14 @@
     const notes = Array.from(document.querySelectorAll('.pagedjs_footnote_area [data-note="footnote"]'))
       .filter((n) => !n.dataset.splitFrom)
       .map((n) => ({ ref: n.dataset.ref, id: n.querySelector('[id]') ? null : n.id, page: pageNumberOf(n) }));
+    // Where each manuscript block begins: the page of its first fragment (EPUB page list, layout findings).
+    const blocks = Array.from(document.querySelectorAll('.pagedjs_pages .chapter [data-line]'))
+      .filter((el) => !el.dataset.splitFrom && !el.closest('.pagedjs_footnote_area'))
+      .map((el) => ({
+        file: el.closest('.chapter') ? el.closest('.chapter').dataset.file : '',
+        line: Number(el.dataset.line),
+        page: pageNumberOf(el),
+      }));
     const first = pages[0] && pages[0].querySelector('.pagedjs_sheet');
     return {
       pageCount: pages.length,
@@ -86,6 +94,7 @@
       headings,
       calls,
       notes,
+      blocks,
     };
   }
 
