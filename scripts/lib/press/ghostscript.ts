@@ -43,8 +43,12 @@ export class GhostscriptError extends Error {}
  */
 export async function convertToPdfx(input: string, output: string, definitionFile: string, profile: IccProfile, date: Date): Promise<string[]> {
   // Ghostscript dates the file from SOURCE_DATE_EPOCH: the build's date, so the screen and press PDFs agree.
+  // Its document ID is a hash of that date and the output's name as given, so gs runs in the output's folder
+  // and is given bare file names: the same book then gets the same ID in any folder.
   const env = { ...process.env, SOURCE_DATE_EPOCH: String(Math.floor(date.getTime() / 1000)) };
-  const result = await $({ quiet: true, nothrow: true, timeout: '180s', env })`gs -q -dNOPAUSE -dBATCH -dSAFER ${`--permit-file-read=${profile.file}`} -sDEVICE=pdfwrite -dPDFX=true -dCompatibilityLevel=1.4 -sColorConversionStrategy=CMYK -sProcessColorModel=DeviceCMYK -dEmbedAllFonts=true -dSubsetFonts=true -dAutoRotatePages=/None -dDetectDuplicateImages=true ${`-sOutputFile=${output}`} ${definitionFile} ${input}`;
+  const cwd = path.dirname(output);
+  [input, output, definitionFile] = [input, output, definitionFile].map((f) => path.relative(cwd, f)) as [string, string, string];
+  const result = await $({ quiet: true, nothrow: true, timeout: '180s', env, cwd })`gs -q -dNOPAUSE -dBATCH -dSAFER ${`--permit-file-read=${profile.file}`} -sDEVICE=pdfwrite -dPDFX=true -dCompatibilityLevel=1.4 -sColorConversionStrategy=CMYK -sProcessColorModel=DeviceCMYK -dEmbedAllFonts=true -dSubsetFonts=true -dAutoRotatePages=/None -dDetectDuplicateImages=true ${`-sOutputFile=${output}`} ${definitionFile} ${input}`;
   const messages = `${result.stdout}\n${result.stderr}`.split('\n').map((l) => l.trim()).filter(Boolean);
   if (result.exitCode !== 0) throw new GhostscriptError(`Ghostscript failed (exit ${result.exitCode}): ${messages.slice(-5).join(' ')}`);
   // pdfwrite drops the PDF/X claim, with a message, rather than failing when the input breaks a rule.

@@ -72,8 +72,10 @@ function drawCropMarks(page: PDFPage, g: SheetGeometry): void {
   const ys = [o, o + g.trimHeight];
   const near = g.slug - MARK_GAP;
   const far = near - MARK_LENGTH;
+  // pdf-lib's translateContent also moves what is drawn afterwards: draw in the page's old coordinates.
+  const s = g.slug;
   const line = (x1: number, y1: number, x2: number, y2: number): void =>
-    page.drawLine({ start: { x: x1, y: y1 }, end: { x: x2, y: y2 }, thickness: MARK_WIDTH, color: cmyk(0, 0, 0, 1) });
+    page.drawLine({ start: { x: x1 - s, y: y1 - s }, end: { x: x2 - s, y: y2 - s }, thickness: MARK_WIDTH, color: cmyk(0, 0, 0, 1) });
   const width = 2 * o + g.trimWidth;
   const height = 2 * o + g.trimHeight;
   for (const x of xs) {
