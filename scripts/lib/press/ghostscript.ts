@@ -77,18 +77,19 @@ export async function inkCoverage(file: string): Promise<InkCoverage[]> {
 }
 
 /**
- * Highest total ink (C+M+Y+K, percent) of any pixel on each page, from an uncompressed 8-bit CMYK rendering
- * (`bitcmyk`, no anti-aliasing, so a pixel carries the exact colour painted there).
+ * Highest total ink (C+M+Y+K, percent) of any pixel on each page, from an 8-bit CMYK rendering (PAM, no
+ * anti-aliasing, so a pixel carries the exact colour painted there).
  */
 export async function maxTotalInk(file: string, dpi = 72): Promise<number[]> {
   const dir = await mkdtemp(path.join(tmpdir(), 'press-ink-'));
   try {
-    await $({ quiet: true, timeout: '180s' })`gs -q -dNOPAUSE -dBATCH -dSAFER -sDEVICE=bitcmyk -dBitsPerPixel=32 -r${dpi} ${`-sOutputFile=${path.join(dir, 'p%05d.raw')}`} ${file}`;
+    await $({ quiet: true, timeout: '180s' })`gs -q -dNOPAUSE -dBATCH -dSAFER -sDEVICE=pamcmyk32 -r${dpi} ${`-sOutputFile=${path.join(dir, 'p%05d.pam')}`} ${file}`;
     const result: number[] = [];
     for (const name of (await readdir(dir)).sort()) {
       const data = await readFile(path.join(dir, name));
+      const headerEnd = data.indexOf('ENDHDR\n') + 'ENDHDR\n'.length;
       let max = 0;
-      for (let i = 0; i + 3 < data.length; i += 4) {
+      for (let i = headerEnd; i + 3 < data.length; i += 4) {
         const sum = (data[i] as number) + (data[i + 1] as number) + (data[i + 2] as number) + (data[i + 3] as number);
         if (sum > max) max = sum;
       }
