@@ -4,12 +4,12 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { PDFDocument, rgb, StandardFonts } from 'pdf-lib';
+import { PDFDocument, PDFName, rgb, StandardFonts } from 'pdf-lib';
 import { $ } from 'zx';
 import { readBook } from '../scripts/lib/book.ts';
 import { preflightCheck } from '../scripts/lib/checks/preflight-check.ts';
 import { pdfFonts, pdfInfo, pdfPageBoxes, pdfPageTexts } from '../scripts/lib/pdf/poppler.ts';
-import { convertToPdfx, inkCoverage, pdfxDefinition } from '../scripts/lib/press/ghostscript.ts';
+import { convertToPdfx, GhostscriptError, inkCoverage, pdfxDefinition } from '../scripts/lib/press/ghostscript.ts';
 import { findCmykProfile, readIccProfile } from '../scripts/lib/press/icc-profile.ts';
 import { neutralRgbToGray, rewriteContent } from '../scripts/lib/press/neutral-gray.ts';
 import type { PrintResult } from '../scripts/lib/print/print-target.ts';
@@ -208,6 +208,29 @@ describe('neutral colours go on K, colours stay colour (Ghostscript, real conver
       assert.deepEqual(grey.slice(0, 3), [0, 0, 0], `grey: ${grey}`);
       close(grey[3], 50, 'grey K %', 2);
       assert.ok((red[1] ?? 0) > 50 && (red[2] ?? 0) > 50, `red: ${red}`);
+    } finally {
+      await removeDir(dir);
+    }
+  });
+});
+
+describe('Ghostscript’s quiet fallback to plain PDF', () => {
+  test('fails the conversion instead of writing a file that claims PDF/X and is not', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'press-annot-'));
+    try {
+      const pdf = await PDFDocument.create();
+      const page = pdf.addPage([200, 200]);
+      // A link on the page: PDF/X allows none, and pdfwrite then quietly "reverts to normal PDF output".
+      const link = pdf.context.obj({ Type: 'Annot', Subtype: 'Link', Rect: [10, 10, 100, 40], Border: [0, 0, 0] });
+      page.node.set(PDFName.of('Annots'), pdf.context.obj([pdf.context.register(link)]));
+      const input = path.join(dir, 'in.pdf');
+      await writeFile(input, await pdf.save());
+      const profile = readIccProfile(findCmykProfile() as string);
+      await writeFile(path.join(dir, 'def.ps'), pdfxDefinition(profile));
+      await assert.rejects(
+        convertToPdfx(input, path.join(dir, 'out.pdf'), path.join(dir, 'def.ps'), profile, new Date(0)),
+        (error: Error) => error instanceof GhostscriptError && /not permitted in PDF\/X|reverting/i.test(error.message),
+      );
     } finally {
       await removeDir(dir);
     }

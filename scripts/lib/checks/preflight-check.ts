@@ -12,7 +12,7 @@ import { createProgress } from '../progress.ts';
 import type { Check, Rule } from './check.ts';
 
 const RULES = {
-  pdfx: { id: 'press/pdfx-version', severity: 'error', description: 'the press PDF does not identify itself as PDF/X (GTS_PDFXVersion)' },
+  pdfx: { id: 'press/pdfx-version', severity: 'error', description: 'the press PDF does not identify itself as PDF/X (GTS_PDFXVersion, Title, Trapped, ID)' },
   intent: { id: 'press/output-intent', severity: 'error', description: 'the press PDF has no PDF/X output intent with an embedded CMYK profile' },
   boxes: { id: 'press/page-boxes', severity: 'error', description: 'a page’s TrimBox, BleedBox or MediaBox does not match the trim, bleed and marks in book.yaml' },
   signature: { id: 'press/signature', severity: 'error', description: 'the page count is not a multiple of the signature' },
@@ -82,6 +82,14 @@ function checkIdentification(pdf: PDFDocument, report: Report): void {
   const version = info instanceof PDFDict ? info.lookup(PDFName.of('GTS_PDFXVersion')) : undefined;
   const text = version instanceof PDFString || version instanceof PDFHexString ? version.decodeText() : '';
   if (!text.startsWith('PDF/X-')) report(RULES.pdfx, 'the Info dictionary has no GTS_PDFXVersion');
+  // PDF/X also wants a title, a definite Trapped and a document ID.
+  const title = info instanceof PDFDict ? info.lookup(PDFName.of('Title')) : undefined;
+  if (!(title instanceof PDFString || title instanceof PDFHexString) || title.decodeText().trim() === '') {
+    report(RULES.pdfx, 'the Info dictionary has no Title');
+  }
+  const trapped = info instanceof PDFDict ? info.lookup(PDFName.of('Trapped')) : undefined;
+  if (trapped !== PDFName.of('True') && trapped !== PDFName.of('False')) report(RULES.pdfx, 'Trapped is not /True or /False');
+  if (!pdf.context.trailerInfo.ID) report(RULES.pdfx, 'the trailer has no document ID');
 
   const intents = pdf.catalog.lookupMaybe(PDFName.of('OutputIntents'), PDFArray);
   const pdfx = intents
