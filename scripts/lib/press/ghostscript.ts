@@ -13,14 +13,15 @@ function psString(text: string): string {
   return `<FEFF${Buffer.from(text, 'utf16le').swap16().toString('hex').toUpperCase()}>`;
 }
 
-/** Ghostscript's PDFX_def.ps, made for this book: PDF/X keys in the Info dictionary and the output intent. */
+/** Ghostscript's PDFX_def.ps, made for this book: PDF/X keys in the Info dictionary and the output intent.
+ * The profile's path goes in as hex bytes, so any file name reaches `file` unchanged. */
 export function pdfxDefinition(profile: IccProfile): string {
   return `%!PS
 % PDF/X definitions for Ghostscript's pdfwrite (after lib/PDFX_def.ps)
 [ /GTS_PDFXVersion ${psString(PDFX_VERSION)} /GTS_PDFXConformance ${psString(PDFX_VERSION)} /Trapped /False /DOCINFO pdfmark
 [/_objdef {icc_PDFX} /type /stream /OBJ pdfmark
 [{icc_PDFX} << /N 4 >> /PUT pdfmark
-[{icc_PDFX} ${psString(profile.file)} (r) file /PUT pdfmark
+[{icc_PDFX} <${Buffer.from(profile.file, 'utf8').toString('hex')}> (r) file /PUT pdfmark
 [/_objdef {OutputIntent_PDFX} /type /dict /OBJ pdfmark
 [{OutputIntent_PDFX} <<
   /Type /OutputIntent
