@@ -15,7 +15,7 @@ import { neutralRgbToGray, rewriteContent } from '../scripts/lib/press/neutral-g
 import type { PrintResult } from '../scripts/lib/print/print-target.ts';
 import { toPoints } from '../scripts/lib/print/units.ts';
 import { chapterWithNotes, minimalConfig } from './fixtures.ts';
-import { makeManuscript, removeDir, runScript, type RunResult } from './helpers.ts';
+import { listFiles, makeManuscript, removeDir, runScript, type RunResult } from './helpers.ts';
 
 const close = (actual: number | undefined, expected: number, what: string, tolerance = 0.1): void =>
   assert.ok(actual !== undefined && Math.abs(actual - expected) <= tolerance, `${what}: ${actual} ≉ ${expected}`);
@@ -208,6 +208,23 @@ describe('neutral colours go on K, colours stay colour (Ghostscript, real conver
       assert.deepEqual(grey.slice(0, 3), [0, 0, 0], `grey: ${grey}`);
       close(grey[3], 50, 'grey K %', 2);
       assert.ok((red[1] ?? 0) > 50 && (red[2] ?? 0) > 50, `red: ${red}`);
+    } finally {
+      await removeDir(dir);
+    }
+  });
+});
+
+describe('a press profile that is not CMYK', () => {
+  test('stops the build before anything is written, naming book.yaml', async () => {
+    const dir = await makeManuscript({
+      'book.yaml': minimalConfig('print:\n  press:\n    enabled: true\n    profile: /usr/share/color/icc/ghostscript/default_rgb.icc\n'),
+      '01-hoofdstuk.md': chapterWithNotes('Het hoofdstuk', 1, 2),
+    });
+    try {
+      const run = await runScript('build.ts', ['--manuscript', dir, '--out', path.join(dir, 'out')]);
+      assert.equal(run.code, 1, run.stderr);
+      assert.match(run.stderr, /book\.yaml:11:14\s+error\s+print\.press\.profile: .*default_rgb\.icc is a RGB profile; the press PDF needs a CMYK one\s+\[press\/build\]/);
+      assert.deepEqual(await listFiles(path.join(dir, 'out')), []);
     } finally {
       await removeDir(dir);
     }

@@ -68,7 +68,9 @@ export async function buildPressPdf(options: PressOptions): Promise<PressResult>
   }
 }
 
-function resolveProfile(book: Book): IccProfile {
+/** The CMYK profile the press PDF will embed; throws BuildError naming book.yaml when there is none or it is unfit.
+ * The print target calls this before it renders, so a bad setting fails fast and writes nothing. */
+export function resolveProfile(book: Book): IccProfile {
   const configured = book.config.print.press.profile;
   const file = configured ? path.resolve(book.manuscriptDir, configured) : findCmykProfile();
   if (!file) {

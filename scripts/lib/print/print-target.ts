@@ -6,7 +6,7 @@ import { writeFileAtomic } from '../output.ts';
 import { packageVersion } from '../paths.ts';
 import type { Progress } from '../progress.ts';
 import { PDFX_VERSION } from '../press/ghostscript.ts';
-import { buildPressPdf } from '../press/press-pdf.ts';
+import { buildPressPdf, resolveProfile } from '../press/press-pdf.ts';
 import type { Target } from '../targets/target.ts';
 import { paginateToPdf, type PageLayout } from './paginate.ts';
 import { postprocessPdf } from './pdf-postprocess.ts';
@@ -72,6 +72,7 @@ export async function buildPrintPdf(options: PrintTargetOptions): Promise<PrintR
 export const printTarget: Target = {
   format: 'pdf',
   async build(context) {
+    if (context.press) resolveProfile(context.book);
     const result = await buildPrintPdf({
       book: context.book,
       outDir: context.outDir,
