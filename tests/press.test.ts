@@ -223,7 +223,7 @@ describe('a press profile that is not CMYK', () => {
     try {
       const run = await runScript('build.ts', ['--manuscript', dir, '--out', path.join(dir, 'out')]);
       assert.equal(run.code, 1, run.stderr);
-      assert.match(run.stderr, /book\.yaml:11:14\s+error\s+print\.press\.profile: .*default_rgb\.icc is a RGB profile; the press PDF needs a CMYK one\s+\[press\/build\]/);
+      assert.match(run.stderr, /book\.yaml:11:14\s+error\s+print\.press\.profile: .*default_rgb\.icc is not a CMYK profile \(its colour space is RGB\); the press PDF needs one\s+\[press\/build\]/);
       assert.deepEqual(await listFiles(path.join(dir, 'out')), []);
     } finally {
       await removeDir(dir);

@@ -27,7 +27,7 @@ export function readIccProfile(file: string): IccProfile {
   const data = readFileSync(file);
   if (data.length < 132 || data.toString('latin1', 36, 40) !== 'acsp') throw new Error(`${file} is not an ICC profile`);
   const space = data.toString('latin1', 16, 20);
-  if (space !== 'CMYK') throw new Error(`${file} is a ${space.trim()} profile; the press PDF needs a CMYK one`);
+  if (space !== 'CMYK') throw new Error(`${file} is not a CMYK profile (its colour space is ${space.trim()}); the press PDF needs one`);
   return { file, description: iccDescription(data) ?? 'CMYK' };
 }
 
