@@ -260,7 +260,7 @@ describe('the preflight reports a PDF that is not press-ready', () => {
 
   before(async () => {
     dir = await makeManuscript({
-      'book.yaml': minimalConfig('slug: proef\nprint:\n  press: { signature: 16, inkLimit: 250 }\n'),
+      'book.yaml': minimalConfig('slug: proef\nprint:\n  marks: true\n  press: { signature: 16, inkLimit: 250 }\n'),
       '01-hoofdstuk.md': chapterWithNotes('Het hoofdstuk', 1, 4),
     });
     run = await runScript('build.ts', ['--manuscript', dir, '--out', path.join(dir, 'out'), '--format', 'pdf']);
@@ -286,6 +286,9 @@ describe('the preflight reports a PDF that is not press-ready', () => {
       assert.ok(rules.has(rule), `${rule} not reported: ${JSON.stringify(diagnostics, null, 1)}`);
     }
     assert.ok(!rules.has('press/page-boxes'), 'the screen PDF has the right boxes already');
+    const marks = diagnostics.find((d) => d.rule === 'press/screen-marks');
+    assert.equal(marks?.severity, 'warning');
+    assert.match(`${marks?.file}:${marks?.line}`, /book\.yaml:10$/);
     const colour = diagnostics.find((d) => d.rule === 'press/text-page-colour');
     assert.equal(colour?.severity, 'error');
     assert.ok(colour?.page && colour.page >= 1);

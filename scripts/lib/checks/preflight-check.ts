@@ -19,6 +19,7 @@ const RULES = {
   embedded: { id: 'press/font-not-embedded', severity: 'error', description: 'a font is not embedded' },
   type3: { id: 'press/type3-font', severity: 'error', description: 'a font is Type 3 (a bitmap or outline font the printer’s RIP may not treat as text)' },
   richBlack: { id: 'press/text-page-colour', severity: 'error', description: 'a text page uses cyan, magenta or yellow ink: black text and rules must be pure K' },
+  screenMarks: { id: 'press/screen-marks', severity: 'warning', description: 'print.marks puts Paged.js crop marks inside the bleed, where they print; the press PDF wants print.press.marks' },
   totalInk: { id: 'press/total-ink', severity: 'error', description: 'total ink (C+M+Y+K) exceeds print.press.inkLimit somewhere on a page' },
 } as const satisfies Record<string, Rule>;
 
@@ -46,6 +47,10 @@ export const preflightCheck: Check = {
       found.push({ file: shown, line: 0, column: 0, severity, rule: rule.id, message, ...(page !== undefined ? { page } : {}) });
     };
 
+    if (book.config.print.marks) {
+      const { line, column } = book.locateConfig(['print', 'marks']);
+      found.push({ file: book.configFile, line, column, severity: RULES.screenMarks.severity, rule: RULES.screenMarks.id, message: 'print.marks draws crop marks inside the bleed of the screen PDF, and so of the press PDF, where they would print: use print.press.marks for a proof' });
+    }
     const pdf = await PDFDocument.load(await readFile(file), { updateMetadata: false });
     checkIdentification(pdf, report);
     checkBoxes(pdf, book.config.print, report);
