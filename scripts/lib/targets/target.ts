@@ -16,7 +16,7 @@ export interface TargetContext {
   /** What earlier targets of this build wrote (the EPUB's page list reads the print layout). */
   outputs: BuildOutputs;
   /** Also write the press PDF (`--press` or book.yaml print.press.enabled). */
-  press: boolean;
+  press?: boolean;
 }
 
 /** What each target wrote; a target adds its own key. */
