@@ -3,6 +3,7 @@ import type { BrowserSession } from '../browser.ts';
 import type { Format } from '../formats.ts';
 import type { PrintResult } from '../print/print-target.ts';
 import type { Progress } from '../progress.ts';
+import type { WebResult } from '../web/web-target.ts';
 
 export interface TargetContext {
   book: Book;
@@ -19,6 +20,7 @@ export interface TargetContext {
 /** What each target wrote; a target adds its own key. */
 export interface BuildOutputs {
   pdf?: PrintResult;
+  web?: WebResult;
 }
 
 export interface OutputSummary {
