@@ -21,7 +21,10 @@ export interface PreviewState {
 
 export interface PreviewBuilder {
   readonly state: PreviewState;
+  /** Reads the manuscript, runs the source checks and makes the print document. */
   rebuild(): Promise<PreviewState>;
+  /** Writes the web edition of the last good build; separate so the paged view need not wait for it. */
+  writeWeb(): Promise<void>;
 }
 
 /**
@@ -31,6 +34,7 @@ export interface PreviewBuilder {
  */
 export function createPreviewBuilder(options: { manuscriptDir: string; workDir: string }): PreviewBuilder {
   const state: PreviewState = { version: 0, ok: false, diagnostics: [], fontPackages: [], buildMs: 0 };
+  let pendingWeb: (() => Promise<unknown>) | undefined;
   return {
     state,
     async rebuild() {
@@ -45,7 +49,7 @@ export function createPreviewBuilder(options: { manuscriptDir: string; workDir: 
           const date = buildDate();
           state.printHtml = printHtml(book, { version, buildDate: date });
           state.fontPackages = [book.config.print.fonts.body.package];
-          await buildWebEdition({ book, outDir: options.workDir, version, date });
+          pendingWeb = () => buildWebEdition({ book, outDir: options.workDir, version, date });
         }
       } catch (error) {
         state.ok = false;
@@ -57,6 +61,11 @@ export function createPreviewBuilder(options: { manuscriptDir: string; workDir: 
       state.version++;
       state.buildMs = performance.now() - start;
       return state;
+    },
+    async writeWeb() {
+      const write = pendingWeb;
+      pendingWeb = undefined;
+      await write?.();
     },
   };
 }

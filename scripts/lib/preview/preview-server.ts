@@ -63,10 +63,23 @@ export async function startPreviewServer(options: PreviewOptions): Promise<Previ
     };
   };
 
+  let webVersion = 0;
   const event = (state: PreviewState): string =>
     `event: build\ndata: ${JSON.stringify({ version: state.version, ok: state.ok, diagnostics: state.diagnostics, buildMs: Math.round(state.buildMs) })}\n\n`;
-  const broadcast = (): void => {
-    for (const client of clients) client.write(event(builder.state));
+  const webEvent = (): string => `event: web\ndata: ${JSON.stringify({ version: webVersion })}\n\n`;
+  const broadcast = (message: string): void => {
+    for (const client of clients) client.write(message);
+  };
+  /** The print document first (the paged view starts paginating at once), then the web edition. */
+  const rebuild = async (): Promise<void> => {
+    const state = await builder.rebuild();
+    broadcast(event(state));
+    if (state.ok) {
+      await builder.writeWeb();
+      webVersion = state.version;
+      broadcast(webEvent());
+    }
+    options.onBuild?.(state);
   };
 
   const allowedHost = (header: string | undefined): boolean => {
@@ -89,7 +102,7 @@ export async function startPreviewServer(options: PreviewOptions): Promise<Previ
     if (!pathname.startsWith('/')) return send(400, 'bad request');
     if (pathname === '/__preview/events') {
       response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
-      response.write(`retry: 500\n\n${event(builder.state)}`);
+      response.write(`retry: 500\n\n${event(builder.state)}${webVersion ? webEvent() : ''}`);
       clients.add(response);
       request.on('close', () => clients.delete(response));
       return;
@@ -104,7 +117,8 @@ export async function startPreviewServer(options: PreviewOptions): Promise<Previ
     if (found.kind === 'missing') return send(404, 'not found');
     response.writeHead(200, {
       'content-type': found.contentType,
-      'cache-control': 'no-store',
+      // Installed packages (Paged.js, the fonts) do not change while the preview runs; the rest may.
+      'cache-control': pathname.startsWith('/pkg/') ? 'max-age=3600' : 'no-store',
       'x-content-type-options': 'nosniff',
     });
     response.end(request.method === 'HEAD' ? undefined : found.body);
@@ -117,15 +131,10 @@ export async function startPreviewServer(options: PreviewOptions): Promise<Previ
     });
   });
 
-  await builder.rebuild();
-  options.onBuild?.(builder.state);
   let watcher: Watcher | undefined;
   try {
-    watcher = await watchFolders([path.resolve(options.manuscriptDir), stylesDir], async () => {
-      await builder.rebuild();
-      broadcast();
-      options.onBuild?.(builder.state);
-    });
+    await rebuild();
+    watcher = await watchFolders([path.resolve(options.manuscriptDir), stylesDir], rebuild);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(options.port ?? 4173, host, () => resolve());

@@ -143,11 +143,18 @@
     if (!data.ok) return;
     wanted = data.version;
     void renderPaged();
-    reloadWeb(data.version);
+  }
+
+  /** The web view reloads when it is shown, so a hidden one does not compete with pagination. */
+  let webWanted = 0;
+  function onWeb(data) {
+    webWanted = data.version;
+    if (view === 'web') reloadWeb(webWanted);
   }
 
   const events = new EventSource('/__preview/events');
   events.addEventListener('build', (event) => onBuild(JSON.parse(event.data)));
+  events.addEventListener('web', (event) => onWeb(JSON.parse(event.data)));
   events.addEventListener('error', () => {
     status.textContent = 'verbinding met de server verbroken; opnieuw verbinden…';
   });
@@ -159,6 +166,7 @@
       frames.hidden = view !== 'paged';
       webFrame.hidden = view !== 'web';
       jump.hidden = view !== 'paged';
+      if (view === 'web' && webWanted > preview.webVersion && !webFrame.src.endsWith(`v=${webWanted}`)) reloadWeb(webWanted);
     });
   }
   jump.addEventListener('submit', (event) => {
