@@ -33,9 +33,13 @@ export interface PreviewServer {
 const clientDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'client');
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
-/** The print document as the paged view loads it: with the spread layout added after the book's styles. */
+/** The print document as the paged view loads it: the spread layout after the book's styles, and a lighter
+ * finish after the print runtime. */
 function pagedDocument(html: string): string {
-  return html.replace('</head>', '<link rel="stylesheet" href="/__preview/paged-view.css">\n</head>');
+  return html.replace(
+    '</head>',
+    '<link rel="stylesheet" href="/__preview/paged-view.css">\n<script src="/__preview/paged-preview.js"></script>\n</head>',
+  );
 }
 
 /**
