@@ -142,6 +142,17 @@ describe('npm run preview on a copy of the book', () => {
     );
   });
 
+  test('a broken book.yaml shows in the overlay too, with its line', async () => {
+    const configFile = path.join(work, 'book.yaml');
+    const config = await readFile(configFile, 'utf8');
+    await writeFile(configFile, config.replace(/^slug: (.*)$/m, 'slug: Geen Slug'));
+    const line = config.split('\n').findIndex((l) => l.startsWith('slug:')) + 1;
+    await page.waitForSelector('.problems:not([hidden])', { timeout: 30_000 });
+    assert.match(await page.$eval('.problems', (el) => el.textContent ?? ''), new RegExp(`book\\.yaml:${line}:\\d+`));
+    await writeFile(configFile, config);
+    await page.waitForSelector('.problems[hidden]', { timeout: 30_000 });
+  });
+
   test('paths that climb out, listings and anything outside the site are refused', async () => {
     const attempts = [
       '/../package.json',
