@@ -1,6 +1,7 @@
 import type { Check } from './check.ts';
 import { manuscriptCheck } from './manuscript-check.ts';
 import { preflightCheck } from './preflight-check.ts';
+import { webA11yCheck, webHtmlCheck } from '../web/web-checks.ts';
 
 /** Every check, in the order their findings are printed. */
-export const CHECKS: Check[] = [manuscriptCheck, preflightCheck];
+export const CHECKS: Check[] = [manuscriptCheck, preflightCheck, webHtmlCheck, webA11yCheck];

@@ -4,6 +4,7 @@ import type { Format } from '../formats.ts';
 import type { PrintResult } from '../print/print-target.ts';
 import type { PressResult } from '../press/press-pdf.ts';
 import type { Progress } from '../progress.ts';
+import type { WebResult } from '../web/web-target.ts';
 
 export interface TargetContext {
   book: Book;
@@ -23,6 +24,7 @@ export interface TargetContext {
 export interface BuildOutputs {
   pdf?: PrintResult;
   press?: PressResult;
+  web?: WebResult;
 }
 
 export interface OutputSummary {
