@@ -1,3 +1,4 @@
+import { epubTarget } from '../epub/epub-target.ts';
 import type { Format } from '../formats.ts';
 import { printTarget } from '../print/print-target.ts';
 import type { Target } from './target.ts';
@@ -5,4 +6,5 @@ import type { Target } from './target.ts';
 /** Every output format and the module that makes it. */
 export const TARGETS: Record<Format, Target> = {
   pdf: printTarget,
+  epub: epubTarget,
 };

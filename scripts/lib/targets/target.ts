@@ -1,4 +1,5 @@
 import type { Book } from '../book.ts';
+import type { EpubResult } from '../epub/epub-target.ts';
 import type { BrowserSession } from '../browser.ts';
 import type { Format } from '../formats.ts';
 import type { PrintResult } from '../print/print-target.ts';
@@ -19,6 +20,7 @@ export interface TargetContext {
 /** What each target wrote; a target adds its own key. */
 export interface BuildOutputs {
   pdf?: PrintResult;
+  epub?: EpubResult;
 }
 
 export interface OutputSummary {
