@@ -44,7 +44,7 @@ export function pageBreakId(page: number): string {
   return `pagina-${page}`;
 }
 
-/** The marker itself: empty, announced by its label (EPUB Accessibility, DPUB-ARIA doc-pagebreak). */
+/** The marker itself: empty, named by its title (EPUB Accessibility, DPUB-ARIA doc-pagebreak). */
 export function pageBreakMarker(page: number): string {
-  return `<span epub:type="pagebreak" role="doc-pagebreak" id="${pageBreakId(page)}" aria-label="${page}"></span>`;
+  return `<span epub:type="pagebreak" role="doc-pagebreak" id="${pageBreakId(page)}" title="${page}"></span>`;
 }
