@@ -278,9 +278,4 @@ describe('a full build: the EPUB page list follows the PDF it was built with', (
     assert.match(opf, /<dc:identifier id="pub-id">urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}<\/dc:identifier>/);
     assert.match(opf, /<dc:source id="print-source">[^<]*proefboek\.pdf/);
   });
-
-  test('EPUBCheck passes the small book too', async () => {
-    const report = await runEpubcheck(path.join(out, 'proefboek.epub'));
-    assert.deepEqual(report.messages.filter((m) => ['FATAL', 'ERROR', 'WARNING'].includes(m.severity)).map((m) => `${m.ID} ${m.message}`), []);
-  });
 });
