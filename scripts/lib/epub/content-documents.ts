@@ -23,7 +23,7 @@ export interface ContentDocument {
 }
 
 /** Notes as EPUB 3 footnotes: a noteref at each call, the notes after the chapter text, each with a link back. */
-export function chapterBody(chapter: Chapter, breaks: Map<number, number[]> | undefined): string {
+export function chapterBody(chapter: Chapter, breaks: Map<number, number[]> | undefined, trailingPages: number[] = []): string {
   const calls = new Map<number, number>();
   const noteId = (n: number): string => `${chapter.id}-noot-${n}`;
   const refId = (n: number, k: number): string => `${chapter.id}-ref-${n}${k > 1 ? `-${k}` : ''}`;
@@ -52,7 +52,7 @@ export function chapterBody(chapter: Chapter, breaks: Map<number, number[]> | un
   const notesSection = notes
     ? `\n<section class="notes" epub:type="footnotes" aria-label="Noten bij ${escapeHtml(stripTags(chapter.title))}">\n${notes}\n</section>`
     : '';
-  return `${html}${notesSection}`;
+  return `${html}${trailingPages.map(pageBreakMarker).join('')}${notesSection}`;
 }
 
 export function stripTags(html: string): string {
@@ -107,6 +107,7 @@ ${c.publisher ? `<p class="publisher">${escapeHtml(c.publisher)}</p>` : ''}
       excludeFromToc: true,
     },
   ];
+  const lastChapter = book.chapters.at(-1);
   const chapters = book.chapters.map<ContentDocument>((chapter) => ({
     id: chapter.id,
     filename: `${chapter.id}.xhtml`,
@@ -115,7 +116,7 @@ ${c.publisher ? `<p class="publisher">${escapeHtml(c.publisher)}</p>` : ''}
     sectionType: 'chapter',
     role: 'doc-chapter',
     headings: chapter.headings.map((h) => ({ level: h.level, text: stripTags(h.text), id: h.id })),
-    body: chapterBody(chapter, plan.byBlock.get(chapter.file)),
+    body: chapterBody(chapter, plan.byBlock.get(chapter.file), chapter === lastChapter ? plan.trailingPages : []),
     beforeToc: false,
     excludeFromToc: false,
   }));

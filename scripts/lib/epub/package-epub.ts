@@ -69,6 +69,7 @@ function epubMeta(input: PackageInput): EpubMeta {
   const pageList: EpubMeta['pageList'] = plan.frontPages.map((page) => ({ page, href: `titelpagina.xhtml#${pageBreakId(page)}` }));
   for (const chapter of book.chapters) {
     const pages = [...(plan.byBlock.get(chapter.file)?.values() ?? [])].flat();
+    if (chapter === book.chapters.at(-1)) pages.push(...plan.trailingPages);
     for (const page of pages) pageList.push({ page, href: `${fileOf.get(chapter.id)}#${pageBreakId(page)}` });
   }
   pageList.sort((a, b) => a.page - b.page);

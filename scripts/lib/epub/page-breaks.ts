@@ -6,6 +6,8 @@ export interface PageBreakPlan {
   frontPages: number[];
   /** Per chapter file, per source line of a block: the printed pages that begin there. */
   byBlock: Map<string, Map<number, number[]>>;
+  /** Pages after the last block start (a last paragraph running on): marked at the end of the last chapter. */
+  trailingPages: number[];
   /** Every printed page, in order; each has exactly one marker. */
   pages: number[];
 }
@@ -14,7 +16,8 @@ export interface PageBreakPlan {
  * Maps the print layout onto manuscript blocks. Granularity is the block: a page that begins in the middle
  * of a paragraph gets its marker at the start of the next block that starts on it or later, because the
  * layout reports blocks, not lines. A page on which no block starts (a paragraph runs over the whole page)
- * shares the marker position of the next block, so the page list still names every page.
+ * shares the marker position of the next block, so the page list still names every page. Pages after the last
+ * block start are marked at the end of the last chapter's text.
  */
 export function planPageBreaks(layout: Pick<PageLayout, 'blocks' | 'pageCount'>): PageBreakPlan {
   const byBlock = new Map<string, Map<number, number[]>>();
@@ -33,7 +36,7 @@ export function planPageBreaks(layout: Pick<PageLayout, 'blocks' | 'pageCount'>)
     lines.set(block.line, range(last + 1, block.page));
     last = block.page;
   }
-  return { frontPages, byBlock, pages: range(1, last) };
+  return { frontPages, byBlock, trailingPages: range(last + 1, layout.pageCount), pages: range(1, Math.max(last, layout.pageCount)) };
 }
 
 function range(from: number, to: number): number[] {
