@@ -6,7 +6,11 @@ import { strFromU8, unzipSync, zipSync, type Zippable } from 'fflate';
 import { launchBrowser } from '../scripts/lib/browser.ts';
 import { accessibilityDiagnostics, auditEpub, contentDocumentPaths } from '../scripts/lib/epub/accessibility.ts';
 import { epubcheckDiagnostics, runEpubcheck } from '../scripts/lib/epub/epubcheck.ts';
+import { chapterBody } from '../scripts/lib/epub/content-documents.ts';
+import { planPageBreaks } from '../scripts/lib/epub/page-breaks.ts';
 import { pdfPageTexts } from '../scripts/lib/pdf/poppler.ts';
+import { renderChapter } from '../scripts/lib/book.ts';
+import { bookConfigSchema } from '../scripts/lib/config/schema.ts';
 import { projectRoot } from '../scripts/lib/paths.ts';
 import { chapterWithNotes, minimalConfig } from './fixtures.ts';
 import { listFiles, makeManuscript, removeDir, runScript, type RunResult } from './helpers.ts';
@@ -50,6 +54,43 @@ function zipEntries(bytes: Uint8Array): { name: string; method: number }[] {
   }
   return entries;
 }
+
+describe('page breaks and notes in a content document', () => {
+  const layout = {
+    pageCount: 7,
+    blocks: [
+      { file: 'a.md', line: 1, page: 3 },
+      { file: 'a.md', line: 3, page: 3 },
+      { file: 'a.md', line: 5, page: 5 },
+      { file: 'a.md', line: 5, page: 5 },
+      { file: 'b.md', line: 1, page: 6 },
+    ],
+  };
+
+  test('every page gets one marker: front pages, pages without a block start, pages after the last block', () => {
+    const plan = planPageBreaks(layout);
+    assert.deepEqual(plan.frontPages, [1, 2]);
+    assert.deepEqual([...(plan.byBlock.get('a.md') ?? [])], [[1, [3]], [5, [4, 5]]]);
+    assert.deepEqual([...(plan.byBlock.get('b.md') ?? [])], [[1, [6]]]);
+    assert.deepEqual(plan.trailingPages, [7]);
+    assert.deepEqual(plan.pages, [1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  test('markers go before blocks and inside list items; note calls become noterefs, notes footnotes with back-links', () => {
+    const config = bookConfigSchema.parse({ title: 'T', author: 'A', language: 'nl', chapters: ['a.md'], print: { hyphenation: { enabled: false } } });
+    const source = '# Titel\n\nEen zin.[^a] Nog een.[^a]\n\n- een punt\n- nog een\n\n[^a]: De noot.\n';
+    const chapter = renderChapter({ index: 0, file: 'a.md', source, config, diagnostics: [] });
+    const body = chapterBody(chapter, new Map([[1, [3]], [3, [4]], [6, [5]]]), [6]);
+    assert.match(body, /<span epub:type="pagebreak" role="doc-pagebreak" id="pagina-3" title="3"><\/span><h1 id="ch1-titel">/);
+    assert.match(body, /<span [^>]*title="4"><\/span><p>Een zin\./);
+    assert.match(body, /<li><span [^>]*title="5"><\/span>nog een<\/li>/);
+    assert.match(body, /<\/ul>\n?<span [^>]*title="6"><\/span>\n?<section class="notes"/);
+    assert.doesNotMatch(body, /data-line/);
+    assert.match(body, /<a epub:type="noteref" role="doc-noteref" id="ch1-ref-1" href="#ch1-noot-1">1<\/a>/);
+    assert.match(body, /<a epub:type="noteref" role="doc-noteref" id="ch1-ref-1-2" href="#ch1-noot-1">1<\/a>/);
+    assert.match(body, /<aside epub:type="footnote" role="doc-footnote" id="ch1-noot-1" class="note">\n<p><a role="doc-backlink" href="#ch1-ref-1"[^>]*>1\.<\/a> <span class="note-para">De noot\.<\/span><\/p>/);
+  });
+});
 
 describe('the book as EPUB 3', () => {
   let out1: string;

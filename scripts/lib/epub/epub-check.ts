@@ -16,6 +16,7 @@ export const epubCheck: Check = {
     { id: 'epub/epubcheck-warning', severity: 'warning', description: 'EPUBCheck found a warning' },
     { id: 'epub/epubcheck-unavailable', severity: 'error', description: 'EPUBCheck (and a Java runtime) is not installed' },
     { id: 'epub/a11y-violation', severity: 'error', description: 'axe-core found a WCAG 2.x A/AA or best-practice violation in a content document' },
+    { id: 'epub/a11y-failed', severity: 'error', description: 'the accessibility check could not run (browser crashed or timed out)' },
   ],
   async run({ outputs }) {
     const built = outputs.epub;
@@ -40,7 +41,16 @@ export const epubCheck: Check = {
       found.push(...accessibilityDiagnostics(await auditEpub(session.browser, await readFile(built.file)), display));
     } catch (error) {
       if (error instanceof BuildError) found.push(...error.diagnostics);
-      else throw error;
+      else {
+        found.push({
+          file: display,
+          line: 0,
+          column: 0,
+          severity: 'error',
+          rule: 'epub/a11y-failed',
+          message: `the accessibility check did not finish: ${(error as Error).message.split('\n')[0]}`,
+        });
+      }
     } finally {
       await session?.close();
     }
