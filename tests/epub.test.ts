@@ -153,6 +153,7 @@ describe('the book as EPUB 3', () => {
     assert.match(opf, /<dc:rights>Tekst © Per-Åke Westerlund\. Alle rechten voorbehouden\.<\/dc:rights>/);
     assert.match(opf, /<meta property="dcterms:modified">2023-11-14T22:13:20Z<\/meta>/);
     assert.doesNotMatch(opf, /<dc:publisher>/, 'book.yaml names no publisher');
+    assert.match(textOf(epub.text('OEBPS/titelpagina.xhtml')), /Proefuitgave, versie \d+\.\d+\.\d+, 2023-11-14; e-boek/);
   });
 
   test('package document: accessibility metadata and the print edition as dc:source of the pagination', () => {

@@ -60,7 +60,12 @@ export function stripTags(html: string): string {
 }
 
 /** Cover, title page with colophon, then the chapters: the reading order of the EPUB. */
-export function contentDocuments(book: Book, plan: PageBreakPlan, coverAlt: string): ContentDocument[] {
+export interface EditionInfo {
+  version: string;
+  date: Date;
+}
+
+export function contentDocuments(book: Book, plan: PageBreakPlan, coverAlt: string, edition: EditionInfo): ContentDocument[] {
   const c = book.config;
   const frontMarkers = plan.frontPages.map(pageBreakMarker).join('');
   const title = `<section class="title-page" epub:type="titlepage" aria-label="Titelpagina">
@@ -77,6 +82,7 @@ ${c.publisher ? `<p class="publisher">${escapeHtml(c.publisher)}</p>` : ''}
     c.rights ? `<p>${escapeHtml(c.rights)}</p>` : '',
     c.publisher ? `<p>Uitgegeven door ${escapeHtml(c.publisher)}</p>` : '',
     c.identifiers.isbn ? `<p>ISBN ${escapeHtml(c.identifiers.isbn)}</p>` : '',
+    `<p>${escapeHtml(c.edition ?? 'Uitgave')}, versie ${escapeHtml(edition.version)}, ${edition.date.toISOString().slice(0, 10)}; e-boek</p>`,
   ]
     .filter(Boolean)
     .join('\n');

@@ -26,7 +26,7 @@ export const epubTarget: Target = {
     const plan = planPageBreaks(layout);
     progress.step('epub: rendering the cover');
     const cover = await renderCover(book, session);
-    const documents = contentDocuments(book, plan, coverAlt(book));
+    const documents = contentDocuments(book, plan, coverAlt(book), { version: context.version, date: context.date });
     progress.step(`epub: packaging ${documents.length} documents, ${plan.pages.length} page-break markers`);
     const base = outputBaseName(book);
     const epub = await packageEpub({ book, documents, plan, cover, date: context.date, version: context.version, printFile: `${base}.pdf` });
