@@ -1,7 +1,8 @@
+import { epubCheck } from '../epub/epub-check.ts';
 import type { Check } from './check.ts';
 import { manuscriptCheck } from './manuscript-check.ts';
 import { preflightCheck } from './preflight-check.ts';
 import { webA11yCheck, webHtmlCheck } from '../web/web-checks.ts';
 
 /** Every check, in the order their findings are printed. */
-export const CHECKS: Check[] = [manuscriptCheck, preflightCheck, webHtmlCheck, webA11yCheck];
+export const CHECKS: Check[] = [manuscriptCheck, preflightCheck, epubCheck, webHtmlCheck, webA11yCheck];

@@ -1,3 +1,4 @@
+import { epubTarget } from '../epub/epub-target.ts';
 import type { Format } from '../formats.ts';
 import { printTarget } from '../print/print-target.ts';
 import { webTarget } from '../web/web-target.ts';
@@ -7,4 +8,5 @@ import type { Target } from './target.ts';
 export const TARGETS: Record<Format, Target> = {
   pdf: printTarget,
   web: webTarget,
+  epub: epubTarget,
 };

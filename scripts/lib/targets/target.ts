@@ -1,4 +1,5 @@
 import type { Book } from '../book.ts';
+import type { EpubResult } from '../epub/epub-target.ts';
 import type { BrowserSession } from '../browser.ts';
 import type { Format } from '../formats.ts';
 import type { PrintResult } from '../print/print-target.ts';
@@ -25,6 +26,7 @@ export interface BuildOutputs {
   pdf?: PrintResult;
   press?: PressResult;
   web?: WebResult;
+  epub?: EpubResult;
 }
 
 export interface OutputSummary {

@@ -1,0 +1,38 @@
+import path from 'node:path';
+import { writeFileAtomic } from '../output.ts';
+import { outputBaseName } from '../print/print-target.ts';
+import type { Target } from '../targets/target.ts';
+import { contentDocuments } from './content-documents.ts';
+import { coverAlt, renderCover } from './cover.ts';
+import { packageEpub } from './package-epub.ts';
+import { planPageBreaks } from './page-breaks.ts';
+import { printLayout } from './print-layout.ts';
+
+export interface EpubResult {
+  file: string;
+  bytes: number;
+  /** Printed pages the page list names. */
+  pages: number;
+}
+
+/** Book model + print layout -> content documents with notes and page breaks -> cover -> EPUB 3. */
+export const epubTarget: Target = {
+  format: 'epub',
+  async build(context) {
+    const { book, progress } = context;
+    const session = await context.browser();
+    if (!context.outputs.pdf) progress.step('epub: paginating the print edition for the page list');
+    const layout = await printLayout({ book, session, version: context.version, date: context.date, reuse: context.outputs.pdf?.layout });
+    const plan = planPageBreaks(layout);
+    progress.step('epub: rendering the cover');
+    const cover = await renderCover(book, session);
+    const documents = contentDocuments(book, plan, coverAlt(book), { version: context.version, date: context.date });
+    progress.step(`epub: packaging ${documents.length} documents, ${plan.pages.length} page-break markers`);
+    const base = outputBaseName(book);
+    const epub = await packageEpub({ book, documents, plan, cover, date: context.date, version: context.version, printFile: `${base}.pdf` });
+    const file = path.join(context.outDir, `${base}.epub`);
+    await writeFileAtomic(file, epub);
+    context.outputs.epub = { file, bytes: epub.byteLength, pages: plan.pages.length };
+    return { file, detail: `${documents.length} documents, page list of ${plan.pages.length} pages`, bytes: epub.byteLength };
+  },
+};

@@ -1,0 +1,167 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { EPub, type Options } from 'epub-gen-memory';
+import type { Book } from '../book.ts';
+import { BuildError } from '../diagnostics.ts';
+import { stylesDir } from '../paths.ts';
+import type { ContentDocument } from './content-documents.ts';
+import { embeddedFonts } from './fonts.ts';
+import { pageBreakId, type PageBreakPlan } from './page-breaks.ts';
+import { zipEpub, type ZipEntry } from './zip.ts';
+
+const templatesDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'templates');
+
+/** What the package document and navigation templates read beyond epub-gen-memory's own options. */
+export interface EpubMeta {
+  identifier: string;
+  isbn?: string;
+  subtitle?: string;
+  author: string;
+  authorFileAs: string;
+  rights?: string;
+  keywords: string[];
+  date: string;
+  modified: string;
+  source: string;
+  accessibilityFeatures: string[];
+  accessibilitySummary: string;
+  pageList: { page: number; href: string }[];
+  landmarks: { type: string; href: string; label: string }[];
+  labels: { toc: string; landmarks: string; pageList: string };
+}
+
+export interface PackageInput {
+  book: Book;
+  documents: ContentDocument[];
+  plan: PageBreakPlan;
+  cover: Uint8Array;
+  date: Date;
+  version: string;
+  /** File name of the print edition, named in dc:source. */
+  printFile: string;
+}
+
+/** Without `identifiers.uuid` in book.yaml: a name-based UUID from title and author, the same every build. */
+export function bookIdentifier(book: Book): string {
+  const { uuid } = book.config.identifiers;
+  if (uuid) return uuid;
+  const hex = createHash('sha1').update(`${book.config.title}\n${book.config.author}`).digest('hex');
+  const variant = ((parseInt(hex.slice(16, 18), 16) & 0x3f) | 0x80).toString(16);
+  return `urn:uuid:${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(18, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** "Per-Åke Westerlund" -> "Westerlund, Per-Åke" (Dutch particles such as "de" stay with the surname). */
+export function fileAs(name: string): string {
+  const parts = name.trim().split(/\s+/);
+  if (parts.length < 2) return name;
+  let i = parts.length - 1;
+  while (i > 1 && /^(van|de|der|den|het|ter|ten|te|in|op|'t)$/i.test(parts[i - 1] ?? '')) i--;
+  return `${parts.slice(i).join(' ')}, ${parts.slice(0, i).join(' ')}`;
+}
+
+function epubMeta(input: PackageInput): EpubMeta {
+  const { book, plan, documents } = input;
+  const c = book.config;
+  const second = (d: Date): string => `${d.toISOString().slice(0, 19)}Z`;
+  const fileOf = new Map(documents.map((d) => [d.id, d.filename]));
+  const pageList: EpubMeta['pageList'] = plan.frontPages.map((page) => ({ page, href: `titelpagina.xhtml#${pageBreakId(page)}` }));
+  for (const chapter of book.chapters) {
+    const pages = [...(plan.byBlock.get(chapter.file)?.values() ?? [])].flat();
+    if (chapter === book.chapters.at(-1)) pages.push(...plan.trailingPages);
+    for (const page of pages) pageList.push({ page, href: `${fileOf.get(chapter.id)}#${pageBreakId(page)}` });
+  }
+  pageList.sort((a, b) => a.page - b.page);
+  const firstChapter = documents.find((d) => d.bodyType === 'bodymatter');
+  return {
+    identifier: bookIdentifier(book),
+    isbn: c.identifiers.isbn?.replace(/-/g, ''),
+    subtitle: c.subtitle,
+    author: c.author,
+    authorFileAs: fileAs(c.author),
+    rights: c.rights,
+    keywords: c.keywords,
+    date: input.date.toISOString().slice(0, 10),
+    modified: second(input.date),
+    source: c.identifiers.isbn
+      ? `urn:isbn:${c.identifiers.isbn.replace(/-/g, '')}`
+      : `${c.title}, gedrukte uitgave (${c.edition ?? 'uitgave'}, versie ${input.version}, ${input.printFile})`,
+    accessibilityFeatures: ['alternativeText', 'displayTransformability', 'pageBreakMarkers', 'pageNavigation', 'readingOrder', 'structuralNavigation', 'tableOfContents'],
+    accessibilitySummary:
+      'Dit e-boek volgt EPUB Accessibility 1.1 en WCAG 2.1 niveau AA. De tekst is volledig als tekst beschikbaar, ' +
+      'met koppen voor de hoofdstukken en delen, een inhoudsopgave, voetnoten die heen en terug gelinkt zijn en ' +
+      'paginamarkeringen naar de gedrukte uitgave. Lettergrootte, regelafstand en kleuren kunnen door de lezer ' +
+      'worden aangepast. Het omslag heeft een tekstalternatief.',
+    pageList,
+    landmarks: [
+      { type: 'cover', href: 'omslag.xhtml', label: 'Omslag' },
+      { type: 'titlepage', href: 'titelpagina.xhtml', label: 'Titelpagina' },
+      { type: 'toc', href: 'toc.xhtml#toc', label: 'Inhoud' },
+      ...(firstChapter ? [{ type: 'bodymatter', href: firstChapter.filename, label: 'Begin van de tekst' }] : []),
+    ],
+    labels: { toc: 'Inhoud', landmarks: 'Oriëntatiepunten', pageList: 'Paginalijst' },
+  };
+}
+
+/** epub-gen-memory with our templates; we read its files back instead of letting jszip zip them. */
+class BookEpub extends EPub {
+  async files(): Promise<ZipEntry[]> {
+    await this.render();
+    const entries: ZipEntry[] = [];
+    for (const file of Object.values(this.zip.files)) {
+      if (file.dir) continue;
+      entries.push({ name: file.name, data: await file.async('uint8array') });
+    }
+    return entries;
+  }
+}
+
+/** Assembles the EPUB 3: epub-gen-memory renders the documents from our templates, fflate zips them. */
+export async function packageEpub(input: PackageInput): Promise<Uint8Array> {
+  const { book } = input;
+  const c = book.config;
+  const meta = epubMeta(input);
+  const fonts = await embeddedFonts(c.print);
+  const [css, chapterXHTML, contentOPF, tocXHTML, tocNCX] = await Promise.all([
+    readFile(path.join(stylesDir, 'epub.css'), 'utf8'),
+    ...['chapter.xhtml.ejs', 'content.opf.ejs', 'nav.xhtml.ejs', 'toc.ncx.ejs'].map((t) => readFile(path.join(templatesDir, t), 'utf8')),
+  ]);
+  const warnings: string[] = [];
+  const options: Options & { meta: EpubMeta } = {
+    title: c.title,
+    author: c.author,
+    publisher: c.publisher ?? '',
+    description: c.description ?? '',
+    lang: c.language,
+    date: input.date.toISOString(),
+    cover: new File([new Uint8Array(input.cover)], 'cover.png', { type: 'image/png' }),
+    css: `${fonts.css}\n${css}`,
+    fonts: fonts.files,
+    chapterXHTML: chapterXHTML ?? '',
+    contentOPF: contentOPF ?? '',
+    tocXHTML: tocXHTML ?? '',
+    tocNCX: tocNCX ?? '',
+    prependChapterTitles: false,
+    version: 3,
+    ignoreFailedDownloads: false,
+    verbose: (type, ...args: unknown[]) => {
+      if (type === 'warn') warnings.push(args.map(String).join(' '));
+    },
+    meta,
+  };
+  const chapters = input.documents.map((d) => ({
+    ...d,
+    content: d.body,
+    coverHref: 'cover.png',
+  }));
+  const epub = new BookEpub(options, chapters);
+  const entries = await epub.files();
+  if (warnings.length > 0) {
+    // The package drops what it does not allow (attributes, images it cannot fetch): never ship that silently.
+    throw new BuildError(
+      warnings.map((message) => ({ file: 'epub', line: 0, column: 0, severity: 'error' as const, rule: 'epub/package', message: `epub-gen-memory: ${message}` })),
+    );
+  }
+  return zipEpub(entries, input.date);
+}

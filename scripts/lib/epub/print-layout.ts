@@ -1,0 +1,28 @@
+import type { Book } from '../book.ts';
+import type { BrowserSession } from '../browser.ts';
+import { paginateToPdf, type PageLayout } from '../print/paginate.ts';
+import { printHtml } from '../print/print-html.ts';
+
+/**
+ * The print edition's layout, for the page list. A full build reuses the PDF target's; an EPUB-only build
+ * paginates the same print document itself (the PDF bytes are thrown away, nothing is written).
+ */
+export async function printLayout(options: {
+  book: Book;
+  session: BrowserSession;
+  version: string;
+  date: Date;
+  reuse?: PageLayout;
+  timeoutMs?: number;
+}): Promise<PageLayout> {
+  if (options.reuse) return options.reuse;
+  const { book } = options;
+  const { layout } = await paginateToPdf({
+    browser: options.session.browser,
+    html: printHtml(book, { version: options.version, buildDate: options.date }),
+    manuscriptDir: book.manuscriptDir,
+    fontPackages: [book.config.print.fonts.body.package],
+    timeoutMs: options.timeoutMs ?? 120_000,
+  });
+  return layout;
+}
