@@ -107,7 +107,7 @@ function chapterHtml(chapter: Chapter): string {
       ` <a class="note-back" href="#${ref}" aria-label="terug naar de tekst bij noot ${note.number}">↩</a></span>`
     );
   });
-  return `<article class="chapter" id="${chapter.id}" data-file="${escapeHtml(chapter.file)}">
+  return `<article class="chapter" id="${chapter.id}">
 ${demoteHeadings(body)}
 </article>`;
 }
