@@ -28,9 +28,11 @@ ${pageSetupCss(config.print)}
 </style>
 <!-- The design comes after the page set-up: Paged.js re-emits merged @page rules per sheet, last one wins. -->
 <link rel="stylesheet" href="/styles/print.css">
-<script>window.PagedConfig = { auto: true, settings: { hyphenGlyph: '-' }, after: () => window.bookRuntime.finish() };</script>
+<script>window.PagedConfig = { auto: true, settings: { hyphenGlyph: '-' }, before: () => window.bookLineBreaks.run(), after: () => window.bookRuntime.finish() };</script>
+<script src="/runtime/line-breaks.js"></script>
 <script src="/pkg/pagedjs/dist/paged.polyfill.js"></script>
 <script src="/runtime/paged-runtime.js"></script>
+<script src="/runtime/layout-probes.js"></script>
 </head>
 <body>
 ${frontMatter(book, options)}

@@ -1,0 +1,317 @@
+// Runs inside the page before Paged.js paginates. Plain browser JavaScript, loaded by its own <script> tag.
+// Total-fit (Knuth–Plass) line breaking for justified paragraphs: Chromium breaks lines greedily, which
+// leaves loose lines TeX would never set. The measure is the same on every page, so every paragraph's lines
+// are chosen once, here, and pinned: spaces inside a line become no-break spaces (same width, stretched by
+// justification, extracted as spaces), soft hyphens not chosen are dropped, and Chromium then has exactly one
+// way to break each line. Paged.js only decides which lines go on which page.
+(function () {
+  'use strict';
+  const SHY = '\u00ad';
+  const NBSP = '\u00a0';
+  const INFINITY = 10000;
+  /** Knuth–Plass parameters, TeX's names. Chromium's justification only stretches; a line set tighter than
+   * natural gets a negative word-spacing on its spaces, which is how glue shrinks here. */
+  const PARAMS = {
+    stretchRatio: 0.5, // a space may grow by half its width at r = 1 (1.5×)
+    shrinkRatio: 0.33, // and lose 30 % of it at r = -1
+    tolerances: [1, 1.9, 4],
+    linePenalty: 10,
+    hyphenPenalty: 50,
+    exHyphenPenalty: 50,
+    doubleHyphenDemerits: 3000,
+    finalHyphenDemerits: 5000,
+    adjDemerits: 10000,
+    maxHyphenRun: 3,
+    /** Points of slack kept so measuring error never makes a line overfull. */
+    safety: 0.75,
+  };
+  const BREAK_AFTER = /[-–—\/]/;
+  const LETTER = /[\p{L}\p{M}\p{N}]/u;
+
+  function fitness(r) {
+    return r < -0.5 ? 0 : r <= 0.5 ? 1 : r <= 1 ? 2 : 3;
+  }
+
+  /** Returns the indices of the chosen breaks (into items), or null when no set of breaks fits. */
+  function knuthPlass(items, lineWidth, tolerance) {
+    const n = items.length;
+    const sumW = new Float64Array(n + 1);
+    const sumS = new Float64Array(n + 1);
+    const sumZ = new Float64Array(n + 1);
+    for (let i = 0; i < n; i++) {
+      const it = items[i];
+      sumW[i + 1] = sumW[i] + (it.type === 'penalty' ? 0 : it.width);
+      sumS[i + 1] = sumS[i] + (it.type === 'glue' ? it.stretch : 0);
+      sumZ[i + 1] = sumZ[i] + (it.type === 'glue' ? it.shrink : 0);
+    }
+    // Where a line starting after break b begins: glue and penalties after a break vanish.
+    const startAfter = (b) => {
+      let i = b + 1;
+      while (i < n && items[i].type !== 'box' && !(items[i].type === 'penalty' && items[i].penalty === -INFINITY)) i++;
+      return i;
+    };
+    let active = [{ pos: -1, start: 0, line: 0, fit: 1, demerits: 0, hyphens: 0, flagged: false, prev: null }];
+    for (let i = 0; i < n; i++) {
+      const it = items[i];
+      let legal = false;
+      if (it.type === 'penalty') legal = it.penalty < INFINITY;
+      else if (it.type === 'glue') legal = i > 0 && items[i - 1].type === 'box';
+      if (!legal) continue;
+      const penalty = it.type === 'penalty' ? it.penalty : 0;
+      const flagged = it.type === 'penalty' && it.flagged;
+      const best = new Map();
+      const keep = [];
+      for (const a of active) {
+        const width = sumW[i] - sumW[a.start] + (it.type === 'penalty' ? it.width : 0);
+        const stretch = sumS[i] - sumS[a.start];
+        const shrink = sumZ[i] - sumZ[a.start];
+        const L = lineWidth(a.line);
+        let r;
+        if (width > L) r = shrink > 0 ? (L - width) / shrink : -Infinity;
+        else if (width === L) r = 0;
+        else r = stretch > 0 ? (L - width) / stretch : Infinity;
+        if (r < -1 || penalty === -INFINITY) {
+          // the line from a would be overfull (or this is the paragraph's end): a stays no longer
+        } else keep.push(a);
+        if (r < -1 || r > tolerance) continue;
+        if (flagged && a.hyphens >= PARAMS.maxHyphenRun) continue;
+        const badness = 100 * Math.abs(r) ** 3;
+        let d = (PARAMS.linePenalty + badness) ** 2;
+        if (penalty >= 0) d += penalty ** 2;
+        else if (penalty > -INFINITY) d -= penalty ** 2;
+        if (flagged && a.flagged) d += PARAMS.doubleHyphenDemerits;
+        if (penalty === -INFINITY && a.flagged) d += PARAMS.finalHyphenDemerits;
+        const fit = fitness(r);
+        if (Math.abs(fit - a.fit) > 1) d += PARAMS.adjDemerits;
+        const hyphens = flagged ? a.hyphens + 1 : 0;
+        const key = `${fit}/${hyphens}`;
+        const total = a.demerits + d;
+        const current = best.get(key);
+        if (!current || total < current.demerits) {
+          best.set(key, { pos: i, start: 0, line: a.line + 1, fit, demerits: total, hyphens, flagged, prev: a });
+        }
+      }
+      active = keep;
+      for (const node of best.values()) {
+        node.start = startAfter(i);
+        active.push(node);
+      }
+      if (active.length === 0) return null;
+    }
+    let last = null;
+    for (const a of active) if (items[a.pos] && items[a.pos].penalty === -INFINITY && (!last || a.demerits < last.demerits)) last = a;
+    if (!last) return null;
+    const breaks = [];
+    for (let a = last; a && a.pos >= 0; a = a.prev) breaks.unshift(a.pos);
+    return breaks;
+  }
+
+  /** The pieces of one paragraph: boxes (text between break opportunities), glue (spaces), penalties
+   * (soft hyphens and explicit hyphens), each remembering the text it came from. */
+  function itemize(el, metrics) {
+    const items = [];
+    const range = document.createRange();
+    const widthOf = (node, start, end) => {
+      range.setStart(node, start);
+      range.setEnd(node, end);
+      let w = 0;
+      for (const rect of range.getClientRects()) w += rect.width;
+      return w;
+    };
+    const style = getComputedStyle(el);
+    const fontSize = parseFloat(style.fontSize);
+    const indent = parseFloat(style.textIndent) || 0;
+    if (indent) items.push({ type: 'box', width: indent });
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT, {
+      acceptNode(node) {
+        if (node.nodeType === Node.ELEMENT_NODE && node.classList.contains('footnote')) {
+          // (hidden while measuring; FILTER_REJECT skips the note's own text)
+          metrics.calls++;
+          const digits = String(metrics.calls).split('');
+          const width = digits.reduce((w, d) => w + (metrics.digit[d] || 0), 0) * (fontSize / metrics.fontSize) + 0.05 * fontSize;
+          items.push({ type: 'box', width });
+          return NodeFilter.FILTER_REJECT;
+        }
+        return NodeFilter.FILTER_ACCEPT;
+      },
+    });
+    const space = metrics.space * (fontSize / metrics.fontSize);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (node.nodeType !== Node.TEXT_NODE) continue;
+      const text = node.data;
+      let i = 0;
+      while (i < text.length) {
+        const ch = text[i];
+        if (/\s/.test(ch) && ch !== NBSP) {
+          let j = i;
+          while (j < text.length && /\s/.test(text[j]) && text[j] !== NBSP) j++;
+          const prev = items[items.length - 1];
+          if (prev && prev.type === 'glue') items.push({ type: 'collapsed', node, start: i, end: j, width: 0 });
+          else items.push({ type: 'glue', width: space, stretch: space * PARAMS.stretchRatio, shrink: space * PARAMS.shrinkRatio, node, start: i, end: j });
+          i = j;
+        } else if (ch === SHY) {
+          items.push({ type: 'penalty', width: metrics.hyphen * (fontSize / metrics.fontSize), penalty: PARAMS.hyphenPenalty, flagged: true, node, start: i, end: i + 1 });
+          i++;
+        } else {
+          let j = i;
+          while (j < text.length && text[j] !== SHY && !(/\s/.test(text[j]) && text[j] !== NBSP)) {
+            j++;
+            if (BREAK_AFTER.test(text[j - 1]) && LETTER.test(text[j] || '') && j - 1 > i && LETTER.test(text[j - 2])) break;
+          }
+          items.push({ type: 'box', width: widthOf(node, i, j), node, start: i, end: j });
+          if (BREAK_AFTER.test(text[j - 1]) && LETTER.test(text[j] || '')) {
+            items.push({ type: 'penalty', width: 0, penalty: PARAMS.exHyphenPenalty, flagged: true, node, start: j - 1, end: j, explicit: true });
+          }
+          i = j;
+        }
+      }
+    }
+    // Drop leading and trailing space; end with \parfillskip and a forced break.
+    while (items.length && items[items.length - 1].type !== 'box') items.pop();
+    while (items.length && items[0].type === 'glue') items.shift();
+    items.push({ type: 'penalty', width: 0, penalty: INFINITY, flagged: false });
+    items.push({ type: 'glue', width: 0, stretch: 1e6, shrink: 0 });
+    items.push({ type: 'penalty', width: 0, penalty: -INFINITY, flagged: false });
+    const box = el.getBoundingClientRect();
+    const width = box.width - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - PARAMS.safety;
+    return { items, width };
+  }
+
+  /** Pins the chosen breaks into the text (see the top of this file). */
+  function apply(plan, breaks) {
+    const chosen = new Set(breaks.map((b) => plan.items[b]));
+    // Lines wider than the measure at natural spacing: how much each of their spaces gives up.
+    const shrinkOf = new Map();
+    let from = 0;
+    for (const b of breaks) {
+      let width = plan.items[b].type === 'penalty' ? plan.items[b].width : 0;
+      const spaces = [];
+      for (let k = from; k < b; k++) {
+        const it = plan.items[k];
+        if (it.type !== 'penalty') width += it.width;
+        if (it.type === 'glue' && it.node) spaces.push(it);
+      }
+      if (width > plan.width && spaces.length > 0) {
+        const each = (width - plan.width) / spaces.length + 0.05;
+        for (const it of spaces) shrinkOf.set(it, each);
+      }
+      from = b + 1;
+    }
+    const edits = new Map();
+    const edit = (node, start, end, text, shrink) => {
+      if (!edits.has(node)) edits.set(node, []);
+      edits.get(node).push({ start, end, text, shrink });
+    };
+    for (const it of plan.items) {
+      if (!it.node) continue;
+      if (it.type === 'glue') edit(it.node, it.start, it.end, chosen.has(it) ? ' ' : NBSP, shrinkOf.get(it));
+      else if (it.type === 'collapsed') edit(it.node, it.start, it.end, '');
+      else if (it.type === 'penalty' && !it.explicit && !chosen.has(it)) edit(it.node, it.start, it.end, '');
+      else if (it.type === 'penalty' && it.explicit && !chosen.has(it)) edit(it.node, it.start, it.end, null);
+    }
+    for (const [node, list] of edits) {
+      const text = node.data;
+      let out = '';
+      let at = 0;
+      const wraps = [];
+      for (const e of list.sort((a, b) => a.start - b.start)) {
+        out += text.slice(at, e.start);
+        if (e.text === null) {
+          // A hyphen or dash Chromium could break after, where the chosen breaks do not: hold it to the next letter.
+          wraps.push({ pos: out.length, length: 2, css: 'white-space:nowrap' });
+          out += text.slice(e.start, e.end);
+        } else {
+          if (e.shrink) wraps.push({ pos: out.length, length: 1, css: `word-spacing:${(-e.shrink).toFixed(3)}px` });
+          out += e.text;
+        }
+        at = e.end;
+      }
+      out += text.slice(at);
+      node.data = out;
+      for (const { pos, length, css } of wraps.reverse()) {
+        if (pos + length > node.data.length) continue;
+        if (pos + length < node.data.length) node.splitText(pos + length);
+        const mid = node.splitText(pos);
+        const span = document.createElement('span');
+        span.style.cssText = css;
+        mid.replaceWith(span);
+        span.appendChild(mid);
+      }
+    }
+  }
+
+  function measureFont(sample) {
+    const probe = document.createElement('span');
+    probe.style.cssText = 'position:absolute;white-space:pre;visibility:hidden';
+    sample.appendChild(probe);
+    const widthOf = (text, css = '') => {
+      probe.style.cssText = `position:absolute;white-space:pre;visibility:hidden;${css}`;
+      probe.textContent = text;
+      return probe.getBoundingClientRect().width;
+    };
+    const metrics = {
+      fontSize: parseFloat(getComputedStyle(sample).fontSize),
+      space: widthOf(NBSP.repeat(20)) / 20,
+      hyphen: widthOf('-'),
+      digit: {},
+      calls: 0,
+    };
+    for (let d = 0; d <= 9; d++) metrics.digit[d] = widthOf(String(d), 'font-size:0.68em;font-variant-numeric:lining-nums');
+    probe.remove();
+    return metrics;
+  }
+
+  async function run() {
+    const started = performance.now();
+    await document.fonts.ready;
+    const body = document.body;
+    const previous = body.style.width;
+    const stats = { paragraphs: 0, pinned: 0, infeasible: 0, reverted: 0, ms: 0 };
+    body.style.width = 'var(--text-width)';
+    // Notes are still inline until Paged.js floats them; each counts as its call's width.
+    const hideNotes = document.createElement('style');
+    hideNotes.textContent = '.chapter .footnote { display: none !important; }';
+    document.head.appendChild(hideNotes);
+    try {
+      const paragraphs = Array.from(document.querySelectorAll('.chapter p, .chapter li')).filter(
+        (el) => !el.closest('.footnote') && !el.querySelector('p') && getComputedStyle(el).textAlign === 'justify',
+      );
+      if (paragraphs.length === 0) return;
+      const metrics = measureFont(paragraphs[0]);
+      const plans = paragraphs.map((el) => ({ el, ...itemize(el, metrics) }));
+      const done = [];
+      for (const plan of plans) {
+        stats.paragraphs++;
+        let breaks = null;
+        for (const tolerance of PARAMS.tolerances) {
+          breaks = knuthPlass(plan.items, () => plan.width, tolerance);
+          if (breaks) break;
+        }
+        if (!breaks) {
+          stats.infeasible++;
+          continue;
+        }
+        const original = Array.from(plan.el.childNodes, (c) => c.cloneNode(true));
+        apply(plan, breaks);
+        done.push({ plan, lines: breaks.length, original });
+      }
+      // Chromium must now find exactly those lines; where it does not, the paragraph goes back as it was.
+      for (const { plan, lines, original } of done) {
+        const style = getComputedStyle(plan.el);
+        const height = plan.el.getBoundingClientRect().height;
+        const found = Math.round(height / parseFloat(style.lineHeight));
+        if (found !== lines || plan.el.scrollWidth > plan.el.clientWidth + 1) {
+          plan.el.replaceChildren(...original);
+          stats.reverted++;
+        } else stats.pinned++;
+      }
+    } finally {
+      hideNotes.remove();
+      body.style.width = previous;
+      stats.ms = performance.now() - started;
+      window.bookLineBreaks.stats = stats;
+    }
+  }
+
+  window.bookLineBreaks = { run, knuthPlass, stats: null };
+})();
