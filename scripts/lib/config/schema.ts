@@ -27,6 +27,10 @@ const printSchema = z
     /** Crop marks in the bleed (a proof); a press file has none. */
     marks: z.boolean().default(false),
     fontSize: length.default('10.5pt'),
+    /** Pages per folded sheet; the page count should be a multiple of it. */
+    signature: z.number().int().min(1).default(4),
+    /** Add blank pages at the end until the page count is a multiple of `signature`. */
+    padToSignature: z.boolean().default(false),
     lineHeight: z.number().positive().default(1.38),
     fonts: z
       .object({ body: fontSchema })

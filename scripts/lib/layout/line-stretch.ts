@@ -15,6 +15,10 @@ export interface LineStretchReport {
   worst: number;
   /** Longest run of consecutive lines ending in a hyphen. */
   longestHyphenRun: number;
+  /** y (points) of the lowest body line on each page, to tell a page's last line. */
+  lastBodyLine: Map<number, number>;
+  /** Every body line in reading order (full or not), for hyphenation checks. */
+  bodyLines: { page: number; y: number; text: string; full: boolean }[];
   /** Every measured line with its ratio, for reports. */
   ratios: { page: number; y: number; ratio: number; text: string }[];
 }
@@ -55,10 +59,12 @@ export function measureLineStretch(pages: PdfPageLines[]): LineStretchReport {
   const full: PdfLine[] = [];
   const lastLines: PdfLine[] = [];
   const sequence: { line: PdfLine; full: boolean }[] = [];
+  const lastBodyLine = new Map<number, number>();
   for (const page of pages) {
     const lines = page.lines.filter((l) => Math.abs(lineHeight(l) - body) < 0.35 && l.words.length >= 2);
     if (lines.length === 0) continue;
     const right = Math.max(...lines.map((l) => l.xMax));
+    lastBodyLine.set(page.page, Math.max(...lines.map((l) => l.yMin)));
     for (const line of [...lines].sort((a, b) => a.yMin - b.yMin)) {
       const isFull = line.xMax >= right - 0.6 && wordSpaces(line).length >= 2;
       if (isFull) full.push(line);
@@ -86,6 +92,8 @@ export function measureLineStretch(pages: PdfPageLines[]): LineStretchReport {
     beyond2: ratios.filter((r) => r.ratio > 2).length,
     worst: Math.max(0, ...ratios.map((r) => r.ratio)),
     longestHyphenRun,
+    lastBodyLine,
+    bodyLines: sequence.map(({ line, full: isFull }) => ({ page: line.page, y: line.yMin, text: line.words.map((w) => w.text).join(' '), full: isFull })),
     ratios,
   };
 }

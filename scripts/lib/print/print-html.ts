@@ -76,7 +76,9 @@ function chapterHtml(chapter: Chapter): string {
     if (!note) return '';
     return `<span class="footnote" id="${chapter.id}-fn-${note.number}" data-note="${escapeHtml(note.label)}" data-line="${note.line}">${note.html}</span>`;
   });
+  // Images are relative to the manuscript folder, which the print site serves at /manuscript/.
+  const withImages = body.replace(/<img src="(?![a-z][a-z0-9+.-]*:|\/)/g, '<img src="/manuscript/');
   return `<section class="chapter" id="${chapter.id}" data-file="${escapeHtml(chapter.file)}">
-${body}
+${withImages}
 </section>`;
 }

@@ -128,7 +128,8 @@
           // (hidden while measuring; FILTER_REJECT skips the note's own text)
           metrics.calls++;
           const digits = String(metrics.calls).split('');
-          const width = digits.reduce((w, d) => w + (metrics.digit[d] || 0), 0) * (fontSize / metrics.fontSize) + 0.05 * fontSize;
+          // The call as Paged.js sets it, with a pixel to spare: a pinned line cannot give way afterwards.
+          const width = digits.reduce((w, d) => w + (metrics.digit[d] || 0), 0) * (fontSize / metrics.fontSize) + 0.05 * fontSize + 1.5;
           items.push({ type: 'box', width });
           return NodeFilter.FILTER_REJECT;
         }
