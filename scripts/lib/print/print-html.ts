@@ -32,6 +32,7 @@ ${pageSetupCss(config.print)}
 <script src="/runtime/line-breaks.js"></script>
 <script src="/pkg/pagedjs/dist/paged.polyfill.js"></script>
 <script src="/runtime/paged-runtime.js"></script>
+<script src="/runtime/keep-lines.js"></script>
 <script src="/runtime/layout-probes.js"></script>
 </head>
 <body>

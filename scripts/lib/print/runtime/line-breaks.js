@@ -23,7 +23,7 @@
     adjDemerits: 10000,
     maxHyphenRun: 3,
     /** Points of slack kept so measuring error never makes a line overfull. */
-    safety: 0.75,
+    safety: 2,
   };
   const BREAK_AFTER = /[-–—\/]/;
   const LETTER = /[\p{L}\p{M}\p{N}]/u;

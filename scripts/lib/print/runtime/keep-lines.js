@@ -1,0 +1,70 @@
+// Loaded by its own <script> tag after Paged.js. Paged.js 0.4.3 ignores `widows` and `orphans`: it cuts a
+// paragraph wherever the page is full. This handler moves the cut so at least two lines of a paragraph stay
+// at the foot of a page and at least two go to the head of the next (lines are fixed before pagination by
+// line-breaks.js, so moving the cut moves whole lines).
+(function () {
+  'use strict';
+  const MIN_LINES = 2;
+
+  /** Top of every line box in a range, in order. */
+  function lineTops(range) {
+    const tops = [];
+    for (const r of range.getClientRects()) {
+      if (r.width < 0.5 || r.height < 0.5) continue;
+      if (!tops.some((t) => Math.abs(t.bottom - r.bottom) < r.height / 2)) tops.push({ top: r.top, bottom: r.bottom });
+    }
+    return tops.sort((a, b) => a.top - b.top);
+  }
+
+  /** The first text position of the line whose box is `line`, within block. */
+  function startOfLine(block, line) {
+    const walker = document.createTreeWalker(block, NodeFilter.SHOW_TEXT);
+    const range = document.createRange();
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (let i = 0; i < node.data.length; i++) {
+        range.setStart(node, i);
+        range.setEnd(node, i + 1);
+        const r = range.getClientRects()[0];
+        if (r && r.width > 0 && Math.abs(r.bottom - line.bottom) < r.height / 2) return { node, offset: i };
+      }
+    }
+    return null;
+  }
+
+  class KeepLines extends window.Paged.Handler {
+    onOverflow(overflow) {
+      if (!overflow) return undefined;
+      const start = overflow.startContainer;
+      const el = start.nodeType === Node.ELEMENT_NODE ? start : start.parentElement;
+      const block = el && el.closest('p, li');
+      if (!block || block.closest('.pagedjs_footnote_area')) return undefined;
+      const before = document.createRange();
+      before.selectNodeContents(block);
+      before.setEnd(overflow.startContainer, overflow.startOffset);
+      const after = document.createRange();
+      after.selectNodeContents(block);
+      after.setStart(overflow.startContainer, overflow.startOffset);
+      const linesBefore = lineTops(before);
+      const linesAfter = lineTops(after).filter((l) => !linesBefore.some((b) => Math.abs(b.bottom - l.bottom) < 2));
+      if (linesBefore.length === 0 || linesAfter.length === 0) return undefined;
+      const isFirstOnPage = !block.previousElementSibling && !block.dataset.splitFrom;
+      if (linesBefore.length < MIN_LINES && !isFirstOnPage && !block.dataset.splitFrom) {
+        const moved = document.createRange();
+        moved.setStartBefore(block);
+        moved.setEnd(overflow.endContainer, overflow.endOffset);
+        return moved;
+      }
+      if (linesAfter.length < MIN_LINES && linesBefore.length > MIN_LINES) {
+        const at = startOfLine(block, linesBefore[linesBefore.length - 1]);
+        if (!at) return undefined;
+        const moved = document.createRange();
+        moved.setStart(at.node, at.offset);
+        moved.setEnd(overflow.endContainer, overflow.endOffset);
+        return moved;
+      }
+      return undefined;
+    }
+  }
+
+  window.Paged.registerHandlers(KeepLines);
+})();
