@@ -1,10 +1,9 @@
 // Loaded by its own <script> tag after Paged.js. Paged.js 0.4.3 ignores `widows` and `orphans`: it cuts a
-// paragraph wherever the page is full. This handler moves the cut so at least two lines of a paragraph stay
-// at the foot of a page and at least two go to the head of the next (lines are fixed before pagination by
-// line-breaks.js, so moving the cut moves whole lines).
+// paragraph wherever the page is full. This handler moves the cut so at least `orphans` lines of a paragraph
+// stay at the foot of a page and at least `widows` go to the head of the next, or the whole paragraph moves
+// (lines are fixed before pagination by line-breaks.js, so moving the cut moves whole lines).
 (function () {
   'use strict';
-  const MIN_LINES = 2;
 
   /** Top of every line box in a range, in order. */
   function lineTops(range) {
@@ -47,20 +46,28 @@
       const linesBefore = lineTops(before);
       const linesAfter = lineTops(after).filter((l) => !linesBefore.some((b) => Math.abs(b.bottom - l.bottom) < 2));
       if (linesBefore.length === 0 || linesAfter.length === 0) return undefined;
-      const isFirstOnPage = !block.previousElementSibling && !block.dataset.splitFrom;
-      if (linesBefore.length < MIN_LINES && !isFirstOnPage && !block.dataset.splitFrom) {
+      const style = getComputedStyle(block);
+      const orphans = parseInt(style.orphans, 10) || 1;
+      const widows = parseInt(style.widows, 10) || 1;
+      const movable = !block.dataset.splitFrom && !!block.previousElementSibling;
+      const moveWhole = () => {
         const moved = document.createRange();
         moved.setStartBefore(block);
         moved.setEnd(overflow.endContainer, overflow.endOffset);
         return moved;
-      }
-      if (linesAfter.length < MIN_LINES && linesBefore.length > MIN_LINES) {
-        const at = startOfLine(block, linesBefore[linesBefore.length - 1]);
-        if (!at) return undefined;
-        const moved = document.createRange();
-        moved.setStart(at.node, at.offset);
-        moved.setEnd(overflow.endContainer, overflow.endOffset);
-        return moved;
+      };
+      if (linesBefore.length < orphans) return movable ? moveWhole() : undefined;
+      if (linesAfter.length < widows) {
+        const back = widows - linesAfter.length;
+        if (linesBefore.length - back >= orphans) {
+          const at = startOfLine(block, linesBefore[linesBefore.length - back]);
+          if (!at) return undefined;
+          const moved = document.createRange();
+          moved.setStart(at.node, at.offset);
+          moved.setEnd(overflow.endContainer, overflow.endOffset);
+          return moved;
+        }
+        return movable ? moveWhole() : undefined;
       }
       return undefined;
     }

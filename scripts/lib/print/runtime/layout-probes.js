@@ -102,7 +102,8 @@
 
       // Blank or nearly empty pages (blank pages Paged.js inserts before a recto are meant).
       if (!isBlank && !front) {
-        const text = area.textContent.replace(/\s+/g, '');
+        // A page that carries only the rest of a long note is not blank.
+        const text = (page.querySelector('.pagedjs_area') || area).textContent.replace(/\s+/g, '');
         if (text.length === 0) add('layout/blank-page', null, number, 'the page is empty but was not meant to be blank');
         else if (blocks.length > 0) {
           const bottom = Math.max(...blocks.map((el) => el.getBoundingClientRect().bottom));

@@ -13,7 +13,9 @@
    * natural gets a negative word-spacing on its spaces, which is how glue shrinks here. */
   const PARAMS = {
     stretchRatio: 0.5, // a space may grow by half its width at r = 1 (1.5×)
-    shrinkRatio: 0.33, // and lose 30 % of it at r = -1
+    shrinkRatio: 0.33, // and lose a third of it at r = -1
+    /** Tracking a loose line may take, em per letter at r = 1, as microtype does; the rest goes to the spaces. */
+    letterStretch: 0.015,
     tolerances: [1, 1.9, 4],
     linePenalty: 10,
     hyphenPenalty: 50,
@@ -41,7 +43,7 @@
     for (let i = 0; i < n; i++) {
       const it = items[i];
       sumW[i + 1] = sumW[i] + (it.type === 'penalty' ? 0 : it.width);
-      sumS[i + 1] = sumS[i] + (it.type === 'glue' ? it.stretch : 0);
+      sumS[i + 1] = sumS[i] + (it.type === 'penalty' ? 0 : it.stretch || 0);
       sumZ[i + 1] = sumZ[i] + (it.type === 'glue' ? it.shrink : 0);
     }
     // Where a line starting after break b begins: glue and penalties after a break vanish.
@@ -67,7 +69,8 @@
         const shrink = sumZ[i] - sumZ[a.start];
         const L = lineWidth(a.line);
         let r;
-        if (width > L) r = shrink > 0 ? (L - width) / shrink : -Infinity;
+        if (width - shrink > L - PARAMS.safety) r = -Infinity;
+        else if (width > L) r = shrink > 0 ? (L - width) / shrink : -Infinity;
         else if (width === L) r = 0;
         else r = stretch > 0 ? (L - width) / stretch : Infinity;
         if (r < -1 || penalty === -INFINITY) {
@@ -137,6 +140,7 @@
       },
     });
     const space = metrics.space * (fontSize / metrics.fontSize);
+    const letterPx = PARAMS.letterStretch * fontSize;
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       if (node.nodeType !== Node.TEXT_NODE) continue;
       const text = node.data;
@@ -159,7 +163,7 @@
             j++;
             if (BREAK_AFTER.test(text[j - 1]) && LETTER.test(text[j] || '') && j - 1 > i && LETTER.test(text[j - 2])) break;
           }
-          items.push({ type: 'box', width: widthOf(node, i, j), node, start: i, end: j });
+          items.push({ type: 'box', width: widthOf(node, i, j), stretch: (j - i) * letterPx, node, start: i, end: j });
           if (BREAK_AFTER.test(text[j - 1]) && LETTER.test(text[j] || '')) {
             items.push({ type: 'penalty', width: 0, penalty: PARAMS.exHyphenPenalty, flagged: true, node, start: j - 1, end: j, explicit: true });
           }
@@ -174,70 +178,120 @@
     items.push({ type: 'glue', width: 0, stretch: 1e6, shrink: 0 });
     items.push({ type: 'penalty', width: 0, penalty: -INFINITY, flagged: false });
     const box = el.getBoundingClientRect();
-    const width = box.width - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - PARAMS.safety;
-    return { items, width };
+    const width = box.width - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    return { items, width, letterPx };
+  }
+
+  function addToSegment(segments, it) {
+    if (!it.node || it.explicit || it.newStart === undefined) return;
+    const seg = segments.get(it.node);
+    if (seg) seg.end = Math.max(seg.end, it.newEnd);
+    else segments.set(it.node, { start: it.newStart, end: it.newEnd });
   }
 
   /** Pins the chosen breaks into the text (see the top of this file). */
   function apply(plan, breaks) {
-    const chosen = new Set(breaks.map((b) => plan.items[b]));
-    // Lines wider than the measure at natural spacing: how much each of their spaces gives up.
-    const shrinkOf = new Map();
-    let from = 0;
-    for (const b of breaks) {
-      let width = plan.items[b].type === 'penalty' ? plan.items[b].width : 0;
-      const spaces = [];
-      for (let k = from; k < b; k++) {
-        const it = plan.items[k];
-        if (it.type !== 'penalty') width += it.width;
-        if (it.type === 'glue' && it.node) spaces.push(it);
+    const items = plan.items;
+    const chosen = new Set(breaks.map((b) => items[b]));
+    const byNode = new Map();
+    const keepTogether = new Map();
+    items.forEach((it, k) => {
+      // A hyphen or dash Chromium could break after, where the chosen breaks do not: held to the next letter.
+      if (it.explicit && !chosen.has(it) && items[k - 1] && items[k - 1].node === it.node) {
+        if (!keepTogether.has(it.node)) keepTogether.set(it.node, []);
+        keepTogether.get(it.node).push(items[k - 1]);
       }
-      if (width > plan.width && spaces.length > 0) {
-        const each = (width - plan.width) / spaces.length + 0.05;
-        for (const it of spaces) shrinkOf.set(it, each);
-      }
-      from = b + 1;
+    });
+    for (const it of items) {
+      if (!it.node || it.explicit) continue;
+      if (!byNode.has(it.node)) byNode.set(it.node, []);
+      byNode.get(it.node).push(it);
     }
-    const edits = new Map();
-    const edit = (node, start, end, text, shrink) => {
-      if (!edits.has(node)) edits.set(node, []);
-      edits.get(node).push({ start, end, text, shrink });
-    };
-    for (const it of plan.items) {
-      if (!it.node) continue;
-      if (it.type === 'glue') edit(it.node, it.start, it.end, chosen.has(it) ? ' ' : NBSP, shrinkOf.get(it));
-      else if (it.type === 'collapsed') edit(it.node, it.start, it.end, '');
-      else if (it.type === 'penalty' && !it.explicit && !chosen.has(it)) edit(it.node, it.start, it.end, '');
-      else if (it.type === 'penalty' && it.explicit && !chosen.has(it)) edit(it.node, it.start, it.end, null);
-    }
-    for (const [node, list] of edits) {
+    for (const [node, list] of byNode) {
       const text = node.data;
       let out = '';
       let at = 0;
-      const wraps = [];
-      for (const e of list.sort((a, b) => a.start - b.start)) {
-        out += text.slice(at, e.start);
-        if (e.text === null) {
-          // A hyphen or dash Chromium could break after, where the chosen breaks do not: hold it to the next letter.
-          wraps.push({ pos: out.length, length: 2, css: 'white-space:nowrap' });
-          out += text.slice(e.start, e.end);
-        } else {
-          if (e.shrink) wraps.push({ pos: out.length, length: 1, css: `word-spacing:${(-e.shrink).toFixed(3)}px` });
-          out += e.text;
+      for (const it of list.sort((a, b) => a.start - b.start)) {
+        out += text.slice(at, it.start);
+        let replacement = text.slice(it.start, it.end);
+        if (it.type === 'glue') replacement = chosen.has(it) ? ' ' : NBSP;
+        else if (it.type === 'collapsed') replacement = '';
+        else if (it.type === 'penalty' && !chosen.has(it)) replacement = '';
+        // Chromium does not justify a hyphens: manual paragraph whose lines are spans; the paragraph is set
+        // with hyphens: none, and a chosen soft hyphen becomes the hyphen it would have shown.
+        else if (it.type === 'penalty') replacement = '-';
+        it.newStart = out.length;
+        out += replacement;
+        it.newEnd = out.length;
+        at = it.end;
+      }
+      node.data = out + text.slice(at);
+    }
+    // Each line's text, node by node, goes into a span that carries the line's setting: tracking on a loose
+    // line, tighter word spaces on a tight one. (Not white-space: nowrap: Chromium does not justify that.)
+    const wraps = new Map();
+    let from = 0;
+    let carry = null;
+    for (const b of breaks) {
+      let width = items[b].type === 'penalty' ? items[b].width : 0;
+      let stretch = 0;
+      let letters = 0;
+      let spaces = 0;
+      const segments = new Map();
+      if (carry) addToSegment(segments, carry);
+      carry = null;
+      for (let k = from; k < b; k++) {
+        const it = items[k];
+        if (it.type !== 'penalty') width += it.width;
+        if (it.type === 'glue' && it.stretch < 1e5) stretch += it.stretch;
+        if (it.type === 'box' && it.stretch) {
+          stretch += it.stretch;
+          letters += it.stretch;
         }
-        at = e.end;
+        if (it.type === 'glue' && it.node) spaces++;
+        addToSegment(segments, it);
       }
-      out += text.slice(at);
-      node.data = out;
-      for (const { pos, length, css } of wraps.reverse()) {
-        if (pos + length > node.data.length) continue;
-        if (pos + length < node.data.length) node.splitText(pos + length);
-        const mid = node.splitText(pos);
-        const span = document.createElement('span');
-        span.style.cssText = css;
-        mid.replaceWith(span);
-        span.appendChild(mid);
+      // A soft hyphen break stays with its line; a space break opens the next line's span: a space alone
+      // between two spans is whitespace Paged.js drops, and with it the only place the line may break.
+      if (items[b].type === 'glue') carry = items[b];
+      else addToSegment(segments, items[b]);
+      const last = items[b].penalty === -INFINITY;
+      let css = '';
+      // Measuring is exact to a pixel or so: a line that would come closer than that to the edge gives it up.
+      const fit = plan.width - PARAMS.safety;
+      if (width > fit && spaces > 0) css = `word-spacing:${(-((width - fit) / spaces)).toFixed(3)}px`;
+      else if (!last && letters > 0 && stretch > 0) {
+        const r = Math.min(1, (plan.width - width) / stretch);
+        css = `letter-spacing:${(r * plan.letterPx).toFixed(3)}px`;
       }
+      for (const [node, seg] of segments) {
+        if (seg.end <= seg.start || !css) continue;
+        if (!wraps.has(node)) wraps.set(node, []);
+        wraps.get(node).push({ ...seg, css });
+      }
+      from = b + 1;
+    }
+    const wrap = (node, start, end, css) => {
+      if (end < node.data.length) node.splitText(end);
+      const mid = start > 0 ? node.splitText(start) : node;
+      const span = document.createElement('span');
+      // An explicit display, or Paged.js takes any element with a style attribute for an undisplayed one.
+      span.style.cssText = css;
+      mid.replaceWith(span);
+      span.appendChild(mid);
+      return mid;
+    };
+    for (const node of new Set([...wraps.keys(), ...keepTogether.keys()])) {
+      const holds = (keepTogether.get(node) || []).map((box) => box.newEnd - 1).sort((a, b) => b - a);
+      const list = (wraps.get(node) || []).sort((a, b) => b.start - a.start);
+      // Line spans from the end, each first taking the holds that fall inside it; what is left is in node.
+      for (const w of list) {
+        const inside = holds.filter((h) => h >= w.start && h + 2 <= w.end);
+        const mid = wrap(node, w.start, w.end, w.css);
+        for (const h of inside) wrap(mid, h - w.start, h - w.start + 2, 'white-space:nowrap');
+        for (const h of inside) holds.splice(holds.indexOf(h), 1);
+      }
+      for (const h of holds) if (h + 2 <= node.data.length && h < (list.length ? list[list.length - 1].start : Infinity)) wrap(node, h, h + 2, 'white-space:nowrap');
     }
   }
 
@@ -273,6 +327,9 @@
     const hideNotes = document.createElement('style');
     hideNotes.textContent = '.chapter .footnote { display: none !important; }';
     document.head.appendChild(hideNotes);
+    const pinned = document.createElement('style');
+    pinned.textContent = '[data-lines="pinned"] { hyphens: none; }';
+    document.head.appendChild(pinned);
     try {
       const paragraphs = Array.from(document.querySelectorAll('.chapter p, .chapter li')).filter(
         (el) => !el.closest('.footnote') && !el.querySelector('p') && getComputedStyle(el).textAlign === 'justify',
@@ -294,6 +351,7 @@
         }
         const original = Array.from(plan.el.childNodes, (c) => c.cloneNode(true));
         apply(plan, breaks);
+        plan.el.dataset.lines = 'pinned';
         done.push({ plan, lines: breaks.length, original });
       }
       // Chromium must now find exactly those lines; where it does not, the paragraph goes back as it was.
@@ -303,6 +361,7 @@
         const found = Math.round(height / parseFloat(style.lineHeight));
         if (found !== lines || plan.el.scrollWidth > plan.el.clientWidth + 1) {
           plan.el.replaceChildren(...original);
+          delete plan.el.dataset.lines;
           stats.reverted++;
         } else stats.pinned++;
       }
