@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { $ } from 'zx';
 import { dutchParagraphs, minimalConfig } from './fixtures.ts';
 import { makeManuscript, removeDir, runScript } from './helpers.ts';
+import { pdfPageTexts } from '../scripts/lib/pdf/poppler.ts';
 
 interface Finding {
   file: string;
@@ -44,7 +45,7 @@ describe('layout checks on a manuscript with one fault per rule', () => {
   const { text, lines } = chapter();
 
   before(async () => {
-    dir = await makeManuscript({ 'book.yaml': minimalConfig(), '01-hoofdstuk.md': text });
+    dir = await makeManuscript({ 'book.yaml': minimalConfig('print:\n  padToSignature: false\n'), '01-hoofdstuk.md': text });
     await $({ quiet: true })`convert -size 100x100 xc:gray70 ${path.join(dir, 'grijs.png')}`;
     out = path.join(dir, 'out');
     const run = await runScript('check.ts', ['--manuscript', dir, '--out', out, '--report', 'json']);
@@ -109,5 +110,66 @@ describe('the book itself', () => {
   test('has no layout errors', () => {
     const errors = findings.filter((f) => f.severity === 'error');
     assert.deepEqual(errors, []);
+  });
+});
+
+/** Sixty paragraphs of one to six sentences under a few headings: page breaks fall everywhere. */
+function varied(): string {
+  const rows = ['# Weduwen en wezen', ''];
+  dutchParagraphs(60).forEach((p, i) => {
+    if (i % 6 === 5) rows.push(`## Deel ${i}`, '');
+    const sentences = p.split('. ');
+    rows.push(sentences.slice(0, 1 + ((i * 7) % sentences.length)).join('. '), '');
+  });
+  return rows.join('\n');
+}
+
+/** A page's text lines without the running head and folio. */
+const bodyLines = (page = ''): string[] => page.split('\n').filter((l) => l.trim() && !/^\d+$/.test(l.trim())).slice(1);
+
+const flat = (text: string): string => text.replace(/\s+/g, ' ').replace(/\u00ad/g, '').trim();
+
+describe('widows and orphans', () => {
+  const source = varied();
+  const sourceLines = source.split('\n');
+  let dir: string;
+  let allowed: Finding[];
+  let kept: Finding[];
+  let pages: string[];
+
+  before(async () => {
+    dir = await makeManuscript({
+      'book.yaml': minimalConfig('print:\n  widows: 1\n  orphans: 1\n'),
+      '01-hoofdstuk.md': source,
+      'kept/book.yaml': minimalConfig(),
+      'kept/01-hoofdstuk.md': source,
+    });
+    const run = await runScript('check.ts', ['--manuscript', dir, '--out', path.join(dir, 'out'), '--report', 'json']);
+    allowed = (JSON.parse(run.stdout) as { diagnostics: Finding[] }).diagnostics;
+    pages = await pdfPageTexts(path.join(dir, 'out', 'proefboek.pdf'));
+    const keptRun = await runScript('check.ts', ['--manuscript', path.join(dir, 'kept'), '--out', path.join(dir, 'kept-out'), '--report', 'json']);
+    kept = (JSON.parse(keptRun.stdout) as { diagnostics: Finding[] }).diagnostics;
+  });
+  after(() => removeDir(dir));
+
+  test('with widows and orphans allowed, each is reported on its page and paragraph', () => {
+    const widows = allowed.filter((f) => f.rule === 'layout/widow');
+    const orphans = allowed.filter((f) => f.rule === 'layout/orphan');
+    assert.ok(widows.length > 0 && orphans.length > 0, JSON.stringify(allowed));
+    for (const f of widows) {
+      // The page's first line after the running head ends the paragraph on the reported source line.
+      const first = bodyLines(pages[(f.page ?? 0) - 1])[0] ?? '';
+      assert.ok(flat(sourceLines[f.line - 1] ?? '').endsWith(flat(first)), `p. ${f.page}: “${first}” does not end line ${f.line}`);
+    }
+    for (const f of orphans) {
+      const lines = bodyLines(pages[(f.page ?? 0) - 1]);
+      const last = flat(lines[lines.length - 1] ?? '').replace(/-$/, '');
+      assert.ok(flat(sourceLines[f.line - 1] ?? '').startsWith(last), `p. ${f.page}: “${last}” does not begin line ${f.line}`);
+    }
+  });
+
+  test('by default the pagination keeps two lines together at the foot and the head of a page', () => {
+    assert.deepEqual(kept.filter((f) => /widow|orphan|stranded/.test(f.rule)), []);
+    assert.deepEqual(kept.filter((f) => f.severity === 'error'), []);
   });
 });
