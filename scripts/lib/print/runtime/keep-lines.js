@@ -5,10 +5,21 @@
 (function () {
   'use strict';
 
-  /** Top of every line box in a range, in order. */
+  /** Every line box of the block's own text in a range, in order (a note still inline is not the block's). */
   function lineTops(range) {
     const tops = [];
-    for (const r of range.getClientRects()) {
+    const rects = [];
+    const root = range.commonAncestorContainer.nodeType === Node.ELEMENT_NODE ? range.commonAncestorContainer : range.commonAncestorContainer.parentElement;
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    const piece = document.createRange();
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (!range.intersectsNode(node) || node.parentElement.closest('.footnote, [data-note], .pagedjs_footnote_area')) continue;
+      piece.selectNodeContents(node);
+      if (node === range.startContainer) piece.setStart(node, range.startOffset);
+      if (node === range.endContainer) piece.setEnd(node, range.endOffset);
+      rects.push(...piece.getClientRects());
+    }
+    for (const r of rects) {
       if (r.width < 0.5 || r.height < 0.5) continue;
       if (!tops.some((t) => Math.abs(t.bottom - r.bottom) < r.height / 2)) tops.push({ top: r.top, bottom: r.bottom });
     }
