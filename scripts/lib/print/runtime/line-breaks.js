@@ -275,8 +275,8 @@
       if (end < node.data.length) node.splitText(end);
       const mid = start > 0 ? node.splitText(start) : node;
       const span = document.createElement('span');
-      // An explicit display, or Paged.js takes any element with a style attribute for an undisplayed one.
-      span.style.cssText = css;
+      // An explicit display: Paged.js takes an element with a style attribute and none for an undisplayed one.
+      span.style.cssText = `display:inline;${css}`;
       mid.replaceWith(span);
       span.appendChild(mid);
       return mid;
