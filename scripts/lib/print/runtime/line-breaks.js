@@ -13,7 +13,7 @@
    * natural gets a negative word-spacing on its spaces, which is how glue shrinks here. */
   const PARAMS = {
     stretchRatio: 0.5, // a space may grow by half its width at r = 1 (1.5×)
-    shrinkRatio: 0.33, // and lose a third of it at r = -1
+    shrinkRatio: 0.4, // and lose 40 % of it at r = -1
     /** Tracking a loose line may take, em per letter at r = 1, as microtype does; the rest goes to the spaces. */
     letterStretch: 0.02,
     tolerances: [1, 1.9, 4],
