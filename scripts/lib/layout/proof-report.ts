@@ -36,7 +36,7 @@ export async function writeProofReport(pdfFile: string, outFile: string, finding
         .map((f, i) => `<li class="${f.diagnostic.severity}"><b>${i + 1}</b> ${escapeHtml(f.diagnostic.rule)}: ${escapeHtml(f.diagnostic.message)} <span class="src">${escapeHtml(f.diagnostic.file)}:${f.diagnostic.line}</span></li>`)
         .join('');
       pages.push(
-        `<figure class="${here.length ? 'flagged' : ''}" id="p${page}"><div class="sheet"><img src="data:image/png;base64,${png}" alt="page ${page}">${marks}</div>` +
+        `<figure class="${here.length ? 'flagged' : ''}${here.length && here.every((f) => f.diagnostic.severity !== 'error') ? ' warnings-only' : ''}" id="p${page}"><div class="sheet"><img src="data:image/png;base64,${png}" alt="page ${page}">${marks}</div>` +
           `<figcaption>p. ${page}${here.length ? ` — ${here.length} finding(s)` : ''}</figcaption><ol>${list}</ol></figure>`,
       );
     }
@@ -52,10 +52,10 @@ figure.flagged { outline: 3px solid #d33; }
 .sheet { position: relative; }
 .sheet img { display: block; border: 1px solid #ccc; }
 .mark { position: absolute; left: -4px; right: -4px; height: 14px; border: 2px solid #d33; background: #d331; color: #fff;
-  font-size: 10px; line-height: 14px; text-align: left; text-indent: -16px; }
-.mark::before { content: ''; }
-.mark.warning { border-color: #e90; background: #e901; }
-.mark.info { border-color: #39c; background: #39c1; }
+  font-size: 10px; line-height: 14px; text-align: left; padding-left: 2px; box-sizing: border-box; color: #d33; font-weight: 700; }
+.mark.warning { border-color: #e90; background: #e901; color: #b60; }
+.mark.info { border-color: #39c; background: #39c1; color: #27a; }
+figure.flagged.warnings-only { outline-color: #e90; }
 figcaption { font-weight: 600; margin-top: 4px; }
 ol { list-style: none; padding: 0; margin: 4px 0 0; max-width: ${Math.round(400 * scale)}px; font-size: 11px; }
 li.error b { background: #d33; color: #fff; padding: 0 4px; }
