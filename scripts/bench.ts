@@ -10,6 +10,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { sampleTreePeak } from './lib/bench/process-tree.ts';
 import { writeSyntheticBook } from './lib/bench/synthetic-book.ts';
+import { formatLineStretch, measureLineStretch } from './lib/layout/line-stretch.ts';
+import { readPdfLines } from './lib/layout/pdf-lines.ts';
 import { projectRoot } from './lib/paths.ts';
 import { measurePreviewLatency } from './lib/preview/measure-latency.ts';
 import { runCli } from './lib/run-cli.ts';
@@ -76,6 +78,10 @@ await runCli(async () => {
         `${`${scale}×`.padEnd(6)} ${String(scale).padStart(8)}  ${String(pages).padStart(5)}  ${seconds.toFixed(2).padStart(7)}  ${((seconds * 1000) / pages).toFixed(1).padStart(8)}  ${(peak / 2 ** 20).toFixed(0).padStart(8)}`,
       );
     }
+    const largest = Math.max(...scales);
+    const stretch = measureLineStretch(await readPdfLines(path.join(work, `out-${largest}x`, `bench-${largest}x.pdf`)));
+    console.log(`${largest}× book, ${formatLineStretch(stretch)}`);
+    console.log('  target: at most 2% beyond 1.5×, none beyond 2×, no more than 3 hyphenated line ends in a row');
     const first = rows[0];
     const last = rows[rows.length - 1];
     if (first && last && last !== first) {

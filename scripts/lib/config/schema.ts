@@ -42,6 +42,13 @@ const printSchema = z
     /** Crop marks in the bleed (a proof); a press file has none. */
     marks: z.boolean().default(false),
     fontSize: length.default('10.5pt'),
+    /** Fewest lines of a paragraph at the head (widows) and the foot (orphans) of a page; 1 allows any. */
+    widows: z.number().int().min(1).default(2),
+    orphans: z.number().int().min(1).default(2),
+    /** Pages per folded sheet; the page count should be a multiple of it. */
+    signature: z.number().int().min(1).default(4),
+    /** Add blank pages at the end until the page count is a multiple of `signature` (off: the check reports it). */
+    padToSignature: z.boolean().default(true),
     lineHeight: z.number().positive().default(1.38),
     fonts: z
       .object({ body: fontSchema })

@@ -16,6 +16,10 @@ export function pageSetupCss(print: PrintConfig): string {
   --body-font: "${print.fonts.body.family}";
   --body-size: ${print.fontSize};
   --body-leading: ${print.lineHeight};
+  /* The measure, the same on every page: line breaking is computed for it before pagination. */
+  --widows: ${print.widows};
+  --orphans: ${print.orphans};
+  --text-width: calc(${trim.width} - ${margins.inner} - ${margins.outer});
 }
 `;
 }

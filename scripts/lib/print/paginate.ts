@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser } from 'puppeteer';
 import { BOOK_ORIGIN, serveHermetically, type SiteMap } from '../browser.ts';
 import { BuildError } from '../diagnostics.ts';
+import type { LayoutProbes } from '../layout/probes.ts';
 import { packageDir, stylesDir } from '../paths.ts';
 
 /** What the page reports after Paged.js has laid it out (see runtime/paged-runtime.js). */
@@ -19,6 +20,8 @@ export interface PageLayout {
   /** Soft hyphens that ended a line and became real hyphens. */
   hyphens: number;
   errors: string[];
+  /** What the layout probes measured (runtime/layout-probes.js). */
+  probes?: LayoutProbes;
   /** Milliseconds in the page: until Paged.js finished, settling soft hyphens, measuring the layout. */
   timings: { paginateMs: number; settleMs: number; collectMs: number };
 }

@@ -28,9 +28,12 @@ ${pageSetupCss(config.print)}
 </style>
 <!-- The design comes after the page set-up: Paged.js re-emits merged @page rules per sheet, last one wins. -->
 <link rel="stylesheet" href="/styles/print.css">
-<script>window.PagedConfig = { auto: true, settings: { hyphenGlyph: '-' }, after: () => window.bookRuntime.finish() };</script>
+<script>window.PagedConfig = { auto: true, settings: { hyphenGlyph: '-' }, before: () => window.bookLineBreaks.run(), after: () => window.bookRuntime.finish() };</script>
+<script src="/runtime/line-breaks.js"></script>
 <script src="/pkg/pagedjs/dist/paged.polyfill.js"></script>
 <script src="/runtime/paged-runtime.js"></script>
+<script src="/runtime/keep-lines.js"></script>
+<script src="/runtime/layout-probes.js"></script>
 </head>
 <body>
 ${frontMatter(book, options)}
@@ -74,7 +77,9 @@ function chapterHtml(chapter: Chapter): string {
     if (!note) return '';
     return `<span class="footnote" id="${chapter.id}-fn-${note.number}" data-note="${escapeHtml(note.label)}" data-line="${note.line}">${note.html}</span>`;
   });
+  // Images are relative to the manuscript folder, which the print site serves at /manuscript/.
+  const withImages = body.replace(/<img src="(?![a-z][a-z0-9+.-]*:|\/)/g, '<img src="/manuscript/');
   return `<section class="chapter" id="${chapter.id}" data-file="${escapeHtml(chapter.file)}">
-${body}
+${withImages}
 </section>`;
 }

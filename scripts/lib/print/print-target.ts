@@ -10,6 +10,7 @@ import { buildPressPdf, resolveProfile } from '../press/press-pdf.ts';
 import type { Target } from '../targets/target.ts';
 import { paginateToPdf, type PageLayout } from './paginate.ts';
 import { postprocessPdf } from './pdf-postprocess.ts';
+import { padToSignature, pageCountOf } from '../layout/pad-pages.ts';
 import { printHtml } from './print-html.ts';
 
 export interface PrintTargetOptions {
@@ -63,10 +64,10 @@ export async function buildPrintPdf(options: PrintTargetOptions): Promise<PrintR
       `layout ${(collectMs / 1000).toFixed(1)} s), ${layout.hyphens} hyphenated line ends; writing PDF`,
   );
   const producer = `Paged.js ${packageVersion('pagedjs')}, Chromium ${await options.session.browser.version()}, pdf-lib`;
-  const finished = await postprocessPdf(pdf, { config: book.config, layout, date: options.date, producer });
+  const finished = await padToSignature(await postprocessPdf(pdf, { config: book.config, layout, date: options.date, producer }), book.config.print);
   const file = path.join(options.outDir, `${outputBaseName(book)}.pdf`);
   await writeFileAtomic(file, finished);
-  return { file, pages: layout.pageCount, bytes: finished.byteLength, layout };
+  return { file, pages: await pageCountOf(finished), bytes: finished.byteLength, layout };
 }
 
 export const printTarget: Target = {

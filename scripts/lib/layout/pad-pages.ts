@@ -1,0 +1,27 @@
+import { PDFDocument } from 'pdf-lib';
+import type { PrintConfig } from '../config/schema.ts';
+
+/** With `print.padToSignature`, blank pages at the end (same boxes as the last) until the page count is a
+ * multiple of `print.signature`. */
+export async function padToSignature(bytes: Uint8Array, print: PrintConfig): Promise<Uint8Array> {
+  if (!print.padToSignature) return bytes;
+  const pdf = await PDFDocument.load(bytes, { updateMetadata: false });
+  const missing = (print.signature - (pdf.getPageCount() % print.signature)) % print.signature;
+  if (missing === 0) return bytes;
+  const last = pdf.getPage(pdf.getPageCount() - 1);
+  for (let i = 0; i < missing; i++) {
+    const page = pdf.addPage([last.getWidth(), last.getHeight()]);
+    const media = last.getMediaBox();
+    const trim = last.getTrimBox();
+    const bleed = last.getBleedBox();
+    page.setMediaBox(media.x, media.y, media.width, media.height);
+    page.setCropBox(media.x, media.y, media.width, media.height);
+    page.setBleedBox(bleed.x, bleed.y, bleed.width, bleed.height);
+    page.setTrimBox(trim.x, trim.y, trim.width, trim.height);
+  }
+  return pdf.save({ useObjectStreams: false });
+}
+
+export async function pageCountOf(bytes: Uint8Array): Promise<number> {
+  return (await PDFDocument.load(bytes, { updateMetadata: false })).getPageCount();
+}

@@ -1,0 +1,156 @@
+// Runs inside the page right after Paged.js has paginated and paged-runtime.js has settled the hyphens.
+// Plain browser JavaScript, loaded by its own <script> tag. It measures the typeset pages the way a
+// proofreader reads them and adds what it finds to window.bookLayout.probes (see scripts/lib/layout/).
+(function () {
+  'use strict';
+  const EPS = 0.75;
+
+  function placeOf(el) {
+    const block = el.closest('[data-line]');
+    const chapter = el.closest('.chapter');
+    return { file: chapter ? chapter.dataset.file : '', line: block ? Number(block.dataset.line) : 0 };
+  }
+
+  function pageOf(el) {
+    const page = el.closest('.pagedjs_page');
+    return page ? Number(page.dataset.pageNumber) : 0;
+  }
+
+  /** The line boxes of a block fragment: one rect per line, from its text. */
+  function lineRects(el) {
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    const lines = [];
+    for (const r of range.getClientRects()) {
+      if (r.width < 0.5 || r.height < 0.5) continue;
+      const line = lines.find((l) => Math.abs(l.bottom - r.bottom) < r.height / 2 || (r.top >= l.top - 1 && r.bottom <= l.bottom + 1));
+      if (line) {
+        line.left = Math.min(line.left, r.left);
+        line.right = Math.max(line.right, r.right);
+        line.top = Math.min(line.top, r.top);
+        line.bottom = Math.max(line.bottom, r.bottom);
+      } else lines.push({ left: r.left, right: r.right, top: r.top, bottom: r.bottom });
+    }
+    return lines.sort((a, b) => a.top - b.top);
+  }
+
+  function probe() {
+    const findings = [];
+    const add = (rule, el, page, detail, extra) => {
+      const place = el ? placeOf(el) : { file: '', line: 0 };
+      findings.push(Object.assign({ rule, page, file: place.file, line: place.line, detail }, extra || {}));
+    };
+    const pages = Array.from(document.querySelectorAll('.pagedjs_page'));
+    const pageBoxes = [];
+    for (const page of pages) {
+      const number = Number(page.dataset.pageNumber);
+      const sheet = page.getBoundingClientRect();
+      const area = page.querySelector('.pagedjs_page_content');
+      const areaBox = area.getBoundingClientRect();
+      const rel = (r) => ({ x: r.left - sheet.left, y: r.top - sheet.top, width: r.right - r.left, height: r.bottom - r.top });
+      const blocks = Array.from(area.querySelectorAll('[data-line]')).filter((el) => !el.closest('.pagedjs_footnote_area'));
+      const boxes = blocks.map((el) => Object.assign({ line: Number(el.dataset.line), file: placeOf(el).file }, rel(el.getBoundingClientRect())));
+      pageBoxes.push({ page: number, area: rel(areaBox), blocks: boxes });
+      const isBlank = page.classList.contains('pagedjs_blank_page');
+      const front = area.querySelector('[data-front]');
+
+      // Overflow: a line wider than the measure, a box outside the page area.
+      for (const el of blocks) {
+        const box = el.getBoundingClientRect();
+        for (const line of lineRects(el)) {
+          if (line.right > areaBox.right + EPS || line.left < areaBox.left - EPS) {
+            add('layout/overflow', el, number, `a line runs ${(Math.max(line.right - areaBox.right, areaBox.left - line.left) * 0.75).toFixed(1)} pt outside the measure`, { y: line.top - sheet.top });
+            break;
+          }
+        }
+        if (box.bottom > areaBox.bottom + EPS && !el.dataset.splitTo) {
+          add('layout/overflow', el, number, `the block runs ${((box.bottom - areaBox.bottom) * 0.75).toFixed(1)} pt below the page area`, { y: box.top - sheet.top });
+        }
+      }
+      for (const el of area.querySelectorAll('img, svg, table, pre, figure')) {
+        const box = el.getBoundingClientRect();
+        if (box.right > areaBox.right + EPS || box.bottom > areaBox.bottom + EPS || box.left < areaBox.left - EPS) {
+          add('layout/overflow', el, number, `${el.tagName.toLowerCase()} reaches outside the page area`, { y: box.top - sheet.top });
+        }
+      }
+
+      // Notes: clipped note area.
+      const noteArea = page.querySelector('.pagedjs_footnote_inner_content');
+      if (noteArea) {
+        const noteBox = page.querySelector('.pagedjs_footnote_area').getBoundingClientRect();
+        for (const note of noteArea.querySelectorAll('[data-note="footnote"]')) {
+          const r = note.getBoundingClientRect();
+          if (r.height > 0 && r.bottom > Math.max(noteBox.bottom, areaBox.bottom) + EPS) {
+            add('notes/clipped', note, number, `note ${note.dataset.ref || ''} is cut off at the foot of the page`, { y: r.top - sheet.top });
+          }
+        }
+      }
+
+      // Widows and orphans: one line of a paragraph alone at the foot or the head of a page.
+      for (const el of blocks) {
+        if (!/^(P|LI)$/.test(el.tagName)) continue;
+        const lines = lineRects(el);
+        if (el.dataset.splitTo && lines.length === 1) add('layout/orphan', el, number, 'the first line of a paragraph stands alone at the foot of the page', { y: lines[0].top - sheet.top });
+        if (el.dataset.splitFrom && lines.length === 1) add('layout/widow', el, number, 'the last line of a paragraph stands alone at the head of the page', { y: lines[0].top - sheet.top });
+      }
+
+      // Stranded heading: the last thing on a page.
+      const last = blocks[blocks.length - 1];
+      if (last && /^H[1-6]$/.test(last.tagName) && number < pages.length) {
+        add('layout/stranded-heading', last, number, `heading “${last.textContent.trim().slice(0, 60)}” is the last thing on the page`, { y: last.getBoundingClientRect().top - sheet.top });
+      }
+
+      // Blank or nearly empty pages (blank pages Paged.js inserts before a recto are meant).
+      if (!isBlank && !front) {
+        // A page that carries only the rest of a long note is not blank.
+        const text = (page.querySelector('.pagedjs_area') || area).textContent.replace(/\s+/g, '');
+        if (text.length === 0) add('layout/blank-page', null, number, 'the page is empty but was not meant to be blank');
+        else if (blocks.length > 0) {
+          const bottom = Math.max(...blocks.map((el) => el.getBoundingClientRect().bottom));
+          const filled = (bottom - areaBox.top) / areaBox.height;
+          const next = pages[pages.indexOf(page) + 1];
+          const chapterEnds = !next || next.classList.contains('pagedjs_blank_page') || !!next.querySelector('.chapter h1');
+          if (filled < 0.25 && !chapterEnds) add('layout/short-page', last, number, `the page is only ${Math.round(filled * 100)} % full and the chapter goes on`);
+        }
+      }
+
+      // Images below 300 ppi at their printed size.
+      for (const img of area.querySelectorAll('img')) {
+        const r = img.getBoundingClientRect();
+        if (!img.naturalWidth || r.width === 0) continue;
+        const ppi = img.naturalWidth / (r.width / 96);
+        if (ppi < 300) add('images/resolution', img, number, `image ${img.getAttribute('src')} prints at ${Math.round(ppi)} ppi (${img.naturalWidth} px over ${(r.width / 96 * 25.4).toFixed(0)} mm); 300 ppi needed`, { y: r.top - sheet.top });
+      }
+    }
+
+    // A note set on another page than its call.
+    const notePages = new Map();
+    for (const note of document.querySelectorAll('.pagedjs_footnote_area [data-note="footnote"]')) {
+      if (!note.dataset.splitFrom) notePages.set(note.dataset.ref, note);
+    }
+    for (const call of document.querySelectorAll('.pagedjs_pages [data-footnote-call]')) {
+      const note = notePages.get(call.dataset.ref);
+      const callPage = pageOf(call);
+      const notePage = note ? pageOf(note) : 0;
+      if (notePage !== callPage) {
+        const sheet = call.closest('.pagedjs_page').getBoundingClientRect();
+        add('notes/wrong-page', call, callPage, note ? `the note is set on page ${notePage}, not on the page of its call` : 'the note was not set on any page', {
+          y: call.getBoundingClientRect().top - sheet.top,
+        });
+      }
+    }
+    return { findings, pages: pageBoxes, lineBreaks: window.bookLineBreaks ? window.bookLineBreaks.stats : null };
+  }
+
+  const runtime = window.bookRuntime;
+  const finish = runtime.finish;
+  runtime.finish = function () {
+    finish.call(runtime);
+    if (!window.bookLayout || !window.bookLayout.pageCount) return;
+    try {
+      window.bookLayout.probes = probe();
+    } catch (error) {
+      window.bookLayout.errors.push(`layout probes: ${String((error && error.stack) || error)}`);
+    }
+  };
+})();

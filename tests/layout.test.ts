@@ -1,0 +1,175 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { $ } from 'zx';
+import { dutchParagraphs, minimalConfig } from './fixtures.ts';
+import { makeManuscript, removeDir, runScript } from './helpers.ts';
+import { pdfPageTexts } from '../scripts/lib/pdf/poppler.ts';
+
+interface Finding {
+  file: string;
+  line: number;
+  rule: string;
+  severity: string;
+  page?: number;
+  message: string;
+}
+
+/** One manuscript with a known fault per rule, each on a known line. */
+function chapter(): { text: string; lines: Record<string, number> } {
+  const [a, b, c] = dutchParagraphs(3);
+  const rows = [
+    '# Proef van de opmaak', // 1
+    '',
+    a, // 3
+    '',
+    `Een regel met een onbreekbaar woord \`${'x'.repeat(90)}\` midden in de tekst. ${b}`, // 5
+    '',
+    'Een afbeelding van honderd bij honderd beeldpunten over de volle breedte:', // 7
+    '',
+    '![Grijs vlak](grijs.png)', // 9
+    '',
+    `Een teken dat de letter niet heeft: 漢. ${c}`, // 11
+    '',
+  ];
+  return { text: rows.join('\n'), lines: { overflow: 5, image: 9, fallback: 11 } };
+}
+
+describe('layout checks on a manuscript with one fault per rule', () => {
+  let dir: string;
+  let out: string;
+  let findings: Finding[];
+  let code: number | null;
+  const { text, lines } = chapter();
+
+  before(async () => {
+    dir = await makeManuscript({ 'book.yaml': minimalConfig('print:\n  padToSignature: false\n'), '01-hoofdstuk.md': text });
+    await $({ quiet: true })`convert -size 100x100 xc:gray70 ${path.join(dir, 'grijs.png')}`;
+    out = path.join(dir, 'out');
+    const run = await runScript('check.ts', ['--manuscript', dir, '--out', out, '--report', 'json']);
+    code = run.code;
+    findings = (JSON.parse(run.stdout || '{"diagnostics":[]}') as { diagnostics: Finding[] }).diagnostics;
+    if (findings.length === 0) console.error(run.stderr);
+  });
+  after(() => removeDir(dir));
+
+  const find = (rule: string): Finding | undefined => findings.find((f) => f.rule === rule);
+
+  test('check fails on the errors', () => assert.equal(code, 1));
+
+  test('a line wider than the measure: overflow on its page and source line', () => {
+    const f = find('layout/overflow');
+    assert.ok(f, JSON.stringify(findings));
+    assert.match(f.file, /01-hoofdstuk\.md$/);
+    assert.equal(f.line, lines.overflow);
+    assert.equal(f.page, 5);
+  });
+
+  test('an image below 300 ppi at its printed size', () => {
+    const f = find('images/resolution');
+    assert.ok(f, JSON.stringify(findings));
+    assert.equal(f.line, lines.image);
+    assert.equal(f.page, 5);
+    assert.match(f.message, /grijs\.png prints at \d+ ppi/);
+  });
+
+  test('a character drawn by a fallback font', () => {
+    const f = find('fonts/fallback');
+    assert.ok(f, JSON.stringify(findings));
+    assert.match(f.file, /book\.yaml$/);
+  });
+
+  test('a page count that is not a multiple of the signature', () => {
+    const f = find('print/signature');
+    assert.ok(f, JSON.stringify(findings));
+    assert.match(f.message, /not a multiple of the signature \(4\)/);
+  });
+
+  test('the proof report shows the pages and the findings', async () => {
+    const report = path.join(out, 'proefboek-proof.html');
+    assert.ok(existsSync(report));
+    const html = await readFile(report, 'utf8');
+    assert.match(html, /<img src="data:image\/png;base64,/);
+    assert.match(html, /layout\/overflow/);
+    assert.match(html, /class="mark error"/);
+  });
+});
+
+describe('the book itself', () => {
+  let findings: Finding[];
+  let dir: string;
+  before(async () => {
+    dir = await makeManuscript({});
+    const run = await runScript('check.ts', ['--out', dir, '--report', 'json']);
+    findings = (JSON.parse(run.stdout) as { diagnostics: Finding[] }).diagnostics;
+  });
+  after(() => removeDir(dir));
+
+  test('has no layout errors', () => {
+    const errors = findings.filter((f) => f.severity === 'error');
+    assert.deepEqual(errors, []);
+  });
+});
+
+/** Sixty paragraphs of one to six sentences under a few headings: page breaks fall everywhere. */
+function varied(): string {
+  const rows = ['# Weduwen en wezen', ''];
+  dutchParagraphs(60).forEach((p, i) => {
+    if (i % 6 === 5) rows.push(`## Deel ${i}`, '');
+    const sentences = p.split('. ');
+    rows.push(sentences.slice(0, 1 + ((i * 7) % sentences.length)).join('. '), '');
+  });
+  return rows.join('\n');
+}
+
+/** A page's text lines without the running head and folio. */
+const bodyLines = (page = ''): string[] => page.split('\n').filter((l) => l.trim() && !/^\d+$/.test(l.trim())).slice(1);
+
+const flat = (text: string): string => text.replace(/\s+/g, ' ').replace(/\u00ad/g, '').trim();
+
+describe('widows and orphans', () => {
+  const source = varied();
+  const sourceLines = source.split('\n');
+  let dir: string;
+  let allowed: Finding[];
+  let kept: Finding[];
+  let pages: string[];
+
+  before(async () => {
+    dir = await makeManuscript({
+      'book.yaml': minimalConfig('print:\n  widows: 1\n  orphans: 1\n'),
+      '01-hoofdstuk.md': source,
+      'kept/book.yaml': minimalConfig(),
+      'kept/01-hoofdstuk.md': source,
+    });
+    const run = await runScript('check.ts', ['--manuscript', dir, '--out', path.join(dir, 'out'), '--report', 'json']);
+    allowed = (JSON.parse(run.stdout) as { diagnostics: Finding[] }).diagnostics;
+    pages = await pdfPageTexts(path.join(dir, 'out', 'proefboek.pdf'));
+    const keptRun = await runScript('check.ts', ['--manuscript', path.join(dir, 'kept'), '--out', path.join(dir, 'kept-out'), '--report', 'json']);
+    kept = (JSON.parse(keptRun.stdout) as { diagnostics: Finding[] }).diagnostics;
+  });
+  after(() => removeDir(dir));
+
+  test('with widows and orphans allowed, each is reported on its page and paragraph', () => {
+    const widows = allowed.filter((f) => f.rule === 'layout/widow');
+    const orphans = allowed.filter((f) => f.rule === 'layout/orphan');
+    assert.ok(widows.length > 0 && orphans.length > 0, JSON.stringify(allowed));
+    for (const f of widows) {
+      // The page's first line after the running head ends the paragraph on the reported source line.
+      const first = bodyLines(pages[(f.page ?? 0) - 1])[0] ?? '';
+      assert.ok(flat(sourceLines[f.line - 1] ?? '').endsWith(flat(first)), `p. ${f.page}: “${first}” does not end line ${f.line}`);
+    }
+    for (const f of orphans) {
+      const lines = bodyLines(pages[(f.page ?? 0) - 1]);
+      const last = flat(lines[lines.length - 1] ?? '').replace(/-$/, '');
+      assert.ok(flat(sourceLines[f.line - 1] ?? '').startsWith(last), `p. ${f.page}: “${last}” does not begin line ${f.line}`);
+    }
+  });
+
+  test('by default the pagination keeps two lines together at the foot and the head of a page', () => {
+    assert.deepEqual(kept.filter((f) => /widow|orphan|stranded/.test(f.rule)), []);
+    assert.deepEqual(kept.filter((f) => f.severity === 'error'), []);
+  });
+});
