@@ -1,3 +1,6 @@
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { rewriteLocalImages } from '../images.ts';
 import type { Book, Chapter } from '../book.ts';
 import { escapeHtml } from '../html.ts';
 import { NOTE_REF_PATTERN } from '../markdown/notes.ts';
@@ -122,7 +125,11 @@ ${c.publisher ? `<p class="publisher">${escapeHtml(c.publisher)}</p>` : ''}
     sectionType: 'chapter',
     role: 'doc-chapter',
     headings: chapter.headings.map((h) => ({ level: h.level, text: stripTags(h.text), id: h.id })),
-    body: chapterBody(chapter, plan.byBlock.get(chapter.file), chapter === lastChapter ? plan.trailingPages : []),
+    // epub-gen-memory reads file:// images itself and packs them under images/.
+    body: rewriteLocalImages(
+      chapterBody(chapter, plan.byBlock.get(chapter.file), chapter === lastChapter ? plan.trailingPages : []),
+      (src) => pathToFileURL(path.resolve(book.manuscriptDir, decodeURI(src))).href,
+    ),
     beforeToc: false,
     excludeFromToc: false,
   }));

@@ -113,8 +113,31 @@ class BookEpub extends EPub {
       if (file.dir) continue;
       entries.push({ name: file.name, data: await file.async('uint8array') });
     }
-    return entries;
+    return stableImageNames(entries);
   }
+}
+
+/**
+ * epub-gen-memory names each image by a random UUID; rename it by a hash of its bytes, in every document that
+ * refers to it too, so the same sources give the same EPUB.
+ */
+function stableImageNames(entries: ZipEntry[]): ZipEntry[] {
+  const renames = new Map<string, string>();
+  for (const entry of entries) {
+    const match = /^OEBPS\/images\/([0-9a-f-]{36})\.(\w+)$/.exec(entry.name);
+    if (!match) continue;
+    const stable = `img-${createHash('sha256').update(entry.data).digest('hex').slice(0, 16)}`;
+    renames.set(match[1] as string, stable);
+    entry.name = `OEBPS/images/${stable}.${match[2]}`;
+  }
+  if (renames.size === 0) return entries;
+  const textual = /\.(xhtml|opf|ncx|css|html)$/;
+  return entries.map((entry) => {
+    if (!textual.test(entry.name)) return entry;
+    let text = Buffer.from(entry.data).toString('utf8');
+    for (const [from, to] of renames) text = text.replaceAll(from, to);
+    return { ...entry, data: new Uint8Array(Buffer.from(text, 'utf8')) };
+  });
 }
 
 /** Assembles the EPUB 3: epub-gen-memory renders the documents from our templates, fflate zips them. */

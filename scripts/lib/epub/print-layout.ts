@@ -2,6 +2,7 @@ import type { Book } from '../book.ts';
 import type { BrowserSession } from '../browser.ts';
 import { paginateToPdf, type PageLayout } from '../print/paginate.ts';
 import { printHtml } from '../print/print-html.ts';
+import { paddedPageCount } from '../layout/pad-pages.ts';
 
 /**
  * The print edition's layout, for the page list. A full build reuses the PDF target's; an EPUB-only build
@@ -15,8 +16,10 @@ export async function printLayout(options: {
   reuse?: PageLayout;
   timeoutMs?: number;
 }): Promise<PageLayout> {
-  if (options.reuse) return options.reuse;
   const { book } = options;
+  // The page list names every printed page, the blanks that complete the signature included.
+  const printed = (layout: PageLayout): PageLayout => ({ ...layout, pageCount: paddedPageCount(layout.pageCount, book.config.print) });
+  if (options.reuse) return printed(options.reuse);
   const { layout } = await paginateToPdf({
     browser: options.session.browser,
     html: printHtml(book, { version: options.version, buildDate: options.date }),
@@ -24,5 +27,5 @@ export async function printLayout(options: {
     fontPackages: [book.config.print.fonts.body.package],
     timeoutMs: options.timeoutMs ?? 120_000,
   });
-  return layout;
+  return printed(layout);
 }

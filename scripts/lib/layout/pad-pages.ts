@@ -6,7 +6,7 @@ import type { PrintConfig } from '../config/schema.ts';
 export async function padToSignature(bytes: Uint8Array, print: PrintConfig): Promise<Uint8Array> {
   if (!print.padToSignature) return bytes;
   const pdf = await PDFDocument.load(bytes, { updateMetadata: false });
-  const missing = (print.signature - (pdf.getPageCount() % print.signature)) % print.signature;
+  const missing = paddedPageCount(pdf.getPageCount(), print) - pdf.getPageCount();
   if (missing === 0) return bytes;
   const last = pdf.getPage(pdf.getPageCount() - 1);
   for (let i = 0; i < missing; i++) {
@@ -24,4 +24,10 @@ export async function padToSignature(bytes: Uint8Array, print: PrintConfig): Pro
 
 export async function pageCountOf(bytes: Uint8Array): Promise<number> {
   return (await PDFDocument.load(bytes, { updateMetadata: false })).getPageCount();
+}
+
+/** The page count of the printed book: the laid-out pages plus the blanks that complete the signature. */
+export function paddedPageCount(pages: number, print: PrintConfig): number {
+  if (!print.padToSignature) return pages;
+  return pages + ((print.signature - (pages % print.signature)) % print.signature);
 }

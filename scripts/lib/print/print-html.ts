@@ -1,5 +1,6 @@
 import type { Book, Chapter } from '../book.ts';
 import { escapeHtml } from '../html.ts';
+import { rewriteLocalImages } from '../images.ts';
 import { NOTE_REF_PATTERN } from '../markdown/notes.ts';
 import { fontStylesheets, pageSetupCss } from './page-setup.ts';
 
@@ -78,7 +79,7 @@ function chapterHtml(chapter: Chapter): string {
     return `<span class="footnote" id="${chapter.id}-fn-${note.number}" data-note="${escapeHtml(note.label)}" data-line="${note.line}">${note.html}</span>`;
   });
   // Images are relative to the manuscript folder, which the print site serves at /manuscript/.
-  const withImages = body.replace(/<img src="(?![a-z][a-z0-9+.-]*:|\/)/g, '<img src="/manuscript/');
+  const withImages = rewriteLocalImages(body, (src) => `/manuscript/${src}`);
   return `<section class="chapter" id="${chapter.id}" data-file="${escapeHtml(chapter.file)}">
 ${withImages}
 </section>`;

@@ -1,5 +1,6 @@
 import type { Book, Chapter } from '../book.ts';
 import { escapeHtml } from '../html.ts';
+import { rewriteLocalImages } from '../images.ts';
 import { NOTE_REF_PATTERN } from '../markdown/notes.ts';
 
 export interface WebHtmlOptions {
@@ -108,7 +109,7 @@ function chapterHtml(chapter: Chapter): string {
     );
   });
   return `<article class="chapter" id="${chapter.id}">
-${demoteHeadings(body)}
+${demoteHeadings(rewriteLocalImages(body, (src) => `images/${src}`))}
 </article>`;
 }
 

@@ -2,6 +2,7 @@ import { copyFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Book } from '../book.ts';
+import { localImageSources } from '../images.ts';
 import { writeDirAtomic } from '../output-dir.ts';
 import { stylesDir } from '../paths.ts';
 import type { Target } from '../targets/target.ts';
@@ -53,6 +54,13 @@ export async function buildWebEdition({ book, outDir, version, date }: WebEditio
     await write('fonts.css', fonts.css);
     await write('web.css', await readFile(path.join(stylesDir, 'web.css')));
     await write('theme.js', await readFile(path.join(runtimeDir, 'theme.js')));
+    for (const src of book.chapters.flatMap((c) => localImageSources(c.html))) {
+      const target = path.join(temp, 'images', src);
+      await mkdir(path.dirname(target), { recursive: true });
+      await copyFile(path.join(book.manuscriptDir, src), target);
+      files.push(`images/${src}`);
+      bytes += (await stat(target)).size;
+    }
     await mkdir(path.join(temp, 'fonts'));
     for (const font of fonts.files) {
       const target = path.join(temp, 'fonts', font.name);
