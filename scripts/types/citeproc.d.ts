@@ -27,6 +27,7 @@ declare module 'citeproc' {
       post: CitationPosition[],
     ): [{ bibchange: boolean; citation_errors: unknown[] }, [number, string, string][]];
     updateItems(ids: string[]): void;
+    restoreProcessorState(citations: unknown[]): void;
     makeBibliography(): false | [{ entry_ids: string[][] }, string[]];
   }
   const CSL: { Engine: typeof Engine };

@@ -64,6 +64,17 @@ export interface NoteCitation {
   items: CitationItem[];
 }
 
+const engines = new WeakMap<Bibliography, WeakMap<CslStyle, Engine>>();
+
+/** Building an engine parses the whole style (a second or more): one per bibliography and style. */
+function sharedEngine(bibliography: Bibliography, style: CslStyle): Engine {
+  let byStyle = engines.get(bibliography);
+  if (!byStyle) engines.set(bibliography, (byStyle = new WeakMap()));
+  let engine = byStyle.get(style);
+  if (!engine) byStyle.set(style, (engine = engineFor(bibliography, style)));
+  return engine;
+}
+
 function engineFor(bibliography: Bibliography, style: CslStyle): Engine {
   const engine = new CSL.Engine(
     {
@@ -84,7 +95,8 @@ function engineFor(bibliography: Bibliography, style: CslStyle): Engine {
  * Returns HTML per citation, in the order given; unknown keys are left out (the check reports them).
  */
 export function renderNoteCitations(citations: NoteCitation[], bibliography: Bibliography, style: CslStyle): string[] {
-  const engine = engineFor(bibliography, style);
+  const engine = sharedEngine(bibliography, style);
+  engine.restoreProcessorState([]);
   const html: string[] = [];
   const placed: CitationPosition[] = [];
   citations.forEach((citation, index) => {
@@ -116,14 +128,15 @@ function toCiteproc(item: CitationItem): CiteprocCitationItem {
     result.label = item.label ?? 'page';
   }
   if (item.prefix) result.prefix = `${item.prefix} `;
-  if (item.suffix) result.suffix = `, ${item.suffix}`;
+  // The suffix as typed, with its comma (`[@key, p. 3, noot]`); a bare word gets a space.
+  if (item.suffix) result.suffix = /^[,.;:]/.test(item.suffix) ? item.suffix : ` ${item.suffix}`;
   if (item.suppressAuthor) result['suppress-author'] = true;
   return result;
 }
 
 /** The style's bibliography of the given sources, as HTML entries; empty when the style has none. */
 export function renderBibliography(ids: string[], bibliography: Bibliography, style: CslStyle): string {
-  const engine = engineFor(bibliography, style);
+  const engine = sharedEngine(bibliography, style);
   engine.updateItems(ids.filter((id) => bibliography.entries.has(id)));
   const result = engine.makeBibliography();
   if (!result) return '';

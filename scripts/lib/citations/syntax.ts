@@ -143,7 +143,7 @@ function readLocator(rest: string, base: number, item: CitationItem): void {
   item.locator = locator;
   item.locatorText = body.slice(0, valueStart + value[0].length).trim();
   item.locatorOffset = offset;
-  item.suffix = body.slice(valueStart + value[0].length).replace(/^\s*,?\s*/, '').trim();
+  item.suffix = body.slice(valueStart + value[0].length).trim();
   item.locatorProblem = locatorProblem(word, locator);
 }
 

@@ -94,28 +94,47 @@ export function citations(md: MarkdownIt, options: CitationsOptions): void {
   md.core.ruler.after('footnote_tail', 'citation_render', (state: StateCore) => {
     const start = state.tokens.findIndex((t) => t.type === 'footnote_block_open');
     if (start < 0) return;
-    const found: { token: Token; citation: NoteCitation }[] = [];
+    const found: { token: Token; citation: NoteCitation; next: string }[] = [];
     let noteIndex = 0;
     let noteLine = 0;
     for (const token of state.tokens.slice(start)) {
       if (token.type === 'footnote_open') noteIndex = Number(token.meta?.id) + 1;
       if (token.type !== 'inline' || !token.children) continue;
-      for (const child of token.children) {
-        if (child.type !== 'citation') continue;
-        found.push({ token: child, citation: { noteIndex, items: meta(child).items } });
+      token.children.forEach((child, i, children) => {
+        if (child.type !== 'citation') return;
+        const after = children[i + 1];
+        const next = after?.type === 'text' ? after.content : '';
+        found.push({ token: child, citation: { noteIndex, items: meta(child).items }, next });
         noteLine = meta(child).line ?? 0;
-      }
+      });
       // A note made from a citation has no source block: give it the line of its call.
       if (!token.map && noteLine) token.map = [noteLine - 1, noteLine];
       noteLine = 0;
     }
     const html = options.render(found.map((f) => f.citation));
     found.forEach((f, i) => {
-      meta(f.token).html = html[i] ?? '';
+      meta(f.token).html = fitToText(html[i] ?? '', f.next);
     });
   });
 
   md.renderer.rules.citation = (tokens, idx) => String(tokens[idx]?.meta?.html ?? '');
+}
+
+/**
+ * A style ends a note's citation with a full stop; inside a written note the sentence may go on
+ * (`[@key, p. 9], waar ...`), so the stop gives way to the punctuation that follows. An abbreviation's
+ * stop (ibid., z.d.) stays unless the text brings its own.
+ */
+function fitToText(html: string, next: string): string {
+  const following = /^[,.;:)]/.exec(next)?.[0];
+  if (!following) return html;
+  const match = /\.((?:<\/[a-z]+>)*)$/.exec(html);
+  if (!match) return html;
+  const before = html.slice(0, match.index).replace(/<[^>]+>/g, '');
+  const lastWord = before.split(/\s/).pop() ?? '';
+  const abbreviation = /^ibid$/i.test(lastWord) || /^(?:\p{L}{1,3}\.)+\p{L}{1,3}$/u.test(lastWord);
+  if (abbreviation && following !== '.') return html;
+  return html.slice(0, match.index) + match[1];
 }
 
 function countNewlines(text: string): number {
