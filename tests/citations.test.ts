@@ -80,6 +80,13 @@ describe('citation and quotation rules', () => {
     assert.deepEqual(places(d).filter((p) => p[4] === 'citations/bad-style'), [['book.yaml', 10, 10, 'error', 'citations/bad-style']]);
   });
 
+  test('a bibliography that is not valid JSON: error at the place it breaks', async () => {
+    const broken = BIBLIOGRAPHY.replace('"title": "Staat en revolutie",', '"title": "Staat en revolutie"');
+    const d = await diagnose(citedBook(CLEAN_CHAPTER, '', broken));
+    assert.equal(d[0]?.rule, 'citations/bad-bibliography');
+    assert.deepEqual([d[0]?.file, d[0]?.line, d[0]?.column], ['bronnen.json', 16, 5]);
+  });
+
   test('book.yaml rules: sets a citation rule\'s severity', async () => {
     const d = await diagnose(citedBook(`${CLEAN_CHAPTER}\nNog eens.[@krant, p. 2]\n`, 'rules:\n  citations/unconfirmed-source: warning\n', BIBLIOGRAPHY_UNCONFIRMED));
     assert.deepEqual(places(d).map((p) => p[3]), ['warning', 'warning']);

@@ -8,7 +8,7 @@ const RULES = {
   unusedEntry: { id: 'citations/unused-entry', severity: 'warning', description: 'a bibliography entry is never cited' },
   duplicateKey: { id: 'citations/duplicate-key', severity: 'error', description: 'two bibliography entries have the same key' },
   badBibliography: { id: 'citations/bad-bibliography', severity: 'error', description: 'the bibliography file is missing or not valid CSL-JSON' },
-  badStyle: { id: 'citations/bad-style', severity: 'error', description: 'the CSL style or locale named in book.yaml does not exist' },
+  badStyle: { id: 'citations/bad-style', severity: 'error', description: 'the CSL style or locale named in book.yaml does not exist, or the style is not a note style' },
   malformedLocator: { id: 'citations/malformed-locator', severity: 'error', description: 'a locator is malformed (pp. 12-14 with a hyphen, p. for a range, unknown label)' },
   unconfirmedSource: { id: 'citations/unconfirmed-source', severity: 'info', description: 'a cited source is marked unconfirmed or partial in the bibliography' },
   missingLocator: { id: 'citations/missing-locator', severity: 'info', description: 'a citation of a confirmed source has no locator though the style prints one' },

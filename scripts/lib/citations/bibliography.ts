@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
-import type { Diagnostic } from '../diagnostics.ts';
+import { positionOf, type Diagnostic } from '../diagnostics.ts';
 
 /** A CSL-JSON item as citeproc reads it. */
 export type CslItem = Record<string, unknown> & { id: string; type: string };
@@ -52,6 +52,18 @@ export function parseBibliography(text: string, file: string, diagnostics: Diagn
     const { line, col } = lines.linePos(offset);
     diagnostics.push({ file, line, column: col, severity: 'error', rule, message });
   };
+  try {
+    JSON.parse(text);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const position = Number(/at position (\d+)/.exec(message)?.[1] ?? 0);
+    const { line, column } = positionOf(text, position);
+    diagnostics.push({
+      file, line, column, severity: 'error', rule: 'citations/bad-bibliography',
+      message: `not valid JSON: ${message.replace(/ in JSON at position \d+.*$/s, '')}`,
+    });
+    return bibliography;
+  }
   // JSON is YAML, and the YAML parser keeps every node's position, which JSON.parse does not.
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length > 0) {

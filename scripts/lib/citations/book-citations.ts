@@ -35,6 +35,15 @@ export async function loadCitations(
     const { line, column } = locate(['citations', error.key]);
     diagnostics.push({ file: configFile, line, column, severity: 'error', rule: 'citations/bad-style', message: error.message });
   }
+  if (style?.class === 'in-text') {
+    // Citations become the book's notes; an author-date style would put "(Marx 1867)" in a note by itself.
+    const { line, column } = locate(['citations', 'style']);
+    diagnostics.push({
+      file: configFile, line, column, severity: 'error', rule: 'citations/bad-style',
+      message: `CSL style "${config.style}" is an in-text style; citations are set as notes and need a note style (class="note")`,
+    });
+    style = undefined;
+  }
   return {
     config,
     bibliography,
