@@ -1,7 +1,8 @@
 #!/usr/bin/env tsx
-// npm run bench [-- --scales 1,5,20] [--runs 3] [--manuscript DIR]
+// npm run bench [-- --scales 1,5,20] [--runs 3] [--manuscript DIR] [--measure build,preview]
 // Builds synthetic manuscripts of N times the book and prints pages, wall time and peak memory of the
-// whole process tree (node and every Chromium process), median of the runs.
+// whole process tree (node and every Chromium process), median of the runs; then how long the preview takes
+// from saving a chapter to the updated pages on screen.
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { sampleTreePeak } from './lib/bench/process-tree.ts';
 import { writeSyntheticBook } from './lib/bench/synthetic-book.ts';
 import { projectRoot } from './lib/paths.ts';
+import { measurePreviewLatency } from './lib/preview/measure-latency.ts';
 import { runCli } from './lib/run-cli.ts';
 
 interface Sample {
@@ -48,10 +50,14 @@ await runCli(async () => {
       scales: { type: 'string', default: '1,5,20' },
       runs: { type: 'string', default: '3' },
       manuscript: { type: 'string', default: path.join(projectRoot, 'manuscript') },
+      measure: { type: 'string', default: 'build,preview' },
     },
   });
+  const measure = values.measure.split(',');
   const scales = values.scales.split(',').map(Number);
   const runs = Number(values.runs);
+  if (measure.includes('preview')) await benchPreview(path.resolve(values.manuscript), Math.max(runs, 5));
+  if (!measure.includes('build')) return;
   const work = await mkdtemp(path.join(tmpdir(), 'book-bench-'));
   console.log(`bench: ${runs} run(s) per size, median; wall time and peak PSS of the whole process tree`);
   console.log('size   chapters  pages   wall s   ms/page   peak MB');
@@ -80,3 +86,11 @@ await runCli(async () => {
     await rm(work, { recursive: true, force: true });
   }
 });
+
+/** Preview latency: save a chapter, wait for the paged view in Chromium to show it (target: under 1.5 s). */
+async function benchPreview(manuscript: string, runs: number): Promise<void> {
+  const samples = (await measurePreviewLatency(manuscript, runs)).map((s) => s.ms);
+  const sorted = [...samples].sort((a, b) => a - b);
+  console.log(`preview: save a chapter -> updated pages on screen, ${runs} edits of the book: median ${Math.round(median(samples))} ms, ` +
+    `min ${Math.round(sorted[0] ?? 0)} ms, max ${Math.round(sorted[sorted.length - 1] ?? 0)} ms (target < 1500 ms)`);
+}

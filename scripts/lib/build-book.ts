@@ -20,11 +20,16 @@ export interface BuildResult {
   seconds: number;
 }
 
+export interface BuildOptions extends CommonArgs {
+  /** Also write the press PDF (PDF/X), as book.yaml print.press.enabled does. */
+  press?: boolean;
+}
+
 /**
  * Reads the manuscript, runs the source checks (errors stop here), then builds each requested format in
  * order with one shared Chromium. Throws BuildError with diagnostics when it cannot.
  */
-export async function buildBook(args: CommonArgs): Promise<BuildResult> {
+export async function buildBook(args: BuildOptions): Promise<BuildResult> {
   const progress = createProgress(!args.quiet);
   progress.step(`reading ${args.manuscriptDir}`);
   const book = await readBook({ manuscriptDir: args.manuscriptDir });
@@ -39,13 +44,14 @@ export async function buildBook(args: CommonArgs): Promise<BuildResult> {
   try {
     for (const format of FORMATS.filter((f) => args.formats.includes(f))) {
       summaries.push(
-        await TARGETS[format].build({
+        ...[await TARGETS[format].build({
           book,
           outDir: args.outDir,
           progress,
           version: book.config.version ?? projectVersion(),
           date: buildDate(),
           outputs,
+          press: Boolean(args.press) || book.config.print.press.enabled,
           async browser() {
             if (!session) {
               progress.step('starting Chromium');
@@ -53,7 +59,7 @@ export async function buildBook(args: CommonArgs): Promise<BuildResult> {
             }
             return session;
           },
-        }),
+        })].flat(),
       );
     }
   } finally {

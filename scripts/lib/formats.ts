@@ -1,5 +1,5 @@
 /** The output formats, in the order a full build makes them. */
-export const FORMATS = ['pdf'] as const;
+export const FORMATS = ['pdf', 'web'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export function isFormat(value: string): value is Format {

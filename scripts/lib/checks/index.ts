@@ -1,7 +1,9 @@
 import type { Check } from './check.ts';
 import { citationsCheck } from './citations-check.ts';
 import { manuscriptCheck } from './manuscript-check.ts';
+import { preflightCheck } from './preflight-check.ts';
 import { quotesCheck } from './quotes-check.ts';
+import { webA11yCheck, webHtmlCheck } from '../web/web-checks.ts';
 
 /** Every check, in the order their findings are printed. */
-export const CHECKS: Check[] = [manuscriptCheck, citationsCheck, quotesCheck];
+export const CHECKS: Check[] = [manuscriptCheck, citationsCheck, quotesCheck, preflightCheck, webHtmlCheck, webA11yCheck];

@@ -15,6 +15,21 @@ const fontSchema = z
   })
   .strict();
 
+const pressSchema = z
+  .object({
+    /** Write the press PDF (PDF/X) on every build, as `--press` does. */
+    enabled: z.boolean().default(false),
+    /** Crop marks outside the bleed, on a sheet grown to hold them: a proof. The file for the press has none. */
+    marks: z.boolean().default(false),
+    /** Pages per folded sheet: the page count is padded with blank pages to a multiple of it. */
+    signature: z.number().int().min(1).default(4),
+    /** Highest total ink (C+M+Y+K, percent) the preflight allows anywhere on a page. */
+    inkLimit: z.number().min(100).max(400).default(300),
+    /** A CMYK ICC profile for the output intent, relative to the manuscript folder; Ghostscript's own by default. */
+    profile: z.string().min(1).optional(),
+  })
+  .strict();
+
 const printSchema = z
   .object({
     trim: z.object({ width: length, height: length }).strict().default({ width: '135mm', height: '210mm' }),
@@ -34,6 +49,7 @@ const printSchema = z
       .default({
         body: { family: 'EB Garamond', package: '@fontsource/eb-garamond', weights: [400, 500, 700], italic: true },
       }),
+    press: pressSchema.default({ enabled: false, marks: false, signature: 4, inkLimit: 300 }),
     hyphenation: z
       .object({
         enabled: z.boolean().default(true),
@@ -98,4 +114,5 @@ export const bookConfigSchema = z
 
 export type BookConfig = z.infer<typeof bookConfigSchema>;
 export type PrintConfig = BookConfig['print'];
+export type PressConfig = PrintConfig['press'];
 export type CitationsConfig = z.infer<typeof citationsSchema>;

@@ -53,3 +53,17 @@ export async function pdfInfo(file: string): Promise<PdfInfo> {
     boxes: { MediaBox: box('MediaBox'), CropBox: box('CropBox'), BleedBox: box('BleedBox'), TrimBox: box('TrimBox') },
   };
 }
+
+export type PageBoxes = Record<'MediaBox' | 'CropBox' | 'BleedBox' | 'TrimBox', number[]>;
+
+/** Boxes of every page, as pdfinfo reports them (points, [x0, y0, x1, y1]). */
+export async function pdfPageBoxes(file: string): Promise<PageBoxes[]> {
+  const { stdout } = await $({ quiet: true })`pdfinfo -box -f 1 -l 100000 ${file}`;
+  const pages: PageBoxes[] = [];
+  for (const match of stdout.matchAll(/^Page\s+(\d+)\s+(MediaBox|CropBox|BleedBox|TrimBox):\s+(.+)$/gm)) {
+    const index = Number(match[1]) - 1;
+    pages[index] ??= { MediaBox: [], CropBox: [], BleedBox: [], TrimBox: [] };
+    (pages[index] as PageBoxes)[match[2] as keyof PageBoxes] = (match[3] as string).trim().split(/\s+/).map(Number);
+  }
+  return pages;
+}

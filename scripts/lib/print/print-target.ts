@@ -5,6 +5,8 @@ import { BuildError } from '../diagnostics.ts';
 import { writeFileAtomic } from '../output.ts';
 import { packageVersion } from '../paths.ts';
 import type { Progress } from '../progress.ts';
+import { PDFX_VERSION } from '../press/ghostscript.ts';
+import { buildPressPdf, resolveProfile } from '../press/press-pdf.ts';
 import type { Target } from '../targets/target.ts';
 import { paginateToPdf, type PageLayout } from './paginate.ts';
 import { postprocessPdf } from './pdf-postprocess.ts';
@@ -70,6 +72,7 @@ export async function buildPrintPdf(options: PrintTargetOptions): Promise<PrintR
 export const printTarget: Target = {
   format: 'pdf',
   async build(context) {
+    if (context.press) resolveProfile(context.book);
     const result = await buildPrintPdf({
       book: context.book,
       outDir: context.outDir,
@@ -79,6 +82,10 @@ export const printTarget: Target = {
       date: context.date,
     });
     context.outputs.pdf = result;
-    return { file: result.file, detail: `${result.pages} pages`, bytes: result.bytes };
+    const summary = { file: result.file, detail: `${result.pages} pages`, bytes: result.bytes };
+    if (!context.press) return summary;
+    const press = await buildPressPdf({ book: context.book, screenPdf: result.file, outDir: context.outDir, date: context.date, progress: context.progress });
+    context.outputs.press = press;
+    return [summary, { file: press.file, detail: `${press.pages} pages, ${PDFX_VERSION}`, bytes: press.bytes }];
   },
 };

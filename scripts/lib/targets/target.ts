@@ -2,7 +2,9 @@ import type { Book } from '../book.ts';
 import type { BrowserSession } from '../browser.ts';
 import type { Format } from '../formats.ts';
 import type { PrintResult } from '../print/print-target.ts';
+import type { PressResult } from '../press/press-pdf.ts';
 import type { Progress } from '../progress.ts';
+import type { WebResult } from '../web/web-target.ts';
 
 export interface TargetContext {
   book: Book;
@@ -14,11 +16,15 @@ export interface TargetContext {
   browser(): Promise<BrowserSession>;
   /** What earlier targets of this build wrote (the EPUB's page list reads the print layout). */
   outputs: BuildOutputs;
+  /** Also write the press PDF (`--press` or book.yaml print.press.enabled). */
+  press?: boolean;
 }
 
 /** What each target wrote; a target adds its own key. */
 export interface BuildOutputs {
   pdf?: PrintResult;
+  press?: PressResult;
+  web?: WebResult;
 }
 
 export interface OutputSummary {
@@ -30,5 +36,6 @@ export interface OutputSummary {
 
 export interface Target {
   format: Format;
-  build(context: TargetContext): Promise<OutputSummary>;
+  /** One summary per file written (the print target may write the screen and the press PDF). */
+  build(context: TargetContext): Promise<OutputSummary | OutputSummary[]>;
 }

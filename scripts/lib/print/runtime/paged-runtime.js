@@ -132,7 +132,26 @@
     }
   }
 
-  window.Paged.registerHandlers(CloseStringSetQuotes, BreakWordsAtSoftHyphens);
+  /**
+   * Paged.js 0.4.3 gives every element without a data-ref a random UUID, and a footnote's ref becomes its PDF
+   * named destination (`note-<ref>`), so two builds of the same sources differed. Give every element a stable
+   * ref before Paged.js parses the content: a note keeps its own id (`note-<chapter>-fn-3`), others count up.
+   */
+  class StableRefs extends window.Paged.Handler {
+    beforeParsed(content) {
+      const taken = new Set(Array.from(content.querySelectorAll('[id]'), (el) => el.id));
+      let next = 0;
+      for (const el of content.querySelectorAll('*')) {
+        if (el.hasAttribute('data-ref')) continue;
+        let ref = el.matches('[data-note]') && el.id ? el.id : '';
+        while (!ref || (taken.has(ref) && !el.matches(`[id="${ref}"]`))) ref = `ref-${next++}`;
+        taken.add(ref);
+        el.setAttribute('data-ref', ref);
+      }
+    }
+  }
+
+  window.Paged.registerHandlers(StableRefs, CloseStringSetQuotes, BreakWordsAtSoftHyphens);
 
   window.bookRuntime = {
     finish() {

@@ -1,0 +1,91 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PDFDocument } from 'pdf-lib';
+import { $ } from 'zx';
+import type { Book } from '../book.ts';
+import { BuildError, type Diagnostic } from '../diagnostics.ts';
+import { writeFileAtomic } from '../output.ts';
+import type { Progress } from '../progress.ts';
+import { convertToPdfx, GhostscriptError, pdfxDefinition, PDFX_VERSION } from './ghostscript.ts';
+import { findCmykProfile, readIccProfile, type IccProfile } from './icc-profile.ts';
+import { neutralRgbToGray } from './neutral-gray.ts';
+import { makePressSheets } from './sheet.ts';
+
+export interface PressResult {
+  file: string;
+  pages: number;
+  /** Blank pages added to fill the last signature. */
+  blankPages: number;
+  bytes: number;
+  profile: IccProfile;
+}
+
+export interface PressOptions {
+  book: Book;
+  /** The screen PDF this build wrote (print target). */
+  screenPdf: string;
+  outDir: string;
+  date: Date;
+  progress: Progress;
+}
+
+/** `<slug>-press.pdf`, beside the screen PDF `<slug>.pdf`. */
+export function pressFileName(screenPdf: string): string {
+  return `${path.basename(screenPdf, '.pdf')}-press.pdf`;
+}
+
+/** Screen PDF -> press sheets (pdf-lib) -> PDF/X in CMYK (Ghostscript) -> fixed document ID (qpdf) -> output folder. */
+export async function buildPressPdf(options: PressOptions): Promise<PressResult> {
+  const { book, progress } = options;
+  const profile = resolveProfile(book);
+  const work = await mkdtemp(path.join(tmpdir(), 'press-'));
+  try {
+    progress.step(`press: ${PDFX_VERSION} with output intent “${profile.description}”`);
+    const pdf = await PDFDocument.load(await readFile(options.screenPdf), { updateMetadata: false });
+    const neutral = neutralRgbToGray(pdf);
+    const { added } = makePressSheets(pdf, book.config.print);
+    const sheets = path.join(work, 'sheets.pdf');
+    await writeFile(sheets, await pdf.save({ useObjectStreams: false }));
+    const definition = path.join(work, 'pdfx-def.ps');
+    await writeFile(definition, pdfxDefinition(profile));
+    const converted = path.join(work, 'pdfx.pdf');
+    await convertToPdfx(sheets, converted, definition, profile, options.date);
+    // pdfwrite's document ID is random; qpdf derives it from the file's content instead.
+    const final = path.join(work, 'press.pdf');
+    const qpdf = await $({ quiet: true, nothrow: true })`qpdf --deterministic-id ${converted} ${final}`;
+    if (qpdf.exitCode !== 0 && qpdf.exitCode !== 3) throw new GhostscriptError(`qpdf failed: ${qpdf.stderr.trim()}`);
+    const bytes = await readFile(final);
+    const file = path.join(options.outDir, pressFileName(options.screenPdf));
+    await writeFileAtomic(file, bytes);
+    progress.step(`press: ${pdf.getPageCount()} pages (${added} blank to fill the signature of ${book.config.print.press.signature}), ${neutral} black/grey colours put on K`);
+    return { file, pages: pdf.getPageCount(), blankPages: added, bytes: bytes.byteLength, profile };
+  } catch (error) {
+    if (error instanceof GhostscriptError) throw new BuildError(pressError(book, error.message));
+    throw error;
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+/** The CMYK profile the press PDF will embed; throws BuildError naming book.yaml when there is none or it is unfit.
+ * The print target calls this before it renders, so a bad setting fails fast and writes nothing. */
+export function resolveProfile(book: Book): IccProfile {
+  const configured = book.config.print.press.profile;
+  const file = configured ? path.resolve(book.manuscriptDir, configured) : findCmykProfile();
+  if (!file) {
+    throw new BuildError(
+      pressError(book, 'no CMYK ICC profile found: install Ghostscript (`apt-get install ghostscript`), or name one in book.yaml print.press.profile', ['print', 'press']),
+    );
+  }
+  try {
+    return readIccProfile(file);
+  } catch (error) {
+    throw new BuildError(pressError(book, `print.press.profile: ${(error as Error).message}`, ['print', 'press', 'profile']));
+  }
+}
+
+function pressError(book: Book, message: string, key: string[] = ['print', 'press']): Diagnostic {
+  const { line, column } = book.locateConfig(key);
+  return { file: book.configFile, line, column, severity: 'error', rule: 'press/build', message };
+}

@@ -1,0 +1,64 @@
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { launchBrowser } from '../browser.ts';
+import { loadConfig } from '../config/load-config.ts';
+import { startPreviewServer } from './preview-server.ts';
+
+export interface LatencySample {
+  /** From writing the chapter to the new text on the paged view, as the browser shows it. */
+  ms: number;
+}
+
+/**
+ * Saves a chapter of a copy of the manuscript `runs` times with a new sentence in its first paragraph and
+ * measures how long until the open preview in headless Chromium shows the paginated pages with it.
+ */
+export async function measurePreviewLatency(manuscriptDir: string, runs: number): Promise<LatencySample[]> {
+  const work = await mkdtemp(path.join(tmpdir(), 'book-preview-bench-'));
+  const copy = path.join(work, 'manuscript');
+  await cp(manuscriptDir, copy, { recursive: true });
+  const { config } = await loadConfig(copy);
+  const chapter = path.join(copy, config.chapters[0] ?? '');
+  const original = await readFile(chapter, 'utf8');
+  const server = await startPreviewServer({ manuscriptDir: copy, port: 0 });
+  const session = await launchBrowser();
+  const samples: LatencySample[] = [];
+  try {
+    const page = await session.browser.newPage();
+    await page.setViewport({ width: 1400, height: 900 });
+    await page.goto(server.url, { waitUntil: 'load' });
+    await page.waitForFunction('window.preview && window.preview.pagedVersion > 0', { timeout: 60_000 });
+    for (let run = 1; run <= runs; run++) {
+      // Digits only: the pipeline hyphenates words but never a number, so the text shows up as written.
+      const marker = `${Date.now()}${run}`;
+      // After the first paragraph of running text (the line after the lead), so the edit is on an early page.
+      const edited = withSentence(original, `Meting ${marker}.`);
+      const start = performance.now();
+      await writeFile(chapter, edited);
+      await page.waitForFunction(
+        (text: string) => {
+          const frame = document.querySelector<HTMLIFrameElement>('.frames iframe:not(.next)');
+          return Boolean(frame?.contentDocument?.querySelector('.pagedjs_pages')?.textContent?.includes(text));
+        },
+        { timeout: 60_000, polling: 10 },
+        marker,
+      );
+      samples.push({ ms: performance.now() - start });
+    }
+  } finally {
+    await session.close();
+    await server.close();
+    await rm(work, { recursive: true, force: true });
+  }
+  return samples;
+}
+
+/** The chapter with a sentence added to its first plain paragraph (not a heading, lead or note). */
+export function withSentence(source: string, sentence: string): string {
+  const blocks = source.split('\n\n');
+  const index = blocks.findIndex((b) => /^[^#\[\s>*-]/.test(b) && !/\{\.[\w-]+\}\s*$/.test(b));
+  if (index < 0) return `${source.trimEnd()}\n\n${sentence}\n`;
+  blocks[index] = `${blocks[index]} ${sentence}`;
+  return blocks.join('\n\n');
+}

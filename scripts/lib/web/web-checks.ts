@@ -1,0 +1,37 @@
+import path from 'node:path';
+import { launchBrowser } from '../browser.ts';
+import type { Check } from '../checks/check.ts';
+import { axeViolations } from './axe.ts';
+import { validateHtml } from './validate-html.ts';
+
+const display = (file: string): string => path.relative(process.cwd(), file) || file;
+
+/** The web edition's HTML and CSS against the Nu Html Checker (the W3C validator). */
+export const webHtmlCheck: Check = {
+  name: 'web-html',
+  needs: ['web'],
+  rules: [{ id: 'web/html-invalid', severity: 'error', description: 'the web edition is not valid HTML or CSS (Nu Html Checker)' }],
+  async run({ outputs }) {
+    const web = outputs.web;
+    if (!web) return [];
+    const files = web.files.filter((f) => /\.(html|css)$/.test(f)).map((f) => path.join(web.dir, f));
+    return validateHtml(files, display);
+  },
+};
+
+/** The web edition in Chromium, narrow and wide, light and dark, through axe-core. */
+export const webA11yCheck: Check = {
+  name: 'web-a11y',
+  needs: ['web'],
+  rules: [{ id: 'web/a11y-violation', severity: 'error', description: 'axe-core finds an accessibility violation in the web edition' }],
+  async run({ outputs }) {
+    const web = outputs.web;
+    if (!web) return [];
+    const session = await launchBrowser();
+    try {
+      return await axeViolations(session.browser, web.index, display(web.index));
+    } finally {
+      await session.close();
+    }
+  },
+};

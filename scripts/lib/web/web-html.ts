@@ -1,0 +1,133 @@
+import type { Book, Chapter } from '../book.ts';
+import { escapeHtml } from '../html.ts';
+import { NOTE_REF_PATTERN } from '../markdown/notes.ts';
+
+export interface WebHtmlOptions {
+  version: string;
+  buildDate: Date;
+  /** Stylesheets and scripts, relative to index.html (the edition must work from disk). */
+  stylesheets: string[];
+  scripts: string[];
+}
+
+/** Strips the Markdown emphasis marks a heading's raw text may carry, for the contents list. */
+function plainHeading(text: string): string {
+  return text.replace(/[*_`]/g, '');
+}
+
+/** One page: header, contents, every chapter with its notes beside the text, colophon. */
+export function webHtml(book: Book, options: WebHtmlOptions): string {
+  const c = book.config;
+  const lang = escapeHtml(c.language);
+  const description = c.description ?? (c.subtitle ? `${c.title}: ${c.subtitle}` : c.title);
+  const meta = [
+    `<meta name="description" content="${escapeHtml(description)}">`,
+    `<meta name="author" content="${escapeHtml(c.author)}">`,
+    c.keywords.length ? `<meta name="keywords" content="${escapeHtml(c.keywords.join(', '))}">` : '',
+    `<meta name="generator" content="lenins-strijd-book ${escapeHtml(options.version)}">`,
+    `<meta property="og:type" content="book">`,
+    `<meta property="og:title" content="${escapeHtml(c.title)}">`,
+    `<meta property="og:description" content="${escapeHtml(description)}">`,
+    `<meta property="og:locale" content="${escapeHtml(ogLocale(c.language))}">`,
+    `<meta property="book:author" content="${escapeHtml(c.author)}">`,
+    c.identifiers.isbn ? `<meta property="book:isbn" content="${escapeHtml(c.identifiers.isbn)}">` : '',
+    ...c.keywords.map((k) => `<meta property="book:tag" content="${escapeHtml(k)}">`),
+    `<meta name="twitter:card" content="summary">`,
+    `<meta name="twitter:title" content="${escapeHtml(c.title)}">`,
+    `<meta name="twitter:description" content="${escapeHtml(description)}">`,
+  ].filter(Boolean);
+  return `<!DOCTYPE html>
+<html lang="${lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(c.title)}${c.subtitle ? ` — ${escapeHtml(c.subtitle)}` : ''}</title>
+${meta.join('\n')}
+<meta name="color-scheme" content="light dark">
+<link rel="icon" href="data:,">
+${options.stylesheets.map((href) => `<link rel="stylesheet" href="${escapeHtml(href)}">`).join('\n')}
+${options.scripts.map((src) => `<script src="${escapeHtml(src)}" defer></script>`).join('\n')}
+</head>
+<body>
+<a class="skip-link" href="#tekst">Naar de tekst</a>
+<header class="book-header">
+<p class="book-author">${escapeHtml(c.author)}</p>
+<h1 class="book-title">${escapeHtml(c.title)}</h1>
+${c.subtitle ? `<p class="book-subtitle">${escapeHtml(c.subtitle)}</p>` : ''}
+<button type="button" class="theme-toggle" hidden aria-pressed="false">Donker thema</button>
+</header>
+${tableOfContents(book)}
+<main id="tekst" tabindex="-1">
+${book.chapters.map(chapterHtml).join('\n')}
+</main>
+${colophon(book, options)}
+</body>
+</html>
+`;
+}
+
+function ogLocale(language: string): string {
+  const [primary = 'nl', region] = language.split('-');
+  return `${primary}_${(region ?? (primary === 'nl' ? 'NL' : primary)).toUpperCase()}`;
+}
+
+function tableOfContents(book: Book): string {
+  const items = book.chapters.map((chapter) => {
+    const sections = chapter.headings.filter((h) => h.level === 2);
+    const sub = sections.length
+      ? `\n<ol>\n${sections.map((h) => `<li><a href="#${h.id}">${escapeHtml(plainHeading(h.text))}</a></li>`).join('\n')}\n</ol>\n`
+      : '';
+    const top = chapter.headings.find((h) => h.level === 1);
+    return `<li><a href="#${top?.id ?? chapter.id}">${escapeHtml(plainHeading(chapter.title))}</a>${sub}</li>`;
+  });
+  return `<nav class="toc" aria-labelledby="toc-title">
+<h2 id="toc-title">Inhoud</h2>
+<ol>
+${items.join('\n')}
+</ol>
+</nav>`;
+}
+
+/**
+ * The note stays in the text right after its call: beside the column on a wide screen (a side note), hidden
+ * on a narrow one until its call is followed (`:target`), then shown under the line with a way back. No
+ * script needed, so it works from disk and with scripts off; screen readers meet each note once, where it
+ * is called.
+ */
+function chapterHtml(chapter: Chapter): string {
+  const body = chapter.html.replace(NOTE_REF_PATTERN, (_, number: string) => {
+    const note = chapter.notes.find((n) => n.number === Number(number));
+    if (!note) return '';
+    const ref = `${chapter.id}-ref-${note.number}`;
+    const fn = `${chapter.id}-fn-${note.number}`;
+    return (
+      `<a class="note-ref" id="${ref}" href="#${fn}" aria-label="noot ${note.number}">${note.number}</a>` +
+      `<span class="note" id="${fn}" role="note" tabindex="-1" data-line="${note.line}">` +
+      `<span class="note-number">${note.number}</span> ${note.html}` +
+      ` <a class="note-back" href="#${ref}" aria-label="terug naar de tekst bij noot ${note.number}">↩</a></span>`
+    );
+  });
+  return `<article class="chapter" id="${chapter.id}" data-file="${escapeHtml(chapter.file)}">
+${demoteHeadings(body)}
+</article>`;
+}
+
+/** The book's title is the page's one h1, so a chapter's `#` becomes h2, its `##` h3, and so on. */
+function demoteHeadings(html: string): string {
+  return html.replace(/<(\/?)h([1-5])\b/g, (_, slash: string, level: string) => `<${slash}h${Number(level) + 1}`);
+}
+
+function colophon(book: Book, { version, buildDate }: WebHtmlOptions): string {
+  const c = book.config;
+  const lines = [
+    `<p><cite>${escapeHtml(c.title)}</cite>${c.subtitle ? `. ${escapeHtml(c.subtitle)}` : ''} — ${escapeHtml(c.author)}</p>`,
+    ...c.colophon.map((line) => `<p>${escapeHtml(line)}</p>`),
+    c.rights ? `<p>${escapeHtml(c.rights)}</p>` : '',
+    c.publisher ? `<p>Uitgegeven door ${escapeHtml(c.publisher)}</p>` : '',
+    c.identifiers.isbn ? `<p>ISBN ${escapeHtml(c.identifiers.isbn)}</p>` : '',
+    `<p>${escapeHtml(c.edition ?? 'Uitgave')}, webeditie, versie ${escapeHtml(version)}, <time datetime="${buildDate.toISOString().slice(0, 10)}">${buildDate.toISOString().slice(0, 10)}</time>. Gezet uit de ${escapeHtml(c.print.fonts.body.family)}.</p>`,
+  ].filter(Boolean);
+  return `<footer class="colophon">
+${lines.join('\n')}
+</footer>`;
+}

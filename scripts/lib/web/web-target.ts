@@ -1,0 +1,80 @@
+import { copyFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Book } from '../book.ts';
+import { writeDirAtomic } from '../output-dir.ts';
+import { stylesDir } from '../paths.ts';
+import type { Target } from '../targets/target.ts';
+import { webFonts } from './web-fonts.ts';
+import { webHtml } from './web-html.ts';
+
+export interface WebEditionOptions {
+  book: Book;
+  /** The output folder; the edition goes into its `web/` folder. */
+  outDir: string;
+  version: string;
+  date: Date;
+}
+
+export interface WebResult {
+  /** The edition's folder and its page. */
+  dir: string;
+  index: string;
+  files: string[];
+  bytes: number;
+}
+
+const runtimeDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'runtime');
+
+/** The folder a build writes the web edition to. */
+export function webDir(outDir: string): string {
+  return path.join(outDir, 'web');
+}
+
+/** Book model -> index.html, web.css, fonts.css, theme.js and the woff2 fonts, all relative links. */
+export async function buildWebEdition({ book, outDir, version, date }: WebEditionOptions): Promise<WebResult> {
+  const dir = webDir(outDir);
+  const fonts = await webFonts(book.config.print);
+  const html = webHtml(book, {
+    version,
+    buildDate: date,
+    stylesheets: ['fonts.css', 'web.css'],
+    scripts: ['theme.js'],
+  });
+  const files: string[] = [];
+  let bytes = 0;
+  await writeDirAtomic(dir, async (temp) => {
+    const write = async (name: string, data: string | Buffer): Promise<void> => {
+      await writeFile(path.join(temp, name), data);
+      files.push(name);
+      bytes += Buffer.byteLength(data);
+    };
+    await write('index.html', html);
+    await write('fonts.css', fonts.css);
+    await write('web.css', await readFile(path.join(stylesDir, 'web.css')));
+    await write('theme.js', await readFile(path.join(runtimeDir, 'theme.js')));
+    await mkdir(path.join(temp, 'fonts'));
+    for (const font of fonts.files) {
+      const target = path.join(temp, 'fonts', font.name);
+      await copyFile(font.from, target);
+      files.push(`fonts/${font.name}`);
+      bytes += (await stat(target)).size;
+    }
+  });
+  return { dir, index: path.join(dir, 'index.html'), files, bytes };
+}
+
+export const webTarget: Target = {
+  format: 'web',
+  async build(context) {
+    context.progress.step('web: writing the web edition');
+    const result = await buildWebEdition({
+      book: context.book,
+      outDir: context.outDir,
+      version: context.version,
+      date: context.date,
+    });
+    context.outputs.web = result;
+    return { file: result.dir, detail: `${result.files.length} files`, bytes: result.bytes };
+  },
+};

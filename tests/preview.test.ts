@@ -1,0 +1,214 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Page } from 'puppeteer';
+import { launchBrowser, type BrowserSession } from '../scripts/lib/browser.ts';
+import { projectRoot } from '../scripts/lib/paths.ts';
+import { withSentence } from '../scripts/lib/preview/measure-latency.ts';
+import { startPreviewServer, type PreviewServer } from '../scripts/lib/preview/preview-server.ts';
+import { removeDir } from './helpers.ts';
+
+const CHAPTER = '01-lenins-strijd-tegen-het-stalinisme.md';
+
+/** A GET with the path exactly as written (fetch() would normalise `..` away before sending). */
+function rawGet(port: number, rawPath: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: rawPath, method: 'GET', headers }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.setTimeout(10_000, () => req.destroy(new Error('timeout')));
+    req.end();
+  });
+}
+
+/** Text of the paged view the shell shows now (not a frame still paginating behind it). */
+const pagedText = (page: Page): Promise<string> =>
+  page.evaluate(() => document.querySelector<HTMLIFrameElement>('.frames iframe:not(.next)')?.contentDocument?.querySelector('.pagedjs_pages')?.textContent ?? '');
+
+describe('npm run preview on a copy of the book', () => {
+  let work: string;
+  let chapter: string;
+  let original: string;
+  let server: PreviewServer;
+  let session: BrowserSession;
+  let page: Page;
+
+  before(async () => {
+    work = await mkdtemp(path.join(tmpdir(), 'book-preview-test-'));
+    await cp(path.join(projectRoot, 'manuscript'), work, { recursive: true });
+    chapter = path.join(work, CHAPTER);
+    original = await readFile(chapter, 'utf8');
+    server = await startPreviewServer({ manuscriptDir: work, port: 0 });
+    session = await launchBrowser();
+    page = await session.browser.newPage();
+    await page.setViewport({ width: 1400, height: 900 });
+    await page.goto(server.url, { waitUntil: 'load' });
+    await page.waitForFunction('window.preview && window.preview.pagedVersion > 0', { timeout: 90_000 });
+  });
+  after(async () => {
+    await session?.close();
+    await server?.close();
+    await removeDir(work);
+  });
+
+  test('listens on the loopback address by default', () => {
+    assert.equal(server.host, '127.0.0.1');
+    assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+  });
+
+  test('the paged view shows the book paginated by Paged.js, as spreads, with a page jump', async () => {
+    // No named helpers inside evaluate(): tsx would wrap them in a __name() the page does not have.
+    const info = await page.evaluate(() => {
+      const frame = document.querySelector<HTMLIFrameElement>('.frames iframe:not(.next)');
+      const doc = frame?.contentDocument;
+      const pages = Array.from(doc?.querySelectorAll<HTMLElement>('.pagedjs_page') ?? []);
+      const [two, three] = [pages[1]?.getBoundingClientRect(), pages[2]?.getBoundingClientRect()];
+      return {
+        count: pages.length,
+        reported: (window as unknown as { preview: { pages: number } }).preview.pages,
+        fonts: doc?.fonts.check('12px "EB Garamond"') ?? false,
+        // Pages 2 and 3 face each other: same top, 3 to the right of 2.
+        spread: [two?.top, three?.top, two?.right, three?.left],
+        text: doc?.querySelector('.pagedjs_pages')?.textContent ?? '',
+      };
+    });
+    assert.ok(info.count >= 10, `${info.count} pages`);
+    assert.equal(info.reported, info.count);
+    assert.ok(info.fonts, 'EB Garamond not loaded');
+    // The preview leaves soft hyphens in place (the PDF build settles them; on screen they look the same).
+    assert.match(info.text.replace(/\u00ad/g, ''), /Het 11de congres van de Communistische Partij/);
+    const [top2, top3, right2, left3] = info.spread as number[];
+    assert.ok(Math.abs((top2 ?? 0) - (top3 ?? 1)) < 1 && Math.abs((right2 ?? 0) - (left3 ?? 1)) < 1, `not a spread: ${info.spread.join(', ')}`);
+
+    await page.click('#jump-page', { count: 3 });
+    await page.type('#jump-page', '7');
+    await page.click('.jump button[type=submit]');
+    const top = await page.evaluate(() => {
+      const frame = document.querySelector<HTMLIFrameElement>('.frames iframe:not(.next)');
+      return frame?.contentDocument?.querySelector('.pagedjs_page[data-page-number="7"]')?.getBoundingClientRect().top ?? -1;
+    });
+    assert.ok(top >= 0 && top < 40, `page 7 is at ${top}px, not at the top`);
+  });
+
+  test('a saved chapter shows up in the open page without a reload', async () => {
+    await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
+    const marker = `${Date.now()}`;
+    await writeFile(chapter, withSentence(original, `Een nieuwe zin ${marker}.`));
+    await page.waitForFunction(
+      (text: string) => document.querySelector<HTMLIFrameElement>('.frames iframe:not(.next)')?.contentDocument?.querySelector('.pagedjs_pages')?.textContent?.includes(text),
+      { timeout: 60_000, polling: 50 },
+      marker,
+    );
+    assert.equal(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument), true, 'the shell page was reloaded');
+    assert.equal(await page.$$eval('.frames iframe', (frames) => frames.length), 1, 'the old rendering was not removed');
+
+    await page.click('.views button[data-view="web"]');
+    await page.waitForFunction(
+      (text: string) => document.querySelector<HTMLIFrameElement>('.web-frame')?.contentDocument?.body?.textContent?.includes(text),
+      { timeout: 30_000, polling: 50 },
+      marker,
+    );
+    assert.equal(await page.$eval('.web-frame', (f) => (f as HTMLIFrameElement).hidden), false);
+    await page.click('.views button[data-view="paged"]');
+  });
+
+  test('a broken edit shows the problems overlay with file and line; the fix clears it', async () => {
+    const broken = withSentence(original, 'Een verwijzing naar een noot die niet bestaat.[^ontbreekt]');
+    const line = broken.split('\n').findIndex((l) => l.includes('[^ontbreekt]')) + 1;
+    await writeFile(chapter, broken);
+    await page.waitForSelector('.problems:not([hidden])', { timeout: 30_000 });
+    const overlay = await page.$eval('.problems', (el) => el.textContent ?? '');
+    assert.match(overlay, new RegExp(`${CHAPTER.replace(/\./g, '\\.')}:${line}:\\d+`));
+    assert.match(overlay, /\[\^ontbreekt\]/);
+    assert.match(overlay, /notes\/undefined-reference/);
+    // The server is still up and still shows the last good pages.
+    assert.equal((await rawGet(server.port, '/')).status, 200);
+    assert.ok((await pagedText(page)).length > 1000);
+
+    const marker = `${Date.now()}`;
+    await writeFile(chapter, withSentence(original, `Weer hersteld ${marker}.`));
+    await page.waitForSelector('.problems[hidden]', { timeout: 30_000 });
+    await page.waitForFunction(
+      (text: string) => document.querySelector<HTMLIFrameElement>('.frames iframe:not(.next)')?.contentDocument?.querySelector('.pagedjs_pages')?.textContent?.includes(text),
+      { timeout: 60_000, polling: 50 },
+      marker,
+    );
+  });
+
+  test('a broken book.yaml shows in the overlay too, with its line', async () => {
+    const configFile = path.join(work, 'book.yaml');
+    const config = await readFile(configFile, 'utf8');
+    await writeFile(configFile, config.replace(/^slug: (.*)$/m, 'slug: Geen Slug'));
+    const line = config.split('\n').findIndex((l) => l.startsWith('slug:')) + 1;
+    await page.waitForSelector('.problems:not([hidden])', { timeout: 30_000 });
+    assert.match(await page.$eval('.problems', (el) => el.textContent ?? ''), new RegExp(`book\\.yaml:${line}:\\d+`));
+    await writeFile(configFile, config);
+    await page.waitForSelector('.problems[hidden]', { timeout: 30_000 });
+  });
+
+  test('paths that climb out, listings and anything outside the site are refused', async () => {
+    const attempts = [
+      '/../package.json',
+      '/%2e%2e/package.json',
+      '/..%2f..%2fetc/passwd',
+      '/%2e%2e%2f%2e%2e%2fetc%2fpasswd',
+      '/styles/../package.json',
+      '/styles/..%2f..%2fpackage.json',
+      '/web/..%2f..%2f..%2fetc/passwd',
+      '/pkg/pagedjs/..%2f..%2f..%2fpackage.json',
+      '/manuscript/%2e%2e/%2e%2e/package.json',
+      '/package.json',
+      '/scripts/preview.ts',
+      '/node_modules/pagedjs/package.json',
+      '/%ff',
+    ];
+    for (const attempt of attempts) {
+      const { status, body } = await rawGet(server.port, attempt);
+      assert.ok(status === 403 || status === 404, `${attempt} answered ${status}`);
+      assert.doesNotMatch(body, /"name"|root:/, attempt);
+    }
+    for (const folder of ['/styles/', '/web/fonts/', '/manuscript/', '/pkg/pagedjs/']) {
+      assert.equal((await rawGet(server.port, folder)).status, 404, `${folder} listed`);
+    }
+    assert.equal((await rawGet(server.port, '/', { host: 'evil.example' })).status, 403, 'a foreign Host header must be refused');
+    assert.equal((await rawGet(server.port, '/styles/print.css')).status, 200);
+    assert.equal((await rawGet(server.port, '/web/index.html')).status, 200);
+  });
+});
+
+describe('the preview command', () => {
+  test('binds to 127.0.0.1 unless told otherwise, answers, and stops on SIGTERM', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'scripts/preview.ts'), '--port', '0'], {
+      cwd: projectRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const kill = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          const found = /preview: (http:\/\/\S+)/.exec(out);
+          if (found?.[1]) resolve(found[1]);
+        });
+        child.on('close', (code) => reject(new Error(`preview exited with ${code}: ${out}`)));
+      });
+      assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+      const { status, body } = await rawGet(Number(new URL(url).port), '/');
+      assert.equal(status, 200);
+      assert.match(body, /Pagina’s/);
+    } finally {
+      const closed = new Promise((resolve) => child.once('close', resolve));
+      child.kill('SIGTERM');
+      await closed;
+      clearTimeout(kill);
+    }
+  });
+});

@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { cp, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { pdfInfo } from '../scripts/lib/pdf/poppler.ts';
+import { projectRoot } from '../scripts/lib/paths.ts';
+import { hashTree } from '../scripts/lib/release/make-release.ts';
+import { removeDir, runScript, type RunResult } from './helpers.ts';
+
+const EPOCH = '1700000000'; // 2023-11-14T22:13:20Z
+
+/**
+ * Two full builds (every format, and the press PDF) of the book, each from its own copy of the manuscript into
+ * its own output folder, with the same SOURCE_DATE_EPOCH: every file either build writes must be the same bytes.
+ * The comparison walks the output folders, so a format added later is covered without changing this test.
+ */
+describe('reproducible builds: same sources and SOURCE_DATE_EPOCH give the same bytes', () => {
+  const roots: string[] = [];
+  const runs: RunResult[] = [];
+  const sums: Map<string, string>[] = [];
+
+  before(async () => {
+    for (const name of ['first', 'second']) {
+      const root = await mkdtemp(path.join(tmpdir(), `repro-${name}-`));
+      roots.push(root);
+      await cp(path.join(projectRoot, 'manuscript'), path.join(root, 'manuscript'), { recursive: true });
+      const out = path.join(root, 'out');
+      runs.push(await runScript('build.ts', ['--press', '--manuscript', path.join(root, 'manuscript'), '--out', out], { SOURCE_DATE_EPOCH: EPOCH }));
+      sums.push(await hashTree(out));
+    }
+  });
+  after(async () => {
+    for (const root of roots) await removeDir(root);
+  });
+
+  test('both builds succeed', () => {
+    for (const run of runs) assert.equal(run.code, 0, run.stderr);
+  });
+
+  test('they write the same files, the screen and the press PDF among them', () => {
+    const [a, b] = sums as [Map<string, string>, Map<string, string>];
+    assert.deepEqual([...a.keys()], [...b.keys()]);
+    assert.ok(a.has('lenins-strijd-tegen-het-stalinisme.pdf'), [...a.keys()].join(', '));
+    assert.ok(a.has('lenins-strijd-tegen-het-stalinisme-press.pdf'), [...a.keys()].join(', '));
+  });
+
+  test('every file has the same SHA-256 in both', () => {
+    const [a, b] = sums as [Map<string, string>, Map<string, string>];
+    const differ = [...a].filter(([file, hash]) => b.get(file) !== hash).map(([file]) => file);
+    assert.deepEqual(differ, [], `differ between the two builds: ${differ.join(', ')}`);
+  });
+
+  test('the PDFs are dated SOURCE_DATE_EPOCH', async () => {
+    const out = path.join(roots[0] as string, 'out');
+    for (const file of ['lenins-strijd-tegen-het-stalinisme.pdf', 'lenins-strijd-tegen-het-stalinisme-press.pdf']) {
+      const { fields } = await pdfInfo(path.join(out, file));
+      assert.match(fields.CreationDate ?? '', /Nov 14 22:13:20 2023/, file);
+      assert.match(fields.ModDate ?? '', /Nov 14 22:13:20 2023/, file);
+    }
+  });
+});
