@@ -59,6 +59,7 @@ ${c.subtitle ? `<p class="book-subtitle">${escapeHtml(c.subtitle)}</p>` : ''}
 ${tableOfContents(book)}
 <main id="tekst" tabindex="-1">
 ${book.chapters.map(chapterHtml).join('\n')}
+${bibliographyHtml(book)}
 </main>
 ${colophon(book, options)}
 </body>
@@ -80,6 +81,7 @@ function tableOfContents(book: Book): string {
     const top = chapter.headings.find((h) => h.level === 1);
     return `<li><a href="#${top?.id ?? chapter.id}">${escapeHtml(plainHeading(chapter.title))}</a>${sub}</li>`;
   });
+  if (book.bibliography) items.push(`<li><a href="#bronnen">${escapeHtml(book.bibliography.title)}</a></li>`);
   return `<nav class="toc" aria-labelledby="toc-title">
 <h2 id="toc-title">Inhoud</h2>
 <ol>
@@ -110,6 +112,15 @@ function chapterHtml(chapter: Chapter): string {
   return `<article class="chapter" id="${chapter.id}" data-file="${escapeHtml(chapter.file)}">
 ${demoteHeadings(body)}
 </article>`;
+}
+
+/** The sources the chapters cite, as the citation style lists them (see citations/). */
+function bibliographyHtml(book: Book): string {
+  if (!book.bibliography) return '';
+  return `<section class="bibliography" id="bronnen" aria-labelledby="bronnen-title">
+<h2 id="bronnen-title">${escapeHtml(book.bibliography.title)}</h2>
+${book.bibliography.html}
+</section>`;
 }
 
 /** The book's title is the page's one h1, so a chapter's `#` becomes h2, its `##` h3, and so on. */
