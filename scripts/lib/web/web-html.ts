@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Book, Chapter } from '../book.ts';
 import { escapeHtml } from '../html.ts';
 import { NOTE_REF_PATTERN } from '../markdown/notes.ts';
@@ -58,7 +59,7 @@ ${c.subtitle ? `<p class="book-subtitle">${escapeHtml(c.subtitle)}</p>` : ''}
 </header>
 ${tableOfContents(book)}
 <main id="tekst" tabindex="-1">
-${book.chapters.map(chapterHtml).join('\n')}
+${book.chapters.map((chapter) => chapterHtml(chapter, book.manuscriptDir)).join('\n')}
 ${bibliographyHtml(book)}
 </main>
 ${colophon(book, options)}
@@ -96,7 +97,7 @@ ${items.join('\n')}
  * script needed, so it works from disk and with scripts off; screen readers meet each note once, where it
  * is called.
  */
-function chapterHtml(chapter: Chapter): string {
+function chapterHtml(chapter: Chapter, manuscriptDir: string): string {
   const body = chapter.html.replace(NOTE_REF_PATTERN, (_, number: string) => {
     const note = chapter.notes.find((n) => n.number === Number(number));
     if (!note) return '';
@@ -109,7 +110,7 @@ function chapterHtml(chapter: Chapter): string {
       ` <a class="note-back" href="#${ref}" aria-label="terug naar de tekst bij noot ${note.number}">↩</a></span>`
     );
   });
-  return `<article class="chapter" id="${chapter.id}" data-file="${escapeHtml(chapter.file)}">
+  return `<article class="chapter" id="${chapter.id}" data-file="${escapeHtml(path.relative(manuscriptDir, path.resolve(chapter.file)))}">
 ${demoteHeadings(body)}
 </article>`;
 }
