@@ -55,8 +55,19 @@ describe('the book: Lenins strijd tegen het stalinisme', () => {
     }
     assert.deepEqual(
       reader.outline().map((e) => [e.depth, e.title]),
-      [[0, 'Lenins strijd tegen het stalinisme'], ...SECTIONS.map((s) => [1, s])],
+      [[0, 'Lenins strijd tegen het stalinisme'], ...SECTIONS.map((s) => [1, s]), [0, 'Bronnen']],
     );
+  });
+
+  test('takes its notes from the bibliography, in Chicago style with the Dutch locale, shortened after the first', () => {
+    const text = pages.join('\n').replace(/\s+/g, ' ');
+    assert.match(text, /1 V\. I\. Lenin, “Political Report of the Central Committee of the R\.C\.P\.\(B\.\), March 27”, in Collected Works, vol\. 33/);
+    assert.match(text, /2 Ibid\. /);
+    assert.match(text, /Lenin, “Letter to the Congress”\. /);
+    assert.match(text, /Toegeschreven aan Leon Trotski, z\.d\., bron niet gevonden\./);
+    const last = (pages.at(-1) ?? '').replace(/\s+/g, ' ');
+    assert.match(last, /Bronnen/);
+    assert.match(last, /Carr, E\. H\. The Bolshevik Revolution 1917–1923\./);
   });
 
   test('sets every note at the foot of the page that calls it', async () => {

@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import type { HTTPRequest, Page } from 'puppeteer';
 import { launchBrowser, type BrowserSession } from '../scripts/lib/browser.ts';
+import { readBook } from '../scripts/lib/book.ts';
 import { projectRoot } from '../scripts/lib/paths.ts';
 import { axeViolations } from '../scripts/lib/web/axe.ts';
 import { validateHtml } from '../scripts/lib/web/validate-html.ts';
@@ -54,10 +55,11 @@ describe('the web edition of the book', () => {
     const tocLinks = [...(/<nav class="toc"[\s\S]*?<\/nav>/.exec(html)?.[0] ?? '').matchAll(/href="#([^"]+)"/g)].map((m) => m[1]);
     assert.ok(tocLinks.length >= 5, `${tocLinks.length} contents entries`);
     for (const id of tocLinks) assert.ok(ids.has(id), `contents link to missing #${id}`);
-    const source = await readFile(path.join(projectRoot, 'manuscript/01-lenins-strijd-tegen-het-stalinisme.md'), 'utf8');
-    const definitions = source.match(/^\[\^[^\]]+\]:/gm) ?? [];
+    // Written notes and the notes made from citations: the book model has them all.
+    const book = await readBook({ manuscriptDir: path.join(projectRoot, 'manuscript') });
     const calls = [...html.matchAll(/<a class="note-ref" id="([^"]+)" href="#([^"]+)"/g)];
-    assert.equal(calls.length, definitions.length);
+    assert.equal(calls.length, book.chapters.reduce((n, c) => n + c.notes.length, 0));
+    assert.match(html, /Ibid\./);
     for (const [, ref, note] of calls) {
       assert.ok(ids.has(note), `call to missing note #${note}`);
       assert.match(html, new RegExp(`<a class="note-back" href="#${ref}"`));

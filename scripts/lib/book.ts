@@ -6,6 +6,8 @@ import { BuildError, hasErrors, type Diagnostic } from './diagnostics.ts';
 import type { Token } from 'markdown-it';
 import { createMarkdown } from './markdown/create-markdown.ts';
 import type { NoteDefinition, NotesEnv } from './markdown/notes.ts';
+import type { CitationsEnv } from './markdown/citations.ts';
+import { loadCitations, renderSourcesSection, type BookCitations } from './citations/book-citations.ts';
 
 export interface Heading {
   level: number;
@@ -27,6 +29,8 @@ export interface Chapter {
   notes: NoteDefinition[];
   /** The Markdown as written, for checks that read the source itself. */
   source: string;
+  /** Citation keys in reading order (when the book has a bibliography). */
+  citedKeys?: string[];
 }
 
 /** The one model every target reads. */
@@ -39,6 +43,10 @@ export interface Book {
   /** book.yaml as named in messages, and where a key's value sits in it. */
   configFile: string;
   locateConfig(keyPath: readonly (string | number)[]): { line: number; column: number };
+  /** The bibliography and CSL style, when book.yaml has `citations:`. */
+  citations?: BookCitations;
+  /** The generated list of cited sources, placed by each target at the end of the book. */
+  bibliography?: { title: string; html: string };
 }
 
 export interface LoadBookOptions {
@@ -59,6 +67,7 @@ export async function readBook({ manuscriptDir }: LoadBookOptions): Promise<Book
   const { config, file: configFile, locate } = await loadConfig(dir, display(dir));
   const diagnostics: Diagnostic[] = [];
   const chapters: Chapter[] = [];
+  const citations = config.citations ? await loadCitations(config.citations, dir, display, configFile, locate) : undefined;
   for (const [index, relative] of config.chapters.entries()) {
     const absolute = path.resolve(dir, relative);
     let source: string;
@@ -76,9 +85,10 @@ export async function readBook({ manuscriptDir }: LoadBookOptions): Promise<Book
       });
       continue;
     }
-    chapters.push(renderChapter({ index, file: display(absolute), source, config, diagnostics }));
+    chapters.push(renderChapter({ index, file: display(absolute), source, config, diagnostics, citations }));
   }
-  return { config, manuscriptDir: dir, chapters, diagnostics, configFile, locateConfig: locate };
+  const bibliography = citations ? renderSourcesSection(citations, chapters) : undefined;
+  return { config, manuscriptDir: dir, chapters, diagnostics, configFile, locateConfig: locate, citations, bibliography };
 }
 
 export interface ChapterSource {
@@ -88,9 +98,10 @@ export interface ChapterSource {
   config: BookConfig;
   /** Receives what the Markdown stage finds (undefined note references, ...). */
   diagnostics: Diagnostic[];
+  citations?: BookCitations;
 }
 
-export function renderChapter({ index, file, source, config, diagnostics }: ChapterSource): Chapter {
+export function renderChapter({ index, file, source, config, diagnostics, citations }: ChapterSource): Chapter {
   const id = `ch${index + 1}`;
   const { hyphenation } = config.print;
   const md = createMarkdown({
@@ -99,8 +110,9 @@ export function renderChapter({ index, file, source, config, diagnostics }: Chap
     diagnostics,
     idPrefix: `${id}-`,
     hyphenation: hyphenation.enabled ? hyphenation : false,
+    citations: citations?.renderer(),
   });
-  const env: NotesEnv = {};
+  const env: NotesEnv & CitationsEnv = {};
   const tokens = md.parse(source, env);
   const headings: Heading[] = [];
   tokens.forEach((token: Token, i: number) => {
@@ -114,5 +126,7 @@ export function renderChapter({ index, file, source, config, diagnostics }: Chap
   });
   const html = md.renderer.render(tokens, md.options, env);
   const title = headings.find((h) => h.level === 1)?.text ?? headings[0]?.text ?? config.title;
-  return { index, file, id, title, headings, html, notes: env.notes ?? [], source };
+  const chapter: Chapter = { index, file, id, title, headings, html, notes: env.notes ?? [], source };
+  if (env.citedKeys) chapter.citedKeys = env.citedKeys;
+  return chapter;
 }

@@ -1,9 +1,20 @@
 import { epubCheck } from '../epub/epub-check.ts';
 import type { Check } from './check.ts';
 import { layoutCheck } from './layout-check.ts';
+import { citationsCheck } from './citations-check.ts';
 import { manuscriptCheck } from './manuscript-check.ts';
 import { preflightCheck } from './preflight-check.ts';
+import { quotesCheck } from './quotes-check.ts';
 import { webA11yCheck, webHtmlCheck } from '../web/web-checks.ts';
 
 /** Every check, in the order their findings are printed. */
-export const CHECKS: Check[] = [manuscriptCheck, layoutCheck, preflightCheck, epubCheck, webHtmlCheck, webA11yCheck];
+export const CHECKS: Check[] = [
+  manuscriptCheck,
+  citationsCheck,
+  quotesCheck,
+  layoutCheck,
+  preflightCheck,
+  epubCheck,
+  webHtmlCheck,
+  webA11yCheck,
+];

@@ -70,6 +70,23 @@ const printSchema = z
   })
   .strict();
 
+/** Citations: a CSL-JSON bibliography in the manuscript, rendered by citeproc in a CSL style and locale. */
+const citationsSchema = z
+  .object({
+    /** CSL-JSON file, relative to the manuscript folder. */
+    bibliography: z.string().min(1),
+    /** A style name from csl/styles/ (without .csl), or a .csl file relative to the manuscript folder. */
+    style: z.string().min(1).default('chicago-notes-bibliography-subsequent-ibid'),
+    /** A CSL locale, e.g. nl-NL (csl/locales/locales-nl-NL.xml, or that file in the manuscript folder). */
+    locale: z.string().regex(/^[a-z]{2,3}-[A-Z]{2}$/, 'expected a CSL locale, e.g. "nl-NL"').default('nl-NL'),
+    /** A generated list of the cited sources at the end of the book. */
+    section: z
+      .object({ enabled: z.boolean().default(true), title: z.string().min(1).default('Bronnen') })
+      .strict()
+      .default({ enabled: true, title: 'Bronnen' }),
+  })
+  .strict();
+
 export const bookConfigSchema = z
   .object({
     title: z.string().min(1),
@@ -98,9 +115,11 @@ export const bookConfigSchema = z
     /** Severity per check rule id (`notes/undefined-reference: warning`), or `off`. */
     rules: z.record(z.string(), z.enum(['error', 'warning', 'info', 'off'])).default({}),
     print: printSchema.default(printSchema.parse({})),
+    citations: citationsSchema.optional(),
   })
   .strict();
 
 export type BookConfig = z.infer<typeof bookConfigSchema>;
 export type PrintConfig = BookConfig['print'];
 export type PressConfig = PrintConfig['press'];
+export type CitationsConfig = z.infer<typeof citationsSchema>;

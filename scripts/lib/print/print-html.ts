@@ -39,6 +39,7 @@ ${pageSetupCss(config.print)}
 <body>
 ${frontMatter(book, options)}
 ${book.chapters.map(chapterHtml).join('\n')}
+${bibliographyHtml(book)}
 </body>
 </html>
 `;
@@ -82,5 +83,14 @@ function chapterHtml(chapter: Chapter): string {
   const withImages = rewriteLocalImages(body, (src) => `/manuscript/${src}`);
   return `<section class="chapter" id="${chapter.id}" data-file="${escapeHtml(chapter.file)}">
 ${withImages}
+</section>`;
+}
+
+/** The generated list of sources, as a last section that opens on a recto like a chapter. */
+function bibliographyHtml(book: Book): string {
+  if (!book.bibliography) return '';
+  return `<section class="chapter bibliography" id="bronnen">
+<h1 id="bronnen-title">${escapeHtml(book.bibliography.title)}</h1>
+${book.bibliography.html}
 </section>`;
 }

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Book, Chapter } from '../book.ts';
 import { escapeHtml } from '../html.ts';
 import { rewriteLocalImages } from '../images.ts';
@@ -59,7 +60,8 @@ ${c.subtitle ? `<p class="book-subtitle">${escapeHtml(c.subtitle)}</p>` : ''}
 </header>
 ${tableOfContents(book)}
 <main id="tekst" tabindex="-1">
-${book.chapters.map(chapterHtml).join('\n')}
+${book.chapters.map((chapter) => chapterHtml(chapter, book.manuscriptDir)).join('\n')}
+${bibliographyHtml(book)}
 </main>
 ${colophon(book, options)}
 </body>
@@ -81,6 +83,7 @@ function tableOfContents(book: Book): string {
     const top = chapter.headings.find((h) => h.level === 1);
     return `<li><a href="#${top?.id ?? chapter.id}">${escapeHtml(plainHeading(chapter.title))}</a>${sub}</li>`;
   });
+  if (book.bibliography) items.push(`<li><a href="#bronnen">${escapeHtml(book.bibliography.title)}</a></li>`);
   return `<nav class="toc" aria-labelledby="toc-title">
 <h2 id="toc-title">Inhoud</h2>
 <ol>
@@ -95,7 +98,7 @@ ${items.join('\n')}
  * script needed, so it works from disk and with scripts off; screen readers meet each note once, where it
  * is called.
  */
-function chapterHtml(chapter: Chapter): string {
+function chapterHtml(chapter: Chapter, manuscriptDir: string): string {
   const body = chapter.html.replace(NOTE_REF_PATTERN, (_, number: string) => {
     const note = chapter.notes.find((n) => n.number === Number(number));
     if (!note) return '';
@@ -111,6 +114,15 @@ function chapterHtml(chapter: Chapter): string {
   return `<article class="chapter" id="${chapter.id}">
 ${demoteHeadings(rewriteLocalImages(body, (src) => `images/${src}`))}
 </article>`;
+}
+
+/** The sources the chapters cite, as the citation style lists them (see citations/). */
+function bibliographyHtml(book: Book): string {
+  if (!book.bibliography) return '';
+  return `<section class="bibliography" id="bronnen" aria-labelledby="bronnen-title">
+<h2 id="bronnen-title">${escapeHtml(book.bibliography.title)}</h2>
+${book.bibliography.html}
+</section>`;
 }
 
 /** The book's title is the page's one h1, so a chapter's `#` becomes h2, its `##` h3, and so on. */
