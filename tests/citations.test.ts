@@ -198,7 +198,7 @@ Zonder auteur: [-@lenin-1917, p. 7].
   });
 
   test('a generated Bronnen section lists the cited sources', () => {
-    const last = (pages.at(-1) ?? '').replace(/\s+/g, ' ');
+    const last = (pages.filter((p) => p.trim()).at(-1) ?? '').replace(/\s+/g, ' ');
     assert.match(last, /Bronnen/);
     assert.match(last, /Marx, Karl\. Het Kapitaal\. Pegasus, 1867\./);
     assert.match(last, /Lenin, V\. I\. Staat en revolutie\. Pegasus, 1917\./);
