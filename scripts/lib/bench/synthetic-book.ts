@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { loadConfig } from '../config/load-config.ts';
@@ -11,6 +11,12 @@ export async function writeSyntheticBook(sourceDir: string, targetDir: string, t
   const { config } = await loadConfig(sourceDir);
   const sources = await Promise.all(config.chapters.map((file) => readFile(path.join(sourceDir, file), 'utf8')));
   await mkdir(targetDir, { recursive: true });
+  // Everything else the chapters refer to (bibliography, images) comes along unchanged.
+  const chapterFiles = new Set(config.chapters.map((file) => path.resolve(sourceDir, file)));
+  await cp(sourceDir, targetDir, {
+    recursive: true,
+    filter: (file) => !chapterFiles.has(path.resolve(file)) && path.basename(file) !== 'book.yaml',
+  });
   const chapters: string[] = [];
   for (let copy = 1; copy <= times; copy++) {
     for (const [i, source] of sources.entries()) {
