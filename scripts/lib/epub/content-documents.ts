@@ -2,6 +2,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { rewriteLocalImages } from '../images.ts';
 import type { Book, Chapter } from '../book.ts';
+import { colophonParagraphs } from '../colophon.ts';
 import { escapeHtml } from '../html.ts';
 import { NOTE_REF_PATTERN } from '../markdown/notes.ts';
 import { pageBreakMarker, type PageBreakPlan } from './page-breaks.ts';
@@ -78,17 +79,7 @@ ${frontMarkers}
 ${c.subtitle ? `<p class="subtitle">${escapeHtml(c.subtitle)}</p>` : ''}
 ${c.publisher ? `<p class="publisher">${escapeHtml(c.publisher)}</p>` : ''}
 </section>`;
-  const colophon = [
-    `<p><cite>${escapeHtml(c.title)}</cite>${c.subtitle ? `. ${escapeHtml(c.subtitle)}` : ''}</p>`,
-    `<p>${escapeHtml(c.author)}</p>`,
-    ...c.colophon.map((line) => `<p>${escapeHtml(line)}</p>`),
-    c.rights ? `<p>${escapeHtml(c.rights)}</p>` : '',
-    c.publisher ? `<p>Uitgegeven door ${escapeHtml(c.publisher)}</p>` : '',
-    c.identifiers.isbn ? `<p>ISBN ${escapeHtml(c.identifiers.isbn)}</p>` : '',
-    `<p>${escapeHtml(c.edition ?? 'Uitgave')}, versie ${escapeHtml(edition.version)}, ${edition.date.toISOString().slice(0, 10)}; e-boek</p>`,
-  ]
-    .filter(Boolean)
-    .join('\n');
+  const colophon = colophonParagraphs(c, { version: edition.version, date: edition.date, medium: 'ebook' }).join('\n');
   const front: ContentDocument[] = [
     {
       id: 'omslag',

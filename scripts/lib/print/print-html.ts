@@ -1,4 +1,5 @@
 import type { Book, Chapter } from '../book.ts';
+import { colophonParagraphs } from '../colophon.ts';
 import { escapeHtml } from '../html.ts';
 import { rewriteLocalImages } from '../images.ts';
 import { NOTE_REF_PATTERN } from '../markdown/notes.ts';
@@ -48,17 +49,7 @@ ${bibliographyHtml(book)}
 function frontMatter(book: Book, { version, buildDate }: PrintHtmlOptions): string {
   const c = book.config;
   const subtitle = c.subtitle ? `<p class="subtitle">${escapeHtml(c.subtitle)}</p>` : '';
-  const date = buildDate.toISOString().slice(0, 10);
-  const colophonLines = [
-    `<p><em>${escapeHtml(c.title)}</em>${c.subtitle ? `. ${escapeHtml(c.subtitle)}` : ''}</p>`,
-    `<p>${escapeHtml(c.author)}</p>`,
-    ...c.colophon.map((line) => `<p>${escapeHtml(line)}</p>`),
-    c.rights ? `<p>${escapeHtml(c.rights)}</p>` : '',
-    c.publisher ? `<p>Uitgegeven door ${escapeHtml(c.publisher)}</p>` : '',
-    c.identifiers.isbn ? `<p>ISBN ${escapeHtml(c.identifiers.isbn)}</p>` : '',
-    `<p>${escapeHtml(c.edition ?? 'Uitgave')}, versie ${escapeHtml(version)}, ${date}</p>`,
-    `<p>Gezet uit de ${escapeHtml(c.print.fonts.body.family)}.</p>`,
-  ].filter(Boolean);
+  const colophonLines = colophonParagraphs(c, { version, date: buildDate, medium: 'print' });
   return `<section class="half-title" data-front="half-title">
 <p class="book-title">${escapeHtml(c.title)}</p>
 </section>
