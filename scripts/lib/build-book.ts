@@ -46,6 +46,7 @@ export async function buildBook(args: CommonArgs): Promise<BuildResult> {
           version: book.config.version ?? projectVersion(),
           date: buildDate(),
           outputs,
+          print: args.print,
           async browser() {
             if (!session) {
               progress.step('starting Chromium');

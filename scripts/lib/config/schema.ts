@@ -34,6 +34,8 @@ const printSchema = z
       .default({
         body: { family: 'EB Garamond', package: '@fontsource/eb-garamond', weights: [400, 500, 700], italic: true },
       }),
+    /** Footnote numbers run on through the book or start again at 1 in every chapter. */
+    noteNumbering: z.enum(['book', 'chapter']).default('book'),
     hyphenation: z
       .object({
         enabled: z.boolean().default(true),

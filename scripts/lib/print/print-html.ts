@@ -11,6 +11,19 @@ export interface PrintHtmlOptions {
 
 /** One HTML document for Paged.js: front matter, then every chapter with its notes in place. */
 export function printHtml(book: Book, options: PrintHtmlOptions): string {
+  const contents = book.chapters.length > 1 ? contentsHtml(book) : '';
+  const body = `${frontMatter(book, options)}\n${contents}\n${book.chapters.map(chapterHtml).join('\n')}`;
+  return printDocument(book, body, CONTENTS_BY_COUNTER);
+}
+
+/** In one document Paged.js itself knows where each chapter landed. */
+const CONTENTS_BY_COUNTER = '.toc-entry::after { content: target-counter(attr(href), page); }\n';
+
+/**
+ * A Paged.js document around `body`. `css` comes after the page set-up (the parallel build starts a
+ * chapter's note counter there); `data-note-numbering` tells the runtime whether notes restart per chapter.
+ */
+export function printDocument(book: Book, body: string, css = ''): string {
   const { config } = book;
   const fontLinks = fontStylesheets(config.print)
     .map((href) => `<link rel="stylesheet" href="${href}">`)
@@ -24,20 +37,41 @@ export function printHtml(book: Book, options: PrintHtmlOptions): string {
 <meta name="author" content="${escapeHtml(config.author)}">
 ${fontLinks}
 <style>
-${pageSetupCss(config.print)}
+${pageSetupCss(config.print)}${css}
 </style>
 <!-- The design comes after the page set-up: Paged.js re-emits merged @page rules per sheet, last one wins. -->
 <link rel="stylesheet" href="/styles/print.css">
 <script>window.PagedConfig = { auto: true, settings: { hyphenGlyph: '-' }, after: () => window.bookRuntime.finish() };</script>
 <script src="/pkg/pagedjs/dist/paged.polyfill.js"></script>
 <script src="/runtime/paged-runtime.js"></script>
+<script src="/runtime/parallel-runtime.js"></script>
 </head>
-<body>
-${frontMatter(book, options)}
-${book.chapters.map(chapterHtml).join('\n')}
+<body data-note-numbering="${config.print.noteNumbering}">
+${body}
 </body>
 </html>
 `;
+}
+
+/**
+ * The contents page: one entry per chapter. Its page numbers sit in a fixed-width box, so they never move
+ * the titles: a one-document build fills them with target-counter(), the parallel build after pagination.
+ */
+export function contentsHtml(book: Book): string {
+  const entries = book.chapters
+    .map((c) => `<li><a class="toc-entry" href="#${c.id}"><span class="toc-title">${escapeHtml(c.title)}</span></a></li>`)
+    .join('\n');
+  return `<nav class="contents" data-front="contents">
+<h2 class="contents-title">Inhoud</h2>
+<ol>
+${entries}
+</ol>
+</nav>`;
+}
+
+/** The front matter alone (half-title, title page, colophon and, for more than one chapter, contents). */
+export function frontMatterHtml(book: Book, options: PrintHtmlOptions): string {
+  return `${frontMatter(book, options)}\n${book.chapters.length > 1 ? contentsHtml(book) : ''}`;
 }
 
 function frontMatter(book: Book, { version, buildDate }: PrintHtmlOptions): string {
@@ -68,7 +102,7 @@ ${colophonLines.join('\n')}
 </section>`;
 }
 
-function chapterHtml(chapter: Chapter): string {
+export function chapterHtml(chapter: Chapter): string {
   const body = chapter.html.replace(NOTE_REF_PATTERN, (_, number: string) => {
     const note = chapter.notes.find((n) => n.number === Number(number));
     if (!note) return '';

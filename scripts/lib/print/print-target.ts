@@ -9,6 +9,9 @@ import type { Target } from '../targets/target.ts';
 import { paginateToPdf, type PageLayout } from './paginate.ts';
 import { postprocessPdf } from './pdf-postprocess.ts';
 import { printHtml } from './print-html.ts';
+import { buildPrintPdfInParallel } from './parallel-build.ts';
+import { defaultJobs } from './print-options.ts';
+import { cacheDir, PrintCache } from './cache.ts';
 
 export interface PrintTargetOptions {
   book: Book;
@@ -18,6 +21,10 @@ export interface PrintTargetOptions {
   version: string;
   date: Date;
   timeoutMs?: number;
+  /** 1: the whole book as one document (the plain sequential build); more: chapters in parallel. */
+  jobs?: number;
+  /** Use and fill the cache in the output folder (the parallel build only); false clears it. */
+  cache?: boolean;
 }
 
 export interface PrintResult {
@@ -33,7 +40,10 @@ export function outputBaseName(book: Book): string {
 
 /** Book model -> HTML -> Paged.js in Chromium -> PDF -> metadata, outline and boxes -> the output folder. */
 export async function buildPrintPdf(options: PrintTargetOptions): Promise<PrintResult> {
+  const jobs = options.jobs ?? defaultJobs();
+  if (jobs > 1) return buildPrintPdfInParallel({ ...options, jobs });
   const { book, progress } = options;
+  if (options.cache === false) await PrintCache.clear(cacheDir(options.outDir));
   const html = printHtml(book, { version: options.version, buildDate: options.date });
   progress.step('print: paginating with Paged.js');
   const { pdf, layout, blocked } = await paginateToPdf({
@@ -43,28 +53,35 @@ export async function buildPrintPdf(options: PrintTargetOptions): Promise<PrintR
     fontPackages: [book.config.print.fonts.body.package],
     timeoutMs: options.timeoutMs ?? 120_000,
   });
-  if (blocked.length > 0) {
-    throw new BuildError(
-      blocked.map((url) => ({
-        file: 'print',
-        line: 0,
-        column: 0,
-        severity: 'error' as const,
-        rule: 'print/blocked-request',
-        message: `the page asked for ${url}, which the build does not serve (only the manuscript, styles/ and the packages it names): builds load nothing else`,
-      })),
-    );
-  }
+  throwIfBlocked(blocked);
   const { paginateMs, settleMs, collectMs } = layout.timings;
   progress.step(
     `print: ${layout.pageCount} pages laid out (Paged.js ${(paginateMs / 1000).toFixed(1)} s, hyphens ${(settleMs / 1000).toFixed(1)} s, ` +
       `layout ${(collectMs / 1000).toFixed(1)} s), ${layout.hyphens} hyphenated line ends; writing PDF`,
   );
-  const producer = `Paged.js ${packageVersion('pagedjs')}, Chromium ${await options.session.browser.version()}, pdf-lib`;
+  const producer = await producerOf(options.session);
   const finished = await postprocessPdf(pdf, { config: book.config, layout, date: options.date, producer });
   const file = path.join(options.outDir, `${outputBaseName(book)}.pdf`);
   await writeFileAtomic(file, finished);
   return { file, pages: layout.pageCount, bytes: finished.byteLength, layout };
+}
+
+async function producerOf(session: BrowserSession): Promise<string> {
+  return `Paged.js ${packageVersion('pagedjs')}, Chromium ${await session.browser.version()}, pdf-lib`;
+}
+
+export function throwIfBlocked(blocked: string[]): void {
+  if (blocked.length === 0) return;
+  throw new BuildError(
+    [...new Set(blocked)].map((url) => ({
+      file: 'print',
+      line: 0,
+      column: 0,
+      severity: 'error' as const,
+      rule: 'print/blocked-request',
+      message: `the page asked for ${url}, which the build does not serve (only the manuscript, styles/ and the packages it names): builds load nothing else`,
+    })),
+  );
 }
 
 export const printTarget: Target = {
@@ -77,6 +94,8 @@ export const printTarget: Target = {
       progress: context.progress,
       version: context.version,
       date: context.date,
+      jobs: context.print?.jobs,
+      cache: context.print?.cache,
     });
     context.outputs.pdf = result;
     return { file: result.file, detail: `${result.pages} pages`, bytes: result.bytes };

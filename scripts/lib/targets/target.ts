@@ -1,5 +1,6 @@
 import type { Book } from '../book.ts';
 import type { BrowserSession } from '../browser.ts';
+import type { PrintBuildOptions } from '../cli-args.ts';
 import type { Format } from '../formats.ts';
 import type { PrintResult } from '../print/print-target.ts';
 import type { Progress } from '../progress.ts';
@@ -14,6 +15,8 @@ export interface TargetContext {
   browser(): Promise<BrowserSession>;
   /** What earlier targets of this build wrote (the EPUB's page list reads the print layout). */
   outputs: BuildOutputs;
+  /** Print options from the command line (--jobs, --no-cache). */
+  print?: PrintBuildOptions;
 }
 
 /** What each target wrote; a target adds its own key. */
