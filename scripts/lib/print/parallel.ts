@@ -121,10 +121,11 @@ export function batchUnits(indices: number[], sizes: number[], jobs: number, max
   const target = total / count;
   const batches: number[][] = [[]];
   let filled = 0;
-  for (const index of indices) {
+  for (const [n, index] of indices.entries()) {
     const current = batches[batches.length - 1] as number[];
     const size = sizes[index] ?? 0;
-    if (current.length > 0 && filled + size / 2 > target * batches.length && batches.length < count) {
+    const mustSplit = indices.length - n <= count - batches.length;
+    if (current.length > 0 && batches.length < count && (mustSplit || filled + size / 2 > target * batches.length)) {
       batches.push([index]);
     } else current.push(index);
     filled += size;

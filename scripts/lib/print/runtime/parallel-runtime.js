@@ -10,15 +10,15 @@
   }
 
   /**
-   * `print.noteNumbering: chapter`: the page on which a chapter opens starts the note counters again. A
-   * counter-reset on the page element scopes the new counters to it and the pages after it.
+   * `print.noteNumbering: chapter`: the page on which a chapter opens starts the note counters again.
+   * counter-set, not counter-reset: Paged.js reads a page's counter-reset to number target-counter() pages.
    */
   class RestartNotesPerChapter extends window.Paged.Handler {
     afterPageLayout(pageElement) {
       if (document.body.dataset.noteNumbering !== 'chapter') return;
       if (!pageElement.querySelector('section.chapter:not([data-split-from])')) return;
       const style = document.createElement('style');
-      style.textContent = `.pagedjs_page[data-page-number="${pageElement.dataset.pageNumber}"] { counter-reset: footnote 0 footnote-marker 0; }`;
+      style.textContent = `.pagedjs_page[data-page-number="${pageElement.dataset.pageNumber}"] { counter-set: footnote 0 footnote-marker 0; }`;
       document.head.appendChild(style);
     }
   }
