@@ -121,6 +121,20 @@ export async function paginateToPdf(options: PaginateOptions): Promise<{ pdf: Ui
   }
 }
 
+/** Requests a document made that the build does not serve: the build stops, before anything is written. */
+export function blockedError(blocked: string[]): BuildError {
+  return new BuildError(
+    [...new Set(blocked)].map((url) => ({
+      file: 'print',
+      line: 0,
+      column: 0,
+      severity: 'error' as const,
+      rule: 'print/blocked-request',
+      message: `the page asked for ${url}, which the build does not serve (only the manuscript, styles/ and the packages it names): builds load nothing else`,
+    })),
+  );
+}
+
 export function renderError(message: string): BuildError {
   return new BuildError({ file: 'chromium', line: 0, column: 0, severity: 'error', rule: 'print/render', message });
 }

@@ -54,7 +54,7 @@ export async function buildPrintPdfInParallel(options: PrintTargetOptions & { jo
   if (options.cache === false) await PrintCache.clear(dir);
   const cache = options.cache === false ? undefined : new PrintCache(dir);
   const units = await keyedUnits(book, { version: options.version, buildDate: options.date }, browserVersion);
-  progress.step(`print: paginating ${units.length} units with Paged.js, ${options.jobs} documents at a time`);
+  progress.step(`print: paginating with Paged.js: ${units.length} units, ${options.jobs} documents at a time`);
   const result = await paginateChapters({
     browser,
     units,

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Browser } from 'puppeteer';
 import type { PrintCache } from './cache.ts';
-import { openPaginated, type PageLayout, type PaginatedPage } from './paginate.ts';
+import { blockedError, openPaginated, type PageLayout, type PaginatedPage } from './paginate.ts';
 
 /**
  * A part of the book that is laid out on its own: the front matter or one chapter. Every unit opens on a
@@ -284,6 +284,8 @@ export async function paginateChapters(options: PaginateChaptersOptions): Promis
       paginated.push(...batchUnits.map((u) => u.id));
       blocked.push(...opened.blocked);
       try {
+        // A document that asked for what the build does not serve stops it before anything is cached.
+        if (opened.blocked.length > 0) throw blockedError(opened.blocked);
         const description = await opened.evaluate<DocumentDescription>('window.parallelRuntime.describe()');
         const parts = splitDocument(opened.layout, description, batchUnits.map((u) => u.id));
         parts.forEach((part, k) => {

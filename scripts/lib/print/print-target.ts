@@ -1,12 +1,11 @@
 import path from 'node:path';
 import type { Book } from '../book.ts';
 import type { BrowserSession } from '../browser.ts';
-import { BuildError } from '../diagnostics.ts';
 import { writeFileAtomic } from '../output.ts';
 import { packageVersion } from '../paths.ts';
 import type { Progress } from '../progress.ts';
 import type { Target } from '../targets/target.ts';
-import { paginateToPdf, type PageLayout } from './paginate.ts';
+import { blockedError, paginateToPdf, type PageLayout } from './paginate.ts';
 import { postprocessPdf } from './pdf-postprocess.ts';
 import { printHtml } from './print-html.ts';
 import { buildPrintPdfInParallel } from './parallel-build.ts';
@@ -71,17 +70,7 @@ async function producerOf(session: BrowserSession): Promise<string> {
 }
 
 export function throwIfBlocked(blocked: string[]): void {
-  if (blocked.length === 0) return;
-  throw new BuildError(
-    [...new Set(blocked)].map((url) => ({
-      file: 'print',
-      line: 0,
-      column: 0,
-      severity: 'error' as const,
-      rule: 'print/blocked-request',
-      message: `the page asked for ${url}, which the build does not serve (only the manuscript, styles/ and the packages it names): builds load nothing else`,
-    })),
-  );
+  if (blocked.length > 0) throw blockedError(blocked);
 }
 
 export const printTarget: Target = {
