@@ -26,8 +26,8 @@ async function filesIn(dir: string): Promise<string[]> {
 export interface EnvironmentInputs {
   /** The font packages the book names (their CSS and the fonts it points to). */
   fontPackages: string[];
-  /** Chromium's version string: another engine may break lines differently. */
-  browserVersion: string;
+  /** Which Chromium (its binary's path, size and date): another engine may break lines differently. */
+  browserIdentity: string;
 }
 
 /**
@@ -37,7 +37,7 @@ export interface EnvironmentInputs {
  */
 export async function environmentKey(inputs: EnvironmentInputs): Promise<string> {
   const hash = createHash('sha256');
-  hash.update(`chromium ${inputs.browserVersion}\n`);
+  hash.update(`chromium ${inputs.browserIdentity}\n`);
   const files = [
     path.join(projectRoot, 'package-lock.json'),
     ...(await filesIn(stylesDir)),
@@ -77,6 +77,8 @@ export interface CacheEntry {
   /** The printed document the unit's pages are in, and which pages (1-based, inclusive). */
   document: string;
   pages: [number, number];
+  /** Chromium's version string, for the PDF's Producer when no browser is started. */
+  browserVersion: string;
 }
 
 /**

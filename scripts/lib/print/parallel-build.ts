@@ -1,4 +1,7 @@
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import type { Browser } from 'puppeteer';
+import { findChromium } from '../browser.ts';
 import type { Book } from '../book.ts';
 import { writeFileAtomic } from '../output.ts';
 import { packageVersion } from '../paths.ts';
@@ -7,7 +10,7 @@ import { mergeUnits } from './merge-pdf.ts';
 import { paginateChapters, type BookUnit } from './parallel.ts';
 import { postprocessDocument } from './pdf-postprocess.ts';
 import { chapterHtml, frontMatterHtml, printDocument, type PrintHtmlOptions } from './print-html.ts';
-import { outputBaseName, throwIfBlocked, type PrintResult, type PrintTargetOptions } from './print-target.ts';
+import { outputBaseName, sessionOf, throwIfBlocked, type PrintResult, type PrintTargetOptions } from './print-target.ts';
 import { toPoints } from './units.ts';
 
 /**
@@ -37,9 +40,9 @@ export function unitsDocument(book: Book, units: Pick<BookUnit, 'body' | 'notesB
 }
 
 /** The units with their cache keys: each keyed by the document it would be alone. */
-export async function keyedUnits(book: Book, options: PrintHtmlOptions, browserVersion: string): Promise<BookUnit[]> {
+export async function keyedUnits(book: Book, options: PrintHtmlOptions, browserIdentity: string): Promise<BookUnit[]> {
   const fontPackages = [book.config.print.fonts.body.package];
-  const environment = await environmentKey({ fontPackages, browserVersion });
+  const environment = await environmentKey({ fontPackages, browserIdentity });
   return Promise.all(
     bookUnits(book, options).map(async (unit) => ({ ...unit, key: await partKey(environment, unitsDocument(book, [unit]), book.manuscriptDir) })),
   );
@@ -48,12 +51,22 @@ export async function keyedUnits(book: Book, options: PrintHtmlOptions, browserV
 /** The print PDF from chapters paginated in parallel (and the cache), merged and finished into one book. */
 export async function buildPrintPdfInParallel(options: PrintTargetOptions & { jobs: number }): Promise<PrintResult> {
   const { book, progress } = options;
-  const browser = options.session.browser;
-  const browserVersion = await browser.version();
+  const chromium = findChromium();
+  const binary = await stat(chromium);
+  // The browser's identity without starting it: a build served wholly from the cache needs no Chromium.
+  const browserIdentity = `${chromium} ${binary.size} ${binary.mtimeMs}`;
+  let browserVersion: string | undefined;
+  // One start for all workers: the build's browser() is not safe to call twice at once.
+  let started: Promise<Browser> | undefined;
+  const browser = (): Promise<Browser> =>
+    (started ??= sessionOf(options).then(async ({ browser: b }) => {
+      browserVersion ??= await b.version();
+      return b;
+    }));
   const dir = cacheDir(options.outDir);
   if (options.cache === false) await PrintCache.clear(dir);
   const cache = options.cache === false ? undefined : new PrintCache(dir);
-  const units = await keyedUnits(book, { version: options.version, buildDate: options.date }, browserVersion);
+  const units = await keyedUnits(book, { version: options.version, buildDate: options.date }, browserIdentity);
   progress.step(`print: paginating with Paged.js: ${units.length} units, ${options.jobs} documents at a time`);
   const result = await paginateChapters({
     browser,
@@ -71,7 +84,8 @@ export async function buildPrintPdfInParallel(options: PrintTargetOptions & { jo
   const { print } = book.config;
   const sheetHeight = toPoints(print.trim.height) + 2 * toPoints(print.bleed);
   const merged = await mergeUnits(result.units, { sheetHeight });
-  const producer = `Paged.js ${packageVersion('pagedjs')}, Chromium ${browserVersion}, pdf-lib`;
+  browserVersion ??= result.browserVersion;
+  const producer = `Paged.js ${packageVersion('pagedjs')}, Chromium ${browserVersion ?? 'unknown'}, pdf-lib`;
   postprocessDocument(merged.pdf, { config: book.config, layout: merged.layout, date: options.date, producer });
   const finished = await merged.pdf.save({ useObjectStreams: false });
   const file = path.join(options.outDir, `${outputBaseName(book)}.pdf`);

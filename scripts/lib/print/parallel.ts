@@ -48,7 +48,8 @@ export interface PaginatedUnit {
 }
 
 export interface PaginateChaptersOptions {
-  browser: Browser;
+  /** Chromium, started on first need: a build whose units all come from the cache never starts it. */
+  browser(): Promise<Browser>;
   /** Front matter first, then the chapters in reading order. */
   units: BookUnit[];
   /** Builds the document for a run of units (the chapters' HTML in one Paged.js document). */
@@ -71,6 +72,8 @@ export interface PaginateChaptersResult {
   paginated: string[];
   /** Paged.js documents opened. */
   documents: number;
+  /** Chromium's version: of the browser used, or as recorded in the cache. */
+  browserVersion?: string;
 }
 
 /** The first page after a unit of `pages` pages that began on `first`: the next recto. */
@@ -151,6 +154,7 @@ export async function paginateChapters(options: PaginateChaptersOptions): Promis
   const open = new Set<PaginatedPage>();
   const queue: number[][] = [];
   let documents = 0;
+  let browserVersion: string | undefined;
   let undecided = 0;
   let failure: unknown;
   let wake = deferred<void>();
@@ -245,7 +249,7 @@ export async function paginateChapters(options: PaginateChaptersOptions): Promis
           const part = parts[k] as { pages: [number, number]; layout: PartLayout };
           const state = states[k] as PrintState;
           results[index] = { id: unit.id, firstPage: state.first, source, pages: part.pages, layout: part.layout, fromCache: false };
-          await cache?.put({ key: unit.key, printState: JSON.stringify(state), layout: part.layout, document: id, pages: part.pages });
+          await cache?.put({ key: unit.key, printState: JSON.stringify(state), layout: part.layout, document: id, pages: part.pages, browserVersion: browserVersion ?? '' });
         }),
       );
     } catch (error) {
@@ -268,8 +272,10 @@ export async function paginateChapters(options: PaginateChaptersOptions): Promis
       let opened: PaginatedPage;
       try {
         documents++;
+        const browser = await options.browser();
+        browserVersion ??= await browser.version();
         opened = await openPaginated({
-          browser: options.browser,
+          browser,
           html: options.documentFor(batchUnits),
           manuscriptDir: options.manuscriptDir,
           fontPackages: options.fontPackages,
@@ -308,7 +314,8 @@ export async function paginateChapters(options: PaginateChaptersOptions): Promis
     await Promise.all([...open].map((o) => o.close()));
   }
   if (failure) throw failure;
-  return { units: results.map((r) => r as PaginatedUnit), blocked, paginated, documents };
+  browserVersion ??= entries.find((e) => e?.browserVersion)?.browserVersion;
+  return { units: results.map((r) => r as PaginatedUnit), blocked, paginated, documents, browserVersion };
 }
 
 /** What parallel-runtime.js reports of a laid-out document. */

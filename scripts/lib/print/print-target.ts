@@ -15,7 +15,9 @@ import { cacheDir, PrintCache } from './cache.ts';
 export interface PrintTargetOptions {
   book: Book;
   outDir: string;
-  session: BrowserSession;
+  session?: BrowserSession;
+  /** Starts (or returns) the build's Chromium when the target first needs it; used when `session` is not given. */
+  openSession?: () => Promise<BrowserSession>;
   progress: Progress;
   version: string;
   date: Date;
@@ -42,11 +44,12 @@ export async function buildPrintPdf(options: PrintTargetOptions): Promise<PrintR
   const jobs = options.jobs ?? defaultJobs();
   if (jobs > 1) return buildPrintPdfInParallel({ ...options, jobs });
   const { book, progress } = options;
+  const session = await sessionOf(options);
   if (options.cache === false) await PrintCache.clear(cacheDir(options.outDir));
   const html = printHtml(book, { version: options.version, buildDate: options.date });
   progress.step('print: paginating with Paged.js');
   const { pdf, layout, blocked } = await paginateToPdf({
-    browser: options.session.browser,
+    browser: session.browser,
     html,
     manuscriptDir: book.manuscriptDir,
     fontPackages: [book.config.print.fonts.body.package],
@@ -58,11 +61,17 @@ export async function buildPrintPdf(options: PrintTargetOptions): Promise<PrintR
     `print: ${layout.pageCount} pages laid out (Paged.js ${(paginateMs / 1000).toFixed(1)} s, hyphens ${(settleMs / 1000).toFixed(1)} s, ` +
       `layout ${(collectMs / 1000).toFixed(1)} s), ${layout.hyphens} hyphenated line ends; writing PDF`,
   );
-  const producer = await producerOf(options.session);
+  const producer = await producerOf(session);
   const finished = await postprocessPdf(pdf, { config: book.config, layout, date: options.date, producer });
   const file = path.join(options.outDir, `${outputBaseName(book)}.pdf`);
   await writeFileAtomic(file, finished);
   return { file, pages: layout.pageCount, bytes: finished.byteLength, layout };
+}
+
+export async function sessionOf(options: Pick<PrintTargetOptions, 'session' | 'openSession'>): Promise<BrowserSession> {
+  if (options.session) return options.session;
+  if (options.openSession) return options.openSession();
+  throw new Error('buildPrintPdf needs a browser session');
 }
 
 async function producerOf(session: BrowserSession): Promise<string> {
@@ -79,7 +88,7 @@ export const printTarget: Target = {
     const result = await buildPrintPdf({
       book: context.book,
       outDir: context.outDir,
-      session: await context.browser(),
+      openSession: () => context.browser(),
       progress: context.progress,
       version: context.version,
       date: context.date,
