@@ -221,6 +221,7 @@ export async function paginateChapters(options: PaginateChaptersOptions): Promis
   });
 
   const prints: Promise<void>[] = [];
+  const writes: (() => Promise<void>)[] = [];
   const printDocument = async (batch: number[], opened: PaginatedPage, parts: { pages: [number, number]; layout: PartLayout }[]): Promise<void> => {
     try {
       const states = await Promise.all(batch.map(printStateOf));
@@ -242,16 +243,21 @@ export async function paginateChapters(options: PaginateChaptersOptions): Promis
       const pdf = await opened.print();
       const id = randomBytes(8).toString('hex');
       const source: UnitSource = { id, load: async () => pdf };
-      await cache?.putDocument(id, pdf);
-      await Promise.all(
-        batch.map(async (index, k) => {
-          const unit = units[index] as BookUnit;
+      batch.forEach((index, k) => {
+        const unit = units[index] as BookUnit;
+        const part = parts[k] as { pages: [number, number]; layout: PartLayout };
+        const state = states[k] as PrintState;
+        results[index] = { id: unit.id, firstPage: state.first, source, pages: part.pages, layout: part.layout, fromCache: false };
+      });
+      // Written only once every document succeeded: a failed build leaves the cache as it was.
+      writes.push(async () => {
+        await cache?.putDocument(id, pdf);
+        for (const [k, index] of batch.entries()) {
           const part = parts[k] as { pages: [number, number]; layout: PartLayout };
-          const state = states[k] as PrintState;
-          results[index] = { id: unit.id, firstPage: state.first, source, pages: part.pages, layout: part.layout, fromCache: false };
-          await cache?.put({ key: unit.key, printState: JSON.stringify(state), layout: part.layout, document: id, pages: part.pages, browserVersion: browserVersion ?? '' });
-        }),
-      );
+          const entry = { printState: JSON.stringify(states[k]), layout: part.layout, document: id, pages: part.pages };
+          await cache?.put({ key: (units[index] as BookUnit).key, ...entry, browserVersion: browserVersion ?? '' });
+        }
+      });
     } catch (error) {
       fail(error);
     } finally {
@@ -314,6 +320,7 @@ export async function paginateChapters(options: PaginateChaptersOptions): Promis
     await Promise.all([...open].map((o) => o.close()));
   }
   if (failure) throw failure;
+  for (const write of writes) await write();
   browserVersion ??= entries.find((e) => e?.browserVersion)?.browserVersion;
   return { units: results.map((r) => r as PaginatedUnit), blocked, paginated, documents, browserVersion };
 }
