@@ -1,14 +1,16 @@
 #!/usr/bin/env tsx
-// npm run bench [-- --scales 1,5,20] [--runs 3] [--manuscript DIR] [--measure build,preview]
-// Builds synthetic manuscripts of N times the book and prints pages, wall time and peak memory of the
-// whole process tree (node and every Chromium process), median of the runs; then how long the preview takes
-// from saving a chapter to the updated pages on screen.
+// npm run bench [-- --scales 1,5,20] [--runs 3] [--edit-scale 20] [--big 100] [--manuscript DIR] [--measure build,preview]
+// Builds synthetic manuscripts of N times the book, cold (no cache), and the same book HTML with
+// pagedjs-cli 0.4.3 as a reference in the same run; then N× with one chapter edited (warm cache), and a
+// big book once with peak memory (PSS) of the whole process tree; medians of the runs; the line-stretch
+// figures of the largest book; then how long the preview takes from saving a chapter to the updated pages.
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { sampleTreePeak } from './lib/bench/process-tree.ts';
+import { runPagedjsCli, writeReferenceHtml } from './lib/bench/reference.ts';
 import { writeSyntheticBook } from './lib/bench/synthetic-book.ts';
 import { formatLineStretch, measureLineStretch } from './lib/layout/line-stretch.ts';
 import { readPdfLines } from './lib/layout/pdf-lines.ts';
@@ -27,9 +29,9 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
 
-async function buildOnce(manuscript: string, out: string): Promise<Sample> {
+async function buildOnce(manuscript: string, out: string, extra: string[] = []): Promise<Sample> {
   const start = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'scripts/build.ts'), '--quiet', '--manuscript', manuscript, '--out', out, '--format', 'pdf'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'scripts/build.ts'), '--quiet', '--manuscript', manuscript, '--out', out, '--format', 'pdf', ...extra], {
     cwd: projectRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -46,37 +48,87 @@ async function buildOnce(manuscript: string, out: string): Promise<Sample> {
   return { seconds, peakBytes, pages };
 }
 
+const mb = (bytes: number): string => (bytes / 2 ** 20).toFixed(0);
+
+function row(label: string, pages: number, ours: number, reference: number | undefined, peak: number, refPeak?: number): void {
+  const ratio = reference ? (ours / reference).toFixed(2) : '–';
+  console.log(
+    `${label.padEnd(26)} ${String(pages).padStart(5)}  ${ours.toFixed(2).padStart(7)}  ${reference ? reference.toFixed(2).padStart(9) : '        –'}  ${ratio.padStart(5)}  ${((ours * 1000) / Math.max(1, pages)).toFixed(1).padStart(7)}  ${mb(peak).padStart(7)}  ${refPeak ? mb(refPeak).padStart(7) : '      –'}`,
+  );
+}
+
 await runCli(async () => {
   const { values } = parseArgs({
     options: {
       scales: { type: 'string', default: '1,5,20' },
       runs: { type: 'string', default: '3' },
+      'edit-scale': { type: 'string', default: '20' },
+      big: { type: 'string', default: '100' },
       manuscript: { type: 'string', default: path.join(projectRoot, 'manuscript') },
       measure: { type: 'string', default: 'build,preview' },
     },
   });
   const measure = values.measure.split(',');
-  const scales = values.scales.split(',').map(Number);
+  const scales = values.scales.split(',').filter(Boolean).map(Number);
   const runs = Number(values.runs);
-  if (measure.includes('preview')) await benchPreview(path.resolve(values.manuscript), Math.max(runs, 5));
+  const editScale = Number(values['edit-scale']);
+  const big = Number(values.big);
+  const source = path.resolve(values.manuscript);
+  if (measure.includes('preview')) await benchPreview(source, Math.max(runs, 5));
   if (!measure.includes('build')) return;
   const work = await mkdtemp(path.join(tmpdir(), 'book-bench-'));
-  console.log(`bench: ${runs} run(s) per size, median; wall time and peak PSS of the whole process tree`);
-  console.log('size   chapters  pages   wall s   ms/page   peak MB');
-  const rows: { scale: number; pages: number; seconds: number }[] = [];
+  const load = (): string => loadavg().map((l) => l.toFixed(1)).join(' ');
+  console.log(`bench: ${availableParallelism()} cores, load average ${load()}; ${runs} run(s) per row, median`);
+  console.log('ours: npm run build (parallel chapters, cache off unless said); reference: pagedjs-cli 0.4.3 on the same book HTML');
+  console.log('case                       pages   ours s  pagedjs s  ratio  ms/page  peak MB  ref MB');
+  const rows: { pages: number; seconds: number }[] = [];
   try {
-    for (const scale of scales) {
+    const prepare = async (scale: number): Promise<{ manuscript: string; html: string }> => {
       const manuscript = path.join(work, `book-${scale}x`);
-      await writeSyntheticBook(path.resolve(values.manuscript), manuscript, scale);
+      await writeSyntheticBook(source, manuscript, scale);
+      const html = path.join(work, `reference-${scale}x.html`);
+      await writeReferenceHtml(manuscript, html);
+      return { manuscript, html };
+    };
+    for (const scale of scales) {
+      const { manuscript, html } = await prepare(scale);
+      const ours: Sample[] = [];
+      const reference: number[] = [];
+      for (let r = 0; r < runs; r++) {
+        ours.push(await buildOnce(manuscript, path.join(work, `out-${scale}x`), ['--no-cache']));
+        reference.push((await runPagedjsCli(html, path.join(work, `reference-${scale}x.pdf`))).seconds);
+      }
+      const seconds = median(ours.map((s) => s.seconds));
+      const pages = ours[0]?.pages ?? 0;
+      rows.push({ pages, seconds });
+      row(`${scale}× cold`, pages, seconds, median(reference), median(ours.map((s) => s.peakBytes)));
+    }
+    if (editScale > 0) {
+      const { manuscript, html } = await prepare(editScale);
+      const out = path.join(work, `out-${editScale}x-warm`);
+      await buildOnce(manuscript, out);
+      const chapters = (await readFile(path.join(manuscript, 'book.yaml'), 'utf8')).match(/^ {2}- (.+\.md)$/gm) ?? [];
+      const edited = path.join(manuscript, (chapters[Math.floor(chapters.length / 2)] ?? '').replace(/^ {2}- /, ''));
+      const original = await readFile(edited, 'utf8');
       const samples: Sample[] = [];
-      for (let r = 0; r < runs; r++) samples.push(await buildOnce(manuscript, path.join(work, `out-${scale}x`)));
-      const seconds = median(samples.map((s) => s.seconds));
-      const peak = median(samples.map((s) => s.peakBytes));
-      const pages = samples[0]?.pages ?? 0;
-      rows.push({ scale, pages, seconds });
-      console.log(
-        `${`${scale}×`.padEnd(6)} ${String(scale).padStart(8)}  ${String(pages).padStart(5)}  ${seconds.toFixed(2).padStart(7)}  ${((seconds * 1000) / pages).toFixed(1).padStart(8)}  ${(peak / 2 ** 20).toFixed(0).padStart(8)}`,
-      );
+      for (let r = 0; r < runs; r++) {
+        // A different edit each run, one sentence in one chapter: the cache must see it.
+        await writeFile(edited, original.replace('congres', `congres${'’'.repeat(r + 1)}`));
+        samples.push(await buildOnce(manuscript, out));
+      }
+      const reference = (await runPagedjsCli(html, path.join(work, 'reference-edit.pdf'))).seconds;
+      row(`${editScale}× one chapter edited`, samples[0]?.pages ?? 0, median(samples.map((s) => s.seconds)), reference, median(samples.map((s) => s.peakBytes)));
+    }
+    if (big > 0) {
+      const { manuscript, html } = await prepare(big);
+      const ours = await buildOnce(manuscript, path.join(work, `out-${big}x`), ['--no-cache']);
+      rows.push({ pages: ours.pages, seconds: ours.seconds });
+      // pagedjs-cli may not finish a book this long (puppeteer's protocol timeout): say so, keep our row.
+      const reference = await runPagedjsCli(html, path.join(work, `reference-${big}x.pdf`), true).catch((error: Error) => {
+        console.log(`pagedjs-cli on ${big}×: failed: ${error.message.split('\n').find((l) => /Error/.test(l)) ?? error.message.split('\n')[0]}`);
+        return undefined;
+      });
+      row(`${big}× cold (1 run)`, ours.pages, ours.seconds, reference?.seconds, ours.peakBytes, reference?.peakBytes);
     }
     const largest = Math.max(...scales);
     const stretch = measureLineStretch(await readPdfLines(path.join(work, `out-${largest}x`, `bench-${largest}x.pdf`)));
@@ -88,6 +140,7 @@ await runCli(async () => {
       const growth = last.seconds / first.seconds / (last.pages / first.pages);
       console.log(`time grew ${(last.seconds / first.seconds).toFixed(2)}× for ${(last.pages / first.pages).toFixed(2)}× the pages (ratio ${growth.toFixed(2)}; ≤ 1 means no faster than the page count)`);
     }
+    console.log(`load average at the end: ${load()}`);
   } finally {
     await rm(work, { recursive: true, force: true });
   }

@@ -108,20 +108,22 @@ describe('a small manuscript with a custom trim size', () => {
     for (const entry of outline.filter((e) => e.depth === 0)) assert.equal(entry.page % 2, 1, 'chapter opens on a verso');
   });
 
-  test('front matter: half-title, title page, colophon on its verso, text from page 5', () => {
+  test('front matter: half-title, title page, colophon on its verso, contents, text from page 7', () => {
     assert.match(pages[0] ?? '', /Proefboek/i);
     assert.doesNotMatch(pages[1] ?? 'x', /\S/);
     assert.match(pages[2] ?? '', /Anna de Vries[\s\S]*Proefboek/i);
     assert.match(pages[3] ?? '', /versie/);
-    assert.match(pages[4] ?? '', /Het eerste hoofdstuk/);
+    assert.match(pages[4] ?? '', /Inhoud\s+Het eerste hoofdstuk\s+7\s+Het tweede hoofdstuk\s+\d+/i);
+    assert.doesNotMatch(pages[5] ?? 'x', /\S/);
+    assert.match(pages[6] ?? '', /Het eerste hoofdstuk/);
   });
 
   test('running heads and folios: none on opening pages, head and folio elsewhere', () => {
-    const opening = (pages[4] ?? '').trim().split('\n');
+    const opening = (pages[6] ?? '').trim().split('\n');
     assert.equal(opening[0], 'Het eerste hoofdstuk');
-    assert.equal(opening[opening.length - 1], '5');
-    assert.match((pages[5] ?? '').trim(), /^6\s+Het eerste hoofdstuk\n/i);
-    assert.match((pages[6] ?? '').trim(), /^Deel \d\s+7\n/i);
+    assert.equal(opening[opening.length - 1], '7');
+    assert.match((pages[7] ?? '').trim(), /^8\s+Het eerste hoofdstuk\n/i);
+    assert.match((pages[8] ?? '').trim(), /^Deel \d\s+9\n/i);
   });
 });
 

@@ -52,6 +52,7 @@ export async function buildBook(args: BuildOptions): Promise<BuildResult> {
           date: buildDate(),
           outputs,
           press: Boolean(args.press) || book.config.print.press.enabled,
+          print: args.print,
           async browser() {
             if (!session) {
               progress.step('starting Chromium');

@@ -8,6 +8,13 @@ export interface CommonArgs {
   outDir: string;
   formats: Format[];
   quiet: boolean;
+  /** Print: documents paginated at once (1: the whole book as one document), and whether to use the cache. */
+  print?: PrintBuildOptions;
+}
+
+export interface PrintBuildOptions {
+  jobs?: number;
+  cache?: boolean;
 }
 
 export class UsageError extends Error {}

@@ -57,6 +57,8 @@ const printSchema = z
         body: { family: 'EB Garamond', package: '@fontsource/eb-garamond', weights: [400, 500, 700], italic: true },
       }),
     press: pressSchema.default({ enabled: false, marks: false, signature: 4, inkLimit: 300 }),
+    /** Footnote numbers run on through the book or start again at 1 in every chapter. */
+    noteNumbering: z.enum(['book', 'chapter']).default('book'),
     hyphenation: z
       .object({
         enabled: z.boolean().default(true),

@@ -60,6 +60,27 @@ export class PdfReader {
     return links;
   }
 
+  /** Every internal link: the page it is on and the page it goes to, by name or by explicit destination. */
+  internalLinks(): { page: number; targetPage: number }[] {
+    const dests = this.namedDestinations();
+    const links: { page: number; targetPage: number }[] = [];
+    this.pdf.getPages().forEach((page, index) => {
+      const annots = page.node.Annots();
+      if (!annots) return;
+      for (let i = 0; i < annots.size(); i++) {
+        const annot = this.pdf.context.lookup(annots.get(i));
+        if (!(annot instanceof PDFDict)) continue;
+        const dest = annot.lookup(PDFName.of('Dest'));
+        let targetPage = 0;
+        if (dest instanceof PDFArray) targetPage = this.pageNumberOf(dest.get(0));
+        else if (dest instanceof PDFName || dest instanceof PDFString || dest instanceof PDFHexString) targetPage = dests.get(dest.decodeText()) ?? 0;
+        else continue;
+        links.push({ page: index + 1, targetPage });
+      }
+    });
+    return links;
+  }
+
   outline(): OutlineEntry[] {
     const entries: OutlineEntry[] = [];
     const outlines = this.pdf.catalog.lookupMaybe(PDFName.of('Outlines'), PDFDict);

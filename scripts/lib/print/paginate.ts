@@ -52,38 +52,92 @@ export function printSite(html: string, manuscriptDir: string, fontPackages: str
   };
 }
 
-/** Paginates the document with Paged.js and prints it to PDF bytes. */
-export async function paginateToPdf(options: PaginateOptions): Promise<{ pdf: Uint8Array; layout: PageLayout; blocked: string[] }> {
+/** A tab whose document Paged.js has laid out: read it, adjust what does not move the layout, print it. */
+export interface PaginatedPage {
+  layout: PageLayout;
+  blocked: string[];
+  /** Runs a function in the page (after pagination, before printing). */
+  evaluate<T>(expression: string): Promise<T>;
+  print(): Promise<Uint8Array>;
+  close(): Promise<void>;
+}
+
+export interface OpenPaginatedOptions extends PaginateOptions {
+  /** A browser context of its own (separate renderer process) instead of a tab of the default one. */
+  isolated?: boolean;
+}
+
+/** Loads the document in a new tab and waits until Paged.js has laid it out; the caller prints and closes. */
+export async function openPaginated(options: OpenPaginatedOptions): Promise<PaginatedPage> {
   const { browser, html, timeoutMs } = options;
   const site = printSite(html, options.manuscriptDir, options.fontPackages);
-  const page = await browser.newPage();
+  const context = options.isolated ? await browser.createBrowserContext() : undefined;
+  const page = await (context ?? browser).newPage();
   const blocked: string[] = [];
   const crashed = new Promise<never>((_, reject) => {
     page.once('error', (error) => reject(renderError(`the browser tab crashed: ${error.message}`)));
     browser.once('disconnected', () => reject(renderError('the browser quit unexpectedly')));
   });
+  crashed.catch(() => undefined);
+  const close = async (): Promise<void> => {
+    await page.close().catch(() => undefined);
+    await context?.close().catch(() => undefined);
+  };
+  const guard = <T>(work: Promise<T>): Promise<T> => Promise.race([work, crashed]);
   try {
     await serveHermetically(page, site, blocked);
     page.setDefaultTimeout(timeoutMs);
-    const work = (async () => {
-      await page.goto(`${BOOK_ORIGIN}/index.html`, { waitUntil: 'load', timeout: timeoutMs });
-      try {
-        await page.waitForFunction('window.bookLayout !== undefined', { timeout: timeoutMs, polling: 50 });
-      } catch {
-        throw renderError(`Paged.js did not finish within ${Math.round(timeoutMs / 1000)} s`);
-      }
-      const layout = (await page.evaluate('window.bookLayout')) as PageLayout;
-      if (layout.errors.length > 0) throw renderError(`the page reported errors: ${layout.errors.join('; ')}`);
-      const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true, timeout: timeoutMs, outline: false, tagged: true });
-      return { pdf, layout, blocked };
-    })();
-    return await Promise.race([work, crashed]);
-  } finally {
-    crashed.catch(() => undefined);
-    await page.close().catch(() => undefined);
+    const layout = await guard(
+      (async () => {
+        await page.goto(`${BOOK_ORIGIN}/index.html`, { waitUntil: 'load', timeout: timeoutMs });
+        try {
+          await page.waitForFunction('window.bookLayout !== undefined', { timeout: timeoutMs, polling: 50 });
+        } catch {
+          throw renderError(`Paged.js did not finish within ${Math.round(timeoutMs / 1000)} s`);
+        }
+        const result = (await page.evaluate('window.bookLayout')) as PageLayout;
+        if (result.errors.length > 0) throw renderError(`the page reported errors: ${result.errors.join('; ')}`);
+        return result;
+      })(),
+    );
+    return {
+      layout,
+      blocked,
+      evaluate: <T>(expression: string) => guard(page.evaluate(expression) as Promise<T>),
+      print: () =>
+        guard(page.pdf({ preferCSSPageSize: true, printBackground: true, timeout: timeoutMs, outline: false, tagged: true })),
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
   }
 }
 
-function renderError(message: string): BuildError {
+/** Paginates the document with Paged.js and prints it to PDF bytes. */
+export async function paginateToPdf(options: PaginateOptions): Promise<{ pdf: Uint8Array; layout: PageLayout; blocked: string[] }> {
+  const paginated = await openPaginated(options);
+  try {
+    return { pdf: await paginated.print(), layout: paginated.layout, blocked: paginated.blocked };
+  } finally {
+    await paginated.close();
+  }
+}
+
+/** Requests a document made that the build does not serve: the build stops, before anything is written. */
+export function blockedError(blocked: string[]): BuildError {
+  return new BuildError(
+    [...new Set(blocked)].map((url) => ({
+      file: 'print',
+      line: 0,
+      column: 0,
+      severity: 'error' as const,
+      rule: 'print/blocked-request',
+      message: `the page asked for ${url}, which the build does not serve (only the manuscript, styles/ and the packages it names): builds load nothing else`,
+    })),
+  );
+}
+
+export function renderError(message: string): BuildError {
   return new BuildError({ file: 'chromium', line: 0, column: 0, severity: 'error', rule: 'print/render', message });
 }

@@ -22,8 +22,14 @@ export interface PostprocessOptions {
 
 /** Metadata, XMP, language, bookmarks and page boxes: what Chromium's PDF lacks and a printer or reader wants. */
 export async function postprocessPdf(bytes: Uint8Array, options: PostprocessOptions): Promise<Uint8Array> {
-  const { config, layout, date, producer } = options;
   const pdf = await PDFDocument.load(bytes, { updateMetadata: false });
+  postprocessDocument(pdf, options);
+  return pdf.save({ useObjectStreams: false });
+}
+
+/** The same, on a document already loaded (the parallel build's merged book). */
+export function postprocessDocument(pdf: PDFDocument, options: PostprocessOptions): void {
+  const { config, layout, date, producer } = options;
   pdf.setTitle(config.title, { showInWindowTitleBar: true });
   pdf.setAuthor(config.author);
   pdf.setSubject(config.description ?? config.subtitle ?? config.title);
@@ -36,7 +42,6 @@ export async function postprocessPdf(bytes: Uint8Array, options: PostprocessOpti
   setXmp(pdf, config, date, producer);
   setPageBoxes(pdf, config);
   addOutline(pdf, layout);
-  return pdf.save({ useObjectStreams: false });
 }
 
 /**

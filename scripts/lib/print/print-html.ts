@@ -13,6 +13,18 @@ export interface PrintHtmlOptions {
 
 /** One HTML document for Paged.js: front matter, then every chapter with its notes in place. */
 export function printHtml(book: Book, options: PrintHtmlOptions): string {
+  const body = `${frontMatterHtml(book, options)}\n${book.chapters.map(chapterHtml).join('\n')}\n${bibliographyHtml(book)}`;
+  return printDocument(book, body, CONTENTS_BY_COUNTER);
+}
+
+/** In one document Paged.js itself knows where each chapter landed. */
+const CONTENTS_BY_COUNTER = '.toc-entry::after { content: target-counter(attr(href), page); }\n';
+
+/**
+ * A Paged.js document around `body`. `css` comes after the page set-up (the parallel build starts a
+ * chapter's note counter there); `data-note-numbering` tells the runtime whether notes restart per chapter.
+ */
+export function printDocument(book: Book, body: string, css = ''): string {
   const { config } = book;
   const fontLinks = fontStylesheets(config.print)
     .map((href) => `<link rel="stylesheet" href="${href}">`)
@@ -26,7 +38,7 @@ export function printHtml(book: Book, options: PrintHtmlOptions): string {
 <meta name="author" content="${escapeHtml(config.author)}">
 ${fontLinks}
 <style>
-${pageSetupCss(config.print)}
+${pageSetupCss(config.print)}${css}
 </style>
 <!-- The design comes after the page set-up: Paged.js re-emits merged @page rules per sheet, last one wins. -->
 <link rel="stylesheet" href="/styles/print.css">
@@ -36,14 +48,43 @@ ${pageSetupCss(config.print)}
 <script src="/runtime/paged-runtime.js"></script>
 <script src="/runtime/keep-lines.js"></script>
 <script src="/runtime/layout-probes.js"></script>
+<script src="/runtime/parallel-runtime.js"></script>
 </head>
-<body>
-${frontMatter(book, options)}
-${book.chapters.map(chapterHtml).join('\n')}
-${bibliographyHtml(book)}
+<body data-note-numbering="${config.print.noteNumbering}">
+${body}
 </body>
 </html>
 `;
+}
+
+/** The contents entries: every chapter, and the list of sources when the book has one. */
+function contentsEntries(book: Book): { id: string; title: string }[] {
+  const entries = book.chapters.map((c) => ({ id: c.id, title: c.title }));
+  if (book.bibliography) entries.push({ id: BIBLIOGRAPHY_ID, title: book.bibliography.title });
+  return entries;
+}
+
+/**
+ * The contents page, for a book of more than one chapter. Its page numbers sit in a fixed-width box, so they
+ * never move the titles: a one-document build fills them with target-counter(), the parallel build after
+ * pagination.
+ */
+export function contentsHtml(book: Book): string {
+  if (book.chapters.length < 2) return '';
+  const entries = contentsEntries(book)
+    .map((c) => `<li><a class="toc-entry" href="#${c.id}"><span class="toc-title">${escapeHtml(c.title)}</span></a></li>`)
+    .join('\n');
+  return `<nav class="contents" data-front="contents">
+<h2 class="contents-title">Inhoud</h2>
+<ol>
+${entries}
+</ol>
+</nav>`;
+}
+
+/** The front matter alone (half-title, title page, colophon and, for more than one chapter, contents). */
+export function frontMatterHtml(book: Book, options: PrintHtmlOptions): string {
+  return `${frontMatter(book, options)}\n${contentsHtml(book)}`;
 }
 
 function frontMatter(book: Book, { version, buildDate }: PrintHtmlOptions): string {
@@ -64,7 +105,7 @@ ${colophonLines.join('\n')}
 </section>`;
 }
 
-function chapterHtml(chapter: Chapter): string {
+export function chapterHtml(chapter: Chapter): string {
   const body = chapter.html.replace(NOTE_REF_PATTERN, (_, number: string) => {
     const note = chapter.notes.find((n) => n.number === Number(number));
     if (!note) return '';
@@ -77,11 +118,13 @@ ${withImages}
 </section>`;
 }
 
+export const BIBLIOGRAPHY_ID = 'bronnen';
+
 /** The generated list of sources, as a last section that opens on a recto like a chapter. */
-function bibliographyHtml(book: Book): string {
+export function bibliographyHtml(book: Book): string {
   if (!book.bibliography) return '';
-  return `<section class="chapter bibliography" id="bronnen">
-<h1 id="bronnen-title">${escapeHtml(book.bibliography.title)}</h1>
+  return `<section class="chapter bibliography" id="${BIBLIOGRAPHY_ID}">
+<h1 id="${BIBLIOGRAPHY_ID}-title">${escapeHtml(book.bibliography.title)}</h1>
 ${book.bibliography.html}
 </section>`;
 }

@@ -1,26 +1,34 @@
 import path from 'node:path';
 import type { Book } from '../book.ts';
 import type { BrowserSession } from '../browser.ts';
-import { BuildError } from '../diagnostics.ts';
 import { writeFileAtomic } from '../output.ts';
 import { packageVersion } from '../paths.ts';
 import type { Progress } from '../progress.ts';
 import { PDFX_VERSION } from '../press/ghostscript.ts';
 import { buildPressPdf, resolveProfile } from '../press/press-pdf.ts';
 import type { Target } from '../targets/target.ts';
-import { paginateToPdf, type PageLayout } from './paginate.ts';
+import { blockedError, paginateToPdf, type PageLayout } from './paginate.ts';
 import { postprocessPdf } from './pdf-postprocess.ts';
 import { padToSignature, pageCountOf } from '../layout/pad-pages.ts';
 import { printHtml } from './print-html.ts';
+import { buildPrintPdfInParallel } from './parallel-build.ts';
+import { defaultJobs } from './print-options.ts';
+import { cacheDir, PrintCache } from './cache.ts';
 
 export interface PrintTargetOptions {
   book: Book;
   outDir: string;
-  session: BrowserSession;
+  session?: BrowserSession;
+  /** Starts (or returns) the build's Chromium when the target first needs it; used when `session` is not given. */
+  openSession?: () => Promise<BrowserSession>;
   progress: Progress;
   version: string;
   date: Date;
   timeoutMs?: number;
+  /** 1: the whole book as one document (the plain sequential build); more: chapters in parallel. */
+  jobs?: number;
+  /** Use and fill the cache in the output folder (the parallel build only); false clears it. */
+  cache?: boolean;
 }
 
 export interface PrintResult {
@@ -36,38 +44,45 @@ export function outputBaseName(book: Book): string {
 
 /** Book model -> HTML -> Paged.js in Chromium -> PDF -> metadata, outline and boxes -> the output folder. */
 export async function buildPrintPdf(options: PrintTargetOptions): Promise<PrintResult> {
+  const jobs = options.jobs ?? defaultJobs();
+  if (jobs > 1) return buildPrintPdfInParallel({ ...options, jobs });
   const { book, progress } = options;
+  const session = await sessionOf(options);
+  if (options.cache === false) await PrintCache.clear(cacheDir(options.outDir));
   const html = printHtml(book, { version: options.version, buildDate: options.date });
   progress.step('print: paginating with Paged.js');
   const { pdf, layout, blocked } = await paginateToPdf({
-    browser: options.session.browser,
+    browser: session.browser,
     html,
     manuscriptDir: book.manuscriptDir,
     fontPackages: [book.config.print.fonts.body.package],
     timeoutMs: options.timeoutMs ?? 120_000,
   });
-  if (blocked.length > 0) {
-    throw new BuildError(
-      blocked.map((url) => ({
-        file: 'print',
-        line: 0,
-        column: 0,
-        severity: 'error' as const,
-        rule: 'print/blocked-request',
-        message: `the page asked for ${url}, which the build does not serve (only the manuscript, styles/ and the packages it names): builds load nothing else`,
-      })),
-    );
-  }
+  throwIfBlocked(blocked);
   const { paginateMs, settleMs, collectMs } = layout.timings;
   progress.step(
     `print: ${layout.pageCount} pages laid out (Paged.js ${(paginateMs / 1000).toFixed(1)} s, hyphens ${(settleMs / 1000).toFixed(1)} s, ` +
       `layout ${(collectMs / 1000).toFixed(1)} s), ${layout.hyphens} hyphenated line ends; writing PDF`,
   );
-  const producer = `Paged.js ${packageVersion('pagedjs')}, Chromium ${await options.session.browser.version()}, pdf-lib`;
+  const producer = await producerOf(session);
   const finished = await padToSignature(await postprocessPdf(pdf, { config: book.config, layout, date: options.date, producer }), book.config.print);
   const file = path.join(options.outDir, `${outputBaseName(book)}.pdf`);
   await writeFileAtomic(file, finished);
   return { file, pages: await pageCountOf(finished), bytes: finished.byteLength, layout };
+}
+
+export async function sessionOf(options: Pick<PrintTargetOptions, 'session' | 'openSession'>): Promise<BrowserSession> {
+  if (options.session) return options.session;
+  if (options.openSession) return options.openSession();
+  throw new Error('buildPrintPdf needs a browser session');
+}
+
+async function producerOf(session: BrowserSession): Promise<string> {
+  return `Paged.js ${packageVersion('pagedjs')}, Chromium ${await session.browser.version()}, pdf-lib`;
+}
+
+export function throwIfBlocked(blocked: string[]): void {
+  if (blocked.length > 0) throw blockedError(blocked);
 }
 
 export const printTarget: Target = {
@@ -77,10 +92,12 @@ export const printTarget: Target = {
     const result = await buildPrintPdf({
       book: context.book,
       outDir: context.outDir,
-      session: await context.browser(),
+      openSession: () => context.browser(),
       progress: context.progress,
       version: context.version,
       date: context.date,
+      jobs: context.print?.jobs,
+      cache: context.print?.cache,
     });
     context.outputs.pdf = result;
     const summary = { file: result.file, detail: `${result.pages} pages`, bytes: result.bytes };

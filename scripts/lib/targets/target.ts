@@ -1,6 +1,7 @@
 import type { Book } from '../book.ts';
 import type { EpubResult } from '../epub/epub-target.ts';
 import type { BrowserSession } from '../browser.ts';
+import type { PrintBuildOptions } from '../cli-args.ts';
 import type { Format } from '../formats.ts';
 import type { PrintResult } from '../print/print-target.ts';
 import type { PressResult } from '../press/press-pdf.ts';
@@ -19,6 +20,8 @@ export interface TargetContext {
   outputs: BuildOutputs;
   /** Also write the press PDF (`--press` or book.yaml print.press.enabled). */
   press?: boolean;
+  /** Print options from the command line (--jobs, --no-cache). */
+  print?: PrintBuildOptions;
 }
 
 /** What each target wrote; a target adds its own key. */

@@ -1,0 +1,50 @@
+import { spawn } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { loadBook } from '../book.ts';
+import { packageDir, projectRoot, stylesDir } from '../paths.ts';
+import { printHtml } from '../print/print-html.ts';
+import { sampleTreePeak } from './process-tree.ts';
+
+/**
+ * The book's one-document HTML as pagedjs-cli takes it: the same content, page set-up, design and fonts,
+ * as local files (file:// URLs); without our Paged.js copy and runtime, since pagedjs-cli brings its own.
+ */
+export async function writeReferenceHtml(manuscriptDir: string, file: string): Promise<void> {
+  const book = await loadBook({ manuscriptDir });
+  const html = printHtml(book, { version: 'bench', buildDate: new Date(0) })
+    .replace(/<script[^>]*>[\s\S]*?<\/script>\n?/g, '')
+    .replace(/href="\/styles\//g, `href="${pathToFileURL(stylesDir).href}/`)
+    .replace(/href="\/pkg\/([^"]+)"/g, (_, rest: string) => {
+      const name = rest.startsWith('@') ? rest.split('/').slice(0, 2).join('/') : (rest.split('/')[0] as string);
+      return `href="${pathToFileURL(path.join(packageDir(name), rest.slice(name.length + 1))).href}"`;
+    });
+  await writeFile(file, html);
+}
+
+export interface TimedRun {
+  seconds: number;
+  peakBytes: number;
+}
+
+/** pagedjs-cli 0.4.3 on that HTML, with the system Chromium and remote requests blocked. */
+export async function runPagedjsCli(html: string, pdf: string, measureMemory = false): Promise<TimedRun> {
+  const cli = path.join(packageDir('pagedjs-cli'), 'src', 'cli.js');
+  const chromium = process.env.CHROMIUM_PATH ?? process.env.PUPPETEER_EXECUTABLE_PATH ?? '/usr/bin/chromium';
+  const start = performance.now();
+  const child = spawn(process.execPath, [cli, html, '-o', pdf, '--blockRemote', '--browserArgs', '--no-sandbox,--disable-gpu,--font-render-hinting=none', '--timeout', '600000'], {
+    cwd: projectRoot,
+    env: { ...process.env, PUPPETEER_EXECUTABLE_PATH: chromium, PUPPETEER_SKIP_DOWNLOAD: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const sampler = measureMemory ? sampleTreePeak(child.pid ?? 0) : undefined;
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stdout.resume();
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  const seconds = (performance.now() - start) / 1000;
+  const peakBytes = (await sampler?.stop()) ?? 0;
+  if (code !== 0) throw new Error(`pagedjs-cli failed (${code}):\n${stderr}`);
+  return { seconds, peakBytes };
+}

@@ -1,0 +1,144 @@
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { writeFileAtomic } from '../output.ts';
+import { packageDir, projectRoot, stylesDir } from '../paths.ts';
+import type { PartLayout } from './parallel.ts';
+
+/** Where the print cache lives inside the output folder. */
+export function cacheDir(outDir: string): string {
+  return path.join(outDir, '.cache', 'print');
+}
+
+/** The pipeline's own files that shape a page: the print modules, their in-page runtime, Markdown rendering. */
+const PIPELINE_DIRS = ['scripts/lib/print', 'scripts/lib/print/runtime', 'scripts/lib/markdown', 'scripts/lib/config'];
+
+async function filesIn(dir: string): Promise<string[]> {
+  try {
+    const entries = await readdir(dir, { withFileTypes: true });
+    return entries.filter((e) => e.isFile()).map((e) => path.join(dir, e.name)).sort();
+  } catch {
+    return [];
+  }
+}
+
+export interface EnvironmentInputs {
+  /** The font packages the book names (their CSS and the fonts it points to). */
+  fontPackages: string[];
+  /** Which Chromium (its binary's path, size and date): another engine may break lines differently. */
+  browserIdentity: string;
+}
+
+/**
+ * A digest of everything outside a document that can change its layout: the styles, every installed
+ * package version (package-lock.json), the font packages' files, Chromium's version and the pipeline's own
+ * source files. A part's key adds its document and the manuscript files it refers to.
+ */
+export async function environmentKey(inputs: EnvironmentInputs): Promise<string> {
+  const hash = createHash('sha256');
+  hash.update(`chromium ${inputs.browserIdentity}\n`);
+  const files = [
+    path.join(projectRoot, 'package-lock.json'),
+    ...(await filesIn(stylesDir)),
+    ...(await Promise.all(PIPELINE_DIRS.map((d) => filesIn(path.join(projectRoot, d))))).flat(),
+  ];
+  for (const pkg of inputs.fontPackages) {
+    const dir = packageDir(pkg);
+    files.push(path.join(dir, 'package.json'), ...(await filesIn(dir)).filter((f) => f.endsWith('.css')));
+  }
+  for (const file of files) {
+    hash.update(`${path.relative(projectRoot, file)}\n`);
+    hash.update(await readFile(file).catch(() => Buffer.from('(missing)')));
+  }
+  return hash.digest('hex');
+}
+
+/** The key of one part: the environment, its whole document, and each manuscript file its HTML refers to. */
+export async function partKey(environment: string, html: string, manuscriptDir: string): Promise<string> {
+  const hash = createHash('sha256').update(environment).update('\0').update(html);
+  const references = new Set(Array.from(html.matchAll(/\b(?:src|href)="([^"#:]+)"/g), (m) => m[1] as string));
+  for (const reference of [...references].sort()) {
+    if (reference.startsWith('/styles/') || reference.startsWith('/pkg/') || reference.startsWith('/runtime/')) continue;
+    const file = path.resolve(manuscriptDir, reference.replace(/^\/(manuscript\/)?/, ''));
+    hash.update(`\0${reference}\0`);
+    hash.update(await readFile(file).catch(() => Buffer.from('(missing)')));
+  }
+  return hash.digest('hex');
+}
+
+/** What the cache keeps of a part besides its PDF. */
+export interface CacheEntry {
+  key: string;
+  /** The numbers printed into the part that do not move its layout (first folio, contents): the PDF is
+   * reusable only when they are the same again. */
+  printState: string;
+  layout: PartLayout;
+  /** The printed document the unit's pages are in, and which pages (1-based, inclusive). */
+  document: string;
+  pages: [number, number];
+  /** Chromium's version string, for the PDF's Producer when no browser is started. */
+  browserVersion: string;
+}
+
+/**
+ * Paginated units on disk: one JSON per unit key, pointing into a printed document (`doc-<id>.pdf`, which
+ * may hold several units). An entry is served only for the exact key and print state it was made with;
+ * anything else is a miss.
+ */
+export class PrintCache {
+  constructor(readonly dir: string) {}
+
+  /** The cache as `--no-cache` leaves it: gone. */
+  static async clear(dir: string): Promise<void> {
+    await rm(dir, { recursive: true, force: true });
+  }
+
+  async get(key: string): Promise<CacheEntry | undefined> {
+    const file = path.join(this.dir, `${key}.json`);
+    if (!existsSync(file)) return undefined;
+    try {
+      const entry = JSON.parse(await readFile(file, 'utf8')) as CacheEntry;
+      if (entry.key !== key || !existsSync(this.documentFile(entry.document))) return undefined;
+      return entry;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private documentFile(id: string): string {
+    return path.join(this.dir, `doc-${id}.pdf`);
+  }
+
+  async pdf(document: string): Promise<Uint8Array> {
+    return readFile(this.documentFile(document));
+  }
+
+  /** A printed document, before the entries that point into it: a crash in between leaves a miss. */
+  async putDocument(id: string, pdf: Uint8Array): Promise<void> {
+    await writeFileAtomic(this.documentFile(id), pdf);
+  }
+
+  async put(entry: CacheEntry): Promise<void> {
+    await writeFileAtomic(path.join(this.dir, `${entry.key}.json`), JSON.stringify(entry));
+  }
+
+  /** Drops everything but the given units and their documents, so the cache holds one book, not its history. */
+  async prune(keep: { key: string; document: string }[]): Promise<void> {
+    const kept = new Set(keep.flatMap(({ key, document }) => [key, `doc-${document}`]));
+    let names: string[];
+    try {
+      names = await readdir(this.dir);
+    } catch {
+      return;
+    }
+    await Promise.all(
+      names
+        .filter((name) => !kept.has(name.replace(/\.(pdf|json)$/, '')))
+        .map(async (name) => {
+          const file = path.join(this.dir, name);
+          if ((await stat(file)).isFile()) await rm(file, { force: true });
+        }),
+    );
+  }
+}

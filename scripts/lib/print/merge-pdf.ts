@@ -1,0 +1,161 @@
+import { PDFArray, PDFDict, PDFDocument, PDFName, PDFNull, PDFNumber, PDFHexString, PDFString, type PDFPage } from 'pdf-lib';
+import { nextRecto, type PaginatedUnit } from './parallel.ts';
+import type { PageLayout } from './paginate.ts';
+
+/** CSS px to PDF points: Chromium prints 96 px to the inch. */
+const PX = 0.75;
+
+export interface MergedBook {
+  pdf: PDFDocument;
+  /** The layout of the whole book, page numbers as printed. */
+  layout: PageLayout;
+}
+
+export interface MergeOptions {
+  /** Height of the finished sheet in points (trim plus bleed), to place links and destinations. */
+  sheetHeight: number;
+}
+
+/**
+ * One PDF from the parts, in order, each starting on a recto: a blank verso goes after a part with an odd
+ * page count, as Paged.js leaves one before a `break-before: right`. Named destinations (note links) are
+ * carried over, links between parts are drawn anew, and the parts' layouts are renumbered into the book's.
+ */
+export async function mergeUnits(parts: PaginatedUnit[], options: MergeOptions): Promise<MergedBook> {
+  const merged = await PDFDocument.create({ updateMetadata: false });
+  const dests = merged.context.obj({}) as PDFDict;
+  const layout: PageLayout = {
+    pageCount: 0,
+    pageWidth: parts[0]?.layout.layout.pageWidth ?? 0,
+    pageHeight: parts[0]?.layout.layout.pageHeight ?? 0,
+    headings: [],
+    calls: [],
+    notes: [],
+    blocks: [],
+    hyphens: 0,
+    errors: [],
+    timings: { paginateMs: 0, settleMs: 0, collectMs: 0 },
+  };
+  const anchors = new Map<string, { page: number; top: number }>();
+  const pending: { part: PaginatedUnit; offset: number }[] = [];
+  const sources = new Map<string, Promise<PDFDocument>>();
+
+  let first = 1;
+  for (const [index, part] of parts.entries()) {
+    if (first !== part.firstPage) throw new Error(`part ${part.id} was printed to start on page ${part.firstPage}, not ${first}`);
+    let loading = sources.get(part.source.id);
+    if (!loading) {
+      loading = part.source.load().then((bytes) => PDFDocument.load(bytes, { updateMetadata: false }));
+      sources.set(part.source.id, loading);
+    }
+    const source = await loading;
+    const [from, to] = part.pages;
+    const indices = Array.from({ length: to - from + 1 }, (_, i) => from - 1 + i);
+    const copied = await merged.copyPages(source, indices);
+    const renamed = copyDestinations(source, merged, dests, indices, copied, part.id);
+    // Links to other units are drawn below from the layout; Chromium's own (to a name in its document) go.
+    const crossLinks = new Set(part.layout.links.map((l) => l.id));
+    for (const page of copied) {
+      merged.addPage(page);
+      fixLinkDestinations(page, renamed, crossLinks);
+    }
+    const offset = first - 1;
+    const local = part.layout.layout;
+    const shift = <T extends { page: number }>(items: T[]): T[] => items.map((item) => ({ ...item, page: item.page + offset }));
+    layout.headings.push(...shift(local.headings));
+    layout.calls.push(...shift(local.calls));
+    layout.notes.push(...shift(local.notes));
+    layout.blocks.push(...shift(local.blocks));
+    layout.hyphens += local.hyphens;
+    layout.timings.paginateMs += local.timings.paginateMs;
+    layout.timings.settleMs += local.timings.settleMs;
+    layout.timings.collectMs += local.timings.collectMs;
+    for (const [id, at] of Object.entries(part.layout.anchors)) if (!anchors.has(id)) anchors.set(id, { ...at, page: at.page + offset });
+    pending.push({ part, offset });
+
+    const pages = copied.length;
+    first = nextRecto(first, pages);
+    const last = copied[copied.length - 1];
+    if (pages % 2 === 1 && index < parts.length - 1 && last) merged.addPage([last.getWidth(), last.getHeight()]);
+  }
+  layout.pageCount = merged.getPageCount();
+  if (dests.keys().length > 0) merged.catalog.set(PDFName.of('Dests'), merged.context.register(dests));
+
+  const pages = merged.getPages();
+  for (const { part, offset } of pending) {
+    for (const link of part.layout.links) {
+      const target = anchors.get(link.id);
+      const page = pages[link.page + offset - 1];
+      const targetPage = target ? pages[target.page - 1] : undefined;
+      if (!target || !page || !targetPage) continue;
+      for (const rect of link.rects) addLink(merged, page, rect, targetPage, target.top, options.sheetHeight);
+    }
+  }
+  return { pdf: merged, layout };
+}
+
+/** Copies a part's named destinations, pointing at the merged pages; a name another part already used is
+ * given the part's id as a suffix. Returns the renames. */
+function copyDestinations(
+  source: PDFDocument,
+  merged: PDFDocument,
+  dests: PDFDict,
+  indices: number[],
+  copied: PDFPage[],
+  partId: string,
+): Map<string, string> {
+  const renamed = new Map<string, string>();
+  const sourceDests = source.catalog.lookupMaybe(PDFName.of('Dests'), PDFDict);
+  if (!sourceDests) return renamed;
+  const sourcePages = source.getPages();
+  for (const [key, value] of sourceDests.entries()) {
+    const target = source.context.lookup(value);
+    const array = target instanceof PDFDict ? target.lookup(PDFName.of('D')) : target;
+    if (!(array instanceof PDFArray)) continue;
+    const page = copied[indices.indexOf(sourcePages.findIndex((p) => p.ref === array.get(0)))];
+    if (!page) continue;
+    const rest = array.asArray().slice(1).map((item) => (item instanceof PDFNumber ? PDFNumber.of(item.asNumber()) : item instanceof PDFName ? item : PDFNull));
+    let name = key.decodeText();
+    if (dests.has(PDFName.of(name))) {
+      const unique = `${name}-${partId}`;
+      renamed.set(name, unique);
+      name = unique;
+    }
+    dests.set(PDFName.of(name), merged.context.obj([page.ref, ...rest]));
+  }
+  return renamed;
+}
+
+function fixLinkDestinations(page: PDFPage, renamed: Map<string, string>, crossLinks: Set<string>): void {
+  const annots = page.node.Annots();
+  if (!annots) return;
+  for (let i = annots.size() - 1; i >= 0; i--) {
+    const annot = page.doc.context.lookup(annots.get(i));
+    if (!(annot instanceof PDFDict)) continue;
+    const dest = annot.get(PDFName.of('Dest'));
+    const name = dest instanceof PDFName ? dest.decodeText() : dest instanceof PDFString || dest instanceof PDFHexString ? dest.decodeText() : undefined;
+    if (name === undefined) continue;
+    if (crossLinks.has(name)) {
+      annots.remove(i);
+      continue;
+    }
+    const to = renamed.get(name);
+    if (to) annot.set(PDFName.of('Dest'), PDFName.of(to));
+  }
+}
+
+function addLink(pdf: PDFDocument, page: PDFPage, [left, top, right, bottom]: number[], target: PDFPage, targetTop: number, sheetHeight: number): void {
+  const y = (px: number): number => Math.round((sheetHeight - px * PX) * 100) / 100;
+  const x = (px: number): number => Math.round(px * PX * 100) / 100;
+  const annot = pdf.context.obj({
+    Type: 'Annot',
+    Subtype: 'Link',
+    Rect: [x(left ?? 0), y(bottom ?? 0), x(right ?? 0), y(top ?? 0)],
+    Border: [0, 0, 0],
+    Dest: [target.ref, PDFName.of('XYZ'), PDFNull, PDFNumber.of(Math.round(sheetHeight - targetTop * PX)), PDFNull],
+  });
+  const ref = pdf.context.register(annot);
+  const annots = page.node.Annots();
+  if (annots) annots.push(ref);
+  else page.node.set(PDFName.of('Annots'), pdf.context.obj([ref]));
+}

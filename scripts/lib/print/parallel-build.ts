@@ -1,0 +1,96 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Browser } from 'puppeteer';
+import { findChromium } from '../browser.ts';
+import type { Book } from '../book.ts';
+import { writeFileAtomic } from '../output.ts';
+import { packageVersion } from '../paths.ts';
+import { cacheDir, environmentKey, partKey, PrintCache } from './cache.ts';
+import { mergeUnits } from './merge-pdf.ts';
+import { paginateChapters, type BookUnit } from './parallel.ts';
+import { postprocessDocument } from './pdf-postprocess.ts';
+import { chapterHtml, frontMatterHtml, printDocument, type PrintHtmlOptions } from './print-html.ts';
+import { outputBaseName, sessionOf, throwIfBlocked, type PrintResult, type PrintTargetOptions } from './print-target.ts';
+import { toPoints } from './units.ts';
+
+/**
+ * The book as units laid out on their own: the front matter (with the contents page when there is more
+ * than one chapter), then each chapter. A chapter's notes follow the notes before it when they run on
+ * through the book; that number is known from the manuscript, so it goes into the chapter's document (its
+ * width can move a line) and so into its cache key.
+ */
+export function bookUnits(book: Book, options: PrintHtmlOptions): Omit<BookUnit, 'key'>[] {
+  const units: Omit<BookUnit, 'key'>[] = [
+    { id: 'front', body: frontMatterHtml(book, options), hasContents: book.chapters.length > 1, notesBefore: 0 },
+  ];
+  let notesBefore = 0;
+  for (const chapter of book.chapters) {
+    const start = book.config.print.noteNumbering === 'book' ? notesBefore : 0;
+    units.push({ id: chapter.id, body: chapterHtml(chapter), hasContents: false, notesBefore: start });
+    notesBefore += chapter.notes.length;
+  }
+  return units;
+}
+
+/** One Paged.js document for a run of units; its notes start where the first unit's do. */
+export function unitsDocument(book: Book, units: Pick<BookUnit, 'body' | 'notesBefore'>[]): string {
+  const start = units[0]?.notesBefore ?? 0;
+  const css = start > 0 ? `:root { --pagedjs-footnotes-count: ${start}; }\n` : '';
+  return printDocument(book, units.map((u) => u.body).join('\n'), css);
+}
+
+/** The units with their cache keys: each keyed by the document it would be alone. */
+export async function keyedUnits(book: Book, options: PrintHtmlOptions, browserIdentity: string): Promise<BookUnit[]> {
+  const fontPackages = [book.config.print.fonts.body.package];
+  const environment = await environmentKey({ fontPackages, browserIdentity });
+  return Promise.all(
+    bookUnits(book, options).map(async (unit) => ({ ...unit, key: await partKey(environment, unitsDocument(book, [unit]), book.manuscriptDir) })),
+  );
+}
+
+/** The print PDF from chapters paginated in parallel (and the cache), merged and finished into one book. */
+export async function buildPrintPdfInParallel(options: PrintTargetOptions & { jobs: number }): Promise<PrintResult> {
+  const { book, progress } = options;
+  const chromium = findChromium();
+  const binary = await stat(chromium);
+  // The browser's identity without starting it: a build served wholly from the cache needs no Chromium.
+  const browserIdentity = `${chromium} ${binary.size} ${binary.mtimeMs}`;
+  let browserVersion: string | undefined;
+  // One start for all workers: the build's browser() is not safe to call twice at once.
+  let started: Promise<Browser> | undefined;
+  const browser = (): Promise<Browser> =>
+    (started ??= sessionOf(options).then(async ({ browser: b }) => {
+      browserVersion ??= await b.version();
+      return b;
+    }));
+  const dir = cacheDir(options.outDir);
+  if (options.cache === false) await PrintCache.clear(dir);
+  const cache = options.cache === false ? undefined : new PrintCache(dir);
+  const units = await keyedUnits(book, { version: options.version, buildDate: options.date }, browserIdentity);
+  progress.step(`print: paginating with Paged.js: ${units.length} units, ${options.jobs} documents at a time`);
+  const result = await paginateChapters({
+    browser,
+    units,
+    documentFor: (run) => unitsDocument(book, run),
+    jobs: options.jobs,
+    cache,
+    manuscriptDir: book.manuscriptDir,
+    fontPackages: [book.config.print.fonts.body.package],
+    timeoutMs: options.timeoutMs ?? 120_000,
+  });
+  throwIfBlocked(result.blocked);
+  const reused = units.length - result.paginated.length;
+  progress.step(`print: ${result.paginated.length} unit(s) paginated in ${result.documents} document(s), ${reused} from the cache; merging`);
+  const { print } = book.config;
+  const sheetHeight = toPoints(print.trim.height) + 2 * toPoints(print.bleed);
+  const merged = await mergeUnits(result.units, { sheetHeight });
+  browserVersion ??= result.browserVersion;
+  const producer = `Paged.js ${packageVersion('pagedjs')}, Chromium ${browserVersion ?? 'unknown'}, pdf-lib`;
+  postprocessDocument(merged.pdf, { config: book.config, layout: merged.layout, date: options.date, producer });
+  const finished = await merged.pdf.save({ useObjectStreams: false });
+  const file = path.join(options.outDir, `${outputBaseName(book)}.pdf`);
+  await writeFileAtomic(file, finished);
+  await cache?.prune(result.units.map((u, i) => ({ key: (units[i] as BookUnit).key, document: u.source.id })));
+  progress.step(`print: ${merged.layout.pageCount} pages, ${merged.layout.hyphens} hyphenated line ends`);
+  return { file, pages: merged.layout.pageCount, bytes: finished.byteLength, layout: merged.layout };
+}

@@ -1,0 +1,93 @@
+// Runs inside the page, next to paged-runtime.js. Plain browser JavaScript, loaded by a <script> tag.
+// What a book split into documents (one per chapter, paginated in parallel) needs from each of them:
+// footnote numbers that restart per chapter, where every id and every link to another document landed,
+// and the numbers that are known only once every chapter is laid out (folios, contents).
+(function () {
+  'use strict';
+
+  function pageOf(element) {
+    return element.closest('.pagedjs_page');
+  }
+
+  /**
+   * `print.noteNumbering: chapter`: the page on which a chapter opens starts the note counters again.
+   * counter-set, not counter-reset: Paged.js reads a page's counter-reset to number target-counter() pages.
+   */
+  class RestartNotesPerChapter extends window.Paged.Handler {
+    afterPageLayout(pageElement) {
+      if (document.body.dataset.noteNumbering !== 'chapter') return;
+      if (!pageElement.querySelector('section.chapter:not([data-split-from])')) return;
+      const style = document.createElement('style');
+      style.textContent = `.pagedjs_page[data-page-number="${pageElement.dataset.pageNumber}"] { counter-set: footnote 0 footnote-marker 0; }`;
+      document.head.appendChild(style);
+    }
+  }
+  window.Paged.registerHandlers(RestartNotesPerChapter);
+
+  /** The part of the book an element belongs to: a chapter's id, or `front`. */
+  function unitOf(element) {
+    const chapter = element.closest('section.chapter[id]');
+    if (chapter) return chapter.id;
+    return element.closest('[data-front]') ? 'front' : '';
+  }
+
+  window.parallelRuntime = {
+    /**
+     * What the build needs to cut this document into its parts: the page each part starts on, the blank
+     * pages, every id (page, top in CSS px), and each link to another part (page, rectangles in CSS px).
+     */
+    describe() {
+      const starts = {};
+      for (const section of document.querySelectorAll('.pagedjs_pages section.chapter[id]:not([data-split-from]), .pagedjs_pages [data-front]:not([data-split-from])')) {
+        const unit = unitOf(section);
+        const page = pageOf(section);
+        if (unit && page && !(unit in starts)) starts[unit] = Number(page.dataset.pageNumber);
+      }
+      const blanks = Array.from(document.querySelectorAll('.pagedjs_page.pagedjs_blank_page'), (p) => Number(p.dataset.pageNumber));
+      const anchors = {};
+      for (const element of document.querySelectorAll('.pagedjs_pages [id]')) {
+        if (element.dataset.splitFrom || element.id in anchors) continue;
+        if (element.id.startsWith('pagedjs') || element.closest('.pagedjs_margin')) continue;
+        const page = pageOf(element);
+        if (!page) continue;
+        anchors[element.id] = {
+          page: Number(page.dataset.pageNumber),
+          top: element.getBoundingClientRect().top - page.getBoundingClientRect().top,
+        };
+      }
+      const links = [];
+      for (const a of document.querySelectorAll('.pagedjs_pages a[href^="#"]:not([data-footnote-call])')) {
+        const id = decodeURIComponent(a.getAttribute('href').slice(1));
+        const target = id ? document.getElementById(id) : null;
+        if (!id || (target && unitOf(target) === unitOf(a))) continue;
+        const page = pageOf(a);
+        if (!page) continue;
+        const box = page.getBoundingClientRect();
+        const rects = Array.from(a.getClientRects()).map((r) => [r.left - box.left, r.top - box.top, r.right - box.left, r.bottom - box.top]);
+        links.push({ id, page: Number(page.dataset.pageNumber), rects });
+      }
+      return { starts, blanks, anchors, links };
+    },
+
+    /**
+     * Folios: page `page` of this document gets the page counter moved on by `increment` (the first page of
+     * each part: its printed number minus the one before it). Only the counter changes: folios are drawn
+     * in the margin boxes, so nothing in the text area moves.
+     */
+    setFolios(increments) {
+      const style = document.createElement('style');
+      style.textContent = increments
+        .map(({ page, increment }) => `.pagedjs_pages > .pagedjs_page[data-page-number="${page}"] { --pagedjs-page-counter-increment: ${increment}; }`)
+        .join('\n');
+      document.head.appendChild(style);
+    },
+
+    /** The contents page's numbers, chapter id -> printed page (fixed-width boxes: nothing moves). */
+    fillContents(pages) {
+      for (const entry of document.querySelectorAll('.pagedjs_pages a.toc-entry')) {
+        const id = entry.getAttribute('href').slice(1);
+        if (pages[id] !== undefined) entry.dataset.page = String(pages[id]);
+      }
+    },
+  };
+})();

@@ -1,0 +1,108 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { stylesDir } from '../scripts/lib/paths.ts';
+import { chapterWithNotes, minimalConfig } from './fixtures.ts';
+import { assertSameBook, summarize, type PdfSummary } from './equivalence.ts';
+import { makeManuscript, removeDir, runScript, type RunResult } from './helpers.ts';
+
+const ENV = { SOURCE_DATE_EPOCH: '1700000000' };
+
+/**
+ * The cache never serves a stale result: after each change the cached build must differ from before and
+ * equal a build without the cache.
+ */
+describe('the print cache follows every change that moves a page', () => {
+  let dir: string;
+  let out: string;
+  let original: PdfSummary;
+  const pdf = (folder: string): string => path.join(folder, 'proefboek.pdf');
+
+  async function build(target: string, ...args: string[]): Promise<RunResult> {
+    const run = await runScript('build.ts', ['--manuscript', dir, '--out', target, '--format', 'pdf', '--jobs', '2', ...args], ENV);
+    assert.equal(run.code, 0, run.stderr);
+    return run;
+  }
+
+  /** Builds with the warm cache and without any, and checks that both are the same book. */
+  async function cachedEqualsFresh(label: string): Promise<{ cached: PdfSummary; run: RunResult }> {
+    const run = await build(out);
+    const fresh = path.join(dir, `fresh-${label.replace(/\W+/g, '-')}`);
+    await build(fresh, '--no-cache');
+    const cached = await summarize(pdf(out));
+    assertSameBook(cached, await summarize(pdf(fresh)), label);
+    return { cached, run };
+  }
+
+  before(async () => {
+    dir = await makeManuscript({
+      'book.yaml': minimalConfig('slug: proefboek\n').replace('  - 01-hoofdstuk.md\n', '  - 01-hoofdstuk.md\n  - 02-tweede.md\n'),
+      '01-hoofdstuk.md': chapterWithNotes('Het eerste hoofdstuk', 2, 6),
+      '02-tweede.md': chapterWithNotes('Het tweede hoofdstuk', 2, 5),
+    });
+    out = path.join(dir, 'out');
+    await build(out);
+    original = await summarize(pdf(out));
+  });
+  after(() => removeDir(dir));
+
+  test('unchanged: served from the cache, the same book', async () => {
+    const run = await build(out);
+    assert.match(run.stderr, /0 unit\(s\) paginated in 0 document\(s\), 3 from the cache/);
+    assertSameBook(await summarize(pdf(out)), original, 'unchanged');
+  });
+
+  test('a style changed (styles/print.css): every unit laid out again', async () => {
+    const sheet = path.join(stylesDir, 'print.css');
+    const css = await readFile(sheet, 'utf8');
+    try {
+      await writeFile(sheet, `${css}\n.chapter p { letter-spacing: 0.08em; }\n`);
+      const { cached, run } = await cachedEqualsFresh('style');
+      assert.match(run.stderr, /3 unit\(s\) paginated .*0 from the cache/);
+      assert.notDeepEqual(cached.pages, original.pages);
+    } finally {
+      await writeFile(sheet, css);
+    }
+    // And back: the result is the original book again, not the styled one.
+    await build(out);
+    assertSameBook(await summarize(pdf(out)), original, 'style reverted');
+  });
+
+  test('a font setting changed (print.fontSize in book.yaml)', async () => {
+    const config = path.join(dir, 'book.yaml');
+    const yaml = await readFile(config, 'utf8');
+    await writeFile(config, `${yaml}print:\n  fontSize: 12pt\n`);
+    try {
+      const { cached, run } = await cachedEqualsFresh('font size');
+      assert.match(run.stderr, /3 unit\(s\) paginated .*0 from the cache/);
+      assert.ok(cached.pages.length > original.pages.length, 'larger type, more pages');
+    } finally {
+      await writeFile(config, yaml);
+    }
+  });
+
+  test('a chapter changed: its text is new, the book equals a fresh build', async () => {
+    await build(out);
+    const file = path.join(dir, '01-hoofdstuk.md');
+    await writeFile(file, (await readFile(file, 'utf8')).replace('## Deel 2', '## Deel 2\n\nEen geheel nieuwe alinea over de Kroonstadopstand.'));
+    const { cached, run } = await cachedEqualsFresh('chapter');
+    assert.match(run.stderr, /[12] unit\(s\) paginated/);
+    assert.match(run.stderr, /[12] from the cache/);
+    assert.match(cached.pages.join('\n'), /Kroonstadopstand/);
+  });
+
+  test('a damaged cache is a miss, not a failure', async () => {
+    const cache = path.join(out, '.cache', 'print');
+    for (const name of await readdir(cache)) if (name.startsWith('doc-')) await rm(path.join(cache, name));
+    const run = await build(out);
+    assert.match(run.stderr, /3 unit\(s\) paginated .*0 from the cache/);
+  });
+
+  test('--no-cache clears the cache and writes none', async () => {
+    assert.ok(existsSync(path.join(out, '.cache', 'print')));
+    await build(out, '--no-cache');
+    assert.ok(!existsSync(path.join(out, '.cache', 'print')));
+  });
+});
