@@ -1,3 +1,4 @@
+import { DiskMemo } from './disk-memo.ts';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadConfig } from './config/load-config.ts';
@@ -51,6 +52,8 @@ export interface Book {
 
 export interface LoadBookOptions {
   manuscriptDir: string;
+  /** Keeps rendered citations between builds (citeproc is the slowest part of reading). */
+  cacheDir?: string;
 }
 
 /** Reads the manuscript into the book model; stops on errors (with every error found). */
@@ -61,13 +64,13 @@ export async function loadBook(options: LoadBookOptions): Promise<Book> {
 }
 
 /** Reads as much of the manuscript as it can and reports every problem; only a bad book.yaml throws. */
-export async function readBook({ manuscriptDir }: LoadBookOptions): Promise<Book> {
+export async function readBook({ manuscriptDir, cacheDir }: LoadBookOptions): Promise<Book> {
   const dir = path.resolve(manuscriptDir);
   const display = (file: string): string => path.relative(process.cwd(), file) || file;
   const { config, file: configFile, locate } = await loadConfig(dir, display(dir));
   const diagnostics: Diagnostic[] = [];
   const chapters: Chapter[] = [];
-  const citations = config.citations ? await loadCitations(config.citations, dir, display, configFile, locate) : undefined;
+  const citations = config.citations ? await loadCitations(config.citations, dir, display, configFile, locate, cacheDir ? new DiskMemo(cacheDir) : undefined) : undefined;
   for (const [index, relative] of config.chapters.entries()) {
     const absolute = path.resolve(dir, relative);
     let source: string;

@@ -1,4 +1,6 @@
+import { rm } from 'node:fs/promises';
 import { readBook } from './book.ts';
+import { bookCacheDir } from './disk-memo.ts';
 import { launchBrowser, type BrowserSession } from './browser.ts';
 import { runChecks, sourceChecks } from './checks/run-checks.ts';
 import type { CommonArgs } from './cli-args.ts';
@@ -31,17 +33,21 @@ export interface BuildOptions extends CommonArgs {
  */
 export async function buildBook(args: BuildOptions): Promise<BuildResult> {
   const progress = createProgress(!args.quiet);
-  progress.step(`reading ${args.manuscriptDir}`);
-  const book = await readBook({ manuscriptDir: args.manuscriptDir });
-  const diagnostics = await runChecks(book, {}, args.outDir, sourceChecks());
-  if (hasErrors(diagnostics)) throw new BuildError(diagnostics);
-  for (const d of diagnostics) if (!args.quiet) process.stderr.write(`${formatDiagnostic(d)}\n`);
-  progress.step(`${book.chapters.length} chapter(s), ${book.chapters.reduce((n, c) => n + c.notes.length, 0)} notes`);
-
+  // Chromium starts while the manuscript is read: its start-up and the Markdown stage run side by side.
+  const launching = args.formats.includes('pdf') ? launchBrowser() : undefined;
+  launching?.catch(() => undefined);
   let session: BrowserSession | undefined;
-  const outputs: BuildOutputs = {};
-  const summaries: OutputSummary[] = [];
   try {
+    progress.step(`reading ${args.manuscriptDir}`);
+    if (args.print?.cache === false) await rm(bookCacheDir(args.outDir), { recursive: true, force: true });
+    const book = await readBook({ manuscriptDir: args.manuscriptDir, cacheDir: args.print?.cache === false ? undefined : bookCacheDir(args.outDir) });
+    const diagnostics = await runChecks(book, {}, args.outDir, sourceChecks());
+    if (hasErrors(diagnostics)) throw new BuildError(diagnostics);
+    for (const d of diagnostics) if (!args.quiet) process.stderr.write(`${formatDiagnostic(d)}\n`);
+    progress.step(`${book.chapters.length} chapter(s), ${book.chapters.reduce((n, c) => n + c.notes.length, 0)} notes`);
+
+    const outputs: BuildOutputs = {};
+    const summaries: OutputSummary[] = [];
     for (const format of FORMATS.filter((f) => args.formats.includes(f))) {
       summaries.push(
         ...[await TARGETS[format].build({
@@ -56,15 +62,16 @@ export async function buildBook(args: BuildOptions): Promise<BuildResult> {
           async browser() {
             if (!session) {
               progress.step('starting Chromium');
-              session = await launchBrowser();
+              session = await (launching ?? launchBrowser());
             }
             return session;
           },
         })].flat(),
       );
     }
+    return { book, outputs, summaries, diagnostics, seconds: progress.elapsed() / 1000 };
   } finally {
-    await session?.close();
+    // A browser started early but never asked for is closed too.
+    await (session ?? (await launching?.catch(() => undefined)))?.close();
   }
-  return { book, outputs, summaries, diagnostics, seconds: progress.elapsed() / 1000 };
 }

@@ -121,6 +121,11 @@ export function renderNoteCitations(citations: NoteCitation[], bibliography: Bib
   return html;
 }
 
+/** What of the citations reaches citeproc (not where they sit in the source): the memo's key. */
+export function citeprocRequest(citations: NoteCitation[]): unknown {
+  return citations.map((c) => [c.noteIndex, c.items.map(toCiteproc)]);
+}
+
 function toCiteproc(item: CitationItem): CiteprocCitationItem {
   const result: CiteprocCitationItem = { id: item.key };
   if (item.locator) {

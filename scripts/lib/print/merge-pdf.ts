@@ -1,5 +1,6 @@
 import { PDFArray, PDFDict, PDFDocument, PDFName, PDFNull, PDFNumber, PDFHexString, PDFString, type PDFPage } from 'pdf-lib';
 import { nextRecto, type PaginatedUnit } from './parallel.ts';
+import type { LayoutProbes, LineBreakStats } from '../layout/probes.ts';
 import type { PageLayout } from './paginate.ts';
 
 /** CSS px to PDF points: Chromium prints 96 px to the inch. */
@@ -35,7 +36,9 @@ export async function mergeUnits(parts: PaginatedUnit[], options: MergeOptions):
     hyphens: 0,
     errors: [],
     timings: { paginateMs: 0, settleMs: 0, collectMs: 0 },
+    probes: { findings: [], pages: [], lineBreaks: null },
   };
+  const probes = layout.probes as LayoutProbes;
   const anchors = new Map<string, { page: number; top: number }>();
   const pending: { part: PaginatedUnit; offset: number }[] = [];
   const sources = new Map<string, Promise<PDFDocument>>();
@@ -67,6 +70,11 @@ export async function mergeUnits(parts: PaginatedUnit[], options: MergeOptions):
     layout.notes.push(...shift(local.notes));
     layout.blocks.push(...shift(local.blocks));
     layout.hyphens += local.hyphens;
+    if (local.probes) {
+      probes.findings.push(...shift(local.probes.findings));
+      probes.pages.push(...shift(local.probes.pages));
+      probes.lineBreaks = addLineBreakStats(probes.lineBreaks, local.probes.lineBreaks);
+    }
     layout.timings.paginateMs += local.timings.paginateMs;
     layout.timings.settleMs += local.timings.settleMs;
     layout.timings.collectMs += local.timings.collectMs;
@@ -92,6 +100,18 @@ export async function mergeUnits(parts: PaginatedUnit[], options: MergeOptions):
     }
   }
   return { pdf: merged, layout };
+}
+
+function addLineBreakStats(sum: LineBreakStats | null, part: LineBreakStats | null): LineBreakStats | null {
+  if (!part) return sum;
+  if (!sum) return { ...part };
+  return {
+    paragraphs: sum.paragraphs + part.paragraphs,
+    pinned: sum.pinned + part.pinned,
+    infeasible: sum.infeasible + part.infeasible,
+    reverted: sum.reverted + part.reverted,
+    ms: sum.ms + part.ms,
+  };
 }
 
 /** Copies a part's named destinations, pointing at the merged pages; a name another part already used is

@@ -3,13 +3,14 @@ import path from 'node:path';
 import type { Browser } from 'puppeteer';
 import { findChromium } from '../browser.ts';
 import type { Book } from '../book.ts';
+import { padToSignature, pageCountOf } from '../layout/pad-pages.ts';
 import { writeFileAtomic } from '../output.ts';
 import { packageVersion } from '../paths.ts';
 import { cacheDir, environmentKey, partKey, PrintCache } from './cache.ts';
 import { mergeUnits } from './merge-pdf.ts';
 import { paginateChapters, type BookUnit } from './parallel.ts';
 import { postprocessDocument } from './pdf-postprocess.ts';
-import { chapterHtml, frontMatterHtml, printDocument, type PrintHtmlOptions } from './print-html.ts';
+import { BIBLIOGRAPHY_ID, bibliographyHtml, chapterHtml, frontMatterHtml, printDocument, type PrintHtmlOptions } from './print-html.ts';
 import { outputBaseName, sessionOf, throwIfBlocked, type PrintResult, type PrintTargetOptions } from './print-target.ts';
 import { toPoints } from './units.ts';
 
@@ -29,6 +30,7 @@ export function bookUnits(book: Book, options: PrintHtmlOptions): Omit<BookUnit,
     units.push({ id: chapter.id, body: chapterHtml(chapter), hasContents: false, notesBefore: start });
     notesBefore += chapter.notes.length;
   }
+  if (book.bibliography) units.push({ id: BIBLIOGRAPHY_ID, body: bibliographyHtml(book), hasContents: false, notesBefore: 0 });
   return units;
 }
 
@@ -87,10 +89,11 @@ export async function buildPrintPdfInParallel(options: PrintTargetOptions & { jo
   browserVersion ??= result.browserVersion;
   const producer = `Paged.js ${packageVersion('pagedjs')}, Chromium ${browserVersion ?? 'unknown'}, pdf-lib`;
   postprocessDocument(merged.pdf, { config: book.config, layout: merged.layout, date: options.date, producer });
-  const finished = await merged.pdf.save({ useObjectStreams: false });
+  const finished = await padToSignature(await merged.pdf.save({ useObjectStreams: false }), book.config.print);
   const file = path.join(options.outDir, `${outputBaseName(book)}.pdf`);
   await writeFileAtomic(file, finished);
   await cache?.prune(result.units.map((u, i) => ({ key: (units[i] as BookUnit).key, document: u.source.id })));
-  progress.step(`print: ${merged.layout.pageCount} pages, ${merged.layout.hyphens} hyphenated line ends`);
-  return { file, pages: merged.layout.pageCount, bytes: finished.byteLength, layout: merged.layout };
+  const pages = await pageCountOf(finished);
+  progress.step(`print: ${pages} pages, ${merged.layout.hyphens} hyphenated line ends`);
+  return { file, pages, bytes: finished.byteLength, layout: merged.layout };
 }
