@@ -86,11 +86,11 @@ describe('the print cache follows every change that moves a page', () => {
 
   test('a chapter changed: its text is new, the book equals a fresh build', async () => {
     await build(out);
-    const file = path.join(dir, '01-hoofdstuk.md');
+    // The last chapter: a longer one moves no other chapter's first page, so the others come from the cache.
+    const file = path.join(dir, '02-tweede.md');
     await writeFile(file, (await readFile(file, 'utf8')).replace('## Deel 2', '## Deel 2\n\nEen geheel nieuwe alinea over de Kroonstadopstand.'));
     const { cached, run } = await cachedEqualsFresh('chapter');
-    assert.match(run.stderr, /[12] unit\(s\) paginated/);
-    assert.match(run.stderr, /[12] from the cache/);
+    assert.match(run.stderr, /1 unit\(s\) paginated in 1 document\(s\), 2 from the cache/);
     assert.match(cached.pages.join('\n'), /Kroonstadopstand/);
   });
 

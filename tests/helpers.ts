@@ -54,9 +54,10 @@ export function runScript(script: string, args: string[], env: NodeJS.ProcessEnv
   });
 }
 
+/** The files in a folder, but for the build's cache (`.cache`), which is not part of the book. */
 export async function listFiles(dir: string): Promise<string[]> {
   try {
-    return (await readdir(dir)).sort();
+    return (await readdir(dir)).filter((name) => name !== '.cache').sort();
   } catch {
     return [];
   }

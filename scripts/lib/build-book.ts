@@ -69,6 +69,7 @@ export async function buildBook(args: BuildOptions): Promise<BuildResult> {
         })].flat(),
       );
     }
+    book.citations?.memo?.save();
     return { book, outputs, summaries, diagnostics, seconds: progress.elapsed() / 1000 };
   } finally {
     // A browser started early but never asked for is closed too.

@@ -17,12 +17,16 @@ export function digest(parts: readonly string[]): string {
 /**
  * JSON values stored by the digest of everything that produced them, one file each. A key says what the
  * value depends on, so an entry is never stale, only unused; a missing or damaged file is a miss.
- * Synchronous because the Markdown renderer that asks is.
+ * Synchronous because the Markdown renderer that asks is. New values are held until `save()`, which the
+ * build calls once it has succeeded: a failed build writes nothing.
  */
 export class DiskMemo {
+  private readonly pending = new Map<string, unknown>();
+
   constructor(readonly dir: string) {}
 
   get<T>(key: string): T | undefined {
+    if (this.pending.has(key)) return this.pending.get(key) as T;
     try {
       return JSON.parse(readFileSync(this.file(key), 'utf8')) as T;
     } catch {
@@ -31,6 +35,16 @@ export class DiskMemo {
   }
 
   set(key: string, value: unknown): void {
+    this.pending.set(key, value);
+  }
+
+  /** Writes what was computed since the last save. */
+  save(): void {
+    for (const [key, value] of this.pending) this.write(key, value);
+    this.pending.clear();
+  }
+
+  private write(key: string, value: unknown): void {
     const file = this.file(key);
     const temp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
     try {

@@ -6,8 +6,14 @@ import type { PrintConfig } from '../config/schema.ts';
 export async function padToSignature(bytes: Uint8Array, print: PrintConfig): Promise<Uint8Array> {
   if (!print.padToSignature) return bytes;
   const pdf = await PDFDocument.load(bytes, { updateMetadata: false });
+  if (padDocument(pdf, print) === 0) return bytes;
+  return pdf.save({ useObjectStreams: false });
+}
+
+/** padToSignature on a document being made; returns how many blank pages it added. */
+export function padDocument(pdf: PDFDocument, print: PrintConfig): number {
   const missing = paddedPageCount(pdf.getPageCount(), print) - pdf.getPageCount();
-  if (missing === 0) return bytes;
+  if (missing === 0) return 0;
   const last = pdf.getPage(pdf.getPageCount() - 1);
   for (let i = 0; i < missing; i++) {
     const page = pdf.addPage([last.getWidth(), last.getHeight()]);
@@ -19,7 +25,7 @@ export async function padToSignature(bytes: Uint8Array, print: PrintConfig): Pro
     page.setBleedBox(bleed.x, bleed.y, bleed.width, bleed.height);
     page.setTrimBox(trim.x, trim.y, trim.width, trim.height);
   }
-  return pdf.save({ useObjectStreams: false });
+  return missing;
 }
 
 export async function pageCountOf(bytes: Uint8Array): Promise<number> {

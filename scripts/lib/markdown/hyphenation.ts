@@ -19,18 +19,26 @@ const WORD = /\p{L}[\p{L}\p{M}’']*/gu;
 export function hyphenateText(text: string, options: HyphenationOptions): string {
   return text.replace(WORD, (word) => {
     if (word.length < options.minWordLength) return word;
-    const parts = hyphenateSync(word, { hyphenChar: SOFT_HYPHEN, minWordLength: options.minWordLength }).split(
-      SOFT_HYPHEN,
-    );
-    let out = parts[0] ?? '';
-    let done = out.length;
-    for (const part of parts.slice(1)) {
-      const breakHere = done >= options.leftmin && word.length - done >= options.rightmin;
-      out += (breakHere ? SOFT_HYPHEN : '') + part;
-      done += part.length;
-    }
-    return out;
+    // Words repeat through a book: the patterns run once per word and setting.
+    const key = `${options.leftmin}/${options.rightmin}/${options.minWordLength}/${word}`;
+    let hyphenated = hyphenatedWords.get(key);
+    if (hyphenated === undefined) hyphenatedWords.set(key, (hyphenated = hyphenateWord(word, options)));
+    return hyphenated;
   });
+}
+
+const hyphenatedWords = new Map<string, string>();
+
+function hyphenateWord(word: string, options: HyphenationOptions): string {
+  const parts = hyphenateSync(word, { hyphenChar: SOFT_HYPHEN, minWordLength: options.minWordLength }).split(SOFT_HYPHEN);
+  let out = parts[0] ?? '';
+  let done = out.length;
+  for (const part of parts.slice(1)) {
+    const breakHere = done >= options.leftmin && word.length - done >= options.rightmin;
+    out += (breakHere ? SOFT_HYPHEN : '') + part;
+    done += part.length;
+  }
+  return out;
 }
 
 /** markdown-it plugin: hyphenates running text, never headings. */

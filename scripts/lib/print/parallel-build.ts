@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Browser } from 'puppeteer';
 import { findChromium } from '../browser.ts';
 import type { Book } from '../book.ts';
-import { padToSignature, pageCountOf } from '../layout/pad-pages.ts';
+import { padDocument } from '../layout/pad-pages.ts';
 import { writeFileAtomic } from '../output.ts';
 import { packageVersion } from '../paths.ts';
 import { cacheDir, environmentKey, partKey, PrintCache } from './cache.ts';
@@ -89,11 +89,12 @@ export async function buildPrintPdfInParallel(options: PrintTargetOptions & { jo
   browserVersion ??= result.browserVersion;
   const producer = `Paged.js ${packageVersion('pagedjs')}, Chromium ${browserVersion ?? 'unknown'}, pdf-lib`;
   postprocessDocument(merged.pdf, { config: book.config, layout: merged.layout, date: options.date, producer });
-  const finished = await padToSignature(await merged.pdf.save({ useObjectStreams: false }), book.config.print);
+  padDocument(merged.pdf, book.config.print);
+  const pages = merged.pdf.getPageCount();
+  const finished = await merged.pdf.save({ useObjectStreams: false });
   const file = path.join(options.outDir, `${outputBaseName(book)}.pdf`);
   await writeFileAtomic(file, finished);
   await cache?.prune(result.units.map((u, i) => ({ key: (units[i] as BookUnit).key, document: u.source.id })));
-  const pages = await pageCountOf(finished);
   progress.step(`print: ${pages} pages, ${merged.layout.hyphens} hyphenated line ends`);
   return { file, pages, bytes: finished.byteLength, layout: merged.layout };
 }

@@ -359,6 +359,10 @@ function splitDocument(layout: PageLayout, description: DocumentDescription, ids
       hyphens: Math.round((layout.hyphens * pages) / Math.max(1, layout.pageCount)),
       timings: k === 0 ? layout.timings : { paginateMs: 0, settleMs: 0, collectMs: 0 },
     };
+    if (layout.probes) {
+      // The line breaker's figures are the document's: counted once, with its first unit.
+      local.probes = { findings: inside(layout.probes.findings), pages: inside(layout.probes.pages), lineBreaks: k === 0 ? layout.probes.lineBreaks : null };
+    }
     const anchors = Object.fromEntries(
       Object.entries(description.anchors)
         .filter(([, a]) => a.page >= from && a.page <= to)
