@@ -52,13 +52,16 @@ export async function makeRelease(options: Omit<BuildOptions, 'formats'>): Promi
   }
 }
 
-/** SHA-256 of every file under a folder, by path relative to it (with `/`), sorted. */
+/** SHA-256 of every file under a folder, by path relative to it (with `/`), sorted; the build's cache
+ * (`.cache/`) is not part of the book and is left out. */
 export async function hashTree(root: string): Promise<Map<string, string>> {
   const sums = new Map<string, string>();
   const walk = async (dir: string): Promise<void> => {
     for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) await walk(full);
+      if (entry.isDirectory()) {
+        if (entry.name !== '.cache' || dir !== root) await walk(full);
+      }
       else if ((await stat(full)).isFile()) {
         sums.set(path.relative(root, full).split(path.sep).join('/'), createHash('sha256').update(await readFile(full)).digest('hex'));
       }
