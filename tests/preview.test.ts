@@ -28,9 +28,20 @@ function rawGet(port: number, rawPath: string, headers: Record<string, string> =
   });
 }
 
-/** Text of the paged view the shell shows now (not a frame still paginating behind it). */
+/** Text of the paged view the shell shows now: every unit's frame, not those still paginating behind them. */
 const pagedText = (page: Page): Promise<string> =>
-  page.evaluate(() => document.querySelector<HTMLIFrameElement>('.frames iframe:not(.next)')?.contentDocument?.querySelector('.pagedjs_pages')?.textContent ?? '');
+  page.evaluate(() =>
+    Array.from(document.querySelectorAll<HTMLIFrameElement>('.frames iframe:not(.next)'), (f) => f.contentDocument?.querySelector('.pagedjs_pages')?.textContent ?? '').join('\n'),
+  );
+
+/** Waits until the paged view on show has `text` in it. */
+const waitForPagedText = (page: Page, text: string): Promise<unknown> =>
+  page.waitForFunction(
+    (marker: string) =>
+      Array.from(document.querySelectorAll<HTMLIFrameElement>('.frames iframe:not(.next)')).some((f) => f.contentDocument?.querySelector('.pagedjs_pages')?.textContent?.includes(marker)),
+    { timeout: 60_000, polling: 50 },
+    text,
+  );
 
 describe('npm run preview on a copy of the book', () => {
   let work: string;
@@ -63,37 +74,59 @@ describe('npm run preview on a copy of the book', () => {
     assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
   });
 
-  test('the paged view shows the book paginated by Paged.js, as spreads, with a page jump', async () => {
+  test('the paged view shows the book paginated by Paged.js, one frame per unit, as spreads, with a page jump', async () => {
     // No named helpers inside evaluate(): tsx would wrap them in a __name() the page does not have.
     const info = await page.evaluate(() => {
-      const frame = document.querySelector<HTMLIFrameElement>('.frames iframe:not(.next)');
-      const doc = frame?.contentDocument;
-      const pages = Array.from(doc?.querySelectorAll<HTMLElement>('.pagedjs_page') ?? []);
-      const [two, three] = [pages[1]?.getBoundingClientRect(), pages[2]?.getBoundingClientRect()];
+      const frames = Array.from(document.querySelectorAll<HTMLIFrameElement>('.frames iframe:not(.next)'));
+      const pages = frames.flatMap((f) => Array.from(f.contentDocument?.querySelectorAll<HTMLElement>('.pagedjs_page') ?? []));
+      // Where pages 6, 7, 18 and 19 of the book are in the shell: their frame's place plus their own, zoomed.
+      const boxes = [6, 7, 18, 19].map((n) => {
+        const el = pages.find((p) => p.dataset.bookPage === String(n));
+        const frame = frames.find((f) => f.contentDocument === el?.ownerDocument);
+        if (!el || !frame) return [NaN, NaN, NaN];
+        const zoom = Number(el.ownerDocument.documentElement.style.zoom || 1);
+        const f = frame.getBoundingClientRect();
+        const r = el.getBoundingClientRect();
+        return [f.top + r.top * zoom, f.left + r.left * zoom, f.left + r.right * zoom];
+      });
       return {
+        units: frames.map((f) => f.dataset.unit),
         count: pages.length,
         reported: (window as unknown as { preview: { pages: number } }).preview.pages,
-        fonts: doc?.fonts.check('12px "EB Garamond"') ?? false,
-        // Pages 2 and 3 face each other: same top, 3 to the right of 2.
-        spread: [two?.top, three?.top, two?.right, three?.left],
-        text: doc?.querySelector('.pagedjs_pages')?.textContent ?? '',
+        fonts: frames.every((f) => f.contentDocument?.fonts.check('12px "EB Garamond"') ?? false),
+        // Pages 6 and 7 face each other: same top, 7 to the right of 6; so do the chapter's last page (a
+        // verso: the chapter has an even page count) and the first page of the sources, in another frame.
+        spread: [...(boxes[0] ?? []), ...(boxes[1] ?? [])],
+        last: [...(boxes[2] ?? []), ...(boxes[3] ?? [])],
+        folios: pages.map((p) => p.dataset.bookPage).join(','),
+        text: frames.map((f) => f.contentDocument?.querySelector('.pagedjs_pages')?.textContent ?? '').join(' '),
       };
     });
+    assert.deepEqual(info.units, ['front', 'ch1', 'bronnen']);
     assert.ok(info.count >= 10, `${info.count} pages`);
     assert.equal(info.reported, info.count);
+    assert.equal(info.folios, Array.from({ length: info.count }, (_, i) => i + 1).join(','));
     assert.ok(info.fonts, 'EB Garamond not loaded');
     // The preview leaves soft hyphens in place (the PDF build settles them; on screen they look the same).
     // Line breaking fixes each line with no-break spaces between its words.
     assert.match(info.text.replace(/\u00ad/g, '').replace(/\u00a0/g, ' '), /Het 11de congres van de Communistische Partij/);
-    const [top2, top3, right2, left3] = info.spread as number[];
-    assert.ok(Math.abs((top2 ?? 0) - (top3 ?? 1)) < 1 && Math.abs((right2 ?? 0) - (left3 ?? 1)) < 1, `not a spread: ${info.spread.join(', ')}`);
+    assert.match(info.text, /Bronnen/);
+    for (const [top2, , right2, top3, left3] of [info.spread, info.last] as number[][]) {
+      assert.ok(Math.abs((top2 ?? 0) - (top3 ?? 1)) < 1 && Math.abs((right2 ?? 0) - (left3 ?? 1)) < 1, `not a spread: ${info.spread.join(', ')} / ${info.last.join(', ')}`);
+    }
 
     await page.click('#jump-page', { count: 3 });
     await page.type('#jump-page', '7');
     await page.click('.jump button[type=submit]');
     const top = await page.evaluate(() => {
-      const frame = document.querySelector<HTMLIFrameElement>('.frames iframe:not(.next)');
-      return frame?.contentDocument?.querySelector('.pagedjs_page[data-page-number="7"]')?.getBoundingClientRect().top ?? -1;
+      const stage = document.querySelector('.frames') as HTMLElement;
+      for (const frame of Array.from(document.querySelectorAll<HTMLIFrameElement>('.frames iframe:not(.next)'))) {
+        const el = frame.contentDocument?.querySelector('.pagedjs_page[data-book-page="7"]');
+        if (!el) continue;
+        const zoom = Number(el.ownerDocument.documentElement.style.zoom || 1);
+        return frame.getBoundingClientRect().top + el.getBoundingClientRect().top * zoom - stage.getBoundingClientRect().top;
+      }
+      return -1;
     });
     assert.ok(top >= 0 && top < 40, `page 7 is at ${top}px, not at the top`);
   });
@@ -101,14 +134,20 @@ describe('npm run preview on a copy of the book', () => {
   test('a saved chapter shows up in the open page without a reload', async () => {
     await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
     const marker = `${Date.now()}`;
+    await page.evaluate(() => {
+      const front = document.querySelector<HTMLIFrameElement>('.frames iframe[data-unit="front"]');
+      if (front?.contentWindow) (front.contentWindow as unknown as { untouched: boolean }).untouched = true;
+    });
     await writeFile(chapter, withSentence(original, `Een nieuwe zin ${marker}.`));
-    await page.waitForFunction(
-      (text: string) => document.querySelector<HTMLIFrameElement>('.frames iframe:not(.next)')?.contentDocument?.querySelector('.pagedjs_pages')?.textContent?.includes(text),
-      { timeout: 60_000, polling: 50 },
-      marker,
-    );
+    await waitForPagedText(page, marker);
     assert.equal(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument), true, 'the shell page was reloaded');
-    assert.equal(await page.$$eval('.frames iframe', (frames) => frames.length), 1, 'the old rendering was not removed');
+    assert.equal(await page.$$eval('.frames iframe', (frames) => frames.length), 3, 'an old rendering was not removed');
+    // Only the chapter was laid out again: the front matter's frame is the same document as before.
+    assert.equal(
+      await page.evaluate(() => (document.querySelector<HTMLIFrameElement>('.frames iframe[data-unit="front"]')?.contentWindow as unknown as { untouched?: boolean }).untouched),
+      true,
+      'the front matter was laid out again',
+    );
 
     await page.click('.views button[data-view="web"]');
     await page.waitForFunction(
@@ -136,11 +175,7 @@ describe('npm run preview on a copy of the book', () => {
     const marker = `${Date.now()}`;
     await writeFile(chapter, withSentence(original, `Weer hersteld ${marker}.`));
     await page.waitForSelector('.problems[hidden]', { timeout: 30_000 });
-    await page.waitForFunction(
-      (text: string) => document.querySelector<HTMLIFrameElement>('.frames iframe:not(.next)')?.contentDocument?.querySelector('.pagedjs_pages')?.textContent?.includes(text),
-      { timeout: 60_000, polling: 50 },
-      marker,
-    );
+    await waitForPagedText(page, marker);
   });
 
   test('a broken book.yaml shows in the overlay too, with its line', async () => {

@@ -43,8 +43,8 @@ function pagedDocument(html: string): string {
 }
 
 /**
- * Serves the preview: `/` the shell (paged view and web view), `/paged.html` the print document for
- * Paged.js, `/web/` the web edition, `/__preview/events` server-sent events after each rebuild; and the
+ * Serves the preview: `/` the shell (paged view and web view), `/paged/<unit>.html` the print document of
+ * each unit of the book for Paged.js, `/web/` the web edition, `/__preview/events` server-sent events after each rebuild; and the
  * assets the print document names (styles/, the runtime, the manuscript folder, Paged.js, the font).
  * Anything else is 404, a path that climbs out is 403, and nothing is listed.
  */
@@ -55,13 +55,13 @@ export async function startPreviewServer(options: PreviewOptions): Promise<Previ
   const clients = new Set<ServerResponse>();
 
   const site = (): SiteMap => {
-    const { printHtml, fontPackages } = builder.state;
+    const { units, fontPackages } = builder.state;
     const print = printSite('', path.resolve(options.manuscriptDir), fontPackages);
     return {
       origin: '',
       documents: {
         '/': { body: shellHtml(), contentType: 'text/html; charset=utf-8' },
-        ...(printHtml ? { '/paged.html': { body: pagedDocument(printHtml), contentType: 'text/html; charset=utf-8' } } : {}),
+        ...Object.fromEntries(units.map((unit) => [`/paged/${unit.id}.html`, { body: pagedDocument(unit.html), contentType: 'text/html; charset=utf-8' }])),
       },
       folders: { ...print.folders, '/__preview/': clientDir, '/web/': webDir(workDir) },
     };
@@ -69,7 +69,7 @@ export async function startPreviewServer(options: PreviewOptions): Promise<Previ
 
   let webVersion = 0;
   const event = (state: PreviewState): string =>
-    `event: build\ndata: ${JSON.stringify({ version: state.version, ok: state.ok, diagnostics: state.diagnostics, buildMs: Math.round(state.buildMs) })}\n\n`;
+    `event: build\ndata: ${JSON.stringify({ version: state.version, ok: state.ok, diagnostics: state.diagnostics, buildMs: Math.round(state.buildMs), units: state.units.map(({ id, key }) => ({ id, key })) })}\n\n`;
   const webEvent = (): string => `event: web\ndata: ${JSON.stringify({ version: webVersion })}\n\n`;
   const broadcast = (message: string): void => {
     for (const client of clients) client.write(message);

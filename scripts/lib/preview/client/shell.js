@@ -1,5 +1,6 @@
 // The preview page in the browser: listens for rebuilds (server-sent events), paginates the new print
-// document in a hidden frame and swaps it in at the same page, reloads the web view, shows problems.
+// units that changed in hidden frames (one per unit) and swaps them in at the same page, reloads the web
+// view, shows problems.
 (function () {
   'use strict';
   const frames = document.querySelector('.frames');
@@ -14,41 +15,50 @@
   const preview = (window.preview = { pagedVersion: 0, webVersion: 0, buildVersion: 0, pages: 0, ok: null, diagnostics: [] });
   let view = 'paged';
   let wanted = 0;
+  let wantedUnits = [];
   let rendering = false;
 
-  function currentFrame() {
-    return frames.querySelector('iframe:not(.next)');
+  /** The frames on show, in reading order: one per unit (front matter, each chapter, the sources). */
+  function shownFrames() {
+    return Array.from(frames.querySelectorAll('iframe:not(.next)'));
   }
 
-  /** The page at the top of the frame and how far into it, to come back to after a swap. */
-  function position(frame) {
-    const doc = frame && frame.contentDocument;
-    if (!doc) return null;
-    for (const page of doc.querySelectorAll('.pagedjs_page')) {
+  /** Every page on show with its number in the book, top to bottom. */
+  function bookPages() {
+    return shownFrames().flatMap((frame) => Array.from(frame.contentDocument ? frame.contentDocument.querySelectorAll('.pagedjs_page[data-book-page]') : []).map((page) => ({ frame, page })));
+  }
+
+  /** The page at the top of the view and how far into it, to come back to after an update. */
+  function position() {
+    const top = frames.getBoundingClientRect().top;
+    for (const { frame, page } of bookPages()) {
+      const zoom = Number(page.ownerDocument.documentElement.style.zoom || 1);
       const box = page.getBoundingClientRect();
-      if (box.bottom > 0) return { page: Number(page.dataset.pageNumber), offset: -box.top };
+      const frameTop = frame.getBoundingClientRect().top;
+      if (frameTop + box.bottom * zoom > top) return { page: Number(page.dataset.bookPage), offset: top - (frameTop + box.top * zoom) };
     }
     return null;
   }
 
+  function goTo(pageNumber, offset) {
+    const found = bookPages().find(({ page }) => Number(page.dataset.bookPage) === pageNumber);
+    if (!found) return false;
+    const zoom = Number(found.page.ownerDocument.documentElement.style.zoom || 1);
+    const frameTop = found.frame.getBoundingClientRect().top - frames.getBoundingClientRect().top + frames.scrollTop;
+    frames.scrollTo(0, frameTop + found.page.getBoundingClientRect().top * zoom + (offset || 0) - 12);
+    return true;
+  }
+
+  /** Zoom that fits a spread in the view, and the frame as tall as its pages. */
   function fit(frame) {
     const doc = frame.contentDocument;
     const first = doc && doc.querySelector('.pagedjs_page');
     if (!first) return;
     doc.documentElement.style.zoom = '';
     const spread = first.getBoundingClientRect().width * 2 + 48;
-    const zoom = Math.min(1, frame.clientWidth / spread);
+    const zoom = Math.min(1, frames.clientWidth / spread);
     doc.documentElement.style.zoom = String(zoom);
-  }
-
-  function goTo(frame, page, offset) {
-    const doc = frame.contentDocument;
-    const target = doc && doc.querySelector(`.pagedjs_page[data-page-number="${page}"]`);
-    if (!target) return false;
-    const zoom = Number(doc.documentElement.style.zoom || 1);
-    const top = target.getBoundingClientRect().top + frame.contentWindow.scrollY;
-    frame.contentWindow.scrollTo(0, top + (offset || 0) * zoom - 12 * zoom);
-    return true;
+    frame.style.height = `${Math.ceil(doc.documentElement.scrollHeight * zoom)}px`;
   }
 
   function waitForPages(frame, timeoutMs) {
@@ -65,35 +75,104 @@
     });
   }
 
+  /**
+   * Numbers the book across the frames, as the print build does after laying out its units: each unit
+   * opens on a recto (a blank verso after a unit with an odd page count), folios run on, the contents page
+   * gets the first page of each unit. Only counters change: nothing is laid out again.
+   */
+  function numberPages() {
+    let first = 1;
+    let previousEven = false;
+    const starts = {};
+    for (const frame of shownFrames()) {
+      const doc = frame.contentDocument;
+      const runtime = frame.contentWindow && frame.contentWindow.parallelRuntime;
+      if (!doc || !runtime) continue;
+      const pages = Array.from(doc.querySelectorAll('.pagedjs_page'));
+      if (frame.dataset.first !== String(first)) {
+        runtime.setFolios([{ page: 1, increment: first }]);
+        frame.dataset.first = String(first);
+      }
+      pages.forEach((page, i) => (page.dataset.bookPage = String(first + i)));
+      starts[frame.dataset.unit] = first;
+      // A unit that ends on a verso is followed on the facing recto: the next frame moves up one row.
+      frame.style.marginTop = previousEven ? `-${rowHeight(frame)}px` : '0';
+      previousEven = pages.length % 2 === 0;
+      first += pages.length + (pages.length % 2);
+    }
+    const front = shownFrames().find((f) => f.dataset.unit === 'front');
+    if (front && front.contentWindow && front.contentWindow.parallelRuntime) front.contentWindow.parallelRuntime.fillContents(starts);
+    const last = bookPages().pop();
+    preview.pages = last ? Number(last.page.dataset.bookPage) : 0;
+    pageCount.textContent = `van ${preview.pages}`;
+    pageInput.max = String(preview.pages);
+  }
+
+  /** One row of spreads in a frame: a page and the gap below it, as shown. */
+  function rowHeight(frame) {
+    const doc = frame.contentDocument;
+    const page = doc && doc.querySelector('.pagedjs_page');
+    if (!page) return 0;
+    const zoom = Number(doc.documentElement.style.zoom || 1);
+    return Math.round((page.getBoundingClientRect().height + 24) * zoom);
+  }
+
+  function newFrame(unit, version) {
+    const frame = document.createElement('iframe');
+    frame.className = 'next';
+    frame.title = 'Gezette pagina’s';
+    frame.dataset.unit = unit.id;
+    frame.dataset.key = unit.key;
+    frame.setAttribute('scrolling', 'no');
+    frame.src = `/paged/${encodeURIComponent(unit.id)}.html?k=${unit.key}&v=${version}`;
+    return frame;
+  }
+
+  /**
+   * Lays out only the units whose key changed, each in a frame of its own behind the one on show, then
+   * swaps them in and numbers the pages again. Frames are never moved in the page (that would reload them).
+   */
   async function renderPaged() {
     if (rendering) return;
     rendering = true;
     try {
       while (wanted > preview.pagedVersion) {
         const version = wanted;
-        const old = currentFrame();
-        const keep = position(old);
-        const next = document.createElement('iframe');
-        next.className = old ? 'next' : '';
-        next.title = 'Gezette pagina’s';
-        next.src = `/paged.html?v=${version}`;
-        frames.append(next);
+        const units = wantedUnits;
+        const keep = position();
+        const shown = shownFrames();
+        const placed = [];
+        let anchor = null;
+        for (const unit of units) {
+          const old = shown.find((f) => f.dataset.unit === unit.id);
+          if (old && old.dataset.key === unit.key) {
+            placed.push({ frame: old });
+            anchor = old;
+            continue;
+          }
+          const frame = newFrame(unit, version);
+          frames.insertBefore(frame, anchor ? anchor.nextSibling : frames.firstChild);
+          anchor = frame;
+          placed.push({ frame, old });
+        }
+        const fresh = placed.filter((p) => p.frame.classList.contains('next'));
         try {
-          const layout = await waitForPages(next, 60000);
-          fit(next);
-          if (keep) goTo(next, Math.min(keep.page, layout.pageCount), keep.offset);
-          next.classList.remove('next');
-          if (old) old.remove();
-          preview.pages = layout.pageCount;
-          preview.pagedVersion = version;
-          pageCount.textContent = `van ${layout.pageCount}`;
-          pageInput.max = String(layout.pageCount);
-          setStatus();
+          await Promise.all(fresh.map(({ frame }) => waitForPages(frame, 60000)));
         } catch (error) {
-          next.remove();
+          for (const { frame } of fresh) frame.remove();
           status.textContent = `zetten mislukt: ${error.message}`;
           break;
         }
+        const kept = new Set(placed.map((p) => p.frame));
+        for (const frame of shown) if (!kept.has(frame)) frame.remove();
+        for (const { frame } of fresh) {
+          frame.classList.remove('next');
+          fit(frame);
+        }
+        numberPages();
+        if (keep) goTo(Math.min(keep.page, preview.pages), keep.offset);
+        preview.pagedVersion = version;
+        setStatus();
       }
     } finally {
       rendering = false;
@@ -142,6 +221,7 @@
     setStatus();
     if (!data.ok) return;
     wanted = data.version;
+    wantedUnits = data.units;
     void renderPaged();
   }
 
@@ -171,15 +251,14 @@
   }
   jump.addEventListener('submit', (event) => {
     event.preventDefault();
-    const frame = currentFrame();
     const page = Number(pageInput.value);
-    if (frame && !goTo(frame, page, 0)) status.textContent = `geen pagina ${page}`;
+    if (!goTo(page, 0)) status.textContent = `geen pagina ${page}`;
   });
   document.querySelector('.problems-close').addEventListener('click', () => {
     problems.hidden = true;
   });
   window.addEventListener('resize', () => {
-    const frame = currentFrame();
-    if (frame) fit(frame);
+    for (const frame of shownFrames()) fit(frame);
+    numberPages();
   });
 })();
