@@ -1,4 +1,4 @@
-import { $ } from 'zx';
+import { commandText } from '../pdf/poppler.ts';
 
 /** A word as poppler places it, in PDF points from the top left of the page. */
 export interface PdfWord {
@@ -36,7 +36,7 @@ const attr = (tag: string, name: string): number => Number(new RegExp(`${name}="
 
 /** Every text line of a PDF with its words' boxes, read with `pdftotext -bbox-layout` (poppler). */
 export async function readPdfLines(file: string): Promise<PdfPageLines[]> {
-  const { stdout } = await $({ quiet: true, maxBuffer: 1 << 30 })`pdftotext -bbox-layout ${file} -`;
+  const stdout = await commandText('pdftotext', ['-bbox-layout', file, '-']);
   return parseBboxLayout(stdout);
 }
 

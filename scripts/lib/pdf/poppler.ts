@@ -1,6 +1,19 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { $ } from 'zx';
 
 /** Thin wrappers over poppler-utils, for checks and tests that read a PDF the way other tools do. */
+
+const execFileAsync = promisify(execFile);
+
+/**
+ * A command's standard output as UTF-8 text. Not zx here: zx 8 decodes each chunk of output on its own, so a
+ * letter like ë whose two bytes fall in different chunks comes out as two replacement characters.
+ */
+export async function commandText(command: string, args: string[]): Promise<string> {
+  const { stdout } = await execFileAsync(command, args, { encoding: 'utf8', maxBuffer: 1 << 30 });
+  return stdout;
+}
 
 export interface PdfFont {
   name: string;
@@ -26,8 +39,7 @@ export async function pdfFonts(file: string): Promise<PdfFont[]> {
 export async function pdfText(file: string, page?: number, mode: 'reading' | 'raw' | 'layout' = 'reading'): Promise<string> {
   const range = page ? ['-f', String(page), '-l', String(page)] : [];
   const flags = mode === 'reading' ? [] : [`-${mode}`];
-  const { stdout } = await $({ quiet: true })`pdftotext -enc UTF-8 ${flags} ${range} ${file} -`;
-  return stdout;
+  return commandText('pdftotext', ['-enc', 'UTF-8', ...flags, ...range, file, '-']);
 }
 
 export async function pdfPageTexts(file: string): Promise<string[]> {
