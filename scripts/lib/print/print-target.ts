@@ -61,7 +61,7 @@ export async function buildPrintPdf(options: PrintTargetOptions): Promise<PrintR
   throwIfBlocked(blocked);
   const { paginateMs, settleMs, collectMs } = layout.timings;
   progress.step(
-    `print: ${layout.pageCount} pages laid out (Paged.js ${(paginateMs / 1000).toFixed(1)} s, hyphens ${(settleMs / 1000).toFixed(1)} s, ` +
+    `print: ${layout.pageCount} pages laid out (in the page ${(paginateMs / 1000).toFixed(1)} s, of which line breaking ${((layout.probes?.lineBreaks?.ms ?? 0) / 1000).toFixed(1)} s; hyphens ${(settleMs / 1000).toFixed(1)} s, ` +
       `layout ${(collectMs / 1000).toFixed(1)} s), ${layout.hyphens} hyphenated line ends; writing PDF`,
   );
   const producer = await producerOf(session);
