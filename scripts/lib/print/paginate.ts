@@ -58,7 +58,8 @@ export interface PaginatedPage {
   blocked: string[];
   /** Runs a function in the page (after pagination, before printing). */
   evaluate<T>(expression: string): Promise<T>;
-  print(): Promise<Uint8Array>;
+  /** `tagged`: with Chromium's structure tree (a merged book loses it, so its parts skip the work). */
+  print(options?: { tagged?: boolean }): Promise<Uint8Array>;
   close(): Promise<void>;
 }
 
@@ -104,8 +105,8 @@ export async function openPaginated(options: OpenPaginatedOptions): Promise<Pagi
       layout,
       blocked,
       evaluate: <T>(expression: string) => guard(page.evaluate(expression) as Promise<T>),
-      print: () =>
-        guard(page.pdf({ preferCSSPageSize: true, printBackground: true, timeout: timeoutMs, outline: false, tagged: true })),
+      print: ({ tagged = true } = {}) =>
+        guard(page.pdf({ preferCSSPageSize: true, printBackground: true, timeout: timeoutMs, outline: false, tagged })),
       close,
     };
   } catch (error) {

@@ -240,7 +240,7 @@ export async function paginateChapters(options: PaginateChaptersOptions): Promis
       await opened.evaluate(`window.parallelRuntime.setFolios(${JSON.stringify(increments)})`);
       const contents = states.find((s) => s.contents)?.contents;
       if (contents) await opened.evaluate(`window.parallelRuntime.fillContents(${JSON.stringify(contents)})`);
-      const pdf = await opened.print();
+      const pdf = await opened.print({ tagged: false });
       const id = randomBytes(8).toString('hex');
       const source: UnitSource = { id, load: async () => pdf };
       batch.forEach((index, k) => {
