@@ -41,20 +41,17 @@ export async function mergeUnits(parts: PaginatedUnit[], options: MergeOptions):
   const probes = layout.probes as LayoutProbes;
   const anchors = new Map<string, { page: number; top: number }>();
   const pending: { part: PaginatedUnit; offset: number }[] = [];
-  const sources = new Map<string, Promise<PDFDocument>>();
+  // Each printed document is copied in one go: its fonts (and other shared objects) then come over once,
+  // not once per unit in it.
+  const copies = await copyDocuments(merged, parts);
 
   let first = 1;
   for (const [index, part] of parts.entries()) {
     if (first !== part.firstPage) throw new Error(`part ${part.id} was printed to start on page ${part.firstPage}, not ${first}`);
-    let loading = sources.get(part.source.id);
-    if (!loading) {
-      loading = part.source.load().then((bytes) => PDFDocument.load(bytes, { updateMetadata: false }));
-      sources.set(part.source.id, loading);
-    }
-    const source = await loading;
+    const { source, pages: copiedPages } = copies.get(part.source.id) as CopiedDocument;
     const [from, to] = part.pages;
     const indices = Array.from({ length: to - from + 1 }, (_, i) => from - 1 + i);
-    const copied = await merged.copyPages(source, indices);
+    const copied = indices.map((i) => copiedPages.get(i) as PDFPage);
     const renamed = copyDestinations(source, merged, dests, indices, copied, part.id);
     // Links to other units are drawn below from the layout; Chromium's own (to a name in its document) go.
     const crossLinks = new Set(part.layout.links.map((l) => l.id));
@@ -100,6 +97,74 @@ export async function mergeUnits(parts: PaginatedUnit[], options: MergeOptions):
     }
   }
   return { pdf: merged, layout };
+}
+
+interface CopiedDocument {
+  source: PDFDocument;
+  /** Page index in the source -> the page copied into the merged document. */
+  pages: Map<number, PDFPage>;
+}
+
+/** Loads every printed document the parts are in and copies the pages they use, one copyPages per document,
+ * giving each document's font subsets a tag of their own. */
+async function copyDocuments(merged: PDFDocument, parts: PaginatedUnit[]): Promise<Map<string, CopiedDocument>> {
+  const wanted = new Map<string, { part: PaginatedUnit; indices: Set<number> }>();
+  for (const part of parts) {
+    const entry = wanted.get(part.source.id) ?? { part, indices: new Set<number>() };
+    for (let i = part.pages[0] - 1; i < part.pages[1]; i++) entry.indices.add(i);
+    wanted.set(part.source.id, entry);
+  }
+  const copies = new Map<string, CopiedDocument>();
+  const usedTags = new Set<string>();
+  for (const [id, { part, indices }] of wanted) {
+    const source = await PDFDocument.load(await part.source.load(), { updateMetadata: false });
+    const order = [...indices].sort((a, b) => a - b);
+    const before = new Set(merged.context.enumerateIndirectObjects().map(([ref]) => ref.toString()));
+    const copied = await merged.copyPages(source, order);
+    retagFontSubsets(merged, before, usedTags);
+    copies.set(id, { source, pages: new Map(order.map((index, k) => [index, copied[k] as PDFPage])) });
+  }
+  return copies;
+}
+
+/**
+ * Chromium names the font subsets of every document it prints AAAAAA+, BAAAAA+, …: in a book merged from
+ * several documents, different subsets of one font would share a name, which a RIP may take for one font.
+ * Each newly copied subset gets a tag no other subset in the book has (deterministic, for reproducible files).
+ */
+function retagFontSubsets(pdf: PDFDocument, before: Set<string>, usedTags: Set<string>): void {
+  const renamed = new Map<string, string>();
+  const retag = (name: string): string => {
+    const match = /^([A-Z]{6})\+(.+)$/.exec(name);
+    if (!match) return name;
+    const [, tag, rest] = match as unknown as [string, string, string];
+    let next = renamed.get(tag);
+    if (!next) {
+      next = tag;
+      for (let n = 0; usedTags.has(next); n++) next = subsetTag(tag, n);
+      usedTags.add(next);
+      renamed.set(tag, next);
+    }
+    return `${next}+${rest}`;
+  };
+  for (const [ref, object] of pdf.context.enumerateIndirectObjects()) {
+    if (before.has(ref.toString()) || !(object instanceof PDFDict)) continue;
+    for (const key of ['BaseFont', 'FontName']) {
+      const value = object.get(PDFName.of(key));
+      if (value instanceof PDFName) object.set(PDFName.of(key), PDFName.of(retag(value.decodeText())));
+    }
+  }
+}
+
+/** The n-th alternative to a subset tag: its first two letters kept, the last four counting in base 26. */
+function subsetTag(tag: string, n: number): string {
+  let value = n + 1;
+  let tail = '';
+  for (let i = 0; i < 4; i++) {
+    tail = String.fromCharCode(65 + (value % 26)) + tail;
+    value = Math.floor(value / 26);
+  }
+  return tag.slice(0, 2) + tail;
 }
 
 function addLineBreakStats(sum: LineBreakStats | null, part: LineBreakStats | null): LineBreakStats | null {
