@@ -74,7 +74,18 @@ await runCli(async () => {
   const editScale = Number(values['edit-scale']);
   const big = Number(values.big);
   const source = path.resolve(values.manuscript);
-  if (measure.includes('preview')) await benchPreview(source, Math.max(runs, 5));
+  if (measure.includes('preview')) {
+    await benchPreview(source, Math.max(runs, 5), '1×');
+    if (editScale > 1) {
+      const work = await mkdtemp(path.join(tmpdir(), 'book-bench-preview-'));
+      try {
+        await writeSyntheticBook(source, path.join(work, 'book'), editScale);
+        await benchPreview(path.join(work, 'book'), Math.max(runs, 5), `${editScale}×`);
+      } finally {
+        await rm(work, { recursive: true, force: true });
+      }
+    }
+  }
   if (!measure.includes('build')) return;
   const work = await mkdtemp(path.join(tmpdir(), 'book-bench-'));
   const load = (): string => loadavg().map((l) => l.toFixed(1)).join(' ');
@@ -130,10 +141,12 @@ await runCli(async () => {
       });
       row(`${big}× cold (1 run)`, ours.pages, ours.seconds, reference?.seconds, ours.peakBytes, reference?.peakBytes);
     }
-    const largest = Math.max(...scales);
-    const stretch = measureLineStretch(await readPdfLines(path.join(work, `out-${largest}x`, `bench-${largest}x.pdf`)));
-    console.log(`${largest}× book, ${formatLineStretch(stretch)}`);
-    console.log('  target: at most 2% beyond 1.5×, none beyond 2×, no more than 3 hyphenated line ends in a row');
+    if (scales.length > 0) {
+      const largest = Math.max(...scales);
+      const stretch = measureLineStretch(await readPdfLines(path.join(work, `out-${largest}x`, `bench-${largest}x.pdf`)));
+      console.log(`${largest}× book, ${formatLineStretch(stretch)}`);
+      console.log('  target: at most 2% beyond 1.5×, none beyond 2×, no more than 3 hyphenated line ends in a row');
+    }
     const first = rows[0];
     const last = rows[rows.length - 1];
     if (first && last && last !== first) {
@@ -146,10 +159,10 @@ await runCli(async () => {
   }
 });
 
-/** Preview latency: save a chapter, wait for the paged view in Chromium to show it (target: under 1.5 s). */
-async function benchPreview(manuscript: string, runs: number): Promise<void> {
+/** Preview latency: save a chapter, wait for the paged view in Chromium to show it (target: under 1 s). */
+async function benchPreview(manuscript: string, runs: number, label: string): Promise<void> {
   const samples = (await measurePreviewLatency(manuscript, runs)).map((s) => s.ms);
   const sorted = [...samples].sort((a, b) => a - b);
-  console.log(`preview: save a chapter -> updated pages on screen, ${runs} edits of the book: median ${Math.round(median(samples))} ms, ` +
-    `min ${Math.round(sorted[0] ?? 0)} ms, max ${Math.round(sorted[sorted.length - 1] ?? 0)} ms (target < 1500 ms)`);
+  console.log(`preview, ${label} book: save a chapter -> updated pages on screen, ${runs} edits: median ${Math.round(median(samples))} ms, ` +
+    `min ${Math.round(sorted[0] ?? 0)} ms, max ${Math.round(sorted[sorted.length - 1] ?? 0)} ms (target < 1000 ms)`);
 }

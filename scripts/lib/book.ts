@@ -1,4 +1,4 @@
-import { DiskMemo } from './disk-memo.ts';
+import { DiskMemo, digest } from './disk-memo.ts';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadConfig } from './config/load-config.ts';
@@ -54,6 +54,15 @@ export interface LoadBookOptions {
   manuscriptDir: string;
   /** Keeps rendered citations between builds (citeproc is the slowest part of reading). */
   cacheDir?: string;
+  /** Rendered chapters kept by a long-running caller (the preview) between reads: an unchanged chapter is
+   * not rendered again. Keyed by everything rendering reads. */
+  renderedChapters?: Map<string, RenderedChapter>;
+}
+
+/** A chapter as rendering left it, with what rendering found in it. */
+export interface RenderedChapter {
+  chapter: Chapter;
+  diagnostics: Diagnostic[];
 }
 
 /** Reads the manuscript into the book model; stops on errors (with every error found). */
@@ -64,13 +73,18 @@ export async function loadBook(options: LoadBookOptions): Promise<Book> {
 }
 
 /** Reads as much of the manuscript as it can and reports every problem; only a bad book.yaml throws. */
-export async function readBook({ manuscriptDir, cacheDir }: LoadBookOptions): Promise<Book> {
+export async function readBook({ manuscriptDir, cacheDir, renderedChapters }: LoadBookOptions): Promise<Book> {
   const dir = path.resolve(manuscriptDir);
   const display = (file: string): string => path.relative(process.cwd(), file) || file;
   const { config, file: configFile, locate } = await loadConfig(dir, display(dir));
   const diagnostics: Diagnostic[] = [];
   const chapters: Chapter[] = [];
   const citations = config.citations ? await loadCitations(config.citations, dir, display, configFile, locate, cacheDir ? new DiskMemo(cacheDir) : undefined) : undefined;
+  // What every chapter's rendering reads besides its own source: book.yaml, the style, the sources.
+  const setupKey = renderedChapters
+    ? digest([JSON.stringify(config), citations?.styleKey ?? '', JSON.stringify(citations ? [...citations.bibliography.entries].map(([id, entry]) => [id, entry.item]) : [])])
+    : '';
+  if (renderedChapters && renderedChapters.size > 4 * config.chapters.length) renderedChapters.clear();
   for (const [index, relative] of config.chapters.entries()) {
     const absolute = path.resolve(dir, relative);
     let source: string;
@@ -88,7 +102,20 @@ export async function readBook({ manuscriptDir, cacheDir }: LoadBookOptions): Pr
       });
       continue;
     }
-    chapters.push(renderChapter({ index, file: display(absolute), source, config, diagnostics, citations }));
+    const file = display(absolute);
+    if (!renderedChapters) {
+      chapters.push(renderChapter({ index, file, source, config, diagnostics, citations }));
+      continue;
+    }
+    const key = digest([String(index), file, source, setupKey]);
+    let rendered = renderedChapters.get(key);
+    if (!rendered) {
+      const found: Diagnostic[] = [];
+      rendered = { chapter: renderChapter({ index, file, source, config, diagnostics: found, citations }), diagnostics: found };
+      renderedChapters.set(key, rendered);
+    }
+    chapters.push(rendered.chapter);
+    diagnostics.push(...rendered.diagnostics);
   }
   const bibliography = citations ? renderSourcesSection(citations, chapters) : undefined;
   return { config, manuscriptDir: dir, chapters, diagnostics, configFile, locateConfig: locate, citations, bibliography };

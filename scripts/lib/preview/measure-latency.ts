@@ -28,7 +28,7 @@ export async function measurePreviewLatency(manuscriptDir: string, runs: number)
     const page = await session.browser.newPage();
     await page.setViewport({ width: 1400, height: 900 });
     await page.goto(server.url, { waitUntil: 'load' });
-    await page.waitForFunction('window.preview && window.preview.pagedVersion > 0', { timeout: 60_000 });
+    await page.waitForFunction('window.preview && window.preview.pagedVersion > 0', { timeout: 300_000 });
     for (let run = 1; run <= runs; run++) {
       // Digits only: the pipeline hyphenates words but never a number, so the text shows up as written.
       const marker = `${Date.now()}${run}`;
@@ -37,10 +37,10 @@ export async function measurePreviewLatency(manuscriptDir: string, runs: number)
       const start = performance.now();
       await writeFile(chapter, edited);
       await page.waitForFunction(
-        (text: string) => {
-          const frame = document.querySelector<HTMLIFrameElement>('.frames iframe:not(.next)');
-          return Boolean(frame?.contentDocument?.querySelector('.pagedjs_pages')?.textContent?.includes(text));
-        },
+        (text: string) =>
+          Array.from(document.querySelectorAll<HTMLIFrameElement>('.frames iframe:not(.next)')).some((frame) =>
+            Boolean(frame.contentDocument?.querySelector('.pagedjs_pages')?.textContent?.includes(text)),
+          ),
         { timeout: 60_000, polling: 10 },
         marker,
       );

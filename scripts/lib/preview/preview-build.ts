@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { readBook } from '../book.ts';
+import { readBook, type RenderedChapter } from '../book.ts';
 import { runChecks, sourceChecks } from '../checks/run-checks.ts';
 import { BuildError, hasErrors, type Diagnostic } from '../diagnostics.ts';
 import { buildDate } from '../output.ts';
@@ -33,7 +33,8 @@ export interface PreviewBuilder {
   readonly state: PreviewState;
   /** Reads the manuscript, runs the source checks and makes the print document. */
   rebuild(): Promise<PreviewState>;
-  /** Writes the web edition of the last good build; separate so the paged view need not wait for it. */
+  /** Writes the web edition of the last good build, if not written yet: the server calls it when the web
+   * view asks, so a save lays out pages without the web edition competing for the processor. */
   writeWeb(): Promise<void>;
 }
 
@@ -45,13 +46,15 @@ export interface PreviewBuilder {
 export function createPreviewBuilder(options: { manuscriptDir: string; workDir: string }): PreviewBuilder {
   const state: PreviewState = { version: 0, ok: false, diagnostics: [], units: [], fontPackages: [], buildMs: 0 };
   const cacheDir = path.join(options.workDir, 'cache');
+  const renderedChapters = new Map<string, RenderedChapter>();
   let pendingWeb: (() => Promise<unknown>) | undefined;
+  let writing: Promise<void> = Promise.resolve();
   return {
     state,
     async rebuild() {
       const start = performance.now();
       try {
-        const book = await readBook({ manuscriptDir: options.manuscriptDir, cacheDir });
+        const book = await readBook({ manuscriptDir: options.manuscriptDir, cacheDir, renderedChapters });
         const diagnostics = await runChecks(book, {}, options.workDir, sourceChecks());
         state.diagnostics = diagnostics;
         state.ok = !hasErrors(diagnostics);
@@ -78,10 +81,15 @@ export function createPreviewBuilder(options: { manuscriptDir: string; workDir: 
       state.buildMs = performance.now() - start;
       return state;
     },
-    async writeWeb() {
+    writeWeb() {
+      // One write at a time, in order: a request for the web view waits for the one under way.
       const write = pendingWeb;
       pendingWeb = undefined;
-      await write?.();
+      if (!write) return writing;
+      const written = writing.then(() => write()).then(() => undefined);
+      // A failed write fails the request that waited for it, not the writes after it.
+      writing = written.catch(() => undefined);
+      return written;
     },
   };
 }

@@ -74,12 +74,11 @@ export async function startPreviewServer(options: PreviewOptions): Promise<Previ
   const broadcast = (message: string): void => {
     for (const client of clients) client.write(message);
   };
-  /** The print document first (the paged view starts paginating at once), then the web edition. */
+  /** The unit documents go out at once; the web edition is written when the web view asks for it. */
   const rebuild = async (): Promise<void> => {
     const state = await builder.rebuild();
     broadcast(event(state));
     if (state.ok) {
-      await builder.writeWeb();
       webVersion = state.version;
       broadcast(webEvent());
     }
@@ -116,6 +115,7 @@ export async function startPreviewServer(options: PreviewOptions): Promise<Previ
       response.end();
       return;
     }
+    if (pathname.startsWith('/web/')) await builder.writeWeb();
     const found = await lookupSite(site(), pathname);
     if (found.kind === 'outside') return send(pathname.includes('..') || /%2e|%2f|%5c/i.test(pathname) ? 403 : 404, 'not found');
     if (found.kind === 'missing') return send(404, 'not found');
