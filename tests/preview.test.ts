@@ -59,7 +59,8 @@ describe('npm run preview on a copy of the book', () => {
     server = await startPreviewServer({ manuscriptDir: work, port: 0 });
     session = await launchBrowser();
     page = await session.browser.newPage();
-    await page.setViewport({ width: 1400, height: 900 });
+    // Narrower than a spread at full size: the frames are zoomed, as on a laptop.
+    await page.setViewport({ width: 1000, height: 900 });
     await page.goto(server.url, { waitUntil: 'load' });
     await page.waitForFunction('window.preview && window.preview.pagedVersion > 0', { timeout: 90_000 });
   });
@@ -84,10 +85,10 @@ describe('npm run preview on a copy of the book', () => {
         const el = pages.find((p) => p.dataset.bookPage === String(n));
         const frame = frames.find((f) => f.contentDocument === el?.ownerDocument);
         if (!el || !frame) return [NaN, NaN, NaN];
-        const zoom = Number(el.ownerDocument.documentElement.style.zoom || 1);
+        // A frame's own rectangles are in its zoomed pixels: add its place in the shell.
         const f = frame.getBoundingClientRect();
         const r = el.getBoundingClientRect();
-        return [f.top + r.top * zoom, f.left + r.left * zoom, f.left + r.right * zoom];
+        return [f.top + r.top, f.left + r.left, f.left + r.right];
       });
       return {
         units: frames.map((f) => f.dataset.unit),
@@ -123,8 +124,7 @@ describe('npm run preview on a copy of the book', () => {
       for (const frame of Array.from(document.querySelectorAll<HTMLIFrameElement>('.frames iframe:not(.next)'))) {
         const el = frame.contentDocument?.querySelector('.pagedjs_page[data-book-page="7"]');
         if (!el) continue;
-        const zoom = Number(el.ownerDocument.documentElement.style.zoom || 1);
-        return frame.getBoundingClientRect().top + el.getBoundingClientRect().top * zoom - stage.getBoundingClientRect().top;
+        return frame.getBoundingClientRect().top + el.getBoundingClientRect().top - stage.getBoundingClientRect().top;
       }
       return -1;
     });

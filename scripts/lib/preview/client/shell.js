@@ -31,11 +31,11 @@
   /** The page at the top of the view and how far into it, to come back to after an update. */
   function position() {
     const top = frames.getBoundingClientRect().top;
+    // Rectangles inside a frame are in its zoomed pixels already: the frame's top plus them is the shell's.
     for (const { frame, page } of bookPages()) {
-      const zoom = Number(page.ownerDocument.documentElement.style.zoom || 1);
       const box = page.getBoundingClientRect();
       const frameTop = frame.getBoundingClientRect().top;
-      if (frameTop + box.bottom * zoom > top) return { page: Number(page.dataset.bookPage), offset: top - (frameTop + box.top * zoom) };
+      if (frameTop + box.bottom > top) return { page: Number(page.dataset.bookPage), offset: top - (frameTop + box.top) };
     }
     return null;
   }
@@ -43,9 +43,8 @@
   function goTo(pageNumber, offset) {
     const found = bookPages().find(({ page }) => Number(page.dataset.bookPage) === pageNumber);
     if (!found) return false;
-    const zoom = Number(found.page.ownerDocument.documentElement.style.zoom || 1);
     const frameTop = found.frame.getBoundingClientRect().top - frames.getBoundingClientRect().top + frames.scrollTop;
-    frames.scrollTo(0, frameTop + found.page.getBoundingClientRect().top * zoom + (offset || 0) - 12);
+    frames.scrollTo(0, frameTop + found.page.getBoundingClientRect().top + (offset || 0) - 12);
     return true;
   }
 
@@ -58,7 +57,8 @@
     const spread = first.getBoundingClientRect().width * 2 + 48;
     const zoom = Math.min(1, frames.clientWidth / spread);
     doc.documentElement.style.zoom = String(zoom);
-    frame.style.height = `${Math.ceil(doc.documentElement.scrollHeight * zoom)}px`;
+    const pages = doc.querySelector('.pagedjs_pages');
+    frame.style.height = `${Math.ceil(pages ? pages.getBoundingClientRect().bottom : 0)}px`;
   }
 
   function waitForPages(frame, timeoutMs) {
@@ -114,7 +114,7 @@
     const page = doc && doc.querySelector('.pagedjs_page');
     if (!page) return 0;
     const zoom = Number(doc.documentElement.style.zoom || 1);
-    return Math.round((page.getBoundingClientRect().height + 24) * zoom);
+    return Math.round(page.getBoundingClientRect().height + 24 * zoom);
   }
 
   function newFrame(unit, version) {
