@@ -173,3 +173,124 @@ describe('widows and orphans', () => {
     assert.deepEqual(kept.filter((f) => f.severity === 'error'), []);
   });
 });
+
+/** A chapter whose images leave pages short, and whose last image is taller than a page. */
+function images(): { text: string; lines: { strandedHeading: number; tallImage: number; afterImage: number[] } } {
+  const rows = ['# Lege plekken', '', dutchParagraphs(1)[0] as string, ''];
+  const afterImage: number[] = [];
+  for (let k = 0; k < 3; k++) {
+    rows.push(`## Plaat ${k + 1}`, '', '![Grijs vlak](plaat.png)', '');
+    afterImage.push(rows.length + 1);
+    rows.push(dutchParagraphs(1, k)[0] as string, '');
+  }
+  const strandedHeading = rows.length + 1;
+  rows.push('## Te groot', '', '![Grijs vlak](hoog.png)', '', 'Een alinea na de afbeelding.', '');
+  return { text: rows.join('\n'), lines: { strandedHeading, tallImage: strandedHeading + 2, afterImage } };
+}
+
+describe('pages a proofreader marks: short pages, a stranded heading, no false blank page', () => {
+  const { text, lines } = images();
+  const sourceLines = text.split('\n');
+  let dir: string;
+  let findings: Finding[];
+  let pages: string[];
+
+  before(async () => {
+    dir = await makeManuscript({ 'book.yaml': minimalConfig(), '01-hoofdstuk.md': text });
+    // A plate of 80 % of the page area's height moves to the next page with its heading and leaves the page
+    // before it short; the second image is taller than the page area: Paged.js sets its heading alone.
+    await $({ quiet: true })`convert -size 300x500 xc:gray70 ${path.join(dir, 'plaat.png')}`;
+    await $({ quiet: true })`convert -size 300x900 xc:gray70 ${path.join(dir, 'hoog.png')}`;
+    const run = await runScript('check.ts', ['--manuscript', dir, '--out', path.join(dir, 'out'), '--report', 'json']);
+    findings = (JSON.parse(run.stdout || '{"diagnostics":[]}') as { diagnostics: Finding[] }).diagnostics;
+    if (findings.length === 0) console.error(run.stderr);
+    pages = await pdfPageTexts(path.join(dir, 'out', 'proefboek.pdf'));
+  });
+  after(() => removeDir(dir));
+
+  test('a page left short by a plate that did not fit is reported on its page and paragraph', () => {
+    const short = findings.filter((f) => f.rule === 'layout/short-page');
+    assert.ok(short.length > 0, JSON.stringify(findings));
+    for (const f of short) {
+      assert.equal(f.severity, 'warning');
+      assert.ok(lines.afterImage.includes(f.line), `line ${f.line} is not a paragraph after a plate`);
+      // The short page holds the end of that paragraph and nothing after it.
+      const body = bodyLines(pages[(f.page ?? 0) - 1]);
+      assert.ok(body.length > 0 && body.length <= 5, `p. ${f.page} has ${body.length} lines`);
+      const last = flat(body[body.length - 1] ?? '');
+      assert.ok(flat(sourceLines[f.line - 1] ?? '').endsWith(last), `p. ${f.page}: “${last}” does not end line ${f.line}`);
+      // The next page opens with the heading that went over with its image.
+      const next = flat(bodyLines(pages[f.page ?? 0])[0] ?? '');
+      assert.ok(sourceLines.includes(`## ${next}`), `p. ${(f.page ?? 0) + 1} opens with “${next}”, not a heading`);
+    }
+  });
+
+  test('a heading whose image is too tall for any page stands alone: stranded, on its page and line', () => {
+    const stranded = findings.filter((f) => f.rule === 'layout/stranded-heading');
+    assert.equal(stranded.length, 1, JSON.stringify(findings));
+    const f = stranded[0] as Finding;
+    assert.equal(f.line, lines.strandedHeading);
+    assert.equal(f.severity, 'error');
+    // The page holds the heading and nothing else.
+    assert.deepEqual(bodyLines(pages[(f.page ?? 0) - 1]).map(flat), ['Te groot']);
+  });
+
+  test('the page that carries only the tall image is not reported blank; the image is reported overflowing', () => {
+    const imageOnly = pages.findIndex((p, i) => i > 4 && bodyLines(p).length === 0 && /\d/.test(p));
+    assert.ok(imageOnly >= 0, 'no page with only an image');
+    assert.deepEqual(findings.filter((f) => f.rule === 'layout/blank-page'), []);
+    assert.ok(findings.some((f) => f.rule === 'layout/overflow' && f.line === lines.tallImage));
+  });
+});
+
+describe('typesetting findings on a narrow measure', () => {
+  const source = ['# Smalle kolom', '', ...dutchParagraphs(12).flatMap((p) => [p, ''])].join('\n');
+  const sourceLines = source.split('\n');
+  let dir: string;
+  let findings: Finding[];
+  let pages: string[];
+
+  before(async () => {
+    dir = await makeManuscript({
+      'book.yaml': minimalConfig('print:\n  trim: { width: 70mm, height: 120mm }\n  margins: { top: 12mm, bottom: 14mm, inner: 10mm, outer: 10mm }\n'),
+      '01-hoofdstuk.md': source,
+    });
+    const run = await runScript('check.ts', ['--manuscript', dir, '--out', path.join(dir, 'out'), '--report', 'json']);
+    findings = (JSON.parse(run.stdout || '{"diagnostics":[]}') as { diagnostics: Finding[] }).diagnostics;
+    if (findings.length === 0) console.error(run.stderr);
+    pages = await pdfPageTexts(path.join(dir, 'out', 'proefboek.pdf'));
+  });
+  after(() => removeDir(dir));
+
+  /** A paragraph's text as set: hyphens at line ends joined, spaces single. */
+  const setText = (page = ''): string => flat(page.replace(/-\n/g, '').replace(/\n/g, ' '));
+
+  test('loose lines: each on its page and in its paragraph', () => {
+    const loose = findings.filter((f) => f.rule === 'typography/loose-line');
+    assert.ok(loose.length > 0, JSON.stringify(findings));
+    for (const f of loose) {
+      assert.equal(f.severity, 'warning');
+      const ratio = Number(/stretched to ([\d.]+)×/.exec(f.message)?.[1]);
+      assert.ok(ratio > 2, f.message);
+      const quoted = /“(.*)…”/.exec(f.message)?.[1]?.replace(/-$/, '') ?? '';
+      assert.ok(quoted.length > 10, f.message);
+      assert.ok(setText(pages[(f.page ?? 0) - 1]).includes(flat(quoted)), `p. ${f.page} does not hold “${quoted}”`);
+      const words = flat(quoted).split(' ').slice(1, -1).join(' ');
+      assert.ok(flat(sourceLines[f.line - 1] ?? '').includes(words), `line ${f.line} does not hold “${words}”`);
+    }
+  });
+
+  test('a word hyphenated across a page turn: on the page it starts, in its paragraph', () => {
+    const turns = findings.filter((f) => f.rule === 'hyphenation/page-turn');
+    assert.ok(turns.length > 0, JSON.stringify(findings));
+    for (const f of turns) {
+      const start = /“(.+)-”/.exec(f.message)?.[1] ?? '';
+      const page = bodyLines(pages[(f.page ?? 0) - 1]);
+      assert.ok(flat(page[page.length - 1] ?? '').endsWith(`${start}-`), `p. ${f.page} does not end in “${start}-”`);
+      const rest = flat(bodyLines(pages[f.page ?? 0])[0] ?? '').split(' ')[0] ?? '';
+      const paragraph = flat(sourceLines[f.line - 1] ?? '');
+      // A soft hyphen joins the word; a compound's own hyphen stays.
+      assert.ok(paragraph.includes(`${start}${rest}`) || paragraph.includes(`${start}-${rest}`), `line ${f.line} does not hold “${start}${rest}”`);
+    }
+  });
+});
