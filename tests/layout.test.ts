@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { $ } from 'zx';
 import { dutchParagraphs, minimalConfig } from './fixtures.ts';
 import { makeManuscript, removeDir, runScript } from './helpers.ts';
+import { readPdfLines, type PdfPageLines } from '../scripts/lib/layout/pdf-lines.ts';
 import { pdfPageTexts } from '../scripts/lib/pdf/poppler.ts';
 
 interface Finding {
@@ -249,16 +250,24 @@ describe('typesetting findings on a narrow measure', () => {
   let dir: string;
   let findings: Finding[];
   let pages: string[];
+  let greedy: Finding[];
+  let greedyLines: PdfPageLines[];
 
   before(async () => {
+    const narrow = 'print:\n  trim: { width: 70mm, height: 120mm }\n  margins: { top: 12mm, bottom: 14mm, inner: 10mm, outer: 10mm }\n';
     dir = await makeManuscript({
-      'book.yaml': minimalConfig('print:\n  trim: { width: 70mm, height: 120mm }\n  margins: { top: 12mm, bottom: 14mm, inner: 10mm, outer: 10mm }\n'),
+      'book.yaml': minimalConfig(narrow),
       '01-hoofdstuk.md': source,
+      'greedy/book.yaml': minimalConfig(`${narrow}  lineBreaking: greedy\n`),
+      'greedy/01-hoofdstuk.md': source,
     });
     const run = await runScript('check.ts', ['--manuscript', dir, '--out', path.join(dir, 'out'), '--report', 'json']);
     findings = (JSON.parse(run.stdout || '{"diagnostics":[]}') as { diagnostics: Finding[] }).diagnostics;
     if (findings.length === 0) console.error(run.stderr);
     pages = await pdfPageTexts(path.join(dir, 'out', 'proefboek.pdf'));
+    const greedyRun = await runScript('check.ts', ['--manuscript', path.join(dir, 'greedy'), '--out', path.join(dir, 'greedy-out'), '--report', 'json']);
+    greedy = (JSON.parse(greedyRun.stdout || '{"diagnostics":[]}') as { diagnostics: Finding[] }).diagnostics;
+    greedyLines = await readPdfLines(path.join(dir, 'greedy-out', 'proefboek.pdf'));
   });
   after(() => removeDir(dir));
 
@@ -291,6 +300,34 @@ describe('typesetting findings on a narrow measure', () => {
       const paragraph = flat(sourceLines[f.line - 1] ?? '');
       // A soft hyphen joins the word; a compound's own hyphen stays.
       assert.ok(paragraph.includes(`${start}${rest}`) || paragraph.includes(`${start}-${rest}`), `line ${f.line} does not hold “${start}${rest}”`);
+    }
+  });
+
+  test('total-fit line breaking never sets more than three hyphenated line ends in a row', () => {
+    assert.deepEqual(findings.filter((f) => f.rule === 'hyphenation/ladder'), []);
+  });
+
+  test('greedy line breaking (print.lineBreaking: greedy) sets hyphen ladders: each on its page and paragraph', () => {
+    const ladders = greedy.filter((f) => f.rule === 'hyphenation/ladder');
+    assert.ok(ladders.length > 0, JSON.stringify(greedy));
+    for (const f of ladders) {
+      assert.equal(f.severity, 'error');
+      const count = Number(/^(\d+) hyphenated line ends in a row/.exec(f.message)?.[1]);
+      assert.ok(count > 3, f.message);
+      const from = /from “(.*)”/.exec(f.message)?.[1] ?? '';
+      // The ladder's lines, from the one the message quotes, all end in a hyphen (the run may go on overleaf).
+      // (Read with word boxes: pdftotext's plain text joins widely spaced lines.)
+      const lines = greedyLines
+        .filter((p) => p.page >= (f.page ?? 0))
+        .flatMap((p) => [...p.lines].sort((a, b) => a.yMin - b.yMin).map((l) => ({ page: p.page, text: l.words.map((w) => w.text).join(' ') })));
+      // (The text repeats, so the quoted line may end more than one line of the page: one of them starts it.)
+      const body = lines.filter((l) => !/^\d+$|^SMALLE KOLOM$/.test(l.text));
+      const starts = body.flatMap((l, i) => (l.page === f.page && flat(l.text).endsWith(flat(from)) ? [i] : []));
+      assert.ok(starts.length > 0, `p. ${f.page} has no line ending “${from}”`);
+      const ladder = starts.some((i) => body.slice(i, i + count).length === count && body.slice(i, i + count).every((l) => /\p{L}-$/u.test(l.text)));
+      assert.ok(ladder, `p. ${f.page}: no ${count} hyphenated line ends in a row from “${from}”`);
+      const words = flat(from).split(' ').slice(1, -1).join(' ');
+      assert.ok(flat(sourceLines[f.line - 1] ?? '').includes(words), `line ${f.line} does not hold “${words}”`);
     }
   });
 });

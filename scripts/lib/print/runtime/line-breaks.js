@@ -324,6 +324,11 @@
     const body = document.body;
     const previous = body.style.width;
     const stats = { paragraphs: 0, pinned: 0, infeasible: 0, reverted: 0, ms: 0 };
+    // book.yaml print.lineBreaking: greedy leaves every paragraph to Chromium.
+    if (getComputedStyle(document.documentElement).getPropertyValue('--line-breaking').trim() === 'greedy') {
+      window.bookLineBreaks.stats = stats;
+      return;
+    }
     body.style.width = 'var(--text-width)';
     // Notes are still inline until Paged.js floats them; each counts as its call's width.
     const hideNotes = document.createElement('style');
