@@ -331,3 +331,39 @@ describe('typesetting findings on a narrow measure', () => {
     }
   });
 });
+
+describe('a note with a plate too tall for a page', () => {
+  const [a, b, c, d, e, f, g, h] = dutchParagraphs(8) as string[];
+  const rows = ['# Noten met platen', '', a, '', `${b} Een plaat in een noot.[^a] ${c}`, '', d, '', `${e} Een plaat die geen pagina past.[^b] ${f}`, '', g, '', h, ''];
+  const smallNote = rows.length + 1;
+  rows.push('[^a]: Zie de plaat: ![Plaat](klein.png)', '');
+  const tallNote = rows.length + 1;
+  rows.push('[^b]: Zie de plaat: ![Plaat](lang.png)', '');
+  let dir: string;
+  let findings: Finding[];
+  let pages: string[];
+
+  before(async () => {
+    dir = await makeManuscript({ 'book.yaml': minimalConfig(), '01-hoofdstuk.md': rows.join('\n') });
+    await $({ quiet: true })`convert -size 200x150 xc:gray60 ${path.join(dir, 'klein.png')}`;
+    await $({ quiet: true })`convert -size 200x800 xc:gray60 ${path.join(dir, 'lang.png')}`;
+    const run = await runScript('check.ts', ['--manuscript', dir, '--out', path.join(dir, 'out'), '--report', 'json']);
+    findings = (JSON.parse(run.stdout || '{"diagnostics":[]}') as { diagnostics: Finding[] }).diagnostics;
+    if (findings.length === 0) console.error(run.stderr);
+    pages = await pdfPageTexts(path.join(dir, 'out', 'proefboek.pdf'));
+  });
+  after(() => removeDir(dir));
+
+  test('is reported clipped on the page it runs off, at its definition; the note that fits is not', () => {
+    const clipped = findings.filter((x) => x.rule === 'notes/clipped');
+    assert.equal(clipped.length, 1, JSON.stringify(findings));
+    const x = clipped[0] as Finding;
+    assert.equal(x.severity, 'error');
+    assert.equal(x.line, tallNote);
+    assert.notEqual(x.line, smallNote);
+    // The call is set at the foot of one page; the plate runs off the next.
+    const callPage = pages.findIndex((p) => flat(p.replace(/-\n/g, '')).includes('geen pagina past')) + 1;
+    assert.ok(callPage > 0);
+    assert.ok(x.page === callPage || x.page === callPage + 1, `clipped on p. ${x.page}, call on p. ${callPage}`);
+  });
+});

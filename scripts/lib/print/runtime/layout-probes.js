@@ -78,9 +78,13 @@
       const noteArea = page.querySelector('.pagedjs_footnote_inner_content');
       if (noteArea) {
         const noteBox = page.querySelector('.pagedjs_footnote_area').getBoundingClientRect();
+        // The note area grows with what it holds, even past the foot of the page (a plate too tall for it):
+        // the page's own area, text and notes, is the limit too.
+        const pageArea = (page.querySelector('.pagedjs_area') || area).getBoundingClientRect();
+        const limit = Math.min(Math.max(noteBox.bottom, areaBox.bottom), Math.max(pageArea.bottom, areaBox.bottom));
         for (const note of noteArea.querySelectorAll('[data-note="footnote"]')) {
           const r = note.getBoundingClientRect();
-          if (r.height > 0 && r.bottom > Math.max(noteBox.bottom, areaBox.bottom) + EPS) {
+          if (r.height > 0 && r.bottom > limit + EPS) {
             add('notes/clipped', note, number, `note ${note.dataset.ref || ''} is cut off at the foot of the page`, { y: r.top - sheet.top });
           }
         }
