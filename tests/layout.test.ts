@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { cp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { $ } from 'zx';
@@ -8,6 +8,7 @@ import { dutchParagraphs, minimalConfig } from './fixtures.ts';
 import { makeManuscript, removeDir, runScript } from './helpers.ts';
 import { readPdfLines, type PdfPageLines } from '../scripts/lib/layout/pdf-lines.ts';
 import { pdfPageTexts } from '../scripts/lib/pdf/poppler.ts';
+import { projectRoot } from '../scripts/lib/paths.ts';
 
 interface Finding {
   file: string;
@@ -365,5 +366,25 @@ describe('a note with a plate too tall for a page', () => {
     const callPage = pages.findIndex((p) => flat(p.replace(/-\n/g, '')).includes('geen pagina past')) + 1;
     assert.ok(callPage > 0);
     assert.ok(x.page === callPage || x.page === callPage + 1, `clipped on p. ${x.page}, call on p. ${callPage}`);
+  });
+});
+
+describe('a paragraph moved whole to keep its lines together takes its heading along', () => {
+  let dir: string;
+  let findings: Finding[];
+  before(async () => {
+    // At leading 1.34 the book's first section heading fell at the foot of page 6 with one line of its
+    // paragraph under it; keep-lines.js moved the paragraph and, before this was fixed, left the heading.
+    dir = await makeManuscript({});
+    await cp(path.join(projectRoot, 'manuscript'), path.join(dir, 'book'), { recursive: true });
+    const config = path.join(dir, 'book', 'book.yaml');
+    await writeFile(config, (await readFile(config, 'utf8')).replace(/lineHeight: [\d.]+/, 'lineHeight: 1.34'));
+    const run = await runScript('check.ts', ['--manuscript', path.join(dir, 'book'), '--out', path.join(dir, 'out'), '--report', 'json']);
+    findings = (JSON.parse(run.stdout || '{"diagnostics":[]}') as { diagnostics: Finding[] }).diagnostics;
+  });
+  after(() => removeDir(dir));
+
+  test('no heading is stranded and the book has no layout errors', () => {
+    assert.deepEqual(findings.filter((f) => f.severity === 'error'), []);
   });
 });
