@@ -19,6 +19,7 @@ export function pageSetupCss(print: PrintConfig): string {
   /* The measure, the same on every page: line breaking is computed for it before pagination. */
   --widows: ${print.widows};
   --orphans: ${print.orphans};
+  --line-breaking: ${print.lineBreaking};
   --text-width: calc(${trim.width} - ${margins.inner} - ${margins.outer});
 }
 `;

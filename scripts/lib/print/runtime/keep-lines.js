@@ -62,8 +62,13 @@
       const widows = parseInt(style.widows, 10) || 1;
       const movable = !block.dataset.splitFrom && !!block.previousElementSibling;
       const moveWhole = () => {
+        // The heading the paragraph opens goes with it, or it would be left as the last thing on the page.
+        let first = block;
+        while (first.previousElementSibling && /^H[1-6]$/.test(first.previousElementSibling.tagName) && first.previousElementSibling.previousElementSibling) {
+          first = first.previousElementSibling;
+        }
         const moved = document.createRange();
-        moved.setStartBefore(block);
+        moved.setStartBefore(first);
         moved.setEnd(overflow.endContainer, overflow.endOffset);
         return moved;
       };

@@ -78,9 +78,13 @@
       const noteArea = page.querySelector('.pagedjs_footnote_inner_content');
       if (noteArea) {
         const noteBox = page.querySelector('.pagedjs_footnote_area').getBoundingClientRect();
+        // The note area grows with what it holds, even past the foot of the page (a plate too tall for it):
+        // the page's own area, text and notes, is the limit too.
+        const pageArea = (page.querySelector('.pagedjs_area') || area).getBoundingClientRect();
+        const limit = Math.min(Math.max(noteBox.bottom, areaBox.bottom), Math.max(pageArea.bottom, areaBox.bottom));
         for (const note of noteArea.querySelectorAll('[data-note="footnote"]')) {
           const r = note.getBoundingClientRect();
-          if (r.height > 0 && r.bottom > Math.max(noteBox.bottom, areaBox.bottom) + EPS) {
+          if (r.height > 0 && r.bottom > limit + EPS) {
             add('notes/clipped', note, number, `note ${note.dataset.ref || ''} is cut off at the foot of the page`, { y: r.top - sheet.top });
           }
         }
@@ -94,17 +98,26 @@
         if (el.dataset.splitFrom && lines.length === 1) add('layout/widow', el, number, 'the last line of a paragraph stands alone at the head of the page', { y: lines[0].top - sheet.top });
       }
 
-      // Stranded heading: the last thing on a page.
+      // Stranded heading: the last thing on a page. Read from the boxes, not the DOM order: what Paged.js could
+      // not place (an image taller than the page) can stay in the page's DOM without being set below the heading.
       const last = blocks[blocks.length - 1];
-      if (last && /^H[1-6]$/.test(last.tagName) && number < pages.length) {
-        add('layout/stranded-heading', last, number, `heading “${last.textContent.trim().slice(0, 60)}” is the last thing on the page`, { y: last.getBoundingClientRect().top - sheet.top });
+      for (const heading of blocks.filter((el) => /^H[1-6]$/.test(el.tagName))) {
+        if (number >= pages.length) break;
+        const h = heading.getBoundingClientRect();
+        const below = blocks.some((el) => {
+          const r = el.getBoundingClientRect();
+          return el !== heading && r.height > 0 && r.top >= h.bottom - 1 && r.top < areaBox.bottom - 1;
+        });
+        if (!below) add('layout/stranded-heading', heading, number, `heading “${heading.textContent.trim().slice(0, 60)}” is the last thing on the page`, { y: h.top - sheet.top });
       }
 
       // Blank or nearly empty pages (blank pages Paged.js inserts before a recto are meant).
       if (!isBlank && !front) {
         // A page that carries only the rest of a long note is not blank.
         const text = (page.querySelector('.pagedjs_area') || area).textContent.replace(/\s+/g, '');
-        if (text.length === 0) add('layout/blank-page', null, number, 'the page is empty but was not meant to be blank');
+        // Nor is a page that carries only an image (or the rest of one too tall for a page).
+        const image = area.querySelector('img, svg');
+        if (text.length === 0 && !image) add('layout/blank-page', null, number, 'the page is empty but was not meant to be blank');
         else if (blocks.length > 0) {
           const bottom = Math.max(...blocks.map((el) => el.getBoundingClientRect().bottom));
           const filled = (bottom - areaBox.top) / areaBox.height;

@@ -12,8 +12,10 @@
   /** Knuth–Plass parameters, TeX's names. Chromium's justification only stretches; a line set tighter than
    * natural gets a negative word-spacing on its spaces, which is how glue shrinks here. */
   const PARAMS = {
-    stretchRatio: 0.5, // a space may grow by half its width at r = 1 (1.5×)
-    shrinkRatio: 0.4, // and lose 40 % of it at r = -1
+    // A space grows by 40 % at r = 1; the tracking below adds about a tenth of a space to each gap a reader
+    // sees, so at r = 1 the gap between two words is 1.5× its natural width.
+    stretchRatio: 0.4,
+    shrinkRatio: 0.4, // and loses 40 % of it at r = -1
     /** Tracking a loose line may take, em per letter at r = 1, as microtype does; the rest goes to the spaces. */
     letterStretch: 0.02,
     tolerances: [1, 1.9, 4],
@@ -322,6 +324,11 @@
     const body = document.body;
     const previous = body.style.width;
     const stats = { paragraphs: 0, pinned: 0, infeasible: 0, reverted: 0, ms: 0 };
+    // book.yaml print.lineBreaking: greedy leaves every paragraph to Chromium.
+    if (getComputedStyle(document.documentElement).getPropertyValue('--line-breaking').trim() === 'greedy') {
+      window.bookLineBreaks.stats = stats;
+      return;
+    }
     body.style.width = 'var(--text-width)';
     // Notes are still inline until Paged.js floats them; each counts as its call's width.
     const hideNotes = document.createElement('style');
@@ -336,7 +343,15 @@
       );
       if (paragraphs.length === 0) return;
       const metrics = measureFont(paragraphs[0]);
+      // Pieces are measured unjustified and unhyphenated: in the greedy layout a piece at a line end carries
+      // the hyphen Chromium drew there or the justification it added, and would seem wider.
+      const measuring = document.createElement('style');
+      measuring.textContent = '[data-lines="measuring"] { hyphens: none !important; text-align: left !important; }';
+      document.head.appendChild(measuring);
+      for (const el of paragraphs) el.dataset.lines = 'measuring';
       const plans = paragraphs.map((el) => ({ el, ...itemize(el, metrics) }));
+      for (const el of paragraphs) delete el.dataset.lines;
+      measuring.remove();
       const done = [];
       for (const plan of plans) {
         stats.paragraphs++;
