@@ -1,5 +1,5 @@
 #!/usr/bin/env tsx
-// npm run check [-- --format pdf] [--manuscript DIR] [--out DIR] [--report text|json] [--list-rules]
+// npm run check [-- --format pdf] [--manuscript DIR] [--out DIR] [--report text|json] [--list-rules] [--jobs N] [--no-cache]
 // Builds what the checks need, runs every check, prints the findings; exits 1 when any is an error.
 import { buildBook } from './lib/build-book.ts';
 import { readBook } from './lib/book.ts';
@@ -8,12 +8,14 @@ import { formatJson, formatText } from './lib/checks/report.ts';
 import { runChecks } from './lib/checks/run-checks.ts';
 import { parseCommandArgs, UsageError } from './lib/cli-args.ts';
 import { BuildError, hasErrors } from './lib/diagnostics.ts';
+import { PRINT_OPTIONS, printOptions } from './lib/print/print-options.ts';
 import { runCli } from './lib/run-cli.ts';
 
 await runCli(async () => {
   const { common, values } = parseCommandArgs(process.argv.slice(2), {
     report: { type: 'string', default: 'text' },
     'list-rules': { type: 'boolean', default: false },
+    ...PRINT_OPTIONS,
   });
   const report = String(values.report);
   if (report !== 'text' && report !== 'json') throw new UsageError(`--report must be text or json, not "${report}"`);
@@ -26,7 +28,7 @@ await runCli(async () => {
   let diagnostics;
   try {
     const { book, outputs } = needed.length > 0
-      ? await buildBook({ ...common, formats: needed, quiet: true })
+      ? await buildBook({ ...common, formats: needed, quiet: true, print: printOptions(values) })
       : { book: await readBook({ manuscriptDir: common.manuscriptDir }), outputs: {} };
     diagnostics = await runChecks(book, outputs, common.outDir, checks);
   } catch (error) {

@@ -203,7 +203,10 @@ describe('pages a proofreader marks: short pages, a stranded heading, no false b
     // before it short; the second image is taller than the page area: Paged.js sets its heading alone.
     await $({ quiet: true })`convert -size 300x500 xc:gray70 ${path.join(dir, 'plaat.png')}`;
     await $({ quiet: true })`convert -size 300x900 xc:gray70 ${path.join(dir, 'hoog.png')}`;
-    const run = await runScript('check.ts', ['--manuscript', dir, '--out', path.join(dir, 'out'), '--report', 'json']);
+    // One Paged.js document (--jobs 1): there Paged.js sets the heading of the too-tall image alone and the
+    // image on the next page. In a chapter's document of its own it stops at the image instead; that case
+    // is the last test below.
+    const run = await runScript('check.ts', ['--manuscript', dir, '--out', path.join(dir, 'out'), '--report', 'json', '--jobs', '1']);
     findings = (JSON.parse(run.stdout || '{"diagnostics":[]}') as { diagnostics: Finding[] }).diagnostics;
     if (findings.length === 0) console.error(run.stderr);
     pages = await pdfPageTexts(path.join(dir, 'out', 'proefboek.pdf'));
@@ -242,6 +245,18 @@ describe('pages a proofreader marks: short pages, a stranded heading, no false b
     assert.ok(imageOnly >= 0, 'no page with only an image');
     assert.deepEqual(findings.filter((f) => f.rule === 'layout/blank-page'), []);
     assert.ok(findings.some((f) => f.rule === 'layout/overflow' && f.line === lines.tallImage));
+  });
+
+  test('built in parallel, where Paged.js gives up after the too-tall image, the lost block is an error on its line', async () => {
+    const run = await runScript('check.ts', ['--manuscript', dir, '--out', path.join(dir, 'out-parallel'), '--report', 'json', '--jobs', '2']);
+    const parallel = (JSON.parse(run.stdout || '{"diagnostics":[]}') as { diagnostics: Finding[] }).diagnostics;
+    assert.equal(run.code, 1);
+    const lost = parallel.filter((f) => f.rule === 'layout/unplaceable');
+    assert.ok(lost.length > 0, JSON.stringify(parallel));
+    for (const f of lost) {
+      assert.equal(f.severity, 'error');
+      assert.ok(f.line >= lines.tallImage, `line ${f.line} is before the too-tall image (line ${lines.tallImage})`);
+    }
   });
 });
 

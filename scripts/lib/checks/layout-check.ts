@@ -9,6 +9,7 @@ import type { Check, Rule } from './check.ts';
 
 const RULES: Rule[] = [
   { id: 'layout/overflow', severity: 'error', description: 'a line wider than the measure, or a box outside the page area' },
+  { id: 'layout/unplaceable', severity: 'error', description: 'Paged.js could not place a block on any page (taller than the page area?); it and what follows may be missing' },
   { id: 'notes/wrong-page', severity: 'error', description: 'a footnote is not on the page of its call' },
   { id: 'notes/clipped', severity: 'error', description: 'a note area is cut off at the foot of the page' },
   { id: 'layout/widow', severity: 'error', description: 'the last line of a paragraph alone at the head of a page' },

@@ -152,8 +152,23 @@
         });
       }
     }
+    for (const item of unplaceable) {
+      add('layout/unplaceable', item.node, item.page, 'Paged.js could not place this block on any page (is it taller than the page area?): it, and what follows it, may be missing from the book');
+    }
     return { findings, pages: pageBoxes, lineBreaks: window.bookLineBreaks ? window.bookLineBreaks.stats : null };
   }
+
+  // Paged.js says only on the console when a block fits on no page, and may then stop laying out the rest of
+  // its document: the block, and the page it was for, are kept for the report.
+  const unplaceable = [];
+  const warn = console.warn;
+  console.warn = function (...args) {
+    if (typeof args[0] === 'string' && args[0].startsWith('Unable to layout item') && args[1] instanceof Node) {
+      const node = args[1].nodeType === Node.ELEMENT_NODE ? args[1] : args[1].parentElement;
+      if (node) unplaceable.push({ node, page: document.querySelectorAll('.pagedjs_page').length });
+    }
+    return warn.apply(console, args);
+  };
 
   const runtime = window.bookRuntime;
   const finish = runtime.finish;
