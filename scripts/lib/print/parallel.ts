@@ -145,7 +145,7 @@ export function batchUnits(indices: number[], sizes: number[], jobs: number, max
  */
 export async function paginateChapters(options: PaginateChaptersOptions): Promise<PaginateChaptersResult> {
   const { units, cache } = options;
-  const maxChars = options.maxDocumentChars ?? 600_000;
+  const maxChars = options.maxDocumentChars ?? 300_000;
   const sizes = units.map((u) => u.body.length);
   const counts = units.map(() => deferred<number>());
   const results: (PaginatedUnit | undefined)[] = units.map(() => undefined);
