@@ -42,21 +42,29 @@ export class PdfReader {
     return result;
   }
 
-  /** Internal links whose destination name starts with `prefix` (Paged.js names notes `note-…`). */
-  noteLinks(prefix = 'note-'): NoteLink[] {
-    const dests = this.namedDestinations();
-    const links: NoteLink[] = [];
+  /** Every annotation on every page, with the page it is on (1-based). */
+  private annotations(): { page: number; annot: PDFDict }[] {
+    const found: { page: number; annot: PDFDict }[] = [];
     this.pdf.getPages().forEach((page, index) => {
       const annots = page.node.Annots();
       if (!annots) return;
       for (let i = 0; i < annots.size(); i++) {
         const annot = this.pdf.context.lookup(annots.get(i));
-        if (!(annot instanceof PDFDict)) continue;
-        const dest = annot.get(PDFName.of('Dest'));
-        const name = dest instanceof PDFName ? dest.decodeText() : dest instanceof PDFString || dest instanceof PDFHexString ? dest.decodeText() : undefined;
-        if (name?.startsWith(prefix)) links.push({ name, callPage: index + 1, notePage: dests.get(name) ?? 0 });
+        if (annot instanceof PDFDict) found.push({ page: index + 1, annot });
       }
     });
+    return found;
+  }
+
+  /** Internal links whose destination name starts with `prefix` (Paged.js names notes `note-…`). */
+  noteLinks(prefix = 'note-'): NoteLink[] {
+    const dests = this.namedDestinations();
+    const links: NoteLink[] = [];
+    for (const { page, annot } of this.annotations()) {
+      const dest = annot.get(PDFName.of('Dest'));
+      const name = dest instanceof PDFName ? dest.decodeText() : dest instanceof PDFString || dest instanceof PDFHexString ? dest.decodeText() : undefined;
+      if (name?.startsWith(prefix)) links.push({ name, callPage: page, notePage: dests.get(name) ?? 0 });
+    }
     return links;
   }
 
@@ -64,20 +72,14 @@ export class PdfReader {
   internalLinks(): { page: number; targetPage: number }[] {
     const dests = this.namedDestinations();
     const links: { page: number; targetPage: number }[] = [];
-    this.pdf.getPages().forEach((page, index) => {
-      const annots = page.node.Annots();
-      if (!annots) return;
-      for (let i = 0; i < annots.size(); i++) {
-        const annot = this.pdf.context.lookup(annots.get(i));
-        if (!(annot instanceof PDFDict)) continue;
-        const dest = annot.lookup(PDFName.of('Dest'));
-        let targetPage = 0;
-        if (dest instanceof PDFArray) targetPage = this.pageNumberOf(dest.get(0));
-        else if (dest instanceof PDFName || dest instanceof PDFString || dest instanceof PDFHexString) targetPage = dests.get(dest.decodeText()) ?? 0;
-        else continue;
-        links.push({ page: index + 1, targetPage });
-      }
-    });
+    for (const { page, annot } of this.annotations()) {
+      const dest = annot.lookup(PDFName.of('Dest'));
+      let targetPage = 0;
+      if (dest instanceof PDFArray) targetPage = this.pageNumberOf(dest.get(0));
+      else if (dest instanceof PDFName || dest instanceof PDFString || dest instanceof PDFHexString) targetPage = dests.get(dest.decodeText()) ?? 0;
+      else continue;
+      links.push({ page, targetPage });
+    }
     return links;
   }
 
