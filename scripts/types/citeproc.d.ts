@@ -28,6 +28,8 @@ declare module 'citeproc' {
     ): [{ bibchange: boolean; citation_errors: unknown[] }, [number, string, string][]];
     updateItems(ids: string[]): void;
     restoreProcessorState(citations: unknown[]): void;
+    /** Processes a document's citations in order from a fresh state: [citationID, noteIndex, html] each. */
+    rebuildProcessorState(citations: CiteprocCitation[], mode?: 'html' | 'text' | 'rtf'): [string, number, string][];
     makeBibliography(): false | [{ entry_ids: string[][] }, string[]];
   }
   const CSL: { Engine: typeof Engine };
