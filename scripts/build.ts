@@ -1,17 +1,37 @@
 #!/usr/bin/env tsx
-// npm run build [-- --format pdf] [--press] [--manuscript DIR] [--out DIR] [--quiet] [--jobs N] [--no-cache]
+// npm run build [-- --format pdf] [--press] [--manuscript DIR] [--out DIR] [--quiet] [--jobs N] [--no-cache] [--watch]
 import path from 'node:path';
-import { buildBook } from './lib/build-book.ts';
+import { buildBook, type BuildResult } from './lib/build-book.ts';
 import { parseCommandArgs } from './lib/cli-args.ts';
 import { PRINT_OPTIONS, printOptions } from './lib/print/print-options.ts';
 import { runCli } from './lib/run-cli.ts';
+import { watchBuild } from './lib/watch-build.ts';
 
-await runCli(async () => {
-  const { common, values } = parseCommandArgs(process.argv.slice(2), { ...PRINT_OPTIONS, press: { type: 'boolean', default: false } });
-  const result = await buildBook({ ...common, press: Boolean(values.press), print: printOptions(values) });
+function printSummary(result: BuildResult): void {
   for (const { file, detail, bytes } of result.summaries) {
     const format = file.endsWith('-press.pdf') ? 'PRESS' : path.extname(file).slice(1).toUpperCase() || 'WEB';
     console.log(`${format.padEnd(5)} ${path.relative(process.cwd(), file)}   ${detail}   ${(bytes / 1024).toFixed(0)} KB`);
   }
   console.log(`done in ${result.seconds.toFixed(1)} s`);
+}
+
+await runCli(async () => {
+  const { common, values } = parseCommandArgs(process.argv.slice(2), { ...PRINT_OPTIONS, press: { type: 'boolean', default: false }, watch: { type: 'boolean', default: false } });
+  const options = { ...common, press: Boolean(values.press), print: printOptions(values) };
+  if (!values.watch) {
+    printSummary(await buildBook(options));
+    return;
+  }
+  const watching = await watchBuild(options, {
+    built: printSummary,
+    failed: (message) => process.stderr.write(`${message}\nbuild failed; the last good book stays in ${path.relative(process.cwd(), common.outDir) || '.'}\n`),
+    changed: (paths) => {
+      if (!common.quiet) process.stderr.write(`changed: ${paths.map((p) => path.relative(process.cwd(), p)).join(', ')}\n`);
+    },
+  });
+  process.stderr.write(`watching ${path.relative(process.cwd(), common.manuscriptDir) || '.'} and styles/ (Ctrl-C stops)\n`);
+  const stop = (): void => void watching.stop();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  await watching.stopped;
 });

@@ -1,7 +1,8 @@
 import { rm } from 'node:fs/promises';
-import { readBook } from './book.ts';
+import { readBook, type RenderedChapter } from './book.ts';
 import { bookCacheDir } from './disk-memo.ts';
 import { launchBrowser, type BrowserSession } from './browser.ts';
+import type { LineBreakMemo } from './print/line-break-memo.ts';
 import { runChecks, sourceChecks } from './checks/run-checks.ts';
 import type { CommonArgs } from './cli-args.ts';
 import { BuildError, formatDiagnostic, hasErrors, type Diagnostic } from './diagnostics.ts';
@@ -28,19 +29,41 @@ export interface BuildOptions extends CommonArgs {
 }
 
 /**
+ * What a long-running build (`--watch`) keeps between builds: one Chromium, and the chapters as they were
+ * rendered, keyed by their source and everything that shapes them. A one-off build has none.
+ */
+export interface ResidentBuild {
+  renderedChapters: Map<string, RenderedChapter>;
+  lineBreaks: LineBreakMemo;
+  browser?: Promise<BrowserSession>;
+}
+
+/** The resident Chromium, started again if it quit or never started. */
+async function residentBrowser(resident: ResidentBuild): Promise<BrowserSession> {
+  const running = await resident.browser?.catch(() => undefined);
+  if (running?.browser.connected) return running;
+  resident.browser = launchBrowser();
+  return resident.browser;
+}
+
+/**
  * Reads the manuscript, runs the source checks (errors stop here), then builds each requested format in
  * order with one shared Chromium. Throws BuildError with diagnostics when it cannot.
  */
-export async function buildBook(args: BuildOptions): Promise<BuildResult> {
+export async function buildBook(args: BuildOptions, resident?: ResidentBuild): Promise<BuildResult> {
   const progress = createProgress(!args.quiet);
   // Chromium starts while the manuscript is read: its start-up and the Markdown stage run side by side.
-  const launching = args.formats.includes('pdf') ? launchBrowser() : undefined;
+  const launching = args.formats.includes('pdf') ? (resident ? residentBrowser(resident) : launchBrowser()) : undefined;
   launching?.catch(() => undefined);
   let session: BrowserSession | undefined;
   try {
     progress.step(`reading ${args.manuscriptDir}`);
     if (args.print?.cache === false) await rm(bookCacheDir(args.outDir), { recursive: true, force: true });
-    const book = await readBook({ manuscriptDir: args.manuscriptDir, cacheDir: args.print?.cache === false ? undefined : bookCacheDir(args.outDir) });
+    const book = await readBook({
+      manuscriptDir: args.manuscriptDir,
+      cacheDir: args.print?.cache === false ? undefined : bookCacheDir(args.outDir),
+      renderedChapters: resident?.renderedChapters,
+    });
     const diagnostics = await runChecks(book, {}, args.outDir, sourceChecks());
     if (hasErrors(diagnostics)) throw new BuildError(diagnostics);
     for (const d of diagnostics) if (!args.quiet) process.stderr.write(`${formatDiagnostic(d)}\n`);
@@ -59,10 +82,11 @@ export async function buildBook(args: BuildOptions): Promise<BuildResult> {
           outputs,
           press: Boolean(args.press) || book.config.print.press.enabled,
           print: args.print,
+          lineBreaks: resident?.lineBreaks,
           async browser() {
             if (!session) {
               progress.step('starting Chromium');
-              session = await (launching ?? launchBrowser());
+              session = await (launching ?? (resident ? residentBrowser(resident) : launchBrowser()));
             }
             return session;
           },
@@ -72,7 +96,7 @@ export async function buildBook(args: BuildOptions): Promise<BuildResult> {
     book.citations?.memo?.save();
     return { book, outputs, summaries, diagnostics, seconds: progress.elapsed() / 1000 };
   } finally {
-    // A browser started early but never asked for is closed too.
-    await (session ?? (await launching?.catch(() => undefined)))?.close();
+    // A browser started early but never asked for is closed too; a resident one stays for the next build.
+    if (!resident) await (session ?? (await launching?.catch(() => undefined)))?.close();
   }
 }

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFStream, PDFString } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFDocument, ParseSpeeds, PDFHexString, PDFName, PDFNumber, PDFStream, PDFString } from 'pdf-lib';
 import { $ } from 'zx';
 import type { Diagnostic, Severity } from '../diagnostics.ts';
 import { buildDate } from '../output.ts';
@@ -51,7 +51,7 @@ export const preflightCheck: Check = {
       const { line, column } = book.locateConfig(['print', 'marks']);
       found.push({ file: book.configFile, line, column, severity: RULES.screenMarks.severity, rule: RULES.screenMarks.id, message: 'print.marks draws crop marks inside the bleed of the screen PDF, and so of the press PDF, where they would print: use print.press.marks for a proof' });
     }
-    const pdf = await PDFDocument.load(await readFile(file), { updateMetadata: false });
+    const pdf = await PDFDocument.load(await readFile(file), { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
     checkIdentification(pdf, report);
     checkBoxes(pdf, book.config.print, report);
     const signature = book.config.print.press.signature;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import CSL, { type CiteprocCitation, type CiteprocCitationItem, type Engine } from 'citeproc';
@@ -97,15 +98,22 @@ function indexMacroLookups(): void {
 }
 indexMacroLookups();
 
-const engines = new WeakMap<Bibliography, WeakMap<CslStyle, Engine>>();
+/** The engine last built, by what it was built from: a watching build reads the book again on every save. */
+let lastEngine: { key: string; engine: Engine } | undefined;
+const engineKeys = new WeakMap<Bibliography, WeakMap<CslStyle, string>>();
 
-/** Building an engine parses the whole style (a second or more): one per bibliography and style. */
+/** Building an engine parses the whole style (about half a second): one per bibliography and style. */
 function sharedEngine(bibliography: Bibliography, style: CslStyle): Engine {
-  let byStyle = engines.get(bibliography);
-  if (!byStyle) engines.set(bibliography, (byStyle = new WeakMap()));
-  let engine = byStyle.get(style);
-  if (!engine) byStyle.set(style, (engine = engineFor(bibliography, style)));
-  return engine;
+  let byStyle = engineKeys.get(bibliography);
+  if (!byStyle) engineKeys.set(bibliography, (byStyle = new WeakMap()));
+  let key = byStyle.get(style);
+  if (key === undefined) {
+    const items = JSON.stringify([...bibliography.entries].map(([id, entry]) => [id, entry.item]));
+    key = createHash('sha256').update(style.xml).update('\0').update(style.locale).update('\0').update(style.readLocale(style.locale)).update('\0').update(items).digest('hex');
+    byStyle.set(style, key);
+  }
+  if (lastEngine?.key !== key) lastEngine = { key, engine: engineFor(bibliography, style) };
+  return lastEngine.engine;
 }
 
 function engineFor(bibliography: Bibliography, style: CslStyle): Engine {

@@ -1,4 +1,4 @@
-import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFRef, PDFString } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFDocument, ParseSpeeds, PDFHexString, PDFName, PDFRef, PDFString } from 'pdf-lib';
 
 /** A footnote call as the finished PDF shows it: the link on the call's page and the page its note is on. */
 export interface NoteLink {
@@ -18,7 +18,7 @@ export class PdfReader {
   private constructor(private readonly pdf: PDFDocument) {}
 
   static async load(bytes: Uint8Array): Promise<PdfReader> {
-    return new PdfReader(await PDFDocument.load(bytes, { updateMetadata: false }));
+    return new PdfReader(await PDFDocument.load(bytes, { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest }));
   }
 
   get pageCount(): number {

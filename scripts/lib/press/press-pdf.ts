@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PDFDocument } from 'pdf-lib';
+import { PDFDocument, ParseSpeeds } from 'pdf-lib';
 import { $ } from 'zx';
 import type { Book } from '../book.ts';
 import { BuildError, type Diagnostic } from '../diagnostics.ts';
@@ -42,11 +42,11 @@ export async function buildPressPdf(options: PressOptions): Promise<PressResult>
   const work = await mkdtemp(path.join(tmpdir(), 'press-'));
   try {
     progress.step(`press: ${PDFX_VERSION} with output intent “${profile.description}”`);
-    const pdf = await PDFDocument.load(await readFile(options.screenPdf), { updateMetadata: false });
+    const pdf = await PDFDocument.load(await readFile(options.screenPdf), { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
     const neutral = neutralRgbToGray(pdf);
     const { added } = makePressSheets(pdf, book.config.print);
     const sheets = path.join(work, 'sheets.pdf');
-    await writeFile(sheets, await pdf.save({ useObjectStreams: false }));
+    await writeFile(sheets, await pdf.save({ useObjectStreams: false, objectsPerTick: Infinity }));
     const definition = path.join(work, 'pdfx-def.ps');
     await writeFile(definition, pdfxDefinition(profile));
     const converted = path.join(work, 'pdfx.pdf');

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { watch } from 'chokidar';
 
 export interface Watcher {
@@ -8,8 +9,16 @@ export interface Watcher {
  * Calls `onChange` once per burst of changes under the folders (editors write a file in several steps),
  * and never twice at the same time: changes that arrive while it runs trigger one more run afterwards.
  */
-export async function watchFolders(folders: string[], onChange: (paths: string[]) => Promise<void>, debounceMs = 30): Promise<Watcher> {
-  const watcher = watch(folders, { ignoreInitial: true, ignored: (p) => /(^|[/\\])\.[^/\\]*\.tmp$|~$/.test(p) });
+export async function watchFolders(
+  folders: string[],
+  onChange: (paths: string[]) => Promise<void>,
+  debounceMs = 30,
+  /** Folders inside the watched ones that are not watched (a build's own output folder). */
+  skip: string[] = [],
+): Promise<Watcher> {
+  const skipped = skip.map((dir) => path.resolve(dir));
+  const inSkipped = (file: string): boolean => skipped.some((dir) => file === dir || file.startsWith(`${dir}${path.sep}`));
+  const watcher = watch(folders, { ignoreInitial: true, ignored: (p) => /(^|[/\\])\.[^/\\]*\.tmp$|~$/.test(p) || inSkipped(path.resolve(p)) });
   let pending: string[] = [];
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;

@@ -1,4 +1,4 @@
-import { PDFArray, PDFDict, PDFDocument, PDFName, PDFNull, PDFNumber, PDFHexString, PDFString, type PDFPage } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFDocument, ParseSpeeds, PDFName, PDFNull, PDFNumber, PDFHexString, PDFString, type PDFPage } from 'pdf-lib';
 import { nextRecto, type PaginatedUnit } from './parallel.ts';
 import type { LayoutProbes, LineBreakStats } from '../layout/probes.ts';
 import type { PageLayout } from './paginate.ts';
@@ -117,7 +117,7 @@ async function copyDocuments(merged: PDFDocument, parts: PaginatedUnit[]): Promi
   const copies = new Map<string, CopiedDocument>();
   const usedTags = new Set<string>();
   for (const [id, { part, indices }] of wanted) {
-    const source = await PDFDocument.load(await part.source.load(), { updateMetadata: false });
+    const source = await PDFDocument.load(await part.source.load(), { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
     const order = [...indices].sort((a, b) => a - b);
     const before = new Set(merged.context.enumerateIndirectObjects().map(([ref]) => ref.toString()));
     const copied = await merged.copyPages(source, order);

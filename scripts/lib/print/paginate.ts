@@ -1,10 +1,13 @@
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser } from 'puppeteer';
+import type { Browser, BrowserContext, Page } from 'puppeteer';
 import { BOOK_ORIGIN, serveHermetically, type SiteMap } from '../browser.ts';
 import { BuildError } from '../diagnostics.ts';
 import type { LayoutProbes } from '../layout/probes.ts';
 import { packageDir, stylesDir } from '../paths.ts';
+import { charactersOf, stylesheetsText, trimFontFaces } from './font-faces.ts';
+import type { LineBreakMemo, ParagraphBreaks } from './line-break-memo.ts';
 
 /** What the page reports after Paged.js has laid it out (see runtime/paged-runtime.js). */
 export interface PageLayout {
@@ -39,9 +42,18 @@ const runtimeDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'runt
 /** What the print document may load: itself at /index.html, styles/, the runtime, the manuscript folder,
  * Paged.js and the font packages. The build serves it by request interception, the preview over HTTP. */
 export function printSite(html: string, manuscriptDir: string, fontPackages: string[], origin = BOOK_ORIGIN): SiteMap {
+  const characters = charactersOf([html, stylesheetsText(stylesDir)]);
+  const fontSheets: SiteMap['documents'] = {};
+  for (const name of fontPackages) {
+    for (const [, href] of html.matchAll(new RegExp(`<link rel="stylesheet" href="(/pkg/${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/[^"]+\\.css)">`, 'g'))) {
+      const file = path.join(packageDir(name), (href as string).slice(`/pkg/${name}/`.length));
+      if (!existsSync(file)) continue;
+      fontSheets[href as string] = { body: trimFontFaces(readFileSync(file, 'utf8'), characters), contentType: 'text/css; charset=utf-8' };
+    }
+  }
   return {
     origin,
-    documents: { '/index.html': { body: html, contentType: 'text/html; charset=utf-8' } },
+    documents: { '/index.html': { body: html, contentType: 'text/html; charset=utf-8' }, ...fontSheets },
     folders: {
       '/styles/': stylesDir,
       '/runtime/': runtimeDir,
@@ -66,14 +78,44 @@ export interface PaginatedPage {
 export interface OpenPaginatedOptions extends PaginateOptions {
   /** A browser context of its own (separate renderer process) instead of a tab of the default one. */
   isolated?: boolean;
+  /** Line-breaking decisions of earlier builds, used and added to (a watching build keeps them). */
+  lineBreaks?: LineBreakMemo;
+}
+
+interface IsolatedTab {
+  context: BrowserContext;
+  page: Page;
+}
+
+const spareTabs = new WeakMap<Browser, Promise<IsolatedTab | undefined>>();
+
+async function newIsolatedTab(browser: Browser): Promise<IsolatedTab> {
+  const context = await browser.createBrowserContext();
+  return { context, page: await context.newPage() };
+}
+
+/** A tab in a browser context of its own: the spare one if `prepareSpareTab` made it, else a new one. */
+async function isolatedTab(browser: Browser): Promise<IsolatedTab> {
+  const spare = await spareTabs.get(browser);
+  spareTabs.delete(browser);
+  if (spare && !spare.page.isClosed()) return spare;
+  return newIsolatedTab(browser);
+}
+
+/**
+ * Opens the next document's tab ahead of time. A browser context and its tab take a quarter of a second to
+ * make; a watching build makes one while it waits for the next save, not after.
+ */
+export function prepareSpareTab(browser: Browser): void {
+  if (spareTabs.has(browser) || !browser.connected) return;
+  spareTabs.set(browser, newIsolatedTab(browser).catch(() => undefined));
 }
 
 /** Loads the document in a new tab and waits until Paged.js has laid it out; the caller prints and closes. */
 export async function openPaginated(options: OpenPaginatedOptions): Promise<PaginatedPage> {
   const { browser, html, timeoutMs } = options;
   const site = printSite(html, options.manuscriptDir, options.fontPackages);
-  const context = options.isolated ? await browser.createBrowserContext() : undefined;
-  const page = await (context ?? browser).newPage();
+  const { context, page } = options.isolated ? await isolatedTab(browser) : { context: undefined, page: await browser.newPage() };
   const blocked: string[] = [];
   const crashed = new Promise<never>((_, reject) => {
     page.once('error', (error) => reject(renderError(`the browser tab crashed: ${error.message}`)));
@@ -87,6 +129,8 @@ export async function openPaginated(options: OpenPaginatedOptions): Promise<Pagi
   const guard = <T>(work: Promise<T>): Promise<T> => Promise.race([work, crashed]);
   try {
     await serveHermetically(page, site, blocked);
+    const memo = options.lineBreaks;
+    if (memo) await page.exposeFunction('bookLineBreakReuse', (keys: string[]) => memo.lookup(keys));
     page.setDefaultTimeout(timeoutMs);
     const layout = await guard(
       (async () => {
@@ -97,6 +141,7 @@ export async function openPaginated(options: OpenPaginatedOptions): Promise<Pagi
           throw renderError(`Paged.js did not finish within ${Math.round(timeoutMs / 1000)} s`);
         }
         const result = (await page.evaluate('window.bookLayout')) as PageLayout;
+        if (memo) memo.store(await page.evaluate<[], () => [string, ParagraphBreaks][]>(() => (window as unknown as { bookLineBreaks: { fresh?: [string, ParagraphBreaks][] } }).bookLineBreaks.fresh ?? []));
         if (result.errors.length > 0) throw renderError(`the page reported errors: ${result.errors.join('; ')}`);
         return result;
       })(),

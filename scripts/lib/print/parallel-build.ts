@@ -41,13 +41,14 @@ export function unitsDocument(book: Book, units: Pick<BookUnit, 'body' | 'notesB
   return printDocument(book, units.map((u) => u.body).join('\n'), css);
 }
 
-/** The units with their cache keys: each keyed by the document it would be alone. */
-export async function keyedUnits(book: Book, options: PrintHtmlOptions, browserIdentity: string): Promise<BookUnit[]> {
+/** The units with their cache keys: each keyed by the document it would be alone (and the environment). */
+export async function keyedUnits(book: Book, options: PrintHtmlOptions, browserIdentity: string): Promise<{ units: BookUnit[]; environment: string }> {
   const fontPackages = [book.config.print.fonts.body.package];
   const environment = await environmentKey({ fontPackages, browserIdentity });
-  return Promise.all(
+  const units = await Promise.all(
     bookUnits(book, options).map(async (unit) => ({ ...unit, key: await partKey(environment, unitsDocument(book, [unit]), book.manuscriptDir) })),
   );
+  return { units, environment };
 }
 
 /** The print PDF from chapters paginated in parallel (and the cache), merged and finished into one book. */
@@ -68,7 +69,8 @@ export async function buildPrintPdfInParallel(options: PrintTargetOptions & { jo
   const dir = cacheDir(options.outDir);
   if (options.cache === false) await PrintCache.clear(dir);
   const cache = options.cache === false ? undefined : new PrintCache(dir);
-  const units = await keyedUnits(book, { version: options.version, buildDate: options.date }, browserIdentity);
+  const { units, environment } = await keyedUnits(book, { version: options.version, buildDate: options.date }, browserIdentity);
+  options.lineBreaks?.useEnvironment(environment);
   progress.step(`print: paginating with Paged.js: ${units.length} units, ${options.jobs} documents at a time`);
   const result = await paginateChapters({
     browser,
@@ -79,6 +81,7 @@ export async function buildPrintPdfInParallel(options: PrintTargetOptions & { jo
     manuscriptDir: book.manuscriptDir,
     fontPackages: [book.config.print.fonts.body.package],
     timeoutMs: options.timeoutMs ?? 120_000,
+    lineBreaks: options.lineBreaks,
   });
   throwIfBlocked(result.blocked);
   const reused = units.length - result.paginated.length;
@@ -91,9 +94,10 @@ export async function buildPrintPdfInParallel(options: PrintTargetOptions & { jo
   postprocessDocument(merged.pdf, { config: book.config, layout: merged.layout, date: options.date, producer });
   padDocument(merged.pdf, book.config.print);
   const pages = merged.pdf.getPageCount();
-  const finished = await merged.pdf.save({ useObjectStreams: false });
+  const finished = await merged.pdf.save({ useObjectStreams: false, objectsPerTick: Infinity });
   const file = path.join(options.outDir, `${outputBaseName(book)}.pdf`);
   await writeFileAtomic(file, finished);
+  await result.commit();
   await cache?.prune(result.units.map((u, i) => ({ key: (units[i] as BookUnit).key, document: u.source.id })));
   progress.step(`print: ${pages} pages, ${merged.layout.hyphens} hyphenated line ends`);
   return { file, pages, bytes: finished.byteLength, layout: merged.layout };

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Browser } from 'puppeteer';
 import type { PrintCache } from './cache.ts';
+import type { LineBreakMemo } from './line-break-memo.ts';
 import { blockedError, openPaginated, type PageLayout, type PaginatedPage } from './paginate.ts';
 
 /**
@@ -62,6 +63,8 @@ export interface PaginateChaptersOptions {
   timeoutMs: number;
   /** Largest document, in characters of HTML: bounds the browser's memory on a long book. */
   maxDocumentChars?: number;
+  /** Line-breaking decisions kept between builds by a watching build. */
+  lineBreaks?: LineBreakMemo;
 }
 
 export interface PaginateChaptersResult {
@@ -74,6 +77,9 @@ export interface PaginateChaptersResult {
   documents: number;
   /** Chromium's version: of the browser used, or as recorded in the cache. */
   browserVersion?: string;
+  /** Writes what was paginated into the cache: the caller calls it once the book is written, so a failed
+   * build leaves the cache as it was and a successful one does not wait for the cache to write its book. */
+  commit(): Promise<void>;
 }
 
 /** The first page after a unit of `pages` pages that began on `first`: the next recto. */
@@ -221,6 +227,7 @@ export async function paginateChapters(options: PaginateChaptersOptions): Promis
   });
 
   const prints: Promise<void>[] = [];
+  const closing: Promise<void>[] = [];
   const writes: (() => Promise<void>)[] = [];
   const printDocument = async (batch: number[], opened: PaginatedPage, parts: { pages: [number, number]; layout: PartLayout }[]): Promise<void> => {
     try {
@@ -262,7 +269,8 @@ export async function paginateChapters(options: PaginateChaptersOptions): Promis
       fail(error);
     } finally {
       open.delete(opened);
-      await opened.close();
+      // Closing a tab and its context takes ~60 ms: the book is merged meanwhile (commit() waits for it).
+      closing.push(opened.close());
     }
   };
 
@@ -287,6 +295,7 @@ export async function paginateChapters(options: PaginateChaptersOptions): Promis
           fontPackages: options.fontPackages,
           timeoutMs: options.timeoutMs,
           isolated: true,
+          lineBreaks: options.lineBreaks,
         });
       } catch (error) {
         fail(error);
@@ -319,10 +328,16 @@ export async function paginateChapters(options: PaginateChaptersOptions): Promis
   } finally {
     await Promise.all([...open].map((o) => o.close()));
   }
-  if (failure) throw failure;
-  for (const write of writes) await write();
+  if (failure) {
+    await Promise.all(closing);
+    throw failure;
+  }
   browserVersion ??= entries.find((e) => e?.browserVersion)?.browserVersion;
-  return { units: results.map((r) => r as PaginatedUnit), blocked, paginated, documents, browserVersion };
+  const commit = async (): Promise<void> => {
+    await Promise.all(closing);
+    for (const write of writes) await write();
+  };
+  return { units: results.map((r) => r as PaginatedUnit), blocked, paginated, documents, browserVersion, commit };
 }
 
 /** What parallel-runtime.js reports of a laid-out document. */

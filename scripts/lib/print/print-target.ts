@@ -14,6 +14,7 @@ import { printHtml } from './print-html.ts';
 import { buildPrintPdfInParallel } from './parallel-build.ts';
 import { defaultJobs } from './print-options.ts';
 import { cacheDir, PrintCache } from './cache.ts';
+import type { LineBreakMemo } from './line-break-memo.ts';
 
 export interface PrintTargetOptions {
   book: Book;
@@ -29,6 +30,8 @@ export interface PrintTargetOptions {
   jobs?: number;
   /** Use and fill the cache in the output folder (the parallel build only); false clears it. */
   cache?: boolean;
+  /** Line-breaking decisions kept between builds (a watching build; the parallel build only). */
+  lineBreaks?: LineBreakMemo;
 }
 
 export interface PrintResult {
@@ -98,6 +101,7 @@ export const printTarget: Target = {
       date: context.date,
       jobs: context.print?.jobs,
       cache: context.print?.cache,
+      lineBreaks: context.lineBreaks,
     });
     context.outputs.pdf = result;
     const summary = { file: result.file, detail: `${result.pages} pages`, bytes: result.bytes };

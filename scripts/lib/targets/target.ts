@@ -3,6 +3,7 @@ import type { EpubResult } from '../epub/epub-target.ts';
 import type { BrowserSession } from '../browser.ts';
 import type { PrintBuildOptions } from '../cli-args.ts';
 import type { Format } from '../formats.ts';
+import type { LineBreakMemo } from '../print/line-break-memo.ts';
 import type { PrintResult } from '../print/print-target.ts';
 import type { PressResult } from '../press/press-pdf.ts';
 import type { Progress } from '../progress.ts';
@@ -22,6 +23,8 @@ export interface TargetContext {
   press?: boolean;
   /** Print options from the command line (--jobs, --no-cache). */
   print?: PrintBuildOptions;
+  /** Line-breaking decisions a watching build keeps from one build to the next. */
+  lineBreaks?: LineBreakMemo;
 }
 
 /** What each target wrote; a target adds its own key. */

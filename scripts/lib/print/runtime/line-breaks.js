@@ -318,12 +318,59 @@
     return metrics;
   }
 
+  /**
+   * Paragraphs whose lines were chosen in an earlier build with everything the choice depends on the same:
+   * their HTML, the note calls before them, their computed setting and the font's measures. A watching
+   * build keeps them (window.bookLineBreakReuse, given by the build); those paragraphs get the pinned HTML
+   * they got then, without measuring. New outcomes are left in window.bookLineBreaks.fresh for the build.
+   */
+  async function rememberedBreaks(paragraphs, metrics) {
+    const callsBefore = new Map();
+    let calls = 0;
+    for (const el of paragraphs) {
+      callsBefore.set(el, calls);
+      calls += Array.from(el.querySelectorAll('.footnote')).filter((n) => !n.parentElement.closest('.footnote')).length;
+    }
+    const reuse = window.bookLineBreakReuse;
+    const none = { outcomes: [], callsBefore, settled() {}, finish() {} };
+    if (typeof reuse !== 'function') return none;
+    const font = JSON.stringify([metrics.fontSize, metrics.space, metrics.hyphen, metrics.digit]);
+    const keys = paragraphs.map((el) => {
+      const style = getComputedStyle(el);
+      const setting = [style.font, style.letterSpacing, style.wordSpacing, style.textIndent, style.lineHeight, style.paddingLeft, style.paddingRight, el.getBoundingClientRect().width];
+      return `${font}\n${callsBefore.get(el)}\n${setting.join(' ')}\n${el.innerHTML}`;
+    });
+    const found = await reuse(keys);
+    const outcomes = paragraphs.map((el, i) => {
+      const entry = found[i];
+      if (!entry) return null;
+      if (entry.outcome === 'pinned') {
+        el.innerHTML = entry.html;
+        el.dataset.lines = 'pinned';
+      }
+      return entry.outcome;
+    });
+    const keyOf = new Map(paragraphs.map((el, i) => [el, keys[i]]));
+    const fresh = [];
+    return {
+      outcomes,
+      callsBefore,
+      settled(el, outcome) {
+        fresh.push([keyOf.get(el), { html: el.innerHTML, outcome }]);
+      },
+      finish(stats) {
+        for (const outcome of outcomes) if (outcome) stats[outcome === 'infeasible' ? 'infeasible' : outcome]++;
+        window.bookLineBreaks.fresh = fresh;
+      },
+    };
+  }
+
   async function run() {
     const started = performance.now();
     await document.fonts.ready;
     const body = document.body;
     const previous = body.style.width;
-    const stats = { paragraphs: 0, pinned: 0, infeasible: 0, reverted: 0, ms: 0 };
+    const stats = { paragraphs: 0, pinned: 0, infeasible: 0, reverted: 0, reused: 0, ms: 0 };
     // book.yaml print.lineBreaking: greedy leaves every paragraph to Chromium.
     if (getComputedStyle(document.documentElement).getPropertyValue('--line-breaking').trim() === 'greedy') {
       window.bookLineBreaks.stats = stats;
@@ -343,14 +390,22 @@
       );
       if (paragraphs.length === 0) return;
       const metrics = measureFont(paragraphs[0]);
+      const remembered = await rememberedBreaks(paragraphs, metrics);
+      const todo = paragraphs.filter((el, i) => !remembered.outcomes[i]);
+      stats.paragraphs += paragraphs.length - todo.length;
+      stats.reused = paragraphs.length - todo.length;
       // Pieces are measured unjustified and unhyphenated: in the greedy layout a piece at a line end carries
       // the hyphen Chromium drew there or the justification it added, and would seem wider.
       const measuring = document.createElement('style');
       measuring.textContent = '[data-lines="measuring"] { hyphens: none !important; text-align: left !important; }';
       document.head.appendChild(measuring);
-      for (const el of paragraphs) el.dataset.lines = 'measuring';
-      const plans = paragraphs.map((el) => ({ el, ...itemize(el, metrics) }));
-      for (const el of paragraphs) delete el.dataset.lines;
+      for (const el of todo) el.dataset.lines = 'measuring';
+      const plans = todo.map((el) => {
+        // A note call's width follows its number: counted as if every paragraph before had been measured.
+        metrics.calls = remembered.callsBefore.get(el);
+        return { el, ...itemize(el, metrics) };
+      });
+      for (const el of todo) delete el.dataset.lines;
       measuring.remove();
       const done = [];
       for (const plan of plans) {
@@ -362,6 +417,7 @@
         }
         if (!breaks) {
           stats.infeasible++;
+          remembered.settled(plan.el, 'infeasible');
           continue;
         }
         const original = Array.from(plan.el.childNodes, (c) => c.cloneNode(true));
@@ -378,8 +434,13 @@
           plan.el.replaceChildren(...original);
           delete plan.el.dataset.lines;
           stats.reverted++;
-        } else stats.pinned++;
+          remembered.settled(plan.el, 'reverted');
+        } else {
+          stats.pinned++;
+          remembered.settled(plan.el, 'pinned');
+        }
       }
+      remembered.finish(stats);
     } finally {
       hideNotes.remove();
       body.style.width = previous;

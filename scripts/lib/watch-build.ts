@@ -1,0 +1,56 @@
+import { buildBook, type BuildOptions, type BuildResult, type ResidentBuild } from './build-book.ts';
+import { BuildError, formatDiagnostic } from './diagnostics.ts';
+import { stylesDir } from './paths.ts';
+import { LineBreakMemo } from './print/line-break-memo.ts';
+import { prepareSpareTab } from './print/paginate.ts';
+import { watchFolders } from './preview/watch.ts';
+
+export interface WatchedBuild {
+  /** Resolves when the watch has stopped (after `stop()`). */
+  stopped: Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface WatchReport {
+  /** A build finished: every requested format was written. */
+  built(result: BuildResult): void;
+  /** A build failed; the book in the output folder is the last good one. */
+  failed(message: string): void;
+  /** A change was seen and a build started. */
+  changed(paths: string[]): void;
+}
+
+/**
+ * `npm run build -- --watch`: builds, then builds again whenever the manuscript or a style changes, in one
+ * process that keeps Chromium running and the chapters as rendered, so a save costs what it changed (the
+ * print cache serves every unchanged chapter). A broken manuscript is reported and watched on; it never
+ * replaces the last good book.
+ */
+export async function watchBuild(args: BuildOptions, report: WatchReport): Promise<WatchedBuild> {
+  const resident: ResidentBuild = { renderedChapters: new Map(), lineBreaks: new LineBreakMemo() };
+  const buildOnce = async (): Promise<void> => {
+    try {
+      report.built(await buildBook(args, resident));
+      const session = await resident.browser?.catch(() => undefined);
+      if (session) prepareSpareTab(session.browser);
+    } catch (error) {
+      if (error instanceof BuildError) report.failed(error.diagnostics.map(formatDiagnostic).join('\n'));
+      else report.failed(`internal error: ${(error as Error).stack ?? String(error)}`);
+    }
+  };
+  await buildOnce();
+  let resolveStopped!: () => void;
+  const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
+  const watcher = await watchFolders([args.manuscriptDir, stylesDir], async (paths) => {
+    report.changed(paths);
+    await buildOnce();
+  }, 30, [args.outDir]);
+  return {
+    stopped,
+    async stop() {
+      await watcher.close();
+      await (await resident.browser?.catch(() => undefined))?.close();
+      resolveStopped();
+    },
+  };
+}

@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { projectRoot } from '../scripts/lib/paths.ts';
+import { assertSameBook, summarize } from './equivalence.ts';
+import { chapterWithNotes, minimalConfig } from './fixtures.ts';
+import { makeManuscript, removeDir, runScript } from './helpers.ts';
+
+const ENV = { SOURCE_DATE_EPOCH: '1700000000' };
+
+/** `npm run build -- --watch` as a child process, with what it has printed so far. */
+class WatchingBuild {
+  stdout = '';
+  stderr = '';
+  readonly child: ChildProcessWithoutNullStreams;
+  private readonly exited: Promise<number | null>;
+
+  constructor(args: string[]) {
+    this.child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'scripts/build.ts'), '--watch', ...args], {
+      cwd: projectRoot,
+      env: { ...process.env, ...ENV },
+    });
+    this.child.stdout.on('data', (d: Buffer) => (this.stdout += d.toString()));
+    this.child.stderr.on('data', (d: Buffer) => (this.stderr += d.toString()));
+    this.exited = new Promise((resolve) => this.child.once('close', resolve));
+  }
+
+  /** Waits until `count` builds have finished (`done in` on stdout) or failed. */
+  async until(predicate: () => boolean, what: string, timeoutMs = 120_000): Promise<void> {
+    const start = Date.now();
+    while (!predicate()) {
+      if (this.child.exitCode !== null) throw new Error(`the watching build exited (${this.child.exitCode}) before ${what}:\n${this.stderr}`);
+      if (Date.now() - start > timeoutMs) throw new Error(`no ${what} within ${timeoutMs / 1000} s:\n${this.stdout}\n${this.stderr}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  builds(): number {
+    return this.stdout.match(/^done in /gm)?.length ?? 0;
+  }
+
+  failures(): number {
+    return this.stderr.match(/^build failed; the last good book stays/gm)?.length ?? 0;
+  }
+
+  async stop(): Promise<number | null> {
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 20_000);
+    const code = await this.exited;
+    clearTimeout(timer);
+    return code;
+  }
+}
+
+describe('npm run build -- --watch', () => {
+  let dir: string;
+  let watching: WatchingBuild;
+  const out = (): string => path.join(dir, 'out');
+  const pdf = (folder: string): string => path.join(dir, folder, 'proefboek.pdf');
+
+  before(async () => {
+    const config = minimalConfig('slug: proefboek\n').replace('  - 01-hoofdstuk.md\n', '  - 01-hoofdstuk.md\n  - 02-tweede.md\n  - 03-derde.md\n');
+    dir = await makeManuscript({
+      'book.yaml': config,
+      '01-hoofdstuk.md': chapterWithNotes('Het eerste hoofdstuk', 2, 5),
+      '02-tweede.md': chapterWithNotes('Het tweede hoofdstuk', 3, 5),
+      '03-derde.md': chapterWithNotes('Het derde hoofdstuk', 2, 4),
+    });
+    watching = new WatchingBuild(['--manuscript', dir, '--out', out(), '--format', 'pdf', '--jobs', '2']);
+    await watching.until(() => watching.builds() >= 1, 'first build');
+  });
+  after(async () => {
+    if (watching.child.exitCode === null) await watching.stop();
+    await removeDir(dir);
+  });
+
+  test('a saved chapter is laid out again alone, and the book equals a fresh sequential build', async () => {
+    const file = path.join(dir, '02-tweede.md');
+    const source = await readFile(file, 'utf8');
+    // One paragraph changes (its lines are broken again); the others keep the lines the first build chose.
+    const edited = source.replace('De internationale revolutie liep op nederlagen uit', 'De internationale revolutie van de arbeiders liep op zware nederlagen uit');
+    assert.notEqual(edited, source);
+    await writeFile(file, edited);
+    await watching.until(() => watching.builds() >= 2, 'a build after the save');
+    assert.match(watching.stderr, /changed: .*02-tweede\.md/);
+    assert.match(watching.stderr, /1 unit\(s\) paginated in 1 document\(s\), 3 from the cache/);
+    const fresh = await runScript('build.ts', ['--manuscript', dir, '--out', path.join(dir, 'seq'), '--format', 'pdf', '--jobs', '1'], ENV);
+    assert.equal(fresh.code, 0, fresh.stderr);
+    const expected = await summarize(pdf('seq'));
+    assert.ok(expected.pages.some((text) => /revolutie van de arbeiders/.test(text.replace(/\s+/g, ' '))), 'the edit is in the fresh build');
+    assertSameBook(await summarize(pdf('out')), expected, 'watch rebuild');
+  });
+
+  test('a broken save is reported with file and line, keeps the last good book, and the next good save builds', async () => {
+    const good = await readFile(pdf('out'));
+    const file = path.join(dir, '03-derde.md');
+    const source = await readFile(file, 'utf8');
+    await writeFile(file, `${source}\nEen verwijzing naar een noot die niet bestaat.[^ontbreekt]\n`);
+    await watching.until(() => watching.failures() >= 1, 'a failed build');
+    assert.match(watching.stderr, /03-derde\.md:\d+:\d+/);
+    assert.deepEqual(await readFile(pdf('out')), good, 'the failed build replaced the book');
+    assert.equal(watching.child.exitCode, null, 'the watch stopped on a broken manuscript');
+    const builds = watching.builds();
+    await writeFile(file, source);
+    await watching.until(() => watching.builds() > builds, 'a build after the fix');
+  });
+
+  test('stops on SIGTERM', async () => {
+    assert.equal(await watching.stop(), 0);
+  });
+});
