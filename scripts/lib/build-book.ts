@@ -4,6 +4,8 @@ import { bookCacheDir } from './disk-memo.ts';
 import { launchBrowser, type BrowserSession } from './browser.ts';
 import type { LineBreakMemo } from './print/line-break-memo.ts';
 import { runChecks, sourceChecks } from './checks/run-checks.ts';
+import { releaseCitationEngine } from './citations/csl.ts';
+import { collectGarbage } from './memory.ts';
 import type { CommonArgs } from './cli-args.ts';
 import { BuildError, formatDiagnostic, hasErrors, type Diagnostic } from './diagnostics.ts';
 import { FORMATS } from './formats.ts';
@@ -64,6 +66,10 @@ export async function buildBook(args: BuildOptions, resident?: ResidentBuild): P
       cacheDir: args.print?.cache === false ? undefined : bookCacheDir(args.outDir),
       renderedChapters: resident?.renderedChapters,
     });
+    if (!resident) {
+      releaseCitationEngine();
+      collectGarbage();
+    }
     const diagnostics = await runChecks(book, {}, args.outDir, sourceChecks());
     if (hasErrors(diagnostics)) throw new BuildError(diagnostics);
     for (const d of diagnostics) if (!args.quiet) process.stderr.write(`${formatDiagnostic(d)}\n`);

@@ -102,6 +102,14 @@ indexMacroLookups();
 let lastEngine: { key: string; engine: Engine } | undefined;
 const engineKeys = new WeakMap<Bibliography, WeakMap<CslStyle, string>>();
 
+/**
+ * Lets the engine go: a compiled Chicago style holds over 100 MB, and a one-off build has no use for it
+ * once the book is read (a watching build keeps it for the next save).
+ */
+export function releaseCitationEngine(): void {
+  lastEngine = undefined;
+}
+
 /** Building an engine parses the whole style (about half a second): one per bibliography and style. */
 function sharedEngine(bibliography: Bibliography, style: CslStyle): Engine {
   let byStyle = engineKeys.get(bibliography);
