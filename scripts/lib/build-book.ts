@@ -79,7 +79,7 @@ export async function buildBook(args: BuildOptions, resident?: ResidentBuild): P
     const summaries: OutputSummary[] = [];
     for (const format of FORMATS.filter((f) => args.formats.includes(f))) {
       summaries.push(
-        ...[await TARGETS[format].build({
+        ...[await (await TARGETS[format]()).build({
           book,
           outDir: args.outDir,
           progress,

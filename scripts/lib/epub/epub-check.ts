@@ -3,8 +3,6 @@ import path from 'node:path';
 import { launchBrowser } from '../browser.ts';
 import type { Check } from '../checks/check.ts';
 import { BuildError, type Diagnostic } from '../diagnostics.ts';
-import { accessibilityDiagnostics, auditEpub } from './accessibility.ts';
-import { EPUBCHECK_JAR, epubcheckDiagnostics, runEpubcheck } from './epubcheck.ts';
 
 /** The built EPUB against EPUBCheck and, in Chromium, axe-core on every content document. */
 export const epubCheck: Check = {
@@ -23,6 +21,11 @@ export const epubCheck: Check = {
     if (!built) return [];
     const display = path.relative(process.cwd(), built.file) || built.file;
     const found: Diagnostic[] = [];
+    // Loaded when the check runs: a build that does not check the EPUB does not pay for them at start-up.
+    const [{ accessibilityDiagnostics, auditEpub }, { EPUBCHECK_JAR, epubcheckDiagnostics, runEpubcheck }] = await Promise.all([
+      import('./accessibility.ts'),
+      import('./epubcheck.ts'),
+    ]);
     try {
       found.push(...epubcheckDiagnostics(await runEpubcheck(built.file), display));
     } catch (error) {

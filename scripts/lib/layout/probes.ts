@@ -21,6 +21,10 @@ export interface LineBreakStats {
   pinned: number;
   infeasible: number;
   reverted: number;
+  /** Paragraphs whose lines a watching build remembered from an earlier build. */
+  reused?: number;
+  /** Pinned line ends at a soft hyphen. */
+  hyphens?: number;
   ms: number;
 }
 

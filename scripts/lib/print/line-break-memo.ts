@@ -5,6 +5,8 @@ export interface ParagraphBreaks {
   /** The paragraph's HTML after the decision: its lines pinned, or as it was. */
   html: string;
   outcome: 'pinned' | 'reverted' | 'infeasible';
+  /** Soft hyphens the pinned lines end on. */
+  hyphens: number;
 }
 
 /**

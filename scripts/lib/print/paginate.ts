@@ -42,12 +42,13 @@ const runtimeDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'runt
 /** What the print document may load: itself at /index.html, styles/, the runtime, the manuscript folder,
  * Paged.js and the font packages. The build serves it by request interception, the preview over HTTP. */
 export function printSite(html: string, manuscriptDir: string, fontPackages: string[], origin = BOOK_ORIGIN): SiteMap {
-  const characters = charactersOf([html, stylesheetsText(stylesDir)]);
+  let characters: Set<number> | undefined;
   const fontSheets: SiteMap['documents'] = {};
   for (const name of fontPackages) {
     for (const [, href] of html.matchAll(new RegExp(`<link rel="stylesheet" href="(/pkg/${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/[^"]+\\.css)">`, 'g'))) {
       const file = path.join(packageDir(name), (href as string).slice(`/pkg/${name}/`.length));
       if (!existsSync(file)) continue;
+      characters ??= charactersOf([html, stylesheetsText(stylesDir)]);
       fontSheets[href as string] = { body: trimFontFaces(readFileSync(file, 'utf8'), characters), contentType: 'text/css; charset=utf-8' };
     }
   }

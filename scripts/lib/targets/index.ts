@@ -1,12 +1,12 @@
-import { epubTarget } from '../epub/epub-target.ts';
 import type { Format } from '../formats.ts';
-import { printTarget } from '../print/print-target.ts';
-import { webTarget } from '../web/web-target.ts';
 import type { Target } from './target.ts';
 
-/** Every output format and the module that makes it. */
-export const TARGETS: Record<Format, Target> = {
-  pdf: printTarget,
-  web: webTarget,
-  epub: epubTarget,
+/**
+ * Every output format and the module that makes it, loaded when the format is built: `--format pdf` does
+ * not load the EPUB packager at start-up.
+ */
+export const TARGETS: Record<Format, () => Promise<Target>> = {
+  pdf: async () => (await import('../print/print-target.ts')).printTarget,
+  web: async () => (await import('../web/web-target.ts')).webTarget,
+  epub: async () => (await import('../epub/epub-target.ts')).epubTarget,
 };

@@ -193,6 +193,7 @@
 
   /** Pins the chosen breaks into the text (see the top of this file). */
   function apply(plan, breaks) {
+    let hyphens = 0;
     const items = plan.items;
     const chosen = new Set(breaks.map((b) => items[b]));
     const byNode = new Map();
@@ -221,7 +222,10 @@
         else if (it.type === 'penalty' && !chosen.has(it)) replacement = '';
         // Chromium does not justify a hyphens: manual paragraph whose lines are spans; the paragraph is set
         // with hyphens: none, and a chosen soft hyphen becomes the hyphen it would have shown.
-        else if (it.type === 'penalty') replacement = '-';
+        else if (it.type === 'penalty') {
+          replacement = '-';
+          hyphens++;
+        }
         it.newStart = out.length;
         out += replacement;
         it.newEnd = out.length;
@@ -295,6 +299,7 @@
       }
       for (const h of holds) if (h + 2 <= node.data.length && h < (list.length ? list[list.length - 1].start : Infinity)) wrap(node, h, h + 2, 'white-space:nowrap');
     }
+    return hyphens;
   }
 
   function measureFont(sample) {
@@ -355,11 +360,15 @@
     return {
       outcomes,
       callsBefore,
-      settled(el, outcome) {
-        fresh.push([keyOf.get(el), { html: el.innerHTML, outcome }]);
+      settled(el, outcome, hyphens = 0) {
+        fresh.push([keyOf.get(el), { html: el.innerHTML, outcome, hyphens }]);
       },
       finish(stats) {
-        for (const outcome of outcomes) if (outcome) stats[outcome === 'infeasible' ? 'infeasible' : outcome]++;
+        for (const [i, outcome] of outcomes.entries()) {
+          if (!outcome) continue;
+          stats[outcome]++;
+          if (outcome === 'pinned') stats.hyphens += found[i].hyphens || 0;
+        }
         window.bookLineBreaks.fresh = fresh;
       },
     };
@@ -370,7 +379,7 @@
     await document.fonts.ready;
     const body = document.body;
     const previous = body.style.width;
-    const stats = { paragraphs: 0, pinned: 0, infeasible: 0, reverted: 0, reused: 0, ms: 0 };
+    const stats = { paragraphs: 0, pinned: 0, infeasible: 0, reverted: 0, reused: 0, hyphens: 0, ms: 0 };
     // book.yaml print.lineBreaking: greedy leaves every paragraph to Chromium.
     if (getComputedStyle(document.documentElement).getPropertyValue('--line-breaking').trim() === 'greedy') {
       window.bookLineBreaks.stats = stats;
@@ -421,12 +430,12 @@
           continue;
         }
         const original = Array.from(plan.el.childNodes, (c) => c.cloneNode(true));
-        apply(plan, breaks);
+        const hyphens = apply(plan, breaks);
         plan.el.dataset.lines = 'pinned';
-        done.push({ plan, lines: breaks.length, original });
+        done.push({ plan, lines: breaks.length, original, hyphens });
       }
       // Chromium must now find exactly those lines; where it does not, the paragraph goes back as it was.
-      for (const { plan, lines, original } of done) {
+      for (const { plan, lines, original, hyphens } of done) {
         const style = getComputedStyle(plan.el);
         const height = plan.el.getBoundingClientRect().height;
         const found = Math.round(height / parseFloat(style.lineHeight));
@@ -437,7 +446,8 @@
           remembered.settled(plan.el, 'reverted');
         } else {
           stats.pinned++;
-          remembered.settled(plan.el, 'pinned');
+          stats.hyphens += hyphens;
+          remembered.settled(plan.el, 'pinned', hyphens);
         }
       }
       remembered.finish(stats);

@@ -178,7 +178,9 @@
     finish() {
       try {
         const paginated = performance.now();
-        const hyphens = settleSoftHyphens(document.querySelector('.pagedjs_pages'));
+        // Line ends the line breaker chose at a soft hyphen are real hyphens already; Chromium's own are settled here.
+        const pinned = (window.bookLineBreaks && window.bookLineBreaks.stats && window.bookLineBreaks.stats.hyphens) || 0;
+        const hyphens = pinned + settleSoftHyphens(document.querySelector('.pagedjs_pages'));
         const settled = performance.now();
         const layout = collectLayout();
         const timings = { paginateMs: paginated, settleMs: settled - paginated, collectMs: performance.now() - settled };
