@@ -3,7 +3,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { projectRoot } from '../scripts/lib/paths.ts';
+import { projectRoot, stylesDir } from '../scripts/lib/paths.ts';
 import { assertSameBook, summarize } from './equivalence.ts';
 import { chapterWithNotes, minimalConfig } from './fixtures.ts';
 import { makeManuscript, removeDir, runScript } from './helpers.ts';
@@ -105,6 +105,24 @@ describe('npm run build -- --watch', () => {
     const builds = watching.builds();
     await writeFile(file, source);
     await watching.until(() => watching.builds() > builds, 'a build after the fix');
+  });
+
+  test('a style changed: every unit laid out again, and the book equals a fresh build with that style', async () => {
+    const sheet = path.join(stylesDir, 'print.css');
+    const css = await readFile(sheet, 'utf8');
+    const builds = watching.builds();
+    try {
+      await writeFile(sheet, `${css}\n.chapter p { letter-spacing: 0.012em; }\n`);
+      await watching.until(() => watching.builds() > builds, 'a build after the style change');
+      assert.match(watching.stderr.slice(watching.stderr.lastIndexOf('changed:')), /4 unit\(s\) paginated in \d+ document\(s\), 0 from the cache/);
+      const fresh = await runScript('build.ts', ['--manuscript', dir, '--out', path.join(dir, 'seq-styled'), '--format', 'pdf', '--jobs', '1'], ENV);
+      assert.equal(fresh.code, 0, fresh.stderr);
+      assertSameBook(await summarize(pdf('out')), await summarize(pdf('seq-styled')), 'watch rebuild after a style change');
+    } finally {
+      const restored = watching.builds();
+      await writeFile(sheet, css);
+      await watching.until(() => watching.builds() > restored, 'a build after the style was put back');
+    }
   });
 
   test('stops on SIGTERM', async () => {
