@@ -31,8 +31,9 @@ export interface BuildOptions extends CommonArgs {
 }
 
 /**
- * What a long-running build (`--watch`) keeps between builds: one Chromium, and the chapters as they were
- * rendered, keyed by their source and everything that shapes them. A one-off build has none.
+ * What a long-running build (`--watch`) keeps between builds: one Chromium, the chapters as they were
+ * rendered (keyed by their source and everything that shapes them) and the line breaker's decisions. A
+ * one-off build has none, and lets the citation engine go once it has read the book.
  */
 export interface ResidentBuild {
   renderedChapters: Map<string, RenderedChapter>;
