@@ -27,7 +27,7 @@ class WatchingBuild {
     this.exited = new Promise((resolve) => this.child.once('close', resolve));
   }
 
-  /** Waits until `count` builds have finished (`done in` on stdout) or failed. */
+  /** Waits until `predicate` holds (it reads what the build printed), failing if the build exits or hangs. */
   async until(predicate: () => boolean, what: string, timeoutMs = 120_000): Promise<void> {
     const start = Date.now();
     while (!predicate()) {

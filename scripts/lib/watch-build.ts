@@ -44,7 +44,7 @@ export async function watchBuild(args: BuildOptions, report: WatchReport): Promi
   const watcher = await watchFolders([args.manuscriptDir, stylesDir], async (paths) => {
     report.changed(paths);
     await buildOnce();
-  }, 30, [args.outDir]);
+  }, undefined, [args.outDir]);
   return {
     stopped,
     async stop() {

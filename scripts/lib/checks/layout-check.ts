@@ -1,8 +1,10 @@
 import path from 'node:path';
 import type { Diagnostic, Severity } from '../diagnostics.ts';
-import type { LineStretchReport } from '../layout/line-stretch.ts';
+import { measureLineStretch, type LineStretchReport } from '../layout/line-stretch.ts';
+import { readPdfLines } from '../layout/pdf-lines.ts';
 import type { LayoutProbes } from '../layout/probes.ts';
-import type { PlacedDiagnostic } from '../layout/proof-report.ts';
+import { writeProofReport, type PlacedDiagnostic } from '../layout/proof-report.ts';
+import { pdfFonts, pdfInfo } from '../pdf/poppler.ts';
 import type { Check, Rule } from './check.ts';
 
 const RULES: Rule[] = [
@@ -83,13 +85,6 @@ export const layoutCheck: Check = {
   async run({ book, outputs, outDir }) {
     const pdf = outputs.pdf;
     if (!pdf) return [];
-    // Loaded when the check runs: a build that does not check its layout does not pay for them at start-up.
-    const [{ measureLineStretch }, { readPdfLines }, { writeProofReport }, { pdfFonts, pdfInfo }] = await Promise.all([
-      import('../layout/line-stretch.ts'),
-      import('../layout/pdf-lines.ts'),
-      import('../layout/proof-report.ts'),
-      import('../pdf/poppler.ts'),
-    ]);
     const severity = (rule: string): Severity => RULES.find((r) => r.id === rule)?.severity ?? 'error';
     const probes: LayoutProbes = pdf.layout.probes ?? { findings: [], pages: [], lineBreaks: null };
     const placed: PlacedDiagnostic[] = probes.findings.map((f) => ({

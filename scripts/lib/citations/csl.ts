@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import CSL, { type CiteprocCitation, type CiteprocCitationItem, type Engine } from 'citeproc';
 import type { CitationsConfig } from '../config/schema.ts';
+import { digest } from '../disk-memo.ts';
 import { projectRoot } from '../paths.ts';
 import type { Bibliography } from './bibliography.ts';
 import type { CitationItem } from './syntax.ts';
@@ -117,7 +117,7 @@ function sharedEngine(bibliography: Bibliography, style: CslStyle): Engine {
   let key = byStyle.get(style);
   if (key === undefined) {
     const items = JSON.stringify([...bibliography.entries].map(([id, entry]) => [id, entry.item]));
-    key = createHash('sha256').update(style.xml).update('\0').update(style.locale).update('\0').update(style.readLocale(style.locale)).update('\0').update(items).digest('hex');
+    key = digest([style.xml, style.locale, style.readLocale(style.locale), items]);
     byStyle.set(style, key);
   }
   if (lastEngine?.key !== key) lastEngine = { key, engine: engineFor(bibliography, style) };

@@ -1,4 +1,3 @@
-import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { readBook, type RenderedChapter } from '../book.ts';
 import { runChecks, sourceChecks } from '../checks/run-checks.ts';
@@ -6,6 +5,7 @@ import { BuildError, hasErrors, type Diagnostic } from '../diagnostics.ts';
 import { buildDate } from '../output.ts';
 import { projectVersion, stylesDir } from '../paths.ts';
 import { digest } from '../disk-memo.ts';
+import { stylesheetsText } from '../print/font-faces.ts';
 import { bookUnits, unitsDocument } from '../print/parallel-build.ts';
 import { buildWebEdition } from '../web/web-target.ts';
 
@@ -61,7 +61,7 @@ export function createPreviewBuilder(options: { manuscriptDir: string; workDir: 
         if (state.ok) {
           const version = book.config.version ?? projectVersion();
           const date = buildDate();
-          const styles = await stylesDigest();
+          const styles = digest([stylesheetsText(stylesDir)]);
           state.units = bookUnits(book, { version, buildDate: date }).map((unit) => {
             const html = unitsDocument(book, [unit]);
             return { id: unit.id, html, key: digest([styles, html]).slice(0, 16) };
@@ -92,10 +92,4 @@ export function createPreviewBuilder(options: { manuscriptDir: string; workDir: 
       return written;
     },
   };
-}
-
-/** The style sheets' contents: a changed style lays out every unit again. */
-async function stylesDigest(): Promise<string> {
-  const names = (await readdir(stylesDir)).filter((name) => name.endsWith('.css')).sort();
-  return digest(await Promise.all(names.map(async (name) => `${name}\n${await readFile(path.join(stylesDir, name), 'utf8')}`)));
 }

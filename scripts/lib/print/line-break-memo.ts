@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { digest } from '../disk-memo.ts';
 
 /** What the line breaker decided for one paragraph (see runtime/line-breaks.js rememberedBreaks). */
 export interface ParagraphBreaks {
@@ -29,19 +29,11 @@ export class LineBreakMemo {
   }
 
   lookup(keys: string[]): (ParagraphBreaks | null)[] {
-    return keys.map((key) => this.entries.get(digest(key)) ?? null);
+    return keys.map((key) => this.entries.get(digest([key])) ?? null);
   }
 
   store(fresh: [string, ParagraphBreaks][]): void {
     if (this.entries.size + fresh.length > this.maxEntries) this.entries.clear();
-    for (const [key, breaks] of fresh) this.entries.set(digest(key), breaks);
+    for (const [key, breaks] of fresh) this.entries.set(digest([key]), breaks);
   }
-
-  get size(): number {
-    return this.entries.size;
-  }
-}
-
-function digest(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
 }

@@ -11,7 +11,7 @@ import { mergeUnits } from './merge-pdf.ts';
 import { paginateChapters, type BookUnit } from './parallel.ts';
 import { postprocessDocument } from './pdf-postprocess.ts';
 import { BIBLIOGRAPHY_ID, bibliographyHtml, chapterHtml, frontMatterHtml, printDocument, type PrintHtmlOptions } from './print-html.ts';
-import { outputBaseName, sessionOf, throwIfBlocked, type PrintResult, type PrintTargetOptions } from './print-target.ts';
+import { outputBaseName, sessionOf, type PrintResult, type PrintTargetOptions } from './print-target.ts';
 import { toPoints } from './units.ts';
 
 /**
@@ -58,17 +58,10 @@ export async function buildPrintPdfInParallel(options: PrintTargetOptions & { jo
   const binary = await stat(chromium);
   // The browser's identity without starting it: a build served wholly from the cache needs no Chromium.
   const browserIdentity = `${chromium} ${binary.size} ${binary.mtimeMs}`;
-  let browserVersion: string | undefined;
   // One start for all workers: the build's browser() is not safe to call twice at once.
   let started: Promise<Browser> | undefined;
-  const browser = (): Promise<Browser> =>
-    (started ??= sessionOf(options).then(async ({ browser: b }) => {
-      browserVersion ??= await b.version();
-      return b;
-    }));
-  const dir = cacheDir(options.outDir);
-  if (options.cache === false) await PrintCache.clear(dir);
-  const cache = options.cache === false ? undefined : new PrintCache(dir);
+  const browser = (): Promise<Browser> => (started ??= sessionOf(options).then(({ browser: b }) => b));
+  const cache = options.cache === false ? undefined : new PrintCache(cacheDir(options.outDir));
   const { units, environment } = await keyedUnits(book, { version: options.version, buildDate: options.date }, browserIdentity);
   options.lineBreaks?.useEnvironment(environment);
   progress.step(`print: paginating with Paged.js: ${units.length} units, ${options.jobs} documents at a time`);
@@ -83,14 +76,12 @@ export async function buildPrintPdfInParallel(options: PrintTargetOptions & { jo
     timeoutMs: options.timeoutMs ?? 120_000,
     lineBreaks: options.lineBreaks,
   });
-  throwIfBlocked(result.blocked);
   const reused = units.length - result.paginated.length;
   progress.step(`print: ${result.paginated.length} unit(s) paginated in ${result.documents} document(s), ${reused} from the cache; merging`);
   const { print } = book.config;
   const sheetHeight = toPoints(print.trim.height) + 2 * toPoints(print.bleed);
   const merged = await mergeUnits(result.units, { sheetHeight });
-  browserVersion ??= result.browserVersion;
-  const producer = `Paged.js ${packageVersion('pagedjs')}, Chromium ${browserVersion ?? 'unknown'}, pdf-lib`;
+  const producer = `Paged.js ${packageVersion('pagedjs')}, Chromium ${result.browserVersion ?? 'unknown'}, pdf-lib`;
   postprocessDocument(merged.pdf, { config: book.config, layout: merged.layout, date: options.date, producer });
   padDocument(merged.pdf, book.config.print);
   const pages = merged.pdf.getPageCount();

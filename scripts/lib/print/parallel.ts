@@ -45,7 +45,6 @@ export interface PaginatedUnit {
   /** The unit's pages in the source PDF, 1-based, inclusive. */
   pages: [number, number];
   layout: PartLayout;
-  fromCache: boolean;
 }
 
 export interface PaginateChaptersOptions {
@@ -69,8 +68,6 @@ export interface PaginateChaptersOptions {
 
 export interface PaginateChaptersResult {
   units: PaginatedUnit[];
-  /** Requests the documents made that the build does not serve. */
-  blocked: string[];
   /** Units laid out by Paged.js in this run (the rest came from the cache). */
   paginated: string[];
   /** Paged.js documents opened. */
@@ -155,7 +152,6 @@ export async function paginateChapters(options: PaginateChaptersOptions): Promis
   const sizes = units.map((u) => u.body.length);
   const counts = units.map(() => deferred<number>());
   const results: (PaginatedUnit | undefined)[] = units.map(() => undefined);
-  const blocked: string[] = [];
   const paginated: string[] = [];
   const open = new Set<PaginatedPage>();
   const queue: number[][] = [];
@@ -211,7 +207,6 @@ export async function paginateChapters(options: PaginateChaptersOptions): Promis
               source: { id: entry.document, load: () => cache.pdf(entry.document) },
               pages: entry.pages,
               layout: entry.layout,
-              fromCache: true,
             };
           } else mismatched.push(index);
         } catch (error) {
@@ -269,7 +264,7 @@ export async function paginateChapters(options: PaginateChaptersOptions): Promis
         const unit = units[index] as BookUnit;
         const part = parts[k] as { pages: [number, number]; layout: PartLayout };
         const state = states[k] as PrintState;
-        results[index] = { id: unit.id, firstPage: state.first, source, pages: part.pages, layout: part.layout, fromCache: false };
+        results[index] = { id: unit.id, firstPage: state.first, source, pages: part.pages, layout: part.layout };
       });
       // Written only once every document succeeded: a failed build leaves the cache as it was.
       writes.push(async () => {
@@ -322,7 +317,6 @@ export async function paginateChapters(options: PaginateChaptersOptions): Promis
       }
       open.add(opened);
       paginated.push(...batchUnits.map((u) => u.id));
-      blocked.push(...opened.blocked);
       try {
         // A document that asked for what the build does not serve stops it before anything is cached.
         if (opened.blocked.length > 0) throw blockedError(opened.blocked);
@@ -356,7 +350,7 @@ export async function paginateChapters(options: PaginateChaptersOptions): Promis
     await Promise.all(closing);
     for (const write of writes) await write();
   };
-  return { units: results.map((r) => r as PaginatedUnit), blocked, paginated, documents, browserVersion, commit };
+  return { units: results.map((r) => r as PaginatedUnit), paginated, documents, browserVersion, commit };
 }
 
 /** What parallel-runtime.js reports of a laid-out document. */

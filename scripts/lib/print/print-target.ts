@@ -47,11 +47,11 @@ export function outputBaseName(book: Book): string {
 
 /** Book model -> HTML -> Paged.js in Chromium -> PDF -> metadata, outline and boxes -> the output folder. */
 export async function buildPrintPdf(options: PrintTargetOptions): Promise<PrintResult> {
+  if (options.cache === false) await PrintCache.clear(cacheDir(options.outDir));
   const jobs = options.jobs ?? defaultJobs();
   if (jobs > 1) return buildPrintPdfInParallel({ ...options, jobs });
   const { book, progress } = options;
   const session = await sessionOf(options);
-  if (options.cache === false) await PrintCache.clear(cacheDir(options.outDir));
   const html = printHtml(book, { version: options.version, buildDate: options.date });
   progress.step('print: paginating with Paged.js');
   const { pdf, layout, blocked } = await paginateToPdf({
@@ -84,7 +84,7 @@ async function producerOf(session: BrowserSession): Promise<string> {
   return `Paged.js ${packageVersion('pagedjs')}, Chromium ${await session.browser.version()}, pdf-lib`;
 }
 
-export function throwIfBlocked(blocked: string[]): void {
+function throwIfBlocked(blocked: string[]): void {
   if (blocked.length > 0) throw blockedError(blocked);
 }
 
