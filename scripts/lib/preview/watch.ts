@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { watch } from 'chokidar';
 
@@ -5,9 +6,25 @@ export interface Watcher {
   close(): Promise<void>;
 }
 
+/** chokidar drops a second `change` of a path within 50 ms of the first (its `_throttle('change', path, 50)`):
+ * a save followed at once by a formatter's rewrite, or a quick fix of a broken file, would go unseen. */
+const CHOKIDAR_CHANGE_THROTTLE_MS = 50;
+
+/** What identifies one written state of a file; a rewrite changes ctime even when size and mtime match. */
+async function fileState(file: string): Promise<string> {
+  try {
+    const info = await stat(file, { bigint: true });
+    return `${info.ino}:${info.size}:${info.mtimeNs}:${info.ctimeNs}`;
+  } catch {
+    return 'missing';
+  }
+}
+
 /**
  * Calls `onChange` once per burst of changes under the folders (editors write a file in several steps),
  * and never twice at the same time: changes that arrive while it runs trigger one more run afterwards.
+ * After a run, the files it was called for are looked at again once chokidar's throttle has passed, and
+ * one that changed since the run began runs it again, so the last write of a file is never missed.
  */
 export async function watchFolders(
   folders: string[],
@@ -20,16 +37,34 @@ export async function watchFolders(
   const inSkipped = (file: string): boolean => skipped.some((dir) => file === dir || file.startsWith(`${dir}${path.sep}`));
   const watcher = watch(folders, { ignoreInitial: true, ignored: (p) => /(^|[/\\])\.[^/\\]*\.tmp$|~$/.test(p) || inSkipped(path.resolve(p)) });
   let pending: string[] = [];
+  /** When chokidar last reported each pending path. */
+  const reportedAt = new Map<string, number>();
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let closed = false;
 
+  const recheck = async (states: Map<string, string>, lastReport: number): Promise<void> => {
+    const wait = lastReport + CHOKIDAR_CHANGE_THROTTLE_MS + 10 - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    for (const [file, before] of states) {
+      if ((await fileState(file)) !== before) report(file);
+    }
+  };
+  const run = async (paths: string[]): Promise<void> => {
+    const lastReport = Math.max(...paths.map((file) => reportedAt.get(file) ?? 0));
+    const states = new Map(await Promise.all(paths.map(async (file) => [file, await fileState(file)] as const)));
+    try {
+      await onChange(paths);
+    } finally {
+      if (!closed) await recheck(states, lastReport);
+    }
+  };
   const flush = async (): Promise<void> => {
     timer = undefined;
     if (running || closed) return;
-    const paths = pending;
+    const paths = [...new Set(pending)];
     pending = [];
-    running = onChange(paths).finally(() => {
+    running = run(paths).finally(() => {
       running = undefined;
       if (pending.length > 0 && !closed) schedule();
     });
@@ -39,10 +74,12 @@ export async function watchFolders(
     if (timer) clearTimeout(timer);
     timer = setTimeout(() => void flush(), debounceMs);
   };
-  watcher.on('all', (_event, file) => {
+  const report = (file: string): void => {
     pending.push(file);
+    reportedAt.set(file, performance.now());
     if (!running) schedule();
-  });
+  };
+  watcher.on('all', (_event, file) => report(file));
   await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
   return {
     async close() {
