@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { chapterWithNotes, minimalConfig } from './fixtures.ts';
 import { assertSameBook, summarize, type PdfSummary } from './equivalence.ts';
 import { makeManuscript, removeDir, runScript, type RunResult } from './helpers.ts';
+import { batchUnits } from '../scripts/lib/print/parallel.ts';
 
 const ENV = { SOURCE_DATE_EPOCH: '1700000000' };
 
@@ -32,6 +33,32 @@ function fixture(numbering: 'book' | 'chapter'): Record<string, string> {
     '03-derde.md': chapterWithNotes('Het derde hoofdstuk', 4, 7),
   };
 }
+
+describe('units are batched into documents', () => {
+  const sizeOf = (batches: number[][], sizes: number[]): number[] => batches.map((b) => b.reduce((sum, i) => sum + (sizes[i] ?? 0), 0));
+  const all = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
+
+  test('as many documents as a multiple of the jobs, of about equal size, in reading order', () => {
+    // The 20× book: a small front matter, 20 chapters of 35,000 characters, the sources.
+    const sizes = [2_000, ...Array.from({ length: 20 }, () => 35_000), 2_000];
+    const two = batchUnits(all(sizes.length), sizes, 2, 300_000);
+    assert.equal(two.length, 2, 'three documents on two workers leave one core idle at the end');
+    assert.deepEqual(two.flat(), all(sizes.length));
+    const [a, b] = sizeOf(two, sizes) as [number, number];
+    assert.ok(Math.abs(a - b) <= 35_000, `${a} against ${b}`);
+    // A long book: documents stay about the aimed size, still a multiple of the jobs.
+    const long = Array.from({ length: 100 }, () => 35_000);
+    const batches = batchUnits(all(100), long, 2, 300_000);
+    assert.equal(batches.length % 2, 0);
+    assert.ok(Math.max(...sizeOf(batches, long)) <= 1.5 * 300_000, JSON.stringify(sizeOf(batches, long)));
+  });
+
+  test('never more documents than units, never an empty one', () => {
+    assert.deepEqual(batchUnits([4], [1, 1, 1, 1, 50], 2, 300_000), [[4]]);
+    assert.deepEqual(batchUnits([], [], 2, 300_000), []);
+    for (const batch of batchUnits(all(3), [10, 10, 10], 4, 300_000)) assert.ok(batch.length > 0);
+  });
+});
 
 describe('a parallel build gives the same book as the sequential one', () => {
   let dir: string;
