@@ -32,7 +32,7 @@ function median(values: number[]): number {
 
 async function buildOnce(manuscript: string, out: string, extra: string[] = []): Promise<Sample> {
   const start = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'scripts/build.ts'), '--quiet', '--manuscript', manuscript, '--out', out, '--format', 'pdf', ...extra], {
+  const child = spawn(process.execPath, [path.join(projectRoot, 'scripts/run.mjs'), 'build', '--quiet', '--manuscript', manuscript, '--out', out, '--format', 'pdf', ...extra], {
     cwd: projectRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

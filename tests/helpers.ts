@@ -33,10 +33,15 @@ export interface RunResult {
   stderr: string;
 }
 
+/** The command line `npm run <command>` runs (scripts/run.mjs and the command's bundle), without npm. */
+export function commandLine(command: 'build' | 'check' | 'release' | 'preview', args: string[]): string[] {
+  return [path.join(projectRoot, 'scripts', 'run.mjs'), command, ...args];
+}
+
 /** Runs an entry script the way `npm run <name>` does, as a separate process. */
-export function runScript(script: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
+export function runScript(script: 'build.ts' | 'check.ts' | 'release.ts', args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'scripts', script), ...args], {
+    const child = spawn(process.execPath, commandLine(script.replace(/\.ts$/, '') as 'build' | 'check' | 'release', args), {
       cwd: projectRoot,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

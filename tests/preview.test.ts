@@ -10,7 +10,7 @@ import { launchBrowser, type BrowserSession } from '../scripts/lib/browser.ts';
 import { projectRoot } from '../scripts/lib/paths.ts';
 import { withSentence } from '../scripts/lib/preview/measure-latency.ts';
 import { startPreviewServer, type PreviewServer } from '../scripts/lib/preview/preview-server.ts';
-import { removeDir } from './helpers.ts';
+import { commandLine, removeDir } from './helpers.ts';
 
 const CHAPTER = '01-lenins-strijd-tegen-het-stalinisme.md';
 
@@ -221,7 +221,7 @@ describe('npm run preview on a copy of the book', () => {
 
 describe('the preview command', () => {
   test('binds to 127.0.0.1 unless told otherwise, answers, and stops on SIGTERM', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'scripts/preview.ts'), '--port', '0'], {
+    const child = spawn(process.execPath, commandLine('preview', ['--port', '0']), {
       cwd: projectRoot,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { projectRoot, stylesDir } from '../scripts/lib/paths.ts';
 import { assertSameBook, summarize } from './equivalence.ts';
 import { chapterWithNotes, minimalConfig } from './fixtures.ts';
-import { makeManuscript, removeDir, runScript } from './helpers.ts';
+import { commandLine, makeManuscript, removeDir, runScript } from './helpers.ts';
 
 const ENV = { SOURCE_DATE_EPOCH: '1700000000' };
 
@@ -18,7 +18,7 @@ class WatchingBuild {
   private readonly exited: Promise<number | null>;
 
   constructor(args: string[]) {
-    this.child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'scripts/build.ts'), '--watch', ...args], {
+    this.child = spawn(process.execPath, commandLine('build', ['--watch', ...args]), {
       cwd: projectRoot,
       env: { ...process.env, ...ENV },
     });

@@ -3,8 +3,11 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Root of this repository (where package.json, styles/ and node_modules/ are). */
-export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** Root of this repository (where package.json, styles/ and node_modules/ are). Found by walking up: this
+ * module runs from scripts/lib/ under tsx, and from the commands' bundle in node_modules/.cache/ (scripts/run.mjs). */
+export const projectRoot = findProjectRoot(path.dirname(fileURLToPath(import.meta.url)));
+/** The pipeline's modules and the files they read at run time (the print runtime, templates). */
+export const libDir = path.join(projectRoot, 'scripts', 'lib');
 export const stylesDir = path.join(projectRoot, 'styles');
 
 const require = createRequire(path.join(projectRoot, 'package.json'));
@@ -35,4 +38,11 @@ export function packageVersion(name: string): string {
 
 export function projectVersion(): string {
   return (JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+function findProjectRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'scripts', 'lib', 'paths.ts'))) return dir;
+    if (dir === path.dirname(dir)) throw new Error(`cannot find the repository above ${from}`);
+  }
 }

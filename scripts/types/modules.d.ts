@@ -1,4 +1,4 @@
-declare module 'hyphen/nl' {
+declare module 'hyphen/nl/index.js' {
   interface HyphenateOptions {
     hyphenChar?: string;
     minWordLength?: number;

@@ -13,7 +13,7 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 export async function measureWatchLatency(options: { manuscript: string; out: string; pdf: string; edited: string; runs: number }): Promise<number[]> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', path.join(projectRoot, 'scripts/build.ts'), '--watch', '--quiet', '--manuscript', options.manuscript, '--out', options.out, '--format', 'pdf'],
+    [path.join(projectRoot, 'scripts/run.mjs'), 'build', '--watch', '--quiet', '--manuscript', options.manuscript, '--out', options.out, '--format', 'pdf'],
     { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stdout = '';

@@ -1,17 +1,16 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { EPub, type Options } from 'epub-gen-memory';
 import type { Book } from '../book.ts';
 import { BuildError } from '../diagnostics.ts';
-import { stylesDir } from '../paths.ts';
+import { libDir, stylesDir } from '../paths.ts';
 import type { ContentDocument } from './content-documents.ts';
 import { embeddedFonts } from './fonts.ts';
 import { pageBreakId, type PageBreakPlan } from './page-breaks.ts';
 import { zipEpub, type ZipEntry } from './zip.ts';
 
-const templatesDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'templates');
+const templatesDir = path.join(libDir, 'epub', 'templates');
 
 /** What the package document and navigation templates read beyond epub-gen-memory's own options. */
 export interface EpubMeta {

@@ -1,6 +1,6 @@
 import type { MarkdownIt } from 'markdown-it';
 import type { Token } from 'markdown-it';
-import hyphenNl from 'hyphen/nl';
+import hyphenNl from 'hyphen/nl/index.js';
 
 const { hyphenateSync } = hyphenNl;
 

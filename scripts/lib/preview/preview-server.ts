@@ -3,9 +3,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { lookupSite, type SiteMap } from '../browser.ts';
-import { stylesDir } from '../paths.ts';
+import { libDir, stylesDir } from '../paths.ts';
 import { printSite } from '../print/paginate.ts';
 import { webDir } from '../web/web-target.ts';
 import { createPreviewBuilder, type PreviewState } from './preview-build.ts';
@@ -30,7 +29,7 @@ export interface PreviewServer {
   close(): Promise<void>;
 }
 
-const clientDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'client');
+const clientDir = path.join(libDir, 'preview', 'client');
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
 /** The print document as the paged view loads it: the spread layout after the book's styles, and a lighter

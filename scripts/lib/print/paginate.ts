@@ -1,11 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'puppeteer';
 import { BOOK_ORIGIN, serveHermetically, type SiteMap } from '../browser.ts';
 import { BuildError } from '../diagnostics.ts';
 import type { LayoutProbes } from '../layout/probes.ts';
-import { packageDir, stylesDir } from '../paths.ts';
+import { libDir, packageDir, stylesDir } from '../paths.ts';
 import { charactersOf, stylesheetsText, trimFontFaces } from './font-faces.ts';
 import type { LineBreakMemo, ParagraphBreaks } from './line-break-memo.ts';
 
@@ -37,7 +36,7 @@ export interface PaginateOptions {
   timeoutMs: number;
 }
 
-const runtimeDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'runtime');
+const runtimeDir = path.join(libDir, 'print', 'runtime');
 
 /** What the print document may load: itself at /index.html, styles/, the runtime, the manuscript folder,
  * Paged.js and the font packages. The build serves it by request interception, the preview over HTTP. */

@@ -1,10 +1,9 @@
 import { copyFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Book } from '../book.ts';
 import { localImageSources } from '../images.ts';
 import { writeDirAtomic } from '../output-dir.ts';
-import { stylesDir } from '../paths.ts';
+import { libDir, stylesDir } from '../paths.ts';
 import type { Target } from '../targets/target.ts';
 import { webFonts } from './web-fonts.ts';
 import { webHtml } from './web-html.ts';
@@ -25,7 +24,7 @@ export interface WebResult {
   bytes: number;
 }
 
-const runtimeDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'runtime');
+const runtimeDir = path.join(libDir, 'web', 'runtime');
 
 /** The folder a build writes the web edition to. */
 export function webDir(outDir: string): string {
