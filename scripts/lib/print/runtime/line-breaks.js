@@ -116,12 +116,31 @@
   function itemize(el, metrics) {
     const items = [];
     const range = document.createRange();
-    const widthOf = (node, start, end) => {
+    const measure = (node, start, end) => {
       range.setStart(node, start);
       range.setEnd(node, end);
       let w = 0;
       for (const rect of range.getClientRects()) w += rect.width;
       return w;
+    };
+    const fonts = new Map();
+    /** A piece inside its text node is measured later, once per document, by measurePieces. */
+    const pieceBox = (node, start, end, stretch) => {
+      const text = node.data;
+      // A piece at either end of its text node meets another element's text, which may kern with it:
+      // measured where it stands.
+      if (start === 0 || end >= text.length) return { type: 'box', width: measure(node, start, end), stretch, node, start, end };
+      const parent = node.parentElement;
+      let font = fonts.get(parent);
+      if (font === undefined) fonts.set(parent, (font = fontKey(parent)));
+      // The letters on either side, and the one beyond a soft hyphen: fonts kern and join ligatures across it.
+      const before = text[start - 1] === SHY ? text.slice(Math.max(0, start - 2), start) : text[start - 1];
+      const after = text[end] === SHY ? text.slice(end, end + 2) : text[end];
+      const key = `${font}\u0001${before.length}\u0001${before}${text.slice(start, end)}${after}`;
+      const item = { type: 'box', width: 0, stretch, node, start, end, widthKey: key };
+      if (!metrics.widths.has(key)) metrics.widths.set(key, { parent, before, piece: text.slice(start, end), after, width: undefined });
+      metrics.boxes.push(item);
+      return item;
     };
     const style = getComputedStyle(el);
     const fontSize = parseFloat(style.fontSize);
@@ -165,7 +184,7 @@
             j++;
             if (BREAK_AFTER.test(text[j - 1]) && LETTER.test(text[j] || '') && j - 1 > i && LETTER.test(text[j - 2])) break;
           }
-          items.push({ type: 'box', width: widthOf(node, i, j), stretch: (j - i) * letterPx, node, start: i, end: j });
+          items.push(pieceBox(node, i, j, (j - i) * letterPx));
           if (BREAK_AFTER.test(text[j - 1]) && LETTER.test(text[j] || '')) {
             items.push({ type: 'penalty', width: 0, penalty: PARAMS.exHyphenPenalty, flagged: true, node, start: j - 1, end: j, explicit: true });
           }
@@ -302,6 +321,52 @@
     return hyphens;
   }
 
+  /**
+   * Measures the pieces itemize left open, each distinct one once: its text between the letters around it,
+   * set alone on a line at the viewport's left edge, in an element inside its own (so in its font). In the
+   * paragraph the same word's width moved by 1/64 px with where it stood; so a width taken from the first
+   * paragraph that had it would depend on which paragraphs a document holds, and a parallel build would not
+   * match a sequential one. Set alone, a piece's width is a function of its letters and font only.
+   */
+  function measurePieces(metrics) {
+    const open = [...metrics.widths.values()].filter((w) => w.width === undefined);
+    const probes = new Map();
+    const lines = open.map((entry) => {
+      let probe = probes.get(entry.parent);
+      if (!probe) {
+        probe = document.createElement('span');
+        probe.style.cssText = 'position:fixed;left:0;top:0;white-space:pre;visibility:hidden;text-indent:0';
+        entry.parent.appendChild(probe);
+        probes.set(entry.parent, probe);
+      }
+      const line = document.createElement('div');
+      line.textContent = `${entry.before}${entry.piece}${entry.after}`;
+      probe.appendChild(line);
+      return line;
+    });
+    const range = document.createRange();
+    open.forEach((entry, k) => {
+      const text = lines[k].firstChild;
+      range.setStart(text, entry.before.length);
+      range.setEnd(text, entry.before.length + entry.piece.length);
+      let w = 0;
+      for (const rect of range.getClientRects()) w += rect.width;
+      entry.width = w;
+    });
+    for (const probe of probes.values()) probe.remove();
+    for (const item of metrics.boxes) item.width = metrics.widths.get(item.widthKey).width;
+    metrics.boxes = [];
+  }
+
+  /** Everything in an element's style that changes the width of its text. */
+  function fontKey(element) {
+    const s = getComputedStyle(element);
+    return [
+      s.fontFamily, s.fontSize, s.fontStyle, s.fontWeight, s.fontStretch, s.fontVariant, s.fontFeatureSettings,
+      s.fontVariationSettings, s.fontKerning, s.fontSizeAdjust, s.letterSpacing, s.wordSpacing, s.textTransform,
+    ].join('|');
+  }
+
   function measureFont(sample) {
     const probe = document.createElement('span');
     probe.style.cssText = 'position:absolute;white-space:pre;visibility:hidden';
@@ -317,6 +382,10 @@
       hyphen: widthOf('-'),
       digit: {},
       calls: 0,
+      /** Pieces by font and letters, measured once in this document (measurePieces), and the boxes that
+       * wait for their width. */
+      widths: new Map(),
+      boxes: [],
     };
     for (let d = 0; d <= 9; d++) metrics.digit[d] = widthOf(String(d), 'font-size:0.68em;font-variant-numeric:lining-nums');
     probe.remove();
@@ -414,6 +483,7 @@
         metrics.calls = remembered.callsBefore.get(el);
         return { el, ...itemize(el, metrics) };
       });
+      measurePieces(metrics);
       for (const el of todo) delete el.dataset.lines;
       measuring.remove();
       const done = [];
