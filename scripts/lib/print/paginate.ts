@@ -122,6 +122,11 @@ export async function openPaginated(options: OpenPaginatedOptions): Promise<Pagi
     browser.once('disconnected', () => reject(renderError('the browser quit unexpectedly')));
   });
   crashed.catch(() => undefined);
+  // A script that throws while the page is laid out stops Paged.js for good: say so now, not at the timeout.
+  const scriptFailed = new Promise<never>((_, reject) => {
+    page.once('pageerror', (error) => reject(renderError(`a script in the page failed while laying it out: ${error instanceof Error ? error.message : String(error)}`)));
+  });
+  scriptFailed.catch(() => undefined);
   const close = async (): Promise<void> => {
     await page.close().catch(() => undefined);
     await context?.close().catch(() => undefined);
@@ -132,8 +137,9 @@ export async function openPaginated(options: OpenPaginatedOptions): Promise<Pagi
     const memo = options.lineBreaks;
     if (memo) await page.exposeFunction('bookLineBreakReuse', (keys: string[]) => memo.lookup(keys));
     page.setDefaultTimeout(timeoutMs);
-    const layout = await guard(
-      (async () => {
+    const layout = await Promise.race([
+      scriptFailed,
+      guard((async () => {
         await page.goto(`${BOOK_ORIGIN}/index.html`, { waitUntil: 'load', timeout: timeoutMs });
         try {
           await page.waitForFunction('window.bookLayout !== undefined', { timeout: timeoutMs, polling: 50 });
@@ -144,8 +150,8 @@ export async function openPaginated(options: OpenPaginatedOptions): Promise<Pagi
         if (memo) memo.store(await page.evaluate<[], () => [string, ParagraphBreaks][]>(() => (window as unknown as { bookLineBreaks: { fresh?: [string, ParagraphBreaks][] } }).bookLineBreaks.fresh ?? []));
         if (result.errors.length > 0) throw renderError(`the page reported errors: ${result.errors.join('; ')}`);
         return result;
-      })(),
-    );
+      })()),
+    ]);
     return {
       layout,
       blocked,
