@@ -2,8 +2,9 @@
 // `npm run build|check|preview|release|bench` start here: `node scripts/run.mjs <command> [options]`.
 // The commands are TypeScript. Run through tsx, every import went through its loader thread, half a second of
 // each start (a cold 1× build: 1.15 s to the first line of output, 0.6 s from a bundle). So the commands are
-// bundled with esbuild, the installed packages left outside, into node_modules/.cache/book-cli/<digest of
-// scripts/>/, made again whenever a file under scripts/ changes. Plain JavaScript: it runs before any loader.
+// bundled with esbuild, the installed packages left outside, into .cache/cli/<digest of scripts/>/ (inside
+// the repository, so the bundle finds the repository by walking up even where node_modules is a link), made
+// again whenever a file under scripts/ changes. Plain JavaScript: it runs before any loader.
 // No source maps: Node reads them as each module loads, which gave back most of the gain. A stack trace of
 // the TypeScript itself: `npx tsx scripts/<command>.ts`.
 import { createHash } from 'node:crypto';
@@ -19,7 +20,8 @@ const root = path.dirname(scriptsDir);
 function sources(dir = scriptsDir) {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
     .filter((entry) => entry.isFile() && entry.name.endsWith('.ts'))
-    .map((entry) => path.relative(scriptsDir, path.join(entry.parentPath, entry.name)))
+    // `parentPath` from Node 20.12; `path` before it.
+    .map((entry) => path.relative(scriptsDir, path.join(entry.parentPath ?? entry.path, entry.name)))
     .sort();
 }
 
@@ -65,7 +67,7 @@ if (!COMMANDS.includes(command ?? '')) {
   console.error(`usage: node scripts/run.mjs <${COMMANDS.join('|')}> [options]`);
   process.exit(2);
 }
-const dir = path.join(root, 'node_modules', '.cache', 'book-cli', bundleKey());
+const dir = path.join(root, '.cache', 'cli', bundleKey());
 if (!existsSync(dir)) {
   mkdirSync(path.dirname(dir), { recursive: true });
   try {

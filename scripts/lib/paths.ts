@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Root of this repository (where package.json, styles/ and node_modules/ are). Found by walking up: this
- * module runs from scripts/lib/ under tsx, and from the commands' bundle in node_modules/.cache/ (scripts/run.mjs). */
+ * module runs from scripts/lib/ under tsx, and from the commands' bundle in .cache/cli/ (scripts/run.mjs). */
 export const projectRoot = findProjectRoot(path.dirname(fileURLToPath(import.meta.url)));
 /** The pipeline's modules and the files they read at run time (the print runtime, templates). */
 export const libDir = path.join(projectRoot, 'scripts', 'lib');
