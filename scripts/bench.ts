@@ -4,12 +4,11 @@
 // pagedjs-cli 0.4.3 as a reference in the same run; then N× with one chapter edited (warm cache), and a
 // big book once with peak memory (PSS) of the whole process tree; medians of the runs; the line-stretch
 // figures of the largest book; then how long the preview takes from saving a chapter to the updated pages.
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { sampleTreePeak } from './lib/bench/process-tree.ts';
+import { runTimed } from './lib/bench/process-tree.ts';
 import { runPagedjsCli, writeReferenceHtml } from './lib/bench/reference.ts';
 import { writeSyntheticBook } from './lib/bench/synthetic-book.ts';
 import { measureWatchLatency } from './lib/bench/watch-latency.ts';
@@ -31,22 +30,9 @@ function median(values: number[]): number {
 }
 
 async function buildOnce(manuscript: string, out: string, extra: string[] = []): Promise<Sample> {
-  const start = performance.now();
-  const child = spawn(process.execPath, [path.join(projectRoot, 'scripts/run.mjs'), 'build', '--quiet', '--manuscript', manuscript, '--out', out, '--format', 'pdf', ...extra], {
-    cwd: projectRoot,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const sampler = sampleTreePeak(child.pid ?? 0);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  const seconds = (performance.now() - start) / 1000;
-  const peakBytes = await sampler.stop();
-  if (code !== 0) throw new Error(`build failed (${code}):\n${stderr.split('\n').filter((l) => !/\binfo\b|\bwarning\b/.test(l)).join('\n')}`);
-  const pages = Number(/(\d+) pages/.exec(stdout)?.[1] ?? 0);
-  return { seconds, peakBytes, pages };
+  const run = await runTimed([path.join(projectRoot, 'scripts/run.mjs'), 'build', '--quiet', '--manuscript', manuscript, '--out', out, '--format', 'pdf', ...extra], { measureMemory: true });
+  if (run.code !== 0) throw new Error(`build failed (${run.code}):\n${run.stderr.split('\n').filter((l) => !/\binfo\b|\bwarning\b/.test(l)).join('\n')}`);
+  return { seconds: run.seconds, peakBytes: run.peakBytes, pages: Number(/(\d+) pages/.exec(run.stdout)?.[1] ?? 0) };
 }
 
 const mb = (bytes: number): string => (bytes / 2 ** 20).toFixed(0);

@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
+import { projectRoot } from '../paths.ts';
 
 /**
  * Memory of a process and all its descendants, read from /proc (Linux). Chromium's processes share most of
@@ -58,4 +60,28 @@ export function sampleTreePeak(rootPid: number, intervalMs = 250): { stop(): Pro
       return peak;
     },
   };
+}
+
+export interface TimedProcess {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** Wall time from the spawn to the exit. */
+  seconds: number;
+  /** Peak memory of the process tree (0 unless measured). */
+  peakBytes: number;
+}
+
+/** Runs Node on `args` from the repository, timed from spawn to exit, sampling the tree's memory if asked. */
+export async function runTimed(args: string[], options: { env?: NodeJS.ProcessEnv; measureMemory: boolean }): Promise<TimedProcess> {
+  const start = performance.now();
+  const child = spawn(process.execPath, args, { cwd: projectRoot, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const sampler = options.measureMemory ? sampleTreePeak(child.pid ?? 0) : undefined;
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  const seconds = (performance.now() - start) / 1000;
+  return { code, stdout, stderr, seconds, peakBytes: (await sampler?.stop()) ?? 0 };
 }

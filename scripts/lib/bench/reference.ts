@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadBook } from '../book.ts';
-import { packageDir, projectRoot, stylesDir } from '../paths.ts';
+import { packageDir, stylesDir } from '../paths.ts';
 import { printHtml } from '../print/print-html.ts';
-import { sampleTreePeak } from './process-tree.ts';
+import { runTimed } from './process-tree.ts';
 
 /**
  * The book's one-document HTML as pagedjs-cli takes it: the same content, page set-up, design and fonts,
@@ -32,19 +31,10 @@ export interface TimedRun {
 export async function runPagedjsCli(html: string, pdf: string, measureMemory = false): Promise<TimedRun> {
   const cli = path.join(packageDir('pagedjs-cli'), 'src', 'cli.js');
   const chromium = process.env.CHROMIUM_PATH ?? process.env.PUPPETEER_EXECUTABLE_PATH ?? '/usr/bin/chromium';
-  const start = performance.now();
-  const child = spawn(process.execPath, [cli, html, '-o', pdf, '--blockRemote', '--browserArgs', '--no-sandbox,--disable-gpu,--font-render-hinting=none', '--timeout', '600000'], {
-    cwd: projectRoot,
-    env: { ...process.env, PUPPETEER_EXECUTABLE_PATH: chromium, PUPPETEER_SKIP_DOWNLOAD: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const run = await runTimed([cli, html, '-o', pdf, '--blockRemote', '--browserArgs', '--no-sandbox,--disable-gpu,--font-render-hinting=none', '--timeout', '600000'], {
+    env: { PUPPETEER_EXECUTABLE_PATH: chromium, PUPPETEER_SKIP_DOWNLOAD: '1' },
+    measureMemory,
   });
-  const sampler = measureMemory ? sampleTreePeak(child.pid ?? 0) : undefined;
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  child.stdout.resume();
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  const seconds = (performance.now() - start) / 1000;
-  const peakBytes = (await sampler?.stop()) ?? 0;
-  if (code !== 0) throw new Error(`pagedjs-cli failed (${code}):\n${stderr}`);
-  return { seconds, peakBytes };
+  if (run.code !== 0) throw new Error(`pagedjs-cli failed (${run.code}):\n${run.stderr}`);
+  return { seconds: run.seconds, peakBytes: run.peakBytes };
 }
