@@ -1,16 +1,8 @@
-import { PDFDocument, ParseSpeeds } from 'pdf-lib';
+import type { PDFDocument } from 'pdf-lib';
 import type { PrintConfig } from '../config/schema.ts';
 
 /** With `print.padToSignature`, blank pages at the end (same boxes as the last) until the page count is a
- * multiple of `print.signature`. */
-export async function padToSignature(bytes: Uint8Array, print: PrintConfig): Promise<Uint8Array> {
-  if (!print.padToSignature) return bytes;
-  const pdf = await PDFDocument.load(bytes, { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
-  if (padDocument(pdf, print) === 0) return bytes;
-  return pdf.save({ useObjectStreams: false, objectsPerTick: Infinity });
-}
-
-/** padToSignature on a document being made; returns how many blank pages it added. */
+ * multiple of `print.signature`. Returns how many blank pages it added. */
 export function padDocument(pdf: PDFDocument, print: PrintConfig): number {
   const missing = paddedPageCount(pdf.getPageCount(), print) - pdf.getPageCount();
   if (missing === 0) return 0;
@@ -26,10 +18,6 @@ export function padDocument(pdf: PDFDocument, print: PrintConfig): number {
     page.setTrimBox(trim.x, trim.y, trim.width, trim.height);
   }
   return missing;
-}
-
-export async function pageCountOf(bytes: Uint8Array): Promise<number> {
-  return (await PDFDocument.load(bytes, { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest })).getPageCount();
 }
 
 /** The page count of the printed book: the laid-out pages plus the blanks that complete the signature. */

@@ -2,7 +2,6 @@ import {
   PDFArray,
   PDFDict,
   PDFDocument,
-  ParseSpeeds,
   PDFHexString,
   PDFName,
   PDFNull,
@@ -23,13 +22,6 @@ export interface PostprocessOptions {
 }
 
 /** Metadata, XMP, language, bookmarks and page boxes: what Chromium's PDF lacks and a printer or reader wants. */
-export async function postprocessPdf(bytes: Uint8Array, options: PostprocessOptions): Promise<Uint8Array> {
-  const pdf = await PDFDocument.load(bytes, { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
-  postprocessDocument(pdf, options);
-  return pdf.save({ useObjectStreams: false, objectsPerTick: Infinity });
-}
-
-/** The same, on a document already loaded (the parallel build's merged book). */
 export function postprocessDocument(pdf: PDFDocument, options: PostprocessOptions): void {
   const { config, layout, date, producer } = options;
   pdf.setTitle(config.title, { showInWindowTitleBar: true });

@@ -8,8 +8,9 @@ import { PDFX_VERSION } from '../press/ghostscript.ts';
 import { buildPressPdf, resolveProfile } from '../press/press-pdf.ts';
 import type { Target } from '../targets/target.ts';
 import { blockedError, paginateToPdf, type PageLayout } from './paginate.ts';
-import { postprocessPdf } from './pdf-postprocess.ts';
-import { padToSignature, pageCountOf } from '../layout/pad-pages.ts';
+import { PDFDocument, ParseSpeeds } from 'pdf-lib';
+import { postprocessDocument } from './pdf-postprocess.ts';
+import { padDocument } from '../layout/pad-pages.ts';
 import { printHtml } from './print-html.ts';
 import { buildPrintPdfInParallel } from './parallel-build.ts';
 import { defaultJobs } from './print-options.ts';
@@ -68,10 +69,15 @@ export async function buildPrintPdf(options: PrintTargetOptions): Promise<PrintR
       `layout ${(collectMs / 1000).toFixed(1)} s), ${layout.hyphens} hyphenated line ends; writing PDF`,
   );
   const producer = await producerOf(session);
-  const finished = await padToSignature(await postprocessPdf(pdf, { config: book.config, layout, date: options.date, producer }), book.config.print);
+  // One load and one save for metadata, boxes, outline and signature padding, as the parallel path does.
+  const document = await PDFDocument.load(pdf, { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
+  postprocessDocument(document, { config: book.config, layout, date: options.date, producer });
+  padDocument(document, book.config.print);
+  const pages = document.getPageCount();
+  const finished = await document.save({ useObjectStreams: false, objectsPerTick: Infinity });
   const file = path.join(options.outDir, `${outputBaseName(book)}.pdf`);
   await writeFileAtomic(file, finished);
-  return { file, pages: await pageCountOf(finished), bytes: finished.byteLength, layout };
+  return { file, pages, bytes: finished.byteLength, layout };
 }
 
 export async function sessionOf(options: Pick<PrintTargetOptions, 'session' | 'openSession'>): Promise<BrowserSession> {
