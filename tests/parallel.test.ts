@@ -53,6 +53,15 @@ describe('units are batched into documents', () => {
     assert.ok(Math.max(...sizeOf(batches, long)) <= 1.5 * 300_000, JSON.stringify(sizeOf(batches, long)));
   });
 
+  test('a small book stays one document unless the jobs were asked for', () => {
+    // The book itself: front matter, one chapter, the sources (one document: 3.2 s; as two: 4.1 s).
+    const book = [2_000, 35_600, 1_900];
+    assert.deepEqual(batchUnits(all(3), book, 2, 300_000, 75_000), [[0, 1, 2]]);
+    assert.equal(batchUnits(all(3), book, 2, 300_000, 0).length, 2);
+    const fiveTimes = [2_000, ...Array.from({ length: 5 }, () => 35_000), 2_000];
+    assert.equal(batchUnits(all(fiveTimes.length), fiveTimes, 2, 300_000, 75_000).length, 2);
+  });
+
   test('never more documents than units, never an empty one', () => {
     assert.deepEqual(batchUnits([4], [1, 1, 1, 1, 50], 2, 300_000), [[4]]);
     assert.deepEqual(batchUnits([], [], 2, 300_000), []);

@@ -52,7 +52,9 @@ export async function keyedUnits(book: Book, options: PrintHtmlOptions, browserI
 }
 
 /** The print PDF from chapters paginated in parallel (and the cache), merged and finished into one book. */
-export async function buildPrintPdfInParallel(options: PrintTargetOptions & { jobs: number }): Promise<PrintResult> {
+/** `jobsChosen`: --jobs was given, so even a small book is laid out as that many documents (the tests of
+ * parallel equivalence use small books); otherwise a small book stays one document. */
+export async function buildPrintPdfInParallel(options: PrintTargetOptions & { jobs: number; jobsChosen: boolean }): Promise<PrintResult> {
   const { book, progress } = options;
   const chromium = findChromium();
   const binary = await stat(chromium);
@@ -70,6 +72,7 @@ export async function buildPrintPdfInParallel(options: PrintTargetOptions & { jo
     units,
     documentFor: (run) => unitsDocument(book, run),
     jobs: options.jobs,
+    leastDocumentChars: options.jobsChosen ? 0 : 75_000,
     cache,
     manuscriptDir: book.manuscriptDir,
     fontPackages: [book.config.print.fonts.body.package],

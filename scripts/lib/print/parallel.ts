@@ -63,6 +63,10 @@ export interface PaginateChaptersOptions {
   /** The size documents aim at, in characters of HTML (a document may come out up to half again as large):
    * bounds the browser's memory on a long book. */
   documentChars?: number;
+  /** Smallest document worth its set-up (tab, page load, fonts, Paged.js reading the styles: most of a
+   * second): a smaller book is laid out as fewer documents than jobs (the 1× book, 37 KB: one document,
+   * 3.2 s, against 4.1 s as two). 0 keeps at least `jobs` documents (an explicit --jobs). */
+  leastDocumentChars?: number;
   /** Line-breaking decisions kept between builds by a watching build. */
   lineBreaks?: LineBreakMemo;
 }
@@ -124,13 +128,15 @@ interface PrintState {
  * Splits units (in reading order) into documents of about equal size, about `aim` each, and as many as a
  * multiple of `jobs`, so the workers finish together: with three documents on two workers the third ran
  * alone at the end, one core idle (20×: 13 s with three, 11 s with two). A document also costs about a
- * second of set-up (tab, fonts, Paged.js reading the styles), so fewer, larger ones win until memory binds.
+ * second of set-up (tab, fonts, Paged.js reading the styles), so fewer, larger ones win until memory binds,
+ * and none is made smaller than `least` characters (0: at least `jobs` documents).
  */
-export function batchUnits(indices: number[], sizes: number[], jobs: number, aim: number): number[][] {
+export function batchUnits(indices: number[], sizes: number[], jobs: number, aim: number, least = 0): number[][] {
   if (indices.length === 0) return [];
   const total = indices.reduce((sum, i) => sum + (sizes[i] ?? 0), 0);
   const rounds = Math.max(1, Math.round(total / (aim * jobs)));
-  const count = Math.min(indices.length, rounds * jobs);
+  const worthwhile = least > 0 ? Math.max(1, Math.floor(total / least)) : Infinity;
+  const count = Math.min(indices.length, rounds * jobs, worthwhile);
   const share = total / count;
   const batches: number[][] = [[]];
   let filled = 0;
@@ -196,7 +202,7 @@ export async function paginateChapters(options: PaginateChaptersOptions): Promis
 
   const entries = await Promise.all(units.map((u) => cache?.get(u.key)));
   const misses = entries.flatMap((entry, i) => (entry ? [] : [i]));
-  queue.push(...batchUnits(misses, sizes, options.jobs, documentChars));
+  queue.push(...batchUnits(misses, sizes, options.jobs, documentChars, options.leastDocumentChars));
   const mismatched: number[] = [];
   const decisions: Promise<void>[] = [];
   entries.forEach((entry, index) => {
@@ -221,7 +227,7 @@ export async function paginateChapters(options: PaginateChaptersOptions): Promis
         } finally {
           undecided--;
           // The numbers moved (a chapter before grew or shrank): lay those units out again, batched.
-          if (undecided === 0) queue.push(...batchUnits(mismatched.sort((a, b) => a - b), sizes, options.jobs, documentChars));
+          if (undecided === 0) queue.push(...batchUnits(mismatched.sort((a, b) => a - b), sizes, options.jobs, documentChars, options.leastDocumentChars));
           signal();
         }
       })(),

@@ -50,7 +50,7 @@ export function outputBaseName(book: Book): string {
 export async function buildPrintPdf(options: PrintTargetOptions): Promise<PrintResult> {
   if (options.cache === false) await PrintCache.clear(cacheDir(options.outDir));
   const jobs = options.jobs ?? defaultJobs();
-  if (jobs > 1) return buildPrintPdfInParallel({ ...options, jobs });
+  if (jobs > 1) return buildPrintPdfInParallel({ ...options, jobs, jobsChosen: options.jobs !== undefined });
   const { book, progress } = options;
   const session = await sessionOf(options);
   const html = printHtml(book, { version: options.version, buildDate: options.date });
