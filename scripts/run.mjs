@@ -17,8 +17,8 @@ const scriptsDir = path.dirname(fileURLToPath(import.meta.url));
 const root = path.dirname(scriptsDir);
 
 /** Every TypeScript file under scripts/, as paths relative to it, sorted. */
-function sources(dir = scriptsDir) {
-  return readdirSync(dir, { withFileTypes: true, recursive: true })
+function sources() {
+  return readdirSync(scriptsDir, { withFileTypes: true, recursive: true })
     .filter((entry) => entry.isFile() && entry.name.endsWith('.ts'))
     // `parentPath` from Node 20.12; `path` before it.
     .map((entry) => path.relative(scriptsDir, path.join(entry.parentPath ?? entry.path, entry.name)))

@@ -51,9 +51,11 @@ export async function keyedUnits(book: Book, options: PrintHtmlOptions, browserI
   return { units, environment };
 }
 
-/** The print PDF from chapters paginated in parallel (and the cache), merged and finished into one book. */
-/** `jobsChosen`: --jobs was given, so even a small book is laid out as that many documents (the tests of
- * parallel equivalence use small books); otherwise a small book stays one document. */
+/**
+ * The print PDF from chapters paginated in parallel (and the cache), merged and finished into one book.
+ * `jobsChosen`: --jobs was given, so even a small book is laid out as that many documents (the tests of
+ * parallel equivalence use small books); otherwise a small book stays one document.
+ */
 export async function buildPrintPdfInParallel(options: PrintTargetOptions & { jobs: number; jobsChosen: boolean }): Promise<PrintResult> {
   const { book, progress } = options;
   const chromium = findChromium();
