@@ -96,8 +96,10 @@ async function newIsolatedTab(browser: Browser): Promise<IsolatedTab> {
 
 /** A tab in a browser context of its own: the spare one if `prepareSpareTab` made it, else a new one. */
 async function isolatedTab(browser: Browser): Promise<IsolatedTab> {
-  const spare = await spareTabs.get(browser);
+  // Taken before waiting for it: two documents opening at once must not both get the one spare tab.
+  const pending = spareTabs.get(browser);
   spareTabs.delete(browser);
+  const spare = await pending;
   if (spare && !spare.page.isClosed()) return spare;
   return newIsolatedTab(browser);
 }
