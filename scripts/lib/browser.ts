@@ -17,6 +17,9 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
   '--no-first-run',
   '--font-render-hinting=none',
+  // Headless Chrome still builds the omnibox popups of its hidden window, as two WebUI renderers for every
+  // browser context: ~0.7 s of CPU per context, a second of a 20× build on two cores. The book needs none.
+  '--disable-features=WebUIOmniboxPopup,WebUIOmniboxAimPopup,WebUIOmniboxFullPopup',
 ];
 
 function noBrowser(message: string): BuildError {
