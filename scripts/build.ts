@@ -34,4 +34,8 @@ await runCli(async () => {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   await watching.stopped;
+  // Stopped in order (watcher and Chromium closed): exit now. Under load the process sometimes lived on for
+  // over 20 s with nothing open but its own stdio pipes (getActiveResourcesInfo: three PipeWrap), so a
+  // supervisor's SIGTERM would end in a SIGKILL; the cause was not found.
+  process.exit(process.exitCode ?? 0);
 });

@@ -38,13 +38,18 @@ export async function watchBuild(args: BuildOptions, report: WatchReport): Promi
       else report.failed(`internal error: ${(error as Error).stack ?? String(error)}`);
     }
   };
-  await buildOnce();
-  let resolveStopped!: () => void;
-  const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
+  // Watching starts before the first build: a save while it runs (or just after it reports) builds again.
+  // Started after it, a save in the moment before chokidar had looked at the folders went unseen.
+  let first: Promise<void> | undefined;
   const watcher = await watchFolders([args.manuscriptDir, stylesDir], async (paths) => {
+    await first;
     report.changed(paths);
     await buildOnce();
   }, undefined, [args.outDir]);
+  first = buildOnce();
+  await first;
+  let resolveStopped!: () => void;
+  const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
   return {
     stopped,
     async stop() {
