@@ -403,3 +403,37 @@ describe('a paragraph moved whole to keep its lines together takes its heading a
     assert.deepEqual(findings.filter((f) => f.severity === 'error'), []);
   });
 });
+
+describe('a book of more than a hundred notes', () => {
+  // Every page is laid out with the pages before it set aside (paged-runtime.js), so nothing may count on
+  // them: a CSS counter numbering the notes would restart on every page while it is laid out, and the notes
+  // past 99, narrower then than when printed, would run over. The numbers are printed from the manuscript.
+  let dir: string;
+  let findings: Finding[];
+  let pages: string[];
+  const NOTES = 120;
+  before(async () => {
+    const paragraphs = dutchParagraphs(NOTES);
+    const text = [
+      '# Veel noten',
+      '',
+      ...paragraphs.flatMap((p, i) => [`${p.split('. ')[0]}.[^n${i + 1}]`, '']),
+      ...paragraphs.map((_, i) => `[^n${i + 1}]: Bron ${i + 1}, met een verwijzing die de regel vult tot het einde.`),
+      '',
+    ].join('\n');
+    dir = await makeManuscript({ 'book.yaml': minimalConfig('slug: proefboek\n'), '01-hoofdstuk.md': text });
+    const run = await runScript('check.ts', ['--manuscript', dir, '--out', path.join(dir, 'out'), '--report', 'json']);
+    findings = (JSON.parse(run.stdout || '{"diagnostics":[]}') as { diagnostics: Finding[] }).diagnostics;
+    pages = await pdfPageTexts(path.join(dir, 'out', 'proefboek.pdf'));
+  });
+  after(() => removeDir(dir));
+
+  test('each note prints its number whole, on the page of its call, and no note runs over', () => {
+    assert.deepEqual(findings.filter((f) => f.severity === 'error'), []);
+    for (const n of [9, 10, 99, 100, NOTES]) {
+      const page = pages.findIndex((p) => new RegExp(`^\\s*${n} Bron ${n},`, 'm').test(p));
+      assert.ok(page >= 0, `note ${n} is not printed as "${n} Bron ${n}," (a number broken over two lines?)`);
+    }
+    assert.ok(!pages.some((p) => /^\s*10\n\s*0 Bron 100/m.test(p)));
+  });
+});

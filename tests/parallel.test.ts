@@ -88,6 +88,9 @@ describe('a parallel build gives the same book as the sequential one', () => {
     for (const page of chapterPages) assert.equal(page % 2, 1, 'a chapter opens on a verso');
     const contentsLinks = sequential.links.filter(([page]) => page === 5).map(([, target]) => target);
     assert.deepEqual(contentsLinks, chapterPages);
+    // The numbers printed on the contents page (filled in after pagination) are where the chapters start.
+    const printed = [...(sequential.pages[4] ?? '').matchAll(/hoofdstuk\s+(\d+)/g)].map((m) => Number(m[1]));
+    assert.deepEqual(printed, chapterPages);
     assert.ok(sequential.pages.some((text) => text.trim() === ''), 'no blank verso');
     const third = chapterPages[2] as number;
     assert.ok(sequential.links.some(([page, target]) => page > 7 && page < (chapterPages[1] as number) && target === third));

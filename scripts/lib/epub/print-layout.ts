@@ -1,12 +1,12 @@
 import type { Book } from '../book.ts';
 import type { BrowserSession } from '../browser.ts';
-import { paginateToPdf, type PageLayout } from '../print/paginate.ts';
+import { openPaginated, type PageLayout } from '../print/paginate.ts';
 import { printHtml } from '../print/print-html.ts';
 import { paddedPageCount } from '../layout/pad-pages.ts';
 
 /**
  * The print edition's layout, for the page list. A full build reuses the PDF target's; an EPUB-only build
- * paginates the same print document itself (the PDF bytes are thrown away, nothing is written).
+ * lays out the same print document itself and reads where the pages fell (nothing is printed).
  */
 export async function printLayout(options: {
   book: Book;
@@ -20,12 +20,13 @@ export async function printLayout(options: {
   // The page list names every printed page, the blanks that complete the signature included.
   const printed = (layout: PageLayout): PageLayout => ({ ...layout, pageCount: paddedPageCount(layout.pageCount, book.config.print) });
   if (options.reuse) return printed(options.reuse);
-  const { layout } = await paginateToPdf({
+  const paginated = await openPaginated({
     browser: options.session.browser,
     html: printHtml(book, { version: options.version, buildDate: options.date }),
     manuscriptDir: book.manuscriptDir,
     fontPackages: [book.config.print.fonts.body.package],
     timeoutMs: options.timeoutMs ?? 120_000,
   });
-  return printed(layout);
+  await paginated.close();
+  return printed(paginated.layout);
 }

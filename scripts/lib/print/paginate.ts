@@ -168,16 +168,6 @@ export async function openPaginated(options: OpenPaginatedOptions): Promise<Pagi
   }
 }
 
-/** Paginates the document with Paged.js and prints it to PDF bytes. */
-export async function paginateToPdf(options: PaginateOptions): Promise<{ pdf: Uint8Array; layout: PageLayout; blocked: string[] }> {
-  const paginated = await openPaginated(options);
-  try {
-    return { pdf: await paginated.print(), layout: paginated.layout, blocked: paginated.blocked };
-  } finally {
-    await paginated.close();
-  }
-}
-
 /** Requests a document made that the build does not serve: the build stops, before anything is written. */
 export function blockedError(blocked: string[]): BuildError {
   return new BuildError(

@@ -10,35 +10,28 @@ import { cacheDir, environmentKey, partKey, PrintCache } from './cache.ts';
 import { mergeUnits } from './merge-pdf.ts';
 import { paginateChapters, type BookUnit } from './parallel.ts';
 import { postprocessDocument } from './pdf-postprocess.ts';
-import { BIBLIOGRAPHY_ID, bibliographyHtml, chapterHtml, frontMatterHtml, printDocument, type PrintHtmlOptions } from './print-html.ts';
+import { BIBLIOGRAPHY_ID, bibliographyHtml, chapterHtml, frontMatterHtml, notesBeforeChapters, printDocument, type PrintHtmlOptions } from './print-html.ts';
 import { outputBaseName, sessionOf, type PrintResult, type PrintTargetOptions } from './print-target.ts';
 import { toPoints } from './units.ts';
 
 /**
  * The book as units laid out on their own: the front matter (with the contents page when there is more
  * than one chapter), then each chapter. A chapter's notes follow the notes before it when they run on
- * through the book; that number is known from the manuscript, so it goes into the chapter's document (its
- * width can move a line) and so into its cache key.
+ * through the book; their numbers are known from the manuscript and printed in the chapter's HTML (a
+ * number's width can move a line), so they are part of its cache key.
  */
 export function bookUnits(book: Book, options: PrintHtmlOptions): Omit<BookUnit, 'key'>[] {
-  const units: Omit<BookUnit, 'key'>[] = [
-    { id: 'front', body: frontMatterHtml(book, options), hasContents: book.chapters.length > 1, notesBefore: 0 },
+  const notesBefore = notesBeforeChapters(book);
+  return [
+    { id: 'front', body: frontMatterHtml(book, options), hasContents: book.chapters.length > 1 },
+    ...book.chapters.map((chapter, i) => ({ id: chapter.id, body: chapterHtml(chapter, notesBefore[i]), hasContents: false })),
+    ...(book.bibliography ? [{ id: BIBLIOGRAPHY_ID, body: bibliographyHtml(book), hasContents: false }] : []),
   ];
-  let notesBefore = 0;
-  for (const chapter of book.chapters) {
-    const start = book.config.print.noteNumbering === 'book' ? notesBefore : 0;
-    units.push({ id: chapter.id, body: chapterHtml(chapter), hasContents: false, notesBefore: start });
-    notesBefore += chapter.notes.length;
-  }
-  if (book.bibliography) units.push({ id: BIBLIOGRAPHY_ID, body: bibliographyHtml(book), hasContents: false, notesBefore: 0 });
-  return units;
 }
 
-/** One Paged.js document for a run of units; its notes start where the first unit's do. */
-export function unitsDocument(book: Book, units: Pick<BookUnit, 'body' | 'notesBefore'>[]): string {
-  const start = units[0]?.notesBefore ?? 0;
-  const css = start > 0 ? `:root { --pagedjs-footnotes-count: ${start}; }\n` : '';
-  return printDocument(book, units.map((u) => u.body).join('\n'), css);
+/** One Paged.js document for a run of units. */
+export function unitsDocument(book: Book, units: Pick<BookUnit, 'body'>[]): string {
+  return printDocument(book, units.map((u) => u.body).join('\n'));
 }
 
 /** The units with their cache keys: each keyed by the document it would be alone (and the environment). */

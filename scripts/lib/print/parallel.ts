@@ -18,8 +18,6 @@ export interface BookUnit {
   key: string;
   /** The front matter with a contents page: printed only once every chapter's first page is known. */
   hasContents: boolean;
-  /** The number the unit's first footnote follows (0 when notes restart per chapter). */
-  notesBefore: number;
 }
 
 /** Where things landed in one unit, pages counted from the unit's first page (1). */

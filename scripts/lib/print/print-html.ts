@@ -13,18 +13,23 @@ export interface PrintHtmlOptions {
 
 /** One HTML document for Paged.js: front matter, then every chapter with its notes in place. */
 export function printHtml(book: Book, options: PrintHtmlOptions): string {
-  const body = `${frontMatterHtml(book, options)}\n${book.chapters.map(chapterHtml).join('\n')}\n${bibliographyHtml(book)}`;
-  return printDocument(book, body, CONTENTS_BY_COUNTER);
+  const notesBefore = notesBeforeChapters(book);
+  const chapters = book.chapters.map((chapter, i) => chapterHtml(chapter, notesBefore[i]));
+  return printDocument(book, `${frontMatterHtml(book, options)}\n${chapters.join('\n')}\n${bibliographyHtml(book)}`);
 }
 
-/** In one document Paged.js itself knows where each chapter landed. */
-const CONTENTS_BY_COUNTER = '.toc-entry::after { content: target-counter(attr(href), page); }\n';
+/** The number each chapter's first note follows: the notes before it, or 0 when notes restart per chapter. */
+export function notesBeforeChapters(book: Book): number[] {
+  let before = 0;
+  return book.chapters.map((chapter) => {
+    const start = book.config.print.noteNumbering === 'book' ? before : 0;
+    before += chapter.notes.length;
+    return start;
+  });
+}
 
-/**
- * A Paged.js document around `body`. `css` comes after the page set-up (the parallel build starts a
- * chapter's note counter there); `data-note-numbering` tells the runtime whether notes restart per chapter.
- */
-export function printDocument(book: Book, body: string, css = ''): string {
+/** A Paged.js document around `body`. */
+export function printDocument(book: Book, body: string): string {
   const { config } = book;
   const fontLinks = fontStylesheets(config.print)
     .map((href) => `<link rel="stylesheet" href="${href}">`)
@@ -38,7 +43,7 @@ export function printDocument(book: Book, body: string, css = ''): string {
 <meta name="author" content="${escapeHtml(config.author)}">
 ${fontLinks}
 <style>
-${pageSetupCss(config.print)}${css}
+${pageSetupCss(config.print)}
 </style>
 <!-- The design comes after the page set-up: Paged.js re-emits merged @page rules per sheet, last one wins. -->
 <link rel="stylesheet" href="/styles/print.css">
@@ -50,7 +55,7 @@ ${pageSetupCss(config.print)}${css}
 <script src="/runtime/layout-probes.js"></script>
 <script src="/runtime/parallel-runtime.js"></script>
 </head>
-<body data-note-numbering="${config.print.noteNumbering}">
+<body>
 ${body}
 </body>
 </html>
@@ -66,8 +71,7 @@ function contentsEntries(book: Book): { id: string; title: string }[] {
 
 /**
  * The contents page, for a book of more than one chapter. Its page numbers sit in a fixed-width box, so they
- * never move the titles: a one-document build fills them with target-counter(), the parallel build after
- * pagination.
+ * never move the titles: they are filled in after pagination (parallel-runtime.js fillContents).
  */
 export function contentsHtml(book: Book): string {
   if (book.chapters.length < 2) return '';
@@ -105,11 +109,17 @@ ${colophonLines.join('\n')}
 </section>`;
 }
 
-export function chapterHtml(chapter: Chapter): string {
+/**
+ * A chapter's HTML with each note in place of its call. The note carries the number it prints
+ * (`notesBefore` + its number in the chapter), so calls and notes are numbered without CSS counters: a
+ * counter makes every insertion of a call or note walk the whole document, and pages laid out earlier are
+ * set aside while the rest is laid out (paged-runtime.js), which a counter would see as missing.
+ */
+export function chapterHtml(chapter: Chapter, notesBefore = 0): string {
   const body = chapter.html.replace(NOTE_REF_PATTERN, (_, number: string) => {
     const note = chapter.notes.find((n) => n.number === Number(number));
     if (!note) return '';
-    return `<span class="footnote" id="${chapter.id}-fn-${note.number}" data-note="${escapeHtml(note.label)}" data-line="${note.line}">${note.html}</span>`;
+    return `<span class="footnote" id="${chapter.id}-fn-${note.number}" data-note="${escapeHtml(note.label)}" data-note-number="${notesBefore + note.number}" data-line="${note.line}">${note.html}</span>`;
   });
   // Images are relative to the manuscript folder, which the print site serves at /manuscript/.
   const withImages = rewriteLocalImages(body, (src) => `/manuscript/${src}`);

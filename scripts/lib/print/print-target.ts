@@ -7,7 +7,7 @@ import type { Progress } from '../progress.ts';
 import { PDFX_VERSION } from '../press/ghostscript.ts';
 import { buildPressPdf, resolveProfile } from '../press/press-pdf.ts';
 import type { Target } from '../targets/target.ts';
-import { blockedError, paginateToPdf, type PageLayout } from './paginate.ts';
+import { blockedError, openPaginated, type PageLayout } from './paginate.ts';
 import { PDFDocument, ParseSpeeds } from 'pdf-lib';
 import { postprocessDocument } from './pdf-postprocess.ts';
 import { padDocument } from '../layout/pad-pages.ts';
@@ -55,14 +55,25 @@ export async function buildPrintPdf(options: PrintTargetOptions): Promise<PrintR
   const session = await sessionOf(options);
   const html = printHtml(book, { version: options.version, buildDate: options.date });
   progress.step('print: paginating with Paged.js');
-  const { pdf, layout, blocked } = await paginateToPdf({
+  const paginated = await openPaginated({
     browser: session.browser,
     html,
     manuscriptDir: book.manuscriptDir,
     fontPackages: [book.config.print.fonts.body.package],
     timeoutMs: options.timeoutMs ?? 120_000,
   });
-  throwIfBlocked(blocked);
+  let pdf: Uint8Array;
+  try {
+    throwIfBlocked(paginated.blocked);
+    // The contents page's numbers: where each chapter starts (filled in after pagination, as in parallel).
+    const { starts } = await paginated.evaluate<{ starts: Record<string, number> }>('window.parallelRuntime.describe()');
+    const contents = Object.fromEntries(Object.entries(starts).filter(([id]) => id !== 'front'));
+    await paginated.evaluate(`window.parallelRuntime.fillContents(${JSON.stringify(contents)})`);
+    pdf = await paginated.print();
+  } finally {
+    await paginated.close();
+  }
+  const { layout } = paginated;
   const { paginateMs, settleMs, collectMs } = layout.timings;
   progress.step(
     `print: ${layout.pageCount} pages laid out (in the page ${(paginateMs / 1000).toFixed(1)} s, of which line breaking ${((layout.probes?.lineBreaks?.ms ?? 0) / 1000).toFixed(1)} s; hyphens ${(settleMs / 1000).toFixed(1)} s, ` +

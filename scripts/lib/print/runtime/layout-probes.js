@@ -165,7 +165,9 @@
   console.warn = function (...args) {
     if (typeof args[0] === 'string' && args[0].startsWith('Unable to layout item') && args[1] instanceof Node) {
       const node = args[1].nodeType === Node.ELEMENT_NODE ? args[1] : args[1].parentElement;
-      if (node) unplaceable.push({ node, page: document.querySelectorAll('.pagedjs_page').length });
+      // The page being laid out is the last one in the document (those before it may be set aside).
+      const current = document.querySelector('.pagedjs_pages > .pagedjs_page:last-child');
+      if (node) unplaceable.push({ node, page: current ? Number(current.dataset.pageNumber) : 0 });
     }
     return warn.apply(console, args);
   };

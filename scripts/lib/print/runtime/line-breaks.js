@@ -150,8 +150,7 @@
       acceptNode(node) {
         if (node.nodeType === Node.ELEMENT_NODE && node.classList.contains('footnote')) {
           // (hidden while measuring; FILTER_REJECT skips the note's own text)
-          metrics.calls++;
-          const digits = String(metrics.calls).split('');
+          const digits = String(node.dataset.noteNumber || '').split('');
           // The call as Paged.js sets it, with a pixel to spare: a pinned line cannot give way afterwards.
           const width = digits.reduce((w, d) => w + (metrics.digit[d] || 0), 0) * (fontSize / metrics.fontSize) + 0.05 * fontSize + 1.5;
           items.push({ type: 'box', width });
@@ -381,7 +380,6 @@
       space: widthOf(NBSP.repeat(20)) / 20,
       hyphen: widthOf('-'),
       digit: {},
-      calls: 0,
       /** Pieces by font and letters, measured once in this document (measurePieces), and the boxes that
        * wait for their width. */
       widths: new Map(),
@@ -394,25 +392,19 @@
 
   /**
    * Paragraphs whose lines were chosen in an earlier build with everything the choice depends on the same:
-   * their HTML, the note calls before them, their computed setting and the font's measures. A watching
+   * their HTML (with the numbers of their notes), their computed setting and the font's measures. A watching
    * build keeps them (window.bookLineBreakReuse, given by the build); those paragraphs get the pinned HTML
    * they got then, without measuring. New outcomes are left in window.bookLineBreaks.fresh for the build.
    */
   async function rememberedBreaks(paragraphs, metrics) {
-    const callsBefore = new Map();
-    let calls = 0;
-    for (const el of paragraphs) {
-      callsBefore.set(el, calls);
-      calls += Array.from(el.querySelectorAll('.footnote')).filter((n) => !n.parentElement.closest('.footnote')).length;
-    }
     const reuse = window.bookLineBreakReuse;
-    const none = { outcomes: [], callsBefore, settled() {}, finish() {} };
+    const none = { outcomes: [], settled() {}, finish() {} };
     if (typeof reuse !== 'function') return none;
     const font = JSON.stringify([metrics.fontSize, metrics.space, metrics.hyphen, metrics.digit]);
     const keys = paragraphs.map((el) => {
       const style = getComputedStyle(el);
       const setting = [style.font, style.letterSpacing, style.wordSpacing, style.textIndent, style.lineHeight, style.paddingLeft, style.paddingRight, el.getBoundingClientRect().width];
-      return `${font}\n${callsBefore.get(el)}\n${setting.join(' ')}\n${el.innerHTML}`;
+      return `${font}\n${setting.join(' ')}\n${el.innerHTML}`;
     });
     const found = await reuse(keys);
     const outcomes = paragraphs.map((el, i) => {
@@ -428,7 +420,6 @@
     const fresh = [];
     return {
       outcomes,
-      callsBefore,
       settled(el, outcome, hyphens = 0) {
         fresh.push([keyOf.get(el), { html: el.innerHTML, outcome, hyphens }]);
       },
@@ -478,11 +469,7 @@
       measuring.textContent = '[data-lines="measuring"] { hyphens: none !important; text-align: left !important; }';
       document.head.appendChild(measuring);
       for (const el of todo) el.dataset.lines = 'measuring';
-      const plans = todo.map((el) => {
-        // A note call's width follows its number: counted as if every paragraph before had been measured.
-        metrics.calls = remembered.callsBefore.get(el);
-        return { el, ...itemize(el, metrics) };
-      });
+      const plans = todo.map((el) => ({ el, ...itemize(el, metrics) }));
       measurePieces(metrics);
       for (const el of todo) delete el.dataset.lines;
       measuring.remove();

@@ -1,28 +1,13 @@
 // Runs inside the page, next to paged-runtime.js. Plain browser JavaScript, loaded by a <script> tag.
 // What a book split into documents (one per chapter, paginated in parallel) needs from each of them:
-// footnote numbers that restart per chapter, where every id and every link to another document landed,
-// and the numbers that are known only once every chapter is laid out (folios, contents).
+// where every id and every link to another document landed, and the numbers that are known only once
+// every chapter is laid out (folios, contents).
 (function () {
   'use strict';
 
   function pageOf(element) {
     return element.closest('.pagedjs_page');
   }
-
-  /**
-   * `print.noteNumbering: chapter`: the page on which a chapter opens starts the note counters again.
-   * counter-set, not counter-reset: Paged.js reads a page's counter-reset to number target-counter() pages.
-   */
-  class RestartNotesPerChapter extends window.Paged.Handler {
-    afterPageLayout(pageElement) {
-      if (document.body.dataset.noteNumbering !== 'chapter') return;
-      if (!pageElement.querySelector('section.chapter:not([data-split-from])')) return;
-      const style = document.createElement('style');
-      style.textContent = `.pagedjs_page[data-page-number="${pageElement.dataset.pageNumber}"] { counter-set: footnote 0 footnote-marker 0; }`;
-      document.head.appendChild(style);
-    }
-  }
-  window.Paged.registerHandlers(RestartNotesPerChapter);
 
   /** The part of the book an element belongs to: a chapter's id, or `front`. */
   function unitOf(element) {
