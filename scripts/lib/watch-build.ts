@@ -38,16 +38,14 @@ export async function watchBuild(args: BuildOptions, report: WatchReport): Promi
       else report.failed(`internal error: ${(error as Error).stack ?? String(error)}`);
     }
   };
-  // Watching starts before the first build: a save while it runs (or just after it reports) builds again.
-  // Started after it, a save in the moment before chokidar had looked at the folders went unseen.
-  let first: Promise<void> | undefined;
-  const watcher = await watchFolders([args.manuscriptDir, stylesDir], async (paths) => {
-    await first;
-    report.changed(paths);
-    await buildOnce();
-  }, undefined, [args.outDir]);
-  first = buildOnce();
-  await first;
+  const watcher = await watchFolders(
+    [args.manuscriptDir, stylesDir],
+    async (paths) => {
+      report.changed(paths);
+      await buildOnce();
+    },
+    { skip: [args.outDir], first: buildOnce },
+  );
   let resolveStopped!: () => void;
   const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
   return {

@@ -136,14 +136,7 @@ export async function startPreviewServer(options: PreviewOptions): Promise<Previ
 
   let watcher: Watcher | undefined;
   try {
-    // Watched before the first build, so a save while it runs is not missed (it builds again after).
-    let first: Promise<void> | undefined;
-    watcher = await watchFolders([path.resolve(options.manuscriptDir), stylesDir], async () => {
-      await first?.catch(() => undefined);
-      await rebuild();
-    });
-    first = rebuild();
-    await first;
+    watcher = await watchFolders([path.resolve(options.manuscriptDir), stylesDir], rebuild, { first: rebuild });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(options.port ?? 4173, host, () => resolve());

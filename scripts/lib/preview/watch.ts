@@ -29,10 +29,17 @@ async function fileState(file: string): Promise<string> {
 export async function watchFolders(
   folders: string[],
   onChange: (paths: string[]) => Promise<void>,
-  debounceMs = 30,
-  /** Folders inside the watched ones that are not watched (a build's own output folder). */
-  skip: string[] = [],
+  options: {
+    debounceMs?: number;
+    /** Folders inside the watched ones that are not watched (a build's own output folder). */
+    skip?: string[];
+    /** Run once the folders are watched, before any change: a change while it runs runs `onChange` after
+     * it. (Run before watching, a save in the moment before chokidar was ready went unseen.) If it throws,
+     * the watch is closed and the error passed on. */
+    first?: () => Promise<void>;
+  } = {},
 ): Promise<Watcher> {
+  const { debounceMs = 30, skip = [] } = options;
   const skipped = skip.map((dir) => path.resolve(dir));
   const inSkipped = (file: string): boolean => skipped.some((dir) => file === dir || file.startsWith(`${dir}${path.sep}`));
   const watcher = watch(folders, { ignoreInitial: true, ignored: (p) => /(^|[/\\])\.[^/\\]*\.tmp$|~$/.test(p) || inSkipped(path.resolve(p)) });
@@ -81,12 +88,23 @@ export async function watchFolders(
   };
   watcher.on('all', (_event, file) => report(file));
   await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
-  return {
-    async close() {
-      closed = true;
-      if (timer) clearTimeout(timer);
-      await watcher.close();
-      await running;
-    },
+  const close = async (): Promise<void> => {
+    closed = true;
+    if (timer) clearTimeout(timer);
+    await watcher.close();
+    await running?.catch(() => undefined);
   };
+  if (options.first) {
+    running = options.first().finally(() => {
+      running = undefined;
+      if (pending.length > 0 && !closed) schedule();
+    });
+    try {
+      await running;
+    } catch (error) {
+      await close();
+      throw error;
+    }
+  }
+  return { close };
 }

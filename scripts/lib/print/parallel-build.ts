@@ -10,7 +10,7 @@ import { cacheDir, environmentKey, partKey, PrintCache } from './cache.ts';
 import { mergeUnits } from './merge-pdf.ts';
 import { paginateChapters, type BookUnit } from './parallel.ts';
 import { postprocessDocument } from './pdf-postprocess.ts';
-import { BIBLIOGRAPHY_ID, bibliographyHtml, chapterHtml, frontMatterHtml, notesBeforeChapters, printDocument, type PrintHtmlOptions } from './print-html.ts';
+import { bookParts, printDocument, type PrintHtmlOptions } from './print-html.ts';
 import { outputBaseName, sessionOf, type PrintResult, type PrintTargetOptions } from './print-target.ts';
 import { toPoints } from './units.ts';
 
@@ -21,12 +21,7 @@ import { toPoints } from './units.ts';
  * number's width can move a line), so they are part of its cache key.
  */
 export function bookUnits(book: Book, options: PrintHtmlOptions): Omit<BookUnit, 'key'>[] {
-  const notesBefore = notesBeforeChapters(book);
-  return [
-    { id: 'front', body: frontMatterHtml(book, options), hasContents: book.chapters.length > 1 },
-    ...book.chapters.map((chapter, i) => ({ id: chapter.id, body: chapterHtml(chapter, notesBefore[i]), hasContents: false })),
-    ...(book.bibliography ? [{ id: BIBLIOGRAPHY_ID, body: bibliographyHtml(book), hasContents: false }] : []),
-  ];
+  return bookParts(book, options).map((part) => ({ ...part, hasContents: part.id === 'front' && book.chapters.length > 1 }));
 }
 
 /** One Paged.js document for a run of units. */

@@ -13,19 +13,25 @@ export interface PrintHtmlOptions {
 
 /** One HTML document for Paged.js: front matter, then every chapter with its notes in place. */
 export function printHtml(book: Book, options: PrintHtmlOptions): string {
-  const notesBefore = notesBeforeChapters(book);
-  const chapters = book.chapters.map((chapter, i) => chapterHtml(chapter, notesBefore[i]));
-  return printDocument(book, `${frontMatterHtml(book, options)}\n${chapters.join('\n')}\n${bibliographyHtml(book)}`);
+  return printDocument(book, bookParts(book, options).map((part) => part.body).join('\n'));
 }
 
-/** The number each chapter's first note follows: the notes before it, or 0 when notes restart per chapter. */
-export function notesBeforeChapters(book: Book): number[] {
-  let before = 0;
-  return book.chapters.map((chapter) => {
-    const start = book.config.print.noteNumbering === 'book' ? before : 0;
-    before += chapter.notes.length;
-    return start;
+/**
+ * The book's parts in reading order, each as HTML: the front matter (`front`), the chapters, the list of
+ * sources. A chapter's notes run on from the notes before it, or restart when notes are numbered per chapter.
+ */
+export function bookParts(book: Book, options: PrintHtmlOptions): { id: string; body: string }[] {
+  let notesBefore = 0;
+  const chapters = book.chapters.map((chapter) => {
+    const body = chapterHtml(chapter, book.config.print.noteNumbering === 'book' ? notesBefore : 0);
+    notesBefore += chapter.notes.length;
+    return { id: chapter.id, body };
   });
+  return [
+    { id: 'front', body: frontMatterHtml(book, options) },
+    ...chapters,
+    ...(book.bibliography ? [{ id: BIBLIOGRAPHY_ID, body: bibliographyHtml(book) }] : []),
+  ];
 }
 
 /** A Paged.js document around `body`. */
