@@ -91,7 +91,29 @@ const spareTabs = new WeakMap<Browser, Promise<IsolatedTab | undefined>>();
 
 async function newIsolatedTab(browser: Browser): Promise<IsolatedTab> {
   const context = await browser.createBrowserContext();
-  return { context, page: await context.newPage() };
+  const page = await context.newPage();
+  await hideWindow(page);
+  return { context, page };
+}
+
+/**
+ * Minimizes the tab's window. A visible page is painted, composited and rastered on every frame, about one
+ * a page while Paged.js works: a sixth of a renderer's time, and the GPU process's besides (20× book: 10.0-
+ * 10.9 s instead of 11.5-12.5 s, same PDF). A hidden page gets no frames; Paged.js's queue does not wait for
+ * them (paged-runtime.js), and printing lays the pages out itself. Its ResizeObservers, which run in frames,
+ * stay silent: they watch for a laid-out page that grows later (a late font), and fonts are loaded before
+ * Paged.js begins. A browser that cannot minimize (an older headless shell) lays out visibly, as before.
+ */
+async function hideWindow(page: Page): Promise<void> {
+  const cdp = await page.createCDPSession();
+  try {
+    const { windowId } = await cdp.send('Browser.getWindowForTarget');
+    await cdp.send('Browser.setWindowBounds', { windowId, bounds: { windowState: 'minimized' } });
+  } catch {
+    // Laid out visibly: slower, the same pages.
+  } finally {
+    await cdp.detach().catch(() => undefined);
+  }
 }
 
 /** A tab in a browser context of its own: the spare one if `prepareSpareTab` made it, else a new one. */
@@ -118,6 +140,7 @@ export async function openPaginated(options: OpenPaginatedOptions): Promise<Pagi
   const { browser, html, timeoutMs } = options;
   const site = printSite(html, options.manuscriptDir, options.fontPackages);
   const { context, page } = options.isolated ? await isolatedTab(browser) : { context: undefined, page: await browser.newPage() };
+  if (!options.isolated) await hideWindow(page);
   const blocked: string[] = [];
   const crashed = new Promise<never>((_, reject) => {
     page.once('error', (error) => reject(renderError(`the browser tab crashed: ${error.message}`)));
