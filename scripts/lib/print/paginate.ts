@@ -182,7 +182,13 @@ export async function openPaginated(options: OpenPaginatedOptions): Promise<Pagi
       blocked,
       evaluate: <T>(expression: string) => guard(page.evaluate(expression) as Promise<T>),
       print: ({ tagged = true } = {}) =>
-        guard(page.pdf({ preferCSSPageSize: true, printBackground: true, timeout: timeoutMs, outline: false, tagged })),
+        guard((async () => {
+          // Printing switches the page to print media and back, each a style pass over every page; with print
+          // media set first, the switch is one pass and there is no way back (the tab is closed after it).
+          // 146 pages: 0.6-0.85 s of Chromium's time instead of 1.25-1.35 s, the same PDF.
+          await page.emulateMediaType('print');
+          return page.pdf({ preferCSSPageSize: true, printBackground: true, timeout: timeoutMs, outline: false, tagged });
+        })()),
       close,
     };
   } catch (error) {
