@@ -2,6 +2,8 @@ import { rm } from 'node:fs/promises';
 import { readBook, type RenderedChapter } from './book.ts';
 import { bookCacheDir } from './disk-memo.ts';
 import { launchBrowser, type BrowserSession } from './browser.ts';
+import { prepareSpareTabs } from './print/paginate.ts';
+import { defaultJobs } from './print/print-options.ts';
 import type { LineBreakMemo } from './print/line-break-memo.ts';
 import { runChecks, sourceChecks } from './checks/run-checks.ts';
 import { releaseCitationEngine } from './citations/csl.ts';
@@ -58,6 +60,10 @@ export async function buildBook(args: BuildOptions, resident?: ResidentBuild): P
   // Chromium starts while the manuscript is read: its start-up and the Markdown stage run side by side.
   const launching = args.formats.includes('pdf') ? (resident ? residentBrowser(resident) : launchBrowser()) : undefined;
   launching?.catch(() => undefined);
+  // And the tabs of the documents laid out first are made then too, while the reading goes on (a small book
+  // laid out as one document leaves one unused: a quarter of a second of the core the reading leaves idle).
+  const jobs = args.print?.jobs ?? defaultJobs();
+  if (!resident && jobs > 1) launching?.then(({ browser }) => prepareSpareTabs(browser, jobs), () => undefined);
   let session: BrowserSession | undefined;
   try {
     progress.step(`reading ${args.manuscriptDir}`);

@@ -2,7 +2,7 @@ import { buildBook, type BuildOptions, type BuildResult, type ResidentBuild } fr
 import { BuildError, formatDiagnostic } from './diagnostics.ts';
 import { stylesDir } from './paths.ts';
 import { LineBreakMemo } from './print/line-break-memo.ts';
-import { prepareSpareTab } from './print/paginate.ts';
+import { prepareSpareTabs } from './print/paginate.ts';
 import { watchFolders } from './preview/watch.ts';
 
 export interface WatchedBuild {
@@ -32,7 +32,7 @@ export async function watchBuild(args: BuildOptions, report: WatchReport): Promi
     try {
       report.built(await buildBook(args, resident));
       const session = await resident.browser?.catch(() => undefined);
-      if (session) prepareSpareTab(session.browser);
+      if (session) prepareSpareTabs(session.browser, 1);
     } catch (error) {
       if (error instanceof BuildError) report.failed(error.diagnostics.map(formatDiagnostic).join('\n'));
       else report.failed(`internal error: ${(error as Error).stack ?? String(error)}`);

@@ -87,7 +87,7 @@ interface IsolatedTab {
   page: Page;
 }
 
-const spareTabs = new WeakMap<Browser, Promise<IsolatedTab | undefined>>();
+const spareTabs = new WeakMap<Browser, Promise<IsolatedTab | undefined>[]>();
 
 async function newIsolatedTab(browser: Browser): Promise<IsolatedTab> {
   const context = await browser.createBrowserContext();
@@ -116,23 +116,25 @@ async function hideWindow(page: Page): Promise<void> {
   }
 }
 
-/** A tab in a browser context of its own: the spare one if `prepareSpareTab` made it, else a new one. */
+/** A tab in a browser context of its own: a spare one if `prepareSpareTabs` made it, else a new one. */
 async function isolatedTab(browser: Browser): Promise<IsolatedTab> {
-  // Taken before waiting for it: two documents opening at once must not both get the one spare tab.
-  const pending = spareTabs.get(browser);
-  spareTabs.delete(browser);
+  // Taken before waiting for it: two documents opening at once must not both get the same spare tab.
+  const pending = spareTabs.get(browser)?.shift();
   const spare = await pending;
   if (spare && !spare.page.isClosed()) return spare;
   return newIsolatedTab(browser);
 }
 
 /**
- * Opens the next document's tab ahead of time. A browser context and its tab take a quarter of a second to
- * make; a watching build makes one while it waits for the next save, not after.
+ * Opens tabs for the next `count` documents ahead of time. A browser context and its tab take a quarter of a
+ * second to make: a one-off build makes them while it reads the manuscript (Chromium is up before the
+ * reading is done), a watching build while it waits for the next save.
  */
-export function prepareSpareTab(browser: Browser): void {
-  if (spareTabs.has(browser) || !browser.connected) return;
-  spareTabs.set(browser, newIsolatedTab(browser).catch(() => undefined));
+export function prepareSpareTabs(browser: Browser, count: number): void {
+  if (!browser.connected) return;
+  const spares = spareTabs.get(browser) ?? [];
+  spareTabs.set(browser, spares);
+  while (spares.length < count) spares.push(newIsolatedTab(browser).catch(() => undefined));
 }
 
 /** Loads the document in a new tab and waits until Paged.js has laid it out; the caller prints and closes. */
