@@ -24,7 +24,7 @@ export interface PageLayout {
   errors: string[];
   /** What the layout probes measured (runtime/layout-probes.js). */
   probes?: LayoutProbes;
-  /** Milliseconds in the page: until Paged.js finished, settling soft hyphens, measuring the layout. */
+  /** Milliseconds in the page: until Paged.js finished; of it, settling soft hyphens and measuring pages. */
   timings: { paginateMs: number; settleMs: number; collectMs: number };
 }
 

@@ -1,4 +1,4 @@
-// Runs inside the page right after Paged.js has paginated and paged-runtime.js has settled the hyphens.
+// Runs inside the page: on each page as paged-runtime.js finishes it, and once every page is laid out.
 // Plain browser JavaScript, loaded by its own <script> tag. It measures the typeset pages the way a
 // proofreader reads them and adds what it finds to window.bookLayout.probes (see scripts/lib/layout/).
 (function () {
@@ -34,108 +34,117 @@
     return lines.sort((a, b) => a.top - b.top);
   }
 
-  function probe() {
-    const findings = [];
-    const add = (rule, el, page, detail, extra) => {
-      const place = el ? placeOf(el) : { file: '', line: 0 };
-      findings.push(Object.assign({ rule, page, file: place.file, line: place.line, detail }, extra || {}));
-    };
-    const pages = Array.from(document.querySelectorAll('.pagedjs_page'));
-    const pageBoxes = [];
-    for (const page of pages) {
-      const number = Number(page.dataset.pageNumber);
-      const sheet = page.getBoundingClientRect();
-      const area = page.querySelector('.pagedjs_page_content');
-      const areaBox = area.getBoundingClientRect();
-      const rel = (r) => ({ x: r.left - sheet.left, y: r.top - sheet.top, width: r.right - r.left, height: r.bottom - r.top });
-      const blocks = Array.from(area.querySelectorAll('[data-line]')).filter((el) => !el.closest('.pagedjs_footnote_area'));
-      const boxes = blocks.map((el) => Object.assign({ line: Number(el.dataset.line), file: placeOf(el).file }, rel(el.getBoundingClientRect())));
-      pageBoxes.push({ page: number, area: rel(areaBox), blocks: boxes });
-      const isBlank = page.classList.contains('pagedjs_blank_page');
-      const front = area.querySelector('[data-front]');
+  // Findings and page boxes, page by page as each page is finished (see paged-runtime.js), while it is laid
+  // out in a small document; what spans pages (a note away from its call) is read once all are done.
+  const findings = [];
+  const pageBoxes = [];
+  function add(rule, el, page, detail, extra) {
+    const place = el ? placeOf(el) : { file: '', line: 0 };
+    findings.push(Object.assign({ rule, page, file: place.file, line: place.line, detail }, extra || {}));
+  }
 
-      // Overflow: a line wider than the measure, a box outside the page area.
-      for (const el of blocks) {
-        const box = el.getBoundingClientRect();
-        for (const line of lineRects(el)) {
-          if (line.right > areaBox.right + EPS || line.left < areaBox.left - EPS) {
-            add('layout/overflow', el, number, `a line runs ${(Math.max(line.right - areaBox.right, areaBox.left - line.left) * 0.75).toFixed(1)} pt outside the measure`, { y: line.top - sheet.top });
-            break;
-          }
-        }
-        if (box.bottom > areaBox.bottom + EPS && !el.dataset.splitTo) {
-          add('layout/overflow', el, number, `the block runs ${((box.bottom - areaBox.bottom) * 0.75).toFixed(1)} pt below the page area`, { y: box.top - sheet.top });
-        }
-      }
-      for (const el of area.querySelectorAll('img, svg, table, pre, figure')) {
-        const box = el.getBoundingClientRect();
-        if (box.right > areaBox.right + EPS || box.bottom > areaBox.bottom + EPS || box.left < areaBox.left - EPS) {
-          add('layout/overflow', el, number, `${el.tagName.toLowerCase()} reaches outside the page area`, { y: box.top - sheet.top });
+  /** The page after `page` in the book, whether still in the document or not. */
+  function nextPage(page) {
+    const next = page.nextElementSibling;
+    return next && next.classList.contains('pagedjs_page') ? next : null;
+  }
+
+  /** Probes one finished page. `isLast`: no page follows it in this document. */
+  function probePage(page, isLast) {
+    const number = Number(page.dataset.pageNumber);
+    const sheet = page.getBoundingClientRect();
+    const area = page.querySelector('.pagedjs_page_content');
+    const areaBox = area.getBoundingClientRect();
+    const rel = (r) => ({ x: r.left - sheet.left, y: r.top - sheet.top, width: r.right - r.left, height: r.bottom - r.top });
+    const blocks = Array.from(area.querySelectorAll('[data-line]')).filter((el) => !el.closest('.pagedjs_footnote_area'));
+    const boxes = blocks.map((el) => Object.assign({ line: Number(el.dataset.line), file: placeOf(el).file }, rel(el.getBoundingClientRect())));
+    pageBoxes.push({ page: number, area: rel(areaBox), blocks: boxes });
+    const isBlank = page.classList.contains('pagedjs_blank_page');
+    const front = area.querySelector('[data-front]');
+
+    // Overflow: a line wider than the measure, a box outside the page area.
+    for (const el of blocks) {
+      const box = el.getBoundingClientRect();
+      for (const line of lineRects(el)) {
+        if (line.right > areaBox.right + EPS || line.left < areaBox.left - EPS) {
+          add('layout/overflow', el, number, `a line runs ${(Math.max(line.right - areaBox.right, areaBox.left - line.left) * 0.75).toFixed(1)} pt outside the measure`, { y: line.top - sheet.top });
+          break;
         }
       }
-
-      // Notes: clipped note area.
-      const noteArea = page.querySelector('.pagedjs_footnote_inner_content');
-      if (noteArea) {
-        const noteBox = page.querySelector('.pagedjs_footnote_area').getBoundingClientRect();
-        // The note area grows with what it holds, even past the foot of the page (a plate too tall for it):
-        // the page's own area, text and notes, is the limit too.
-        const pageArea = (page.querySelector('.pagedjs_area') || area).getBoundingClientRect();
-        const limit = Math.min(Math.max(noteBox.bottom, areaBox.bottom), Math.max(pageArea.bottom, areaBox.bottom));
-        for (const note of noteArea.querySelectorAll('[data-note="footnote"]')) {
-          const r = note.getBoundingClientRect();
-          if (r.height > 0 && r.bottom > limit + EPS) {
-            add('notes/clipped', note, number, `note ${note.dataset.ref || ''} is cut off at the foot of the page`, { y: r.top - sheet.top });
-          }
-        }
+      if (box.bottom > areaBox.bottom + EPS && !el.dataset.splitTo) {
+        add('layout/overflow', el, number, `the block runs ${((box.bottom - areaBox.bottom) * 0.75).toFixed(1)} pt below the page area`, { y: box.top - sheet.top });
       }
-
-      // Widows and orphans: one line of a paragraph alone at the foot or the head of a page.
-      for (const el of blocks) {
-        if (!/^(P|LI)$/.test(el.tagName)) continue;
-        const lines = lineRects(el);
-        if (el.dataset.splitTo && lines.length === 1) add('layout/orphan', el, number, 'the first line of a paragraph stands alone at the foot of the page', { y: lines[0].top - sheet.top });
-        if (el.dataset.splitFrom && lines.length === 1) add('layout/widow', el, number, 'the last line of a paragraph stands alone at the head of the page', { y: lines[0].top - sheet.top });
-      }
-
-      // Stranded heading: the last thing on a page. Read from the boxes, not the DOM order: what Paged.js could
-      // not place (an image taller than the page) can stay in the page's DOM without being set below the heading.
-      const last = blocks[blocks.length - 1];
-      for (const heading of blocks.filter((el) => /^H[1-6]$/.test(el.tagName))) {
-        if (number >= pages.length) break;
-        const h = heading.getBoundingClientRect();
-        const below = blocks.some((el) => {
-          const r = el.getBoundingClientRect();
-          return el !== heading && r.height > 0 && r.top >= h.bottom - 1 && r.top < areaBox.bottom - 1;
-        });
-        if (!below) add('layout/stranded-heading', heading, number, `heading “${heading.textContent.trim().slice(0, 60)}” is the last thing on the page`, { y: h.top - sheet.top });
-      }
-
-      // Blank or nearly empty pages (blank pages Paged.js inserts before a recto are meant).
-      if (!isBlank && !front) {
-        // A page that carries only the rest of a long note is not blank.
-        const text = (page.querySelector('.pagedjs_area') || area).textContent.replace(/\s+/g, '');
-        // Nor is a page that carries only an image (or the rest of one too tall for a page).
-        const image = area.querySelector('img, svg');
-        if (text.length === 0 && !image) add('layout/blank-page', null, number, 'the page is empty but was not meant to be blank');
-        else if (blocks.length > 0) {
-          const bottom = Math.max(...blocks.map((el) => el.getBoundingClientRect().bottom));
-          const filled = (bottom - areaBox.top) / areaBox.height;
-          const next = pages[pages.indexOf(page) + 1];
-          const chapterEnds = !next || next.classList.contains('pagedjs_blank_page') || !!next.querySelector('.chapter h1');
-          if (filled < 0.25 && !chapterEnds) add('layout/short-page', last, number, `the page is only ${Math.round(filled * 100)} % full and the chapter goes on`);
-        }
-      }
-
-      // Images below 300 ppi at their printed size.
-      for (const img of area.querySelectorAll('img')) {
-        const r = img.getBoundingClientRect();
-        if (!img.naturalWidth || r.width === 0) continue;
-        const ppi = img.naturalWidth / (r.width / 96);
-        if (ppi < 300) add('images/resolution', img, number, `image ${img.getAttribute('src')} prints at ${Math.round(ppi)} ppi (${img.naturalWidth} px over ${(r.width / 96 * 25.4).toFixed(0)} mm); 300 ppi needed`, { y: r.top - sheet.top });
+    }
+    for (const el of area.querySelectorAll('img, svg, table, pre, figure')) {
+      const box = el.getBoundingClientRect();
+      if (box.right > areaBox.right + EPS || box.bottom > areaBox.bottom + EPS || box.left < areaBox.left - EPS) {
+        add('layout/overflow', el, number, `${el.tagName.toLowerCase()} reaches outside the page area`, { y: box.top - sheet.top });
       }
     }
 
+    // Notes: clipped note area.
+    const noteArea = page.querySelector('.pagedjs_footnote_inner_content');
+    if (noteArea) {
+      const noteBox = page.querySelector('.pagedjs_footnote_area').getBoundingClientRect();
+      // The note area grows with what it holds, even past the foot of the page (a plate too tall for it):
+      // the page's own area, text and notes, is the limit too.
+      const pageArea = (page.querySelector('.pagedjs_area') || area).getBoundingClientRect();
+      const limit = Math.min(Math.max(noteBox.bottom, areaBox.bottom), Math.max(pageArea.bottom, areaBox.bottom));
+      for (const note of noteArea.querySelectorAll('[data-note="footnote"]')) {
+        const r = note.getBoundingClientRect();
+        if (r.height > 0 && r.bottom > limit + EPS) {
+          add('notes/clipped', note, number, `note ${note.dataset.ref || ''} is cut off at the foot of the page`, { y: r.top - sheet.top });
+        }
+      }
+    }
+
+    // Widows and orphans: one line of a paragraph alone at the foot or the head of a page.
+    for (const el of blocks) {
+      if (!/^(P|LI)$/.test(el.tagName)) continue;
+      const lines = lineRects(el);
+      if (el.dataset.splitTo && lines.length === 1) add('layout/orphan', el, number, 'the first line of a paragraph stands alone at the foot of the page', { y: lines[0].top - sheet.top });
+      if (el.dataset.splitFrom && lines.length === 1) add('layout/widow', el, number, 'the last line of a paragraph stands alone at the head of the page', { y: lines[0].top - sheet.top });
+    }
+
+    // Stranded heading: the last thing on a page. Read from the boxes, not the DOM order: what Paged.js could
+    // not place (an image taller than the page) can stay in the page's DOM without being set below the heading.
+    const last = blocks[blocks.length - 1];
+    for (const heading of blocks.filter((el) => /^H[1-6]$/.test(el.tagName))) {
+      if (isLast) break;
+      const h = heading.getBoundingClientRect();
+      const below = blocks.some((el) => {
+        const r = el.getBoundingClientRect();
+        return el !== heading && r.height > 0 && r.top >= h.bottom - 1 && r.top < areaBox.bottom - 1;
+      });
+      if (!below) add('layout/stranded-heading', heading, number, `heading “${heading.textContent.trim().slice(0, 60)}” is the last thing on the page`, { y: h.top - sheet.top });
+    }
+
+    // Blank or nearly empty pages (blank pages Paged.js inserts before a recto are meant).
+    if (!isBlank && !front) {
+      // A page that carries only the rest of a long note is not blank.
+      const text = (page.querySelector('.pagedjs_area') || area).textContent.replace(/\s+/g, '');
+      // Nor is a page that carries only an image (or the rest of one too tall for a page).
+      const image = area.querySelector('img, svg');
+      if (text.length === 0 && !image) add('layout/blank-page', null, number, 'the page is empty but was not meant to be blank');
+      else if (blocks.length > 0) {
+        const bottom = Math.max(...blocks.map((el) => el.getBoundingClientRect().bottom));
+        const filled = (bottom - areaBox.top) / areaBox.height;
+        const next = isLast ? null : nextPage(page);
+        const chapterEnds = !next || next.classList.contains('pagedjs_blank_page') || !!next.querySelector('.chapter h1');
+        if (filled < 0.25 && !chapterEnds) add('layout/short-page', last, number, `the page is only ${Math.round(filled * 100)} % full and the chapter goes on`);
+      }
+    }
+
+    // Images below 300 ppi at their printed size.
+    for (const img of area.querySelectorAll('img')) {
+      const r = img.getBoundingClientRect();
+      if (!img.naturalWidth || r.width === 0) continue;
+      const ppi = img.naturalWidth / (r.width / 96);
+      if (ppi < 300) add('images/resolution', img, number, `image ${img.getAttribute('src')} prints at ${Math.round(ppi)} ppi (${img.naturalWidth} px over ${(r.width / 96 * 25.4).toFixed(0)} mm); 300 ppi needed`, { y: r.top - sheet.top });
+    }
+  }
+
+  function probe() {
     // A note set on another page than its call.
     const notePages = new Map();
     for (const note of document.querySelectorAll('.pagedjs_footnote_area [data-note="footnote"]')) {
@@ -173,6 +182,7 @@
   };
 
   const runtime = window.bookRuntime;
+  runtime.onPageFinished((page) => probePage(page, !nextPage(page)));
   const finish = runtime.finish;
   runtime.finish = function () {
     finish.call(runtime);

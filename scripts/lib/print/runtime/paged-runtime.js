@@ -55,47 +55,35 @@
     return page ? Number(page.dataset.pageNumber) : 0;
   }
 
-  function collectLayout() {
-    const pages = Array.from(document.querySelectorAll('.pagedjs_page'));
-    const headings = Array.from(document.querySelectorAll('.pagedjs_pages .chapter :is(h1, h2, h3)[id]'))
-      .filter((h) => !h.dataset.splitFrom)
-      .map((h) => {
-        const page = h.closest('.pagedjs_page');
-        const pageBox = page.getBoundingClientRect();
-        const box = h.getBoundingClientRect();
-        return {
-          id: h.id,
-          level: Number(h.tagName.slice(1)),
-          text: h.textContent.trim(),
-          page: Number(page.dataset.pageNumber),
-          top: box.top - pageBox.top,
-        };
-      });
-    const calls = Array.from(document.querySelectorAll('.pagedjs_pages [data-footnote-call]')).map((a) => ({
-      ref: a.dataset.ref,
-      page: pageNumberOf(a),
-    }));
-    const notes = Array.from(document.querySelectorAll('.pagedjs_footnote_area [data-note="footnote"]'))
-      .filter((n) => !n.dataset.splitFrom)
-      .map((n) => ({ ref: n.dataset.ref, id: n.querySelector('[id]') ? null : n.id, page: pageNumberOf(n) }));
+  /**
+   * What the build reads of each page (see PageLayout in paginate.ts), gathered page by page as each page is
+   * finished (see SetFinishedPagesAside): measured then, in a document of two or three pages, it costs no
+   * layout of the whole book.
+   */
+  const collected = { pageWidth: 0, pageHeight: 0, headings: [], calls: [], notes: [], blocks: [] };
+
+  function collectPage(page) {
+    const number = Number(page.dataset.pageNumber);
+    const pageBox = page.getBoundingClientRect();
+    if (!collected.pageWidth) {
+      const sheet = page.querySelector('.pagedjs_sheet');
+      const box = sheet ? sheet.getBoundingClientRect() : pageBox;
+      collected.pageWidth = box.width;
+      collected.pageHeight = box.height;
+    }
+    for (const h of page.querySelectorAll('.chapter :is(h1, h2, h3)[id]')) {
+      if (h.dataset.splitFrom) continue;
+      collected.headings.push({ id: h.id, level: Number(h.tagName.slice(1)), text: h.textContent.trim(), page: number, top: h.getBoundingClientRect().top - pageBox.top });
+    }
+    for (const a of page.querySelectorAll('[data-footnote-call]')) collected.calls.push({ ref: a.dataset.ref, page: number });
+    for (const n of page.querySelectorAll('.pagedjs_footnote_area [data-note="footnote"]')) {
+      if (!n.dataset.splitFrom) collected.notes.push({ ref: n.dataset.ref, id: n.querySelector('[id]') ? null : n.id, page: number });
+    }
     // Where each manuscript block begins: the page of its first fragment (EPUB page list, layout findings).
-    const blocks = Array.from(document.querySelectorAll('.pagedjs_pages .chapter [data-line]'))
-      .filter((el) => !el.dataset.splitFrom && !el.closest('.pagedjs_footnote_area'))
-      .map((el) => ({
-        file: el.closest('.chapter') ? el.closest('.chapter').dataset.file : '',
-        line: Number(el.dataset.line),
-        page: pageNumberOf(el),
-      }));
-    const first = pages[0] && pages[0].querySelector('.pagedjs_sheet');
-    return {
-      pageCount: pages.length,
-      pageWidth: first ? first.getBoundingClientRect().width : 0,
-      pageHeight: first ? first.getBoundingClientRect().height : 0,
-      headings,
-      calls,
-      notes,
-      blocks,
-    };
+    for (const el of page.querySelectorAll('.chapter [data-line]')) {
+      if (el.dataset.splitFrom || el.closest('.pagedjs_footnote_area')) continue;
+      collected.blocks.push({ file: el.closest('.chapter').dataset.file, line: Number(el.dataset.line), page: number });
+    }
   }
 
   /**
@@ -195,7 +183,24 @@
    * document, without their resize observers, and go back in order once every page is laid out. Nothing
    * that lays out a page may count on earlier pages being there: target-counter() would not find them, so
    * the contents page is filled in after pagination.
+   * What is measured on a page (its hyphens settled, where things are, the layout probes) is measured just
+   * before it goes: the book back together is never laid out on screen, only by the print (measured after
+   * it, the whole book's style and layout cost 0.25-0.5 s a document).
    */
+  const pageFinishers = [];
+  let finishFailure = null;
+  function finishPage(page) {
+    // Hyphens are settled last: the others only read the page, and what settling writes would have to be
+    // laid out again for them to read on.
+    for (const finisher of [...pageFinishers, settlePage]) {
+      try {
+        finisher(page);
+      } catch (error) {
+        finishFailure = finishFailure || error;
+      }
+    }
+  }
+
   class SetFinishedPagesAside extends window.Paged.Handler {
     constructor(chunker, polisher, caller) {
       super(chunker, polisher, caller);
@@ -206,12 +211,14 @@
     afterPageLayout(pageElement, page, breakToken, chunker) {
       while (this.count < chunker.pages.length - 2) {
         const finished = chunker.pages[this.count++];
+        finishPage(finished.element);
         finished.removeListeners();
         this.aside.appendChild(finished.element);
       }
     }
 
-    afterRendered() {
+    afterRendered(pages) {
+      while (this.count < pages.length) finishPage(pages[this.count++].element);
       const area = document.querySelector('.pagedjs_pages');
       if (area) area.insertBefore(this.aside, area.firstChild);
     }
@@ -219,17 +226,33 @@
 
   window.Paged.registerHandlers(SetFinishedPagesAside, LayOutWithoutFrameWaits, StableRefs, CloseStringSetQuotes, BreakWordsAtSoftHyphens);
 
+  let settledHyphens = 0;
+  const spent = { settleMs: 0, collectMs: 0 };
+  pageFinishers.push((page) => {
+    const started = performance.now();
+    collectPage(page);
+    spent.collectMs += performance.now() - started;
+  });
+  function settlePage(page) {
+    const started = performance.now();
+    settledHyphens += settleSoftHyphens(page);
+    spent.settleMs += performance.now() - started;
+  }
+
   window.bookRuntime = {
+    /** Registers work on each finished page, run while the page is laid out in the document. */
+    onPageFinished(finisher) {
+      pageFinishers.push(finisher);
+    },
     finish() {
       try {
+        if (finishFailure) throw finishFailure;
         const paginated = performance.now();
-        // Line ends the line breaker chose at a soft hyphen are real hyphens already; Chromium's own are settled here.
+        // Line ends the line breaker chose at a soft hyphen are real hyphens already; Chromium's own are settled page by page.
         const pinned = (window.bookLineBreaks && window.bookLineBreaks.stats && window.bookLineBreaks.stats.hyphens) || 0;
-        const hyphens = pinned + settleSoftHyphens(document.querySelector('.pagedjs_pages'));
-        const settled = performance.now();
-        const layout = collectLayout();
-        const timings = { paginateMs: paginated, settleMs: settled - paginated, collectMs: performance.now() - settled };
-        window.bookLayout = Object.assign(layout, { hyphens, errors, timings });
+        const layout = Object.assign({ pageCount: document.querySelectorAll('.pagedjs_page').length }, collected);
+        const timings = { paginateMs: paginated, settleMs: spent.settleMs, collectMs: spent.collectMs };
+        window.bookLayout = Object.assign(layout, { hyphens: pinned + settledHyphens, errors, timings });
       } catch (error) {
         errors.push(String(error && error.stack || error));
         window.bookLayout = { errors };

@@ -16,6 +16,26 @@
     return element.closest('[data-front]') ? 'front' : '';
   }
 
+  // Every id (page, top) and each link (page, rectangles), measured page by page as each
+  // page is finished (see paged-runtime.js), while it is laid out in a small document.
+  const anchors = {};
+  const links = [];
+  window.bookRuntime.onPageFinished((page) => {
+    const number = Number(page.dataset.pageNumber);
+    const box = page.getBoundingClientRect();
+    for (const element of [page, ...page.querySelectorAll('[id]')]) {
+      if (!element.id || element.dataset.splitFrom || element.id in anchors) continue;
+      if (element.id.startsWith('pagedjs') || element.closest('.pagedjs_margin')) continue;
+      anchors[element.id] = { page: number, top: element.getBoundingClientRect().top - box.top };
+    }
+    for (const a of page.querySelectorAll('a[href^="#"]:not([data-footnote-call])')) {
+      const id = decodeURIComponent(a.getAttribute('href').slice(1));
+      if (!id) continue;
+      const rects = Array.from(a.getClientRects()).map((r) => [r.left - box.left, r.top - box.top, r.right - box.left, r.bottom - box.top]);
+      links.push({ a, id, page: number, rects });
+    }
+  });
+
   window.parallelRuntime = {
     /**
      * What the build needs to cut this document into its parts: the page each part starts on, the blank
@@ -29,29 +49,15 @@
         if (unit && page && !(unit in starts)) starts[unit] = Number(page.dataset.pageNumber);
       }
       const blanks = Array.from(document.querySelectorAll('.pagedjs_page.pagedjs_blank_page'), (p) => Number(p.dataset.pageNumber));
-      const anchors = {};
-      for (const element of document.querySelectorAll('.pagedjs_pages [id]')) {
-        if (element.dataset.splitFrom || element.id in anchors) continue;
-        if (element.id.startsWith('pagedjs') || element.closest('.pagedjs_margin')) continue;
-        const page = pageOf(element);
-        if (!page) continue;
-        anchors[element.id] = {
-          page: Number(page.dataset.pageNumber),
-          top: element.getBoundingClientRect().top - page.getBoundingClientRect().top,
-        };
-      }
-      const links = [];
-      for (const a of document.querySelectorAll('.pagedjs_pages a[href^="#"]:not([data-footnote-call])')) {
-        const id = decodeURIComponent(a.getAttribute('href').slice(1));
-        const target = id ? document.getElementById(id) : null;
-        if (!id || (target && unitOf(target) === unitOf(a))) continue;
-        const page = pageOf(a);
-        if (!page) continue;
-        const box = page.getBoundingClientRect();
-        const rects = Array.from(a.getClientRects()).map((r) => [r.left - box.left, r.top - box.top, r.right - box.left, r.bottom - box.top]);
-        links.push({ id, page: Number(page.dataset.pageNumber), rects });
-      }
-      return { starts, blanks, anchors, links };
+      // A link to another part: its target is not in this document (the pages are all back in it now), or is
+      // in another of its parts.
+      const across = links
+        .filter(({ a, id }) => {
+          const target = document.getElementById(id);
+          return !target || unitOf(target) !== unitOf(a);
+        })
+        .map(({ id, page, rects }) => ({ id, page, rects }));
+      return { starts, blanks, anchors, links: across };
     },
 
     /**
