@@ -50,11 +50,6 @@
     return hyphens;
   }
 
-  function pageNumberOf(element) {
-    const page = element.closest('.pagedjs_page');
-    return page ? Number(page.dataset.pageNumber) : 0;
-  }
-
   /**
    * What the build reads of each page (see PageLayout in paginate.ts), gathered page by page as each page is
    * finished (see SetFinishedPagesAside): measured then, in a document of two or three pages, it costs no
