@@ -1,10 +1,8 @@
 import path from 'node:path';
 import type { Diagnostic, Severity } from '../diagnostics.ts';
 import { measureLineStretch, type LineStretchReport } from '../layout/line-stretch.ts';
-import { readPdfLines } from '../layout/pdf-lines.ts';
 import type { LayoutProbes } from '../layout/probes.ts';
-import { writeProofReport, type PlacedDiagnostic } from '../layout/proof-report.ts';
-import { pdfFonts, pdfInfo } from '../pdf/poppler.ts';
+import type { PlacedDiagnostic } from '../layout/proof-report.ts';
 import type { Check, Rule } from './check.ts';
 
 const RULES: Rule[] = [
@@ -85,6 +83,12 @@ export const layoutCheck: Check = {
   async run({ book, outputs, outDir }) {
     const pdf = outputs.pdf;
     if (!pdf) return [];
+    // Loaded when the check runs, not with every build's start (they bring zx and pdf-lib).
+    const [{ readPdfLines }, { writeProofReport }, { pdfFonts, pdfInfo }] = await Promise.all([
+      import('../layout/pdf-lines.ts'),
+      import('../layout/proof-report.ts'),
+      import('../pdf/poppler.ts'),
+    ]);
     const severity = (rule: string): Severity => RULES.find((r) => r.id === rule)?.severity ?? 'error';
     const probes: LayoutProbes = pdf.layout.probes ?? { findings: [], pages: [], lineBreaks: null };
     const placed: PlacedDiagnostic[] = probes.findings.map((f) => ({

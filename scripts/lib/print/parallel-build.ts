@@ -3,15 +3,12 @@ import path from 'node:path';
 import type { Browser } from 'puppeteer';
 import { findChromium } from '../browser.ts';
 import type { Book } from '../book.ts';
-import { padDocument } from '../layout/pad-pages.ts';
 import { writeFileAtomic } from '../output.ts';
 import { packageVersion } from '../paths.ts';
 import { cacheDir, environmentKey, partKey, PrintCache } from './cache.ts';
-import { mergeUnits } from './merge-pdf.ts';
 import { paginateChapters, type BookUnit } from './parallel.ts';
-import { postprocessDocument } from './pdf-postprocess.ts';
 import { bookParts, printDocument, type PrintHtmlOptions } from './print-html.ts';
-import { outputBaseName, sessionOf, type PrintResult, type PrintTargetOptions } from './print-target.ts';
+import { outputBaseName, pdfFinishing, sessionOf, type PrintResult, type PrintTargetOptions } from './print-target.ts';
 import { toPoints } from './units.ts';
 
 /**
@@ -57,6 +54,9 @@ export async function buildPrintPdfInParallel(options: PrintTargetOptions & { jo
   const { units, environment } = await keyedUnits(book, { version: options.version, buildDate: options.date }, browserIdentity);
   options.lineBreaks?.useEnvironment(environment);
   progress.step(`print: paginating with Paged.js: ${units.length} units, ${options.jobs} documents at a time`);
+  // The merge's modules load while Node waits on Chromium.
+  const finishing = Promise.all([import('./merge-pdf.ts'), pdfFinishing()]);
+  finishing.catch(() => undefined);
   const result = await paginateChapters({
     browser,
     units,
@@ -73,6 +73,7 @@ export async function buildPrintPdfInParallel(options: PrintTargetOptions & { jo
   progress.step(`print: ${result.paginated.length} unit(s) paginated in ${result.documents} document(s), ${reused} from the cache; merging`);
   const { print } = book.config;
   const sheetHeight = toPoints(print.trim.height) + 2 * toPoints(print.bleed);
+  const [{ mergeUnits }, { postprocessDocument, padDocument }] = await finishing;
   const merged = await mergeUnits(result.units, { sheetHeight });
   const producer = `Paged.js ${packageVersion('pagedjs')}, Chromium ${result.browserVersion ?? 'unknown'}, pdf-lib`;
   postprocessDocument(merged.pdf, { config: book.config, layout: merged.layout, date: options.date, producer });

@@ -4,13 +4,8 @@ import type { BrowserSession } from '../browser.ts';
 import { writeFileAtomic } from '../output.ts';
 import { packageVersion } from '../paths.ts';
 import type { Progress } from '../progress.ts';
-import { PDFX_VERSION } from '../press/ghostscript.ts';
-import { buildPressPdf, resolveProfile } from '../press/press-pdf.ts';
 import type { Target } from '../targets/target.ts';
 import { blockedError, openPaginated, type PageLayout } from './paginate.ts';
-import { PDFDocument, ParseSpeeds } from 'pdf-lib';
-import { postprocessDocument } from './pdf-postprocess.ts';
-import { padDocument } from '../layout/pad-pages.ts';
 import { printHtml } from './print-html.ts';
 import { buildPrintPdfInParallel } from './parallel-build.ts';
 import { defaultJobs } from './print-options.ts';
@@ -55,6 +50,7 @@ export async function buildPrintPdf(options: PrintTargetOptions): Promise<PrintR
   const session = await sessionOf(options);
   const html = printHtml(book, { version: options.version, buildDate: options.date });
   progress.step('print: paginating with Paged.js');
+  pdfFinishing().catch(() => undefined);
   const paginated = await openPaginated({
     browser: session.browser,
     html,
@@ -81,6 +77,7 @@ export async function buildPrintPdf(options: PrintTargetOptions): Promise<PrintR
   );
   const producer = await producerOf(session);
   // One load and one save for metadata, boxes, outline and signature padding, as the parallel path does.
+  const { PDFDocument, ParseSpeeds, postprocessDocument, padDocument } = await pdfFinishing();
   const document = await PDFDocument.load(pdf, { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
   postprocessDocument(document, { config: book.config, layout, date: options.date, producer });
   padDocument(document, book.config.print);
@@ -105,10 +102,22 @@ function throwIfBlocked(blocked: string[]): void {
   if (blocked.length > 0) throw blockedError(blocked);
 }
 
+/**
+ * pdf-lib and what finishes the printed PDF with it, loaded when first asked for rather than at start-up: the
+ * build asks as it begins to lay out, while Node waits on Chromium, not while it reads the manuscript.
+ */
+export function pdfFinishing(): Promise<typeof import('pdf-lib') & typeof import('./pdf-postprocess.ts') & typeof import('../layout/pad-pages.ts')> {
+  finishing ??= Promise.all([import('pdf-lib'), import('./pdf-postprocess.ts'), import('../layout/pad-pages.ts')]).then(([lib, post, pad]) => ({ ...lib, ...post, ...pad }));
+  return finishing;
+}
+let finishing: ReturnType<typeof pdfFinishing> | undefined;
+
 export const printTarget: Target = {
   format: 'pdf',
   async build(context) {
-    if (context.press) resolveProfile(context.book);
+    // The press stage (Ghostscript, pdf-lib) is loaded only for a build that makes the press PDF.
+    const pressStage = context.press ? await import('../press/press-pdf.ts') : undefined;
+    if (pressStage) pressStage.resolveProfile(context.book);
     const result = await buildPrintPdf({
       book: context.book,
       outDir: context.outDir,
@@ -122,9 +131,10 @@ export const printTarget: Target = {
     });
     context.outputs.pdf = result;
     const summary = { file: result.file, detail: `${result.pages} pages`, bytes: result.bytes };
-    if (!context.press) return summary;
-    const press = await buildPressPdf({ book: context.book, screenPdf: result.file, outDir: context.outDir, date: context.date, progress: context.progress });
+    if (!pressStage) return summary;
+    const press = await pressStage.buildPressPdf({ book: context.book, screenPdf: result.file, outDir: context.outDir, date: context.date, progress: context.progress });
     context.outputs.press = press;
+    const { PDFX_VERSION } = await import('../press/ghostscript.ts');
     return [summary, { file: press.file, detail: `${press.pages} pages, ${PDFX_VERSION}`, bytes: press.bytes }];
   },
 };
