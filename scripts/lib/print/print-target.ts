@@ -102,15 +102,26 @@ function throwIfBlocked(blocked: string[]): void {
   if (blocked.length > 0) throw blockedError(blocked);
 }
 
+/** What finishes the printed PDF: pdf-lib's loader and the post-processing passes run with it. */
+interface PdfFinishing {
+  PDFDocument: typeof import('pdf-lib').PDFDocument;
+  ParseSpeeds: typeof import('pdf-lib').ParseSpeeds;
+  postprocessDocument: typeof import('./pdf-postprocess.ts').postprocessDocument;
+  padDocument: typeof import('../layout/pad-pages.ts').padDocument;
+}
+
+let finishing: Promise<PdfFinishing> | undefined;
+
 /**
- * pdf-lib and what finishes the printed PDF with it, loaded when first asked for rather than at start-up: the
- * build asks as it begins to lay out, while Node waits on Chromium, not while it reads the manuscript.
+ * Loads what finishes the printed PDF when first asked for rather than at start-up: the build asks as it
+ * begins to lay out, while Node waits on Chromium, not while it reads the manuscript.
  */
-export function pdfFinishing(): Promise<typeof import('pdf-lib') & typeof import('./pdf-postprocess.ts') & typeof import('../layout/pad-pages.ts')> {
-  finishing ??= Promise.all([import('pdf-lib'), import('./pdf-postprocess.ts'), import('../layout/pad-pages.ts')]).then(([lib, post, pad]) => ({ ...lib, ...post, ...pad }));
+export function pdfFinishing(): Promise<PdfFinishing> {
+  finishing ??= Promise.all([import('pdf-lib'), import('./pdf-postprocess.ts'), import('../layout/pad-pages.ts')]).then(
+    ([{ PDFDocument, ParseSpeeds }, { postprocessDocument }, { padDocument }]) => ({ PDFDocument, ParseSpeeds, postprocessDocument, padDocument }),
+  );
   return finishing;
 }
-let finishing: ReturnType<typeof pdfFinishing> | undefined;
 
 export const printTarget: Target = {
   format: 'pdf',
