@@ -30,6 +30,9 @@ export interface BuildResult {
 export interface BuildOptions extends CommonArgs {
   /** Also write the press PDF (PDF/X), as book.yaml print.press.enabled does. */
   press?: boolean;
+  /** Chromium, already starting (the build command starts it before it loads the pipeline); the build
+   * closes it. Otherwise the build starts one when it needs it. */
+  browser?: Promise<BrowserSession>;
 }
 
 /**
@@ -58,7 +61,8 @@ async function residentBrowser(resident: ResidentBuild): Promise<BrowserSession>
 export async function buildBook(args: BuildOptions, resident?: ResidentBuild): Promise<BuildResult> {
   const progress = createProgress(!args.quiet);
   // Chromium starts while the manuscript is read: its start-up and the Markdown stage run side by side.
-  const launching = args.formats.includes('pdf') ? (resident ? residentBrowser(resident) : launchBrowser()) : undefined;
+  const pdf = args.formats.includes('pdf');
+  const launching = resident ? (pdf ? residentBrowser(resident) : undefined) : (args.browser ?? (pdf ? launchBrowser() : undefined));
   launching?.catch(() => undefined);
   // And the tabs of the documents laid out first are made then too, while the reading goes on (a small book
   // laid out as one document leaves one unused: a quarter of a second of the core the reading leaves idle).
