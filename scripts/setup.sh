@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # One-time set-up and a first build, on Debian/Ubuntu with Node 20:
-#   Debian packages the pipeline drives (Chromium, poppler, Ghostscript, qpdf, EPUBCheck),
+#   Debian packages the pipeline and its tests drive (Chromium, poppler, Ghostscript, qpdf, EPUBCheck, ImageMagick),
 #   the npm packages from package-lock.json, then every format of the book into build/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(chromium poppler-utils ghostscript qpdf epubcheck default-jre-headless)
+packages=(chromium poppler-utils ghostscript qpdf epubcheck default-jre-headless imagemagick)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { loadBook } from '../scripts/lib/book.ts';
 import { pdfFonts, pdfInfo, pdfPageTexts } from '../scripts/lib/pdf/poppler.ts';
 import { PdfReader } from '../scripts/lib/pdf/read-pdf.ts';
 import { projectRoot } from '../scripts/lib/paths.ts';
 import { toPoints } from '../scripts/lib/print/units.ts';
-import { removeDir, runScript, type RunResult } from './helpers.ts';
+import type { RunResult } from './helpers.ts';
+import { sharedBuild } from './shared-build.ts';
 
 const SECTIONS = [
   'Het begin van een internationale revolutie',
@@ -25,15 +25,13 @@ describe('the book: Lenins strijd tegen het stalinisme', () => {
   let reader: PdfReader;
 
   before(async () => {
-    out = await mkdtemp(path.join(tmpdir(), 'book-out-'));
-    run = await runScript('build.ts', ['--out', out]);
+    ({ out, run } = await sharedBuild(path.join(projectRoot, 'manuscript')));
     pdfFile = path.join(out, 'lenins-strijd-tegen-het-stalinisme.pdf');
     if (run.code === 0) {
       pages = await pdfPageTexts(pdfFile);
       reader = await PdfReader.load(await readFile(pdfFile));
     }
   });
-  after(() => removeDir(out));
 
   test('builds', () => assert.equal(run.code, 0, run.stderr));
 
