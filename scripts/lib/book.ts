@@ -1,10 +1,12 @@
 import { DiskMemo, digest } from './disk-memo.ts';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { configFileProblems } from './config/config-files.ts';
 import { loadConfig } from './config/load-config.ts';
 import type { BookConfig } from './config/schema.ts';
 import { BuildError, hasErrors, type Diagnostic } from './diagnostics.ts';
 import type { Token } from 'markdown-it';
+import { resolveManuscriptFile } from './manuscript-files.ts';
 import { createMarkdown } from './markdown/create-markdown.ts';
 import type { NoteDefinition, NotesEnv } from './markdown/notes.ts';
 import type { CitationsEnv } from './markdown/citations.ts';
@@ -77,6 +79,8 @@ export async function readBook({ manuscriptDir, cacheDir, renderedChapters }: Lo
   const dir = path.resolve(manuscriptDir);
   const display = (file: string): string => path.relative(process.cwd(), file) || file;
   const { config, file: configFile, locate } = await loadConfig(dir, display(dir));
+  const fileProblems = configFileProblems(config, dir, configFile, locate);
+  if (hasErrors(fileProblems)) throw new BuildError(fileProblems);
   const diagnostics: Diagnostic[] = [];
   const chapters: Chapter[] = [];
   const citations = config.citations ? await loadCitations(config.citations, dir, display, configFile, locate, cacheDir ? new DiskMemo(cacheDir) : undefined) : undefined;
@@ -87,9 +91,11 @@ export async function readBook({ manuscriptDir, cacheDir, renderedChapters }: Lo
   if (renderedChapters && renderedChapters.size > 4 * config.chapters.length) renderedChapters.clear();
   for (const [index, relative] of config.chapters.entries()) {
     const absolute = path.resolve(dir, relative);
+    const located = resolveManuscriptFile(dir, relative);
     let source: string;
     try {
-      source = await readFile(absolute, 'utf8');
+      if (located.kind !== 'inside') throw new Error('not inside');
+      source = await readFile(located.real, 'utf8');
     } catch {
       const { line, column } = locate(['chapters', index]);
       diagnostics.push({

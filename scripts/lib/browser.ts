@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import puppeteer, { type Browser, type HTTPRequest, type Page } from 'puppeteer';
 import { BuildError } from './diagnostics.ts';
+import { locateFile } from './manuscript-files.ts';
 
 export const BROWSER_ENV = 'CHROMIUM_PATH';
 const SYSTEM_CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
@@ -148,8 +149,12 @@ export async function lookupSite(site: SiteMap, pathname: string): Promise<SiteL
     if (!decoded.startsWith(prefix)) continue;
     const file = path.resolve(folder, `.${decoded.slice(prefix.length - 1)}`);
     if (file !== folder && !file.startsWith(folder + path.sep)) return { kind: 'outside' };
+    // A link inside the folder may point anywhere on the machine: what is served is where it really leads.
+    const located = locateFile(file, [folder]);
+    if (located.kind === 'outside') return { kind: 'outside' };
+    if (located.kind !== 'inside') return { kind: 'missing' };
     try {
-      const body = await readFile(file);
+      const body = await readFile(located.real);
       return { kind: 'found', body, contentType: CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream' };
     } catch {
       return { kind: 'missing' };

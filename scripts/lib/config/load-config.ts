@@ -51,7 +51,10 @@ export function parseConfig(text: string, file: string): LoadedConfig {
       config: result.data,
       file,
       locate(keyPath) {
-        const { line, col } = lineCounter.linePos(valueOffset(doc, keyPath) ?? 0);
+        // A key left to its default is not in the file: point at the nearest setting above it that is.
+        let offset: number | undefined;
+        for (let depth = keyPath.length; offset === undefined && depth >= 0; depth--) offset = valueOffset(doc, keyPath.slice(0, depth));
+        const { line, col } = lineCounter.linePos(offset ?? 0);
         return { line, column: col };
       },
     };

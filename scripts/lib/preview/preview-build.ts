@@ -2,6 +2,7 @@ import path from 'node:path';
 import { readBook, type RenderedChapter } from '../book.ts';
 import { runChecks, sourceChecks } from '../checks/run-checks.ts';
 import { BuildError, hasErrors, type Diagnostic } from '../diagnostics.ts';
+import { localImageSources } from '../images.ts';
 import { buildDate } from '../output.ts';
 import { projectVersion, stylesDir } from '../paths.ts';
 import { digest } from '../disk-memo.ts';
@@ -19,6 +20,9 @@ export interface PreviewState {
    * that the paged view lays out in a frame; the key changes exactly when the document or a style does. */
   units: PreviewUnit[];
   fontPackages: string[];
+  /** The files of the manuscript folder the documents load (images), relative to it: the preview serves
+   * these from /manuscript/ and nothing else there (not book.yaml, not a link to elsewhere). */
+  manuscriptFiles: Set<string>;
   /** Milliseconds the last rebuild took in Node (reading, checks, both documents). */
   buildMs: number;
 }
@@ -44,7 +48,7 @@ export interface PreviewBuilder {
  * documents and reports its diagnostics instead of throwing.
  */
 export function createPreviewBuilder(options: { manuscriptDir: string; workDir: string }): PreviewBuilder {
-  const state: PreviewState = { version: 0, ok: false, diagnostics: [], units: [], fontPackages: [], buildMs: 0 };
+  const state: PreviewState = { version: 0, ok: false, diagnostics: [], units: [], fontPackages: [], manuscriptFiles: new Set(), buildMs: 0 };
   const cacheDir = path.join(options.workDir, 'cache');
   const renderedChapters = new Map<string, RenderedChapter>();
   let pendingWeb: (() => Promise<unknown>) | undefined;
@@ -68,6 +72,7 @@ export function createPreviewBuilder(options: { manuscriptDir: string; workDir: 
           });
           book.citations?.memo?.save();
           state.fontPackages = [book.config.print.fonts.body.package];
+          state.manuscriptFiles = new Set(book.chapters.flatMap((chapter) => localImageSources(chapter.html)));
           pendingWeb = () => buildWebEdition({ book, outDir: options.workDir, version, date });
         }
       } catch (error) {

@@ -30,6 +30,7 @@ export interface PreviewServer {
 }
 
 const clientDir = path.join(libDir, 'preview', 'client');
+const MANUSCRIPT_PREFIX = '/manuscript/';
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
 /** The print document as the paged view loads it: the spread layout after the book's styles, and a lighter
@@ -64,6 +65,14 @@ export async function startPreviewServer(options: PreviewOptions): Promise<Previ
       },
       folders: { ...print.folders, '/__preview/': clientDir, '/web/': webDir(workDir) },
     };
+  };
+
+  const servesFromManuscript = (pathname: string): boolean => {
+    try {
+      return builder.state.manuscriptFiles.has(path.posix.normalize(decodeURIComponent(pathname.slice(MANUSCRIPT_PREFIX.length))));
+    } catch {
+      return false;
+    }
   };
 
   let webVersion = 0;
@@ -115,6 +124,10 @@ export async function startPreviewServer(options: PreviewOptions): Promise<Previ
       return;
     }
     if (pathname.startsWith('/web/')) await builder.writeWeb();
+    // From the manuscript folder only what the book's pages load: not book.yaml, the sources or anything else there.
+    if (pathname.startsWith(MANUSCRIPT_PREFIX) && !servesFromManuscript(pathname)) {
+      return send(pathname.includes('..') || /%2e|%2f|%5c/i.test(pathname) ? 403 : 404, 'not found');
+    }
     const found = await lookupSite(site(), pathname);
     if (found.kind === 'outside') return send(pathname.includes('..') || /%2e|%2f|%5c/i.test(pathname) ? 403 : 404, 'not found');
     if (found.kind === 'missing') return send(404, 'not found');

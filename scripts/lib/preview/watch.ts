@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { watch } from 'chokidar';
+import { realPathOf } from '../manuscript-files.ts';
 
 export interface Watcher {
   close(): Promise<void>;
@@ -40,9 +41,13 @@ export async function watchFolders(
   } = {},
 ): Promise<Watcher> {
   const { debounceMs = 30, skip = [] } = options;
-  const skipped = skip.map((dir) => path.resolve(dir));
+  // Watched by their real paths: links are not followed below (see there), so a folder named through a
+  // link is watched where it really is.
+  const skipped = skip.map((dir) => realPathOf(dir).real);
+  folders = folders.map((dir) => realPathOf(dir).real);
   const inSkipped = (file: string): boolean => skipped.some((dir) => file === dir || file.startsWith(`${dir}${path.sep}`));
-  const watcher = watch(folders, { ignoreInitial: true, ignored: (p) => /(^|[/\\])\.[^/\\]*\.tmp$|~$/.test(p) || inSkipped(path.resolve(p)) });
+  // Links are not followed: one pointing out of the manuscript folder (to /, say) would have the whole machine watched.
+  const watcher = watch(folders, { ignoreInitial: true, followSymlinks: false, ignored: (p) => /(^|[/\\])\.[^/\\]*\.tmp$|~$/.test(p) || inSkipped(path.resolve(p)) });
   let pending: string[] = [];
   /** When chokidar last reported each pending path. */
   const reportedAt = new Map<string, number>();

@@ -1,0 +1,87 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { CSL_DIR, stylePath } from '../citations/csl.ts';
+import type { Diagnostic } from '../diagnostics.ts';
+import { isUrl, locateFile, refusal, resolveManuscriptFile, type ManuscriptFile } from '../manuscript-files.ts';
+import { packageDir, projectRoot } from '../paths.ts';
+import type { BookConfig } from './schema.ts';
+
+type Locate = (keyPath: readonly (string | number)[]) => { line: number; column: number };
+
+/** An npm package name: an optional scope, then a lower-case name (no `..`, no slashes beyond the scope's). */
+const PACKAGE_NAME = /^(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/;
+
+/**
+ * The files book.yaml names besides the text (bibliography, CSL style and locale, press profile, font
+ * package) and the chapters' list itself: each must be a path inside the manuscript folder (or, for a style
+ * by name and a font, the repository's csl/ and an installed package), reached without leaving it through a
+ * link, and no URL; a chapter is listed once. Each problem is an error at its line in book.yaml. A file that
+ * is simply missing is left to the stage that reads it, which says so at the same place.
+ */
+export function configFileProblems(config: BookConfig, manuscriptDir: string, configFile: string, locate: Locate): Diagnostic[] {
+  const found: Diagnostic[] = [];
+  const error = (keyPath: (string | number)[], rule: string, message: string): void => {
+    const { line, column } = locate(keyPath);
+    found.push({ file: configFile, line, column, severity: 'error', rule, message });
+  };
+  const refuse = (keyPath: (string | number)[], file: ManuscriptFile, reference: string, what: string, where?: string): boolean => {
+    if (file.kind === 'inside' || file.kind === 'missing') return false;
+    error(keyPath, file.kind === 'url' ? 'manuscript/url' : 'manuscript/outside', refusal(file, reference, what, where));
+    return true;
+  };
+
+  const listed = new Map<string, number>();
+  for (const [index, reference] of config.chapters.entries()) {
+    const file = resolveManuscriptFile(manuscriptDir, reference);
+    if (refuse(['chapters', index], file, reference, 'chapter file')) continue;
+    const key = file.kind === 'inside' ? file.real : (file as { absolute: string }).absolute;
+    const first = listed.get(key);
+    if (first === undefined) listed.set(key, index);
+    else {
+      const { line } = locate(['chapters', first]);
+      error(['chapters', index], 'manuscript/duplicate-chapter', `chapter file "${reference}" is listed twice (first on line ${line}): a chapter is set once`);
+    }
+  }
+
+  const { citations } = config;
+  if (citations) {
+    refuse(['citations', 'bibliography'], resolveManuscriptFile(manuscriptDir, citations.bibliography), citations.bibliography, 'bibliography');
+    // A style is a .csl file in the manuscript folder or a name from the repository's csl/styles/.
+    const style = citations.style;
+    const byName = !isUrl(style) && !style.endsWith('.csl');
+    const styleFile = byName ? locateFile(stylePath(style, manuscriptDir), [path.join(CSL_DIR, 'styles')]) : resolveManuscriptFile(manuscriptDir, style);
+    refuse(['citations', 'style'], styleFile, style, 'CSL style', byName ? 'csl/styles/' : undefined);
+    // A locale file in the manuscript folder takes precedence over csl/locales/ (csl.ts): the book's own, and
+    // citeproc's fallback, en-US.
+    for (const lang of new Set([citations.locale, 'en-US'])) {
+      const name = `locales-${lang}.xml`;
+      const file = resolveManuscriptFile(manuscriptDir, name);
+      refuse(['citations', 'locale'], file, name, 'CSL locale file');
+    }
+  }
+
+  const profile = config.print.press.profile;
+  if (profile !== undefined) refuse(['print', 'press', 'profile'], resolveManuscriptFile(manuscriptDir, profile), profile, 'press profile');
+
+  const fontPackage = config.print.fonts.body.package;
+  if (!PACKAGE_NAME.test(fontPackage)) {
+    error(['print', 'fonts', 'body', 'package'], 'config/font-package', `font package "${fontPackage}" is not an npm package name (e.g. "@fontsource/eb-garamond"): fonts come from installed packages, never from files elsewhere`);
+  } else {
+    let dir: string | undefined;
+    try {
+      dir = packageDir(fontPackage);
+    } catch {
+      error(['print', 'fonts', 'body', 'package'], 'config/font-package', `font package "${fontPackage}" is not installed: run \`npm install ${fontPackage}\` in ${path.relative(process.cwd(), projectRoot) || '.'}`);
+    }
+    if (dir !== undefined) {
+      const nodeModules = path.join(projectRoot, 'node_modules');
+      const where = locateFile(dir, [nodeModules]);
+      if (where.kind === 'outside') {
+        error(['print', 'fonts', 'body', 'package'], 'manuscript/outside', `font package "${fontPackage}" resolves to ${where.real}, outside the repository's node_modules/: fonts come from the packages installed here`);
+      } else if (!existsSync(path.join(dir, 'package.json'))) {
+        error(['print', 'fonts', 'body', 'package'], 'config/font-package', `font package "${fontPackage}" has no package.json in ${dir}`);
+      }
+    }
+  }
+  return found;
+}
