@@ -4,7 +4,8 @@
 import { buildBook } from './lib/build-book.ts';
 import { readBook } from './lib/book.ts';
 import { CHECKS } from './lib/checks/index.ts';
-import { formatJson, formatText } from './lib/checks/report.ts';
+import { ALL_RULES } from './lib/rules.ts';
+import { formatJson, formatRuleList, formatText } from './lib/checks/report.ts';
 import { runChecks } from './lib/checks/run-checks.ts';
 import { parseCommandArgs, UsageError } from './lib/cli-args.ts';
 import { BuildError, hasErrors } from './lib/diagnostics.ts';
@@ -20,7 +21,7 @@ await runCli(async () => {
   const report = String(values.report);
   if (report !== 'text' && report !== 'json') throw new UsageError(`--report must be text or json, not "${report}"`);
   if (values['list-rules']) {
-    for (const check of CHECKS) for (const rule of check.rules) console.log(`${rule.id.padEnd(36)} ${rule.severity.padEnd(8)} ${rule.description}`);
+    process.stdout.write(formatRuleList(ALL_RULES));
     return;
   }
   const checks = CHECKS.filter((c) => c.needs.every((f) => common.formats.includes(f)));

@@ -281,7 +281,7 @@ describe('the preflight reports a PDF that is not press-ready', () => {
         press: { file: screen, pages, blankPages: 0, bytes: 0, profile: { file: '', description: '' } },
       },
     });
-    const rules = new Set(diagnostics.map((d) => d.rule));
+    const rules = new Set<string>(diagnostics.map((d) => d.rule));
     for (const rule of ['press/pdfx-version', 'press/output-intent', 'press/signature', 'press/text-page-colour', 'press/total-ink']) {
       assert.ok(rules.has(rule), `${rule} not reported: ${JSON.stringify(diagnostics, null, 1)}`);
     }

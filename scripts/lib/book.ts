@@ -4,7 +4,7 @@ import path from 'node:path';
 import { configFileProblems } from './config/config-files.ts';
 import { loadConfig } from './config/load-config.ts';
 import type { BookConfig } from './config/schema.ts';
-import { BuildError, hasErrors, type Diagnostic } from './diagnostics.ts';
+import { BuildError, diagnostic, hasErrors, type Diagnostic } from './diagnostics.ts';
 import type { Token } from 'markdown-it';
 import { resolveManuscriptFile } from './manuscript-files.ts';
 import { createMarkdown } from './markdown/create-markdown.ts';
@@ -98,14 +98,7 @@ export async function readBook({ manuscriptDir, cacheDir, renderedChapters }: Lo
       source = await readFile(located.real, 'utf8');
     } catch {
       const { line, column } = locate(['chapters', index]);
-      diagnostics.push({
-        file: configFile,
-        line,
-        column,
-        severity: 'error',
-        rule: 'manuscript/missing-chapter',
-        message: `chapter file "${relative}" not found (looked for ${display(absolute)})`,
-      });
+      diagnostics.push(diagnostic('manuscript/missing-chapter', { file: configFile, line, column }, `chapter file "${relative}" not found (looked for ${display(absolute)})`));
       continue;
     }
     const file = display(absolute);

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import puppeteer, { type Browser, type HTTPRequest, type Page } from 'puppeteer';
-import { BuildError } from './diagnostics.ts';
+import { BuildError, diagnostic } from './diagnostics.ts';
 import { locateFile } from './manuscript-files.ts';
 
 export const BROWSER_ENV = 'CHROMIUM_PATH';
@@ -24,16 +24,14 @@ const CHROMIUM_ARGS = [
 ];
 
 function noBrowser(message: string): BuildError {
-  return new BuildError({
-    file: 'chromium',
-    line: 0,
-    column: 0,
-    severity: 'error',
-    rule: 'browser/not-found',
-    message:
+  return new BuildError(
+    diagnostic(
+      'browser/not-found',
+      { source: 'chromium' },
       `${message}. Install one: on Debian/Ubuntu \`sudo apt-get install chromium\`; elsewhere ` +
-      '`npx puppeteer browsers install chrome`; or point CHROMIUM_PATH at a Chromium or Chrome binary.',
-  });
+        '`npx puppeteer browsers install chrome`; or point CHROMIUM_PATH at a Chromium or Chrome binary.',
+    ),
+  );
 }
 
 /** Where Chromium is: $CHROMIUM_PATH (or $PUPPETEER_EXECUTABLE_PATH), the system's, or puppeteer's download. */
@@ -72,14 +70,7 @@ export async function launchBrowser(timeoutMs = 30_000): Promise<BrowserSession>
       protocolTimeout: 120_000,
     });
   } catch (error) {
-    throw new BuildError({
-      file: executablePath,
-      line: 0,
-      column: 0,
-      severity: 'error',
-      rule: 'browser/launch',
-      message: `Chromium did not start: ${(error as Error).message.split('\n')[0]}`,
-    });
+    throw new BuildError(diagnostic('browser/launch', { file: executablePath, source: 'chromium' }, `Chromium did not start: ${(error as Error).message.split('\n')[0]}`));
   }
   return {
     browser,

@@ -1,8 +1,11 @@
-/** One shape for every problem the pipeline finds, after unified's vfile messages. */
-export type Severity = 'error' | 'warning' | 'info';
+import { RULES, type RuleId, type Severity } from './rules.ts';
 
+export type { Severity };
+
+/** One shape for every problem the pipeline finds, after unified's vfile messages. */
 export interface Diagnostic {
-  /** Path of the file the problem is in, relative to the working directory when possible. */
+  /** Path of the file the problem is in, relative to the working directory when possible; '' when the
+   * problem is in no file (then `source` says what found it). */
   file: string;
   /** 1-based; 0 when the problem has no line (a missing file, a whole-book property). */
   line: number;
@@ -10,10 +13,29 @@ export interface Diagnostic {
   column: number;
   severity: Severity;
   message: string;
-  /** Stable id of the rule that found it, e.g. `config/unknown-key`. */
-  rule: string;
+  /** The rule that found it (scripts/lib/rules.ts), e.g. `config/unknown-key`. */
+  rule: RuleId;
   /** Printed page the problem shows on, for layout findings. */
   page?: number;
+  /** The program that reported it, when not the pipeline itself: `chromium`, `ghostscript`, `java`, … */
+  source?: string;
+}
+
+/** Where a finding is: a file (and line, column, printed page), or only the program that reported it. */
+export interface Place {
+  file?: string;
+  line?: number;
+  column?: number;
+  page?: number;
+  source?: string;
+}
+
+/** A finding of `rule` at `place`, with the rule's severity (book.yaml `rules:` may change it later). */
+export function diagnostic(rule: RuleId, place: Place, message: string): Diagnostic {
+  const found: Diagnostic = { file: place.file ?? '', line: place.line ?? 0, column: place.column ?? 0, severity: RULES[rule].severity, message, rule };
+  if (place.page !== undefined) found.page = place.page;
+  if (place.source !== undefined) found.source = place.source;
+  return found;
 }
 
 /** Thrown when a stage cannot go on; carries the diagnostics that explain why. */
@@ -28,7 +50,7 @@ export class BuildError extends Error {
 }
 
 export function formatDiagnostic(d: Diagnostic): string {
-  const place = d.line > 0 ? `${d.file}:${d.line}:${Math.max(d.column, 1)}` : d.file;
+  const place = !d.file ? (d.source ?? '') : d.line > 0 ? `${d.file}:${d.line}:${Math.max(d.column, 1)}` : d.file;
   const page = d.page !== undefined ? ` (p. ${d.page})` : '';
   return `${place}  ${d.severity}  ${d.message}${page}  [${d.rule}]`;
 }

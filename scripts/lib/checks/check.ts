@@ -1,14 +1,7 @@
 import type { Book } from '../book.ts';
-import type { Diagnostic, Severity } from '../diagnostics.ts';
+import type { Diagnostic } from '../diagnostics.ts';
 import type { Format } from '../formats.ts';
 import type { BuildOutputs } from '../targets/target.ts';
-
-/** A rule a check can report, with the severity it has unless book.yaml says otherwise. */
-export interface Rule {
-  id: string;
-  severity: Severity;
-  description: string;
-}
 
 export interface CheckContext {
   book: Book;
@@ -20,7 +13,6 @@ export interface CheckContext {
 /** One job: find one family of problems and report them as diagnostics. */
 export interface Check {
   name: string;
-  rules: Rule[];
   /** Formats that must be built before this check can run; none means it reads the manuscript only, and
    * then the build runs it too, before any target. */
   needs: Format[];

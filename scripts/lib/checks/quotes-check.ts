@@ -1,12 +1,7 @@
 import { findCitations, maskCode } from '../citations/syntax.ts';
-import { positionOf, type Diagnostic } from '../diagnostics.ts';
-import type { Check, Rule } from './check.ts';
-
-const RULES = {
-  unbalanced: { id: 'quotes/unbalanced', severity: 'error', description: 'a quotation mark in a paragraph is not closed, or closes nothing' },
-  nesting: { id: 'quotes/wrong-nesting', severity: 'error', description: 'quotation marks nest the wrong way (“ ” go outside, ‘ ’ inside)' },
-  unsourced: { id: 'quotes/unsourced-quotation', severity: 'warning', description: 'a quotation of eight words or more has no citation or note in its paragraph' },
-} satisfies Record<string, Rule>;
+import { diagnostic, positionOf, type Diagnostic } from '../diagnostics.ts';
+import type { RuleId } from '../rules.ts';
+import type { Check } from './check.ts';
 
 /** Quotations of at least this many words want a source. */
 export const UNSOURCED_MIN_WORDS = 8;
@@ -15,7 +10,6 @@ export const UNSOURCED_MIN_WORDS = 8;
 export const quotesCheck: Check = {
   name: 'quotes',
   needs: [],
-  rules: Object.values(RULES),
   async run({ book }) {
     return book.chapters.flatMap((chapter) => quoteDiagnostics(chapter.file, chapter.source));
   },
@@ -54,9 +48,9 @@ const LETTER = /[\p{L}\p{N}]/u;
 export function quoteDiagnostics(file: string, source: string): Diagnostic[] {
   const text = maskCode(source);
   const found: Diagnostic[] = [];
-  const report = (rule: Rule, offset: number, message: string): void => {
+  const report = (rule: RuleId, offset: number, message: string): void => {
     const { line, column } = positionOf(source, offset);
-    found.push({ file, line, column, severity: rule.severity, rule: rule.id, message });
+    found.push(diagnostic(rule, { file, line, column }, message));
   };
   const describe = (offset: number): string => {
     const { line, column } = positionOf(source, offset);
@@ -69,22 +63,22 @@ export function quoteDiagnostics(file: string, source: string): Diagnostic[] {
       const c = text[i];
       const top = stack[stack.length - 1];
       if (c === '“') {
-        if (top?.mark === '“') report(RULES.nesting, i, `“ opens a quotation inside the quotation opened at ${describe(top.offset)}; use ‘ ’ inside “ ”`);
-        else if (top?.mark === '‘') report(RULES.nesting, i, `“ opens inside the ‘ quotation opened at ${describe(top.offset)}; “ ” go outside, ‘ ’ inside`);
+        if (top?.mark === '“') report('quotes/wrong-nesting', i, `“ opens a quotation inside the quotation opened at ${describe(top.offset)}; use ‘ ’ inside “ ”`);
+        else if (top?.mark === '‘') report('quotes/wrong-nesting', i, `“ opens inside the ‘ quotation opened at ${describe(top.offset)}; “ ” go outside, ‘ ’ inside`);
         stack.push({ mark: '“', offset: i });
       } else if (c === '‘') {
-        if (top?.mark === '‘') report(RULES.nesting, i, `‘ opens inside the ‘ quotation opened at ${describe(top.offset)}; use “ ” outside, ‘ ’ inside`);
+        if (top?.mark === '‘') report('quotes/wrong-nesting', i, `‘ opens inside the ‘ quotation opened at ${describe(top.offset)}; use “ ” outside, ‘ ’ inside`);
         stack.push({ mark: '‘', offset: i });
       } else if (c === '”') {
         if (top?.mark === '‘') {
-          report(RULES.unbalanced, top.offset, `‘ opened here is not closed before the ” at ${describe(i)}`);
+          report('quotes/unbalanced', top.offset, `‘ opened here is not closed before the ” at ${describe(i)}`);
           stack.pop();
         }
         const open = stack[stack.length - 1];
         if (open?.mark === '“') {
           stack.pop();
           closed.push({ open: open.offset, close: i });
-        } else report(RULES.unbalanced, i, '” closes a quotation that was never opened in this paragraph');
+        } else report('quotes/unbalanced', i, '” closes a quotation that was never opened in this paragraph');
       } else if (c === '’') {
         const before = text[i - 1] ?? '';
         const after = text[i + 1] ?? '';
@@ -93,11 +87,11 @@ export function quoteDiagnostics(file: string, source: string): Diagnostic[] {
         if (inWord) continue;
         if (top?.mark === '‘') stack.pop();
         else if (LETTER.test(after) || LETTER.test(before)) continue;
-        else report(RULES.unbalanced, i, '’ closes a quotation that was never opened in this paragraph');
+        else report('quotes/unbalanced', i, '’ closes a quotation that was never opened in this paragraph');
       }
     }
     for (const open of stack) {
-      report(RULES.unbalanced, open.offset, `${open.mark} opened here is never closed in its paragraph`);
+      report('quotes/unbalanced', open.offset, `${open.mark} opened here is never closed in its paragraph`);
     }
     if (block.isNote) continue;
     const paragraph = text.slice(block.start, block.end);
@@ -106,7 +100,7 @@ export function quoteDiagnostics(file: string, source: string): Diagnostic[] {
     for (const { open, close } of closed) {
       const words = text.slice(open + 1, close).split(/\s+/).filter((w) => LETTER.test(w)).length;
       if (words >= UNSOURCED_MIN_WORDS) {
-        report(RULES.unsourced, open, `unsourced quotation: ${words} words with no citation or note in the paragraph`);
+        report('quotes/unsourced-quotation', open, `unsourced quotation: ${words} words with no citation or note in the paragraph`);
       }
     }
   }

@@ -1,4 +1,5 @@
 import { formatDiagnostic, type Diagnostic } from '../diagnostics.ts';
+import type { Rule } from '../rules.ts';
 
 export interface Summary {
   errors: number;
@@ -25,4 +26,9 @@ export function formatText(diagnostics: readonly Diagnostic[]): string {
 /** The same findings for CI: `{ "diagnostics": [...], "summary": {...} }` (documented in README). */
 export function formatJson(diagnostics: readonly Diagnostic[]): string {
   return `${JSON.stringify({ diagnostics, summary: summarize(diagnostics) }, null, 2)}\n`;
+}
+
+/** `npm run check -- --list-rules`: one rule a line, `id  severity  description`. */
+export function formatRuleList(rules: readonly Rule[]): string {
+  return rules.map((rule) => `${rule.id.padEnd(36)} ${rule.severity.padEnd(8)} ${rule.description}${rule.stops ? ' (stops the build)' : ''}\n`).join('');
 }

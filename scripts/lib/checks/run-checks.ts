@@ -3,7 +3,7 @@ import type { Diagnostic } from '../diagnostics.ts';
 import type { BuildOutputs } from '../targets/target.ts';
 import type { Check } from './check.ts';
 import { CHECKS } from './index.ts';
-import { applyRuleSettings } from './rules.ts';
+import { applyRuleSettings } from './rule-settings.ts';
 
 /** Runs checks and returns their findings with book.yaml's rule settings applied. */
 export async function runChecks(
@@ -14,7 +14,7 @@ export async function runChecks(
 ): Promise<Diagnostic[]> {
   const found: Diagnostic[] = [];
   for (const check of checks) found.push(...(await check.run({ book, outputs, outDir })));
-  return applyRuleSettings(found, book, CHECKS);
+  return applyRuleSettings(found, book);
 }
 
 /** Checks that read only the manuscript: the build runs these before any target. */

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
-import { positionOf, type Diagnostic } from '../diagnostics.ts';
+import { diagnostic, positionOf, type Diagnostic } from '../diagnostics.ts';
+import type { RuleId } from '../rules.ts';
 
 /** A CSL-JSON item as citeproc reads it. */
 export type CslItem = Record<string, unknown> & { id: string; type: string };
@@ -39,7 +40,7 @@ export async function readBibliography(absolute: string, file: string, diagnosti
   try {
     text = await readFile(absolute, 'utf8');
   } catch {
-    diagnostics.push({ file, line: 0, column: 0, severity: 'error', rule: 'citations/bad-bibliography', message: `bibliography file not found` });
+    diagnostics.push(diagnostic('citations/bad-bibliography', { file }, 'bibliography file not found'));
     return bibliography;
   }
   return parseBibliography(text, file, diagnostics);
@@ -48,9 +49,9 @@ export async function readBibliography(absolute: string, file: string, diagnosti
 export function parseBibliography(text: string, file: string, diagnostics: Diagnostic[]): Bibliography {
   const bibliography: Bibliography = { file, entries: new Map() };
   const lines = new LineCounter();
-  const report = (offset: number, rule: string, message: string): void => {
+  const report = (offset: number, rule: RuleId, message: string): void => {
     const { line, col } = lines.linePos(offset);
-    diagnostics.push({ file, line, column: col, severity: 'error', rule, message });
+    diagnostics.push(diagnostic(rule, { file, line, column: col }, message));
   };
   try {
     JSON.parse(text);
@@ -58,10 +59,7 @@ export function parseBibliography(text: string, file: string, diagnostics: Diagn
     const message = error instanceof Error ? error.message : String(error);
     const position = Number(/at position (\d+)/.exec(message)?.[1] ?? 0);
     const { line, column } = positionOf(text, position);
-    diagnostics.push({
-      file, line, column, severity: 'error', rule: 'citations/bad-bibliography',
-      message: `not valid JSON: ${message.replace(/ in JSON at position \d+.*$/s, '')}`,
-    });
+    diagnostics.push(diagnostic('citations/bad-bibliography', { file, line, column }, `not valid JSON: ${message.replace(/ in JSON at position \d+.*$/s, '')}`));
     return bibliography;
   }
   // JSON is YAML, and the YAML parser keeps every node's position, which JSON.parse does not.
@@ -96,10 +94,7 @@ export function parseBibliography(text: string, file: string, diagnostics: Diagn
     const { line, col } = lines.linePos(idOffset);
     const existing = bibliography.entries.get(id);
     if (existing) {
-      diagnostics.push({
-        file, line, column: col, severity: 'error', rule: 'citations/duplicate-key',
-        message: `citation key "${id}" is used by two bibliography items (first on line ${existing.line})`,
-      });
+      diagnostics.push(diagnostic('citations/duplicate-key', { file, line, column: col }, `citation key "${id}" is used by two bibliography items (first on line ${existing.line})`));
       continue;
     }
     const { custom, ...csl } = item;

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { CitationsConfig } from '../config/schema.ts';
-import type { Diagnostic } from '../diagnostics.ts';
+import { diagnostic, type Diagnostic } from '../diagnostics.ts';
 import type { CitationsOptions } from '../markdown/citations.ts';
 import { readBibliography, type Bibliography } from './bibliography.ts';
 import { digest, type DiskMemo } from '../disk-memo.ts';
@@ -40,15 +40,12 @@ export async function loadCitations(
   } catch (error) {
     if (!(error instanceof CslResourceError)) throw error;
     const { line, column } = locate(['citations', error.key]);
-    diagnostics.push({ file: configFile, line, column, severity: 'error', rule: 'citations/bad-style', message: error.message });
+    diagnostics.push(diagnostic('citations/bad-style', { file: configFile, line, column }, error.message));
   }
   if (style?.class === 'in-text') {
     // Citations become the book's notes; an author-date style would put "(Marx 1867)" in a note by itself.
     const { line, column } = locate(['citations', 'style']);
-    diagnostics.push({
-      file: configFile, line, column, severity: 'error', rule: 'citations/bad-style',
-      message: `CSL style "${config.style}" is an in-text style; citations are set as notes and need a note style (class="note")`,
-    });
+    diagnostics.push(diagnostic('citations/bad-style', { file: configFile, line, column }, `CSL style "${config.style}" is an in-text style; citations are set as notes and need a note style (class="note")`));
     style = undefined;
   }
   const styleKey = style ? digest(['citeproc', packageVersion('citeproc'), style.xml, style.locale, style.readLocale(style.locale)]) : '';

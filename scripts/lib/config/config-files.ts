@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { CSL_DIR, stylePath } from '../citations/csl.ts';
-import type { Diagnostic } from '../diagnostics.ts';
+import { diagnostic, type Diagnostic } from '../diagnostics.ts';
+import type { RuleId } from '../rules.ts';
 import { isUrl, locateFile, refusal, resolveManuscriptFile, type ManuscriptFile } from '../manuscript-files.ts';
 import { packageDir, projectRoot } from '../paths.ts';
 import type { BookConfig } from './schema.ts';
@@ -20,9 +21,9 @@ const PACKAGE_NAME = /^(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/;
  */
 export function configFileProblems(config: BookConfig, manuscriptDir: string, configFile: string, locate: Locate): Diagnostic[] {
   const found: Diagnostic[] = [];
-  const error = (keyPath: (string | number)[], rule: string, message: string): void => {
+  const error = (keyPath: (string | number)[], rule: RuleId, message: string): void => {
     const { line, column } = locate(keyPath);
-    found.push({ file: configFile, line, column, severity: 'error', rule, message });
+    found.push(diagnostic(rule, { file: configFile, line, column }, message));
   };
   const refuse = (keyPath: (string | number)[], file: ManuscriptFile, reference: string, what: string, where?: string): boolean => {
     if (file.kind === 'inside' || file.kind === 'missing') return false;

@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
-import { BuildError, type Diagnostic } from '../diagnostics.ts';
+import { BuildError, diagnostic, type Diagnostic } from '../diagnostics.ts';
+import type { RuleId } from '../rules.ts';
 import { bookConfigSchema, type BookConfig } from './schema.ts';
 
 export const CONFIG_FILE = 'book.yaml';
@@ -22,14 +23,7 @@ export async function loadConfig(manuscriptDir: string, displayDir = manuscriptD
   try {
     text = await readFile(path.join(manuscriptDir, CONFIG_FILE), 'utf8');
   } catch {
-    throw new BuildError({
-      file,
-      line: 0,
-      column: 0,
-      severity: 'error',
-      rule: 'config/missing',
-      message: `no ${CONFIG_FILE} in ${displayDir}: a manuscript folder needs one (see README, "The manuscript")`,
-    });
+    throw new BuildError(diagnostic('config/missing', { file }, `no ${CONFIG_FILE} in ${displayDir}: a manuscript folder needs one (see README, "The manuscript")`));
   }
   return parseConfig(text, file);
 }
@@ -41,7 +35,7 @@ export function parseConfig(text: string, file: string): LoadedConfig {
     throw new BuildError(
       doc.errors.map((error): Diagnostic => {
         const { line, col } = lineCounter.linePos(error.pos[0]);
-        return { file, line, column: col, severity: 'error', rule: 'config/yaml', message: firstLine(error.message) };
+        return diagnostic('config/yaml', { file, line, column: col }, firstLine(error.message));
       }),
     );
   }
@@ -66,7 +60,7 @@ function issueToDiagnostic(issue: z.core.$ZodIssue, doc: Document, lines: LineCo
   const keyPath = issue.path.map(String);
   let offset = 0;
   let message: string;
-  let rule = 'config/invalid';
+  let rule: RuleId = 'config/invalid';
   if (issue.code === 'unrecognized_keys') {
     rule = 'config/unknown-key';
     const key = issue.keys[0] ?? '';
@@ -81,7 +75,7 @@ function issueToDiagnostic(issue: z.core.$ZodIssue, doc: Document, lines: LineCo
     offset = valueOffset(doc, issue.path) ?? valueOffset(doc, issue.path.slice(0, -1)) ?? 0;
   }
   const { line, col } = lines.linePos(offset);
-  return { file, line, column: col, severity: 'error', rule, message };
+  return diagnostic(rule, { file, line, column: col }, message);
 }
 
 function valueOffset(doc: Document, keyPath: readonly PropertyKey[]): number | undefined {

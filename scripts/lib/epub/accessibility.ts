@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { unzipSync, strFromU8 } from 'fflate';
 import type { Browser, HTTPRequest } from 'puppeteer';
-import type { Diagnostic } from '../diagnostics.ts';
+import { diagnostic, type Diagnostic } from '../diagnostics.ts';
 import { packageDir } from '../paths.ts';
 
 const ORIGIN = 'http://epub.invalid';
@@ -83,13 +83,12 @@ export async function auditEpub(browser: Browser, epub: Uint8Array, timeoutMs = 
 
 export function accessibilityDiagnostics(results: readonly DocumentResult[], displayFile: string): Diagnostic[] {
   return results.flatMap((doc) =>
-    doc.violations.map((v) => ({
-      file: `${displayFile}!/${doc.path}`,
-      line: 0,
-      column: 0,
-      severity: 'error' as const,
-      rule: 'epub/a11y-violation',
-      message: `${v.id} (${v.impact ?? 'no impact given'}): ${v.help}; ${v.nodes.length} element(s): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`,
-    })),
+    doc.violations.map((v) =>
+      diagnostic(
+        'epub/a11y-violation',
+        { file: `${displayFile}!/${doc.path}`, source: 'axe-core' },
+        `${v.id} (${v.impact ?? 'no impact given'}): ${v.help}; ${v.nodes.length} element(s): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`,
+      ),
+    ),
   );
 }

@@ -1,7 +1,7 @@
 import type { Book } from '../book.ts';
 import { BOOK_ORIGIN, serveHermetically, type SiteMap } from '../browser.ts';
 import type { BrowserSession } from '../browser.ts';
-import { BuildError } from '../diagnostics.ts';
+import { BuildError, diagnostic } from '../diagnostics.ts';
 import { escapeHtml } from '../html.ts';
 import { packageDir, stylesDir } from '../paths.ts';
 import { fontStylesheets } from '../print/page-setup.ts';
@@ -59,5 +59,5 @@ export async function renderCover(book: Book, session: BrowserSession, timeoutMs
 }
 
 function coverError(message: string): BuildError {
-  return new BuildError({ file: 'chromium', line: 0, column: 0, severity: 'error', rule: 'epub/cover', message });
+  return new BuildError(diagnostic('epub/cover', { source: 'chromium' }, message));
 }

@@ -2,20 +2,12 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { launchBrowser } from '../browser.ts';
 import type { Check } from '../checks/check.ts';
-import { BuildError, type Diagnostic } from '../diagnostics.ts';
+import { BuildError, diagnostic, type Diagnostic } from '../diagnostics.ts';
 
 /** The built EPUB against EPUBCheck and, in Chromium, axe-core on every content document. */
 export const epubCheck: Check = {
   name: 'epub',
   needs: ['epub'],
-  rules: [
-    { id: 'epub/epubcheck-fatal', severity: 'error', description: 'EPUBCheck could not read the EPUB' },
-    { id: 'epub/epubcheck-error', severity: 'error', description: 'EPUBCheck found an error (shops reject the file)' },
-    { id: 'epub/epubcheck-warning', severity: 'warning', description: 'EPUBCheck found a warning' },
-    { id: 'epub/epubcheck-unavailable', severity: 'error', description: 'EPUBCheck (and a Java runtime) is not installed' },
-    { id: 'epub/a11y-violation', severity: 'error', description: 'axe-core found a WCAG 2.x A/AA or best-practice violation in a content document' },
-    { id: 'epub/a11y-failed', severity: 'error', description: 'the accessibility check could not run (browser crashed or timed out)' },
-  ],
   async run({ outputs }) {
     const built = outputs.epub;
     if (!built) return [];
@@ -29,14 +21,13 @@ export const epubCheck: Check = {
     try {
       found.push(...epubcheckDiagnostics(await runEpubcheck(built.file), display));
     } catch (error) {
-      found.push({
-        file: EPUBCHECK_JAR,
-        line: 0,
-        column: 0,
-        severity: 'error',
-        rule: 'epub/epubcheck-unavailable',
-        message: `${(error as Error).message}; on Debian: \`apt-get install epubcheck default-jre-headless\` (or set EPUBCHECK_JAR)`,
-      });
+      found.push(
+        diagnostic(
+          'epub/epubcheck-unavailable',
+          { file: EPUBCHECK_JAR, source: 'java' },
+          `${(error as Error).message}; on Debian: \`apt-get install epubcheck default-jre-headless\` (or set EPUBCHECK_JAR)`,
+        ),
+      );
     }
     let session;
     try {
@@ -45,14 +36,7 @@ export const epubCheck: Check = {
     } catch (error) {
       if (error instanceof BuildError) found.push(...error.diagnostics);
       else {
-        found.push({
-          file: display,
-          line: 0,
-          column: 0,
-          severity: 'error',
-          rule: 'epub/a11y-failed',
-          message: `the accessibility check did not finish: ${(error as Error).message.split('\n')[0]}`,
-        });
+        found.push(diagnostic('epub/a11y-failed', { file: display, source: 'chromium' }, `the accessibility check did not finish: ${(error as Error).message.split('\n')[0]}`));
       }
     } finally {
       await session?.close();

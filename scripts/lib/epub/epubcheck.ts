@@ -3,7 +3,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { $ } from 'zx';
-import type { Diagnostic } from '../diagnostics.ts';
+import { diagnostic, type Diagnostic } from '../diagnostics.ts';
+import type { RuleId } from '../rules.ts';
 
 export const EPUBCHECK_JAR = process.env.EPUBCHECK_JAR ?? '/usr/share/java/epubcheck.jar';
 
@@ -35,28 +36,22 @@ export async function runEpubcheck(epubFile: string, timeoutMs = 180_000): Promi
   }
 }
 
-const RULES: Partial<Record<EpubcheckMessage['severity'], { rule: string; severity: Diagnostic['severity'] }>> = {
-  FATAL: { rule: 'epub/epubcheck-fatal', severity: 'error' },
-  ERROR: { rule: 'epub/epubcheck-error', severity: 'error' },
-  WARNING: { rule: 'epub/epubcheck-warning', severity: 'warning' },
+const RULE_OF: Partial<Record<EpubcheckMessage['severity'], RuleId>> = {
+  FATAL: 'epub/epubcheck-fatal',
+  ERROR: 'epub/epubcheck-error',
+  WARNING: 'epub/epubcheck-warning',
 };
 
 /** One diagnostic per message and place; `book.epub!/OEBPS/ch1.xhtml:12:5` names the file inside the EPUB. */
 export function epubcheckDiagnostics(report: EpubcheckReport, displayFile: string): Diagnostic[] {
   const found: Diagnostic[] = [];
   for (const m of report.messages) {
-    const mapping = RULES[m.severity];
-    if (!mapping) continue;
+    const rule = RULE_OF[m.severity];
+    if (!rule) continue;
     const places = m.locations.length > 0 ? m.locations : [{ path: '', line: 0, column: 0 }];
     for (const place of places) {
-      found.push({
-        file: place.path ? `${displayFile}!/${place.path}` : displayFile,
-        line: Math.max(place.line, 0),
-        column: Math.max(place.column, 0),
-        severity: mapping.severity,
-        rule: mapping.rule,
-        message: `${m.ID}: ${m.message}`,
-      });
+      const file = place.path ? `${displayFile}!/${place.path}` : displayFile;
+      found.push(diagnostic(rule, { file, line: Math.max(place.line, 0), column: Math.max(place.column, 0), source: 'epubcheck' }, `${m.ID}: ${m.message}`));
     }
   }
   return found;

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EPub, type Options } from 'epub-gen-memory';
 import type { Book } from '../book.ts';
-import { BuildError } from '../diagnostics.ts';
+import { BuildError, diagnostic } from '../diagnostics.ts';
 import { libDir, stylesDir } from '../paths.ts';
 import type { ContentDocument } from './content-documents.ts';
 import { embeddedFonts } from './fonts.ts';
@@ -181,9 +181,7 @@ export async function packageEpub(input: PackageInput): Promise<Uint8Array> {
   const entries = await epub.files();
   if (warnings.length > 0) {
     // The package drops what it does not allow (attributes, images it cannot fetch): never ship that silently.
-    throw new BuildError(
-      warnings.map((message) => ({ file: 'epub', line: 0, column: 0, severity: 'error' as const, rule: 'epub/package', message: `epub-gen-memory: ${message}` })),
-    );
+    throw new BuildError(warnings.map((message) => diagnostic('epub/package', { source: 'epub-gen-memory' }, `epub-gen-memory: ${message}`)));
   }
   return zipEpub(entries, input.date);
 }

@@ -1,7 +1,8 @@
 import type { MarkdownIt } from 'markdown-it';
 import type { StateCore } from 'markdown-it';
 import type { Token } from 'markdown-it';
-import type { Diagnostic } from '../diagnostics.ts';
+import { diagnostic, type Diagnostic } from '../diagnostics.ts';
+import type { RuleId } from '../rules.ts';
 
 /** A footnote as the book model keeps it: rendered once, placed by each target in its own way. */
 export interface NoteDefinition {
@@ -38,8 +39,8 @@ export const NOTE_REF_PATTERN = /<span data-note-ref="(\d+)"><\/span>/g;
  */
 export function notes(md: MarkdownIt, options: NotesOptions): void {
   const sourceLines = options.source.split('\n');
-  const report = (line: number, column: number, rule: string, message: string): void => {
-    options.diagnostics.push({ file: options.file, line, column, severity: 'error', rule, message });
+  const report = (line: number, column: number, rule: RuleId, message: string): void => {
+    options.diagnostics.push(diagnostic(rule, { file: options.file, line, column }, message));
   };
 
   md.core.ruler.before('footnote_tail', 'notes_check', (state) => {

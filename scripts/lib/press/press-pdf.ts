@@ -4,7 +4,7 @@ import path from 'node:path';
 import { PDFDocument, ParseSpeeds } from 'pdf-lib';
 import { $ } from 'zx';
 import type { Book } from '../book.ts';
-import { BuildError, type Diagnostic } from '../diagnostics.ts';
+import { BuildError, diagnostic, type Diagnostic } from '../diagnostics.ts';
 import { writeFileAtomic } from '../output.ts';
 import type { Progress } from '../progress.ts';
 import { convertToPdfx, GhostscriptError, pdfxDefinition, PDFX_VERSION } from './ghostscript.ts';
@@ -87,5 +87,5 @@ export function resolveProfile(book: Book): IccProfile {
 
 function pressError(book: Book, message: string, key: string[] = ['print', 'press']): Diagnostic {
   const { line, column } = book.locateConfig(key);
-  return { file: book.configFile, line, column, severity: 'error', rule: 'press/build', message };
+  return diagnostic('press/build', { file: book.configFile, line, column }, message);
 }

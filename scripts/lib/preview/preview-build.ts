@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { readBook, type RenderedChapter } from '../book.ts';
 import { runChecks, sourceChecks } from '../checks/run-checks.ts';
-import { BuildError, hasErrors, type Diagnostic } from '../diagnostics.ts';
+import { BuildError, diagnostic, hasErrors, type Diagnostic } from '../diagnostics.ts';
 import { localImageSources } from '../images.ts';
 import { buildDate } from '../output.ts';
 import { projectVersion, stylesDir } from '../paths.ts';
@@ -80,7 +80,7 @@ export function createPreviewBuilder(options: { manuscriptDir: string; workDir: 
         state.diagnostics =
           error instanceof BuildError
             ? error.diagnostics
-            : [{ file: 'preview', line: 0, column: 0, severity: 'error', rule: 'preview/build', message: (error as Error).message }];
+            : [diagnostic('preview/build', { source: 'preview' }, (error as Error).message)];
       }
       state.version++;
       state.buildMs = performance.now() - start;

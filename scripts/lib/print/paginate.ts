@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'puppeteer';
 import { BOOK_ORIGIN, serveHermetically, type SiteMap } from '../browser.ts';
-import { BuildError } from '../diagnostics.ts';
+import { BuildError, diagnostic } from '../diagnostics.ts';
 import type { LayoutProbes } from '../layout/probes.ts';
 import { libDir, packageDir, stylesDir } from '../paths.ts';
 import { charactersOf, stylesheetsText, trimFontFaces } from './font-faces.ts';
@@ -202,17 +202,16 @@ export async function openPaginated(options: OpenPaginatedOptions): Promise<Pagi
 /** Requests a document made that the build does not serve: the build stops, before anything is written. */
 export function blockedError(blocked: string[]): BuildError {
   return new BuildError(
-    [...new Set(blocked)].map((url) => ({
-      file: 'print',
-      line: 0,
-      column: 0,
-      severity: 'error' as const,
-      rule: 'print/blocked-request',
-      message: `the page asked for ${url}, which the build does not serve (only the manuscript, styles/ and the packages it names): builds load nothing else`,
-    })),
+    [...new Set(blocked)].map((url) =>
+      diagnostic(
+        'print/blocked-request',
+        { source: 'print' },
+        `the page asked for ${url}, which the build does not serve (only the manuscript, styles/ and the packages it names): builds load nothing else`,
+      ),
+    ),
   );
 }
 
 export function renderError(message: string): BuildError {
-  return new BuildError({ file: 'chromium', line: 0, column: 0, severity: 'error', rule: 'print/render', message });
+  return new BuildError(diagnostic('print/render', { source: 'chromium' }, message));
 }

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, HTTPRequest } from 'puppeteer';
-import type { Diagnostic } from '../diagnostics.ts';
+import { diagnostic, type Diagnostic } from '../diagnostics.ts';
 import { packageDir } from '../paths.ts';
 
 /** How the page is shown while axe looks at it: narrow (phone) or wide, light or dark. */
@@ -48,14 +48,13 @@ export async function axeViolations(browser: Browser, file: string, displayName:
       await page.addScriptTag({ content: axeSource });
       const result = (await page.evaluate('axe.run(document)')) as AxeResult;
       for (const v of result.violations) {
-        diagnostics.push({
-          file: displayName,
-          line: 0,
-          column: 0,
-          severity: 'error',
-          rule: 'web/a11y-violation',
-          message: `${view.name}: ${v.help} [axe ${v.id}, ${v.impact ?? 'unknown'}] at ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}${v.nodes.length > 3 ? ` and ${v.nodes.length - 3} more` : ''}`,
-        });
+        diagnostics.push(
+          diagnostic(
+            'web/a11y-violation',
+            { file: displayName, source: 'axe-core' },
+            `${view.name}: ${v.help} [axe ${v.id}, ${v.impact ?? 'unknown'}] at ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}${v.nodes.length > 3 ? ` and ${v.nodes.length - 3} more` : ''}`,
+          ),
+        );
       }
     } finally {
       await page.close().catch(() => undefined);

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { Diagnostic } from '../diagnostics.ts';
+import { diagnostic, type Diagnostic } from '../diagnostics.ts';
 import { packageDir } from '../paths.ts';
 
 const run = promisify(execFile);
@@ -28,18 +28,17 @@ export async function validateHtml(files: string[], displayName: (file: string) 
   } catch (error) {
     const failed = error as { stderr?: string; code?: string | number; message: string };
     if (failed.code === 'ENOENT') {
-      return [{ file: 'java', line: 0, column: 0, severity: 'error', rule: 'web/html-invalid', message: 'Java is needed for the HTML validator (vnu.jar): on Debian `apt-get install default-jre-headless`' }];
+      return [diagnostic('web/validator-unavailable', { source: 'java' }, 'Java is needed for the HTML validator (vnu.jar): on Debian `apt-get install default-jre-headless`')];
     }
     if (!failed.stderr?.trim().startsWith('{')) throw new Error(`vnu.jar failed: ${failed.message}`);
     output = failed.stderr;
   }
   const { messages } = JSON.parse(output) as { messages: (VnuMessage & { url?: string })[] };
-  return messages.map((m) => ({
-    file: m.url ? displayName(decodeURIComponent(new URL(m.url).pathname)) : 'web',
-    line: m.lastLine ?? 0,
-    column: m.firstColumn ?? m.lastColumn ?? 0,
-    severity: m.type === 'info' ? (m.subType === 'warning' ? 'warning' : 'info') : 'error',
-    rule: 'web/html-invalid',
-    message: m.extract ? `${m.message} (at “${m.extract.trim().slice(0, 60)}”)` : m.message,
-  }));
+  return messages.map((m) =>
+    diagnostic(
+      m.type === 'info' ? (m.subType === 'warning' ? 'web/html-warning' : 'web/html-info') : 'web/html-invalid',
+      { file: m.url ? displayName(decodeURIComponent(new URL(m.url).pathname)) : '', line: m.lastLine ?? 0, column: m.firstColumn ?? m.lastColumn ?? 0, source: 'vnu' },
+      m.extract ? `${m.message} (at “${m.extract.trim().slice(0, 60)}”)` : m.message,
+    ),
+  );
 }

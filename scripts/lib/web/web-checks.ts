@@ -10,7 +10,6 @@ const display = (file: string): string => path.relative(process.cwd(), file) || 
 export const webHtmlCheck: Check = {
   name: 'web-html',
   needs: ['web'],
-  rules: [{ id: 'web/html-invalid', severity: 'error', description: 'the web edition is not valid HTML or CSS (Nu Html Checker)' }],
   async run({ outputs }) {
     const web = outputs.web;
     if (!web) return [];
@@ -23,7 +22,6 @@ export const webHtmlCheck: Check = {
 export const webA11yCheck: Check = {
   name: 'web-a11y',
   needs: ['web'],
-  rules: [{ id: 'web/a11y-violation', severity: 'error', description: 'axe-core finds an accessibility violation in the web edition' }],
   async run({ outputs }) {
     const web = outputs.web;
     if (!web) return [];

@@ -205,7 +205,7 @@
         li.className = `severity-${d.severity}`;
         const where = document.createElement('span');
         where.className = 'where';
-        where.textContent = d.line > 0 ? `${d.file}:${d.line}:${Math.max(d.column, 1)}` : d.file;
+        where.textContent = !d.file ? d.source || '' : d.line > 0 ? `${d.file}:${d.line}:${Math.max(d.column, 1)}` : d.file;
         li.append(where, `  ${d.severity}  ${d.message}  [${d.rule}]`);
         return li;
       }),

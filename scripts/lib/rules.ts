@@ -1,0 +1,135 @@
+/** How bad a finding is: an error fails the build or check, a warning and an info do not. */
+export type Severity = 'error' | 'warning' | 'info';
+
+/** What a rule is, apart from its id. */
+export interface RuleSpec {
+  /** The severity its findings have unless book.yaml `rules:` says otherwise. */
+  severity: Severity;
+  /** One line for `npm run check -- --list-rules`. */
+  description: string;
+  /** A finding of this rule stops the build (no book.yaml to read, no browser, a page that cannot be laid
+   * out): book.yaml `rules:` cannot lower it or turn it off. */
+  stops?: true;
+}
+
+const stops = true as const;
+
+/**
+ * Every rule the pipeline can report, stages and checks alike, by id (`family/name`). This is the one
+ * registry: a finding is made with `diagnostic(id, place, message)` and takes its severity from here;
+ * `--list-rules` lists this; book.yaml `rules:` knows these ids. To add a rule, add a line in its family
+ * (tests/rules.test.ts fails on an id the code reports that is not here, and on one here nothing reports).
+ */
+const REGISTRY = {
+  // book.yaml
+  'config/missing': { severity: 'error', stops, description: 'the manuscript folder has no book.yaml' },
+  'config/yaml': { severity: 'error', stops, description: 'book.yaml is not valid YAML' },
+  'config/invalid': { severity: 'error', stops, description: 'a book.yaml value has the wrong type or form' },
+  'config/missing-key': { severity: 'error', stops, description: 'a required book.yaml key is missing' },
+  'config/unknown-key': { severity: 'error', stops, description: 'book.yaml has a key the pipeline does not know' },
+  'config/unknown-rule': { severity: 'warning', description: 'book.yaml `rules:` names a rule the pipeline does not have' },
+  'config/fixed-rule': { severity: 'warning', description: 'book.yaml `rules:` lowers a rule that stops the build, which it cannot' },
+
+  // The manuscript, as it is read
+  'manuscript/missing-chapter': { severity: 'error', description: 'a chapter listed in book.yaml does not exist' },
+  'manuscript/outside': { severity: 'error', description: 'a file book.yaml names is outside the manuscript folder (a path climbing out, or a link leading out)' },
+  'manuscript/url': { severity: 'error', description: 'book.yaml names a URL where a file of the manuscript belongs: a build reads nothing from the network' },
+  'manuscript/duplicate-chapter': { severity: 'error', description: 'a chapter is listed twice in book.yaml' },
+  'config/font-package': { severity: 'error', description: 'the font package is not an npm package name, or is not installed' },
+  'notes/undefined-reference': { severity: 'error', description: 'a footnote reference has no definition' },
+  'notes/unused-definition': { severity: 'error', description: 'a footnote definition is never referenced' },
+  'notes/duplicate-label': { severity: 'error', description: 'a footnote label is defined twice' },
+
+  // Citations
+  'citations/unknown-key': { severity: 'error', description: 'a citation names a key the bibliography does not have' },
+  'citations/unused-entry': { severity: 'warning', description: 'a bibliography entry is never cited' },
+  'citations/duplicate-key': { severity: 'error', description: 'two bibliography entries have the same key' },
+  'citations/bad-bibliography': { severity: 'error', description: 'the bibliography file is missing or not valid CSL-JSON' },
+  'citations/bad-style': { severity: 'error', description: 'the CSL style or locale named in book.yaml does not exist, or the style is not a note style' },
+  'citations/malformed-locator': { severity: 'error', description: 'a locator is malformed (pp. 12-14 with a hyphen, p. for a range, unknown label)' },
+  'citations/unconfirmed-source': { severity: 'info', description: 'a cited source is marked unconfirmed or partial in the bibliography' },
+  'citations/missing-locator': { severity: 'info', description: 'a citation of a confirmed source has no locator though the style prints one' },
+
+  // Quotation marks
+  'quotes/unbalanced': { severity: 'error', description: 'a quotation mark in a paragraph is not closed, or closes nothing' },
+  'quotes/wrong-nesting': { severity: 'error', description: 'quotation marks nest the wrong way (“ ” go outside, ‘ ’ inside)' },
+  'quotes/unsourced-quotation': { severity: 'warning', description: 'a quotation of eight words or more has no citation or note in its paragraph' },
+
+  // Chromium
+  'browser/not-found': { severity: 'error', stops, description: 'no Chromium to lay out the pages with' },
+  'browser/launch': { severity: 'error', stops, description: 'Chromium did not start' },
+
+  // Laying out the print edition
+  'print/render': { severity: 'error', stops, description: 'Paged.js could not lay out the pages (a script failed, a tab crashed, a timeout)' },
+  'print/blocked-request': { severity: 'error', stops, description: 'the page asked for something the build does not serve (builds load nothing from the network)' },
+  'print/signature': { severity: 'error', description: 'the page count is not a multiple of print.signature (set print.padToSignature to pad)' },
+
+  // The print edition's pages (the layout check)
+  'layout/overflow': { severity: 'error', description: 'a line wider than the measure, or a box outside the page area' },
+  'layout/unplaceable': { severity: 'error', description: 'Paged.js could not place a block on any page (taller than the page area?); it and what follows may be missing' },
+  'layout/widow': { severity: 'error', description: 'the last line of a paragraph alone at the head of a page' },
+  'layout/orphan': { severity: 'error', description: 'the first line of a paragraph alone at the foot of a page' },
+  'layout/stranded-heading': { severity: 'error', description: 'a heading is the last thing on a page' },
+  'layout/blank-page': { severity: 'error', description: 'a page is empty but was not meant to be blank' },
+  'layout/short-page': { severity: 'warning', description: 'a page is less than a quarter full while its chapter goes on' },
+  'notes/wrong-page': { severity: 'error', description: 'a footnote is not on the page of its call' },
+  'notes/clipped': { severity: 'error', description: 'a note area is cut off at the foot of the page' },
+  'hyphenation/ladder': { severity: 'error', description: 'more than three hyphenated line ends in a row' },
+  'hyphenation/page-turn': { severity: 'warning', description: 'a hyphenated word is split across a page turn' },
+  'typography/loose-line': { severity: 'warning', description: 'a justified line whose word spaces are stretched beyond 2× their natural width' },
+  'fonts/not-embedded': { severity: 'error', description: 'a font is not embedded in the PDF' },
+  'fonts/type3': { severity: 'error', description: 'a Type 3 (bitmap or vector-procedure) font is in the PDF' },
+  'fonts/fallback': { severity: 'error', description: 'characters are drawn by a font other than the configured one (a fallback)' },
+  'images/resolution': { severity: 'error', description: 'an image prints below 300 ppi at its printed size' },
+
+  // The press PDF (PDF/X) and its preflight
+  'press/build': { severity: 'error', stops, description: 'the press PDF could not be made (no CMYK profile, Ghostscript or qpdf failed)' },
+  'press/pdfx-version': { severity: 'error', description: 'the press PDF does not identify itself as PDF/X (GTS_PDFXVersion, Title, Trapped, ID)' },
+  'press/output-intent': { severity: 'error', description: 'the press PDF has no PDF/X output intent with an embedded CMYK profile' },
+  'press/page-boxes': { severity: 'error', description: 'a page’s TrimBox, BleedBox or MediaBox does not match the trim, bleed and marks in book.yaml' },
+  'press/signature': { severity: 'error', description: 'the page count is not a multiple of the signature' },
+  'press/font-not-embedded': { severity: 'error', description: 'a font is not embedded' },
+  'press/type3-font': { severity: 'error', description: 'a font is Type 3 (a bitmap or outline font the printer’s RIP may not treat as text)' },
+  'press/text-page-colour': { severity: 'error', description: 'a text page uses cyan, magenta or yellow ink: black text and rules must be pure K' },
+  'press/screen-marks': { severity: 'warning', description: 'print.marks puts Paged.js crop marks inside the bleed, where they print; the press PDF wants print.press.marks' },
+  'press/total-ink': { severity: 'error', description: 'total ink (C+M+Y+K) exceeds print.press.inkLimit somewhere on a page' },
+
+  // The EPUB
+  'epub/cover': { severity: 'error', stops, description: 'the cover image could not be rendered' },
+  'epub/package': { severity: 'error', stops, description: 'the EPUB packager reported a problem' },
+  'epub/epubcheck-fatal': { severity: 'error', description: 'EPUBCheck could not read the EPUB' },
+  'epub/epubcheck-error': { severity: 'error', description: 'EPUBCheck found an error (shops reject the file)' },
+  'epub/epubcheck-warning': { severity: 'warning', description: 'EPUBCheck found a warning' },
+  'epub/epubcheck-unavailable': { severity: 'error', description: 'EPUBCheck (and a Java runtime) is not installed' },
+  'epub/a11y-violation': { severity: 'error', description: 'axe-core found a WCAG 2.x A/AA or best-practice violation in a content document' },
+  'epub/a11y-failed': { severity: 'error', description: 'the accessibility check could not run (browser crashed or timed out)' },
+
+  // The web edition
+  'web/html-invalid': { severity: 'error', description: 'the web edition is not valid HTML or CSS (Nu Html Checker)' },
+  'web/html-warning': { severity: 'warning', description: 'the Nu Html Checker warns about the web edition’s HTML or CSS' },
+  'web/html-info': { severity: 'info', description: 'the Nu Html Checker has a remark on the web edition’s HTML or CSS' },
+  'web/validator-unavailable': { severity: 'error', description: 'the Nu Html Checker cannot run (no Java runtime)' },
+  'web/a11y-violation': { severity: 'error', description: 'axe-core finds an accessibility violation in the web edition' },
+
+  // The live preview
+  'preview/build': { severity: 'error', stops, description: 'the preview could not rebuild the book' },
+} as const satisfies Record<string, RuleSpec>;
+
+export type RuleId = keyof typeof REGISTRY;
+
+export const RULES: Readonly<Record<RuleId, RuleSpec>> = REGISTRY;
+
+export interface Rule extends RuleSpec {
+  id: RuleId;
+}
+
+/** Every rule, in the registry's order. */
+export const ALL_RULES: readonly Rule[] = Object.entries(RULES).map(([id, spec]) => ({ id: id as RuleId, ...spec }));
+
+export function isRuleId(id: string): id is RuleId {
+  return Object.hasOwn(RULES, id);
+}
+
+export function ruleOf(id: RuleId): Rule {
+  return { id, ...RULES[id] };
+}
