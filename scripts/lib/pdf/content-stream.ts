@@ -1,0 +1,235 @@
+/**
+ * A tokenizer for PDF content streams (ISO 32000-1, 7.8.2): operands and operators in order, each operation
+ * with the offsets it spans in the source, so a caller can read a page's marking or rewrite it in place.
+ * The source is the decoded stream as a latin1 string (one character per byte).
+ */
+
+export type Operand =
+  | number
+  | { type: 'name'; value: string }
+  | { type: 'string'; bytes: string; hex: boolean }
+  | { type: 'array'; items: Operand[] }
+  | { type: 'dict'; entries: Record<string, Operand> }
+  | { type: 'keyword'; value: string };
+
+export interface Operation {
+  operator: string;
+  operands: Operand[];
+  /** Offset of the first operand (or the operator), and just past the operator. */
+  start: number;
+  end: number;
+}
+
+const WHITESPACE = new Uint8Array(256);
+for (const c of [0, 9, 10, 12, 13, 32]) WHITESPACE[c] = 1;
+const HEX = new Int8Array(256).fill(-1);
+for (let d = 0; d < 16; d++) {
+  HEX['0123456789abcdef'.charCodeAt(d)] = d;
+  HEX['0123456789ABCDEF'.charCodeAt(d)] = d;
+}
+const DELIMITER = new Uint8Array(256);
+for (const c of '()<>[]{}/%') DELIMITER[c.charCodeAt(0)] = 1;
+
+/** Visits every operation of a content stream in order. Throws on a stream it cannot read. */
+export function scanContent(source: string, visit: (operation: Operation) => void): void {
+  const n = source.length;
+  let i = 0;
+  let operands: Operand[] = [];
+  let start = -1;
+
+  const skipSpace = (): void => {
+    for (;;) {
+      while (i < n && WHITESPACE[source.charCodeAt(i)]) i++;
+      if (i < n && source.charCodeAt(i) === 37 /* % */) {
+        while (i < n && source.charCodeAt(i) !== 10 && source.charCodeAt(i) !== 13) i++;
+      } else return;
+    }
+  };
+
+  const regular = (): string => {
+    const from = i;
+    while (i < n) {
+      const c = source.charCodeAt(i);
+      if (WHITESPACE[c] || DELIMITER[c]) break;
+      i++;
+    }
+    return source.slice(from, i);
+  };
+
+  const literal = (): string => {
+    // After the opening parenthesis: balanced parentheses, backslash escapes (7.3.4.2).
+    let depth = 1;
+    let out = '';
+    let from = i;
+    while (i < n) {
+      const c = source.charCodeAt(i);
+      if (c === 92 /* \ */) {
+        out += source.slice(from, i);
+        const next = source[i + 1] ?? '';
+        i += 2;
+        if (next >= '0' && next <= '7') {
+          let octal = next;
+          while (octal.length < 3 && i < n && source[i]! >= '0' && source[i]! <= '7') octal += source[i++];
+          out += String.fromCharCode(parseInt(octal, 8) & 0xff);
+        } else if (next === '\r') {
+          if (source[i] === '\n') i++;
+        } else if (next !== '\n') {
+          out += { n: '\n', r: '\r', t: '\t', b: '\b', f: '\f' }[next] ?? next;
+        }
+        from = i;
+        continue;
+      }
+      if (c === 40) depth++;
+      else if (c === 41 && --depth === 0) {
+        out += source.slice(from, i);
+        i++;
+        return out;
+      }
+      i++;
+    }
+    throw new Error('unterminated string in content stream');
+  };
+
+  const hex = (): string => {
+    let out = '';
+    let high = -1;
+    while (i < n) {
+      const c = source.charCodeAt(i++);
+      if (c === 62 /* > */) {
+        if (high >= 0) out += String.fromCharCode(high << 4);
+        return out;
+      }
+      const digit = HEX[c] as number;
+      if (digit < 0) continue;
+      if (high < 0) high = digit;
+      else {
+        out += String.fromCharCode((high << 4) | digit);
+        high = -1;
+      }
+    }
+    throw new Error('unterminated hex string in content stream');
+  };
+
+  const value = (): Operand | { type: 'operator'; value: string } | undefined => {
+    skipSpace();
+    if (i >= n) return undefined;
+    const c = source.charCodeAt(i);
+    if (c === 47 /* / */) {
+      i++;
+      return { type: 'name', value: decodeName(regular()) };
+    }
+    if (c === 40 /* ( */) {
+      i++;
+      return { type: 'string', bytes: literal(), hex: false };
+    }
+    if (c === 60 /* < */) {
+      if (source.charCodeAt(i + 1) === 60) {
+        i += 2;
+        const entries: Record<string, Operand> = {};
+        for (;;) {
+          skipSpace();
+          if (source.startsWith('>>', i)) {
+            i += 2;
+            return { type: 'dict', entries };
+          }
+          const key = value();
+          if (!key || typeof key !== 'object' || key.type !== 'name') throw new Error('bad dictionary in content stream');
+          const item = value();
+          if (item === undefined || (typeof item === 'object' && item.type === 'operator')) throw new Error('bad dictionary in content stream');
+          entries[key.value] = item;
+        }
+      }
+      i++;
+      return { type: 'string', bytes: hex(), hex: true };
+    }
+    if (c === 91 /* [ */) {
+      i++;
+      const items: Operand[] = [];
+      for (;;) {
+        skipSpace();
+        if (source.charCodeAt(i) === 93 /* ] */) {
+          i++;
+          return { type: 'array', items };
+        }
+        const item = value();
+        if (item === undefined) throw new Error('unterminated array in content stream');
+        if (typeof item === 'object' && item.type === 'operator') items.push({ type: 'keyword', value: item.value });
+        else items.push(item);
+      }
+    }
+    if (c === 41 || c === 62 || c === 93 || c === 123 || c === 125) {
+      // A stray delimiter: read as an operator of its own, which no caller knows.
+      i++;
+      return { type: 'operator', value: source[i - 1] as string };
+    }
+    const word = regular();
+    // A number starts with a digit, a sign or a point; an operator never does.
+    if ((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46) {
+      const number = Number(word);
+      if (!Number.isNaN(number)) return number;
+    }
+    return { type: 'operator', value: word };
+  };
+
+  for (;;) {
+    skipSpace();
+    if (i >= n) break;
+    if (start < 0) start = i;
+    const token = value();
+    if (token === undefined) break;
+    if (typeof token === 'object' && token.type === 'operator') {
+      if (token.value === 'BI') {
+        const image = inlineImage(source, i);
+        visit({ operator: 'BI', operands: [], start, end: image });
+        i = image;
+      } else {
+        visit({ operator: token.value, operands, start, end: i });
+      }
+      operands = [];
+      start = -1;
+    } else {
+      operands.push(token);
+    }
+  }
+}
+
+/** Past the `EI` that ends an inline image whose `BI` ended at `from`: the data is binary, so the `EI` is the
+ * first one that stands alone after `ID`. */
+function inlineImage(source: string, from: number): number {
+  const id = source.slice(from).search(/\sID[\s]/);
+  if (id < 0) throw new Error('inline image without ID');
+  const data = from + id + 4;
+  const end = /\sEI(?=[\s]|$)/g;
+  end.lastIndex = data;
+  const match = end.exec(source);
+  if (!match) throw new Error('inline image without EI');
+  return match.index + 3;
+}
+
+function decodeName(raw: string): string {
+  return raw.includes('#') ? raw.replace(/#([0-9a-fA-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))) : raw;
+}
+
+/** Operators that put marks on the page (7.8.2, table 51): what must be tagged content or an artifact. */
+export const PAINTING_OPERATORS = new Set(['Tj', 'TJ', "'", '"', 'S', 's', 'f', 'F', 'f*', 'B', 'B*', 'b', 'b*', 'Do', 'sh', 'BI']);
+
+/** The text-showing operators and where their strings are among the operands. */
+export function shownStrings(operation: Operation): string[] {
+  const { operator, operands } = operation;
+  if (operator === 'Tj' || operator === "'") return stringsOf(operands.slice(-1));
+  if (operator === '"') return stringsOf(operands.slice(-1));
+  if (operator === 'TJ') {
+    const array = operands[0];
+    return array && typeof array === 'object' && array.type === 'array' ? stringsOf(array.items) : [];
+  }
+  return [];
+}
+
+function stringsOf(operands: Operand[]): string[] {
+  return operands.flatMap((o) => (typeof o === 'object' && o.type === 'string' ? [o.bytes] : []));
+}
+
+/** A PDF string of text in UTF-16BE with its byte order mark, as marked-content property lists want it. */
+export function pdfTextHex(text: string): string {
+  return `<FEFF${Buffer.from(text, 'utf16le').swap16().toString('hex').toUpperCase()}>`;
+}
