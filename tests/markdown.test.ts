@@ -15,9 +15,9 @@ function render(source: string): { html: string; diagnostics: Diagnostic[]; chap
 }
 
 test('Dutch words get soft hyphens from the patterns, with the minimums kept', () => {
-  const hyphenated = hyphenateText('arbeidersdemocratie en bureaucratie', { leftmin: 2, rightmin: 3, minWordLength: 6 });
+  const hyphenated = hyphenateText('arbeidersdemocratie en bureaucratie', { language: 'nl', leftmin: 2, rightmin: 3, minWordLength: 6 });
   assert.equal(hyphenated.replaceAll(SOFT_HYPHEN, '|'), 'ar|bei|ders|de|mo|cra|tie en bu|reau|cra|tie');
-  const short = hyphenateText('kapitalisme', { leftmin: 4, rightmin: 4, minWordLength: 6 });
+  const short = hyphenateText('kapitalisme', { language: 'nl', leftmin: 4, rightmin: 4, minWordLength: 6 });
   assert.ok(!short.replaceAll(SOFT_HYPHEN, '|').startsWith('ka|'), short);
   assert.ok(!/\u00ad.{1,3}$/u.test(short));
 });
@@ -66,4 +66,47 @@ test('a definition nobody references is an error at its line', () => {
   const { diagnostics } = render('Tekst.\n\n[^los]: Niemand verwijst hiernaar.\n');
   assert.equal(diagnostics[0]?.rule, 'notes/unused-definition');
   assert.equal(diagnostics[0]?.line, 3);
+});
+
+test('English text is hyphenated with the English patterns, and a language without patterns is left alone', () => {
+  const options = { leftmin: 2, rightmin: 3, minWordLength: 6 };
+  assert.equal(hyphenateText('paragraph without', { ...options, language: 'en' }).replaceAll(SOFT_HYPHEN, '|'), 'para|graph with|out');
+  assert.equal(hyphenateText('Silbentrennung', { ...options, language: 'de-CH' }).replaceAll(SOFT_HYPHEN, '|'), 'Sil|ben|tren|nung');
+  assert.equal(hyphenateText('paragraph', { ...options, language: 'tlh' }), 'paragraph');
+});
+
+test('ordered lists keep their start, and Pandoc fancy lists their letters and numerals', () => {
+  const { html } = render('3. drie\n4. vier\n\na. een\nb. twee\n\nIV) vier\nV) vijf\n\n1. een\n2. twee\n{.lower-roman}\n');
+  assert.match(html, /<ol start="3" data-line="1">/);
+  assert.match(html, /<ol type="a" data-line="4">/);
+  assert.match(html, /<ol type="I" start="4" data-line="7">/);
+  assert.match(html, /<ol class="lower-roman" data-line="10">/);
+});
+
+test('definition lists, super- and subscript, small capitals', () => {
+  const { html } = render('Term\n:   Kort.\n\nH~2~O en 2^10^ en [Karl Marx]{.smallcaps}.\n');
+  assert.match(html, /<dl data-line="1">\n<dt data-line="1">Term<\/dt>\n<dd data-line="2">Kort\.<\/dd>/);
+  assert.match(html, /H<sub>2<\/sub>O en 2<sup>10<\/sup>/);
+  assert.match(html, /<span class="smallcaps">K<span class="sc">arl<\/span> M<span class="sc">arx<\/span><\/span>/);
+});
+
+test('line blocks keep their lines, leading spaces and empty lines; a continuation line joins its line', () => {
+  const { html } = render('Tekst.\n\n| Eerste regel\n|    ingesprongen\n  vervolg\n|\n| *Laatste* regel\n\nNa.\n');
+  const block = /<div class="line-block" data-line="3">([\s\S]*?)<\/div>/.exec(html)?.[1] ?? '';
+  const lines = [...block.matchAll(/<span class="line">(.*?)<\/span><br>/g)].map((m) => (m[1] ?? '').replaceAll(SOFT_HYPHEN, ''));
+  assert.deepEqual(lines, ['Eerste regel', '\u00a0\u00a0\u00a0ingesprongen vervolg', '', '<em>Laatste</em> regel']);
+  assert.match(html, /<p data-line="9">Na\.<\/p>/);
+});
+
+test('a line block does not take a table, nor interrupt a paragraph', () => {
+  const { html } = render('Tekst\n| geen regel\n\n| a | b |\n|---|---|\n| 1 | 2 |\n');
+  assert.doesNotMatch(html, /line-block/);
+  assert.match(html, /<table/);
+});
+
+test('an inline note is lifted into the model with the line of its call', () => {
+  const { chapter, diagnostics } = render('Eerste alinea.\n\nTweede regel\nmet een noot.^[Een *noot* ter plaatse.] En een gewone.[^a]\n\n[^a]: Gewoon.\n');
+  assert.deepEqual(diagnostics, []);
+  assert.deepEqual(chapter.notes.map((n) => [n.number, n.line]), [[1, 4], [2, 6]]);
+  assert.match(chapter.notes[0]?.html ?? '', /Een <em>noot<\/em> ter plaatse\./);
 });

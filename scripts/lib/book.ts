@@ -6,6 +6,7 @@ import { loadConfig } from './config/load-config.ts';
 import type { BookConfig } from './config/schema.ts';
 import { BuildError, diagnostic, hasErrors, type Diagnostic } from './diagnostics.ts';
 import type { Token } from 'markdown-it';
+import { hyphenatorFor } from './language/hyphenation-patterns.ts';
 import { resolveManuscriptFile } from './manuscript-files.ts';
 import { createMarkdown } from './markdown/create-markdown.ts';
 import type { NoteDefinition, NotesEnv } from './markdown/notes.ts';
@@ -116,6 +117,10 @@ export async function readBook({ manuscriptDir, cacheDir, renderedChapters }: Lo
     chapters.push(rendered.chapter);
     diagnostics.push(...rendered.diagnostics);
   }
+  if (config.print.hyphenation.enabled && !hyphenatorFor(config.language)) {
+    const { line, column } = locate(['language']);
+    diagnostics.push(diagnostic('hyphenation/no-patterns', { file: configFile, line, column }, `no hyphenation patterns for language "${config.language}": the text is set without hyphenation (print.hyphenation.enabled: false says so)`));
+  }
   const bibliography = citations ? renderSourcesSection(citations, chapters) : undefined;
   return { config, manuscriptDir: dir, chapters, diagnostics, configFile, locateConfig: locate, citations, bibliography };
 }
@@ -138,7 +143,7 @@ export function renderChapter({ index, file, source, config, diagnostics, citati
     source,
     diagnostics,
     idPrefix: `${id}-`,
-    hyphenation: hyphenation.enabled ? hyphenation : false,
+    hyphenation: hyphenation.enabled ? { ...hyphenation, language: config.language } : false,
     citations: citations?.renderer(),
   });
   const env: NotesEnv & CitationsEnv = {};

@@ -39,6 +39,7 @@ const REGISTRY = {
   'notes/undefined-reference': { severity: 'error', description: 'a footnote reference has no definition' },
   'notes/unused-definition': { severity: 'error', description: 'a footnote definition is never referenced' },
   'notes/duplicate-label': { severity: 'error', description: 'a footnote label is defined twice' },
+  'hyphenation/no-patterns': { severity: 'warning', description: 'the book’s language has no hyphenation patterns: its text is set unhyphenated' },
 
   // Citations
   'citations/unknown-key': { severity: 'error', description: 'a citation names a key the bibliography does not have' },

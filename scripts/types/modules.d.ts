@@ -1,18 +1,38 @@
-declare module 'hyphen/nl/index.js' {
-  interface HyphenateOptions {
-    hyphenChar?: string;
-    minWordLength?: number;
-    exceptions?: string[];
-  }
-  const hyphenNl: {
-    hyphenateSync(text: string, options?: HyphenateOptions): string;
-    hyphenate(text: string, options?: HyphenateOptions): Promise<string>;
-  };
-  export default hyphenNl;
-}
-
 declare module 'markdown-it-attrs' {
   import type { MarkdownIt } from 'markdown-it';
   const attrs: (md: MarkdownIt, options?: { allowedAttributes?: string[] }) => void;
   export default attrs;
+}
+
+declare module 'markdown-it-deflist' {
+  import type { MarkdownIt } from 'markdown-it';
+  const deflist: (md: MarkdownIt) => void;
+  export default deflist;
+}
+
+declare module 'markdown-it-sup' {
+  import type { MarkdownIt } from 'markdown-it';
+  const sup: (md: MarkdownIt) => void;
+  export default sup;
+}
+
+declare module 'markdown-it-sub' {
+  import type { MarkdownIt } from 'markdown-it';
+  const sub: (md: MarkdownIt) => void;
+  export default sub;
+}
+
+declare module 'markdown-it-bracketed-spans' {
+  import type { MarkdownIt } from 'markdown-it';
+  const bracketedSpans: (md: MarkdownIt) => void;
+  export default bracketedSpans;
+}
+
+declare module 'epub-gen-memory/dist/lib/util/constants.js' {
+  const constants: { allowedAttributes: string[] };
+  export default constants;
+}
+
+declare module 'epub-gen-memory/dist/lib/util/html-parse.js' {
+  export function fixHTML(this: { warn(message: string): void; options: { version: number } }, index: number, html: string, imgCB: (src: string) => string): string;
 }

@@ -6,6 +6,7 @@ import type { Book } from '../book.ts';
 import { BuildError, diagnostic } from '../diagnostics.ts';
 import { libDir, stylesDir } from '../paths.ts';
 import type { ContentDocument } from './content-documents.ts';
+import { patchEpubGen } from './epub-gen-patches.ts';
 import { embeddedFonts } from './fonts.ts';
 import { pageBreakId, type PageBreakPlan } from './page-breaks.ts';
 import { zipEpub, type ZipEntry } from './zip.ts';
@@ -143,6 +144,7 @@ function stableImageNames(entries: ZipEntry[]): ZipEntry[] {
 export async function packageEpub(input: PackageInput): Promise<Uint8Array> {
   const { book } = input;
   const c = book.config;
+  patchEpubGen();
   const meta = epubMeta(input);
   const fonts = await embeddedFonts(c.print);
   const [css, chapterXHTML, contentOPF, tocXHTML, tocNCX] = await Promise.all([

@@ -1,12 +1,19 @@
 import MarkdownIt from 'markdown-it';
 import type { MarkdownIt as MarkdownItInstance } from 'markdown-it';
 import markdownItAttrs from 'markdown-it-attrs';
+import markdownItBracketedSpans from 'markdown-it-bracketed-spans';
+import markdownItDeflist from 'markdown-it-deflist';
+import { markdownItFancyListPlugin } from 'markdown-it-fancy-lists';
 import markdownItFootnote from 'markdown-it-footnote';
+import markdownItSub from 'markdown-it-sub';
+import markdownItSup from 'markdown-it-sup';
 import type { Diagnostic } from '../diagnostics.ts';
 import { citations, type CitationsOptions } from './citations.ts';
 import { headingIds } from './heading-ids.ts';
 import { hyphenation, type HyphenationOptions } from './hyphenation.ts';
+import { lineBlocks } from './line-blocks.ts';
 import { notes } from './notes.ts';
+import { smallCaps } from './small-caps.ts';
 import { sourceLines } from './source-lines.ts';
 
 export interface MarkdownOptions {
@@ -20,11 +27,22 @@ export interface MarkdownOptions {
   citations?: CitationsOptions;
 }
 
-/** The manuscript dialect: CommonMark, footnotes, `{.class #id}` attributes, Dutch hyphenation. */
+/**
+ * The manuscript dialect: CommonMark with the Pandoc extensions a book is written in: footnotes and inline
+ * notes (`^[...]`), `{.class #id}` attributes, bracketed spans (`[Tekst]{.smallcaps}`), fancy lists (`a.`,
+ * `iv)`, `#.`, with `start`), definition lists, `^super^` and `~sub~`script, line blocks (`| `); hyphenation.
+ */
 export function createMarkdown(options: MarkdownOptions): MarkdownItInstance {
   const md = new MarkdownIt({ html: false, typographer: false, linkify: false });
+  md.use(markdownItFancyListPlugin);
   md.use(markdownItFootnote);
+  md.use(markdownItDeflist);
+  md.use(markdownItSup);
+  md.use(markdownItSub);
+  md.use(lineBlocks);
+  md.use(markdownItBracketedSpans);
   md.use(markdownItAttrs, { allowedAttributes: ['id', 'class', 'lang'] });
+  md.use(smallCaps);
   md.use(notes, { file: options.file, source: options.source, diagnostics: options.diagnostics });
   if (options.citations) md.use(citations, options.citations);
   md.use(headingIds, { prefix: options.idPrefix });

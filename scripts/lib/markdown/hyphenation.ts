@@ -1,12 +1,12 @@
 import type { MarkdownIt } from 'markdown-it';
 import type { Token } from 'markdown-it';
-import hyphenNl from 'hyphen/nl/index.js';
-
-const { hyphenateSync } = hyphenNl;
+import { hyphenatorFor, type Hyphenator } from '../language/hyphenation-patterns.ts';
 
 export const SOFT_HYPHEN = '\u00ad';
 
 export interface HyphenationOptions {
+  /** The book's language (BCP 47): whose TeX patterns break its words. */
+  language: string;
   leftmin: number;
   rightmin: number;
   minWordLength: number;
@@ -14,23 +14,26 @@ export interface HyphenationOptions {
 
 const WORD = /\p{L}[\p{L}\p{M}’']*/gu;
 
-/** Inserts soft hyphens from the Dutch TeX patterns, keeping `leftmin` letters before and `rightmin` after
- * every break. Chromium cannot hyphenate Dutch offline, so the pipeline does it. */
+/** Inserts soft hyphens from the TeX patterns of the book's language, keeping `leftmin` letters before and
+ * `rightmin` after every break. Chromium cannot hyphenate offline, so the pipeline does it. A language the
+ * `hyphen` package has no patterns for is left unhyphenated. */
 export function hyphenateText(text: string, options: HyphenationOptions): string {
+  const hyphenator = hyphenatorFor(options.language);
+  if (!hyphenator) return text;
   return text.replace(WORD, (word) => {
     if (word.length < options.minWordLength) return word;
     // Words repeat through a book: the patterns run once per word and setting.
-    const key = `${options.leftmin}/${options.rightmin}/${options.minWordLength}/${word}`;
+    const key = `${options.language}/${options.leftmin}/${options.rightmin}/${options.minWordLength}/${word}`;
     let hyphenated = hyphenatedWords.get(key);
-    if (hyphenated === undefined) hyphenatedWords.set(key, (hyphenated = hyphenateWord(word, options)));
+    if (hyphenated === undefined) hyphenatedWords.set(key, (hyphenated = hyphenateWord(hyphenator, word, options)));
     return hyphenated;
   });
 }
 
 const hyphenatedWords = new Map<string, string>();
 
-function hyphenateWord(word: string, options: HyphenationOptions): string {
-  const parts = hyphenateSync(word, { hyphenChar: SOFT_HYPHEN, minWordLength: options.minWordLength }).split(SOFT_HYPHEN);
+function hyphenateWord(hyphenator: Hyphenator, word: string, options: HyphenationOptions): string {
+  const parts = hyphenator.hyphenateSync(word, { hyphenChar: SOFT_HYPHEN, minWordLength: options.minWordLength }).split(SOFT_HYPHEN);
   let out = parts[0] ?? '';
   let done = out.length;
   for (const part of parts.slice(1)) {
@@ -41,14 +44,14 @@ function hyphenateWord(word: string, options: HyphenationOptions): string {
   return out;
 }
 
-/** markdown-it plugin: hyphenates running text, never headings. */
+/** markdown-it plugin: hyphenates running text, never headings, nor verse (line blocks keep their lines). */
 export function hyphenation(md: MarkdownIt, options: HyphenationOptions): void {
   md.core.ruler.push('hyphenation', (state) => {
-    let inHeading = false;
+    let unbroken = 0;
     for (const token of state.tokens) {
-      if (token.type === 'heading_open') inHeading = true;
-      else if (token.type === 'heading_close') inHeading = false;
-      else if (token.type === 'inline' && !inHeading && token.children) hyphenateChildren(token.children, options);
+      if (token.type === 'heading_open' || token.type === 'line_block_open') unbroken++;
+      else if (token.type === 'heading_close' || token.type === 'line_block_close') unbroken--;
+      else if (token.type === 'inline' && unbroken === 0 && token.children) hyphenateChildren(token.children, options);
     }
   });
 }

@@ -26,6 +26,33 @@ export interface NotesOptions {
   diagnostics: Diagnostic[];
 }
 
+/** markdown-it-footnote's list of notes; an inline note (`^[text]`) has its text and no label. */
+interface InlineNoteEntry {
+  label?: string;
+  content?: string;
+  tokens?: Token[];
+  /** The source line of an inline note's call (set here: the note has no block of its own). */
+  callLine?: number;
+}
+
+interface FootnotesEnv {
+  footnotes?: { list?: InlineNoteEntry[] };
+}
+
+/**
+ * An inline note's place is its call's: finds `^[text]` in the paragraph's source from `from` on and records
+ * the line on the note's entry (which the citations plugin may move when it renumbers). Returns where to look
+ * for the next call.
+ */
+function placeInlineNote(ref: Token, inline: Token, env: FootnotesEnv, from: number): number {
+  const entry = env.footnotes?.list?.[Number(ref.meta?.id)];
+  if (!entry || entry.label !== undefined || entry.content === undefined || !inline.map) return from;
+  const at = inline.content.indexOf(`^[${entry.content}]`, from);
+  if (at < 0) return from;
+  entry.callLine = inline.map[0] + 1 + (inline.content.slice(0, at).match(/\n/g)?.length ?? 0);
+  return at + entry.content.length + 3;
+}
+
 /** Marks where a note is called; targets replace it (print: the note itself, floated to the page foot). */
 export function noteRefPlaceholder(number: number): string {
   return `<span data-note-ref="${number}"></span>`;
@@ -59,8 +86,10 @@ export function notes(md: MarkdownIt, options: NotesOptions): void {
         pendingLabel = undefined;
       }
       if (token.type !== 'inline' || !token.children) continue;
+      let searchFrom = 0;
       for (const child of token.children) {
         if (child.type === 'footnote_ref') referenced.add(String(child.meta?.label));
+        if (child.type === 'footnote_ref') searchFrom = placeInlineNote(child, token, state.env as FootnotesEnv, searchFrom);
         if (child.type === 'text') findUndefinedRefs(child, token, blockLine);
       }
     }
@@ -94,7 +123,7 @@ export function notes(md: MarkdownIt, options: NotesOptions): void {
 
   md.core.ruler.after('footnote_tail', 'notes_extract', (state: StateCore) => {
     const env = state.env as NotesEnv;
-    const footnotes = env.footnotes as { list?: { label?: string }[] } | undefined;
+    const footnotes = env.footnotes as FootnotesEnv['footnotes'];
     const list = footnotes?.list ?? [];
     const definitions: NoteDefinition[] = [];
     const start = state.tokens.findIndex((t) => t.type === 'footnote_block_open');
@@ -104,7 +133,10 @@ export function notes(md: MarkdownIt, options: NotesOptions): void {
     }
     let current: { id: number; inlines: Token[]; line: number } | undefined;
     for (const token of state.tokens.slice(start)) {
-      if (token.type === 'footnote_open') current = { id: Number(token.meta?.id), inlines: [], line: 0 };
+      if (token.type === 'footnote_open') {
+        const id = Number(token.meta?.id);
+        current = { id, inlines: [], line: (list[id] as InlineNoteEntry | undefined)?.callLine ?? 0 };
+      }
       else if (current && token.type === 'inline') {
         current.inlines.push(token);
         if (!current.line && token.map) current.line = token.map[0] + 1;

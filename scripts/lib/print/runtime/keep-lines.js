@@ -46,7 +46,7 @@
       if (!overflow) return undefined;
       const start = overflow.startContainer;
       const el = start.nodeType === Node.ELEMENT_NODE ? start : start.parentElement;
-      const block = el && el.closest('p, li');
+      const block = el && el.closest('p, li, dd');
       if (!block || block.closest('.pagedjs_footnote_area')) return undefined;
       const before = document.createRange();
       before.selectNodeContents(block);

@@ -100,7 +100,8 @@
 
     // Widows and orphans: one line of a paragraph alone at the foot or the head of a page.
     for (const el of blocks) {
-      if (!/^(P|LI)$/.test(el.tagName)) continue;
+      // A list item or definition holding blocks (a nested list, paragraphs) is not a paragraph: its blocks are.
+      if (!/^(P|LI|DD)$/.test(el.tagName) || el.querySelector('p, ul, ol, dl, div, blockquote, pre, table')) continue;
       const lines = lineRects(el);
       if (el.dataset.splitTo && lines.length === 1) add('layout/orphan', el, number, 'the first line of a paragraph stands alone at the foot of the page', { y: lines[0].top - sheet.top });
       if (el.dataset.splitFrom && lines.length === 1) add('layout/widow', el, number, 'the last line of a paragraph stands alone at the head of the page', { y: lines[0].top - sheet.top });

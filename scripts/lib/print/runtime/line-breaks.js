@@ -454,8 +454,9 @@
     pinned.textContent = '[data-lines="pinned"] { hyphens: none; }';
     document.head.appendChild(pinned);
     try {
-      const paragraphs = Array.from(document.querySelectorAll('.chapter p, .chapter li')).filter(
-        (el) => !el.closest('.footnote') && !el.querySelector('p') && getComputedStyle(el).textAlign === 'justify',
+      // A list item or definition that holds blocks of its own (paragraphs, a nested list) is not one paragraph.
+      const paragraphs = Array.from(document.querySelectorAll('.chapter p, .chapter li, .chapter dd')).filter(
+        (el) => !el.closest('.footnote') && !el.querySelector('p, ul, ol, dl, div, blockquote, pre, table') && getComputedStyle(el).textAlign === 'justify',
       );
       if (paragraphs.length === 0) return;
       const metrics = measureFont(paragraphs[0]);
