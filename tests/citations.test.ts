@@ -50,15 +50,27 @@ describe('citation and quotation rules', () => {
     assert.match(d[0]!.message, /first on line 3/);
   });
 
-  test('malformed locators: hyphen in a range, p. for a range, unknown label', async () => {
-    const chapter = `# H\n\nEen.[@marx-1867, pp. 12-14]\n\nTwee.[@marx-1867, p. 3–5]\n\nDrie.[@lenin-1917, bladz. 4]\n\n${'Vier.[@krant, p. 1]'}\n`;
+  test('malformed locators: what the style cannot repair, and a label the locale does not know', async () => {
+    // A hyphen in a page range and p. for a range are the style's to repair (33–35, pp.): no finding.
+    const chapter = `# H\n\nEen.[@marx-1867, pp. 12—14]\n\nTwee.[@marx-1867, p. 3-5]\n\nDrie.[@lenin-1917, pg. 4]\n\n${'Vier.[@krant, p. 1]'}\n`;
     const d = await diagnose(citedBook(chapter));
     assert.deepEqual(places(d).filter((p) => p[4] === 'citations/malformed-locator'), [
       ['01-hoofdstuk.md', 3, 18, 'error', 'citations/malformed-locator'],
-      ['01-hoofdstuk.md', 5, 19, 'error', 'citations/malformed-locator'],
       ['01-hoofdstuk.md', 7, 20, 'error', 'citations/malformed-locator'],
     ]);
-    assert.match(d[0]!.message, /en dash/);
+    assert.match(d[0]!.message, /cannot turn/);
+    assert.match(d.find((x) => x.line === 7)!.message, /"pg\." is not a locator term/);
+  });
+
+  test('a key that differs from a bibliography key only in case: the error says which key is meant', async () => {
+    const d = await diagnose(citedBook(`${CLEAN_CHAPTER}\nEen zin.[@Marx-1867, p. 3]\n`));
+    assert.deepEqual(places(d), [['01-hoofdstuk.md', 7, 10, 'error', 'citations/unknown-key']]);
+    assert.match(d[0]!.message, /case-sensitive: the bibliography has @marx-1867/);
+  });
+
+  test('citations in code spans and code blocks are not read', async () => {
+    const d = await diagnose(citedBook(`${CLEAN_CHAPTER}\nCode: \`[@nergens, p. 33]\` en \`\` @ook\` \`\`.\n\n    [@nergens]\n\n~~~\n@nergens\n~~~\n`));
+    assert.deepEqual(places(d), []);
   });
 
   test('unconfirmed source: info at each citation of it', async () => {

@@ -4,15 +4,13 @@ import path from 'node:path';
 import { configFileProblems } from './config/config-files.ts';
 import { loadConfig } from './config/load-config.ts';
 import type { BookConfig } from './config/schema.ts';
-import { BuildError, diagnostic, hasErrors, type Diagnostic, type Place } from './diagnostics.ts';
-import type { RuleId } from './rules.ts';
+import { BuildError, diagnostic, hasErrors, type Diagnostic } from './diagnostics.ts';
 import type { Token } from 'markdown-it';
 import { hyphenatorFor } from './language/hyphenation-patterns.ts';
 import { resolveManuscriptFile } from './manuscript-files.ts';
-import { decodeUtf8 } from './text-encoding.ts';
 import { createMarkdown } from './markdown/create-markdown.ts';
 import type { NoteDefinition, NotesEnv } from './markdown/notes.ts';
-import type { CitationsEnv } from './markdown/citations.ts';
+import { BIBLIOGRAPHY_FALLBACK, BIBLIOGRAPHY_PLACEHOLDER, type CitationsEnv } from './markdown/citations.ts';
 import { loadCitations, renderSourcesSection, type BookCitations } from './citations/book-citations.ts';
 
 export interface Heading {
@@ -86,7 +84,7 @@ export async function readBook({ manuscriptDir, cacheDir, renderedChapters }: Lo
   if (hasErrors(fileProblems)) throw new BuildError(fileProblems);
   const diagnostics: Diagnostic[] = [];
   const chapters: Chapter[] = [];
-  const citations = config.citations ? await loadCitations(config.citations, dir, display, configFile, locate, cacheDir ? new DiskMemo(cacheDir) : undefined) : undefined;
+  const citations = config.citations ? await loadCitations(config.citations, dir, display, configFile, locate, cacheDir ? new DiskMemo(cacheDir) : undefined, config.language) : undefined;
   // What every chapter's rendering reads besides its own source: book.yaml, the style, the sources.
   const setupKey = renderedChapters
     ? digest([JSON.stringify(config), citations?.styleKey ?? '', JSON.stringify(citations ? [...citations.bibliography.entries].map(([id, entry]) => [id, entry.item]) : [])])
@@ -94,29 +92,17 @@ export async function readBook({ manuscriptDir, cacheDir, renderedChapters }: Lo
   if (renderedChapters && renderedChapters.size > 4 * config.chapters.length) renderedChapters.clear();
   for (const [index, relative] of config.chapters.entries()) {
     const absolute = path.resolve(dir, relative);
-    const file = display(absolute);
-    const listedAt = locate(['chapters', index]);
-    const problem = (rule: RuleId, message: string, at: Place = { file: configFile, ...listedAt }): void => {
-      diagnostics.push(diagnostic(rule, at, message));
-    };
-    // Outside the folder or a URL was refused with book.yaml (config-files.ts); here it is only missing.
     const located = resolveManuscriptFile(dir, relative);
-    let bytes: Buffer;
+    let source: string;
     try {
       if (located.kind !== 'inside') throw new Error('not inside');
-      bytes = await readFile(located.real);
-    } catch (error) {
-      const folder = (error as NodeJS.ErrnoException).code === 'EISDIR';
-      problem('manuscript/missing-chapter', folder ? `chapter file "${relative}" is a folder, not a file` : `chapter file "${relative}" not found (looked for ${display(absolute)})`);
+      source = await readFile(located.real, 'utf8');
+    } catch {
+      const { line, column } = locate(['chapters', index]);
+      diagnostics.push(diagnostic('manuscript/missing-chapter', { file: configFile, line, column }, `chapter file "${relative}" not found (looked for ${display(absolute)})`));
       continue;
     }
-    const decoded = decodeUtf8(bytes);
-    if (!decoded.ok) {
-      problem('manuscript/encoding', decoded.message, { file, line: decoded.line, column: decoded.column });
-      continue;
-    }
-    const source = decoded.text;
-    if (source.trim() === '') problem('manuscript/empty-chapter', `chapter file "${relative}" is empty: it makes a chapter of nothing`);
+    const file = display(absolute);
     if (!renderedChapters) {
       chapters.push(renderChapter({ index, file, source, config, diagnostics, citations }));
       continue;
@@ -135,7 +121,8 @@ export async function readBook({ manuscriptDir, cacheDir, renderedChapters }: Lo
     const { line, column } = locate(['language']);
     diagnostics.push(diagnostic('hyphenation/no-patterns', { file: configFile, line, column }, `no hyphenation patterns for language "${config.language}": the text is set without hyphenation (print.hyphenation.enabled: false says so)`));
   }
-  const bibliography = citations ? renderSourcesSection(citations, chapters) : undefined;
+  const generated = citations ? renderSourcesSection(citations, chapters) : undefined;
+  const bibliography = placeBibliography(chapters, generated);
   return { config, manuscriptDir: dir, chapters, diagnostics, configFile, locateConfig: locate, citations, bibliography };
 }
 
@@ -177,4 +164,26 @@ export function renderChapter({ index, file, source, config, diagnostics, citati
   const chapter: Chapter = { index, file, id, title, headings, html, notes: env.notes ?? [], source };
   if (env.citedKeys) chapter.citedKeys = env.citedKeys;
   return chapter;
+}
+
+/**
+ * Puts the list of sources where the author asked for it (`::: {#refs}`, a heading with id `refs`), else
+ * under a heading that ends the last chapter, as Pandoc does; otherwise it is a section of its own at the end
+ * (returned, for the targets to place). Chapters are replaced, not changed: the preview keeps them.
+ */
+function placeBibliography(chapters: Chapter[], generated: { title: string; html: string } | undefined): { title: string; html: string } | undefined {
+  const place = (marker: string, only?: number): boolean => {
+    const index = chapters.findIndex((c, i) => (only === undefined || i === only) && c.html.includes(marker));
+    if (index < 0) return false;
+    const chapter = chapters[index]!;
+    chapters[index] = { ...chapter, html: chapter.html.replace(marker, generated?.html ?? '') };
+    return true;
+  };
+  const placed = place(BIBLIOGRAPHY_PLACEHOLDER) || (generated !== undefined && place(BIBLIOGRAPHY_FALLBACK, chapters.length - 1));
+  chapters.forEach((chapter, i) => {
+    if (chapter.html.includes('data-bibliography')) {
+      chapters[i] = { ...chapter, html: chapter.html.replace(BIBLIOGRAPHY_PLACEHOLDER, '').replace(BIBLIOGRAPHY_FALLBACK, '') };
+    }
+  });
+  return placed ? undefined : generated;
 }

@@ -10,6 +10,10 @@ declare module 'citeproc' {
     prefix?: string;
     suffix?: string;
     'suppress-author'?: boolean;
+    /** Only the author's names (for a narrative citation's author in the sentence). */
+    'author-only'?: boolean;
+    /** For makeCitationCluster: the position to render at (first, subsequent, ...). */
+    position?: number;
   }
   export interface CiteprocCitation {
     citationID: string;
@@ -30,8 +34,10 @@ declare module 'citeproc' {
     restoreProcessorState(citations: unknown[]): void;
     /** Processes a document's citations in order from a fresh state: [citationID, noteIndex, html] each. */
     rebuildProcessorState(citations: CiteprocCitation[], mode?: 'html' | 'text' | 'rtf'): [string, number, string][];
+    /** Renders a cluster outside the document's state (its positions taken from the items). */
+    makeCitationCluster(items: CiteprocCitationItem[]): string;
     makeBibliography(): false | [{ entry_ids: string[][] }, string[]];
   }
-  const CSL: { Engine: typeof Engine };
+  const CSL: { Engine: typeof Engine; POSITION_FIRST: number; POSITION_SUBSEQUENT: number };
   export default CSL;
 }

@@ -36,3 +36,12 @@ declare module 'epub-gen-memory/dist/lib/util/constants.js' {
 declare module 'epub-gen-memory/dist/lib/util/html-parse.js' {
   export function fixHTML(this: { warn(message: string): void; options: { version: number } }, index: number, html: string, imgCB: (src: string) => string): string;
 }
+
+declare module '@citation-js/core' {
+  /** The part of citation.js the BibTeX reader uses: its input chain, to CSL-JSON. */
+  export const plugins: {
+    input: { chain(data: string, options: { target: string; generateGraph?: boolean; forceType?: string }): unknown };
+  };
+}
+
+declare module '@citation-js/plugin-bibtex';

@@ -1,4 +1,5 @@
 import type { Book } from '../book.ts';
+import { nociteKeys } from '../citations/book-citations.ts';
 import { findCitations } from '../citations/syntax.ts';
 import { diagnostic, positionOf, type Diagnostic } from '../diagnostics.ts';
 import type { RuleId } from '../rules.ts';
@@ -20,7 +21,7 @@ export function citationDiagnostics(book: Book): Diagnostic[] {
   const cited = new Set<string>();
   const style = citations?.style;
   for (const chapter of book.chapters) {
-    for (const { offset, cluster } of findCitations(chapter.source)) {
+    for (const { offset, cluster } of findCitations(chapter.source, citations?.terms)) {
       for (const item of cluster.items) {
         const report = (rule: RuleId, at: number, message: string): void => {
           const { line, column } = positionOf(chapter.source, offset + at);
@@ -33,7 +34,10 @@ export function citationDiagnostics(book: Book): Diagnostic[] {
         }
         const entry = entries?.get(item.key);
         if (!entry) {
-          report('citations/unknown-key', item.keyOffset, `unknown citation key @${item.key} (not in ${citations.bibliography.file})`);
+          const lower = item.key.toLowerCase();
+          const near = [...(entries?.keys() ?? [])].find((key) => key.toLowerCase() === lower);
+          const hint = near ? `; keys are case-sensitive: the bibliography has @${near}` : '';
+          report('citations/unknown-key', item.keyOffset, `unknown citation key @${item.key} (not in ${citations.bibliography.file})${hint}`);
           continue;
         }
         cited.add(item.key);
@@ -48,9 +52,10 @@ export function citationDiagnostics(book: Book): Diagnostic[] {
     }
   }
   if (citations) {
+    const nocite = new Set(nociteKeys(citations.config, citations.bibliography));
     for (const entry of citations.bibliography.entries.values()) {
-      if (cited.has(entry.id)) continue;
-      found.push(diagnostic('citations/unused-entry', { file: citations.bibliography.file, line: entry.line, column: entry.column }, `bibliography entry "${entry.id}" is never cited`));
+      if (cited.has(entry.id) || nocite.has(entry.id)) continue;
+      found.push(diagnostic('citations/unused-entry', { file: entry.file ?? citations.bibliography.file, line: entry.line, column: entry.column }, `bibliography entry "${entry.id}" is never cited`));
     }
   }
   return found;

@@ -16,45 +16,146 @@ export interface BibliographyEntry {
   status: SourceStatus;
   /** The editor's note on what is open, shown in the info diagnostic. */
   remark?: string;
+  /** The file it is in, as named in messages. */
+  file?: string;
   /** Where the entry's `id` value is in the bibliography file. */
   line: number;
   column: number;
 }
 
 export interface Bibliography {
-  /** The file as named in messages. */
+  /** The files as named in messages, in the order book.yaml lists them. */
   file: string;
-  /** First entry per id (a duplicate is reported, and the first one wins). */
+  files: string[];
+  /** First entry per id across the files (a duplicate is reported, and the first one wins). */
   entries: Map<string, BibliographyEntry>;
+}
+
+/** The formats Pandoc reads, by file extension. */
+export type BibliographyFormat = 'csl-json' | 'csl-yaml' | 'bibtex';
+
+export function bibliographyFormat(file: string): BibliographyFormat | undefined {
+  const extension = file.toLowerCase().split('.').pop();
+  if (extension === 'json') return 'csl-json';
+  if (extension === 'yaml' || extension === 'yml') return 'csl-yaml';
+  if (extension === 'bib' || extension === 'bibtex' || extension === 'biblatex') return 'bibtex';
+  return undefined;
 }
 
 const STATUSES = new Set<string>(['confirmed', 'partial', 'unconfirmed']);
 
 /**
- * Reads a CSL-JSON bibliography (an array of items), keeping where each item's id sits so that duplicate
- * keys and bad entries are reported with line and column.
+ * Reads the bibliography files into one set of sources (CSL-JSON, CSL-YAML, BibTeX and BibLaTeX), keeping
+ * where each entry's key sits so that duplicate keys and bad entries are reported with line and column.
  */
-export async function readBibliography(absolute: string, file: string, diagnostics: Diagnostic[]): Promise<Bibliography> {
-  const bibliography: Bibliography = { file, entries: new Map() };
-  let text: string;
-  try {
-    text = await readFile(absolute, 'utf8');
-  } catch {
-    diagnostics.push(diagnostic('citations/bad-bibliography', { file }, 'bibliography file not found'));
-    return bibliography;
+export async function readBibliographies(files: { absolute: string; display: string }[], diagnostics: Diagnostic[]): Promise<Bibliography> {
+  const bibliography: Bibliography = { file: files.map((f) => f.display).join(', '), files: files.map((f) => f.display), entries: new Map() };
+  for (const { absolute, display } of files) {
+    let text: string;
+    try {
+      text = await readFile(absolute, 'utf8');
+    } catch {
+      diagnostics.push(diagnostic('citations/bad-bibliography', { file: display }, 'bibliography file not found'));
+      continue;
+    }
+    const format = bibliographyFormat(display);
+    const one = format === 'bibtex' ? await parseBibtex(text, display, diagnostics) : parseBibliography(text, display, diagnostics, format === 'csl-yaml');
+    for (const [id, entry] of one.entries) {
+      const existing = bibliography.entries.get(id);
+      if (!existing) bibliography.entries.set(id, entry);
+      else {
+        const message = `citation key "${id}" is used by two bibliography items (first in ${existing.file ?? bibliography.file} on line ${existing.line})`;
+        diagnostics.push(diagnostic('citations/duplicate-key', { file: entry.file ?? display, line: entry.line, column: entry.column }, message));
+      }
+    }
   }
-  return parseBibliography(text, file, diagnostics);
+  return bibliography;
 }
 
-export function parseBibliography(text: string, file: string, diagnostics: Diagnostic[]): Bibliography {
-  const bibliography: Bibliography = { file, entries: new Map() };
+/** Reads one bibliography file (kept for callers that have one). */
+export async function readBibliography(absolute: string, file: string, diagnostics: Diagnostic[]): Promise<Bibliography> {
+  return readBibliographies([{ absolute, display: file }], diagnostics);
+}
+
+/**
+ * BibTeX and BibLaTeX through citation.js (its BibLaTeX-to-CSL mapping, LaTeX accents and commands decoded,
+ * braces removed). A syntax error is reported at the brace or entry where it starts, not where the parser
+ * gave up (an unclosed brace runs to the end of the file).
+ */
+export async function parseBibtex(text: string, file: string, diagnostics: Diagnostic[]): Promise<Bibliography> {
+  const bibliography: Bibliography = { file, files: [file], entries: new Map() };
+  const { plugins } = await import('@citation-js/core');
+  await import('@citation-js/plugin-bibtex');
+  let items: CslItem[];
+  try {
+    items = plugins.input.chain(text, { target: '@csl/list+object', generateGraph: false, forceType: '@biblatex/text' }) as CslItem[];
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const unclosed = unclosedBrace(text);
+    const reported = /at line (\d+) col (\d+)/.exec(message);
+    const { line, column } = unclosed ?? (reported ? { line: Number(reported[1]), column: Number(reported[2]) } : { line: 1, column: 1 });
+    const why = unclosed ? 'BibTeX syntax error: this brace is never closed' : `BibTeX syntax error: ${message.split('\n')[0]!.replace(/ at line \d+ col \d+:?$/, '')}`;
+    diagnostics.push(diagnostic('citations/bad-bibliography', { file, line, column }, why));
+    return bibliography;
+  }
+  const keys = bibtexKeyPositions(text);
+  for (const raw of items) {
+    const id = String(raw.id);
+    const { 'citation-key': _key, ...item } = raw;
+    const at = keys.get(id) ?? { line: 1, column: 1 };
+    if (bibliography.entries.has(id)) {
+      diagnostics.push(diagnostic('citations/duplicate-key', { file, line: at.line, column: at.column }, `citation key "${id}" is used by two bibliography items`));
+      continue;
+    }
+    bibliography.entries.set(id, { id, item: normalizeBibtexItem(item as CslItem), status: 'confirmed', line: at.line, column: at.column, file });
+  }
+  return bibliography;
+}
+
+/** What citation.js leaves that a reader should not see: thesis genres as BibTeX names them, a dotless i. */
+function normalizeBibtexItem(item: CslItem): CslItem {
+  const genres: Record<string, string> = { phdthesis: 'PhD thesis', mastersthesis: 'Master’s thesis' };
+  const result: Record<string, unknown> = JSON.parse(JSON.stringify(item, (_, value: unknown) => (typeof value === 'string' ? value.replace(/ı\u0301/g, 'í').normalize('NFC') : value)));
+  if (typeof result.genre === 'string' && genres[result.genre]) result.genre = genres[result.genre];
+  return result as CslItem;
+}
+
+/** Line and column of each entry's key (`@book{key,`). */
+function bibtexKeyPositions(text: string): Map<string, { line: number; column: number }> {
+  const positions = new Map<string, { line: number; column: number }>();
+  for (const match of text.matchAll(/@[A-Za-z]+\s*[{(]\s*([^\s,{}()]+)\s*,/g)) {
+    const key = match[1]!;
+    if (positions.has(key)) continue;
+    positions.set(key, positionOf(text, match.index + match[0].indexOf(key, 1)));
+  }
+  return positions;
+}
+
+/** The innermost brace of an entry left open when the next entry starts (or the file ends). */
+function unclosedBrace(text: string): { line: number; column: number } | undefined {
+  const starts = [...text.matchAll(/^[ \t]*@[A-Za-z]+\s*\{/gm)].map((m) => m.index);
+  for (const [n, start] of starts.entries()) {
+    const end = starts[n + 1] ?? text.length;
+    const open: number[] = [];
+    for (let i = start; i < end; i++) {
+      if (text[i] === '\\') i++;
+      else if (text[i] === '{') open.push(i);
+      else if (text[i] === '}') open.pop();
+    }
+    if (open.length > 0) return positionOf(text, open[open.length - 1]!);
+  }
+  return undefined;
+}
+
+export function parseBibliography(text: string, file: string, diagnostics: Diagnostic[], yaml = false): Bibliography {
+  const bibliography: Bibliography = { file, files: [file], entries: new Map() };
   const lines = new LineCounter();
   const report = (offset: number, rule: RuleId, message: string): void => {
     const { line, col } = lines.linePos(offset);
     diagnostics.push(diagnostic(rule, { file, line, column: col }, message));
   };
   try {
-    JSON.parse(text);
+    if (!yaml) JSON.parse(text);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const position = Number(/at position (\d+)/.exec(message)?.[1] ?? 0);
@@ -68,11 +169,13 @@ export function parseBibliography(text: string, file: string, diagnostics: Diagn
     for (const error of doc.errors) report(error.pos[0], 'citations/bad-bibliography', `cannot read the bibliography: ${error.message.split('\n')[0]}`);
     return bibliography;
   }
-  if (!isSeq(doc.contents)) {
-    report(doc.contents?.range?.[0] ?? 0, 'citations/bad-bibliography', 'the bibliography must be a CSL-JSON array of items');
+  // CSL-YAML as Pandoc writes it: a document with a `references` list (or the list itself).
+  const list = yaml && isMap(doc.contents) ? doc.contents.get('references', true) : doc.contents;
+  if (!isSeq(list)) {
+    report(doc.contents?.range?.[0] ?? 0, 'citations/bad-bibliography', yaml ? 'a CSL-YAML bibliography must have a "references" list of items' : 'the bibliography must be a CSL-JSON array of items');
     return bibliography;
   }
-  for (const node of doc.contents.items) {
+  for (const node of list.items) {
     const at = (node as { range?: [number, number, number] } | null)?.range?.[0] ?? 0;
     if (!isMap(node)) {
       report(at, 'citations/bad-bibliography', 'a bibliography item must be an object');
@@ -106,7 +209,8 @@ export function parseBibliography(text: string, file: string, diagnostics: Diagn
     }
     bibliography.entries.set(id, {
       id,
-      item: csl as CslItem,
+      file,
+      item: (yaml ? yamlDates(csl) : csl) as CslItem,
       status,
       remark: typeof extra.remark === 'string' ? extra.remark : undefined,
       line,
@@ -114,4 +218,22 @@ export function parseBibliography(text: string, file: string, diagnostics: Diagn
     });
   }
   return bibliography;
+}
+
+const DATE_FIELDS = ['issued', 'accessed', 'event-date', 'original-date', 'submitted', 'available-date'];
+
+/** CSL-YAML writes dates as EDTF text (`issued: 2005-06`) or Pandoc's `{year: 2005}`; citeproc reads date-parts. */
+function yamlDates(item: Record<string, unknown>): Record<string, unknown> {
+  const result = { ...item };
+  for (const field of DATE_FIELDS) {
+    const value = result[field];
+    if (typeof value === 'string' || typeof value === 'number') {
+      const parts = String(value).split('/').map((part) => part.split('-').filter(Boolean).map(Number));
+      result[field] = parts.every((p) => p.length > 0 && p.every(Number.isFinite)) ? { 'date-parts': parts } : { literal: String(value) };
+    } else if (value && typeof value === 'object' && !Array.isArray(value) && 'year' in value) {
+      const { year, month, day } = value as { year?: unknown; month?: unknown; day?: unknown };
+      result[field] = { 'date-parts': [[year, month, day].filter((p) => p !== undefined).map(Number)] };
+    }
+  }
+  return result;
 }

@@ -1,11 +1,12 @@
-import path from 'node:path';
 import type { CitationsConfig } from '../config/schema.ts';
 import { diagnostic, type Diagnostic } from '../diagnostics.ts';
+import { resolveManuscriptFile } from '../manuscript-files.ts';
 import type { CitationsOptions } from '../markdown/citations.ts';
-import { readBibliography, type Bibliography } from './bibliography.ts';
+import { readBibliographies, type Bibliography } from './bibliography.ts';
 import { digest, type DiskMemo } from '../disk-memo.ts';
 import { packageVersion } from '../paths.ts';
-import { CslResourceError, loadStyle, renderBibliography, citeprocRequest, renderNoteCitations, type CslStyle, type NoteCitation } from './csl.ts';
+import { CslResourceError, loadStyle, renderBibliography, citeprocRequest, renderCitations, type CitationRequest, type CslStyle, type RenderedCitation } from './csl.ts';
+import { locatorTerms, type LocatorTerms } from './syntax.ts';
 
 /** What the book model keeps of its citations: the sources, the style, and what reading them found. */
 export interface BookCitations {
@@ -13,12 +14,16 @@ export interface BookCitations {
   bibliography: Bibliography;
   /** Undefined when the configured style or locale is missing (reported in `diagnostics`). */
   style?: CslStyle;
-  /** Problems in the bibliography file and the style settings; the citations check reports them. */
+  /** The locator terms citations are read with: the locale's, English, and for Dutch the usual abbreviations. */
+  terms?: LocatorTerms;
+  /** Problems in the bibliography files and the style settings; the citations check reports them. */
   diagnostics: Diagnostic[];
   /** Where rendered citations are kept between builds (none: render every time). */
   memo?: DiskMemo;
   /** Digest of the style, its locale and citeproc's version: part of every memo key. */
   styleKey: string;
+  /** The book's language (BCP 47), for the list's default title. */
+  language: string;
   /** The Markdown plugin's options for one chapter. */
   renderer(): CitationsOptions | undefined;
 }
@@ -30,24 +35,25 @@ export async function loadCitations(
   configFile: string,
   locate: (keyPath: readonly (string | number)[]) => { line: number; column: number },
   memo?: DiskMemo,
+  language = 'en',
 ): Promise<BookCitations> {
   const diagnostics: Diagnostic[] = [];
-  const absolute = path.resolve(manuscriptDir, config.bibliography);
-  const bibliography = await readBibliography(absolute, display(absolute), diagnostics);
+  const references = typeof config.bibliography === 'string' ? [config.bibliography] : config.bibliography;
+  const files = references.map((reference) => {
+    const located = resolveManuscriptFile(manuscriptDir, reference);
+    const absolute = located.kind === 'inside' ? located.real : located.kind === 'url' ? reference : located.absolute;
+    return { absolute, display: display(located.kind === 'url' ? reference : located.absolute) };
+  });
+  const bibliography = await readBibliographies(files, diagnostics);
   let style: CslStyle | undefined;
   try {
-    style = loadStyle(config, manuscriptDir);
+    style = loadStyle(config, manuscriptDir, language);
   } catch (error) {
     if (!(error instanceof CslResourceError)) throw error;
     const { line, column } = locate(['citations', error.key]);
     diagnostics.push(diagnostic('citations/bad-style', { file: configFile, line, column }, error.message));
   }
-  if (style?.class === 'in-text') {
-    // Citations become the book's notes; an author-date style would put "(Marx 1867)" in a note by itself.
-    const { line, column } = locate(['citations', 'style']);
-    diagnostics.push(diagnostic('citations/bad-style', { file: configFile, line, column }, `CSL style "${config.style}" is an in-text style; citations are set as notes and need a note style (class="note")`));
-    style = undefined;
-  }
+  const terms = style ? locatorTerms(style.readLocale(style.locale), style.readLocale('en-US'), style.locale) : undefined;
   const styleKey = style ? digest(['citeproc', packageVersion('citeproc'), style.xml, style.locale, style.readLocale(style.locale)]) : '';
   /** What citeproc's answer depends on: the style, and the entries of the sources cited. */
   const keyOf = (kind: string, keys: string[], request: unknown): string =>
@@ -56,31 +62,60 @@ export async function loadCitations(
     config,
     bibliography,
     style,
+    terms,
     diagnostics,
     memo,
     styleKey,
+    language,
     renderer() {
-      if (!style) return undefined;
+      if (!style || !terms) return undefined;
       const chosen = style;
-      const render = (citations: NoteCitation[]): string[] => renderNoteCitations(citations, bibliography, chosen);
-      if (!memo) return { render };
-      return { render: (citations) => memo.through(keyOf('notes', citations.flatMap((c) => c.items.map((i) => i.key)), citeprocRequest(citations)), () => render(citations)) };
+      const options = { noteStyle: style.class === 'note', terms, notesAfterPunctuation: config.notesAfterPunctuation };
+      const render = (citations: CitationRequest[]): RenderedCitation[] => renderCitations(citations, bibliography, chosen);
+      if (!memo) return { ...options, render };
+      return {
+        ...options,
+        render: (citations) => memo.through(keyOf('citations', citations.flatMap((c) => c.items.map((i) => i.key)), citeprocRequest(citations)), () => render(citations)),
+      };
     },
   };
 }
 
-/** The "Bronnen" section: the style's bibliography of every source the chapters cite. */
+/** The keys `nocite` adds to the list: `@key` (or `key`) each, or every source for `@*`. */
+export function nociteKeys(config: CitationsConfig, bibliography: Bibliography): string[] {
+  if (config.nocite === undefined) return [];
+  const words = (typeof config.nocite === 'string' ? [config.nocite] : config.nocite).flatMap((text) => text.split(/[\s,;]+/)).filter(Boolean);
+  const keys = words.map((word) => word.replace(/^@/, ''));
+  return keys.includes('*') ? [...bibliography.entries.keys()] : keys;
+}
+
+/** "References" in the book's language, as Pandoc users title the list; else the locale's own word. */
+const LIST_TITLES: Record<string, string> = {
+  nl: 'Bronnen', en: 'References', de: 'Literatur', fr: 'Bibliographie', es: 'Referencias', it: 'Bibliografia',
+  pt: 'Referências', sv: 'Referenser', da: 'Litteratur', nb: 'Litteratur', nn: 'Litteratur', fi: 'Lähteet',
+  pl: 'Bibliografia', cs: 'Literatura', ru: 'Литература', uk: 'Література',
+};
+
+export function listTitle(citations: BookCitations): string {
+  if (citations.config.section.title) return citations.config.section.title;
+  const lang = citations.language.split('-')[0]!.toLowerCase();
+  if (LIST_TITLES[lang]) return LIST_TITLES[lang];
+  const term = citations.style ? /<term name="reference">\s*<single>[^<]*<\/single>\s*<multiple>([^<]+)<\/multiple>/.exec(citations.style.readLocale(citations.style.locale))?.[1] : undefined;
+  return term ? term[0]!.toLocaleUpperCase(citations.language) + term.slice(1) : 'References';
+}
+
+/** The style's list of every source the chapters cite (and `nocite` names), as HTML entries. */
 export function renderSourcesSection(
   citations: BookCitations,
   chapters: readonly { citedKeys?: string[] }[],
 ): { title: string; html: string } | undefined {
   const { section } = citations.config;
   if (!section.enabled || !citations.style) return undefined;
-  const cited = [...new Set(chapters.flatMap((c) => c.citedKeys ?? []))];
+  const cited = [...new Set([...chapters.flatMap((c) => c.citedKeys ?? []), ...nociteKeys(citations.config, citations.bibliography)])];
   const style = citations.style;
   const render = (): string => renderBibliography(cited, citations.bibliography, style);
   const key = digest(['bibliography', citations.styleKey, JSON.stringify(cited.map((k) => citations.bibliography.entries.get(k)?.item ?? null))]);
   const entries = citations.memo ? citations.memo.through(key, render) : render();
   if (!entries) return undefined;
-  return { title: section.title, html: `<div class="csl-bib-body">\n${entries}\n</div>` };
+  return { title: listTitle(citations), html: `<div class="csl-bib-body">\n${entries}\n</div>` };
 }

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type CiteprocModule from 'citeproc';
@@ -44,34 +44,73 @@ export function stylePath(style: string, manuscriptDir: string): string {
   return style.endsWith('.csl') ? path.resolve(manuscriptDir, style) : path.join(CSL_DIR, 'styles', `${style}.csl`);
 }
 
-export function loadStyle(config: CitationsConfig, manuscriptDir: string): CslStyle {
+let primaryDialects: Record<string, string> | undefined;
+
+/** The locale the citations are rendered in: book.yaml's `citations.locale`, else the book language's own. */
+export function bookLocale(config: Pick<CitationsConfig, 'locale'>, language: string): string {
+  if (config.locale) return config.locale;
+  const [lang = 'en', region] = language.split('-');
+  if (region && /^[A-Z]{2}$/i.test(region)) return `${lang.toLowerCase()}-${region.toUpperCase()}`;
+  primaryDialects ??= (JSON.parse(readFileSync(path.join(CSL_DIR, 'locales', 'locales.json'), 'utf8')) as { 'primary-dialects': Record<string, string> })['primary-dialects'];
+  return primaryDialects[lang.toLowerCase()] ?? 'en-US';
+}
+
+/** The names of the styles shipped in csl/styles/, for a message. */
+function knownStyles(): string {
+  try {
+    return readdirSync(path.join(CSL_DIR, 'styles')).filter((f) => f.endsWith('.csl')).map((f) => f.slice(0, -4)).join(', ');
+  } catch {
+    return '';
+  }
+}
+
+export function loadStyle(config: CitationsConfig, manuscriptDir: string, language = 'en'): CslStyle {
   const file = stylePath(config.style, manuscriptDir);
   if (!existsSync(file)) {
-    throw new CslResourceError('style', `CSL style "${config.style}" not found (looked for ${path.relative(process.cwd(), file)})`);
+    const hint = config.style.endsWith('.csl') ? '' : `; styles by name: ${knownStyles()}, or a .csl file in the manuscript folder`;
+    throw new CslResourceError('style', `CSL style "${config.style}" not found (looked for ${path.relative(process.cwd(), file)}${hint})`);
   }
-  const xml = readFileSync(file, 'utf8');
+  let xml = readFileSync(file, 'utf8');
+  if (!/<style\b/.test(xml)) throw new CslResourceError('style', `"${config.style}" is not a CSL style (no <style> element)`);
+  const locale = bookLocale(config, language);
   const localeFile = (lang: string): string | undefined =>
     [path.join(manuscriptDir, `locales-${lang}.xml`), path.join(CSL_DIR, 'locales', `locales-${lang}.xml`)].find((f) => existsSync(f));
-  if (!localeFile(config.locale)) {
-    throw new CslResourceError('locale', `CSL locale "${config.locale}" not found (looked for locales-${config.locale}.xml in the manuscript folder and in csl/locales/)`);
+  if (!localeFile(locale)) {
+    throw new CslResourceError('locale', `CSL locale "${locale}" not found (looked for locales-${locale}.xml in the manuscript folder and among the CSL project's locales in csl/locales/)`);
+  }
+  // Dutch convention: "Linden, Marcel van der", sorted under L (the particle goes after the given name).
+  if (locale.startsWith('nl')) {
+    xml = xml.replace(/<style\b[^>]*>/, (tag) => tag.replace(/\sdemote-non-dropping-particle="[^"]*"/, '').replace(/<style\b/, '<style demote-non-dropping-particle="display-and-sort"'));
   }
   const citation = /<citation\b[\s\S]*?<\/citation>/.exec(xml)?.[0] ?? '';
   return {
     xml,
     class: /<style\b[^>]*\bclass="note"/.test(xml) ? 'note' : 'in-text',
     usesLocator: /variable="locator"/.test(citation) || /<macro\b[\s\S]*variable="locator"/.test(xml),
-    locale: config.locale,
+    locale,
     readLocale(lang) {
-      const found = localeFile(lang) ?? localeFile('en-US');
+      const found = localeFile(lang) ?? localeFile(bookLocale({}, lang)) ?? localeFile('en-US');
       return found ? readFileSync(found, 'utf8') : '';
     },
   };
 }
 
-/** One citation cluster placed in a note: `noteIndex` is the note's number in its chapter. */
-export interface NoteCitation {
+/**
+ * One citation cluster as the Markdown stage hands it over, in reading order. Prefixes and suffixes are HTML
+ * (the Markdown in them rendered), the rest as `syntax.ts` read it.
+ */
+export interface CitationRequest {
+  /** The number of the note the cluster is printed in; 0 in running text (in-text styles). */
   noteIndex: number;
   items: CitationItem[];
+  /** `@key ...` in running text: the first source's author is printed in the sentence, the rest in the cluster. */
+  narrative: boolean;
+}
+
+/** What a cluster renders to: the cluster's text, and for a narrative citation the author's name in the text. */
+export interface RenderedCitation {
+  html: string;
+  author?: string;
 }
 
 patchCiteproc(CSL as unknown as CiteprocInternals);
@@ -118,33 +157,52 @@ function engineFor(bibliography: Bibliography, style: CslStyle): Engine {
 
 /**
  * Renders a chapter's citations, in the order they are read, so the style can shorten the later ones
- * (short form, ibid.). A fresh engine per chapter: a chapter's first citation of a source is given in full.
- * Returns HTML per citation, in the order given; unknown keys are left out (the check reports them).
+ * (short form, ibid.). A fresh state per chapter: a chapter's first citation of a source is given in full.
+ * Unknown keys are left out (the check reports them).
  */
-export function renderNoteCitations(citations: NoteCitation[], bibliography: Bibliography, style: CslStyle): string[] {
+export function renderCitations(citations: CitationRequest[], bibliography: Bibliography, style: CslStyle): RenderedCitation[] {
   const engine = sharedEngine(bibliography, style);
-  const html: string[] = [];
+  const rendered: RenderedCitation[] = [];
   const clusters: CiteprocCitation[] = [];
+  const seen = new Set<string>();
+  const authorOf: { index: number; id: string; position: number }[] = [];
   citations.forEach((citation, index) => {
     const known = citation.items.filter((item) => bibliography.entries.has(item.key));
+    const unknown = (): string => citation.items.map((item) => `<span class="citation-unknown">@${escapeText(item.key)}</span>`).join('; ');
     if (known.length === 0) {
-      html[index] = citation.items.map((item) => `<span class="citation-unknown">@${escapeText(item.key)}</span>`).join('; ');
+      rendered[index] = { html: unknown() };
+      for (const item of citation.items) seen.add(item.key);
       return;
     }
-    clusters.push({ citationID: `c${index}`, citationItems: known.map(toCiteproc), properties: { noteIndex: citation.noteIndex } });
+    const narrative = citation.narrative && known[0] === citation.items[0];
+    const items = known.map((item, i) => toCiteproc(item, narrative && i === 0));
+    if (narrative) authorOf.push({ index, id: known[0]!.key, position: seen.has(known[0]!.key) ? CSL.POSITION_SUBSEQUENT : CSL.POSITION_FIRST });
+    for (const item of known) seen.add(item.key);
+    rendered[index] = { html: '' };
+    clusters.push({ citationID: `c${index}`, citationItems: items, properties: { noteIndex: citation.noteIndex } });
   });
   // One pass over the chapter: the sources are registered once, not again for every citation (that was
   // half of citeproc's time per chapter), and each citation's final text (ibid., short form) comes back.
-  for (const [id, , text] of engine.rebuildProcessorState(clusters, 'html')) html[Number(id.slice(1))] = text;
-  return html;
+  for (const [id, , text] of engine.rebuildProcessorState(clusters, 'html')) rendered[Number(id.slice(1))]!.html = text;
+  clusters.forEach((cluster) => {
+    const result = rendered[Number(cluster.citationID.slice(1))]!;
+    // A source whose author is left out right after itself is "ibid." with nothing to print: Pandoc gives
+    // the short form then, as here, rather than citeproc's placeholder.
+    if (result.html.includes('[NO_PRINTED_FORM]')) {
+      result.html = engine.makeCitationCluster(cluster.citationItems.map((item) => ({ ...item, position: CSL.POSITION_SUBSEQUENT })));
+    }
+  });
+  // The author printed in the sentence: in full where the source is first cited, short after that (as Pandoc).
+  for (const { index, id, position } of authorOf) rendered[index]!.author = engine.makeCitationCluster([{ id, 'author-only': true, position }]);
+  return rendered;
 }
 
 /** What of the citations reaches citeproc (not where they sit in the source): the memo's key. */
-export function citeprocRequest(citations: NoteCitation[]): unknown {
-  return citations.map((c) => [c.noteIndex, c.items.map(toCiteproc)]);
+export function citeprocRequest(citations: CitationRequest[]): unknown {
+  return citations.map((c) => [c.noteIndex, c.narrative, c.items.map((item) => toCiteproc(item, false))]);
 }
 
-function toCiteproc(item: CitationItem): CiteprocCitationItem {
+function toCiteproc(item: CitationItem, authorInText: boolean): CiteprocCitationItem {
   const result: CiteprocCitationItem = { id: item.key };
   if (item.locator) {
     result.locator = item.locator;
@@ -153,7 +211,7 @@ function toCiteproc(item: CitationItem): CiteprocCitationItem {
   if (item.prefix) result.prefix = `${item.prefix} `;
   // The suffix as typed, with its comma (`[@key, p. 3, noot]`); a bare word gets a space.
   if (item.suffix) result.suffix = /^[,.;:]/.test(item.suffix) ? item.suffix : ` ${item.suffix}`;
-  if (item.suppressAuthor) result['suppress-author'] = true;
+  if (item.suppressAuthor || authorInText) result['suppress-author'] = true;
   return result;
 }
 

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { CSL_DIR, stylePath } from '../citations/csl.ts';
+import { bookLocale, CSL_DIR, stylePath } from '../citations/csl.ts';
 import { diagnostic, type Diagnostic } from '../diagnostics.ts';
 import type { RuleId } from '../rules.ts';
 import { isUrl, locateFile, refusal, resolveManuscriptFile, type ManuscriptFile } from '../manuscript-files.ts';
@@ -46,7 +46,11 @@ export function configFileProblems(config: BookConfig, manuscriptDir: string, co
 
   const { citations } = config;
   if (citations) {
-    refuse(['citations', 'bibliography'], resolveManuscriptFile(manuscriptDir, citations.bibliography), citations.bibliography, 'bibliography');
+    const bibliographies = typeof citations.bibliography === 'string' ? [citations.bibliography] : citations.bibliography;
+    for (const [index, reference] of bibliographies.entries()) {
+      const keyPath = typeof citations.bibliography === 'string' ? ['citations', 'bibliography'] : ['citations', 'bibliography', index];
+      refuse(keyPath, resolveManuscriptFile(manuscriptDir, reference), reference, 'bibliography');
+    }
     // A style is a .csl file in the manuscript folder or a name from the repository's csl/styles/.
     const style = citations.style;
     const byName = !isUrl(style) && !style.endsWith('.csl');
@@ -54,7 +58,7 @@ export function configFileProblems(config: BookConfig, manuscriptDir: string, co
     refuse(['citations', 'style'], styleFile, style, 'CSL style', byName ? 'csl/styles/' : undefined);
     // A locale file in the manuscript folder takes precedence over csl/locales/ (csl.ts): the book's own, and
     // citeproc's fallback, en-US.
-    for (const lang of new Set([citations.locale, 'en-US'])) {
+    for (const lang of new Set([bookLocale(citations, config.language), 'en-US'])) {
       const name = `locales-${lang}.xml`;
       const file = resolveManuscriptFile(manuscriptDir, name);
       refuse(['citations', 'locale'], file, name, 'CSL locale file');

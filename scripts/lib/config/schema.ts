@@ -1,9 +1,4 @@
 import { z } from 'zod';
-import type { RuleId } from '../rules.ts';
-import { printLimitProblems } from './print-limits.ts';
-
-/** The rule of a print setting that cannot make a book (see print-limits.ts). */
-export const PRINT_LIMIT_RULE: RuleId = 'config/print-limit';
 
 /** A CSS length in a print unit, e.g. `135mm`, `0.75in`, `12pt`. */
 const length = z
@@ -77,28 +72,26 @@ const printSchema = z
       .strict()
       .default({ enabled: true, leftmin: 2, rightmin: 3, minWordLength: 6 }),
   })
-  .strict()
-  // Settings that parse but cannot make a book (a text area of nothing, type of 0.1 pt): refused with the reason.
-  .superRefine((print, context) => {
-    for (const problem of printLimitProblems(print)) {
-      context.addIssue({ code: 'custom', path: problem.path, message: problem.message, params: { rule: PRINT_LIMIT_RULE } });
-    }
-  });
+  .strict();
 
-/** Citations: a CSL-JSON bibliography in the manuscript, rendered by citeproc in a CSL style and locale. */
+/** Citations: bibliographies in the manuscript, rendered by citeproc in a CSL style and locale. */
 const citationsSchema = z
   .object({
-    /** CSL-JSON file, relative to the manuscript folder. */
-    bibliography: z.string().min(1),
-    /** A style name from csl/styles/ (without .csl), or a .csl file relative to the manuscript folder. */
+    /** CSL-JSON, CSL-YAML or BibTeX/BibLaTeX files (.json, .yaml, .bib), relative to the manuscript folder. */
+    bibliography: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+    /** A style name (csl/styles/, without .csl), or a .csl file relative to the manuscript folder. */
     style: z.string().min(1).default('chicago-notes-bibliography-subsequent-ibid'),
-    /** A CSL locale, e.g. nl-NL (csl/locales/locales-nl-NL.xml, or that file in the manuscript folder). */
-    locale: z.string().regex(/^[a-z]{2,3}-[A-Z]{2}$/, 'expected a CSL locale, e.g. "nl-NL"').default('nl-NL'),
-    /** A generated list of the cited sources at the end of the book. */
+    /** A CSL locale, e.g. nl-NL; by default the one of the book's language. */
+    locale: z.string().regex(/^[a-z]{2,3}(-[A-Z][a-z]{3})?(-[A-Z]{2})?$/, 'expected a CSL locale, e.g. "nl-NL"').optional(),
+    /** Sources listed without being cited: keys (`@key` or `key`), or `@*` for all of them. */
+    nocite: z.union([z.string(), z.array(z.string())]).optional(),
+    /** In a note style, a note's call goes after the punctuation that follows it (Pandoc's notes-after-punctuation). */
+    notesAfterPunctuation: z.boolean().default(true),
+    /** The style's list of the cited sources: where the manuscript has a heading with id `refs`, else at the end. */
     section: z
-      .object({ enabled: z.boolean().default(true), title: z.string().min(1).default('Bronnen') })
+      .object({ enabled: z.boolean().default(true), title: z.string().min(1).optional() })
       .strict()
-      .default({ enabled: true, title: 'Bronnen' }),
+      .default({ enabled: true }),
   })
   .strict();
 
