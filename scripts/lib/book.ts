@@ -4,10 +4,12 @@ import path from 'node:path';
 import { configFileProblems } from './config/config-files.ts';
 import { loadConfig } from './config/load-config.ts';
 import type { BookConfig } from './config/schema.ts';
-import { BuildError, diagnostic, hasErrors, type Diagnostic } from './diagnostics.ts';
+import { BuildError, diagnostic, hasErrors, type Diagnostic, type Place } from './diagnostics.ts';
+import type { RuleId } from './rules.ts';
 import type { Token } from 'markdown-it';
 import { hyphenatorFor } from './language/hyphenation-patterns.ts';
 import { resolveManuscriptFile } from './manuscript-files.ts';
+import { decodeUtf8 } from './text-encoding.ts';
 import { createMarkdown } from './markdown/create-markdown.ts';
 import type { NoteDefinition, NotesEnv } from './markdown/notes.ts';
 import { BIBLIOGRAPHY_FALLBACK, BIBLIOGRAPHY_PLACEHOLDER, type CitationsEnv } from './markdown/citations.ts';
@@ -92,17 +94,29 @@ export async function readBook({ manuscriptDir, cacheDir, renderedChapters }: Lo
   if (renderedChapters && renderedChapters.size > 4 * config.chapters.length) renderedChapters.clear();
   for (const [index, relative] of config.chapters.entries()) {
     const absolute = path.resolve(dir, relative);
+    const file = display(absolute);
+    const listedAt = locate(['chapters', index]);
+    const problem = (rule: RuleId, message: string, at: Place = { file: configFile, ...listedAt }): void => {
+      diagnostics.push(diagnostic(rule, at, message));
+    };
+    // Outside the folder or a URL was refused with book.yaml (config-files.ts); here it is only missing.
     const located = resolveManuscriptFile(dir, relative);
-    let source: string;
+    let bytes: Buffer;
     try {
       if (located.kind !== 'inside') throw new Error('not inside');
-      source = await readFile(located.real, 'utf8');
-    } catch {
-      const { line, column } = locate(['chapters', index]);
-      diagnostics.push(diagnostic('manuscript/missing-chapter', { file: configFile, line, column }, `chapter file "${relative}" not found (looked for ${display(absolute)})`));
+      bytes = await readFile(located.real);
+    } catch (error) {
+      const folder = (error as NodeJS.ErrnoException).code === 'EISDIR';
+      problem('manuscript/missing-chapter', folder ? `chapter file "${relative}" is a folder, not a file` : `chapter file "${relative}" not found (looked for ${display(absolute)})`);
       continue;
     }
-    const file = display(absolute);
+    const decoded = decodeUtf8(bytes);
+    if (!decoded.ok) {
+      problem('manuscript/encoding', decoded.message, { file, line: decoded.line, column: decoded.column });
+      continue;
+    }
+    const source = decoded.text;
+    if (source.trim() === '') problem('manuscript/empty-chapter', `chapter file "${relative}" is empty: it makes a chapter of nothing`);
     if (!renderedChapters) {
       chapters.push(renderChapter({ index, file, source, config, diagnostics, citations }));
       continue;

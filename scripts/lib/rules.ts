@@ -32,10 +32,13 @@ const REGISTRY = {
 
   // The manuscript, as it is read
   'manuscript/missing-chapter': { severity: 'error', description: 'a chapter listed in book.yaml does not exist' },
-  'manuscript/outside': { severity: 'error', description: 'a file book.yaml names is outside the manuscript folder (a path climbing out, or a link leading out)' },
-  'manuscript/url': { severity: 'error', description: 'book.yaml names a URL where a file of the manuscript belongs: a build reads nothing from the network' },
-  'manuscript/duplicate-chapter': { severity: 'error', description: 'a chapter is listed twice in book.yaml' },
-  'config/font-package': { severity: 'error', description: 'the font package is not an npm package name, or is not installed' },
+  'manuscript/outside': { severity: 'error', stops, description: 'a file book.yaml names is outside the manuscript folder (a path climbing out, or a link leading out)' },
+  'manuscript/url': { severity: 'error', stops, description: 'book.yaml names a URL where a file of the manuscript belongs: a build reads nothing from the network' },
+  'manuscript/duplicate-chapter': { severity: 'error', stops, description: 'a chapter is listed twice in book.yaml' },
+  'manuscript/encoding': { severity: 'error', stops, description: 'a chapter or book.yaml is not valid UTF-8 (saved as Latin-1, Windows-1252 or UTF-16)' },
+  'manuscript/empty-chapter': { severity: 'warning', description: 'a chapter file is empty' },
+  'config/font-package': { severity: 'error', stops, description: 'the font package is not an npm package name, or is not installed' },
+  'config/print-limit': { severity: 'error', stops, description: 'a print setting cannot make a book (text area too small, type under 5 pt or over 30 pt, bleed wider than a margin, …)' },
   'notes/undefined-reference': { severity: 'error', description: 'a footnote reference has no definition' },
   'notes/unused-definition': { severity: 'error', description: 'a footnote definition is never referenced' },
   'notes/duplicate-label': { severity: 'error', description: 'a footnote label is defined twice' },

@@ -3,7 +3,9 @@ import path from 'node:path';
 import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { BuildError, diagnostic, type Diagnostic } from '../diagnostics.ts';
-import type { RuleId } from '../rules.ts';
+import { refusal, resolveManuscriptFile } from '../manuscript-files.ts';
+import { RULES, type RuleId } from '../rules.ts';
+import { decodeUtf8 } from '../text-encoding.ts';
 import { bookConfigSchema, type BookConfig } from './schema.ts';
 
 export const CONFIG_FILE = 'book.yaml';
@@ -19,13 +21,21 @@ export interface LoadedConfig {
 
 export async function loadConfig(manuscriptDir: string, displayDir = manuscriptDir): Promise<LoadedConfig> {
   const file = path.join(displayDir, CONFIG_FILE);
-  let text: string;
+  const located = resolveManuscriptFile(manuscriptDir, CONFIG_FILE);
+  if (located.kind === 'outside') {
+    throw new BuildError(diagnostic('manuscript/outside', { file }, refusal(located, CONFIG_FILE, CONFIG_FILE)));
+  }
+  let bytes: Buffer;
   try {
-    text = await readFile(path.join(manuscriptDir, CONFIG_FILE), 'utf8');
+    bytes = await readFile(path.join(manuscriptDir, CONFIG_FILE));
   } catch {
     throw new BuildError(diagnostic('config/missing', { file }, `no ${CONFIG_FILE} in ${displayDir}: a manuscript folder needs one (see README, "The manuscript")`));
   }
-  return parseConfig(text, file);
+  const decoded = decodeUtf8(bytes);
+  if (!decoded.ok) {
+    throw new BuildError(diagnostic('manuscript/encoding', { file, line: decoded.line, column: decoded.column }, decoded.message));
+  }
+  return parseConfig(decoded.text, file);
 }
 
 export function parseConfig(text: string, file: string): LoadedConfig {
@@ -72,6 +82,8 @@ function issueToDiagnostic(issue: z.core.$ZodIssue, doc: Document, lines: LineCo
     const missing = issue.code === 'invalid_type' && doc.getIn(issue.path, true) === undefined;
     message = missing ? `missing required key "${name}"` : `"${name}": ${issue.message}`;
     if (missing) rule = 'config/missing-key';
+    const custom = issue.code === 'custom' ? (issue.params as { rule?: unknown } | undefined)?.rule : undefined;
+    if (typeof custom === 'string' && custom in RULES) rule = custom as RuleId;
     offset = valueOffset(doc, issue.path) ?? valueOffset(doc, issue.path.slice(0, -1)) ?? 0;
   }
   const { line, col } = lines.linePos(offset);

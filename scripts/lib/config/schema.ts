@@ -1,4 +1,9 @@
 import { z } from 'zod';
+import type { RuleId } from '../rules.ts';
+import { printLimitProblems } from './print-limits.ts';
+
+/** The rule of a print setting that cannot make a book (see print-limits.ts). */
+export const PRINT_LIMIT_RULE: RuleId = 'config/print-limit';
 
 /** A CSS length in a print unit, e.g. `135mm`, `0.75in`, `12pt`. */
 const length = z
@@ -72,7 +77,13 @@ const printSchema = z
       .strict()
       .default({ enabled: true, leftmin: 2, rightmin: 3, minWordLength: 6 }),
   })
-  .strict();
+  .strict()
+  // Settings that parse but cannot make a book (a text area of nothing, type of 0.1 pt): refused with the reason.
+  .superRefine((print, context) => {
+    for (const problem of printLimitProblems(print)) {
+      context.addIssue({ code: 'custom', path: problem.path, message: problem.message, params: { rule: PRINT_LIMIT_RULE } });
+    }
+  });
 
 /** Citations: bibliographies in the manuscript, rendered by citeproc in a CSL style and locale. */
 const citationsSchema = z
