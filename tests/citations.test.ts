@@ -51,15 +51,20 @@ describe('citation and quotation rules', () => {
   });
 
   test('malformed locators: what the style cannot repair, and a label the locale does not know', async () => {
-    // A hyphen in a page range and p. for a range are the style's to repair (33–35, pp.): no finding.
-    const chapter = `# H\n\nEen.[@marx-1867, pp. 12—14]\n\nTwee.[@marx-1867, p. 3-5]\n\nDrie.[@lenin-1917, pg. 4]\n\n${'Vier.[@krant, p. 1]'}\n`;
+    // p. for a range is the style's to repair (it chooses pp.); a hyphen in a page range too, where the
+    // locale's range delimiter is an en dash (en-US), but nl-NL's is a hyphen: there it stays one.
+    const chapter = `# H\n\nEen.[@marx-1867, pp. 12—14]\n\nTwee.[@marx-1867, p. 3-5]\n\nDrie.[@lenin-1917, pg. 4]\n\nVier.[@krant, p. 1–2]\n`;
     const d = await diagnose(citedBook(chapter));
     assert.deepEqual(places(d).filter((p) => p[4] === 'citations/malformed-locator'), [
       ['01-hoofdstuk.md', 3, 18, 'error', 'citations/malformed-locator'],
+      ['01-hoofdstuk.md', 5, 19, 'error', 'citations/malformed-locator'],
       ['01-hoofdstuk.md', 7, 20, 'error', 'citations/malformed-locator'],
     ]);
     assert.match(d[0]!.message, /cannot turn/);
+    assert.match(d[1]!.message, /locale prints page ranges with a hyphen/);
     assert.match(d.find((x) => x.line === 7)!.message, /"pg\." is not a locator term/);
+    const english = await diagnose(citedBook(chapter.replace('\n\nDrie', '\n\nDrie'), '  locale: en-US\n'));
+    assert.deepEqual(places(english).filter((p) => p[4] === 'citations/malformed-locator').map((p) => p[1]), [3, 7]);
   });
 
   test('a key that differs from a bibliography key only in case: the error says which key is meant', async () => {

@@ -34,6 +34,7 @@ export function citationDiagnostics(book: Book): Diagnostic[] {
         }
         const entry = entries?.get(item.key);
         if (!entry) {
+          if (citations.bibliography.unreadable) continue;
           const lower = item.key.toLowerCase();
           const near = [...(entries?.keys() ?? [])].find((key) => key.toLowerCase() === lower);
           const hint = near ? `; keys are case-sensitive: the bibliography has @${near}` : '';

@@ -29,6 +29,8 @@ export interface Bibliography {
   files: string[];
   /** First entry per id across the files (a duplicate is reported, and the first one wins). */
   entries: Map<string, BibliographyEntry>;
+  /** A file could not be read or parsed (reported): unknown keys then say nothing new. */
+  unreadable?: boolean;
 }
 
 /** The formats Pandoc reads, by file extension. */
@@ -56,10 +58,18 @@ export async function readBibliographies(files: { absolute: string; display: str
       text = await readFile(absolute, 'utf8');
     } catch {
       diagnostics.push(diagnostic('citations/bad-bibliography', { file: display }, 'bibliography file not found'));
+      bibliography.unreadable = true;
       continue;
     }
     const format = bibliographyFormat(display);
+    if (!format) {
+      diagnostics.push(diagnostic('citations/bad-bibliography', { file: display, line: 1, column: 1 }, 'not a bibliography format read here: name a CSL-JSON (.json), CSL-YAML (.yaml) or BibTeX/BibLaTeX (.bib) file'));
+      bibliography.unreadable = true;
+      continue;
+    }
+    const before = diagnostics.length;
     const one = format === 'bibtex' ? await parseBibtex(text, display, diagnostics) : parseBibliography(text, display, diagnostics, format === 'csl-yaml');
+    if (one.entries.size === 0 && diagnostics.length > before) bibliography.unreadable = true;
     for (const [id, entry] of one.entries) {
       const existing = bibliography.entries.get(id);
       if (!existing) bibliography.entries.set(id, entry);
@@ -131,16 +141,21 @@ function bibtexKeyPositions(text: string): Map<string, { line: number; column: n
   return positions;
 }
 
-/** The innermost brace of an entry left open when the next entry starts (or the file ends). */
+/**
+ * The brace that breaks an entry: a field's value still open where the next field (`name =`) starts, else the
+ * innermost brace left open when the next entry starts (or the file ends).
+ */
 function unclosedBrace(text: string): { line: number; column: number } | undefined {
   const starts = [...text.matchAll(/^[ \t]*@[A-Za-z]+\s*\{/gm)].map((m) => m.index);
   for (const [n, start] of starts.entries()) {
     const end = starts[n + 1] ?? text.length;
     const open: number[] = [];
     for (let i = start; i < end; i++) {
-      if (text[i] === '\\') i++;
-      else if (text[i] === '{') open.push(i);
-      else if (text[i] === '}') open.pop();
+      const c = text[i];
+      if (c === '\\') i++;
+      else if (c === '{') open.push(i);
+      else if (c === '}') open.pop();
+      else if (c === '\n' && open.length >= 2 && /^[ \t]*[A-Za-z][\w-]*[ \t]*=/.test(text.slice(i + 1, i + 80))) return positionOf(text, open[1]!);
     }
     if (open.length > 0) return positionOf(text, open[open.length - 1]!);
   }

@@ -194,6 +194,13 @@ export function renderCitations(citations: CitationRequest[], bibliography: Bibl
   });
   // The author printed in the sentence: in full where the source is first cited, short after that (as Pandoc).
   for (const { index, id, position } of authorOf) rendered[index]!.author = engine.makeCitationCluster([{ id, 'author-only': true, position }]);
+  if (style.locale.startsWith('nl')) {
+    const names = particleNames(bibliography);
+    for (const result of rendered) {
+      result.html = dutchParticles(result.html, names);
+      if (result.author) result.author = dutchParticles(result.author, names);
+    }
+  }
   return rendered;
 }
 
@@ -221,7 +228,60 @@ export function renderBibliography(ids: string[], bibliography: Bibliography, st
   engine.updateItems(ids.filter((id) => bibliography.entries.has(id)));
   const result = engine.makeBibliography();
   if (!result) return '';
-  return result[1].map((entry: string) => entry.trim()).join('\n');
+  const entries = result[1].map((entry: string) => entry.trim()).join('\n');
+  return style.locale.startsWith('nl') ? dutchParticles(entries, particleNames(bibliography)) : entries;
+}
+
+interface ParticleName {
+  given: string;
+  particle: string;
+  family: string;
+}
+
+const particleNamesOf = new WeakMap<Bibliography, ParticleName[]>();
+
+/** The names in the sources with a particle that stays with the surname ("van der" Linden). */
+function particleNames(bibliography: Bibliography): ParticleName[] {
+  let names = particleNamesOf.get(bibliography);
+  if (names) return names;
+  names = [];
+  for (const { item } of bibliography.entries.values()) {
+    for (const value of Object.values(item)) {
+      if (!Array.isArray(value)) continue;
+      for (const name of value as { given?: unknown; family?: unknown; 'non-dropping-particle'?: unknown }[]) {
+        const particle = name?.['non-dropping-particle'];
+        if (typeof particle === 'string' && typeof name.family === 'string' && /^\p{Ll}/u.test(particle)) {
+          names.push({ given: typeof name.given === 'string' ? name.given : '', particle, family: name.family });
+        }
+      }
+    }
+  }
+  particleNamesOf.set(bibliography, names);
+  return names;
+}
+
+/**
+ * Dutch convention: a surname's particle takes a capital when no given name or initial stands before it
+ * ("Van der Linden, Westers marxisme", "Zie Van der Linden"), and stays small after one ("Marcel van der
+ * Linden", "M. van der Linden").
+ */
+export function dutchParticles(html: string, names: readonly ParticleName[]): string {
+  for (const { given, particle, family } of names) {
+    const written = `${particle} ${family}`;
+    if (!html.includes(written)) continue;
+    const initials = given.split(/[\s.-]+/).filter(Boolean).map((part) => `${part[0]}.`).join(' ');
+    const before = [given, initials, initials.replace(/\./g, ''), initials.replace(/ /g, '')].filter(Boolean).map((form) => `${form} `);
+    let out = '';
+    let last = 0;
+    for (let at = html.indexOf(written); at >= 0; at = html.indexOf(written, at + written.length)) {
+      const preceding = html.slice(0, at).replace(/<[^>]*>/g, '');
+      if (before.some((form) => preceding.endsWith(form))) continue;
+      out += html.slice(last, at) + particle[0]!.toLocaleUpperCase('nl') + particle.slice(1);
+      last = at + particle.length;
+    }
+    html = out + html.slice(last);
+  }
+  return html;
 }
 
 function escapeText(text: string): string {

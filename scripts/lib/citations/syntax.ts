@@ -45,9 +45,14 @@ export function localeLocatorTerms(localeXml: string): Map<string, string> {
   return terms;
 }
 
+/** Not a term: where `locatorTerms` keeps the locale's page-range delimiter (a key no one can type). */
+export const RANGE_DELIMITER = ' page-range-delimiter';
+
 /** The terms a book's citations are read with: its locale's, English (as Pandoc adds them), Dutch aliases. */
 export function locatorTerms(localeXml: string, englishXml: string, language: string): Map<string, string> {
   const terms = localeLocatorTerms(localeXml);
+  const delimiter = /<term name="page-range-delimiter">([^<]*)<\/term>/.exec(localeXml)?.[1];
+  if (delimiter !== undefined) terms.set(RANGE_DELIMITER, delimiter);
   for (const [term, name] of localeLocatorTerms(englishXml)) if (!terms.has(term)) terms.set(term, name);
   if (language.toLowerCase().startsWith('nl')) for (const [term, name] of Object.entries(DUTCH_ALIASES)) if (!terms.has(term)) terms.set(term, name);
   return terms;
@@ -338,7 +343,7 @@ function readLocator(text: string, from: number, to: number, base: number, item:
       item.locator = (labelled ? inner.trimStart().slice(labelled.length) : inner).trim();
       item.locatorText = body.slice(0, close + 1);
       item.locatorOffset = bodyOffset;
-      item.locatorProblem = rangeProblem(item.locator);
+      item.locatorProblem = rangeProblem(item.locator, terms);
       setSuffix(body.slice(close + 1));
       return;
     }
@@ -378,7 +383,7 @@ function readLocator(text: string, from: number, to: number, base: number, item:
   item.locatorText = body.slice(0, i).trim();
   item.locatorOffset = bodyOffset;
   setSuffix(body.slice(i));
-  item.locatorProblem = rangeProblem(locator);
+  item.locatorProblem = rangeProblem(locator, terms);
 }
 
 function matchingBrace(text: string): number {
@@ -417,16 +422,20 @@ function unknownTerm(body: string, terms: LocatorTerms): string | undefined {
 }
 
 /**
- * What the style cannot repair. It prints a page range's hyphen as an en dash (`33-35` → 33–35) and chooses
- * p. or pp. itself, but an em dash, or a dash between words that are not numbers, it prints as typed.
+ * What the style cannot repair. It prints a page range's hyphen with the locale's range delimiter (an en
+ * dash in most: `33-35` → 33–35) and chooses p. or pp. itself, but an em dash, a dash between words that are
+ * not numbers, or a hyphen where the locale's delimiter is a hyphen too (nl-NL), it prints as typed.
  */
-function rangeProblem(locator: string): string | undefined {
+function rangeProblem(locator: string, terms: LocatorTerms): string | undefined {
   if (/—|‐|―/.test(locator)) return `"${locator}" has a dash the style cannot turn into an en dash (write 12–14 or 12-14)`;
+  const delimiter = terms.get(RANGE_DELIMITER) ?? '–';
   for (const part of locator.split(/,\s*/)) {
     const pieces = part.split(/\s*[-–]\s*/);
-    if (pieces.length > 2 || (pieces.length === 2 && !pieces.every((p) => /^[\p{L}]?\p{N}+[\p{L}]?$|^[ivxlcdm]+$/iu.test(p)))) {
-      if (/-/.test(part)) return `"${part}" is not a range of numbers, so the style prints its hyphen as typed (write an en dash: –)`;
+    if (pieces.length < 2 || !/-/.test(part)) continue;
+    if (pieces.length > 2 || !pieces.every((p) => /^[\p{L}]?\p{N}+[\p{L}]?$|^[ivxlcdm]+$/iu.test(p))) {
+      return `"${part}" is not a range of numbers, so the style prints its hyphen as typed (write an en dash: –)`;
     }
+    if (delimiter === '-') return `"${part}": the locale prints page ranges with a hyphen, so this one stays a hyphen (write an en dash, 12–14, for an en dash)`;
   }
   return undefined;
 }
