@@ -3,6 +3,7 @@
 import path from 'node:path';
 import type { BuildResult } from './lib/build-book.ts';
 import { parseCommandArgs } from './lib/cli-args.ts';
+import { checkOutputFolder } from './lib/output-folder.ts';
 import { PRINT_OPTIONS, printOptions } from './lib/print/print-options.ts';
 import { runCli } from './lib/run-cli.ts';
 
@@ -17,6 +18,7 @@ function printSummary(result: BuildResult): void {
 await runCli(async () => {
   const { common, values } = parseCommandArgs(process.argv.slice(2), { ...PRINT_OPTIONS, press: { type: 'boolean', default: false }, watch: { type: 'boolean', default: false } });
   const options = { ...common, press: Boolean(values.press), print: printOptions(values) };
+  checkOutputFolder(common);
   if (!values.watch) {
     // Chromium starts before the rest of the pipeline is loaded (the citation engine, Markdown, the checks:
     // a quarter of a second), on the core that loading leaves idle.

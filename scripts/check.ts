@@ -8,6 +8,7 @@ import { ALL_RULES } from './lib/rules.ts';
 import { formatJson, formatRuleList, formatText } from './lib/checks/report.ts';
 import { runChecks } from './lib/checks/run-checks.ts';
 import { parseCommandArgs, UsageError } from './lib/cli-args.ts';
+import { checkOutputFolder } from './lib/output-folder.ts';
 import { BuildError, hasErrors } from './lib/diagnostics.ts';
 import { PRINT_OPTIONS, printOptions } from './lib/print/print-options.ts';
 import { runCli } from './lib/run-cli.ts';
@@ -24,6 +25,7 @@ await runCli(async () => {
     process.stdout.write(formatRuleList(ALL_RULES));
     return;
   }
+  checkOutputFolder(common);
   const checks = CHECKS.filter((c) => c.needs.every((f) => common.formats.includes(f)));
   const needed = [...new Set(checks.flatMap((c) => c.needs))];
   let diagnostics;

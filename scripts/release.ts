@@ -4,11 +4,13 @@
 // files, SHA256SUMS and the check report. Exits 1, writing no release, when a check reports an error.
 import path from 'node:path';
 import { parseCommandArgs } from './lib/cli-args.ts';
+import { checkOutputFolder } from './lib/output-folder.ts';
 import { makeRelease, SUMS_FILE } from './lib/release/make-release.ts';
 import { runCli } from './lib/run-cli.ts';
 
 await runCli(async () => {
   const { common } = parseCommandArgs(process.argv.slice(2), {});
+  checkOutputFolder(common);
   const release = await makeRelease(common);
   const { errors, warnings, infos } = release.summary;
   console.log(`release ${release.version}: ${path.relative(process.cwd(), release.dir) || release.dir}`);

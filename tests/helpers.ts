@@ -59,10 +59,11 @@ export function runScript(script: 'build.ts' | 'check.ts' | 'release.ts', args: 
   });
 }
 
-/** The files in a folder, but for the build's cache (`.cache`), which is not part of the book. */
+/** The files in a folder, but for the build's cache (`.cache`) and its marker (`.book-output.json`), which
+ * are not part of the book. */
 export async function listFiles(dir: string): Promise<string[]> {
   try {
-    return (await readdir(dir)).filter((name) => name !== '.cache').sort();
+    return (await readdir(dir)).filter((name) => name !== '.cache' && name !== '.book-output.json').sort();
   } catch {
     return [];
   }

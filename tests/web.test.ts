@@ -204,7 +204,7 @@ describe('the web edition folder is replaced whole', () => {
     assert.equal(broken.code, 1);
     assert.match(broken.stderr, /01-hoofdstuk\.md:3:\d+\s+error\s+footnote reference \[\^weg\]/);
     assert.equal(await readFile(index, 'utf8'), good);
-    assert.deepEqual((await readdir(out)).sort(), ['web'], 'temporary folders left behind');
+    assert.deepEqual((await readdir(out)).sort(), ['.book-output.json', 'web'], 'temporary folders left behind');
   });
 });
 

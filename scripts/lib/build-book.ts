@@ -12,6 +12,7 @@ import type { CommonArgs } from './cli-args.ts';
 import { BuildError, formatDiagnostic, hasErrors, type Diagnostic } from './diagnostics.ts';
 import { FORMATS } from './formats.ts';
 import { buildDate } from './output.ts';
+import { openStaging, type Staging } from './output-folder.ts';
 import { projectVersion } from './paths.ts';
 import { createProgress } from './progress.ts';
 import { TARGETS } from './targets/index.ts';
@@ -69,6 +70,7 @@ export async function buildBook(args: BuildOptions, resident?: ResidentBuild): P
   const jobs = args.print?.jobs ?? defaultJobs();
   if (!resident && jobs > 1) launching?.then(({ browser }) => prepareSpareTabs(browser, jobs), () => undefined);
   let session: BrowserSession | undefined;
+  let staging: Staging | undefined;
   try {
     progress.step(`reading ${args.manuscriptDir}`);
     if (args.print?.cache === false) await rm(bookCacheDir(args.outDir), { recursive: true, force: true });
@@ -88,11 +90,14 @@ export async function buildBook(args: BuildOptions, resident?: ResidentBuild): P
 
     const outputs: BuildOutputs = {};
     const summaries: OutputSummary[] = [];
+    // Every format is written to staging and moved into the output folder only when all have succeeded.
+    staging = await openStaging(args.outDir);
     for (const format of FORMATS.filter((f) => args.formats.includes(f))) {
       summaries.push(
         ...[await (await TARGETS[format]()).build({
           book,
           outDir: args.outDir,
+          writeDir: staging.dir,
           progress,
           version: book.config.version ?? projectVersion(),
           date: buildDate(),
@@ -110,10 +115,21 @@ export async function buildBook(args: BuildOptions, resident?: ResidentBuild): P
         })].flat(),
       );
     }
+    const finalPath = await staging.commit();
+    relocateOutputs(outputs, summaries, finalPath);
     book.citations?.memo?.save();
     return { book, outputs, summaries, diagnostics, seconds: progress.elapsed() / 1000 };
   } finally {
+    await staging?.discard();
     // A browser started early but never asked for is closed too; a resident one stays for the next build.
     if (!resident) await (session ?? (await launching?.catch(() => undefined)))?.close();
   }
+}
+
+/** Gives the files the targets named in staging their place in the output folder, where they now are. */
+function relocateOutputs(outputs: BuildOutputs, summaries: OutputSummary[], finalPath: (file: string) => string): void {
+  for (const result of Object.values(outputs) as Record<string, unknown>[]) {
+    for (const [key, value] of Object.entries(result)) if (typeof value === 'string') result[key] = finalPath(value);
+  }
+  for (const summary of summaries) summary.file = finalPath(summary.file);
 }

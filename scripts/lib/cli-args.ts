@@ -8,6 +8,8 @@ export interface CommonArgs {
   outDir: string;
   formats: Format[];
   quiet: boolean;
+  /** Write into an output folder that holds other things, and replace a web/ the build did not write. */
+  force: boolean;
   /** Print: documents paginated at once (1: the whole book as one document), and whether to use the cache. */
   print?: PrintBuildOptions;
 }
@@ -26,11 +28,12 @@ const COMMON_OPTIONS = {
   out: { type: 'string', default: path.join(projectRoot, 'build') },
   format: { type: 'string', multiple: true },
   quiet: { type: 'boolean', default: false },
+  force: { type: 'boolean', default: false },
 } as const satisfies Options;
 
 /**
  * The CLI contract every command shares: --manuscript DIR, --out DIR, --format F (repeatable or
- * comma-separated, `all` by default), --quiet; `extra` adds a command's own options.
+ * comma-separated, `all` by default), --quiet, --force; `extra` adds a command's own options.
  */
 export function parseCommandArgs<T extends Options>(argv: string[], extra: T, formatNames: readonly string[] = FORMATS) {
   let parsed;
@@ -52,6 +55,7 @@ export function parseCommandArgs<T extends Options>(argv: string[], extra: T, fo
     outDir: path.resolve(String(values.out)),
     formats: formats as Format[],
     quiet: Boolean(values.quiet),
+    force: Boolean(values.force),
   };
   return { common, values: parsed.values };
 }

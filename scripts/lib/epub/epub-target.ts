@@ -30,7 +30,7 @@ export const epubTarget: Target = {
     progress.step(`epub: packaging ${documents.length} documents, ${plan.pages.length} page-break markers`);
     const base = outputBaseName(book);
     const epub = await packageEpub({ book, documents, plan, cover, date: context.date, version: context.version, printFile: `${base}.pdf` });
-    const file = path.join(context.outDir, `${base}.epub`);
+    const file = path.join(context.writeDir, `${base}.epub`);
     await writeFileAtomic(file, epub);
     context.outputs.epub = { file, bytes: epub.byteLength, pages: plan.pages.length };
     return { file, detail: `${documents.length} documents, page list of ${plan.pages.length} pages`, bytes: epub.byteLength };

@@ -51,6 +51,8 @@ export async function convertToPdfx(input: string, output: string, definitionFil
   [input, output, definitionFile] = [input, output, definitionFile].map((f) => path.relative(cwd, f)) as [string, string, string];
   const result = await $({ quiet: true, nothrow: true, timeout: '180s', env, cwd })`gs -q -dNOPAUSE -dBATCH -dSAFER ${`--permit-file-read=${profile.file}`} -sDEVICE=pdfwrite -dPDFX=true -dCompatibilityLevel=1.4 -sColorConversionStrategy=CMYK -sProcessColorModel=DeviceCMYK -dEmbedAllFonts=true -dSubsetFonts=true -dAutoRotatePages=/None -dDetectDuplicateImages=true ${`-sOutputFile=${output}`} ${definitionFile} ${input}`;
   const messages = `${result.stdout}\n${result.stderr}`.split('\n').map((l) => l.trim()).filter(Boolean);
+  // 127: the shell found no `gs`; no exit code and no signal: no shell or no process at all.
+  if (result.exitCode === 127 || (result.exitCode === null && !result.signal)) throw new GhostscriptError('Ghostscript (gs) could not be run: install it (`apt-get install ghostscript`)');
   if (result.exitCode !== 0) throw new GhostscriptError(`Ghostscript failed (exit ${result.exitCode}): ${messages.slice(-5).join(' ')}`);
   // pdfwrite drops the PDF/X claim, with a message, rather than failing when the input breaks a rule.
   const reverted = messages.filter((m) => /reverting to normal PDF|not permitted in PDF\/X/i.test(m));

@@ -80,7 +80,7 @@ export async function buildPrintPdfInParallel(options: PrintTargetOptions & { jo
   padDocument(merged.pdf, book.config.print);
   const pages = merged.pdf.getPageCount();
   const finished = await merged.pdf.save({ useObjectStreams: false, objectsPerTick: Infinity });
-  const file = path.join(options.outDir, `${outputBaseName(book)}.pdf`);
+  const file = path.join(options.writeDir ?? options.outDir, `${outputBaseName(book)}.pdf`);
   await writeFileAtomic(file, finished);
   await result.commit();
   await cache?.prune(result.units.map((u, i) => ({ key: (units[i] as BookUnit).key, document: u.source.id })));

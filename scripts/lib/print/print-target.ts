@@ -14,7 +14,10 @@ import type { LineBreakMemo } from './line-break-memo.ts';
 
 export interface PrintTargetOptions {
   book: Book;
+  /** The output folder, for the cache. */
   outDir: string;
+  /** Where the PDF is written (the build's staging folder); `outDir` when not given. */
+  writeDir?: string;
   session?: BrowserSession;
   /** Starts (or returns) the build's Chromium when the target first needs it; used when `session` is not given. */
   openSession?: () => Promise<BrowserSession>;
@@ -83,7 +86,7 @@ export async function buildPrintPdf(options: PrintTargetOptions): Promise<PrintR
   padDocument(document, book.config.print);
   const pages = document.getPageCount();
   const finished = await document.save({ useObjectStreams: false, objectsPerTick: Infinity });
-  const file = path.join(options.outDir, `${outputBaseName(book)}.pdf`);
+  const file = path.join(options.writeDir ?? options.outDir, `${outputBaseName(book)}.pdf`);
   await writeFileAtomic(file, finished);
   return { file, pages, bytes: finished.byteLength, layout };
 }
@@ -132,6 +135,7 @@ export const printTarget: Target = {
     const result = await buildPrintPdf({
       book: context.book,
       outDir: context.outDir,
+      writeDir: context.writeDir,
       openSession: () => context.browser(),
       progress: context.progress,
       version: context.version,
@@ -143,7 +147,7 @@ export const printTarget: Target = {
     context.outputs.pdf = result;
     const summary = { file: result.file, detail: `${result.pages} pages`, bytes: result.bytes };
     if (!pressStage) return summary;
-    const press = await pressStage.buildPressPdf({ book: context.book, screenPdf: result.file, outDir: context.outDir, date: context.date, progress: context.progress });
+    const press = await pressStage.buildPressPdf({ book: context.book, screenPdf: result.file, outDir: context.writeDir, date: context.date, progress: context.progress });
     context.outputs.press = press;
     const { PDFX_VERSION } = await import('../press/ghostscript.ts');
     return [summary, { file: press.file, detail: `${press.pages} pages, ${PDFX_VERSION}`, bytes: press.bytes }];

@@ -7,6 +7,7 @@ import { formatJson, formatText, summarize, type Summary } from '../checks/repor
 import { runChecks } from '../checks/run-checks.ts';
 import { BuildError, hasErrors, type Diagnostic } from '../diagnostics.ts';
 import { FORMATS } from '../formats.ts';
+import { markWritten } from '../output-folder.ts';
 import { projectVersion } from '../paths.ts';
 import { outputBaseName } from '../print/print-target.ts';
 
@@ -45,6 +46,7 @@ export async function makeRelease(options: Omit<BuildOptions, 'formats'>): Promi
     await writeFile(path.join(temp, SUMS_FILE), formatSums(sums));
     await rm(dir, { recursive: true, force: true });
     await rename(temp, dir);
+    await markWritten(options.outDir, 'release');
     return { dir, sums, summary: summarize(diagnostics), version };
   } catch (error) {
     await rm(temp, { recursive: true, force: true });

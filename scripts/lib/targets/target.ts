@@ -11,7 +11,11 @@ import type { WebResult } from '../web/web-target.ts';
 
 export interface TargetContext {
   book: Book;
+  /** The output folder (`--out`): where the build's cache lives. */
   outDir: string;
+  /** Where the target writes its files: the build's staging folder, moved into `outDir` only when every
+   * requested format has succeeded (output-folder.ts). */
+  writeDir: string;
   progress: Progress;
   version: string;
   date: Date;

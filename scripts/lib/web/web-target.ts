@@ -77,7 +77,7 @@ export const webTarget: Target = {
     context.progress.step('web: writing the web edition');
     const result = await buildWebEdition({
       book: context.book,
-      outDir: context.outDir,
+      outDir: context.writeDir,
       version: context.version,
       date: context.date,
     });
