@@ -39,7 +39,17 @@ const BIBTEX = `@string{gennep = "Van Gennep"}
   volume       = {3},
   pages        = {10--20},
   date         = {2020-05},
-  langid       = {german}
+  langid       = {german},
+  annotation   = {A starred command, \\enquote*{as BibLaTeX files have them}}
+}
+
+@article{murray98,
+  author       = {Hostetler, Michael J.},
+  title        = {Alkanethiolate gold cluster molecules with core diameters from 1.5 to 5.2~{nm}},
+  journaltitle = {Langmuir},
+  date         = 1998,
+  volume       = 14,
+  pages        = {17-30}
 }
 `;
 
@@ -66,6 +76,8 @@ describe('bibliography files', () => {
     assert.equal(plain(book.chapters[0]!.notes[0]!.html), 'Jörg Müller and René François, “Über die Arbeiterräte – eine Studie,” Zeitschrift für Geschichte 3 (May 2020): 12.');
     const list = plain(book.bibliography!.html).trim().split('\n').map((l) => l.trim()).filter(Boolean);
     assert.deepEqual(list, [
+      // English titles are title-cased by the style, a {braced} word kept as written (nm); others as written.
+      'Hostetler, Michael J. “Alkanethiolate Gold Cluster Molecules with Core Diameters from 1.5 to 5.2\u00a0nm.” Langmuir 14 (1998): 17–30.',
       'Linden, Marcel van der. Westers marxisme en de Sovjetunie. Van Gennep, 1989.',
       'Müller, Jörg, and René François. “Über die Arbeiterräte – eine Studie.” Zeitschrift für Geschichte 3 (May 2020): 10–20.',
       'Roe, Richard. A Book in YAML. Press, 2003.',

@@ -41,6 +41,7 @@ declare module '@citation-js/core' {
   /** The part of citation.js the BibTeX reader uses: its input chain, to CSL-JSON. */
   export const plugins: {
     input: { chain(data: string, options: { target: string; generateGraph?: boolean; forceType?: string }): unknown };
+    config: { get(name: string): unknown };
   };
 }
 

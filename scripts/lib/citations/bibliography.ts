@@ -96,9 +96,12 @@ export async function parseBibtex(text: string, file: string, diagnostics: Diagn
   const bibliography: Bibliography = { file, files: [file], entries: new Map() };
   const { plugins } = await import('@citation-js/core');
   await import('@citation-js/plugin-bibtex');
+  // As Pandoc: English titles to sentence case, a {braced} word kept as written (`nocase`), so that a style's
+  // title case neither lowers "nm" in "{nm}" nor misses a word.
+  (plugins.config.get('@bibtex') as { parse: { sentenceCase: string } }).parse.sentenceCase = 'english';
   let items: CslItem[];
   try {
-    items = plugins.input.chain(text, { target: '@csl/list+object', generateGraph: false, forceType: '@biblatex/text' }) as CslItem[];
+    items = plugins.input.chain(langidAsLanguage(unstarCommands(text)), { target: '@csl/list+object', generateGraph: false, forceType: '@biblatex/text' }) as CslItem[];
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const unclosed = unclosedBrace(text);
@@ -110,6 +113,8 @@ export async function parseBibtex(text: string, file: string, diagnostics: Diagn
   }
   const keys = bibtexKeyPositions(text);
   for (const raw of items) {
+    // A BibLaTeX @set groups other entries; it is no source of its own.
+    if (raw.type === 'set' || Object.keys(raw).every((k) => k === 'id' || k === 'type' || k === 'citation-key')) continue;
     const id = String(raw.id);
     const { 'citation-key': _key, ...item } = raw;
     const at = keys.get(id) ?? { line: 1, column: 1 };
@@ -122,11 +127,55 @@ export async function parseBibtex(text: string, file: string, diagnostics: Diagn
   return bibliography;
 }
 
-/** What citation.js leaves that a reader should not see: thesis genres as BibTeX names them, a dotless i. */
+/**
+ * citation.js's LaTeX reader stops at a starred command (`\\enquote*{series}`, common in BibLaTeX files) and
+ * with it the whole file; the star only chooses a variant of the same command, so it is dropped (the text
+ * keeps its length, so every position stays where it was).
+ */
+function unstarCommands(text: string): string {
+  return text.replace(/(\\[A-Za-z]+)\*(?=\s*[{[])/g, '$1 ');
+}
+
+/**
+ * citation.js reads an entry's language from `language` only, and sentence-cases every title it takes for
+ * English, so a German title with BibLaTeX's `langid = {german}` lost its capitals. The langid is also given
+ * as the language (on the same line: positions stay).
+ */
+function langidAsLanguage(text: string): string {
+  return text.replace(/(\blangid\s*=\s*)(\{[^{}]*\}|"[^"]*"|[A-Za-z]+)/gi, '$1$2, language = $2');
+}
+
+/** BibLaTeX's language names (`langid`) as the codes CSL reads; citeproc title-cases only English titles. */
+const LANGUAGES: Record<string, string> = {
+  english: 'en', american: 'en-US', british: 'en-GB', dutch: 'nl', german: 'de', ngerman: 'de', austrian: 'de-AT',
+  french: 'fr', spanish: 'es', italian: 'it', portuguese: 'pt', brazilian: 'pt-BR', swedish: 'sv', danish: 'da',
+  norwegian: 'nb', finnish: 'fi', polish: 'pl', czech: 'cs', russian: 'ru', ukrainian: 'uk', greek: 'el',
+  latin: 'la', catalan: 'ca', hungarian: 'hu', turkish: 'tr', japanese: 'ja', chinese: 'zh', korean: 'ko',
+};
+
+const NAME_FIELDS = new Set(['author', 'editor', 'translator', 'container-author', 'collection-editor', 'composer', 'director', 'illustrator', 'interviewer', 'original-author', 'recipient', 'reviewed-author', 'editorial-director']);
+
+/**
+ * What citation.js leaves that citeproc cannot read or a reader should not see: a list where CSL wants text
+ * (several places or publishers, joined as Pandoc joins them), BibLaTeX language names, thesis genres as BibTeX
+ * names them, a dotless i with an accent.
+ */
 function normalizeBibtexItem(item: CslItem): CslItem {
-  const genres: Record<string, string> = { phdthesis: 'PhD thesis', mastersthesis: 'Master’s thesis' };
+  const genres: Record<string, string> = {
+    phdthesis: 'PhD thesis', mastersthesis: 'Master’s thesis', mathesis: 'Master’s thesis', techreport: 'Technical report',
+    resreport: 'Research report', patent: 'Patent', patentus: 'U.S. patent', patenteu: 'European patent', patentde: 'German patent',
+    patentfr: 'French patent', patentuk: 'British patent', patreqfr: 'French patent request', patreqeu: 'European patent request',
+  };
   const result: Record<string, unknown> = JSON.parse(JSON.stringify(item, (_, value: unknown) => (typeof value === 'string' ? value.replace(/ı\u0301/g, 'í').normalize('NFC') : value)));
+  for (const [field, value] of Object.entries(result)) {
+    if (Array.isArray(value) && !NAME_FIELDS.has(field) && value.every((v) => typeof v === 'string')) result[field] = field === 'language' ? value[0] : value.join('; ');
+  }
+  if (typeof result.language === 'string') {
+    const name = result.language.toLowerCase().replace(/^lang/, '');
+    result.language = LANGUAGES[name] ?? result.language;
+  }
   if (typeof result.genre === 'string' && genres[result.genre]) result.genre = genres[result.genre];
+  for (const [field, value] of Object.entries(result)) if (typeof value === 'string' && value.includes('\\hyphen')) result[field] = value.replace(/\\hyphen\s*/g, '-');
   return result as CslItem;
 }
 
