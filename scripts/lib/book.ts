@@ -190,7 +190,9 @@ function placeBibliography(chapters: Chapter[], generated: { title: string; html
     const index = chapters.findIndex((c, i) => (only === undefined || i === only) && c.html.includes(marker));
     if (index < 0) return false;
     const chapter = chapters[index]!;
-    chapters[index] = { ...chapter, html: chapter.html.replace(marker, generated?.html ?? '') };
+    // In the chapter the list keeps the class that styles it where it is a section of its own.
+    const list = generated ? `<div class="bibliography" id="${chapter.id}-refs-list">\n${generated.html}\n</div>` : '';
+    chapters[index] = { ...chapter, html: chapter.html.replace(marker, list) };
     return true;
   };
   const placed = place(BIBLIOGRAPHY_PLACEHOLDER) || (generated !== undefined && place(BIBLIOGRAPHY_FALLBACK, chapters.length - 1));
