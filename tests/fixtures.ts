@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { projectRoot } from '../scripts/lib/paths.ts';
 import { MINIMAL_CONFIG } from './helpers.ts';
 
 const SENTENCES = [
@@ -38,3 +40,6 @@ export function chapterWithNotes(title: string, sections: number, paragraphsPerS
 export function minimalConfig(extra = ''): string {
   return MINIMAL_CONFIG + extra;
 }
+
+/** The kitchen sink: an ordinary English manuscript with every construct a book is written in. */
+export const KITCHEN_SINK = path.join(projectRoot, 'tests', 'manuscripts', 'kitchen-sink');

@@ -1,22 +1,21 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { strFromU8, unzipSync } from 'fflate';
 import type { Diagnostic } from '../scripts/lib/diagnostics.ts';
 import { readPdfLines, type PdfLine, type PdfPageLines } from '../scripts/lib/layout/pdf-lines.ts';
-import { pdfPageTexts } from '../scripts/lib/pdf/poppler.ts';
+import { pdfFonts, pdfPageTexts } from '../scripts/lib/pdf/poppler.ts';
 import { PdfReader } from '../scripts/lib/pdf/read-pdf.ts';
-import { projectRoot } from '../scripts/lib/paths.ts';
 import { toPoints } from '../scripts/lib/print/units.ts';
+import { KITCHEN_SINK } from './fixtures.ts';
 import type { RunResult } from './helpers.ts';
 import { sharedBuild } from './shared-build.ts';
 
-/**
- * The kitchen sink: an ordinary English manuscript with every construct a book is written in, built once in
- * all three formats by `npm run check` (which builds what every check needs and runs them all) and read back.
- */
-export const KITCHEN_SINK = path.join(projectRoot, 'tests', 'manuscripts', 'kitchen-sink');
+// The kitchen sink is built once in all three formats by `npm run check` (which builds what every check needs
+// and runs them all), and read back.
 
 interface CheckReport {
   diagnostics: Diagnostic[];
@@ -162,6 +161,49 @@ describe('the kitchen sink: every construct a book uses, in all three formats', 
     assert.equal(breaks, 2, 'each section break prints its ornament');
   });
 
+  test('only the fonts book.yaml names are in the PDF: body, code and the symbol fallback, all embedded TrueType', async () => {
+    const fonts = await pdfFonts(pdfFile);
+    const families = new Set(fonts.map((f) => f.name.replace(/^[A-Z]{6}\+/, '').replace(/[-,].*$/, '').replace(/ExtraLight$/, '')));
+    assert.deepEqual([...families].sort(), ['DejaVuSans', 'EBGaramond', 'SourceCodePro']);
+    for (const font of fonts) {
+      assert.ok(font.embedded, font.name);
+      assert.match(font.type, /TrueType/, font.name);
+    }
+  });
+
+  test('code keeps citation and note syntax literal, and a real citation becomes a note', () => {
+    const text = allText();
+    assert.match(text, /\[@doe99, p\. 33\]/);
+    assert.match(text, /\[\^note\] and \^\[not a note\]/);
+    assert.match(text, /As Doe argues \[@doe99, p\. 33\], a claim\.\[\^1\]/);
+    assert.match(text, /\[\^1\]: A note that is not one\./);
+    assert.match(text, /Jane Doe, A Book about Writing Books \(Example Press, 1999\), 12\./);
+  });
+
+  test('symbols, Greek and Cyrillic are set, in text and in code', () => {
+    const text = allText();
+    for (const phrase of ['x ∈ A', 'A ⊂ B', '∀x ∃y', 'A → B', 'a ≤ b ≠ c', 'αβγ, Ω', 'Москва']) assert.ok(text.includes(phrase), phrase);
+    assert.match(text, /x\s+∈\s+A\s+→\s+B\./);
+  });
+
+  test('a 300-character code line wraps inside the measure, each turned-over line marked in the margin of the code', async () => {
+    const all = lines.flatMap((p) => p.lines);
+    const first = all.find((l) => lineText(l).startsWith('const sentence = "word01'));
+    assert.ok(first, 'the long line is there');
+    const rest = all.slice(all.indexOf(first) + 1, all.indexOf(first) + 12).filter((l) => l.page === first.page && /^word\d\d/.test(lineText(l)));
+    assert.ok(rest.length >= 3, `${rest.length} turned-over lines`);
+    assert.match(lineText(rest[rest.length - 1] as PdfLine), /the end\.+$/);
+    const { left, right } = measureOf(first.page);
+    for (const line of [first, ...rest]) assert.ok(line.xMin >= left - 0.5 && line.xMax <= right + 0.5, lineText(line));
+    // The mark is drawn (not a glyph): look for ink left of each turned-over line, and none left of the first.
+    const ink = async (line: PdfLine, from: number, to: number): Promise<number> => darkPixels(pdfFile, line.page, from, line.yMin, to, line.yMax);
+    for (const line of rest) {
+      assert.ok(line.xMin > first.xMin + 5, 'indented');
+      assert.ok((await ink(line, first.xMin, line.xMin - 0.5)) > 3, `a mark before “${lineText(line).slice(0, 20)}”`);
+    }
+    assert.equal(await ink(first, left - 20, first.xMin - 0.5), 0, 'no mark before the first line');
+  });
+
   test('the EPUB keeps list numbering, definition lists, quotations and line blocks', () => {
     const chapter = Object.keys(epub).filter((name) => /^OEBPS\/ch\d+\.xhtml$/.test(name)).map((name) => epubText(name.slice('OEBPS/'.length))).join('\n');
     assert.match(chapter, /<ol start="3">/);
@@ -171,6 +213,14 @@ describe('the kitchen sink: every construct a book uses, in all three formats', 
     assert.match(chapter, /<blockquote>\s*(<span[^>]*><\/span>)?<p>A long quotation/);
     assert.match(chapter, /<div class="line-block">/);
     assert.match(chapter, /<hr\s*\/>/);
+    assert.match(chapter, /<pre data-line="\d+" class="code"><code class="language-js"><span class="code-line">/);
+    const fonts = Object.keys(epub).filter((name) => name.startsWith('OEBPS/fonts/'));
+    for (const family of ['eb-garamond-latin-400-normal', 'source-code-pro-latin-400-normal', 'dejavu-sans-latin-400-normal']) {
+      assert.ok(fonts.some((name) => name.includes(family)), `${family} embedded`);
+    }
+    assert.ok(fonts.some((name) => name.includes('eb-garamond-cyrillic')), 'the Cyrillic subset, which the text uses');
+    assert.ok(!fonts.some((name) => name.includes('vietnamese')), 'no subset the text does not use');
+    assert.match(epubText('style.css'), /code, pre, kbd, samp \{ font-family: "Source Code Pro", "DejaVu Sans", monospace; \}/);
   });
 
   test('the web edition has the same constructs', () => {
@@ -181,5 +231,26 @@ describe('the kitchen sink: every construct a book uses, in all three formats', 
     assert.match(web, /<sub>2<\/sub>/);
     assert.match(web, /<span class="smallcaps">/);
     assert.match(web, /<div class="line-block"/);
+    assert.match(web, /<span class="code-line">/);
+  });
+
+  test('the web edition carries the same fonts and names them for text and code', async () => {
+    const css = await readFile(path.join(out, 'web', 'fonts.css'), 'utf8');
+    assert.match(css, /--body-font: "EB Garamond", "DejaVu Sans";/);
+    assert.match(css, /--mono-font: "Source Code Pro", "DejaVu Sans";/);
   });
 });
+
+/** Dark pixels (grey level below half) in a rectangle of a page, in PDF points, rendered at 300 dpi. */
+async function darkPixels(pdf: string, page: number, x0: number, y0: number, x1: number, y1: number): Promise<number> {
+  const scale = 300 / 72;
+  const args = ['-f', String(page), '-l', String(page), '-r', '300', '-gray', '-x', String(Math.floor(x0 * scale)), '-y', String(Math.floor(y0 * scale)), '-W', String(Math.max(1, Math.ceil((x1 - x0) * scale))), '-H', String(Math.max(1, Math.ceil((y1 - y0) * scale))), pdf];
+  const { stdout } = await promisify(execFile)('pdftoppm', args, { encoding: 'buffer', maxBuffer: 1 << 26 });
+  // A binary PGM: "P5", width, height, maxval, then one byte a pixel.
+  const header = /^P5\s+(\d+)\s+(\d+)\s+(\d+)\s/.exec(stdout.subarray(0, 50).toString('latin1'));
+  assert.ok(header, 'a PGM image');
+  const pixels = stdout.subarray(header[0].length);
+  let dark = 0;
+  for (const value of pixels) if (value < 128) dark++;
+  return dark;
+}

@@ -110,3 +110,22 @@ test('an inline note is lifted into the model with the line of its call', () => 
   assert.deepEqual(chapter.notes.map((n) => [n.number, n.line]), [[1, 4], [2, 6]]);
   assert.match(chapter.notes[0]?.html ?? '', /Een <em>noot<\/em> ter plaatse\./);
 });
+
+test('a code block keeps its lines, each in a span, with its language and source line; its syntax stays literal', () => {
+  const { html, chapter, diagnostics } = render('Tekst.\n\n```js\nconst a = 1; // [@doe99, p. 3]\n\n[^x]: geen noot\n```\n\n    ingesprongen code\n');
+  assert.deepEqual(diagnostics, []);
+  assert.equal(chapter.notes.length, 0);
+  assert.match(
+    html,
+    /<pre data-line="3" class="code"><code class="language-js"><span class="code-line">const a = 1; \/\/ \[@doe99, p\. 3\]\n<\/span><span class="code-line">\n<\/span><span class="code-line">\[\^x\]: geen noot\n<\/span><\/code><\/pre>/,
+  );
+  assert.match(html, /<pre data-line="9" class="code"><code><span class="code-line">ingesprongen code\n<\/span><\/code><\/pre>/);
+});
+
+test('inline code stays literal and a long name in it may break after _ . / : ,', () => {
+  const { html, chapter } = render('Zie `[^x]` en `a_very_long_identifier.name` en `kort_woord`.\n');
+  assert.equal(chapter.notes.length, 0);
+  assert.match(html, /<code>\[\^x\]<\/code>/);
+  assert.match(html, /<code>a_<wbr>very_<wbr>long_<wbr>identifier\.<wbr>name<\/code>/);
+  assert.match(html, /<code>kort_woord<\/code>/);
+});

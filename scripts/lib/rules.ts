@@ -84,6 +84,7 @@ const REGISTRY = {
   'fonts/not-embedded': { severity: 'error', description: 'a font is not embedded in the PDF' },
   'fonts/type3': { severity: 'error', description: 'a Type 3 (bitmap or vector-procedure) font is in the PDF' },
   'fonts/fallback': { severity: 'error', description: 'characters are drawn by a font other than the configured one (a fallback)' },
+  'fonts/uncovered-character': { severity: 'error', description: 'a character of the book is in none of the fonts book.yaml names (body, mono for code, fallback): it would be drawn with a font of the machine' },
   'images/resolution': { severity: 'error', description: 'an image prints below 300 ppi at its printed size' },
 
   // The press PDF (PDF/X) and its preflight

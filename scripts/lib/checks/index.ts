@@ -2,6 +2,7 @@ import { epubCheck } from '../epub/epub-check.ts';
 import type { Check } from './check.ts';
 import { layoutCheck } from './layout-check.ts';
 import { citationsCheck } from './citations-check.ts';
+import { fontsCheck } from './fonts-check.ts';
 import { manuscriptCheck } from './manuscript-check.ts';
 import { preflightCheck } from './preflight-check.ts';
 import { quotesCheck } from './quotes-check.ts';
@@ -12,6 +13,7 @@ export const CHECKS: Check[] = [
   manuscriptCheck,
   citationsCheck,
   quotesCheck,
+  fontsCheck,
   layoutCheck,
   preflightCheck,
   epubCheck,

@@ -88,13 +88,14 @@ export const layoutCheck: Check = {
     placed.push(...hyphenFindings(stretch, probes));
 
     const fontsAt = book.locateConfig(['print', 'fonts']);
-    const family = book.config.print.fonts.body.family.replace(/\s+/g, '');
+    const { body, mono, fallback } = book.config.print.fonts;
+    const named = [body, mono, ...fallback].map((font) => font.family);
     for (const font of await pdfFonts(pdf.file)) {
       const at = { file: book.configFile, line: fontsAt.line, column: fontsAt.column };
       if (!font.embedded) placed.push({ diagnostic: diagnostic('fonts/not-embedded', at, `font ${font.name} is not embedded`) });
       if (/Type 3/.test(font.type)) placed.push({ diagnostic: diagnostic('fonts/type3', at, `font ${font.name} is a Type 3 font`) });
-      if (!font.name.replace(/^[A-Z]{6}\+/, '').startsWith(family)) {
-        placed.push({ diagnostic: diagnostic('fonts/fallback', at, `${font.name} draws some characters: a fallback for glyphs ${book.config.print.fonts.body.family} lacks`) });
+      if (!named.some((family) => font.name.replace(/^[A-Z]{6}\+/, '').startsWith(family.replace(/\s+/g, '')))) {
+        placed.push({ diagnostic: diagnostic('fonts/fallback', at, `${font.name} draws some characters: a font book.yaml does not name (${named.join(', ')})`) });
       }
     }
 

@@ -68,23 +68,30 @@ export function configFileProblems(config: BookConfig, manuscriptDir: string, co
   const profile = config.print.press.profile;
   if (profile !== undefined) refuse(['print', 'press', 'profile'], resolveManuscriptFile(manuscriptDir, profile), profile, 'press profile');
 
-  const fontPackage = config.print.fonts.body.package;
-  if (!PACKAGE_NAME.test(fontPackage)) {
-    error(['print', 'fonts', 'body', 'package'], 'config/font-package', `font package "${fontPackage}" is not an npm package name (e.g. "@fontsource/eb-garamond"): fonts come from installed packages, never from files elsewhere`);
-  } else {
-    let dir: string | undefined;
-    try {
-      dir = packageDir(fontPackage);
-    } catch {
-      error(['print', 'fonts', 'body', 'package'], 'config/font-package', `font package "${fontPackage}" is not installed: run \`npm install ${fontPackage}\` in ${path.relative(process.cwd(), projectRoot) || '.'}`);
-    }
-    if (dir !== undefined) {
-      const nodeModules = path.join(projectRoot, 'node_modules');
-      const where = locateFile(dir, [nodeModules]);
-      if (where.kind === 'outside') {
-        error(['print', 'fonts', 'body', 'package'], 'manuscript/outside', `font package "${fontPackage}" resolves to ${where.real}, outside the repository's node_modules/: fonts come from the packages installed here`);
-      } else if (!existsSync(path.join(dir, 'package.json'))) {
-        error(['print', 'fonts', 'body', 'package'], 'config/font-package', `font package "${fontPackage}" has no package.json in ${dir}`);
+  const { body, mono, fallback } = config.print.fonts;
+  const fonts: [(string | number)[], string][] = [
+    [['print', 'fonts', 'body', 'package'], body.package],
+    [['print', 'fonts', 'mono', 'package'], mono.package],
+    ...fallback.map((font, i): [(string | number)[], string] => [['print', 'fonts', 'fallback', i, 'package'], font.package]),
+  ];
+  for (const [keyPath, fontPackage] of fonts) {
+    if (!PACKAGE_NAME.test(fontPackage)) {
+      error(keyPath, 'config/font-package', `font package "${fontPackage}" is not an npm package name (e.g. "@fontsource/eb-garamond"): fonts come from installed packages, never from files elsewhere`);
+    } else {
+      let dir: string | undefined;
+      try {
+        dir = packageDir(fontPackage);
+      } catch {
+        error(keyPath, 'config/font-package', `font package "${fontPackage}" is not installed: run \`npm install ${fontPackage}\` in ${path.relative(process.cwd(), projectRoot) || '.'}`);
+      }
+      if (dir !== undefined) {
+        const nodeModules = path.join(projectRoot, 'node_modules');
+        const where = locateFile(dir, [nodeModules]);
+        if (where.kind === 'outside') {
+          error(keyPath, 'manuscript/outside', `font package "${fontPackage}" resolves to ${where.real}, outside the repository's node_modules/: fonts come from the packages installed here`);
+        } else if (!existsSync(path.join(dir, 'package.json'))) {
+          error(keyPath, 'config/font-package', `font package "${fontPackage}" has no package.json in ${dir}`);
+        }
       }
     }
   }

@@ -20,6 +20,9 @@ const fontSchema = z
   })
   .strict();
 
+/** Code is set in Source Code Pro unless book.yaml names another monospaced font. */
+const DEFAULT_MONO = { family: 'Source Code Pro', package: '@fontsource/source-code-pro', weights: [400], italic: false };
+
 const pressSchema = z
   .object({
     /** Write the press PDF (PDF/X) on every build, as `--press` does. */
@@ -57,11 +60,19 @@ const printSchema = z
     lineHeight: z.number().positive().default(1.38),
     /** How paragraphs are broken into lines: total-fit (Knuth–Plass, runtime/line-breaks.js) or Chromium's greedy. */
     lineBreaking: z.enum(['total-fit', 'greedy']).default('total-fit'),
+    /**
+     * Every font the book is set in, each from an npm package: `body` for the text, `mono` for code, and
+     * `fallback` for characters neither has (symbols, other scripts), tried in order. A character no named
+     * font has is an error before anything is printed (fonts/uncovered-character): the build never draws with
+     * a font of the machine's.
+     */
     fonts: z
-      .object({ body: fontSchema })
+      .object({ body: fontSchema, mono: fontSchema.default(DEFAULT_MONO), fallback: z.array(fontSchema).default([]) })
       .strict()
       .default({
         body: { family: 'EB Garamond', package: '@fontsource/eb-garamond', weights: [400, 500, 700], italic: true },
+        mono: DEFAULT_MONO,
+        fallback: [],
       }),
     press: pressSchema.default({ enabled: false, marks: false, signature: 4, inkLimit: 300 }),
     /** Footnote numbers run on through the book or start again at 1 in every chapter. */
@@ -142,3 +153,4 @@ export type BookConfig = z.infer<typeof bookConfigSchema>;
 export type PrintConfig = BookConfig['print'];
 export type PressConfig = PrintConfig['press'];
 export type CitationsConfig = z.infer<typeof citationsSchema>;
+export type FontConfig = z.infer<typeof fontSchema>;

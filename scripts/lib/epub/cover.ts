@@ -4,14 +4,14 @@ import type { BrowserSession } from '../browser.ts';
 import { BuildError, diagnostic } from '../diagnostics.ts';
 import { escapeHtml } from '../html.ts';
 import { packageDir, stylesDir } from '../paths.ts';
-import { fontStylesheets } from '../print/page-setup.ts';
+import { fontStylesheets } from '../fonts/font-css.ts';
 
 export const COVER_SIZE = { width: 1600, height: 2400 };
 
 /** The cover page as HTML: the book's own title, subtitle and author on styles/epub-cover.css. */
 export function coverHtml(book: Book): string {
   const c = book.config;
-  const links = fontStylesheets(c.print).map((href) => `<link rel="stylesheet" href="${href}">`).join('\n');
+  const links = fontStylesheets(c.print.fonts.body).map((href) => `<link rel="stylesheet" href="${href}">`).join('\n');
   return `<!doctype html>
 <html lang="${escapeHtml(c.language)}">
 <head><meta charset="utf-8"><link rel="icon" href="data:,"><title>${escapeHtml(c.title)}</title>

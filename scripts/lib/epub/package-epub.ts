@@ -146,7 +146,7 @@ export async function packageEpub(input: PackageInput): Promise<Uint8Array> {
   const c = book.config;
   patchEpubGen();
   const meta = epubMeta(input);
-  const fonts = await embeddedFonts(c.print);
+  const fonts = await embeddedFonts(book);
   const [css, chapterXHTML, contentOPF, tocXHTML, tocNCX] = await Promise.all([
     readFile(path.join(stylesDir, 'epub.css'), 'utf8'),
     ...['chapter.xhtml.ejs', 'content.opf.ejs', 'nav.xhtml.ejs', 'toc.ncx.ejs'].map((t) => readFile(path.join(templatesDir, t), 'utf8')),

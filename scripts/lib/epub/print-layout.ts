@@ -3,6 +3,7 @@ import type { BrowserSession } from '../browser.ts';
 import { openPaginated, type PageLayout } from '../print/paginate.ts';
 import { printHtml } from '../print/print-html.ts';
 import { paddedPageCount } from '../layout/pad-pages.ts';
+import { bookFontPackages } from '../fonts/book-fonts.ts';
 
 /**
  * The print edition's layout, for the page list. A full build reuses the PDF target's; an EPUB-only build
@@ -24,7 +25,7 @@ export async function printLayout(options: {
     browser: options.session.browser,
     html: printHtml(book, { version: options.version, buildDate: options.date }),
     manuscriptDir: book.manuscriptDir,
-    fontPackages: [book.config.print.fonts.body.package],
+    fontPackages: bookFontPackages(book),
     timeoutMs: options.timeoutMs ?? 120_000,
   });
   await paginated.close();

@@ -9,6 +9,7 @@ import markdownItSub from 'markdown-it-sub';
 import markdownItSup from 'markdown-it-sup';
 import type { Diagnostic } from '../diagnostics.ts';
 import { citations, type CitationsOptions } from './citations.ts';
+import { code } from './code.ts';
 import { headingIds } from './heading-ids.ts';
 import { hyphenation, type HyphenationOptions } from './hyphenation.ts';
 import { lineBlocks } from './line-blocks.ts';
@@ -40,6 +41,7 @@ export function createMarkdown(options: MarkdownOptions): MarkdownItInstance {
   md.use(markdownItSup);
   md.use(markdownItSub);
   md.use(lineBlocks);
+  md.use(code);
   md.use(markdownItBracketedSpans);
   md.use(markdownItAttrs, { allowedAttributes: ['id', 'class', 'lang'] });
   md.use(smallCaps);

@@ -9,6 +9,7 @@ import { digest } from '../disk-memo.ts';
 import { stylesheetsText } from '../print/font-faces.ts';
 import { bookUnits, unitsDocument } from '../print/parallel-build.ts';
 import { buildWebEdition } from '../web/web-target.ts';
+import { bookFontPackages } from '../fonts/book-fonts.ts';
 
 /** What the preview shows after a rebuild: the last good documents and what the checks found now. */
 export interface PreviewState {
@@ -71,7 +72,7 @@ export function createPreviewBuilder(options: { manuscriptDir: string; workDir: 
             return { id: unit.id, html, key: digest([styles, html]).slice(0, 16) };
           });
           book.citations?.memo?.save();
-          state.fontPackages = [book.config.print.fonts.body.package];
+          state.fontPackages = bookFontPackages(book);
           state.manuscriptFiles = new Set(book.chapters.flatMap((chapter) => localImageSources(chapter.html)));
           pendingWeb = () => buildWebEdition({ book, outDir: options.workDir, version, date });
         }

@@ -1,7 +1,9 @@
-import type { PrintConfig } from '../config/schema.ts';
+import type { FontConfig, PrintConfig } from '../config/schema.ts';
+import { fontFamilyList } from '../fonts/font-css.ts';
 
-/** The parts of the print CSS that come from book.yaml: page size, margins, bleed, type size. */
-export function pageSetupCss(print: PrintConfig): string {
+/** The parts of the print CSS that come from book.yaml: page size, margins, bleed, type size, and the font
+ * lists of the text and of code (only the families the book's text needs: see fonts/book-fonts.ts). */
+export function pageSetupCss(print: PrintConfig, fonts: { body: FontConfig[]; mono: FontConfig[] }): string {
   const { trim, margins, bleed, marks } = print;
   const hasBleed = parseFloat(bleed) > 0;
   return `@page {
@@ -13,8 +15,8 @@ export function pageSetupCss(print: PrintConfig): string {
 @page :left { margin-left: ${margins.outer}; margin-right: ${margins.inner}; }
 @page :right { margin-left: ${margins.inner}; margin-right: ${margins.outer}; }
 :root {
-  --body-font: "${print.fonts.body.family}";
-  --body-size: ${print.fontSize};
+  --body-font: ${fontFamilyList(fonts.body)};
+${fonts.mono.length > 0 ? `  --mono-font: ${fontFamilyList(fonts.mono)};\n` : ''}  --body-size: ${print.fontSize};
   --body-leading: ${print.lineHeight};
   /* The measure, the same on every page: line breaking is computed for it before pagination. */
   --widows: ${print.widows};
@@ -23,10 +25,4 @@ export function pageSetupCss(print: PrintConfig): string {
   --text-width: calc(${trim.width} - ${margins.inner} - ${margins.outer});
 }
 `;
-}
-
-/** Font stylesheets of an @fontsource-style package, one per weight and style. */
-export function fontStylesheets(print: PrintConfig): string[] {
-  const { package: pkg, weights, italic } = print.fonts.body;
-  return weights.flatMap((w) => [`/pkg/${pkg}/${w}.css`, ...(italic ? [`/pkg/${pkg}/${w}-italic.css`] : [])]);
 }

@@ -10,6 +10,7 @@ import { paginateChapters, type BookUnit } from './parallel.ts';
 import { bookParts, printDocument, type PrintHtmlOptions } from './print-html.ts';
 import { outputBaseName, pdfFinishing, sessionOf, type PrintResult, type PrintTargetOptions } from './print-target.ts';
 import { toPoints } from './units.ts';
+import { bookFontPackages } from '../fonts/book-fonts.ts';
 
 /**
  * The book as units laid out on their own: the front matter (with the contents page when there is more
@@ -28,7 +29,7 @@ export function unitsDocument(book: Book, units: Pick<BookUnit, 'body'>[]): stri
 
 /** The units with their cache keys: each keyed by the document it would be alone (and the environment). */
 export async function keyedUnits(book: Book, options: PrintHtmlOptions, browserIdentity: string): Promise<{ units: BookUnit[]; environment: string }> {
-  const fontPackages = [book.config.print.fonts.body.package];
+  const fontPackages = bookFontPackages(book);
   const environment = await environmentKey({ fontPackages, browserIdentity });
   const units = await Promise.all(
     bookUnits(book, options).map(async (unit) => ({ ...unit, key: await partKey(environment, unitsDocument(book, [unit]), book.manuscriptDir) })),
@@ -65,7 +66,7 @@ export async function buildPrintPdfInParallel(options: PrintTargetOptions & { jo
     leastDocumentChars: options.jobsChosen ? 0 : 75_000,
     cache,
     manuscriptDir: book.manuscriptDir,
-    fontPackages: [book.config.print.fonts.body.package],
+    fontPackages: bookFontPackages(book),
     timeoutMs: options.timeoutMs ?? 120_000,
     lineBreaks: options.lineBreaks,
   });

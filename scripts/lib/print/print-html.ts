@@ -3,7 +3,9 @@ import { colophonParagraphs } from '../colophon.ts';
 import { escapeHtml } from '../html.ts';
 import { rewriteLocalImages } from '../images.ts';
 import { NOTE_REF_PATTERN } from '../markdown/notes.ts';
-import { fontStylesheets, pageSetupCss } from './page-setup.ts';
+import { bookFonts } from '../fonts/book-fonts.ts';
+import { fontStylesheets } from '../fonts/font-css.ts';
+import { pageSetupCss } from './page-setup.ts';
 
 export interface PrintHtmlOptions {
   /** Version and date printed in the colophon. */
@@ -37,7 +39,9 @@ export function bookParts(book: Book, options: PrintHtmlOptions): { id: string; 
 /** A Paged.js document around `body`. */
 export function printDocument(book: Book, body: string): string {
   const { config } = book;
-  const fontLinks = fontStylesheets(config.print)
+  const fonts = bookFonts(book);
+  const fontLinks = fonts.families
+    .flatMap(fontStylesheets)
     .map((href) => `<link rel="stylesheet" href="${href}">`)
     .join('\n');
   return `<!doctype html>
@@ -49,7 +53,7 @@ export function printDocument(book: Book, body: string): string {
 <meta name="author" content="${escapeHtml(config.author)}">
 ${fontLinks}
 <style>
-${pageSetupCss(config.print)}
+${pageSetupCss(config.print, fonts)}
 </style>
 <!-- The design comes after the page set-up: Paged.js re-emits merged @page rules per sheet, last one wins. -->
 <link rel="stylesheet" href="/styles/print.css">

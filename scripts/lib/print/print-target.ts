@@ -11,6 +11,7 @@ import { buildPrintPdfInParallel } from './parallel-build.ts';
 import { defaultJobs } from './print-options.ts';
 import { cacheDir, PrintCache } from './cache.ts';
 import type { LineBreakMemo } from './line-break-memo.ts';
+import { bookFontPackages } from '../fonts/book-fonts.ts';
 
 export interface PrintTargetOptions {
   book: Book;
@@ -58,7 +59,7 @@ export async function buildPrintPdf(options: PrintTargetOptions): Promise<PrintR
     browser: session.browser,
     html,
     manuscriptDir: book.manuscriptDir,
-    fontPackages: [book.config.print.fonts.body.package],
+    fontPackages: bookFontPackages(book),
     timeoutMs: options.timeoutMs ?? 120_000,
   });
   let pdf: Uint8Array;

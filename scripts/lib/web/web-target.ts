@@ -34,7 +34,7 @@ export function webDir(outDir: string): string {
 /** Book model -> index.html, web.css, fonts.css, theme.js and the woff2 fonts, all relative links. */
 export async function buildWebEdition({ book, outDir, version, date }: WebEditionOptions): Promise<WebResult> {
   const dir = webDir(outDir);
-  const fonts = await webFonts(book.config.print);
+  const fonts = await webFonts(book);
   const html = webHtml(book, {
     version,
     buildDate: date,

@@ -148,6 +148,11 @@
     if (indent) items.push({ type: 'box', width: indent });
     const walker = document.createTreeWalker(el, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT, {
       acceptNode(node) {
+        // A <wbr> (inside a long name in code) is a place to break at no width, at a hyphen's cost.
+        if (node.nodeType === Node.ELEMENT_NODE && node.tagName === 'WBR') {
+          items.push({ type: 'penalty', width: 0, penalty: PARAMS.hyphenPenalty, flagged: false, wbr: node });
+          return NodeFilter.FILTER_REJECT;
+        }
         if (node.nodeType === Node.ELEMENT_NODE && node.classList.contains('footnote')) {
           // (hidden while measuring; FILTER_REJECT skips the note's own text)
           const digits = String(node.dataset.noteNumber || '').split('');
@@ -224,6 +229,8 @@
       }
     });
     for (const it of items) {
+      // A <wbr> not chosen goes: Chromium must not break there instead.
+      if (it.wbr && !chosen.has(it)) it.wbr.remove();
       if (!it.node || it.explicit) continue;
       if (!byNode.has(it.node)) byNode.set(it.node, []);
       byNode.get(it.node).push(it);

@@ -1,0 +1,110 @@
+import path from 'node:path';
+import type { Book } from '../book.ts';
+
+/** Which of the book's fonts sets a piece of text: the body font, or the monospaced one (code). */
+export type TextRole = 'body' | 'mono';
+
+/** A character as the reader sees it, where it is first written, and how often it occurs in that file. */
+export interface CharacterUse {
+  char: string;
+  codePoint: number;
+  role: TextRole;
+  file: string;
+  line: number;
+  column: number;
+  count: number;
+}
+
+/** Characters no font draws: spaces, controls, format characters (soft hyphen, joiners), variation selectors. */
+const INVISIBLE = /^[\p{Z}\p{Cc}\p{Cf}\s\uFE00-\uFE0F]$/u;
+const MONO_ELEMENTS = new Set(['code', 'pre', 'kbd', 'samp']);
+
+const cache = new WeakMap<Book, CharacterUse[]>();
+
+/**
+ * Every visible character of the book with the role of the font that sets it, found where a reader sees it:
+ * the chapters and their notes as rendered (so a curly quote made from a straight one counts, and code is
+ * known by its element), the book.yaml texts the title page and colophon print, the generated list of sources.
+ * Each character is placed at its first occurrence in the source (line and column), or at its block's line.
+ */
+export function bookCharacters(book: Book): CharacterUse[] {
+  let found = cache.get(book);
+  if (found) return found;
+  const uses = new Map<string, CharacterUse>();
+  const record = (char: string, role: TextRole, file: string, locate: () => { line: number; column: number }): void => {
+    if (INVISIBLE.test(char)) return;
+    const key = `${file}\0${role}\0${char}`;
+    const use = uses.get(key);
+    if (use) {
+      use.count++;
+      return;
+    }
+    uses.set(key, { char, codePoint: char.codePointAt(0) as number, role, file, ...locate(), count: 1 });
+  };
+
+  for (const chapter of book.chapters) {
+    const lines = chapter.source.split('\n');
+    const locate = (char: string, line: number) => (): { line: number; column: number } => locateIn(lines, char, line);
+    walkHtml(chapter.html, (char, role, line) => record(char, role, chapter.file, locate(char, line)));
+    for (const note of chapter.notes) walkHtml(note.html, (char, role) => record(char, role, chapter.file, locate(char, note.line)), note.line);
+  }
+
+  const c = book.config;
+  const texts: [readonly (string | number)[], string | undefined][] = [
+    [['title'], c.title],
+    [['subtitle'], c.subtitle],
+    [['author'], c.author],
+    [['publisher'], c.publisher],
+    [['rights'], c.rights],
+    [['edition'], c.edition],
+    ...c.colophon.map((line, i): [readonly (string | number)[], string] => [['colophon', i], line]),
+    [['citations', 'section', 'title'], book.bibliography?.title],
+  ];
+  for (const [keyPath, text] of texts) {
+    if (!text) continue;
+    for (const char of text) record(char, 'body', book.configFile, () => book.locateConfig(keyPath));
+  }
+  if (book.bibliography && c.citations) {
+    const file = path.relative(process.cwd(), path.resolve(book.manuscriptDir, c.citations.bibliography));
+    walkHtml(book.bibliography.html, (char, role) => record(char, role, file, () => ({ line: 0, column: 0 })));
+  }
+  found = [...uses.values()];
+  cache.set(book, found);
+  return found;
+}
+
+/** The first place at or after `line` (1-based) where the character is written; the line itself if nowhere. */
+function locateIn(lines: string[], char: string, line: number): { line: number; column: number } {
+  for (let i = Math.max(line - 1, 0); i < lines.length; i++) {
+    const at = (lines[i] as string).indexOf(char);
+    if (at >= 0) return { line: i + 1, column: at + 1 };
+  }
+  return { line, column: 1 };
+}
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
+
+/**
+ * Calls `visit` for every character of the text in a fragment of the pipeline's HTML, with the role of its
+ * font (inside code, pre, kbd or samp: mono) and the source line of the block it is in (`data-line`).
+ */
+export function walkHtml(html: string, visit: (char: string, role: TextRole, line: number) => void, startLine = 0): void {
+  let mono = 0;
+  let line = startLine;
+  for (const match of html.matchAll(/<(\/?)([a-zA-Z][a-zA-Z0-9]*)([^>]*)>|([^<]+)/g)) {
+    const [, closing, tag, attributes, text] = match;
+    if (text !== undefined) {
+      const decoded = text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (entity, name: string) => {
+        if (name.startsWith('#x') || name.startsWith('#X')) return String.fromCodePoint(parseInt(name.slice(2), 16));
+        if (name.startsWith('#')) return String.fromCodePoint(Number(name.slice(1)));
+        return ENTITIES[name] ?? entity;
+      });
+      for (const char of decoded) visit(char, mono > 0 ? 'mono' : 'body', line);
+      continue;
+    }
+    const name = (tag as string).toLowerCase();
+    if (MONO_ELEMENTS.has(name)) mono += closing ? -1 : 1;
+    const dataLine = closing ? undefined : /\sdata-line="(\d+)"/.exec(attributes ?? '')?.[1];
+    if (dataLine) line = Number(dataLine);
+  }
+}
