@@ -38,8 +38,8 @@ export function commandLine(command: 'build' | 'check' | 'release' | 'preview', 
   return [path.join(projectRoot, 'scripts', 'run.mjs'), command, ...args];
 }
 
-/** Runs an entry script the way `npm run <name>` does, as a separate process. */
-export function runScript(script: 'build.ts' | 'check.ts' | 'release.ts', args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
+/** Runs an entry script the way `npm run <name>` does, as a separate process; killed after `timeoutMs`. */
+export function runScript(script: 'build.ts' | 'check.ts' | 'release.ts', args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 180_000): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, commandLine(script.replace(/\.ts$/, '') as 'build' | 'check' | 'release', args), {
       cwd: projectRoot,
@@ -50,7 +50,7 @@ export function runScript(script: 'build.ts' | 'check.ts' | 'release.ts', args: 
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 180_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
