@@ -65,7 +65,9 @@ export function bookCharacters(book: Book): CharacterUse[] {
     for (const char of text) record(char, 'body', book.configFile, () => book.locateConfig(keyPath));
   }
   if (book.bibliography && c.citations) {
-    const file = path.relative(process.cwd(), path.resolve(book.manuscriptDir, c.citations.bibliography));
+    // The list is made from every bibliography file; a character is reported at the first.
+    const first = [c.citations.bibliography].flat()[0] ?? '';
+    const file = path.relative(process.cwd(), path.resolve(book.manuscriptDir, first));
     walkHtml(book.bibliography.html, (char, role) => record(char, role, file, () => ({ line: 0, column: 0 })));
   }
   found = [...uses.values()];
