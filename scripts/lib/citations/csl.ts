@@ -193,7 +193,10 @@ export function renderCitations(citations: CitationRequest[], bibliography: Bibl
     }
   });
   // The author printed in the sentence: in full where the source is first cited, short after that (as Pandoc).
-  for (const { index, id, position } of authorOf) rendered[index]!.author = engine.makeCitationCluster([{ id, 'author-only': true, position }]);
+  for (const { index, id, position } of authorOf) rendered[index]!.author = authorInSentence(engine.makeCitationCluster([{ id, 'author-only': true, position }]));
+  // A style with nothing left to print once the author is left out (MLA's "(Roe)") leaves citeproc's
+  // placeholders; Pandoc prints nothing there, and so does this.
+  for (const result of rendered) result.html = withoutPlaceholders(result.html);
   if (style.locale.startsWith('nl')) {
     const names = particleNames(bibliography);
     for (const result of rendered) {
@@ -230,6 +233,25 @@ export function renderBibliography(ids: string[], bibliography: Bibliography, st
   if (!result) return '';
   const entries = result[1].map((entry: string) => entry.trim()).join('\n');
   return style.locale.startsWith('nl') ? dutchParticles(entries, particleNames(bibliography)) : entries;
+}
+
+function withoutPlaceholders(html: string): string {
+  if (!html.includes('[')) return html;
+  return html
+    .replace(/\[CSL STYLE ERROR: reference with no printed form\.\](?:;\s*)?/g, '')
+    .replace(/(?:;\s*)?\[CSL STYLE ERROR: reference with no printed form\.\]/g, '')
+    .replace(/\[NO_PRINTED_FORM\]/g, '');
+}
+
+/**
+ * citeproc's author-only form keeps what the style's citation layout puts after the names (MHRA's ", pp.",
+ * ISO 690's closing full stop); in a sentence the names stand alone. A stop after an initial, "Jr." or "Inc." stays.
+ */
+function authorInSentence(html: string): string {
+  return html
+    .replace(/,\s*(?:pp?|pages?|S|blz|pag)\.?\s*$/, '')
+    .replace(/([^\s.<>]{3,})\.((?:<\/[a-z]+>)*)\s*$/, (whole, word: string, tags: string) => (/^(?:Inc|Ltd|Bros|Corp|etc)$/i.test(word) ? whole.trimEnd() : word + tags))
+    .replace(/[,;:]\s*$/, '');
 }
 
 interface ParticleName {
