@@ -11,7 +11,7 @@ describe('content streams', () => {
   test('operations carry their operands and offsets; strings, dictionaries, arrays and inline images are read whole', () => {
     const source = '/P <</MCID 3 /ActualText (a\\)b\\(c \\101)>> BDC\nBT /F1 12 Tf [(x) -20 <0041 42>] TJ ET EMC\nq BI /W 1 /H 1 ID \x00EI\xff EI Q\n/Artifact BMC 0 0 1 1 re f EMC';
     const ops: Operation[] = [];
-    scanContent(source, (op) => ops.push(op));
+    scanContent(source, (op) => ops.push({ ...op, operands: [...op.operands] }));
     assert.deepEqual(
       ops.map((o) => o.operator),
       ['BDC', 'BT', 'Tf', 'TJ', 'ET', 'EMC', 'q', 'BI', 'Q', 'BMC', 're', 'f', 'EMC'],

@@ -4,6 +4,7 @@ import { layoutCheck } from './layout-check.ts';
 import { citationsCheck } from './citations-check.ts';
 import { fontsCheck } from './fonts-check.ts';
 import { manuscriptCheck } from './manuscript-check.ts';
+import { pdfUaCheck } from './pdf-ua-check.ts';
 import { preflightCheck } from './preflight-check.ts';
 import { quotesCheck } from './quotes-check.ts';
 import { webA11yCheck, webHtmlCheck } from '../web/web-checks.ts';
@@ -16,6 +17,7 @@ export const CHECKS: Check[] = [
   fontsCheck,
   layoutCheck,
   preflightCheck,
+  pdfUaCheck,
   epubCheck,
   webHtmlCheck,
   webA11yCheck,

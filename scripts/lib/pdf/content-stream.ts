@@ -30,11 +30,18 @@ for (let d = 0; d < 16; d++) {
 const DELIMITER = new Uint8Array(256);
 for (const c of '()<>[]{}/%') DELIMITER[c.charCodeAt(0)] = 1;
 
-/** Visits every operation of a content stream in order. Throws on a stream it cannot read. */
+const OPERATOR = { type: 'operator' as const, value: '' };
+
+/**
+ * Visits every operation of a content stream in order. Throws on a stream it cannot read. The operation
+ * and its operand list are reused from one call to the next (a page has tens of thousands): a visitor that
+ * keeps one copies it.
+ */
 export function scanContent(source: string, visit: (operation: Operation) => void): void {
   const n = source.length;
   let i = 0;
-  let operands: Operand[] = [];
+  const operands: Operand[] = [];
+  const operation: Operation = { operator: '', operands, start: 0, end: 0 };
   let start = -1;
 
   const skipSpace = (): void => {
@@ -160,7 +167,8 @@ export function scanContent(source: string, visit: (operation: Operation) => voi
     if (c === 41 || c === 62 || c === 93 || c === 123 || c === 125) {
       // A stray delimiter: read as an operator of its own, which no caller knows.
       i++;
-      return { type: 'operator', value: source[i - 1] as string };
+      OPERATOR.value = source[i - 1] as string;
+      return OPERATOR;
     }
     const word = regular();
     // A number starts with a digit, a sign or a point; an operator never does.
@@ -168,7 +176,8 @@ export function scanContent(source: string, visit: (operation: Operation) => voi
       const number = Number(word);
       if (!Number.isNaN(number)) return number;
     }
-    return { type: 'operator', value: word };
+    OPERATOR.value = word;
+    return OPERATOR;
   };
 
   for (;;) {
@@ -177,18 +186,19 @@ export function scanContent(source: string, visit: (operation: Operation) => voi
     if (start < 0) start = i;
     const token = value();
     if (token === undefined) break;
-    if (typeof token === 'object' && token.type === 'operator') {
+    if (token === OPERATOR) {
+      operation.operator = token.value;
+      operation.start = start;
       if (token.value === 'BI') {
-        const image = inlineImage(source, i);
-        visit({ operator: 'BI', operands: [], start, end: image });
-        i = image;
-      } else {
-        visit({ operator: token.value, operands, start, end: i });
-      }
-      operands = [];
+        operands.length = 0;
+        operation.end = inlineImage(source, i);
+        i = operation.end;
+      } else operation.end = i;
+      visit(operation);
+      operands.length = 0;
       start = -1;
     } else {
-      operands.push(token);
+      operands.push(token as Operand);
     }
   }
 }

@@ -98,6 +98,13 @@ export function pdfUaFindings(pdf: TaggedPdf): PdfUaFinding[] {
   }
 
   if (pdf.structure) {
+    const referencedOn = new Map<number, number[]>();
+    for (const key of referenced.keys()) {
+      const [page, mcid] = key.split(':').map(Number) as [number, number];
+      const list = referencedOn.get(page);
+      if (list) list.push(mcid);
+      else referencedOn.set(page, [mcid]);
+    }
     for (const page of pdf.pages) {
       const present = new Set(page.mcids);
       const missing = page.mcids.filter((mcid) => (referenced.get(`${page.page}:${mcid}`) ?? 0) !== 1);
@@ -105,7 +112,7 @@ export function pdfUaFindings(pdf: TaggedPdf): PdfUaFinding[] {
         const twice = missing.filter((mcid) => (referenced.get(`${page.page}:${mcid}`) ?? 0) > 1);
         add('pdfua/content-not-in-structure', `${missing.length - twice.length} marked-content sequence(s) in no structure element${twice.length ? `, ${twice.length} in more than one` : ''} (MCID ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ' …' : ''})`, page.page);
       }
-      const absent = [...referenced.keys()].filter((key) => key.startsWith(`${page.page}:`) && !present.has(Number(key.split(':')[1])));
+      const absent = (referencedOn.get(page.page) ?? []).filter((mcid) => !present.has(mcid)).map((mcid) => `${page.page}:${mcid}`);
       if (absent.length > 0) add('pdfua/structure-content-missing', `the structure tree refers to ${absent.length} MCID(s) this page does not have (${absent.slice(0, 5).join(', ')})`, page.page);
     }
   }

@@ -91,7 +91,9 @@ export const STANDARD_TYPES = new Set(
   ).split(' '),
 );
 
-export function readTaggedPdf(pdf: PDFDocument): TaggedPdf {
+/** `content: false` skips reading the pages' content streams (the build, which just marked every item):
+ * each page then counts as having exactly the MCIDs the structure tree refers to. */
+export function readTaggedPdf(pdf: PDFDocument, { content = true }: { content?: boolean } = {}): TaggedPdf {
   const { catalog, context } = pdf;
   const pages = pdf.getPages();
   const pageIndex = new Map(pages.map((p, i) => [p.ref.toString(), i + 1]));
@@ -191,6 +193,10 @@ export function readTaggedPdf(pdf: PDFDocument): TaggedPdf {
         });
       }
     }
+    if (!content) {
+      result.pages.push(facts);
+      return;
+    }
     try {
       const contents = page.node.get(PDFName.of('Contents'));
       const refs = contents instanceof PDFArray ? contents.asArray() : contents ? [contents] : [];
@@ -206,6 +212,15 @@ export function readTaggedPdf(pdf: PDFDocument): TaggedPdf {
     }
     result.pages.push(facts);
   });
+  if (!content && result.structure) {
+    const walk = (kids: StructKid[]): void => {
+      for (const kid of kids) {
+        if (kid.kind === 'element') walk(kid.element.kids);
+        else if (kid.kind === 'content') result.pages[kid.page - 1]?.mcids.push(kid.mcid);
+      }
+    };
+    for (const element of result.structure) walk(element.kids);
+  }
   return result;
 }
 

@@ -7,6 +7,8 @@ export interface ParagraphBreaks {
   outcome: 'pinned' | 'reverted' | 'infeasible';
   /** Soft hyphens the pinned lines end on. */
   hyphens: number;
+  /** The left parts of the words hyphenated there ("overwin-"), for the tagged PDF's soft hyphens. */
+  softHyphens?: string[];
 }
 
 /**

@@ -2,6 +2,7 @@ import { PDFArray, PDFDict, PDFDocument, ParseSpeeds, PDFName, PDFNull, PDFNumbe
 import { nextRecto, type PaginatedUnit } from './parallel.ts';
 import type { LayoutProbes, LineBreakStats } from '../layout/probes.ts';
 import type { PageLayout } from './paginate.ts';
+import { appendStructure, emptyStructure, type DocumentStructure } from './structure.ts';
 
 /** CSS px to PDF points: Chromium prints 96 px to the inch. */
 const PX = 0.75;
@@ -10,6 +11,8 @@ export interface MergedBook {
   pdf: PDFDocument;
   /** The layout of the whole book, page numbers as printed. */
   layout: PageLayout;
+  /** The book's logical structure, page numbers as printed (for the tagged PDF). */
+  structure: DocumentStructure;
 }
 
 export interface MergeOptions {
@@ -39,6 +42,7 @@ export async function mergeUnits(parts: PaginatedUnit[], options: MergeOptions):
     probes: { findings: [], pages: [], lineBreaks: null },
   };
   const probes = layout.probes as LayoutProbes;
+  const structure = emptyStructure();
   const anchors = new Map<string, { page: number; top: number }>();
   const pending: { part: PaginatedUnit; offset: number }[] = [];
   // Each printed document is copied in one go: its fonts (and other shared objects) then come over once,
@@ -77,6 +81,7 @@ export async function mergeUnits(parts: PaginatedUnit[], options: MergeOptions):
     layout.timings.collectMs += local.timings.collectMs;
     for (const [id, at] of Object.entries(part.layout.anchors)) if (!anchors.has(id)) anchors.set(id, { ...at, page: at.page + offset });
     pending.push({ part, offset });
+    if (part.layout.structure) appendStructure(structure, part.layout.structure, offset);
 
     const pages = copied.length;
     first = nextRecto(first, pages);
@@ -96,7 +101,7 @@ export async function mergeUnits(parts: PaginatedUnit[], options: MergeOptions):
       for (const rect of link.rects) addLink(merged, page, rect, targetPage, target.top, options.sheetHeight);
     }
   }
-  return { pdf: merged, layout };
+  return { pdf: merged, layout, structure };
 }
 
 interface CopiedDocument {

@@ -74,10 +74,13 @@ export async function buildPrintPdfInParallel(options: PrintTargetOptions & { jo
   progress.step(`print: ${result.paginated.length} unit(s) paginated in ${result.documents} document(s), ${reused} from the cache; merging`);
   const { print } = book.config;
   const sheetHeight = toPoints(print.trim.height) + 2 * toPoints(print.bleed);
-  const [{ mergeUnits }, { postprocessDocument, padDocument }] = await finishing;
+  const [{ mergeUnits }, { postprocessDocument, padDocument, makeAccessible }] = await finishing;
   const merged = await mergeUnits(result.units, { sheetHeight });
+  const tagging = performance.now();
+  const accessible = await makeAccessible(merged.pdf, merged.structure, book.config, merged.layout);
+  const taggedIn = (performance.now() - tagging) / 1000;
   const producer = `Paged.js ${packageVersion('pagedjs')}, Chromium ${result.browserVersion ?? 'unknown'}, pdf-lib`;
-  postprocessDocument(merged.pdf, { config: book.config, layout: merged.layout, date: options.date, producer });
+  postprocessDocument(merged.pdf, { config: book.config, layout: merged.layout, date: options.date, producer, pdfUa: accessible.conforms });
   padDocument(merged.pdf, book.config.print);
   const pages = merged.pdf.getPageCount();
   const finished = await merged.pdf.save({ useObjectStreams: false, objectsPerTick: Infinity });
@@ -85,6 +88,8 @@ export async function buildPrintPdfInParallel(options: PrintTargetOptions & { jo
   await writeFileAtomic(file, finished);
   await result.commit();
   await cache?.prune(result.units.map((u, i) => ({ key: (units[i] as BookUnit).key, document: u.source.id })));
-  progress.step(`print: ${pages} pages, ${merged.layout.hyphens} hyphenated line ends`);
+  progress.step(
+    `print: ${pages} pages, ${merged.layout.hyphens} hyphenated line ends; tagged in ${taggedIn.toFixed(2)} s (${accessible.elements} structure elements, ${accessible.sequences} marked sequences, ${accessible.artifacts} artifacts)${accessible.conforms ? ', PDF/UA-1' : ''}`,
+  );
   return { file, pages, bytes: finished.byteLength, layout: merged.layout };
 }

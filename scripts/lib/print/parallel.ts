@@ -3,6 +3,7 @@ import type { Browser } from 'puppeteer';
 import type { PrintCache } from './cache.ts';
 import type { LineBreakMemo } from './line-break-memo.ts';
 import { blockedError, openPaginated, type PageLayout, type PaginatedPage } from './paginate.ts';
+import { sliceStructure, type DocumentStructure } from './structure.ts';
 
 /**
  * A part of the book that is laid out on its own: the front matter or one chapter. Every unit opens on a
@@ -27,6 +28,8 @@ export interface PartLayout {
   anchors: Record<string, { page: number; top: number }>;
   /** Links to ids in other units: page and rectangles [left, top, right, bottom] in CSS px. */
   links: { id: string; page: number; rects: number[][] }[];
+  /** The unit's logical structure, for the tagged PDF (runtime/structure.js). */
+  structure: DocumentStructure;
 }
 
 /** The printed PDF a unit's pages are in (several units are laid out in one document at a time). */
@@ -331,7 +334,7 @@ export async function paginateChapters(options: PaginateChaptersOptions): Promis
       try {
         // A document that asked for what the build does not serve stops it before anything is cached.
         if (opened.blocked.length > 0) throw blockedError(opened.blocked);
-        const description = await opened.evaluate<DocumentDescription>('window.parallelRuntime.describe()');
+        const description = await opened.evaluate<DocumentDescription>('Object.assign(window.parallelRuntime.describe(), { structure: window.structureRuntime.describe() })');
         const parts = splitDocument(opened.layout, description, batchUnits.map((u) => u.id));
         parts.forEach((part, k) => {
           const count = counts[batch[k] as number] as Deferred<number>;
@@ -370,6 +373,7 @@ interface DocumentDescription {
   blanks: number[];
   anchors: Record<string, { page: number; top: number }>;
   links: { id: string; page: number; rects: number[][] }[];
+  structure: DocumentStructure;
 }
 
 /** Cuts a document's layout into its units' layouts, each counted from the unit's first page. */
@@ -407,6 +411,7 @@ function splitDocument(layout: PageLayout, description: DocumentDescription, ids
         .filter(([, a]) => a.page >= from && a.page <= to)
         .map(([id, a]) => [id, { ...a, page: a.page - from + 1 }]),
     );
-    return { pages: [from, to], layout: { layout: local, anchors, links: inside(description.links) } };
+    const structure = sliceStructure(description.structure, from, to, `${ids[k]}/`);
+    return { pages: [from, to], layout: { layout: local, anchors, links: inside(description.links), structure } };
   });
 }

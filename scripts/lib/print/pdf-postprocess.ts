@@ -19,6 +19,8 @@ export interface PostprocessOptions {
   layout: PageLayout;
   date: Date;
   producer: string;
+  /** The PDF is tagged and passed the PDF/UA-1 conditions the build decides: its XMP claims PDF/UA-1. */
+  pdfUa?: boolean;
 }
 
 /** Metadata, XMP, language, bookmarks and page boxes: what Chromium's PDF lacks and a printer or reader wants. */
@@ -33,7 +35,7 @@ export function postprocessDocument(pdf: PDFDocument, options: PostprocessOption
   pdf.setProducer(producer);
   pdf.setCreationDate(date);
   pdf.setModificationDate(date);
-  setXmp(pdf, config, date, producer);
+  setXmp(pdf, config, date, producer, options.pdfUa ?? false);
   setPageBoxes(pdf, config);
   addOutline(pdf, layout);
 }
@@ -136,7 +138,7 @@ function addOutline(pdf: PDFDocument, layout: PageLayout): void {
   pdf.catalog.set(PDFName.of('PageMode'), PDFName.of('UseOutlines'));
 }
 
-function setXmp(pdf: PDFDocument, config: BookConfig, date: Date, producer: string): void {
+function setXmp(pdf: PDFDocument, config: BookConfig, date: Date, producer: string, pdfUa: boolean): void {
   const iso = date.toISOString().replace(/\.\d{3}Z$/, 'Z');
   const x = escapeHtml;
   const lang = x(config.language);
@@ -149,7 +151,7 @@ function setXmp(pdf: PDFDocument, config: BookConfig, date: Date, producer: stri
  xmlns:dc="http://purl.org/dc/elements/1.1/"
  xmlns:pdf="http://ns.adobe.com/pdf/1.3/"
  xmlns:xmp="http://ns.adobe.com/xap/1.0/"
- xmlns:xmpRights="http://ns.adobe.com/xap/1.0/rights/">
+ xmlns:xmpRights="http://ns.adobe.com/xap/1.0/rights/"${pdfUa ? '\n xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/"' : ''}>
 <dc:format>application/pdf</dc:format>
 <dc:title><rdf:Alt><rdf:li xml:lang="x-default">${x(config.title)}</rdf:li></rdf:Alt></dc:title>
 <dc:creator><rdf:Seq><rdf:li>${x(config.author)}</rdf:li></rdf:Seq></dc:creator>
@@ -163,7 +165,7 @@ ${config.rights ? `<dc:rights><rdf:Alt><rdf:li xml:lang="x-default">${x(config.r
 <xmp:CreatorTool>lenins-strijd-book pipeline (Paged.js, Chromium)</xmp:CreatorTool>
 <xmp:CreateDate>${iso}</xmp:CreateDate>
 <xmp:ModifyDate>${iso}</xmp:ModifyDate>
-<xmp:MetadataDate>${iso}</xmp:MetadataDate>
+<xmp:MetadataDate>${iso}</xmp:MetadataDate>${pdfUa ? '\n<pdfuaid:part>1</pdfuaid:part>' : ''}
 </rdf:Description>
 </rdf:RDF>
 </x:xmpmeta>

@@ -64,6 +64,7 @@ ${pageSetupCss(config.print, fonts)}
 <script src="/runtime/keep-lines.js"></script>
 <script src="/runtime/layout-probes.js"></script>
 <script src="/runtime/parallel-runtime.js"></script>
+<script src="/runtime/structure.js"></script>
 </head>
 <body>
 ${body}

@@ -12,6 +12,7 @@ import { defaultJobs } from './print-options.ts';
 import { cacheDir, PrintCache } from './cache.ts';
 import type { LineBreakMemo } from './line-break-memo.ts';
 import { bookFontPackages } from '../fonts/book-fonts.ts';
+import type { DocumentStructure } from './structure.ts';
 
 export interface PrintTargetOptions {
   book: Book;
@@ -63,13 +64,16 @@ export async function buildPrintPdf(options: PrintTargetOptions): Promise<PrintR
     timeoutMs: options.timeoutMs ?? 120_000,
   });
   let pdf: Uint8Array;
+  let structure: DocumentStructure;
   try {
     throwIfBlocked(paginated.blocked);
     // The contents page's numbers: where each chapter starts (filled in after pagination, as in parallel).
     const { starts } = await paginated.evaluate<{ starts: Record<string, number> }>('window.parallelRuntime.describe()');
+    structure = await paginated.evaluate<DocumentStructure>('window.structureRuntime.describe()');
     const contents = Object.fromEntries(Object.entries(starts).filter(([id]) => id !== 'front'));
     await paginated.evaluate(`window.parallelRuntime.fillContents(${JSON.stringify(contents)})`);
-    pdf = await paginated.print();
+    // Printed untagged: the build tags the PDF itself from the structure the page measured (accessible-pdf.ts).
+    pdf = await paginated.print({ tagged: false });
   } finally {
     await paginated.close();
   }
@@ -81,9 +85,10 @@ export async function buildPrintPdf(options: PrintTargetOptions): Promise<PrintR
   );
   const producer = await producerOf(session);
   // One load and one save for metadata, boxes, outline and signature padding, as the parallel path does.
-  const { PDFDocument, ParseSpeeds, postprocessDocument, padDocument } = await pdfFinishing();
+  const { PDFDocument, ParseSpeeds, postprocessDocument, padDocument, makeAccessible } = await pdfFinishing();
   const document = await PDFDocument.load(pdf, { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
-  postprocessDocument(document, { config: book.config, layout, date: options.date, producer });
+  const accessible = await makeAccessible(document, structure, book.config, layout);
+  postprocessDocument(document, { config: book.config, layout, date: options.date, producer, pdfUa: accessible.conforms });
   padDocument(document, book.config.print);
   const pages = document.getPageCount();
   const finished = await document.save({ useObjectStreams: false, objectsPerTick: Infinity });
@@ -112,6 +117,7 @@ interface PdfFinishing {
   ParseSpeeds: typeof import('pdf-lib').ParseSpeeds;
   postprocessDocument: typeof import('./pdf-postprocess.ts').postprocessDocument;
   padDocument: typeof import('../layout/pad-pages.ts').padDocument;
+  makeAccessible: typeof import('./accessible-pdf.ts').makeAccessible;
 }
 
 let finishing: Promise<PdfFinishing> | undefined;
@@ -121,8 +127,8 @@ let finishing: Promise<PdfFinishing> | undefined;
  * begins to lay out, while Node waits on Chromium, not while it reads the manuscript.
  */
 export function pdfFinishing(): Promise<PdfFinishing> {
-  finishing ??= Promise.all([import('pdf-lib'), import('./pdf-postprocess.ts'), import('../layout/pad-pages.ts')]).then(
-    ([{ PDFDocument, ParseSpeeds }, { postprocessDocument }, { padDocument }]) => ({ PDFDocument, ParseSpeeds, postprocessDocument, padDocument }),
+  finishing ??= Promise.all([import('pdf-lib'), import('./pdf-postprocess.ts'), import('../layout/pad-pages.ts'), import('./accessible-pdf.ts')]).then(
+    ([{ PDFDocument, ParseSpeeds }, { postprocessDocument }, { padDocument }, { makeAccessible }]) => ({ PDFDocument, ParseSpeeds, postprocessDocument, padDocument, makeAccessible }),
   );
   return finishing;
 }

@@ -250,6 +250,9 @@
         else if (it.type === 'penalty') {
           replacement = '-';
           hyphens++;
+          // The tagged PDF marks this hyphen as the line break's, not the word's (runtime/structure.js).
+          const word = /(\S*)$/.exec(out + text.slice(at, it.start));
+          plan.softHyphens.push(`${word ? word[1] : ''}-`);
         }
         it.newStart = out.length;
         out += replacement;
@@ -420,6 +423,7 @@
       if (entry.outcome === 'pinned') {
         el.innerHTML = entry.html;
         el.dataset.lines = 'pinned';
+        for (const word of entry.softHyphens || []) insertedHyphens.add(word);
       }
       return entry.outcome;
     });
@@ -427,8 +431,8 @@
     const fresh = [];
     return {
       outcomes,
-      settled(el, outcome, hyphens = 0) {
-        fresh.push([keyOf.get(el), { html: el.innerHTML, outcome, hyphens }]);
+      settled(el, outcome, hyphens = 0, softHyphens = []) {
+        fresh.push([keyOf.get(el), { html: el.innerHTML, outcome, hyphens, softHyphens }]);
       },
       finish(stats) {
         for (const [i, outcome] of outcomes.entries()) {
@@ -477,7 +481,7 @@
       measuring.textContent = '[data-lines="measuring"] { hyphens: none !important; text-align: left !important; }';
       document.head.appendChild(measuring);
       for (const el of todo) el.dataset.lines = 'measuring';
-      const plans = todo.map((el) => ({ el, ...itemize(el, metrics) }));
+      const plans = todo.map((el) => ({ el, softHyphens: [], ...itemize(el, metrics) }));
       measurePieces(metrics);
       for (const el of todo) delete el.dataset.lines;
       measuring.remove();
@@ -512,7 +516,8 @@
         } else {
           stats.pinned++;
           stats.hyphens += hyphens;
-          remembered.settled(plan.el, 'pinned', hyphens);
+          for (const word of plan.softHyphens) insertedHyphens.add(word);
+          remembered.settled(plan.el, 'pinned', hyphens, plan.softHyphens);
         }
       }
       remembered.finish(stats);
@@ -524,5 +529,7 @@
     }
   }
 
-  window.bookLineBreaks = { run, knuthPlass, stats: null };
+  /** Left parts of the words whose line-end hyphen the line breaker chose ("overwin-"). */
+  const insertedHyphens = new Set();
+  window.bookLineBreaks = { run, knuthPlass, stats: null, insertedHyphens };
 })();

@@ -1,0 +1,471 @@
+import { scanContent } from './content-stream.ts';
+
+/** Left, top, right, bottom in CSS px from the page's top-left corner, as the page measured it. */
+export type PageRect = [number, number, number, number];
+
+/** Something on the page content belongs to: where it was drawn, and what kind of drawing goes to it. */
+export interface MarkTarget {
+  /** Text (glyphs), a generated number (glyphs drawn in the box of an element that has one) or an image
+   * (anything drawn inside it). Text goes to text targets first, then to generated ones, then to images. */
+  kind: 'text' | 'generated' | 'image';
+  rects: PageRect[];
+  /** Indices of `rects` whose line ends in a hyphen the line break put there. */
+  hyphenated?: number[];
+}
+
+export interface MarkedPage {
+  /** The content stream with every painting operation in a marked-content sequence. */
+  source: string;
+  /** For each MCID (its index), the target its content belongs to. */
+  mcids: number[];
+  /** Targets that got content, each with its MCIDs in content order; an MCID that holds part of a word
+   * hyphenated at a line end names the word (an index into `words`). */
+  byTarget: Map<number, { mcid: number; word?: number }[]>;
+  /** The hyphenated words, whole ("overwinning" for “overwin-” and “ning”). */
+  words: string[];
+  /** Painting operations marked as artifacts (drawn outside every target). */
+  artifacts: number;
+}
+
+/** CSS px per PDF point is 4/3: Chromium prints 96 px to the inch. */
+const PX_PER_PT = 96 / 72;
+
+type Matrix = [number, number, number, number, number, number];
+const IDENTITY: Matrix = [1, 0, 0, 1, 0, 0];
+
+function multiply(m: Matrix, n: Matrix): Matrix {
+  return [m[0] * n[0] + m[1] * n[2], m[0] * n[1] + m[1] * n[3], m[2] * n[0] + m[3] * n[2], m[2] * n[1] + m[3] * n[3], m[4] * n[0] + m[5] * n[2] + n[4], m[4] * n[1] + m[5] * n[3] + n[5]];
+}
+
+function apply(m: Matrix, x: number, y: number): [number, number] {
+  return [x * m[0] + y * m[2] + m[4], x * m[1] + y * m[3] + m[5]];
+}
+
+interface Show {
+  start: number;
+  end: number;
+  font: string;
+  bytes: string;
+}
+
+interface Item {
+  kind: 'text' | 'path' | 'image';
+  start: number;
+  end: number;
+  /** Where it is, in CSS px from the page's top-left: the first glyph's origin, or the box's centre. */
+  x: number;
+  y: number;
+  /** Where a text object's BT ends and its ET begins, and the font set when it began. */
+  btEnd?: number;
+  etStart?: number;
+  font?: string;
+}
+
+/** A stretch of content marked as one sequence: its target (-1: an artifact) and the word it holds part of. */
+interface Piece {
+  start: number;
+  end: number;
+  target: number;
+  word?: number;
+  /** Whole items may join the next piece of the same target; a piece inside a text object may not. */
+  inside: boolean;
+  count: number;
+}
+
+const PATH_CONSTRUCTION = new Set(['m', 'l', 'c', 'v', 'y', 're', 'h']);
+const PATH_PAINTING = new Set(['S', 's', 'f', 'F', 'f*', 'B', 'B*', 'b', 'b*']);
+const TEXT_SHOWING = new Set(['Tj', 'TJ', "'", '"']);
+
+/**
+ * Marks the content of one page as tagged content or artifacts: each text object, path and image is given
+ * to the target whose rectangle holds it (a text object by its first glyph's origin, a path or image by its
+ * centre); consecutive items of one target become one marked-content sequence with the next MCID, items of
+ * no target an artifact. A word hyphenated at a line end (a hyphenated rectangle) is marked apart, its two
+ * parts each a sequence of their own inside their text objects, so the structure can give the word whole
+ * as ActualText while the page keeps its hyphen for search and copy. `pageHeight` in points; `decode` gives
+ * the text a font's character codes stand for (without it no word is marked apart).
+ */
+export function markPageContent(
+  source: string,
+  pageHeight: number,
+  targets: MarkTarget[],
+  tag: (target: number) => string,
+  decode?: (font: string, bytes: string) => string,
+): MarkedPage {
+  const items = readItems(source, pageHeight);
+  // How far a point is from a target's rectangle (0 inside, a little at its right edge, where the next
+  // run begins), within a pixel's tolerance; the nearest target of the first kind that has one wins.
+  const distance = (rect: PageRect, x: number, y: number): number => {
+    const dx = Math.max(rect[0] - x, 0, x - rect[2]);
+    const dy = Math.max(rect[1] - y, 0, y - rect[3]);
+    if (dx > 1 || dy > 0.5) return Infinity;
+    return dx + dy + (x > rect[2] - 0.5 ? 0.5 : 0);
+  };
+  // Text goes to the nearest text or generated target, then to an image; a path or an image only to an
+  // image. A generated target's box holds text of its own element too (a note's box, its text): text wins
+  // unless it is further than the rounding of the page's measures (a tenth of a pixel) or only at its edge.
+  const rounds: MarkTarget['kind'][][] = [['text', 'generated'], ['image']];
+  const assigned = items.map((item) => {
+    for (const kinds of item.kind === 'text' ? rounds : rounds.slice(1)) {
+      let best = { target: -1, rect: -1, score: Infinity };
+      for (let t = 0; t < targets.length; t++) {
+        const target = targets[t] as MarkTarget;
+        if (!kinds.includes(target.kind)) continue;
+        const bias = target.kind === 'generated' ? 0.25 : 0;
+        for (let r = 0; r < target.rects.length; r++) {
+          const score = distance(target.rects[r] as PageRect, item.x, item.y) + bias;
+          if (score < best.score) best = { target: t, rect: r, score };
+        }
+      }
+      if (best.target >= 0) return best;
+    }
+    return { target: -1, rect: -1, score: Infinity };
+  });
+
+  // Hyphenated words: the last text object on a hyphenated line ends the word's first part, the next line's
+  // first text object begins its second.
+  const cuts = new Map<number, { at: number; word: number; before: boolean }[]>();
+  const words: string[] = [];
+  if (decode) {
+    const lastOnLine = new Map<string, number>();
+    assigned.forEach((a, i) => {
+      if (a.target >= 0 && items[i]?.kind === 'text' && targets[a.target]?.hyphenated?.includes(a.rect)) lastOnLine.set(`${a.target}:${a.rect}`, i);
+    });
+    for (const i of [...lastOnLine.values()].sort((a, b) => a - b)) {
+      const first = items[i] as Item;
+      let j = i + 1;
+      while (j < items.length && !((items[j] as Item).kind === 'text' && (assigned[j] as { target: number }).target >= 0 && (items[j] as Item).y > first.y + 1)) j++;
+      const second = items[j];
+      if (!second || second.kind !== 'text' || (cuts.get(i) ?? []).some((c) => !c.before)) continue;
+      const firstShows = showsOf(source, first);
+      const secondShows = showsOf(source, second);
+      if (firstShows.length === 0 || secondShows.length === 0) continue;
+      const text = (show: Show): string => decode(show.font, show.bytes);
+      let p = firstShows.length - 1;
+      while (p > 0 && !/\s/.test(text(firstShows[p - 1] as Show))) p--;
+      let q = 0;
+      while (q < secondShows.length - 1 && !/\s/.test(text(secondShows[q + 1] as Show))) q++;
+      const head = firstShows.slice(p).map(text).join('');
+      const tail = secondShows.slice(0, q + 1).map(text).join('');
+      if (!head.endsWith('-') || /\s/.test(tail)) continue;
+      const word = words.length;
+      words.push(head.slice(0, -1) + tail);
+      cuts.set(i, [...(cuts.get(i) ?? []), { at: (firstShows[p] as Show).start, word, before: false }]);
+      cuts.set(j, [...(cuts.get(j) ?? []), { at: (secondShows[q] as Show).end, word, before: true }]);
+    }
+  }
+
+  const pieces: Piece[] = [];
+  items.forEach((item, i) => {
+    const target = (assigned[i] as { target: number }).target;
+    const itemCuts = cuts.get(i);
+    if (!itemCuts || target < 0 || item.btEnd === undefined || item.etStart === undefined) {
+      const last = pieces[pieces.length - 1];
+      if (last && !last.inside && last.target === target) {
+        last.end = item.end;
+        last.count++;
+      } else pieces.push({ start: item.start, end: item.end, target, inside: false, count: 1 });
+      return;
+    }
+    // A word's part at the start of the text object (before its cut), the line's words, and a word's part
+    // at its end (after its cut).
+    let from = item.btEnd;
+    let word: number | undefined;
+    for (const cut of itemCuts.sort((a, b) => a.at - b.at)) {
+      if (cut.before) {
+        pieces.push({ start: from, end: cut.at, target, word: cut.word, inside: true, count: 1 });
+        from = cut.at;
+      } else {
+        if (cut.at > from) pieces.push({ start: from, end: cut.at, target, inside: true, count: 1 });
+        from = cut.at;
+        word = cut.word;
+      }
+    }
+    pieces.push({ start: from, end: item.etStart, target, ...(word !== undefined ? { word } : {}), inside: true, count: 1 });
+  });
+
+  const edits: { at: number; text: string }[] = [];
+  const mcids: number[] = [];
+  const byTarget = new Map<number, { mcid: number; word?: number }[]>();
+  let artifacts = 0;
+  for (const piece of pieces) {
+    if (piece.end <= piece.start) continue;
+    if (piece.target < 0) {
+      edits.push({ at: piece.start, text: '/Artifact BMC\n' });
+      artifacts += piece.count;
+    } else {
+      const mcid = mcids.length;
+      mcids.push(piece.target);
+      byTarget.set(piece.target, [...(byTarget.get(piece.target) ?? []), { mcid, ...(piece.word !== undefined ? { word: piece.word } : {}) }]);
+      edits.push({ at: piece.start, text: `${piece.inside ? '\n' : ''}/${tag(piece.target)} <</MCID ${mcid}>> BDC\n` });
+    }
+    edits.push({ at: piece.end, text: '\nEMC\n' });
+  }
+  // Stable sort by offset: at one offset, the EMC that closes a piece comes before the BDC that opens the next.
+  edits.sort((a, b) => a.at - b.at);
+  let out = '';
+  let from = 0;
+  for (const edit of edits) {
+    out += source.slice(from, edit.at) + edit.text;
+    from = edit.at;
+  }
+  out += source.slice(from);
+  return { source: out, mcids, byTarget, words, artifacts };
+}
+
+function toPoint([x, y]: [number, number]): { x: number; y: number } {
+  return { x, y };
+}
+
+/** A text object's text-showing operations, read again when a hyphenated word needs its glyphs. */
+function showsOf(source: string, item: Item): Show[] {
+  const shows: Show[] = [];
+  if (item.btEnd === undefined || item.etStart === undefined) return shows;
+  let font = item.font ?? '';
+  scanContent(source.slice(item.btEnd, item.etStart), (op) => {
+    if (op.operator === 'Tf') {
+      const name = op.operands[0];
+      font = typeof name === 'object' && name.type === 'name' ? name.value : font;
+    } else if (TEXT_SHOWING.has(op.operator)) {
+      const shown = op.operands[op.operands.length - 1];
+      const bytes =
+        typeof shown === 'object' && shown.type === 'string'
+          ? shown.bytes
+          : typeof shown === 'object' && shown.type === 'array'
+            ? shown.items.map((x) => (typeof x === 'object' && x.type === 'string' ? x.bytes : '')).join('')
+            : '';
+      shows.push({ start: item.btEnd! + op.start, end: item.btEnd! + op.end, font, bytes });
+    }
+  });
+  return shows;
+}
+
+const WHITESPACE = new Uint8Array(256);
+for (const c of [0, 9, 10, 12, 13, 32]) WHITESPACE[c] = 1;
+const DELIMITER = new Uint8Array(256);
+for (const c of '()<>[]{}/%') DELIMITER[c.charCodeAt(0)] = 1;
+
+/**
+ * The text objects, painted paths and images of a content stream, with where each is on the page. A reader
+ * of its own, which keeps no operands but numbers and a name and skips strings unread: a page of Chromium's
+ * has a text-showing operation per glyph, and this runs over every page of the book while it is built.
+ */
+function readItems(source: string, pageHeight: number): Item[] {
+  const items: Item[] = [];
+  const stack: Matrix[] = [];
+  let ctm: Matrix = IDENTITY;
+  let tm: Matrix = IDENTITY;
+  let tlm: Matrix = IDENTITY;
+  let leading = 0;
+  let font = '';
+  let name = '';
+  let text: Item | undefined;
+  let path: { start: number; minX: number; minY: number; maxX: number; maxY: number } | undefined;
+  const numbers: number[] = [];
+  let count = 0;
+  let start = -1;
+  const n = (k: number): number => (k < count ? (numbers[k] as number) : 0);
+  const toPage = (x: number, y: number): [number, number] => [x * PX_PER_PT, (pageHeight - y) * PX_PER_PT];
+  const extend = (x: number, y: number): void => {
+    if (!path) return;
+    const [px, py] = apply(ctm, x, y);
+    if (px < path.minX) path.minX = px;
+    if (px > path.maxX) path.maxX = px;
+    if (py < path.minY) path.minY = py;
+    if (py > path.maxY) path.maxY = py;
+  };
+  const length = source.length;
+  let i = 0;
+  const skipString = (): void => {
+    let depth = 0;
+    for (; i < length; i++) {
+      const c = source.charCodeAt(i);
+      if (c === 92) i++;
+      else if (c === 40) depth++;
+      else if (c === 41 && --depth === 0) {
+        i++;
+        return;
+      }
+    }
+  };
+  while (i < length) {
+    const c = source.charCodeAt(i);
+    if (WHITESPACE[c]) {
+      i++;
+      continue;
+    }
+    if (start < 0) start = i;
+    if (c === 37) {
+      while (i < length && source.charCodeAt(i) !== 10 && source.charCodeAt(i) !== 13) i++;
+      continue;
+    }
+    if (c === 40) {
+      skipString();
+      continue;
+    }
+    if (c === 60) {
+      if (source.charCodeAt(i + 1) === 60) {
+        // A dictionary (a marked-content property list): skipped whole, strings and nesting included.
+        let depth = 0;
+        while (i < length) {
+          const d = source.charCodeAt(i);
+          if (d === 40) skipString();
+          else if (d === 60 && source.charCodeAt(i + 1) === 60) {
+            depth++;
+            i += 2;
+          } else if (d === 62 && source.charCodeAt(i + 1) === 62) {
+            i += 2;
+            if (--depth === 0) break;
+          } else i++;
+        }
+      } else {
+        const close = source.indexOf('>', i);
+        i = close < 0 ? length : close + 1;
+      }
+      continue;
+    }
+    if (c === 91 || c === 93 || c === 123 || c === 125) {
+      i++;
+      continue;
+    }
+    if (c === 47) {
+      const from = ++i;
+      while (i < length && !WHITESPACE[source.charCodeAt(i)] && !DELIMITER[source.charCodeAt(i)]) i++;
+      name = source.slice(from, i);
+      continue;
+    }
+    const from = i;
+    if ((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46) {
+      // A number, read in place (most tokens of a page are numbers: no substring for each).
+      let sign = 1;
+      if (c === 45 || c === 43) {
+        if (c === 45) sign = -1;
+        i++;
+      }
+      let value = 0;
+      let scale = 0;
+      let digits = 0;
+      for (; i < length; i++) {
+        const d = source.charCodeAt(i);
+        if (d >= 48 && d <= 57) {
+          value = value * 10 + (d - 48);
+          if (scale) scale *= 10;
+          digits++;
+        } else if (d === 46 && !scale) scale = 1;
+        else break;
+      }
+      if (digits > 0 && (i >= length || WHITESPACE[source.charCodeAt(i)] || DELIMITER[source.charCodeAt(i)])) {
+        numbers[count++] = sign * (scale ? value / scale : value);
+        continue;
+      }
+      i = from;
+    }
+    while (i < length && !WHITESPACE[source.charCodeAt(i)] && !DELIMITER[source.charCodeAt(i)]) i++;
+    // The operator showing one glyph, Chromium's commonest, is known without a substring.
+    if (i - from === 2 && c === 84 && source.charCodeAt(from + 1) === 106) {
+      if (text && Number.isNaN(text.x)) [text.x, text.y] = toPage(...apply(multiply(tm, ctm), 0, 0));
+      else if (!text) items.push({ kind: 'text', start, end: i, ...toPoint(toPage(...apply(multiply(tm, ctm), 0, 0))) });
+      start = -1;
+      count = 0;
+      continue;
+    }
+    if (i - from === 2 && c === 84 && source.charCodeAt(from + 1) === 100 && text && !Number.isNaN(text.x)) {
+      start = -1;
+      count = 0;
+      continue;
+    }
+    const o = source.slice(from, i);
+    const opStart = start;
+    const opEnd = i;
+    start = -1;
+    switch (o) {
+      case 'q':
+        stack.push(ctm);
+        break;
+      case 'Q':
+        ctm = stack.pop() ?? IDENTITY;
+        break;
+      case 'cm':
+        ctm = multiply([n(0), n(1), n(2), n(3), n(4), n(5)], ctm);
+        break;
+      case 'BT':
+        tm = IDENTITY;
+        tlm = IDENTITY;
+        text = { kind: 'text', start: opStart, end: opEnd, x: NaN, y: NaN, btEnd: opEnd, font };
+        break;
+      case 'ET':
+        if (text) {
+          text.end = opEnd;
+          text.etStart = opStart;
+          if (!Number.isNaN(text.x)) items.push(text);
+        }
+        text = undefined;
+        break;
+      case 'Tm':
+        tm = tlm = [n(0), n(1), n(2), n(3), n(4), n(5)];
+        break;
+      case 'TD':
+        leading = -n(1);
+        tm = tlm = multiply([1, 0, 0, 1, n(0), n(1)], tlm);
+        break;
+      case 'Td':
+        // Chromium moves to each glyph with Td: only the first glyph's place is wanted.
+        if (text && !Number.isNaN(text.x)) break;
+        tm = tlm = multiply([1, 0, 0, 1, n(0), n(1)], tlm);
+        break;
+      case 'T*':
+        tm = tlm = multiply([1, 0, 0, 1, 0, -leading], tlm);
+        break;
+      case 'TL':
+        leading = n(0);
+        break;
+      case 'Tf':
+        font = name;
+        break;
+      case 'Do':
+      case 'sh': {
+        const [x0, y0] = apply(ctm, 0, 0);
+        const [x1, y1] = apply(ctm, 1, 1);
+        const [x, y] = o === 'sh' ? [NaN, NaN] : toPage((x0 + x1) / 2, (y0 + y1) / 2);
+        items.push({ kind: 'image', start: opStart, end: opEnd, x, y });
+        break;
+      }
+      case 'BI': {
+        // An inline image: its data is binary, up to the EI that stands alone.
+        const id = source.slice(i).search(/\sID\s/);
+        const end = id < 0 ? -1 : source.slice(i + id + 4).search(/\sEI(?=\s|$)/);
+        i = id < 0 || end < 0 ? length : i + id + 4 + end + 3;
+        const [x0, y0] = apply(ctm, 0, 0);
+        const [x1, y1] = apply(ctm, 1, 1);
+        const [x, y] = toPage((x0 + x1) / 2, (y0 + y1) / 2);
+        items.push({ kind: 'image', start: opStart, end: i, x, y });
+        break;
+      }
+      default:
+        if (TEXT_SHOWING.has(o)) {
+          if (o === "'" || o === '"') tm = tlm = multiply([1, 0, 0, 1, 0, -leading], tlm);
+          if (text) {
+            if (Number.isNaN(text.x)) [text.x, text.y] = toPage(...apply(multiply(tm, ctm), 0, 0));
+          } else {
+            // Text shown outside BT/ET is malformed; it is still content to mark.
+            const [x, y] = toPage(...apply(multiply(tm, ctm), 0, 0));
+            items.push({ kind: 'text', start: opStart, end: opEnd, x, y });
+          }
+        } else if (PATH_CONSTRUCTION.has(o)) {
+          if (!path) path = { start: opStart, minX: Infinity, minY: Infinity, maxX: -Infinity, maxY: -Infinity };
+          if (o === 're') {
+            extend(n(0), n(1));
+            extend(n(0) + n(2), n(1) + n(3));
+          } else if (o !== 'h') extend(n(count - 2), n(count - 1));
+        } else if (PATH_PAINTING.has(o) || o === 'n') {
+          if (path && o !== 'n') {
+            const [x, y] = toPage((path.minX + path.maxX) / 2, (path.minY + path.maxY) / 2);
+            items.push({ kind: 'path', start: path.start, end: opEnd, x, y });
+          }
+          path = undefined;
+        }
+    }
+    count = 0;
+  }
+  return items;
+}

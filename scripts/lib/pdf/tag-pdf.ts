@@ -1,0 +1,354 @@
+import { promisify } from 'node:util';
+import { deflate } from 'node:zlib';
+import { PDFArray, PDFDict, PDFHexString, PDFName, PDFNumber, PDFRawStream, PDFRef, PDFStream, PDFString, type PDFDocument, type PDFObject } from 'pdf-lib';
+import type { DocumentStructure, StructureElement } from '../print/structure.ts';
+import { markPageContent, type MarkTarget } from './mark-content.ts';
+import { parseToUnicode, streamBytes } from './tagged-pdf.ts';
+
+export interface TagOptions {
+  /** What a note's call says it leads to, before the note's number ("Noot" → “Noot 3”). */
+  noteLabel: string;
+  /** Heading and section ids -> their text, to describe a link to them. */
+  titles: Record<string, string>;
+}
+
+export interface TagResult {
+  /** Marked-content sequences written, structure elements written, items marked as artifacts. */
+  sequences: number;
+  elements: number;
+  artifacts: number;
+}
+
+/** Blocks a note follows when its call is in one; and blocks it ends, inside, since only their kind of
+ * element may follow them (a list item, a table cell). */
+const BLOCKS = new Set(['P', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'Caption', 'BlockQuote', 'Figure']);
+const CONTAINING_BLOCKS = new Set(['LI', 'TD', 'TH', 'TOCI', 'Note']);
+
+/**
+ * Makes a PDF printed untagged by Chromium a tagged PDF from the book's structure as the page measured it:
+ * every page's content marked (each text object, path and image given to the element it was drawn for, the
+ * rest an artifact: running heads, folios, rules, ornaments), the structure tree written (Document, the
+ * sections, headings, paragraphs, lists with Lbl and LBody, tables, figures with Alt, notes after the
+ * paragraph that calls them with an ID and their call a Reference, the contents as TOC/TOCI), link
+ * annotations put in their Link elements with a description, tab order by structure, MarkInfo.
+ * Pages are those of `structure`, 1-based, in the document as it is now (before page boxes change).
+ */
+const deflateAsync = promisify(deflate);
+
+export async function tagPdf(pdf: PDFDocument, structure: DocumentStructure, options: TagOptions): Promise<TagResult> {
+  const { context } = pdf;
+  const pages = pdf.getPages();
+  const elements = new Map(structure.elements.map((e) => [e.key, e]));
+  const children = logicalChildren(structure, elements);
+
+  // Content: each page's leaves are the targets its drawing goes to.
+  const leafMcids: { page: number; mcid: number; word?: string }[][] = structure.leaves.map(() => []);
+  const words = new Map<string, string>();
+  const fontMaps = new Map<PDFObject, Map<number, string> | undefined>();
+  const leavesByPage = new Map<number, number[]>();
+  structure.leaves.forEach((leaf, i) => leavesByPage.set(leaf.page, [...(leavesByPage.get(leaf.page) ?? []), i]));
+  let sequences = 0;
+  let artifacts = 0;
+  const compressed: Promise<void>[] = [];
+  pages.forEach((page, index) => {
+    const number = index + 1;
+    const contents = page.node.get(PDFName.of('Contents'));
+    const refs = contents instanceof PDFArray ? contents.asArray() : contents ? [contents] : [];
+    const streams = refs.map((ref) => context.lookup(ref)).filter((s): s is PDFStream => s instanceof PDFStream);
+    if (streams.length === 0) return;
+    const source = streams.map((s) => Buffer.from(streamBytes(s)).toString('latin1')).join('\n');
+    const leafIndices = leavesByPage.get(number) ?? [];
+    const targets: MarkTarget[] = leafIndices.map((i) => {
+      const leaf = structure.leaves[i] as DocumentStructure['leaves'][number];
+      return { kind: leaf.kind, rects: leaf.rects, ...(leaf.hyphenated ? { hyphenated: leaf.hyphenated } : {}) };
+    });
+    const tagOf = (t: number): string => {
+      const leaf = structure.leaves[leafIndices[t] as number] as DocumentStructure['leaves'][number];
+      const owner = elements.get(leaf.owner);
+      return leaf.kind === 'generated' && (owner?.role === 'LI' || owner?.role === 'Note') ? 'Lbl' : (owner?.role ?? 'Span');
+    };
+    const fonts = page.node.Resources()?.lookupMaybe(PDFName.of('Font'), PDFDict);
+    const pageFonts = new Map<string, { map: Map<number, string>; wide: boolean } | undefined>();
+    const fontOf = (name: string): { map: Map<number, string>; wide: boolean } | undefined => {
+      if (pageFonts.has(name)) return pageFonts.get(name);
+      const font = fonts?.lookup(PDFName.of(name));
+      let found: { map: Map<number, string>; wide: boolean } | undefined;
+      if (font instanceof PDFDict) {
+        if (!fontMaps.has(font)) {
+          const toUnicode = font.lookup(PDFName.of('ToUnicode'));
+          fontMaps.set(font, toUnicode instanceof PDFStream ? parseToUnicode(Buffer.from(streamBytes(toUnicode)).toString('latin1')) : undefined);
+        }
+        const map = fontMaps.get(font);
+        if (map) found = { map, wide: font.lookupMaybe(PDFName.of('Subtype'), PDFName)?.decodeText() === 'Type0' };
+      }
+      pageFonts.set(name, found);
+      return found;
+    };
+    const decode = (name: string, bytes: string): string => {
+      const font = fontOf(name);
+      if (!font) return '';
+      let out = '';
+      for (let i = 0; i < bytes.length; i += font.wide ? 2 : 1) out += font.map.get(font.wide ? (bytes.charCodeAt(i) << 8) | bytes.charCodeAt(i + 1) : bytes.charCodeAt(i)) ?? '';
+      return out;
+    };
+    const marked = markPageContent(source, page.getMediaBox().height, targets, tagOf, decode);
+    marked.words.forEach((word, w) => words.set(`${number}:${w}`, word));
+    for (const [t, mcids] of marked.byTarget) {
+      for (const { mcid, word } of mcids) leafMcids[leafIndices[t] as number]?.push({ page: number, mcid, ...(word !== undefined ? { word: `${number}:${word}` } : {}) });
+    }
+    sequences += marked.mcids.length;
+    artifacts += marked.artifacts;
+    // Compressed on libuv's threads, all pages at once, while this thread goes on with the next page.
+    compressed.push(
+      deflateAsync(Buffer.from(marked.source, 'latin1')).then((bytes) => {
+        const stream = PDFRawStream.of(context.obj({ Length: bytes.length, Filter: 'FlateDecode' }) as PDFDict, bytes);
+        // The marked stream takes the place of the page's streams (pdf-lib writes every object it holds, used or not).
+        const [first, ...rest] = refs.filter((r): r is PDFRef => r instanceof PDFRef);
+        for (const ref of rest) context.delete(ref);
+        if (first) context.assign(first, stream);
+        page.node.set(PDFName.of('Contents'), first ?? context.register(stream));
+      }),
+    );
+  });
+
+  // Link annotations: each to the Link element drawn where it is.
+  const linksByPage = new Map<number, StructureElement[]>();
+  for (const e of structure.elements) {
+    if (e.role !== 'Link') continue;
+    for (const page of new Set((e.rects ?? []).map((r) => r[0]))) linksByPage.set(page, [...(linksByPage.get(page) ?? []), e]);
+  }
+  const annotationsOf = new Map<string, { ref: PDFRef; page: number; annot: PDFDict }[]>();
+  const strayAnnotations: { ref: PDFRef; page: number; annot: PDFDict }[] = [];
+  pages.forEach((page, index) => {
+    const annots = page.node.lookup(PDFName.of('Annots'));
+    if (!(annots instanceof PDFArray)) return;
+    const height = page.getMediaBox().height;
+    const links = linksByPage.get(index + 1) ?? [];
+    for (const item of annots.asArray()) {
+      const annot = context.lookup(item);
+      if (!(item instanceof PDFRef) || !(annot instanceof PDFDict)) continue;
+      const rect = annot.lookup(PDFName.of('Rect'));
+      const subtype = annot.lookupMaybe(PDFName.of('Subtype'), PDFName)?.decodeText();
+      const box = rect instanceof PDFArray ? rect.asArray().map((n) => (n instanceof PDFNumber ? n.asNumber() : 0)) : [0, 0, 0, 0];
+      const px = [Math.min(box[0]!, box[2]!) * (4 / 3), (height - Math.max(box[1]!, box[3]!)) * (4 / 3), Math.max(box[0]!, box[2]!) * (4 / 3), (height - Math.min(box[1]!, box[3]!)) * (4 / 3)];
+      let best: StructureElement | undefined;
+      let bestArea = 0;
+      if (subtype === 'Link') {
+        for (const link of links) {
+          for (const [page, l, t, r, b] of link.rects ?? []) {
+            if (page !== index + 1) continue;
+            const area = Math.max(0, Math.min(r, px[2]!) - Math.max(l, px[0]!)) * Math.max(0, Math.min(b, px[3]!) - Math.max(t, px[1]!));
+            if (area > bestArea) {
+              bestArea = area;
+              best = link;
+            }
+          }
+        }
+      }
+      const entry = { ref: item, page: index + 1, annot };
+      if (best) annotationsOf.set(best.key, [...(annotationsOf.get(best.key) ?? []), entry]);
+      else strayAnnotations.push(entry);
+      if (subtype === 'Link') annot.set(PDFName.of('Contents'), PDFHexString.fromText(describeLink(best, annot, options)));
+    }
+    page.node.set(PDFName.of('Tabs'), PDFName.of('S'));
+  });
+
+  // The structure tree.
+  const parentTree = new Map<number, PDFRef[]>();
+  const annotationParents: [number, PDFRef][] = [];
+  const ids: [string, PDFRef][] = [];
+  let count = 0;
+  const pageRef = (page: number): PDFRef | undefined => pages[page - 1]?.ref;
+
+  const write = (type: string, parent: PDFRef, fill: (self: PDFRef) => PDFObject[], extra: Record<string, PDFObject> = {}): PDFRef | undefined => {
+    const self = context.nextRef();
+    const kids = fill(self);
+    if (kids.length === 0) return undefined;
+    const dict = context.obj({ Type: 'StructElem', S: type, P: parent }) as PDFDict;
+    const first = firstPage(kids);
+    if (first) dict.set(PDFName.of('Pg'), first);
+    dict.set(PDFName.of('K'), context.obj(kids));
+    for (const [key, value] of Object.entries(extra)) dict.set(PDFName.of(key), value);
+    context.assign(self, dict);
+    count++;
+    return self;
+  };
+  const firstPage = (kids: PDFObject[]): PDFRef | undefined => {
+    for (const kid of kids) if (kid instanceof PDFDict) return kid.get(PDFName.of('Pg')) as PDFRef | undefined;
+    return undefined;
+  };
+  const mcr = (page: number, mcid: number, parent: PDFRef): PDFObject => {
+    const list = parentTree.get(page) ?? [];
+    list[mcid] = parent;
+    parentTree.set(page, list);
+    return context.obj({ Type: 'MCR', Pg: pageRef(page) as PDFRef, MCID: mcid });
+  };
+  /** The marked content of consecutive leaves; the two parts of a word hyphenated at a line end go into a
+   * Span whose ActualText is the word whole (the page keeps its hyphen for search and copy). */
+  const contentKids = (leafIndices: number[], self: PDFRef): PDFObject[] => {
+    const entries = leafIndices.flatMap((i) => leafMcids[i] ?? []);
+    const out: PDFObject[] = [];
+    for (let k = 0; k < entries.length; k++) {
+      const entry = entries[k] as { page: number; mcid: number; word?: string };
+      const next = entries[k + 1];
+      if (entry.word !== undefined && next?.word === entry.word) {
+        const span = write('Span', self, (ref) => [mcr(entry.page, entry.mcid, ref), mcr(next.page, next.mcid, ref)], { ActualText: PDFHexString.fromText(words.get(entry.word) ?? '') });
+        if (span) out.push(span);
+        k++;
+      } else out.push(mcr(entry.page, entry.mcid, self));
+    }
+    return out;
+  };
+  const annotationKids = (key: string, self: PDFRef): PDFObject[] =>
+    (annotationsOf.get(key) ?? []).map(({ ref, page, annot }) => {
+      const structParent = pages.length + annotationParents.length;
+      annot.set(PDFName.of('StructParent'), PDFNumber.of(structParent));
+      annotationParents.push([structParent, self]);
+      return context.obj({ Type: 'OBJR', Pg: pageRef(page) as PDFRef, Obj: ref });
+    });
+
+  const writeElement = (key: string, parent: PDFRef): PDFRef | undefined => {
+    const element = elements.get(key);
+    if (!element) return undefined;
+    const kids = children.get(key) ?? [];
+    const leafKids = (self: PDFRef, keep: (kind: string) => boolean): PDFObject[] => {
+      const out: PDFObject[] = [];
+      let run: number[] = [];
+      const flush = (): void => {
+        if (run.length > 0) out.push(...contentKids(run, self));
+        run = [];
+      };
+      for (const kid of kids) {
+        if (typeof kid === 'number') {
+          if (keep((structure.leaves[kid] as { kind: string }).kind)) run.push(kid);
+          continue;
+        }
+        flush();
+        if (!keep('element')) continue;
+        const ref = writeElement(kid, self);
+        if (ref) out.push(ref);
+      }
+      flush();
+      return out;
+    };
+    const extra: Record<string, PDFObject> = {};
+    if (element.lang) extra.Lang = PDFString.of(element.lang);
+    if (element.role === 'Figure') extra.Alt = PDFHexString.fromText(element.alt ?? '');
+    if (element.role === 'TH') extra.A = context.obj({ O: 'Table', Scope: element.scope ?? 'Column' });
+    if (element.role === 'L') extra.A = context.obj({ O: 'List', ListNumbering: element.numbering ?? 'None' });
+    if (element.role === 'Figure' && !element.alt) delete extra.Alt;
+
+    if (element.role === 'LI') {
+      return write('LI', parent, (self) => {
+        const label = write('Lbl', self, (lbl) => leafKids(lbl, (kind) => kind === 'generated'));
+        const body = write('LBody', self, (lbody) => leafKids(lbody, (kind) => kind !== 'generated'));
+        return [label, body].filter((r): r is PDFRef => r !== undefined);
+      });
+    }
+    if (element.role === 'Note') {
+      const id = element.id ?? key;
+      const ref = write('Note', parent, (self) => {
+        const label = write('Lbl', self, (lbl) => leafKids(lbl, (kind) => kind === 'generated'));
+        return [...(label ? [label] : []), ...leafKids(self, (kind) => kind !== 'generated')];
+      }, { ID: PDFString.of(id), ...extra });
+      if (ref) ids.push([id, ref]);
+      return ref;
+    }
+    if (element.role === 'Link' && element.number !== undefined) {
+      // A note's call: a Reference to the note, holding the link that goes there.
+      return write('Reference', parent, (self) => [write('Link', self, (link) => [...leafKids(link, () => true), ...annotationKids(key, link)])].filter((r): r is PDFRef => r !== undefined));
+    }
+    return write(element.role, parent, (self) => [...leafKids(self, () => true), ...(element.role === 'Link' ? annotationKids(key, self) : [])], extra);
+  };
+
+  const rootRef = context.nextRef();
+  const documentRef = context.nextRef();
+  const top: PDFRef[] = [];
+  for (const key of structure.roots) {
+    const ref = writeElement(key, documentRef);
+    if (ref) top.push(ref);
+  }
+  // Annotations drawn over no link of the structure still belong in it (UA1 7.18.1).
+  for (const { ref, page, annot } of strayAnnotations) {
+    const subtype = annot.lookupMaybe(PDFName.of('Subtype'), PDFName)?.decodeText();
+    const self = context.nextRef();
+    const structParent = pages.length + annotationParents.length;
+    annot.set(PDFName.of('StructParent'), PDFNumber.of(structParent));
+    annotationParents.push([structParent, self]);
+    context.assign(self, context.obj({ Type: 'StructElem', S: subtype === 'Link' ? 'Link' : 'Annot', P: documentRef, Pg: pageRef(page) as PDFRef, K: [context.obj({ Type: 'OBJR', Pg: pageRef(page) as PDFRef, Obj: ref })] }));
+    top.push(self);
+    count++;
+  }
+  context.assign(documentRef, context.obj({ Type: 'StructElem', S: 'Document', P: rootRef, K: top }));
+  count++;
+
+  const nums: PDFObject[] = [];
+  pages.forEach((page, index) => {
+    const list = parentTree.get(index + 1);
+    if (!list) {
+      page.node.delete(PDFName.of('StructParents'));
+      return;
+    }
+    page.node.set(PDFName.of('StructParents'), PDFNumber.of(index));
+    nums.push(PDFNumber.of(index), context.obj(Array.from(list, (r) => r ?? context.obj(null))));
+  });
+  for (const [key, ref] of annotationParents) nums.push(PDFNumber.of(key), ref);
+  const root = context.obj({
+    Type: 'StructTreeRoot',
+    K: documentRef,
+    ParentTree: context.obj({ Nums: nums }),
+    ParentTreeNextKey: pages.length + annotationParents.length,
+  }) as PDFDict;
+  if (ids.length > 0) {
+    ids.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    root.set(PDFName.of('IDTree'), context.obj({ Names: ids.flatMap(([id, ref]) => [PDFString.of(id), ref]) }));
+  }
+  context.assign(rootRef, root);
+  pdf.catalog.set(PDFName.of('StructTreeRoot'), rootRef);
+  pdf.catalog.set(PDFName.of('MarkInfo'), context.obj({ Marked: true }));
+  await Promise.all(compressed);
+  return { sequences, elements: count, artifacts };
+}
+
+/**
+ * Each element's children in reading order. A note, which Paged.js moved to the foot of its page, follows
+ * the block that calls it (after the notes called before it there).
+ */
+function logicalChildren(structure: DocumentStructure, elements: Map<string, StructureElement>): Map<string, (string | number)[]> {
+  const children = new Map(structure.elements.map((e) => [e.key, [...e.kids]]));
+  const placedAfter = new Map<string, number>();
+  for (const note of structure.elements) {
+    if (note.role !== 'Note' || note.parent !== null) continue;
+    let block = note.call ? elements.get(note.call) : undefined;
+    while (block && !BLOCKS.has(block.role) && !CONTAINING_BLOCKS.has(block.role) && block.parent) block = elements.get(block.parent);
+    if (block && CONTAINING_BLOCKS.has(block.role)) {
+      children.get(block.key)?.push(note.key);
+      continue;
+    }
+    const host = block?.parent ? children.get(block.parent) : undefined;
+    if (!block || !host) {
+      // No call found (a note whose call is on no page): it goes at the end of its page's last root.
+      const last = structure.roots[structure.roots.length - 1];
+      if (last) children.get(last)?.push(note.key);
+      continue;
+    }
+    const after = placedAfter.get(block.key) ?? 0;
+    host.splice(host.indexOf(block.key) + 1 + after, 0, note.key);
+    placedAfter.set(block.key, after + 1);
+  }
+  return children;
+}
+
+function describeLink(link: StructureElement | undefined, annot: PDFDict, options: TagOptions): string {
+  if (link?.number !== undefined) return `${options.noteLabel} ${link.number ?? ''}`.trim();
+  const href = link?.href ?? '';
+  if (href.startsWith('#')) {
+    const id = decodeURIComponent(href.slice(1));
+    return options.titles[id] ?? id;
+  }
+  if (href) return href;
+  const action = annot.lookup(PDFName.of('A'));
+  const uri = action instanceof PDFDict ? action.lookup(PDFName.of('URI')) : undefined;
+  if (uri instanceof PDFString || uri instanceof PDFHexString) return uri.decodeText();
+  return 'Link';
+}
