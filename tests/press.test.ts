@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -217,13 +217,15 @@ describe('neutral colours go on K, colours stay colour (Ghostscript, real conver
 describe('a press profile that is not CMYK', () => {
   test('stops the build before anything is written, naming book.yaml', async () => {
     const dir = await makeManuscript({
-      'book.yaml': minimalConfig('print:\n  press:\n    enabled: true\n    profile: /usr/share/color/icc/ghostscript/default_rgb.icc\n'),
+      'book.yaml': minimalConfig('print:\n  press:\n    enabled: true\n    profile: rgb.icc\n'),
       '01-hoofdstuk.md': chapterWithNotes('Het hoofdstuk', 1, 2),
     });
+    // A profile is a file of the manuscript: the RGB one Ghostscript ships, copied in.
+    await copyFile('/usr/share/color/icc/ghostscript/default_rgb.icc', path.join(dir, 'rgb.icc'));
     try {
       const run = await runScript('build.ts', ['--manuscript', dir, '--out', path.join(dir, 'out')]);
       assert.equal(run.code, 1, run.stderr);
-      assert.match(run.stderr, /book\.yaml:11:14\s+error\s+print\.press\.profile: .*default_rgb\.icc is not a CMYK profile \(its colour space is RGB\); the press PDF needs one\s+\[press\/build\]/);
+      assert.match(run.stderr, /book\.yaml:11:14\s+error\s+print\.press\.profile: .*rgb\.icc is not a CMYK profile \(its colour space is RGB\); the press PDF needs one\s+\[press\/build\]/);
       assert.deepEqual(await listFiles(path.join(dir, 'out')), []);
     } finally {
       await removeDir(dir);
