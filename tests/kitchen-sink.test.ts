@@ -204,6 +204,32 @@ describe('the kitchen sink: every construct a book uses, in all three formats', 
     assert.equal(await ink(first, left - 20, first.xMin - 0.5), 0, 'no mark before the first line');
   });
 
+  test('plainly typed quotes, dashes and ellipses are set as English has them; curly ones stay', () => {
+    const text = allText().replace(/\s+/g, ' ');
+    for (const phrase of ['writes “straight quotes”, ‘single ones’ and an apostrophe in it’s and ’tis', 'a dash – like this – three for a long one—like this', 'the years 1914–1918', 'an ellipsis… The book’s language', 'quotes typed curly, “like these”, stay']) {
+      assert.ok(text.includes(phrase), phrase);
+    }
+    const chapterOne = text.slice(text.indexOf('An author who types plainly'), text.indexOf('A section with a break'));
+    assert.doesNotMatch(chapterOne, /["']|--/);
+    for (const pair of [/12[ \u00a0]km/, /80[ \u00a0]%/, /3[ \u00a0]kg/, /p\.[ \u00a0]12\./]) assert.match(allText(), pair, 'a number and its unit on one line');
+  });
+
+  test('an English book gets English hyphenation and English labels in every format', () => {
+    assert.match(allText(), /^CONTENTS$/m);
+    const chapters = Object.keys(epub).filter((name) => /^OEBPS\/ch\d+\.xhtml$/.test(name)).map((name) => strFromU8(epub[name] as Uint8Array)).join('\n');
+    assert.match(chapters, /para(&#xAD;|\u00ad)graph/, 'English patterns: para-graph');
+    assert.doesNotMatch(chapters, /pa(&#xAD;|\u00ad)ra(&#xAD;|\u00ad)g/, 'no Dutch patterns');
+    assert.match(chapters, /aria-label="Notes to Plain text"/);
+    assert.match(epubText('toc.xhtml'), /Contents/);
+    assert.match(epubText('toc.xhtml'), /Landmarks/);
+    assert.doesNotMatch(epubText('toc.xhtml') + epubText('content.opf') + chapters, /Inhoud|Noten bij|Titelpagina|Colofon|Omslag<|Oriëntatiepunten|gedrukte uitgave|e-boek/);
+    assert.match(web, /<a class="skip-link" href="#tekst">Skip to the text<\/a>/);
+    assert.match(web, /<h2 id="toc-title">Contents<\/h2>/);
+    assert.match(web, /Set in EB Garamond, Source Code Pro and DejaVu Sans\./);
+    assert.match(web, /<meta property="og:locale" content="en_US">/);
+    assert.match(allText(), /Set in EB Garamond, Source Code Pro and DejaVu Sans\./);
+  });
+
   test('the EPUB keeps list numbering, definition lists, quotations and line blocks', () => {
     const chapter = Object.keys(epub).filter((name) => /^OEBPS\/ch\d+\.xhtml$/.test(name)).map((name) => epubText(name.slice('OEBPS/'.length))).join('\n');
     assert.match(chapter, /<ol start="3">/);

@@ -129,3 +129,26 @@ test('inline code stays literal and a long name in it may break after _ . / : ,'
   assert.match(html, /<code>a_<wbr>very_<wbr>long_<wbr>identifier\.<wbr>name<\/code>/);
   assert.match(html, /<code>kort_woord<\/code>/);
 });
+
+function renderIn(language: string, source: string, extra = ''): string {
+  const { config: other } = parseConfig(MINIMAL_CONFIG.replace('language: nl', `language: ${language}`) + extra, 'book.yaml');
+  return renderChapter({ index: 0, file: 'ch.md', source, config: other, diagnostics: [] }).html.replaceAll(SOFT_HYPHEN, '');
+}
+
+test('plainly typed quotes, dashes and ellipses become the language’s; code, escapes and curly quotes stay', () => {
+  const source = 'Hij zei: "Dat is \'s avonds \'t mooiste -- echt." Zij: \'ja\'... In de jaren \'80 --- toen. `"code" --` en \\"los\\".\n\nAl “gekruld” en ‘enkel’.\n';
+  const nl = renderIn('nl', source);
+  assert.match(nl, /Hij zei: “Dat is ’s avonds ’t mooiste – echt\.” Zij: ‘ja’… In de jaren ’80 — toen\. <code>&quot;code&quot; --<\/code> en &quot;los&quot;\./);
+  assert.match(nl, /Al “gekruld” en ‘enkel’\./);
+  assert.match(renderIn('en', "She said: \"It's 'mine' -- 1914--1918.\"\n"), /She said: “It’s ‘mine’ – 1914–1918\.”/);
+  assert.match(renderIn('en-GB', 'She said: "It\'s \'mine\'."\n'), /She said: ‘It’s “mine”\.’/);
+  assert.match(renderIn('de', 'Er sagte: "Das ist \'gut\'."\n'), /Er sagte: „Das ist ‚gut‘\.“/);
+  assert.match(renderIn('nl', 'Zo "zo".\n', '\ntypography: { quotes: ["«", "»", "‹", "›"] }\n'), /Zo «zo»\./);
+  assert.match(renderIn('nl', 'Zo "zo" -- zo.\n', '\ntypography: { smart: false }\n'), /Zo &quot;zo&quot; -- zo\./);
+});
+
+test('no-break spaces between a number and its unit, after p. and nr., never where none was typed', () => {
+  const html = renderIn('nl', 'Zie p. 12 en blz. 3, nr. 5: 80 % van 12 km en 3 kg, € 10 en § 4; maar 80% en 5 mannen en de m. `p. 12`.\n');
+  assert.match(html, /Zie p\.\u00a012 en blz\.\u00a03, nr\.\u00a05: 80\u00a0% van 12\u00a0km en 3\u00a0kg, €\u00a010 en §\u00a04; maar 80% en 5 mannen en de m\. <code>p\. 12<\/code>\./);
+  assert.doesNotMatch(renderIn('nl', 'Zie p. 12.\n', '\ntypography: { nonBreakingSpaces: false }\n'), /\u00a0/);
+});

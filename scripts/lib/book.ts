@@ -8,6 +8,7 @@ import { BuildError, diagnostic, hasErrors, type Diagnostic, type Place } from '
 import type { RuleId } from './rules.ts';
 import type { Token } from 'markdown-it';
 import { hyphenatorFor } from './language/hyphenation-patterns.ts';
+import { punctuationFor } from './language/punctuation.ts';
 import { resolveManuscriptFile } from './manuscript-files.ts';
 import { decodeUtf8 } from './text-encoding.ts';
 import { createMarkdown } from './markdown/create-markdown.ts';
@@ -159,6 +160,8 @@ export function renderChapter({ index, file, source, config, diagnostics, citati
     diagnostics,
     idPrefix: `${id}-`,
     hyphenation: hyphenation.enabled ? { ...hyphenation, language: config.language } : false,
+    smartPunctuation: config.typography.smart ? { ...punctuationFor(config.language), ...(config.typography.quotes ? { quotes: config.typography.quotes } : {}) } : false,
+    nonBreakingSpaces: config.typography.nonBreakingSpaces,
     citations: citations?.renderer(),
   });
   const env: NotesEnv & CitationsEnv = {};
@@ -168,7 +171,7 @@ export function renderChapter({ index, file, source, config, diagnostics, citati
     if (token.type !== 'heading_open') return;
     headings.push({
       level: Number(token.tag.slice(1)),
-      text: tokens[i + 1]?.content ?? '',
+      text: headingText(tokens[i + 1]),
       id: String(token.attrGet('id') ?? ''),
       line: (token.map?.[0] ?? 0) + 1,
     });
@@ -202,4 +205,10 @@ function placeBibliography(chapters: Chapter[], generated: { title: string; html
     }
   });
   return placed ? undefined : generated;
+}
+
+/** A heading's text as it reads, without its Markdown (emphasis marks) and with the typography applied. */
+function headingText(inline: Token | undefined): string {
+  if (!inline?.children) return inline?.content ?? '';
+  return inline.children.map((child) => (child.type === 'text' || child.type === 'code_inline' ? child.content : child.type === 'softbreak' ? ' ' : '')).join('');
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LABEL_KEYS } from '../language/labels.ts';
 import type { RuleId } from '../rules.ts';
 import { printLimitProblems } from './print-limits.ts';
 
@@ -96,6 +97,18 @@ const printSchema = z
     }
   });
 
+/** Typography for authors who type plainly (see markdown/smart-punctuation.ts and non-breaking-spaces.ts). */
+const typographySchema = z
+  .object({
+    /** Straight quotes, `--`, `---` and `...` become the language's quotation marks, dashes and ellipsis (Pandoc's `smart`). */
+    smart: z.boolean().default(true),
+    /** The marks straight quotes become: opening and closing double, then single; the book language's by default. */
+    quotes: z.tuple([z.string().min(1), z.string().min(1), z.string().min(1), z.string().min(1)]).optional(),
+    /** No-break spaces the author's plain spaces become: before `%`, between a number and its unit, in `p. 12`. */
+    nonBreakingSpaces: z.boolean().default(true),
+  })
+  .strict();
+
 /** Citations: bibliographies in the manuscript, rendered by citeproc in a CSL style and locale. */
 const citationsSchema = z
   .object({
@@ -145,6 +158,9 @@ export const bookConfigSchema = z
     /** Severity per check rule id (`notes/undefined-reference: warning`), or `off`. */
     rules: z.record(z.string(), z.enum(['error', 'warning', 'info', 'off'])).default({}),
     print: printSchema.default(printSchema.parse({})),
+    typography: typographySchema.default({ smart: true, nonBreakingSpaces: true }),
+    /** The pipeline's own words in the book (`contents: Inhoudsopgave`), over the book language's. */
+    labels: z.partialRecord(z.enum(LABEL_KEYS), z.string().min(1)).default({}),
     citations: citationsSchema.optional(),
   })
   .strict();

@@ -4,6 +4,7 @@ import { rewriteLocalImages } from '../images.ts';
 import type { Book, Chapter } from '../book.ts';
 import { colophonParagraphs } from '../colophon.ts';
 import { escapeHtml } from '../html.ts';
+import { fill, labelsFor, type Labels } from '../language/labels.ts';
 import { NOTE_REF_PATTERN } from '../markdown/notes.ts';
 import { pageBreakMarker, type PageBreakPlan } from './page-breaks.ts';
 
@@ -27,7 +28,7 @@ export interface ContentDocument {
 }
 
 /** Notes as EPUB 3 footnotes: a noteref at each call, the notes after the chapter text, each with a link back. */
-export function chapterBody(chapter: Chapter, breaks: Map<number, number[]> | undefined, trailingPages: number[] = []): string {
+export function chapterBody(chapter: Chapter, breaks: Map<number, number[]> | undefined, trailingPages: number[] = [], labels: Labels = labelsFor('nl')): string {
   const calls = new Map<number, number>();
   const noteId = (n: number): string => `${chapter.id}-noot-${n}`;
   const refId = (n: number, k: number): string => `${chapter.id}-ref-${n}${k > 1 ? `-${k}` : ''}`;
@@ -42,19 +43,20 @@ export function chapterBody(chapter: Chapter, breaks: Map<number, number[]> | un
     const pages = breaks?.get(Number(line));
     if (!pages) return open;
     const markers = pages.map(pageBreakMarker).join('');
-    // A list may only hold list items: the marker goes inside the item; elsewhere just before the block.
-    return tag === 'li' ? `${open}${markers}` : `${markers}${open}`;
+    // A list may only hold its items (a definition list its terms and definitions): the marker goes inside the
+    // item; elsewhere just before the block.
+    return tag === 'li' || tag === 'dt' || tag === 'dd' ? `${open}${markers}` : `${markers}${open}`;
   });
   const notes = chapter.notes
     .map(
       (note) =>
         `<aside epub:type="footnote" role="doc-footnote" id="${noteId(note.number)}" class="note">\n` +
-        `<p><a role="doc-backlink" href="#${refId(note.number, 1)}" title="Terug naar de tekst">${note.number}.</a> ` +
+        `<p><a role="doc-backlink" href="#${refId(note.number, 1)}" title="${escapeHtml(labels.backToText)}">${note.number}.</a> ` +
         `${note.html}</p>\n</aside>`,
     )
     .join('\n');
   const notesSection = notes
-    ? `\n<section class="notes" epub:type="footnotes" aria-label="Noten bij ${escapeHtml(stripTags(chapter.title))}">\n${notes}\n</section>`
+    ? `\n<section class="notes" epub:type="footnotes" aria-label="${escapeHtml(fill(labels.notesOf, { title: stripTags(chapter.title) }))}">\n${notes}\n</section>`
     : '';
   return `${html}${trailingPages.map(pageBreakMarker).join('')}${notesSection}`;
 }
@@ -71,8 +73,9 @@ export interface EditionInfo {
 
 export function contentDocuments(book: Book, plan: PageBreakPlan, coverAlt: string, edition: EditionInfo): ContentDocument[] {
   const c = book.config;
+  const labels = labelsFor(c.language, c.labels);
   const frontMarkers = plan.frontPages.map(pageBreakMarker).join('');
-  const title = `<section class="title-page" epub:type="titlepage" aria-label="Titelpagina">
+  const title = `<section class="title-page" epub:type="titlepage" aria-label="${escapeHtml(labels.titlePage)}">
 ${frontMarkers}
 <p class="author">${escapeHtml(c.author)}</p>
 <h1 class="book-title">${escapeHtml(c.title)}</h1>
@@ -84,7 +87,7 @@ ${c.publisher ? `<p class="publisher">${escapeHtml(c.publisher)}</p>` : ''}
     {
       id: 'omslag',
       filename: 'omslag.xhtml',
-      title: 'Omslag',
+      title: labels.cover,
       bodyType: 'cover',
       sectionType: '',
       role: '',
@@ -102,7 +105,7 @@ ${c.publisher ? `<p class="publisher">${escapeHtml(c.publisher)}</p>` : ''}
       sectionType: '',
       role: '',
       headings: [],
-      body: `${title}\n<section class="colophon" epub:type="colophon" aria-label="Colofon">\n${colophon}\n</section>`,
+      body: `${title}\n<section class="colophon" epub:type="colophon" aria-label="${escapeHtml(labels.colophon)}">\n${colophon}\n</section>`,
       beforeToc: true,
       excludeFromToc: true,
     },
@@ -118,7 +121,7 @@ ${c.publisher ? `<p class="publisher">${escapeHtml(c.publisher)}</p>` : ''}
     headings: chapter.headings.map((h) => ({ level: h.level, text: stripTags(h.text), id: h.id })),
     // epub-gen-memory reads file:// images itself and packs them under images/.
     body: rewriteLocalImages(
-      chapterBody(chapter, plan.byBlock.get(chapter.file), chapter === lastChapter ? plan.trailingPages : []),
+      chapterBody(chapter, plan.byBlock.get(chapter.file), chapter === lastChapter ? plan.trailingPages : [], labels),
       (src) => pathToFileURL(path.resolve(book.manuscriptDir, decodeURI(src))).href,
     ),
     beforeToc: false,

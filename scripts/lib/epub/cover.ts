@@ -3,6 +3,7 @@ import { BOOK_ORIGIN, serveHermetically, type SiteMap } from '../browser.ts';
 import type { BrowserSession } from '../browser.ts';
 import { BuildError, diagnostic } from '../diagnostics.ts';
 import { escapeHtml } from '../html.ts';
+import { fill, labelsFor } from '../language/labels.ts';
 import { packageDir, stylesDir } from '../paths.ts';
 import { fontStylesheets } from '../fonts/font-css.ts';
 
@@ -29,7 +30,7 @@ ${links}
 /** What a reader's shelf shows, spoken: the cover's text alternative. */
 export function coverAlt(book: Book): string {
   const c = book.config;
-  return `Omslag: ${c.title}${c.subtitle ? `. ${c.subtitle}` : ''}, door ${c.author}.`;
+  return fill(labelsFor(c.language, c.labels).coverAlt, { title: c.title, subtitle: c.subtitle ? `. ${c.subtitle}` : '', author: c.author });
 }
 
 /** Renders the cover in the build's Chromium, served hermetically, and returns PNG bytes. */

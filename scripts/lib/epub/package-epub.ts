@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EPub, type Options } from 'epub-gen-memory';
 import type { Book } from '../book.ts';
+import { fill, labelsFor } from '../language/labels.ts';
 import { BuildError, diagnostic } from '../diagnostics.ts';
 import { libDir, stylesDir } from '../paths.ts';
 import type { ContentDocument } from './content-documents.ts';
@@ -74,6 +75,7 @@ function epubMeta(input: PackageInput): EpubMeta {
   }
   pageList.sort((a, b) => a.page - b.page);
   const firstChapter = documents.find((d) => d.bodyType === 'bodymatter');
+  const labels = labelsFor(c.language, c.labels);
   return {
     identifier: bookIdentifier(book),
     isbn: c.identifiers.isbn?.replace(/-/g, ''),
@@ -86,21 +88,17 @@ function epubMeta(input: PackageInput): EpubMeta {
     modified: second(input.date),
     source: c.identifiers.isbn
       ? `urn:isbn:${c.identifiers.isbn.replace(/-/g, '')}`
-      : `${c.title}, gedrukte uitgave (${c.edition ?? 'uitgave'}, versie ${input.version}, ${input.printFile})`,
+      : fill(labels.printSource, { title: c.title, edition: c.edition ?? labels.edition.toLowerCase(), version: input.version, file: input.printFile }),
     accessibilityFeatures: ['alternativeText', 'displayTransformability', 'pageBreakMarkers', 'pageNavigation', 'readingOrder', 'structuralNavigation', 'tableOfContents'],
-    accessibilitySummary:
-      'Dit e-boek volgt EPUB Accessibility 1.1 en WCAG 2.1 niveau AA. De tekst is volledig als tekst beschikbaar, ' +
-      'met koppen voor de hoofdstukken en delen, een inhoudsopgave, voetnoten die heen en terug gelinkt zijn en ' +
-      'paginamarkeringen naar de gedrukte uitgave. Lettergrootte, regelafstand en kleuren kunnen door de lezer ' +
-      'worden aangepast. Het omslag heeft een tekstalternatief.',
+    accessibilitySummary: labels.accessibilitySummary,
     pageList,
     landmarks: [
-      { type: 'cover', href: 'omslag.xhtml', label: 'Omslag' },
-      { type: 'titlepage', href: 'titelpagina.xhtml', label: 'Titelpagina' },
-      { type: 'toc', href: 'toc.xhtml#toc', label: 'Inhoud' },
-      ...(firstChapter ? [{ type: 'bodymatter', href: firstChapter.filename, label: 'Begin van de tekst' }] : []),
+      { type: 'cover', href: 'omslag.xhtml', label: labels.cover },
+      { type: 'titlepage', href: 'titelpagina.xhtml', label: labels.titlePage },
+      { type: 'toc', href: 'toc.xhtml#toc', label: labels.contents },
+      ...(firstChapter ? [{ type: 'bodymatter', href: firstChapter.filename, label: labels.startOfText }] : []),
     ],
-    labels: { toc: 'Inhoud', landmarks: 'Oriëntatiepunten', pageList: 'Paginalijst' },
+    labels: { toc: labels.contents, landmarks: labels.landmarks, pageList: labels.pageList },
   };
 }
 

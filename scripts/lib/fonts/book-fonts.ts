@@ -45,7 +45,8 @@ export function bookFonts(book: Book): BookFonts {
     else uncovered.push(use);
   }
   const ordered = (role: TextRole): FontConfig[] => chains[role].filter((font) => used[role].has(font));
-  const families = [...new Set([...ordered('body'), ...ordered('mono')])];
+  // The text's font, the code's, then the fallbacks either needs.
+  const families = [...new Set([...ordered('body').slice(0, 1), ...ordered('mono').slice(0, 1), ...ordered('body'), ...ordered('mono')])];
   fonts = { body: ordered('body'), mono: ordered('mono'), families, characters, uncovered };
   cache.set(book, fonts);
   return fonts;

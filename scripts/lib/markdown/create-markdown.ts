@@ -13,8 +13,10 @@ import { code } from './code.ts';
 import { headingIds } from './heading-ids.ts';
 import { hyphenation, type HyphenationOptions } from './hyphenation.ts';
 import { lineBlocks } from './line-blocks.ts';
+import { nonBreakingSpaces } from './non-breaking-spaces.ts';
 import { notes } from './notes.ts';
 import { smallCaps } from './small-caps.ts';
+import { smartPunctuation, type SmartPunctuationOptions } from './smart-punctuation.ts';
 import { sourceLines } from './source-lines.ts';
 
 export interface MarkdownOptions {
@@ -24,6 +26,9 @@ export interface MarkdownOptions {
   diagnostics: Diagnostic[];
   idPrefix: string;
   hyphenation: HyphenationOptions | false;
+  /** Straight quotes, dashes and ellipses typed plainly, as the book's language sets them. */
+  smartPunctuation: SmartPunctuationOptions | false;
+  nonBreakingSpaces: boolean;
   /** Pandoc citations rendered through CSL into notes; without it `[@key]` stays text. */
   citations?: CitationsOptions;
 }
@@ -47,6 +52,8 @@ export function createMarkdown(options: MarkdownOptions): MarkdownItInstance {
   md.use(smallCaps);
   md.use(notes, { file: options.file, source: options.source, diagnostics: options.diagnostics });
   if (options.citations) md.use(citations, options.citations);
+  if (options.smartPunctuation) md.use(smartPunctuation, options.smartPunctuation);
+  if (options.nonBreakingSpaces) md.use(nonBreakingSpaces);
   md.use(headingIds, { prefix: options.idPrefix });
   if (options.hyphenation) md.use(hyphenation, options.hyphenation);
   md.use(sourceLines);

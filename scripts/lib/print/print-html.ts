@@ -1,6 +1,7 @@
 import type { Book, Chapter } from '../book.ts';
 import { colophonParagraphs } from '../colophon.ts';
 import { escapeHtml } from '../html.ts';
+import { labelsFor } from '../language/labels.ts';
 import { rewriteLocalImages } from '../images.ts';
 import { NOTE_REF_PATTERN } from '../markdown/notes.ts';
 import { bookFonts } from '../fonts/book-fonts.ts';
@@ -90,7 +91,7 @@ export function contentsHtml(book: Book): string {
     .map((c) => `<li><a class="toc-entry" href="#${c.id}"><span class="toc-title">${escapeHtml(c.title)}</span></a></li>`)
     .join('\n');
   return `<nav class="contents" data-front="contents">
-<h2 class="contents-title">Inhoud</h2>
+<h2 class="contents-title">${escapeHtml(labelsFor(book.config.language, book.config.labels).contents)}</h2>
 <ol>
 ${entries}
 </ol>
@@ -105,7 +106,7 @@ export function frontMatterHtml(book: Book, options: PrintHtmlOptions): string {
 function frontMatter(book: Book, { version, buildDate }: PrintHtmlOptions): string {
   const c = book.config;
   const subtitle = c.subtitle ? `<p class="subtitle">${escapeHtml(c.subtitle)}</p>` : '';
-  const colophonLines = colophonParagraphs(c, { version, date: buildDate, medium: 'print' });
+  const colophonLines = colophonParagraphs(c, { version, date: buildDate, medium: 'print', fonts: bookFonts(book).families.map((f) => f.family) });
   return `<section class="half-title" data-front="half-title">
 <p class="book-title">${escapeHtml(c.title)}</p>
 </section>

@@ -1,6 +1,9 @@
 import path from 'node:path';
 import type { Book, Chapter } from '../book.ts';
+import { listOf } from '../colophon.ts';
+import { bookFonts } from '../fonts/book-fonts.ts';
 import { escapeHtml } from '../html.ts';
+import { fill, labelsFor, type Labels } from '../language/labels.ts';
 import { rewriteLocalImages } from '../images.ts';
 import { NOTE_REF_PATTERN } from '../markdown/notes.ts';
 
@@ -20,6 +23,7 @@ function plainHeading(text: string): string {
 /** One page: header, contents, every chapter with its notes beside the text, colophon. */
 export function webHtml(book: Book, options: WebHtmlOptions): string {
   const c = book.config;
+  const labels = labelsFor(c.language, c.labels);
   const lang = escapeHtml(c.language);
   const description = c.description ?? (c.subtitle ? `${c.title}: ${c.subtitle}` : c.title);
   const meta = [
@@ -51,16 +55,16 @@ ${options.stylesheets.map((href) => `<link rel="stylesheet" href="${escapeHtml(h
 ${options.scripts.map((src) => `<script src="${escapeHtml(src)}" defer></script>`).join('\n')}
 </head>
 <body>
-<a class="skip-link" href="#tekst">Naar de tekst</a>
+<a class="skip-link" href="#tekst">${escapeHtml(labels.skipToText)}</a>
 <header class="book-header">
 <p class="book-author">${escapeHtml(c.author)}</p>
 <h1 class="book-title">${escapeHtml(c.title)}</h1>
 ${c.subtitle ? `<p class="book-subtitle">${escapeHtml(c.subtitle)}</p>` : ''}
-<button type="button" class="theme-toggle" hidden aria-pressed="false">Donker thema</button>
+<button type="button" class="theme-toggle" hidden aria-pressed="false">${escapeHtml(labels.darkTheme)}</button>
 </header>
-${tableOfContents(book)}
+${tableOfContents(book, labels)}
 <main id="tekst" tabindex="-1">
-${book.chapters.map((chapter) => chapterHtml(chapter, book.manuscriptDir)).join('\n')}
+${book.chapters.map((chapter) => chapterHtml(chapter, labels)).join('\n')}
 ${bibliographyHtml(book)}
 </main>
 ${colophon(book, options)}
@@ -69,12 +73,14 @@ ${colophon(book, options)}
 `;
 }
 
+/** Open Graph's locale (`nl_NL`): a language without a region gets the one it is mostly read in. */
 function ogLocale(language: string): string {
-  const [primary = 'nl', region] = language.split('-');
-  return `${primary}_${(region ?? (primary === 'nl' ? 'NL' : primary)).toUpperCase()}`;
+  const [primary = 'en', region] = language.split('-');
+  const regions: Record<string, string> = { en: 'US', da: 'DK', sv: 'SE', nb: 'NO', nn: 'NO', cs: 'CZ', el: 'GR', uk: 'UA', ja: 'JP', ko: 'KR', zh: 'CN' };
+  return `${primary.toLowerCase()}_${(region ?? regions[primary.toLowerCase()] ?? primary).toUpperCase()}`;
 }
 
-function tableOfContents(book: Book): string {
+function tableOfContents(book: Book, labels: Labels): string {
   const items = book.chapters.map((chapter) => {
     const sections = chapter.headings.filter((h) => h.level === 2);
     const sub = sections.length
@@ -85,7 +91,7 @@ function tableOfContents(book: Book): string {
   });
   if (book.bibliography) items.push(`<li><a href="#bronnen">${escapeHtml(book.bibliography.title)}</a></li>`);
   return `<nav class="toc" aria-labelledby="toc-title">
-<h2 id="toc-title">Inhoud</h2>
+<h2 id="toc-title">${escapeHtml(labels.contents)}</h2>
 <ol>
 ${items.join('\n')}
 </ol>
@@ -98,17 +104,17 @@ ${items.join('\n')}
  * script needed, so it works from disk and with scripts off; screen readers meet each note once, where it
  * is called.
  */
-function chapterHtml(chapter: Chapter, manuscriptDir: string): string {
+function chapterHtml(chapter: Chapter, labels: Labels): string {
   const body = chapter.html.replace(NOTE_REF_PATTERN, (_, number: string) => {
     const note = chapter.notes.find((n) => n.number === Number(number));
     if (!note) return '';
     const ref = `${chapter.id}-ref-${note.number}`;
     const fn = `${chapter.id}-fn-${note.number}`;
     return (
-      `<a class="note-ref" id="${ref}" href="#${fn}" aria-label="noot ${note.number}">${note.number}</a>` +
+      `<a class="note-ref" id="${ref}" href="#${fn}" aria-label="${escapeHtml(fill(labels.note, { n: note.number }))}">${note.number}</a>` +
       `<span class="note" id="${fn}" role="note" tabindex="-1" data-line="${note.line}">` +
       `<span class="note-number">${note.number}</span> ${note.html}` +
-      ` <a class="note-back" href="#${ref}" aria-label="terug naar de tekst bij noot ${note.number}">↩</a></span>`
+      ` <a class="note-back" href="#${ref}" aria-label="${escapeHtml(fill(labels.backToNote, { n: note.number }))}">↩</a></span>`
     );
   });
   return `<article class="chapter" id="${chapter.id}">
@@ -132,13 +138,14 @@ function demoteHeadings(html: string): string {
 
 function colophon(book: Book, { version, buildDate }: WebHtmlOptions): string {
   const c = book.config;
+  const labels = labelsFor(c.language, c.labels);
   const lines = [
     `<p><cite>${escapeHtml(c.title)}</cite>${c.subtitle ? `. ${escapeHtml(c.subtitle)}` : ''} — ${escapeHtml(c.author)}</p>`,
     ...c.colophon.map((line) => `<p>${escapeHtml(line)}</p>`),
     c.rights ? `<p>${escapeHtml(c.rights)}</p>` : '',
-    c.publisher ? `<p>Uitgegeven door ${escapeHtml(c.publisher)}</p>` : '',
+    c.publisher ? `<p>${escapeHtml(fill(labels.publishedBy, { publisher: c.publisher }))}</p>` : '',
     c.identifiers.isbn ? `<p>ISBN ${escapeHtml(c.identifiers.isbn)}</p>` : '',
-    `<p>${escapeHtml(c.edition ?? 'Uitgave')}, webeditie, versie ${escapeHtml(version)}, <time datetime="${buildDate.toISOString().slice(0, 10)}">${buildDate.toISOString().slice(0, 10)}</time>. Gezet uit de ${escapeHtml(c.print.fonts.body.family)}.</p>`,
+    `<p>${escapeHtml(c.edition ?? labels.edition)}, ${escapeHtml(labels.webEdition)}, ${escapeHtml(labels.version)} ${escapeHtml(version)}, <time datetime="${buildDate.toISOString().slice(0, 10)}">${buildDate.toISOString().slice(0, 10)}</time>. ${escapeHtml(fill(labels.setIn, { fonts: listOf(bookFonts(book).families.map((f) => f.family), labels.and) }))}</p>`,
   ].filter(Boolean);
   return `<footer class="colophon">
 ${lines.join('\n')}
