@@ -3,9 +3,9 @@ import type { MarkdownIt, StateCore } from 'markdown-it';
 const NBSP = '\u00a0';
 
 /** Units that follow a number (SI and the common ones), never a word of running text on their own. */
-const UNITS = ['%', '‰', '°C', '°F', '°', 'km/h', 'km²', 'km', 'm²', 'm³', 'cm', 'mm', 'µm', 'nm', 'm', 'kg', 'mg', 'g', 'ml', 'cl', 'dl', 'l', 'ha', 'kWh', 'kW', 'MW', 'GB', 'MB', 'kB'];
+const UNITS = '% ‰ °C °F ° km/h km² km m² m³ cm mm µm nm m kg mg g ml cl dl l ha kWh kW MW GB MB kB'.split(' ');
 /** Abbreviations that stand before a number: page, number, volume, chapter, figure, article, circa. */
-const BEFORE_NUMBER = ['p', 'pp', 'blz', 'nr', 'no', 'vol', 'dl', 'hfst', 'fig', 'afb', 'art', 'par', 'ca', 'c', 'r'];
+const BEFORE_NUMBER = 'p pp blz nr no vol dl hfst fig afb art par ca c r'.split(' ');
 
 const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 const NUMBER_UNIT = new RegExp(`(\\d) (${UNITS.map(escape).join('|')})(?![\\p{L}\\p{N}])`, 'gu');
