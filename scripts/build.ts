@@ -3,6 +3,7 @@
 import path from 'node:path';
 import type { BuildResult } from './lib/build-book.ts';
 import { parseCommandArgs } from './lib/cli-args.ts';
+import { onStopRequest } from './lib/interrupt.ts';
 import { checkOutputFolder } from './lib/output-folder.ts';
 import { PRINT_OPTIONS, printOptions } from './lib/print/print-options.ts';
 import { runCli } from './lib/run-cli.ts';
@@ -37,12 +38,7 @@ await runCli(async () => {
     },
   });
   process.stderr.write(`watching ${path.relative(process.cwd(), common.manuscriptDir) || '.'} and styles/ (Ctrl-C stops)\n`);
-  const stop = (): void => void watching.stop();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  // The first Ctrl-C or SIGTERM stops in order (watcher, then Chromium); a second one at once.
+  onStopRequest(() => void watching.stop());
   await watching.stopped;
-  // Stopped in order (watcher and Chromium closed): exit now. Under load the process sometimes lived on for
-  // over 20 s with nothing open but its own stdio pipes (getActiveResourcesInfo: three PipeWrap), so a
-  // supervisor's SIGTERM would end in a SIGKILL; the cause was not found.
-  process.exit(process.exitCode ?? 0);
 });

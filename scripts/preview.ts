@@ -4,6 +4,7 @@
 // whenever manuscript/ or styles/ change.
 import { parseCommandArgs, UsageError } from './lib/cli-args.ts';
 import { formatDiagnostic } from './lib/diagnostics.ts';
+import { onStopRequest } from './lib/interrupt.ts';
 import { startPreviewServer } from './lib/preview/preview-server.ts';
 import { runCli } from './lib/run-cli.ts';
 
@@ -25,9 +26,6 @@ await runCli(async () => {
     },
   });
   console.log(`preview: ${server.url}  (paged view and web view; Ctrl-C stops)`);
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await new Promise<void>((resolve) => onStopRequest(resolve));
   await server.close();
 });

@@ -1,8 +1,11 @@
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import puppeteer, { type Browser, type HTTPRequest, type Page } from 'puppeteer';
 import { BuildError, diagnostic } from './diagnostics.ts';
+import { atInterrupt, interruption } from './interrupt.ts';
 import { locateFile } from './manuscript-files.ts';
 
 export const BROWSER_ENV = 'CHROMIUM_PATH';
@@ -55,31 +58,130 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env): string {
 
 export interface BrowserSession {
   browser: Browser;
+  /** Ends every process of this Chromium and removes its temporary folder. */
   close(): Promise<void>;
 }
 
+/** Browsers closed by the build itself: their tabs report "interrupted" or "stopped", not a crash. */
+const closedOnPurpose = new WeakSet<Browser>();
+
+/** Why a browser went away under a tab that was using it, in words for a diagnostic. */
+export function browserGone(browser: Browser): string {
+  const signal = interruption();
+  if (signal) return `interrupted (${signal})`;
+  return closedOnPurpose.has(browser) ? 'the build stopped the browser (another part of it failed)' : 'the browser quit unexpectedly';
+}
+
+/** Ends a process group at once; a group already gone is fine. */
+function killGroup(pid: number | undefined): void {
+  if (!pid) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Gone already.
+    }
+  }
+}
+
+/**
+ * A shell that outlives this process only to clean up after it. It waits for the end of a pipe this process
+ * holds, which closes however the process ends (SIGKILL included), then ends the browser's process group
+ * (its pid comes down the pipe once Chromium is up), every other process that names the browser's folder in
+ * its command line or environment (one started before the pid was known; the crash handlers, which leave the
+ * group), and removes the folder. A build that closes its browser in order ends the watchdog first.
+ */
+const WATCHDOG = `
+read -r pid
+cat >/dev/null
+[ -n "$pid" ] && kill -9 -"$pid" 2>/dev/null
+for f in $(grep -lsF "$1" /proc/[0-9]*/cmdline /proc/[0-9]*/environ); do
+  p=\${f#/proc/}
+  p=\${p%%/*}
+  [ "$p" = "$$" ] || kill -9 "$p" 2>/dev/null
+done
+rm -rf "$1"
+`;
+
+function startWatchdog(home: string): ChildProcess | undefined {
+  try {
+    const watchdog = spawn('sh', ['-c', WATCHDOG, 'book-browser-watchdog', home], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
+    watchdog.on('error', () => undefined);
+    watchdog.stdin?.on('error', () => undefined);
+    watchdog.unref();
+    (watchdog.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+    return watchdog;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Starts Chromium for one build (or one watching session): in a process group of its own, with its profile
+ * and its temporary files (--disable-dev-shm-usage puts shared memory there) in one folder of its own, so that
+ * closing it ends every process it started (zygote, renderers, the network service) and leaves no file. On
+ * SIGINT, SIGTERM and SIGHUP the same happens from interrupt.ts; when this process is killed outright, from the
+ * watchdog. Puppeteer's own signal handlers are off: they exited the process (SIGINT) or closed the browser
+ * under the build (SIGTERM: "the browser quit unexpectedly"), leaving the profile behind either way.
+ */
 export async function launchBrowser(timeoutMs = 30_000): Promise<BrowserSession> {
   const executablePath = findChromium();
+  const home = mkdtempSync(path.join(tmpdir(), 'book-chromium-'));
+  const removeHome = (): void => rmSync(home, { recursive: true, force: true, maxRetries: 3 });
+  // Started before Chromium, so that no moment of the launch is left uncovered.
+  const watchdog = startWatchdog(home);
+  const endWatchdog = (): void => {
+    if (watchdog?.pid) killGroup(watchdog.pid);
+  };
+  let browserPid: number | undefined;
+  const unregister = atInterrupt(() => {
+    killGroup(browserPid);
+    removeHome();
+    endWatchdog();
+  });
   let browser: Browser;
   try {
+    mkdirSync(path.join(home, 'tmp'));
     browser = await puppeteer.launch({
       executablePath,
       headless: true,
       args: CHROMIUM_ARGS,
+      userDataDir: path.join(home, 'profile'),
+      env: { ...process.env, TMPDIR: path.join(home, 'tmp') },
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
       timeout: timeoutMs,
       protocolTimeout: 120_000,
     });
   } catch (error) {
+    unregister();
+    removeHome();
+    endWatchdog();
     throw new BuildError(diagnostic('browser/launch', { file: executablePath, source: 'chromium' }, `Chromium did not start: ${(error as Error).message.split('\n')[0]}`));
   }
+  const child = browser.process();
+  browserPid = child?.pid;
+  watchdog?.stdin?.write(`${browserPid ?? ''}\n`);
+  let closing: Promise<void> | undefined;
   return {
     browser,
-    async close() {
-      // A hung browser must not hang the build: kill it if it does not close in time.
-      const closed = browser.close().catch(() => undefined);
-      const timer = new Promise<void>((resolve) => setTimeout(resolve, 5_000).unref());
-      await Promise.race([closed, timer]);
-      browser.process()?.kill('SIGKILL');
+    close() {
+      closing ??= (async () => {
+        closedOnPurpose.add(browser);
+        // Nothing of the profile is kept, so there is nothing to close in order: the whole group goes at
+        // once (a graceful close left the zygote and renderers running, holding this process's pipes open).
+        const exited = child && child.exitCode === null && child.signalCode === null ? new Promise<void>((resolve) => child.once('exit', () => resolve())) : Promise.resolve();
+        killGroup(browserPid);
+        await Promise.race([exited, new Promise<void>((resolve) => setTimeout(resolve, 5_000).unref())]);
+        browser.disconnect().catch(() => undefined);
+        await rm(home, { recursive: true, force: true, maxRetries: 3 }).catch(() => undefined);
+        endWatchdog();
+        unregister();
+      })();
+      return closing;
     },
   };
 }

@@ -29,11 +29,13 @@ const COMMON_OPTIONS = {
   format: { type: 'string', multiple: true },
   quiet: { type: 'boolean', default: false },
   force: { type: 'boolean', default: false },
+  /** Internal errors with their stack (run-cli.ts reads it from the command line). */
+  debug: { type: 'boolean', default: false },
 } as const satisfies Options;
 
 /**
  * The CLI contract every command shares: --manuscript DIR, --out DIR, --format F (repeatable or
- * comma-separated, `all` by default), --quiet, --force; `extra` adds a command's own options.
+ * comma-separated, `all` by default), --quiet, --force, --debug; `extra` adds a command's own options.
  */
 export function parseCommandArgs<T extends Options>(argv: string[], extra: T, formatNames: readonly string[] = FORMATS) {
   let parsed;

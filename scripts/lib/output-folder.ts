@@ -5,6 +5,7 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { UsageError } from './cli-args.ts';
 import type { Format } from './formats.ts';
+import { atInterrupt } from './interrupt.ts';
 import { isInside, realPathOf } from './manuscript-files.ts';
 import { writeFileAtomic } from './output.ts';
 import { projectRoot } from './paths.ts';
@@ -117,15 +118,6 @@ function processAlive(pid: number): boolean {
   }
 }
 
-/** Staging folders of this process not yet committed or discarded: an interrupted build removes them. */
-const openStagings = new Set<string>();
-
-/** Removes this process's staging folders at once (from a signal handler, before exiting). */
-export function discardStagingSync(): void {
-  for (const dir of openStagings) rmSync(dir, { recursive: true, force: true });
-  openStagings.clear();
-}
-
 export interface Staging {
   /** Where the targets write. */
   dir: string;
@@ -140,7 +132,8 @@ export async function openStaging(outDir: string): Promise<Staging> {
   await mkdir(outDir, { recursive: true });
   const dir = path.join(outDir, `${STAGING_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}`);
   await mkdir(dir);
-  openStagings.add(dir);
+  // An interrupted build removes it (interrupt.ts); a killed one's is removed by the next build here.
+  const forget = atInterrupt(() => rmSync(dir, { recursive: true, force: true }));
   return {
     dir,
     async commit() {
@@ -181,7 +174,7 @@ export async function openStaging(outDir: string): Promise<Staging> {
     },
     async discard() {
       await rm(dir, { recursive: true, force: true });
-      openStagings.delete(dir);
+      forget();
     },
   };
 }

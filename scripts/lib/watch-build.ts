@@ -4,6 +4,7 @@ import { stylesDir } from './paths.ts';
 import { LineBreakMemo } from './print/line-break-memo.ts';
 import { prepareSpareTabs } from './print/paginate.ts';
 import { watchFolders } from './preview/watch.ts';
+import { report as reportError } from './run-cli.ts';
 
 export interface WatchedBuild {
   /** Resolves when the watch has stopped (after `stop()`). */
@@ -35,7 +36,11 @@ export async function watchBuild(args: BuildOptions, report: WatchReport): Promi
       if (session) prepareSpareTabs(session.browser, 1);
     } catch (error) {
       if (error instanceof BuildError) report.failed(error.diagnostics.map(formatDiagnostic).join('\n'));
-      else report.failed(`internal error: ${(error as Error).stack ?? String(error)}`);
+      else {
+        let text = '';
+        reportError(error, process.argv.includes('--debug'), (line) => (text += line));
+        report.failed(text.trimEnd());
+      }
     }
   };
   const watcher = await watchFolders(

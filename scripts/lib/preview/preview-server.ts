@@ -1,9 +1,11 @@
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { lookupSite, type SiteMap } from '../browser.ts';
+import { atInterrupt } from '../interrupt.ts';
 import { libDir, stylesDir } from '../paths.ts';
 import { printSite } from '../print/paginate.ts';
 import { webDir } from '../web/web-target.ts';
@@ -51,6 +53,7 @@ function pagedDocument(html: string): string {
 export async function startPreviewServer(options: PreviewOptions): Promise<PreviewServer> {
   const host = options.host ?? '127.0.0.1';
   const workDir = await mkdtemp(path.join(tmpdir(), 'book-preview-'));
+  const forgetWorkDir = atInterrupt(() => rmSync(workDir, { recursive: true, force: true }));
   const builder = createPreviewBuilder({ manuscriptDir: options.manuscriptDir, workDir });
   const clients = new Set<ServerResponse>();
 
@@ -175,6 +178,7 @@ export async function startPreviewServer(options: PreviewOptions): Promise<Previ
         server.closeAllConnections();
       });
       await rm(workDir, { recursive: true, force: true });
+      forgetWorkDir();
     },
   };
 }

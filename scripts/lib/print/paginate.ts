@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'puppeteer';
-import { BOOK_ORIGIN, serveHermetically, type SiteMap } from '../browser.ts';
+import { BOOK_ORIGIN, browserGone, serveHermetically, type SiteMap } from '../browser.ts';
 import { BuildError, diagnostic } from '../diagnostics.ts';
 import type { LayoutProbes } from '../layout/probes.ts';
 import { libDir, packageDir, stylesDir } from '../paths.ts';
@@ -146,7 +146,7 @@ export async function openPaginated(options: OpenPaginatedOptions): Promise<Pagi
   const blocked: string[] = [];
   const crashed = new Promise<never>((_, reject) => {
     page.once('error', (error) => reject(renderError(`the browser tab crashed: ${error.message}`)));
-    browser.once('disconnected', () => reject(renderError('the browser quit unexpectedly')));
+    browser.once('disconnected', () => reject(renderError(browserGone(browser))));
   });
   crashed.catch(() => undefined);
   // A script that throws while the page is laid out stops Paged.js for good: say so now, not at the timeout.
