@@ -261,3 +261,58 @@ describe('input sanity: encoding, empty and repeated chapters, print settings th
     }
   });
 });
+
+describe('a note inside a note', () => {
+  test('is an error where the inner note is called, before any format is made', async () => {
+    const chapter = `${CLEAN_CHAPTER}\nEen zin met een noot.[^buiten]\n\n[^buiten]: De noot, met een eigen noot.[^binnen]\n[^binnen]: De binnenste noot.\n`;
+    const line = chapter.split('\n').findIndex((l) => l.startsWith('[^buiten]:')) + 1;
+    const run = await badBuild({ '01-hoofdstuk.md': chapter });
+    assertFailed(run, { file: '01-hoofdstuk.md', line, column: 40, rule: 'notes/nested', message: /note \[\^binnen\] is called inside note \[\^buiten\]/ });
+  });
+});
+
+describe('a paragraph of 200,000 characters', () => {
+  test('is built whole, with no diagnostic', async () => {
+    const sentence = 'De arbeidersraden moesten de macht grijpen, gesteund door de soldaten en de boeren op het platteland. ';
+    const paragraph = `${sentence.repeat(Math.ceil(200_000 / sentence.length)).slice(0, 199_990)}EINDE.`;
+    const manuscript = await makeManuscript({ ...GOOD, 'book.yaml': BOOK_YAML.replace(/citations:\n.*\n/, ''), '01-hoofdstuk.md': `# Lang\n\n${paragraph}\n` });
+    const out = path.join(work, 'long-paragraph');
+    try {
+      const run = await guardedRun('build', ['--manuscript', manuscript, '--out', out, '--format', 'web']);
+      assert.equal(run.code, 0, run.stderr);
+      assert.doesNotMatch(run.stderr, /error|warning/);
+      const { readFile } = await import('node:fs/promises');
+      const html = await readFile(path.join(out, 'web', 'index.html'), 'utf8');
+      assert.match(html, /EINDE\.<\/p>/);
+      assert.ok(html.length > 200_000);
+    } finally {
+      await removeDir(manuscript);
+    }
+  });
+});
+
+describe('a stylesheet that loads from the network', () => {
+  test('is an error at its line in the stylesheet; nothing is fetched or written', async () => {
+    const { cp, readFile } = await import('node:fs/promises');
+    const { spawnSync } = await import('node:child_process');
+    const { projectRoot } = await import('../scripts/lib/paths.ts');
+    // A copy of the pipeline (node_modules shared through a link) whose styles/print.css the test may change.
+    const root = path.join(work, 'pipeline');
+    for (const folder of ['scripts', 'styles', 'csl']) await cp(path.join(projectRoot, folder), path.join(root, folder), { recursive: true });
+    await cp(path.join(projectRoot, 'package.json'), path.join(root, 'package.json'));
+    await symlink(path.join(projectRoot, 'node_modules'), path.join(root, 'node_modules'));
+    const css = await readFile(path.join(root, 'styles', 'print.css'), 'utf8');
+    await writeFile(path.join(root, 'styles', 'print.css'), `${css}\nh1 { background: url(https://example.com/ornament.png); }\n`);
+    const line = css.split('\n').length + 1;
+    const manuscript = await makeManuscript(GOOD);
+    const out = await copyOfOutput(goodOut, path.join(work, 'stylesheet'));
+    try {
+      const run = spawnSync(process.execPath, [path.join(root, 'scripts', 'run.mjs'), 'build', '--manuscript', manuscript, '--out', out, '--format', 'web'], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+      assert.equal(run.status, 1, run.stderr);
+      assert.match(run.stderr, new RegExp(`^styles/print\\.css:${line}:22\\s+error\\s+the stylesheet loads https://example\\.com/ornament\\.png: a build loads nothing from the network.*\\[styles/url\\]$`, 'm'));
+      assert.deepEqual(await outputDigest(out), goodDigest);
+    } finally {
+      await removeDir(manuscript);
+    }
+  });
+});

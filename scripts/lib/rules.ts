@@ -42,7 +42,11 @@ const REGISTRY = {
   'notes/undefined-reference': { severity: 'error', description: 'a footnote reference has no definition' },
   'notes/unused-definition': { severity: 'error', description: 'a footnote definition is never referenced' },
   'notes/duplicate-label': { severity: 'error', description: 'a footnote label is defined twice' },
+  'notes/nested': { severity: 'error', stops, description: 'a note is called inside a note (notes cannot carry notes of their own in any format)' },
   'hyphenation/no-patterns': { severity: 'warning', description: 'the book’s language has no hyphenation patterns: its text is set unhyphenated' },
+
+  // Stylesheets
+  'styles/url': { severity: 'error', stops, description: 'a stylesheet loads something by URL (the network, a file: URL): a build loads nothing from elsewhere' },
 
   // Citations
   'citations/unknown-key': { severity: 'error', description: 'a citation names a key the bibliography does not have' },

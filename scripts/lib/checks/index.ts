@@ -7,6 +7,7 @@ import { manuscriptCheck } from './manuscript-check.ts';
 import { pdfUaCheck } from './pdf-ua-check.ts';
 import { preflightCheck } from './preflight-check.ts';
 import { quotesCheck } from './quotes-check.ts';
+import { stylesheetsCheck } from './stylesheets-check.ts';
 import { webA11yCheck, webHtmlCheck } from '../web/web-checks.ts';
 
 /** Every check, in the order their findings are printed. */
@@ -15,6 +16,7 @@ export const CHECKS: Check[] = [
   citationsCheck,
   quotesCheck,
   fontsCheck,
+  stylesheetsCheck,
   layoutCheck,
   preflightCheck,
   pdfUaCheck,

@@ -75,8 +75,12 @@ export function notes(md: MarkdownIt, options: NotesOptions): void {
     let pendingLabel: string | undefined;
     const referenced = new Set<string>();
     let blockLine = 0;
+    /** The label of the note definition being read, while its tokens go by. */
+    let inDefinition: string | undefined;
     for (const token of state.tokens) {
       if (token.map) blockLine = token.map[0];
+      if (token.type === 'footnote_reference_open') inDefinition = String(token.meta?.label);
+      if (token.type === 'footnote_reference_close') inDefinition = undefined;
       if (token.type === 'footnote_reference_open') pendingLabel = String(token.meta?.label);
       else if (pendingLabel !== undefined && token.map) {
         const line = token.map[0] + 1;
@@ -88,6 +92,7 @@ export function notes(md: MarkdownIt, options: NotesOptions): void {
       if (token.type !== 'inline' || !token.children) continue;
       let searchFrom = 0;
       for (const child of token.children) {
+        if (child.type === 'footnote_ref') for (const label of findNestedNotes(child, token, state.env as FootnotesEnv, inDefinition)) referenced.add(label);
         if (child.type === 'footnote_ref') referenced.add(String(child.meta?.label));
         if (child.type === 'footnote_ref') searchFrom = placeInlineNote(child, token, state.env as FootnotesEnv, searchFrom);
         if (child.type === 'text') findUndefinedRefs(child, token, blockLine);
@@ -100,6 +105,56 @@ export function notes(md: MarkdownIt, options: NotesOptions): void {
       }
     }
   });
+
+  /**
+   * A note called inside a note (a reference in a note's definition, or in an inline note's text) has no
+   * place in any format: print sets notes at the page foot, where a note's own note cannot go, and the EPUB's
+   * footnotes cannot hold a note reference. It is an error where the inner note is called.
+   */
+  function findNestedNotes(ref: Token, inline: Token, env: FootnotesEnv, inDefinition: string | undefined): string[] {
+    // The reference's own label (markdown-it-footnote numbers a note inside an inline note unreliably).
+    const labelOf = (token: Token): string | undefined => (token.meta?.label === undefined ? undefined : String(token.meta.label));
+    const needle = (label: string | undefined): string => (label === undefined ? '^[' : `[^${label}]`);
+    const name = (label: string | undefined): string => (label === undefined ? 'an inline note' : `note [^${label}]`);
+    if (inDefinition !== undefined) {
+      const [line, column] = sourcePlace(needle(labelOf(ref)), inline, `[^${inDefinition}]:`);
+      report(line, column, 'notes/nested', `${name(labelOf(ref))} is called inside note [^${inDefinition}]: a note cannot have a note of its own; put its text in the note itself`);
+      return [];
+    }
+    const entry = env.footnotes?.list?.[Number(ref.meta?.id)];
+    if (labelOf(ref) !== undefined || !entry) return [];
+    /** Labelled notes called from inside the inline note: referenced, if wrongly (not also "never referenced"). */
+    const called: string[] = [];
+    // An inline note: markdown-it-footnote read its text apart; a reference in it is a note in a note.
+    for (const child of entry.tokens ?? []) {
+      if (child.type !== 'footnote_ref') continue;
+      const [line, column] = sourcePlace(needle(labelOf(child)), inline, undefined, `^[${entry.content ?? ''}`);
+      report(line, column, 'notes/nested', `${name(labelOf(child))} is called inside an inline note: a note cannot have a note of its own; put its text in the note itself`);
+      const label = labelOf(child);
+      if (label !== undefined) called.push(label);
+    }
+    return called;
+  }
+
+  /** Line and column of `needle` in an inline token's source lines (after `within`, if given; never a
+   * definition's own label `skip`). */
+  function sourcePlace(needle: string, inline: Token, skip?: string, within?: string): [number, number] {
+    const first = inline.map?.[0] ?? 0;
+    const last = inline.map?.[1] ?? first + 1;
+    const text = sourceLines.slice(first, last).join('\n');
+    let from = within ? Math.max(0, text.indexOf(within)) + (within.startsWith('^[') ? 2 : 0) : 0;
+    for (;;) {
+      const at = text.indexOf(needle, from);
+      if (at < 0) return [first + 1, 1];
+      if (skip && text.startsWith(skip, at)) {
+        from = at + skip.length;
+        continue;
+      }
+      const before = text.slice(0, at);
+      const line = first + 1 + (before.match(/\n/g)?.length ?? 0);
+      return [line, at - (before.lastIndexOf('\n') + 1) + 1];
+    }
+  }
 
   /** markdown-it-footnote leaves a reference without definition as literal text: find it in the source. */
   function findUndefinedRefs(child: Token, inline: Token, blockLine: number): void {
