@@ -10,12 +10,12 @@ function clean(html: string): { html: string; warnings: string[] } {
   return { html: fixHTML.call(context, 0, html, (src) => src), warnings };
 }
 
-const LIST = '<ol start="3" reversed=""><li value="7">Seven</li></ol>';
+const LIST = '<ol start="3" reversed=""><li value="7">Seven</li></ol><table><tr><th scope="col">Head</th></tr></table>';
 
 // One process per test file: the package is unpatched until the second test patches it.
 test('unpatched, epub-gen-memory drops the numbering of an ordered list', () => {
   const { html, warnings } = clean(LIST);
-  assert.doesNotMatch(html, /start=|reversed=|value=/);
+  assert.doesNotMatch(html, /start=|reversed=|value=|scope=/);
   assert.equal(warnings.length, ADDED_ATTRIBUTES.length);
 });
 
@@ -24,6 +24,7 @@ test('patched, it keeps start, reversed and value, and still drops what it does 
   patchEpubGen();
   const { html, warnings } = clean(`${LIST}<p foo="bar">Text</p>`);
   assert.match(html, /<ol start="3" reversed=""><li value="7">Seven<\/li><\/ol>/);
+  assert.match(html, /<th scope="col">Head<\/th>/);
   assert.doesNotMatch(html, /foo=/);
   assert.deepEqual(warnings, ["Warning (content[0]): attribute foo isn't allowed."]);
 });

@@ -38,8 +38,11 @@ export function commandLine(command: 'build' | 'check' | 'release' | 'preview', 
   return [path.join(projectRoot, 'scripts', 'run.mjs'), command, ...args];
 }
 
+/** How long a command may run before a test gives up on it: BOOK_TEST_TIMEOUT_MS raises it on a busy machine. */
+const DEFAULT_TIMEOUT_MS = Number(process.env.BOOK_TEST_TIMEOUT_MS) || 180_000;
+
 /** Runs an entry script the way `npm run <name>` does, as a separate process; killed after `timeoutMs`. */
-export function runScript(script: 'build.ts' | 'check.ts' | 'release.ts', args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 180_000): Promise<RunResult> {
+export function runScript(script: 'build.ts' | 'check.ts' | 'release.ts', args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, commandLine(script.replace(/\.ts$/, '') as 'build' | 'check' | 'release', args), {
       cwd: projectRoot,

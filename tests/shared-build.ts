@@ -48,9 +48,9 @@ export async function sharedBuild(manuscriptDir: string, args: string[] = [], co
       if (await readResult(resultFile)) continue;
       await rm(dir, { recursive: true, force: true });
       await mkdir(dir, { recursive: true });
-      // A check builds every format and runs EPUBCheck, the Nu checker and axe besides: on a busy shared
+      // A check builds every format and runs EPUBCheck, Ace, the Nu checker and axe besides: on a busy shared
       // machine that takes minutes.
-      const run = await runScript(`${command}.ts`, ['--manuscript', manuscriptDir, '--out', out, ...args], {}, command === 'build' ? 180_000 : 600_000);
+      const run = await runScript(`${command}.ts`, ['--manuscript', manuscriptDir, '--out', out, ...args], {}, Math.max(command === 'build' ? 180_000 : 600_000, Number(process.env.BOOK_TEST_TIMEOUT_MS) || 0));
       // A failed build is not kept: one that failed by accident (a browser killed under load) is tried again.
       if (run.code !== 0) return { out, run };
       const temporary = `${resultFile}.${process.pid}.tmp`;

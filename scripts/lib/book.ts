@@ -15,6 +15,8 @@ import { createMarkdown } from './markdown/create-markdown.ts';
 import type { NoteDefinition, NotesEnv } from './markdown/notes.ts';
 import { BIBLIOGRAPHY_FALLBACK, BIBLIOGRAPHY_PLACEHOLDER, type CitationsEnv } from './markdown/citations.ts';
 import { loadCitations, renderSourcesSection, type BookCitations } from './citations/book-citations.ts';
+import type { ImageReference, ImagesEnv } from './markdown/images.ts';
+import { resolveImages, type BookImage } from './images.ts';
 
 export interface Heading {
   level: number;
@@ -38,6 +40,10 @@ export interface Chapter {
   source: string;
   /** Citation keys in reading order (when the book has a bibliography). */
   citedKeys?: string[];
+  /** The images as the chapter names them, in order (`<img data-image="k">` in `html`). */
+  imageReferences: ImageReference[];
+  /** The images found, inside the manuscript and decoded (one that is not is an error in `diagnostics`). */
+  images: BookImage[];
 }
 
 /** The one model every target reads. */
@@ -118,20 +124,25 @@ export async function readBook({ manuscriptDir, cacheDir, renderedChapters }: Lo
     }
     const source = decoded.text;
     if (source.trim() === '') problem('manuscript/empty-chapter', `chapter file "${relative}" is empty: it makes a chapter of nothing`);
-    if (!renderedChapters) {
-      chapters.push(renderChapter({ index, file, source, config, diagnostics, citations }));
-      continue;
+    let chapter: Chapter;
+    if (!renderedChapters) chapter = renderChapter({ index, file, source, config, diagnostics, citations });
+    else {
+      const key = digest([String(index), file, source, setupKey]);
+      let rendered = renderedChapters.get(key);
+      if (!rendered) {
+        const found: Diagnostic[] = [];
+        rendered = { chapter: renderChapter({ index, file, source, config, diagnostics: found, citations }), diagnostics: found };
+        renderedChapters.set(key, rendered);
+      }
+      chapter = rendered.chapter;
+      diagnostics.push(...rendered.diagnostics);
     }
-    const key = digest([String(index), file, source, setupKey]);
-    let rendered = renderedChapters.get(key);
-    if (!rendered) {
-      const found: Diagnostic[] = [];
-      rendered = { chapter: renderChapter({ index, file, source, config, diagnostics: found, citations }), diagnostics: found };
-      renderedChapters.set(key, rendered);
-    }
-    chapters.push(rendered.chapter);
-    diagnostics.push(...rendered.diagnostics);
+    // Image files are read on every read (a rendered chapter is kept by its source, not by its images').
+    const resolved = await resolveImages(chapter.imageReferences, file, dir);
+    diagnostics.push(...resolved.diagnostics);
+    chapters.push({ ...chapter, images: resolved.images });
   }
+  numberFigures(config, chapters);
   if (config.print.hyphenation.enabled && !hyphenatorFor(config.language)) {
     const { line, column } = locate(['language']);
     diagnostics.push(diagnostic('hyphenation/no-patterns', { file: configFile, line, column }, `no hyphenation patterns for language "${config.language}": the text is set without hyphenation (print.hyphenation.enabled: false says so)`));
@@ -164,7 +175,7 @@ export function renderChapter({ index, file, source, config, diagnostics, citati
     nonBreakingSpaces: config.typography.nonBreakingSpaces,
     citations: citations?.renderer(),
   });
-  const env: NotesEnv & CitationsEnv = {};
+  const env: NotesEnv & CitationsEnv & ImagesEnv = {};
   const tokens = md.parse(source, env);
   const headings: Heading[] = [];
   tokens.forEach((token: Token, i: number) => {
@@ -178,7 +189,7 @@ export function renderChapter({ index, file, source, config, diagnostics, citati
   });
   const html = md.renderer.render(tokens, md.options, env);
   const title = headings.find((h) => h.level === 1)?.text ?? headings[0]?.text ?? config.title;
-  const chapter: Chapter = { index, file, id, title, headings, html, notes: env.notes ?? [], source };
+  const chapter: Chapter = { index, file, id, title, headings, html, notes: env.notes ?? [], source, imageReferences: env.images ?? [], images: [] };
   if (env.citedKeys) chapter.citedKeys = env.citedKeys;
   return chapter;
 }
@@ -211,4 +222,13 @@ function placeBibliography(chapters: Chapter[], generated: { title: string; html
 function headingText(inline: Token | undefined): string {
   if (!inline?.children) return inline?.content ?? '';
   return inline.children.map((child) => (child.type === 'text' || child.type === 'code_inline' ? child.content : child.type === 'softbreak' ? ' ' : '')).join('');
+}
+
+/** Figures numbered through the book, in reading order, when book.yaml asks for it (`figures.numbering`). */
+function numberFigures(config: BookConfig, chapters: Chapter[]): void {
+  if (!config.figures.numbering) return;
+  let number = 0;
+  for (const chapter of chapters) {
+    chapter.images = chapter.images.map((image) => (image.figure ? { ...image, figureNumber: ++number } : image));
+  }
 }

@@ -44,6 +44,12 @@ const REGISTRY = {
   'notes/duplicate-label': { severity: 'error', description: 'a footnote label is defined twice' },
   'notes/nested': { severity: 'error', stops, description: 'a note is called inside a note (notes cannot carry notes of their own in any format)' },
   'hyphenation/no-patterns': { severity: 'warning', description: 'the book’s language has no hyphenation patterns: its text is set unhyphenated' },
+  'images/missing': { severity: 'error', description: 'an image file does not exist' },
+  'images/remote': { severity: 'error', description: 'an image is named by a URL: a build loads nothing from the network' },
+  'images/outside': { severity: 'error', description: 'an image path (or the link it is) leads outside the manuscript folder' },
+  'images/unreadable': { severity: 'error', description: 'an image file does not decode (damaged, or not an image)' },
+  'images/bad-size': { severity: 'error', description: 'an image size attribute ({width=…}, {height=…}) is not a size' },
+  'images/no-alt': { severity: 'warning', description: 'an image has neither alt text nor a title: readers who cannot see it get nothing' },
 
   // Stylesheets
   'styles/url': { severity: 'error', stops, description: 'a stylesheet loads something by URL (the network, a file: URL): a build loads nothing from elsewhere' },
@@ -135,6 +141,8 @@ const REGISTRY = {
   'epub/epubcheck-unavailable': { severity: 'error', description: 'EPUBCheck (and a Java runtime) is not installed' },
   'epub/a11y-violation': { severity: 'error', description: 'axe-core found a WCAG 2.x A/AA or best-practice violation in a content document' },
   'epub/a11y-failed': { severity: 'error', description: 'the accessibility check could not run (browser crashed or timed out)' },
+  'epub/ace': { severity: 'error', description: 'Ace by DAISY found an accessibility problem (EPUB Accessibility, WCAG)' },
+  'epub/ace-failed': { severity: 'error', description: 'Ace by DAISY could not run' },
 
   // The web edition
   'web/html-invalid': { severity: 'error', description: 'the web edition is not valid HTML or CSS (Nu Html Checker)' },

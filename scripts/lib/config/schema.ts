@@ -162,6 +162,15 @@ export const bookConfigSchema = z
     /** The pipeline's own words in the book (`contents: Inhoudsopgave`), over the book language's. */
     labels: z.partialRecord(z.enum(LABEL_KEYS), z.string().min(1)).default({}),
     citations: citationsSchema.optional(),
+    /** Figures (a paragraph holding only an image): numbered through the book or not, and the word before the number. */
+    figures: z
+      .object({
+        numbering: z.boolean().default(false),
+        /** Defaults to the book's language: Figuur (nl), Figure (en), Abbildung (de), ... */
+        label: z.string().min(1).optional(),
+      })
+      .strict()
+      .default({ numbering: false }),
   })
   .strict();
 

@@ -1,11 +1,12 @@
-import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { rewriteLocalImages } from '../images.ts';
+import { figureLabelHtml, imageClassAttribute, imageTextAttributes, placeImages, type BookImage } from '../images.ts';
+import { cssWidth } from '../web/web-html.ts';
 import type { Book, Chapter } from '../book.ts';
 import { colophonParagraphs } from '../colophon.ts';
 import { escapeHtml } from '../html.ts';
 import { fill, labelsFor, type Labels } from '../language/labels.ts';
 import { NOTE_REF_PATTERN } from '../markdown/notes.ts';
+import { epubTypeAttributes } from './epub-types.ts';
 import { pageBreakMarker, type PageBreakPlan } from './page-breaks.ts';
 
 /** One XHTML content document of the EPUB, before the package template wraps it. */
@@ -36,29 +37,67 @@ export function chapterBody(chapter: Chapter, breaks: Map<number, number[]> | un
     const n = Number(digits);
     const k = (calls.get(n) ?? 0) + 1;
     calls.set(n, k);
-    return `<a epub:type="noteref" role="doc-noteref" id="${refId(n, k)}" href="#${noteId(n)}">${n}</a>`;
+    return `<a ${epubTypeAttributes('noteref')} id="${refId(n, k)}" href="#${noteId(n)}">${n}</a>`;
   });
-  html = html.replace(/<(\w+)([^>]*?) data-line="(\d+)"([^>]*)>/g, (_, tag: string, before: string, line: string, after: string) => {
-    const open = `<${tag}${before}${after}>`;
-    const pages = breaks?.get(Number(line));
-    if (!pages) return open;
-    const markers = pages.map(pageBreakMarker).join('');
-    // A list may only hold its items (a definition list its terms and definitions): the marker goes inside the
-    // item; elsewhere just before the block.
-    return tag === 'li' || tag === 'dt' || tag === 'dd' ? `${open}${markers}` : `${markers}${open}`;
-  });
+  html = placePageBreaks(html, breaks);
   const notes = chapter.notes
     .map(
       (note) =>
-        `<aside epub:type="footnote" role="doc-footnote" id="${noteId(note.number)}" class="note">\n` +
+        `<aside ${epubTypeAttributes('footnote')} id="${noteId(note.number)}" class="note">\n` +
         `<p><a role="doc-backlink" href="#${refId(note.number, 1)}" title="${escapeHtml(labels.backToText)}">${note.number}.</a> ` +
         `${note.html}</p>\n</aside>`,
     )
     .join('\n');
   const notesSection = notes
-    ? `\n<section class="notes" epub:type="footnotes" aria-label="${escapeHtml(fill(labels.notesOf, { title: stripTags(chapter.title) }))}">\n${notes}\n</section>`
+    ? `\n<section class="notes" ${epubTypeAttributes('footnotes')} aria-label="${escapeHtml(fill(labels.notesOf, { title: stripTags(chapter.title) }))}">\n${notes}\n</section>`
     : '';
   return `${html}${trailingPages.map(pageBreakMarker).join('')}${notesSection}`;
+}
+
+/**
+ * epub-gen-memory reads file:// images itself and packs them under images/; the file is the one reading
+ * found and decoded, inside the manuscript folder. Its allow-list has no width or height attributes.
+ */
+function epubImage(image: BookImage): string {
+  return `<img src="${pathToFileURL(image.file).href}" ${imageTextAttributes(image)}${cssWidth(image)}${imageClassAttribute(image)}/>`;
+}
+
+/** Elements a marker goes into, as their first child: a list item, a term, a description, a cell. */
+const MARKER_INSIDE = new Set(['li', 'dt', 'dd', 'td', 'th']);
+/** Elements that may hold no text: the marker goes into the first cell after them. */
+const MARKER_IN_FIRST_CELL = new Set(['thead', 'tbody', 'tfoot', 'tr']);
+
+/**
+ * Puts each page's marker where its block begins: once per source line, at the first (outermost) element
+ * of that line (a list and its first item share one), where the markup allows a span (inside a list item or
+ * a cell, in a table's first cell), so every marker is there once and in reading order. A page whose block
+ * the chapter has no element for (a note's line) is marked at the next block after it.
+ */
+export function placePageBreaks(html: string, breaks: Map<number, number[]> | undefined): string {
+  const data = /<(\w+)([^>]*?) data-line="(\d+)"([^>]*)>/g;
+  const lines = [...new Set(Array.from(html.matchAll(data), (m) => Number(m[3])))];
+  const pagesAt = new Map<number, number[]>();
+  for (const [line, pages] of [...(breaks ?? new Map<number, number[]>())].sort((a, b) => a[0] - b[0])) {
+    const at = lines.find((l) => l >= line) ?? lines.at(-1);
+    if (at === undefined) continue;
+    pagesAt.set(at, [...(pagesAt.get(at) ?? []), ...pages]);
+  }
+  let pending = '';
+  return html.replace(/<(\w+)([^>]*)>/g, (open: string, tag: string, attributes: string) => {
+    const line = /\sdata-line="(\d+)"/.exec(attributes)?.[1];
+    const clean = line ? open.replace(/ data-line="\d+"/, '') : open;
+    const pages = line ? pagesAt.get(Number(line)) : undefined;
+    if (pages) pagesAt.delete(Number(line));
+    const markers = pending + (pages ?? []).map(pageBreakMarker).join('');
+    pending = '';
+    if (!markers) return clean;
+    if (MARKER_IN_FIRST_CELL.has(tag)) {
+      pending = markers;
+      return clean;
+    }
+    if (MARKER_INSIDE.has(tag)) return `${clean}${markers}`;
+    return `${markers}${clean}`;
+  });
 }
 
 export function stripTags(html: string): string {
@@ -75,7 +114,7 @@ export function contentDocuments(book: Book, plan: PageBreakPlan, coverAlt: stri
   const c = book.config;
   const labels = labelsFor(c.language, c.labels);
   const frontMarkers = plan.frontPages.map(pageBreakMarker).join('');
-  const title = `<section class="title-page" epub:type="titlepage" aria-label="${escapeHtml(labels.titlePage)}">
+  const title = `<section class="title-page" ${epubTypeAttributes('titlepage')} aria-label="${escapeHtml(labels.titlePage)}">
 ${frontMarkers}
 <p class="author">${escapeHtml(c.author)}</p>
 <h1 class="book-title">${escapeHtml(c.title)}</h1>
@@ -105,7 +144,7 @@ ${c.publisher ? `<p class="publisher">${escapeHtml(c.publisher)}</p>` : ''}
       sectionType: '',
       role: '',
       headings: [],
-      body: `${title}\n<section class="colophon" epub:type="colophon" aria-label="${escapeHtml(labels.colophon)}">\n${colophon}\n</section>`,
+      body: `${title}\n<section class="colophon" ${epubTypeAttributes('colophon')} aria-label="${escapeHtml(labels.colophon)}">\n${colophon}\n</section>`,
       beforeToc: true,
       excludeFromToc: true,
     },
@@ -119,10 +158,11 @@ ${c.publisher ? `<p class="publisher">${escapeHtml(c.publisher)}</p>` : ''}
     sectionType: 'chapter',
     role: 'doc-chapter',
     headings: chapter.headings.map((h) => ({ level: h.level, text: stripTags(h.text), id: h.id })),
-    // epub-gen-memory reads file:// images itself and packs them under images/.
-    body: rewriteLocalImages(
+    body: placeImages(
       chapterBody(chapter, plan.byBlock.get(chapter.file), chapter === lastChapter ? plan.trailingPages : [], labels),
-      (src) => pathToFileURL(path.resolve(book.manuscriptDir, decodeURI(src))).href,
+      chapter.images,
+      epubImage,
+      (image) => figureLabelHtml(book.config, image),
     ),
     beforeToc: false,
     excludeFromToc: false,

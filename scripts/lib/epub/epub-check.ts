@@ -4,7 +4,7 @@ import { launchBrowser } from '../browser.ts';
 import type { Check } from '../checks/check.ts';
 import { BuildError, diagnostic, type Diagnostic } from '../diagnostics.ts';
 
-/** The built EPUB against EPUBCheck and, in Chromium, axe-core on every content document. */
+/** The built EPUB against EPUBCheck, Ace by DAISY and, in Chromium, axe-core on every content document. */
 export const epubCheck: Check = {
   name: 'epub',
   needs: ['epub'],
@@ -28,6 +28,12 @@ export const epubCheck: Check = {
           `${(error as Error).message}; on Debian: \`apt-get install epubcheck default-jre-headless\` (or set EPUBCHECK_JAR)`,
         ),
       );
+    }
+    try {
+      const { aceDiagnostics, runAce } = await import('./ace.ts');
+      found.push(...aceDiagnostics(await runAce(built.file), display));
+    } catch (error) {
+      found.push(diagnostic('epub/ace-failed', { file: display, source: 'ace' }, `Ace by DAISY did not finish: ${(error as Error).message.split('\n')[0]}`));
     }
     let session;
     try {

@@ -128,12 +128,13 @@ function stableImageNames(entries: ZipEntry[]): ZipEntry[] {
     renames.set(match[1] as string, stable);
     entry.name = `OEBPS/images/${stable}.${match[2]}`;
   }
-  if (renames.size === 0) return entries;
   const textual = /\.(xhtml|opf|ncx|css|html)$/;
   return entries.map((entry) => {
     if (!textual.test(entry.name)) return entry;
     let text = Buffer.from(entry.data).toString('utf8');
     for (const [from, to] of renames) text = text.replaceAll(from, to);
+    // epub-gen-memory writes alt="image-placeholder" for an empty alt: a decorative image keeps its empty one.
+    if (entry.name.endsWith('.xhtml')) text = text.replaceAll('alt="image-placeholder"', 'alt=""');
     return { ...entry, data: new Uint8Array(Buffer.from(text, 'utf8')) };
   });
 }

@@ -12,12 +12,14 @@ import { citations, type CitationsOptions } from './citations.ts';
 import { code } from './code.ts';
 import { headingIds } from './heading-ids.ts';
 import { hyphenation, type HyphenationOptions } from './hyphenation.ts';
+import { images } from './images.ts';
 import { lineBlocks } from './line-blocks.ts';
 import { nonBreakingSpaces } from './non-breaking-spaces.ts';
 import { notes } from './notes.ts';
 import { smallCaps } from './small-caps.ts';
 import { smartPunctuation, type SmartPunctuationOptions } from './smart-punctuation.ts';
 import { sourceLines } from './source-lines.ts';
+import { tables } from './tables.ts';
 
 export interface MarkdownOptions {
   /** File name used in diagnostics. */
@@ -54,8 +56,11 @@ export function createMarkdown(options: MarkdownOptions): MarkdownItInstance {
   if (options.citations) md.use(citations, options.citations);
   if (options.smartPunctuation) md.use(smartPunctuation, options.smartPunctuation);
   if (options.nonBreakingSpaces) md.use(nonBreakingSpaces);
+  // After notes and citations: its rule goes first after footnote_tail, before the notes are rendered.
+  md.use(images, { file: options.file, source: options.source, diagnostics: options.diagnostics });
   md.use(headingIds, { prefix: options.idPrefix });
   if (options.hyphenation) md.use(hyphenation, options.hyphenation);
+  md.use(tables);
   md.use(sourceLines);
   return md;
 }

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { readBook, type RenderedChapter } from '../book.ts';
 import { runChecks, sourceChecks } from '../checks/run-checks.ts';
 import { BuildError, diagnostic, hasErrors, type Diagnostic } from '../diagnostics.ts';
-import { localImageSources } from '../images.ts';
+import { imageFiles } from '../images.ts';
 import { buildDate } from '../output.ts';
 import { projectVersion, stylesDir } from '../paths.ts';
 import { digest } from '../disk-memo.ts';
@@ -73,7 +73,7 @@ export function createPreviewBuilder(options: { manuscriptDir: string; workDir: 
           });
           book.citations?.memo?.save();
           state.fontPackages = bookFontPackages(book);
-          state.manuscriptFiles = new Set(book.chapters.flatMap((chapter) => localImageSources(chapter.html)));
+          state.manuscriptFiles = new Set(imageFiles(book.chapters.flatMap((chapter) => chapter.images)).map((image) => image.relative));
           pendingWeb = () => buildWebEdition({ book, outDir: options.workDir, version, date });
         }
       } catch (error) {

@@ -60,7 +60,14 @@ export async function partKey(environment: string, html: string, manuscriptDir: 
   const references = new Set(Array.from(html.matchAll(/\b(?:src|href)="([^"#:]+)"/g), (m) => m[1] as string));
   for (const reference of [...references].sort()) {
     if (reference.startsWith('/styles/') || reference.startsWith('/pkg/') || reference.startsWith('/runtime/')) continue;
-    const file = path.resolve(manuscriptDir, reference.replace(/^\/(manuscript\/)?/, ''));
+    // Image paths are URL-encoded in the document (a space is %20): the file is named by the decoded path.
+    let name = reference.replace(/^\/(manuscript\/)?/, '');
+    try {
+      name = decodeURIComponent(name);
+    } catch {
+      // Not encoded after all: hashed as written (a miss at worst).
+    }
+    const file = path.resolve(manuscriptDir, name);
     hash.update(`\0${reference}\0`);
     hash.update(await readFile(file).catch(() => Buffer.from('(missing)')));
   }

@@ -23,6 +23,7 @@ ${fonts.mono.length > 0 ? `  --mono-font: ${fontFamilyList(fonts.mono)};\n` : ''
   --orphans: ${print.orphans};
   --line-breaking: ${print.lineBreaking};
   --text-width: calc(${trim.width} - ${margins.inner} - ${margins.outer});
+  --text-height: calc(${trim.height} - ${margins.top} - ${margins.bottom});
 }
 `;
 }

@@ -2,7 +2,9 @@ import type { Book, Chapter } from '../book.ts';
 import { colophonParagraphs } from '../colophon.ts';
 import { escapeHtml } from '../html.ts';
 import { labelsFor } from '../language/labels.ts';
-import { rewriteLocalImages } from '../images.ts';
+import { figureLabelHtml, imageClassAttribute, imageTextAttributes, placeImages, type BookImage } from '../images.ts';
+import type { BookConfig } from '../config/schema.ts';
+import { figureReserve, printedWidth, textBlock } from './image-layout.ts';
 import { NOTE_REF_PATTERN } from '../markdown/notes.ts';
 import { bookFonts } from '../fonts/book-fonts.ts';
 import { fontStylesheets } from '../fonts/font-css.ts';
@@ -26,7 +28,7 @@ export function printHtml(book: Book, options: PrintHtmlOptions): string {
 export function bookParts(book: Book, options: PrintHtmlOptions): { id: string; body: string }[] {
   let notesBefore = 0;
   const chapters = book.chapters.map((chapter) => {
-    const body = chapterHtml(chapter, book.config.print.noteNumbering === 'book' ? notesBefore : 0);
+    const body = chapterHtml(chapter, book.config.print.noteNumbering === 'book' ? notesBefore : 0, book.config);
     notesBefore += chapter.notes.length;
     return { id: chapter.id, body };
   });
@@ -58,11 +60,12 @@ ${pageSetupCss(config.print, fonts)}
 </style>
 <!-- The design comes after the page set-up: Paged.js re-emits merged @page rules per sheet, last one wins. -->
 <link rel="stylesheet" href="/styles/print.css">
-<script>window.PagedConfig = { auto: true, settings: { hyphenGlyph: '-' }, before: () => window.bookLineBreaks.run(), after: () => window.bookRuntime.finish() };</script>
+<script>window.PagedConfig = { auto: true, settings: { hyphenGlyph: '-' }, before: () => { window.bookTables.fit(); return window.bookLineBreaks.run(); }, after: () => window.bookRuntime.finish() };</script>
 <script src="/runtime/line-breaks.js"></script>
 <script src="/pkg/pagedjs/dist/paged.polyfill.js"></script>
 <script src="/runtime/paged-runtime.js"></script>
 <script src="/runtime/keep-lines.js"></script>
+<script src="/runtime/tables.js"></script>
 <script src="/runtime/layout-probes.js"></script>
 <script src="/runtime/parallel-runtime.js"></script>
 <script src="/runtime/structure.js"></script>
@@ -127,17 +130,30 @@ ${colophonLines.join('\n')}
  * counter makes every insertion of a call or note walk the whole document, and pages laid out earlier are
  * set aside while the rest is laid out (paged-runtime.js), which a counter would see as missing.
  */
-export function chapterHtml(chapter: Chapter, notesBefore = 0): string {
+export function chapterHtml(chapter: Chapter, notesBefore: number, config: Pick<BookConfig, 'print' | 'language' | 'figures'>): string {
   const body = chapter.html.replace(NOTE_REF_PATTERN, (_, number: string) => {
     const note = chapter.notes.find((n) => n.number === Number(number));
     if (!note) return '';
     return `<span class="footnote" id="${chapter.id}-fn-${note.number}" data-note="${escapeHtml(note.label)}" data-note-number="${notesBefore + note.number}" data-line="${note.line}">${note.html}</span>`;
   });
-  // Images are relative to the manuscript folder, which the print site serves at /manuscript/.
-  const withImages = rewriteLocalImages(body, (src) => `/manuscript/${src}`);
+  const block = textBlock(config.print);
+  const reserve = figureReserve(config.print);
+  const withImages = placeImages(body, chapter.images, (image) => printImage(image, block, image.figure ? reserve : 0), (image) => figureLabelHtml(config, image));
   return `<section class="chapter" id="${chapter.id}" data-file="${escapeHtml(chapter.file)}">
 ${withImages}
 </section>`;
+}
+
+/**
+ * An image at its printed size (image-layout.ts), from the manuscript folder the print site serves at
+ * /manuscript/. Its pixels are its width and height attributes (the ratio, and what the layout check reads
+ * for its resolution); the style sets its width, never wider than the box it is in.
+ */
+function printImage(image: BookImage, block: { width: number; height: number }, reserve: number): string {
+  // Whole CSS pixels: Chromium snaps an image's box to them, and a rounded-up height would print it below 300 ppi.
+  const width = Math.floor(printedWidth(image, block, reserve) / 0.75) * 0.75;
+  const src = `/manuscript/${image.relative.split('/').map(encodeURIComponent).join('/')}`;
+  return `<img src="${src}" ${imageTextAttributes(image)} width="${image.pixels.width}" height="${image.pixels.height}" style="width: ${width.toFixed(2)}pt"${imageClassAttribute(image)}>`;
 }
 
 export const BIBLIOGRAPHY_ID = 'bronnen';

@@ -1,10 +1,9 @@
-import path from 'node:path';
 import type { Book, Chapter } from '../book.ts';
 import { listOf } from '../colophon.ts';
 import { bookFonts } from '../fonts/book-fonts.ts';
 import { escapeHtml } from '../html.ts';
 import { fill, labelsFor, type Labels } from '../language/labels.ts';
-import { rewriteLocalImages } from '../images.ts';
+import { figureLabelHtml, imageClassAttribute, imageTextAttributes, placeImages, type BookImage } from '../images.ts';
 import { NOTE_REF_PATTERN } from '../markdown/notes.ts';
 
 export interface WebHtmlOptions {
@@ -64,7 +63,7 @@ ${c.subtitle ? `<p class="book-subtitle">${escapeHtml(c.subtitle)}</p>` : ''}
 </header>
 ${tableOfContents(book, labels)}
 <main id="tekst" tabindex="-1">
-${book.chapters.map((chapter) => chapterHtml(chapter, labels)).join('\n')}
+${book.chapters.map((chapter) => chapterHtml(chapter, book, labels)).join('\n')}
 ${bibliographyHtml(book)}
 </main>
 ${colophon(book, options)}
@@ -104,7 +103,7 @@ ${items.join('\n')}
  * script needed, so it works from disk and with scripts off; screen readers meet each note once, where it
  * is called.
  */
-function chapterHtml(chapter: Chapter, labels: Labels): string {
+function chapterHtml(chapter: Chapter, book: Book, labels: Labels): string {
   const body = chapter.html.replace(NOTE_REF_PATTERN, (_, number: string) => {
     const note = chapter.notes.find((n) => n.number === Number(number));
     if (!note) return '';
@@ -118,8 +117,25 @@ function chapterHtml(chapter: Chapter, labels: Labels): string {
     );
   });
   return `<article class="chapter" id="${chapter.id}">
-${demoteHeadings(rewriteLocalImages(body, (src) => `images/${src}`))}
+${demoteHeadings(placeImages(body, chapter.images, webImage, (image) => figureLabelHtml(book.config, image)))}
 </article>`;
+}
+
+/** An image from the edition's images/ folder, its pixels as width and height (the page keeps its place while it loads). */
+export function webImage(image: BookImage): string {
+  return `<img src="${webImagePath(image)}" ${imageTextAttributes(image)} width="${image.pixels.width}" height="${image.pixels.height}"${cssWidth(image)}${imageClassAttribute(image)}>`;
+}
+
+/** Where the web edition keeps an image: images/ and its path in the manuscript folder. */
+export function webImagePath(image: Pick<BookImage, 'relative'>): string {
+  return `images/${image.relative.split('/').map(encodeURIComponent).join('/')}`;
+}
+
+/** The width the author asked for (`{width=50%}`), as CSS; the style sheets keep every image inside the column. */
+export function cssWidth(image: Pick<BookImage, 'width' | 'height'>): string {
+  if (image.width) return ` style="width: ${image.width.value}${image.width.unit}"`;
+  if (image.height && image.height.unit !== '%') return ` style="height: ${image.height.value}${image.height.unit}; width: auto"`;
+  return '';
 }
 
 /** The sources the chapters cite, as the citation style lists them (see citations/). */

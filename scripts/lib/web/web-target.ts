@@ -1,7 +1,7 @@
 import { copyFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Book } from '../book.ts';
-import { localImageSources } from '../images.ts';
+import { imageFiles } from '../images.ts';
 import { writeDirAtomic } from '../output-dir.ts';
 import { libDir, stylesDir } from '../paths.ts';
 import type { Target } from '../targets/target.ts';
@@ -53,11 +53,12 @@ export async function buildWebEdition({ book, outDir, version, date }: WebEditio
     await write('fonts.css', fonts.css);
     await write('web.css', await readFile(path.join(stylesDir, 'web.css')));
     await write('theme.js', await readFile(path.join(runtimeDir, 'theme.js')));
-    for (const src of book.chapters.flatMap((c) => localImageSources(c.html))) {
-      const target = path.join(temp, 'images', src);
+    // The files reading found and decoded, inside the manuscript folder: nothing else is copied.
+    for (const { file, relative } of imageFiles(book.chapters.flatMap((c) => c.images))) {
+      const target = path.join(temp, 'images', ...relative.split('/'));
       await mkdir(path.dirname(target), { recursive: true });
-      await copyFile(path.join(book.manuscriptDir, src), target);
-      files.push(`images/${src}`);
+      await copyFile(file, target);
+      files.push(`images/${relative}`);
       bytes += (await stat(target)).size;
     }
     await mkdir(path.join(temp, 'fonts'));

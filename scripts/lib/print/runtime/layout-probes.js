@@ -77,7 +77,7 @@
     }
     for (const el of area.querySelectorAll('img, svg, table, pre, figure')) {
       const box = el.getBoundingClientRect();
-      if (box.right > areaBox.right + EPS || box.bottom > areaBox.bottom + EPS || box.left < areaBox.left - EPS) {
+      if (box.right > areaBox.right + EPS || box.bottom > areaBox.bottom + EPS || box.left < areaBox.left - EPS || box.top < areaBox.top - EPS) {
         add('layout/overflow', el, number, `${el.tagName.toLowerCase()} reaches outside the page area`, { y: box.top - sheet.top });
       }
     }
@@ -136,12 +136,16 @@
       }
     }
 
-    // Images below 300 ppi at their printed size.
+    // Images below 300 ppi at their printed size: the pixels the build decoded (the width and height
+    // attributes) over the width drawn (object-fit: contain may draw it narrower than its box).
     for (const img of area.querySelectorAll('img')) {
       const r = img.getBoundingClientRect();
-      if (!img.naturalWidth || r.width === 0) continue;
-      const ppi = img.naturalWidth / (r.width / 96);
-      if (ppi < 300) add('images/resolution', img, number, `image ${img.getAttribute('src')} prints at ${Math.round(ppi)} ppi (${img.naturalWidth} px over ${(r.width / 96 * 25.4).toFixed(0)} mm); 300 ppi needed`, { y: r.top - sheet.top });
+      const pixelWidth = Number(img.getAttribute('width')) || img.naturalWidth;
+      const pixelHeight = Number(img.getAttribute('height')) || img.naturalHeight;
+      if (!pixelWidth || !pixelHeight || r.width === 0 || /\.svg$/i.test(img.getAttribute('src') || '')) continue;
+      const drawn = Math.min(r.width, r.height * (pixelWidth / pixelHeight));
+      const ppi = pixelWidth / (drawn / 96);
+      if (ppi < 299.5) add('images/resolution', img, number, `image ${decodeURI(img.getAttribute('src') || '').replace(/^\/manuscript\//, '')} prints at ${Math.round(ppi)} ppi (${pixelWidth} px over ${(drawn / 96 * 25.4).toFixed(0)} mm); 300 ppi needed`, { y: r.top - sheet.top });
     }
   }
 
