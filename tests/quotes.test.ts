@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { CLEAN_CHAPTER, citedBook, diagnose, places } from './citation-fixtures.ts';
+import { renderChapter, type Book } from '../scripts/lib/book.ts';
+import { parseConfig } from '../scripts/lib/config/load-config.ts';
+import { quotesCheck } from '../scripts/lib/checks/quotes-check.ts';
+import { MINIMAL_CONFIG } from './helpers.ts';
 
 const book = (paragraphs: string): Record<string, string> => citedBook(`${CLEAN_CHAPTER}\n${paragraphs}\n`);
 
@@ -58,4 +62,15 @@ describe('quotation marks', () => {
     const d = await diagnose(book('Code: `“open` en\n\n```\n“ook open\n```'));
     assert.deepEqual(places(d), []);
   });
+});
+
+test('a book that marks quotations otherwise (British English, German) is not held to “ ” outside, ‘ ’ inside', async () => {
+  const source = '# Titel\n\nHe said ‘a “quoted” word’ here.\n';
+  const bookIn = (language: string): Book => {
+    const { config } = parseConfig(MINIMAL_CONFIG.replace('language: nl', `language: ${language}`), 'book.yaml');
+    const chapter = renderChapter({ index: 0, file: 'ch.md', source, config, diagnostics: [] });
+    return { config, manuscriptDir: '.', chapters: [chapter], diagnostics: [], configFile: 'book.yaml', locateConfig: () => ({ line: 1, column: 1 }) };
+  };
+  assert.deepEqual(await quotesCheck.run({ book: bookIn('en-GB'), outputs: {}, outDir: '.' }), []);
+  assert.ok((await quotesCheck.run({ book: bookIn('nl'), outputs: {}, outDir: '.' })).some((d) => d.rule === 'quotes/wrong-nesting'));
 });

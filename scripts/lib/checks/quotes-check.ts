@@ -1,16 +1,23 @@
 import { findCitations, maskCode } from '../citations/syntax.ts';
 import { diagnostic, positionOf, type Diagnostic } from '../diagnostics.ts';
 import type { RuleId } from '../rules.ts';
+import { punctuationFor } from '../language/punctuation.ts';
 import type { Check } from './check.ts';
 
 /** Quotations of at least this many words want a source. */
 export const UNSOURCED_MIN_WORDS = 8;
 
-/** Curly quotes per paragraph: balanced, nested the Dutch way, and long quotations sourced. */
+/**
+ * Curly quotes per paragraph: balanced, nested the Dutch way, and long quotations sourced. The rules are those
+ * of “ ” outside and ‘ ’ inside (Dutch, American English); a book whose language or typography.quotes marks
+ * quotations otherwise (British ‘ ’ outside, German „ “) is not held to them.
+ */
 export const quotesCheck: Check = {
   name: 'quotes',
   needs: [],
   async run({ book }) {
+    const quotes = book.config.typography.quotes ?? punctuationFor(book.config.language).quotes;
+    if (quotes.join('') !== '“”‘’') return [];
     return book.chapters.flatMap((chapter) => quoteDiagnostics(chapter.file, chapter.source));
   },
 };
