@@ -230,6 +230,40 @@ describe('the kitchen sink: every construct a book uses, in all three formats', 
     assert.match(allText(), /Set in EB Garamond, Source Code Pro and DejaVu Sans\./);
   });
 
+  test('links print black and not underlined, with the address of an outside link in a note on the same page', async () => {
+    const all = lines.flatMap((p) => p.lines);
+    const line = all.find((l) => lineText(l).includes('the Pandoc manual'));
+    assert.ok(line, 'the link text');
+    const words = line.words.filter((w) => ['the', 'Pandoc', 'manual'].includes(w.text));
+    const box = { x0: Math.min(...words.map((w) => w.xMin)), x1: Math.max(...words.map((w) => w.xMax)), y0: line.yMin, y1: line.yMax + 2 };
+    assert.equal(await colouredPixels(pdfFile, line.page, box.x0, box.y0, box.x1, box.y1), 0, 'no coloured ink in the link');
+    const page = pages[line.page - 1] ?? '';
+    assert.match(page, /\d+\s+https:\/\/pandoc\.org\/MANUAL\.html/, 'its address in a note on the page');
+    assert.match(page, /A note with a link \(https:\/\/example\.org\/in-a-note\) in it\./, 'in a note, the address in parentheses');
+    assert.doesNotMatch(allText(), /\d+\s+https:\/\/example\.org\/a\/rather/, 'an address written out has no note');
+    assert.match(allText(), /\d+\s+editor@example\.org/);
+  });
+
+  test('the EPUB and the web edition keep live links and print no address notes', () => {
+    const chapter = epubText('ch1.xhtml');
+    assert.match(chapter, /<a href="https:\/\/pandoc\.org\/MANUAL\.html">the Pandoc manual<\/a>/);
+    assert.doesNotMatch(chapter, /<aside[^>]*>\s*<p>[^<]*<a[^>]*>\d+\.<\/a>\s*https:\/\/pandoc/);
+    assert.match(web, /<a href="https:\/\/pandoc\.org\/MANUAL\.html">the Pandoc manual<\/a>/);
+    assert.doesNotMatch(web, /class="note"[^>]*>(<span[^>]*>\d+<\/span>\s*)?<span class="note-para"><span class="url">/);
+  });
+
+  test('raw HTML is left out, with one warning at its line and column', async () => {
+    const raw = report.diagnostics.filter((d) => d.rule === 'markdown/raw-html');
+    assert.equal(raw.length, 1, JSON.stringify(raw));
+    const source = (await readFile(path.join(KITCHEN_SINK, '01-text.md'), 'utf8')).split('\n');
+    const found = raw[0] as Diagnostic;
+    assert.equal(path.basename(found.file), '01-text.md');
+    assert.equal(found.severity, 'warning');
+    assert.equal(source[found.line - 1]?.slice(found.column - 1, found.column + 4), '<kbd>');
+    assert.match(allText(), /Raw HTML is not part of the dialect: Ctrl is set as “Ctrl”/);
+    assert.doesNotMatch(allText() + web + epubText('ch1.xhtml'), /&lt;kbd|<kbd/);
+  });
+
   test('the EPUB keeps list numbering, definition lists, quotations and line blocks', () => {
     const chapter = Object.keys(epub).filter((name) => /^OEBPS\/ch\d+\.xhtml$/.test(name)).map((name) => epubText(name.slice('OEBPS/'.length))).join('\n');
     assert.match(chapter, /<ol start="3">/);
@@ -279,4 +313,20 @@ async function darkPixels(pdf: string, page: number, x0: number, y0: number, x1:
   let dark = 0;
   for (const value of pixels) if (value < 128) dark++;
   return dark;
+}
+
+/** Pixels with colour in them (not grey: channels more than 24 apart) in a rectangle of a page, at 150 dpi. */
+async function colouredPixels(pdf: string, page: number, x0: number, y0: number, x1: number, y1: number): Promise<number> {
+  const scale = 150 / 72;
+  const args = ['-f', String(page), '-l', String(page), '-r', '150', '-x', String(Math.floor(x0 * scale)), '-y', String(Math.floor(y0 * scale)), '-W', String(Math.max(1, Math.ceil((x1 - x0) * scale))), '-H', String(Math.max(1, Math.ceil((y1 - y0) * scale))), pdf];
+  const { stdout } = await promisify(execFile)('pdftoppm', args, { encoding: 'buffer', maxBuffer: 1 << 26 });
+  const header = /^P6\s+(\d+)\s+(\d+)\s+(\d+)\s/.exec(stdout.subarray(0, 50).toString('latin1'));
+  assert.ok(header, 'a PPM image');
+  const pixels = stdout.subarray(header[0].length);
+  let coloured = 0;
+  for (let i = 0; i + 2 < pixels.length; i += 3) {
+    const [r, g, b] = [pixels[i] as number, pixels[i + 1] as number, pixels[i + 2] as number];
+    if (Math.max(r, g, b) - Math.min(r, g, b) > 24) coloured++;
+  }
+  return coloured;
 }

@@ -4,6 +4,7 @@ import { renderChapter } from '../scripts/lib/book.ts';
 import { parseConfig } from '../scripts/lib/config/load-config.ts';
 import type { Diagnostic } from '../scripts/lib/diagnostics.ts';
 import { hyphenateText, SOFT_HYPHEN } from '../scripts/lib/markdown/hyphenation.ts';
+import { withLinkNotes } from '../scripts/lib/print/link-notes.ts';
 import { MINIMAL_CONFIG } from './helpers.ts';
 
 const { config } = parseConfig(MINIMAL_CONFIG, 'book.yaml');
@@ -151,4 +152,41 @@ test('no-break spaces between a number and its unit, after p. and nr., never whe
   const html = renderIn('nl', 'Zie p. 12 en blz. 3, nr. 5: 80 % van 12 km en 3 kg, € 10 en § 4; maar 80% en 5 mannen en de m. `p. 12`.\n');
   assert.match(html, /Zie p\.\u00a012 en blz\.\u00a03, nr\.\u00a05: 80\u00a0% van 12\u00a0km en 3\u00a0kg, €\u00a010 en §\u00a04; maar 80% en 5 mannen en de m\. <code>p\. 12<\/code>\./);
   assert.doesNotMatch(renderIn('nl', 'Zie p. 12.\n', '\ntypography: { nonBreakingSpaces: false }\n'), /\u00a0/);
+});
+
+test('raw HTML is left out of the book, with one warning a paragraph at its first tag; as code or entities it is text', () => {
+  const { html, diagnostics } = render('# Titel\n\nTekst met <span class="x">iets</span> en <!-- opmerking --> erin.\n\n<!-- alleen dit -->\n\nCode `<b>` en &lt;b&gt; ook.\n');
+  assert.match(html, /<p data-line="3">Tekst met iets en {2}erin\.<\/p>/);
+  assert.doesNotMatch(html, /opmerking|alleen dit|data-line="5"/);
+  assert.match(html, /<code>&lt;b&gt;<\/code> en &lt;b&gt; ook/);
+  assert.deepEqual(
+    diagnostics.map((d) => [d.rule, d.severity, d.line, d.column]),
+    [
+      ['markdown/raw-html', 'warning', 3, 11],
+      ['markdown/raw-html', 'warning', 5, 1],
+    ],
+  );
+  assert.match(diagnostics[0]?.message ?? '', /`<span class="x">`, `<\/span>`, the comment `<!-- … -->` are left out of the book/);
+});
+
+test('an address written out as a link may break after its slashes and dots', () => {
+  const { html } = render('Zie <https://example.org/een/lang/pad.html>.\n');
+  assert.match(html, /<a href="https:\/\/example\.org\/een\/lang\/pad\.html">https:\/\/<wbr>example\.<wbr>org\/<wbr>een\/<wbr>lang\/<wbr>pad\.<wbr>html<\/a>/);
+});
+
+test('links as notes (print): each outside link gets a note with its address, numbered among the written ones', () => {
+  const { chapter } = render('Eerst een noot.[^a] Dan [de handleiding](https://pandoc.org/MANUAL.html), <https://example.org>, [intern](#elders) en [mail](mailto:a@b.nl).^[Noot met [link](https://example.org/x).]\n\n[^a]: De eerste.\n');
+  const printed = withLinkNotes(chapter);
+  assert.deepEqual(
+    printed.notes.map((n) => [n.number, n.html.replace(/<[^>]+>/g, '')]),
+    [
+      [1, 'De eerste.'],
+      [2, 'https://pandoc.org/MANUAL.html'],
+      [3, 'a@b.nl'],
+      [4, 'Noot met link (https://example.org/x).'],
+    ],
+  );
+  assert.match(printed.html, /<a href="https:\/\/pandoc\.org\/MANUAL\.html">de handleiding<\/a><span data-note-ref="2"><\/span>/);
+  assert.match(printed.html, /<a href="#elders">intern<\/a> en/);
+  assert.equal(chapter.notes.length, 2, 'the model itself keeps its notes');
 });

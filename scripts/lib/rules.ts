@@ -43,6 +43,7 @@ const REGISTRY = {
   'notes/unused-definition': { severity: 'error', description: 'a footnote definition is never referenced' },
   'notes/duplicate-label': { severity: 'error', description: 'a footnote label is defined twice' },
   'notes/nested': { severity: 'error', stops, description: 'a note is called inside a note (notes cannot carry notes of their own in any format)' },
+  'markdown/raw-html': { severity: 'warning', description: 'the manuscript has raw HTML, which is not rendered (left out of the book): write it in Markdown, or as code' },
   'hyphenation/no-patterns': { severity: 'warning', description: 'the book’s language has no hyphenation patterns: its text is set unhyphenated' },
   'images/missing': { severity: 'error', description: 'an image file does not exist' },
   'images/remote': { severity: 'error', description: 'an image is named by a URL: a build loads nothing from the network' },

@@ -76,6 +76,8 @@ const printSchema = z
         fallback: [],
       }),
     press: pressSchema.default({ enabled: false, marks: false, signature: 4, inkLimit: 300 }),
+    /** Each outside link's address printed in a note of its own (Pandoc's links-as-notes); the EPUB and web keep live links. */
+    linksAsNotes: z.boolean().default(false),
     /** Footnote numbers run on through the book or start again at 1 in every chapter. */
     noteNumbering: z.enum(['book', 'chapter']).default('book'),
     hyphenation: z

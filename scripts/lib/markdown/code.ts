@@ -36,6 +36,11 @@ const LONG_NAME = 16;
 export function breakableCode(content: string, escape: (text: string) => string): string {
   return content
     .split(/(\s+)/)
-    .map((part) => (part.length > LONG_NAME ? part.split(/(?<=[_./\\:,])(?=[^_./\\:,])/).map(escape).join('<wbr>') : escape(part)))
+    .map((part) => breakableParts(part).map(escape).join('<wbr>'))
     .join('');
+}
+
+/** A word cut where it may break: after each `_ . / \ : ,` followed by something else, if it is long. */
+export function breakableParts(word: string): string[] {
+  return word.length > LONG_NAME ? word.split(/(?<=[_./\\:,])(?=[^_./\\:,])/) : [word];
 }

@@ -14,8 +14,10 @@ import { headingIds } from './heading-ids.ts';
 import { hyphenation, type HyphenationOptions } from './hyphenation.ts';
 import { images } from './images.ts';
 import { lineBlocks } from './line-blocks.ts';
+import { links } from './links.ts';
 import { nonBreakingSpaces } from './non-breaking-spaces.ts';
 import { notes } from './notes.ts';
+import { rawHtml } from './raw-html.ts';
 import { smallCaps } from './small-caps.ts';
 import { smartPunctuation, type SmartPunctuationOptions } from './smart-punctuation.ts';
 import { sourceLines } from './source-lines.ts';
@@ -53,11 +55,13 @@ export function createMarkdown(options: MarkdownOptions): MarkdownItInstance {
   md.use(markdownItAttrs, { allowedAttributes: ['id', 'class', 'lang'] });
   md.use(smallCaps);
   md.use(notes, { file: options.file, source: options.source, diagnostics: options.diagnostics });
+  md.use(rawHtml, { file: options.file, source: options.source, diagnostics: options.diagnostics });
   if (options.citations) md.use(citations, options.citations);
   if (options.smartPunctuation) md.use(smartPunctuation, options.smartPunctuation);
   if (options.nonBreakingSpaces) md.use(nonBreakingSpaces);
   // After notes and citations: its rule goes first after footnote_tail, before the notes are rendered.
   md.use(images, { file: options.file, source: options.source, diagnostics: options.diagnostics });
+  md.use(links);
   md.use(headingIds, { prefix: options.idPrefix });
   if (options.hyphenation) md.use(hyphenation, options.hyphenation);
   md.use(tables);

@@ -8,6 +8,7 @@ import { figureReserve, printedWidth, textBlock } from './image-layout.ts';
 import { NOTE_REF_PATTERN } from '../markdown/notes.ts';
 import { bookFonts } from '../fonts/book-fonts.ts';
 import { fontStylesheets } from '../fonts/font-css.ts';
+import { withLinkNotes } from './link-notes.ts';
 import { pageSetupCss } from './page-setup.ts';
 
 export interface PrintHtmlOptions {
@@ -27,7 +28,8 @@ export function printHtml(book: Book, options: PrintHtmlOptions): string {
  */
 export function bookParts(book: Book, options: PrintHtmlOptions): { id: string; body: string }[] {
   let notesBefore = 0;
-  const chapters = book.chapters.map((chapter) => {
+  const chapters = book.chapters.map((written) => {
+    const chapter = book.config.print.linksAsNotes ? withLinkNotes(written) : written;
     const body = chapterHtml(chapter, book.config.print.noteNumbering === 'book' ? notesBefore : 0, book.config);
     notesBefore += chapter.notes.length;
     return { id: chapter.id, body };
