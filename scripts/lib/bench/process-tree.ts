@@ -74,14 +74,22 @@ export interface TimedProcess {
 
 /** Runs Node on `args` from the repository, timed from spawn to exit, sampling the tree's memory if asked. */
 export async function runTimed(args: string[], options: { env?: NodeJS.ProcessEnv; measureMemory: boolean }): Promise<TimedProcess> {
+  return runTimedCommand(process.execPath, args, options);
+}
+
+/** Runs a command from the repository, timed from spawn to exit, sampling the tree's memory if asked. */
+export async function runTimedCommand(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; measureMemory: boolean }): Promise<TimedProcess> {
   const start = performance.now();
-  const child = spawn(process.execPath, args, { cwd: projectRoot, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, { cwd: options.cwd ?? projectRoot, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const sampler = options.measureMemory ? sampleTreePeak(child.pid ?? 0) : undefined;
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  const code = await new Promise<number | null>((resolve) => {
+    child.on('error', () => resolve(null));
+    child.on('close', resolve);
+  });
   const seconds = (performance.now() - start) / 1000;
   return { code, stdout, stderr, seconds, peakBytes: (await sampler?.stop()) ?? 0 };
 }

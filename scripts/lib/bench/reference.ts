@@ -31,7 +31,7 @@ export interface TimedRun {
 export async function runPagedjsCli(html: string, pdf: string, measureMemory = false): Promise<TimedRun> {
   const cli = path.join(packageDir('pagedjs-cli'), 'src', 'cli.js');
   const chromium = process.env.CHROMIUM_PATH ?? process.env.PUPPETEER_EXECUTABLE_PATH ?? '/usr/bin/chromium';
-  const run = await runTimed([cli, html, '-o', pdf, '--blockRemote', '--browserArgs', '--no-sandbox,--disable-gpu,--font-render-hinting=none', '--timeout', '600000'], {
+  const run = await runTimed([cli, html, '-o', pdf, '--blockRemote', '--browserArgs', '--no-sandbox,--disable-gpu,--font-render-hinting=none', '--timeout', '3600000'], {
     env: { PUPPETEER_EXECUTABLE_PATH: chromium, PUPPETEER_SKIP_DOWNLOAD: '1' },
     measureMemory,
   });

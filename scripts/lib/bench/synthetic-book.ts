@@ -3,11 +3,20 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import { loadConfig } from '../config/load-config.ts';
 
+export interface SyntheticBookOptions {
+  /**
+   * All copies in one chapter file, as a long manual written as one chapter: each copy's chapter heading
+   * becomes a section (`#` -> `##`, every level one down), its note labels and explicit ids get the copy's
+   * number so that they stay unique. One chapter is one unit of layout: no parallelism to be had.
+   */
+  singleChapter?: boolean;
+}
+
 /**
- * A manuscript of `times` chapters, each a copy of the book's own chapters with its title numbered:
- * the real text, notes and hyphenation load, scaled.
+ * A manuscript of `times` copies of the book's own chapters: the real text, notes and hyphenation load,
+ * scaled. By default each copy is a chapter with its title numbered.
  */
-export async function writeSyntheticBook(sourceDir: string, targetDir: string, times: number): Promise<void> {
+export async function writeSyntheticBook(sourceDir: string, targetDir: string, times: number, options: SyntheticBookOptions = {}): Promise<void> {
   const { config } = await loadConfig(sourceDir);
   const sources = await Promise.all(config.chapters.map((file) => readFile(path.join(sourceDir, file), 'utf8')));
   await mkdir(targetDir, { recursive: true });
@@ -18,13 +27,50 @@ export async function writeSyntheticBook(sourceDir: string, targetDir: string, t
     filter: (file) => !chapterFiles.has(path.resolve(file)) && path.basename(file) !== 'book.yaml',
   });
   const chapters: string[] = [];
-  for (let copy = 1; copy <= times; copy++) {
-    for (const [i, source] of sources.entries()) {
-      const name = `${String(copy).padStart(3, '0')}-${i + 1}.md`;
-      chapters.push(name);
-      await writeFile(path.join(targetDir, name), source.replace(/^# (.*)$/m, `# $1 (${copy})`));
+  if (options.singleChapter) {
+    const title = /^# (.*)$/m.exec(sources[0] ?? '')?.[1] ?? config.title;
+    const copies: string[] = [`# ${title} (${times}× in one chapter)\n`];
+    for (let copy = 1; copy <= times; copy++) {
+      for (const source of sources) copies.push(asSection(source, copy));
+    }
+    chapters.push('long-chapter.md');
+    await writeFile(path.join(targetDir, 'long-chapter.md'), copies.join('\n'));
+  } else {
+    for (let copy = 1; copy <= times; copy++) {
+      for (const [i, source] of sources.entries()) {
+        const name = `${String(copy).padStart(3, '0')}-${i + 1}.md`;
+        chapters.push(name);
+        await writeFile(path.join(targetDir, name), source.replace(/^# (.*)$/m, `# $1 (${copy})`));
+      }
     }
   }
-  const synthetic = { ...config, title: `${config.title} (${times}×)`, slug: `bench-${times}x`, chapters };
+  const shape = options.singleChapter ? ` in one chapter` : '';
+  const synthetic = { ...config, title: `${config.title} (${times}×${shape})`, slug: `bench-${times}x${options.singleChapter ? '-one-chapter' : ''}`, chapters };
   await writeFile(path.join(targetDir, 'book.yaml'), stringify(synthetic));
+}
+
+/**
+ * A chapter's Markdown as one section of a longer chapter: ATX headings one level down (fenced code left
+ * alone), the copy's number on its first heading, on note labels and on explicit ids (but `#refs`, where the list of
+ * sources goes).
+ */
+export function asSection(source: string, copy: number): string {
+  let fence: string | undefined;
+  let numbered = false;
+  const lines = source.split('\n').map((line) => {
+    const opening = /^\s{0,3}(`{3,}|~{3,})/.exec(line)?.[1];
+    if (opening && (fence === undefined || opening.startsWith(fence))) {
+      fence = fence === undefined ? opening : undefined;
+      return line;
+    }
+    if (fence !== undefined) return line;
+    const heading = /^(#{1,5}) (.*)$/.exec(line);
+    if (heading) {
+      const text = numbered ? (heading[2] as string) : (heading[2] as string).replace(/(\s*\{[^}]*\})?$/, (attributes = '') => ` (${copy})${attributes}`);
+      numbered = true;
+      line = `#${heading[1]} ${text}`;
+    }
+    return line.replace(/\[\^([^\]\s]+)\]/g, `[^$1-${copy}]`).replace(/\{#(?!refs\b)([\w:.-]+)/g, `{#$1-${copy}`);
+  });
+  return lines.join('\n');
 }
