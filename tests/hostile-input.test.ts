@@ -316,3 +316,18 @@ describe('a stylesheet that loads from the network', () => {
     }
   });
 });
+
+describe('cases that already passed, kept passing', () => {
+  test('a bibliography that is not valid JSON: error where it breaks', async () => {
+    const broken = BIBLIOGRAPHY.replace('"type": "book",\n    "author": [{ "family": "Marx"', '"type": "book"\n    "author": [{ "family": "Marx"');
+    assert.notEqual(broken, BIBLIOGRAPHY);
+    const line = broken.split('\n').findIndex((l) => l.includes('"family": "Marx"')) + 1;
+    const run = await badBuild({ 'bronnen.json': broken });
+    assertFailed(run, { file: 'bronnen.json', line, column: 5, rule: 'citations/bad-bibliography', message: /not valid JSON/ });
+  });
+
+  test('a CSL style that does not exist: error at its line in book.yaml', async () => {
+    const run = await badBuild({ 'book.yaml': `${BOOK_YAML}  style: bestaat-niet\n` });
+    assertFailed(run, { file: 'book.yaml', line: 10, column: 10, rule: 'citations/bad-style', message: /CSL style "bestaat-niet" not found/ });
+  });
+});
