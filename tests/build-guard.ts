@@ -17,18 +17,25 @@ export interface GuardedRun extends RunResult {
   leftProcesses: string[];
 }
 
-/** Processes (pid and command line) whose command line contains `needle`. */
+/** Processes (pid and command line) whose command line or environment contains `needle`: Chromium's crash
+ * handlers leave its process group and name no profile, but inherit TMPDIR. This process is left out. */
 export function processesNaming(needle: string): { pid: number; cmdline: string }[] {
   const found: { pid: number; cmdline: string }[] = [];
   for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
     let cmdline: string;
     try {
       cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ');
     } catch {
       continue;
     }
-    if (cmdline.includes(needle)) found.push({ pid: Number(entry), cmdline });
+    let environ = '';
+    try {
+      environ = readFileSync(`/proc/${entry}/environ`, 'utf8');
+    } catch {
+      // Another user's process: its command line has to do.
+    }
+    if (cmdline.includes(needle) || environ.includes(needle)) found.push({ pid: Number(entry), cmdline });
   }
   return found;
 }
