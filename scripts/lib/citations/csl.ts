@@ -5,6 +5,7 @@ import type CiteprocModule from 'citeproc';
 import type { CiteprocCitation, CiteprocCitationItem, Engine } from 'citeproc';
 import type { CitationsConfig } from '../config/schema.ts';
 import { digest } from '../disk-memo.ts';
+import { resolveManuscriptFile } from '../manuscript-files.ts';
 import { projectRoot } from '../paths.ts';
 import type { Bibliography } from './bibliography.ts';
 import { patchCiteproc, type CiteprocInternals } from './citeproc-patches.ts';
@@ -73,8 +74,14 @@ export function loadStyle(config: CitationsConfig, manuscriptDir: string, langua
   let xml = readFileSync(file, 'utf8');
   if (!/<style\b/.test(xml)) throw new CslResourceError('style', `"${config.style}" is not a CSL style (no <style> element)`);
   const locale = bookLocale(config, language);
-  const localeFile = (lang: string): string | undefined =>
-    [path.join(manuscriptDir, `locales-${lang}.xml`), path.join(CSL_DIR, 'locales', `locales-${lang}.xml`)].find((f) => existsSync(f));
+  // The manuscript's own locale file only when it is inside the folder (not a link out: manuscript-files.ts);
+  // the language comes from the sources, not only from book.yaml.
+  const localeFile = (lang: string): string | undefined => {
+    const own = resolveManuscriptFile(manuscriptDir, `locales-${lang}.xml`);
+    if (own.kind === 'inside') return own.real;
+    const shipped = path.join(CSL_DIR, 'locales', `locales-${lang}.xml`);
+    return own.kind === 'missing' && existsSync(shipped) ? shipped : undefined;
+  };
   if (!localeFile(locale)) {
     throw new CslResourceError('locale', `CSL locale "${locale}" not found (looked for locales-${locale}.xml in the manuscript folder and among the CSL project's locales in csl/locales/)`);
   }
