@@ -98,6 +98,15 @@ describe('the kitchen sink: every construct a book uses, in all three formats', 
     assert.deepEqual(numbers, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
   });
 
+  test('the text after a list starts flush with the text block, not where the items\' text stands', () => {
+    const all = lines.flatMap((p) => p.lines);
+    for (const start of ['A loose list, its items separated', 'Lettered with capitals, and numbered', 'A long numbered list, which may break']) {
+      const line = all.find((l) => lineText(l).startsWith(start));
+      assert.ok(line, start);
+      assert.ok(Math.abs(line.xMin - measureOf(line.page).left) < 0.5, `“${start}” starts at ${line.xMin.toFixed(1)} pt, the text block at ${measureOf(line.page).left.toFixed(1)} pt`);
+    }
+  });
+
   test('notes in list items, definitions, quotations and inline notes are set on their call pages', () => {
     const links = reader.noteLinks();
     assert.ok(links.length >= 7, `${links.length} note links`);
