@@ -1,3 +1,4 @@
+// npm test: alone (edits styles/print.css, which every build reads: no other build may run beside it)
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { test } from 'node:test';
 import { minimalConfig } from './fixtures.ts';
 import { makeManuscript, removeDir, runScript } from './helpers.ts';
@@ -8,7 +9,7 @@ const BROKEN = '# H\n\nEen zin.[^bron]\n';
 test('check prints file:line:col diagnostics and fails on an error', async () => {
   const dir = await makeManuscript({ 'book.yaml': minimalConfig(), '01-hoofdstuk.md': BROKEN });
   try {
-    const r = await runScript('check.ts', ['--manuscript', dir]);
+    const r = await runScript('check.ts', ['--manuscript', dir, '--out', path.join(dir, 'out')]);
     assert.equal(r.code, 1);
     assert.match(r.stdout, /01-hoofdstuk\.md:3:9\s+error\s+footnote reference \[\^bron\] has no definition\s+\[notes\/undefined-reference\]/);
     assert.match(r.stdout, /1 error\(s\), 0 warning\(s\)/);
@@ -23,7 +24,7 @@ test('book.yaml sets a rule\'s severity; JSON output carries the same findings',
     '01-hoofdstuk.md': BROKEN,
   });
   try {
-    const r = await runScript('check.ts', ['--manuscript', dir, '--report', 'json']);
+    const r = await runScript('check.ts', ['--manuscript', dir, '--out', path.join(dir, 'out'), '--report', 'json']);
     assert.equal(r.code, 0, r.stderr);
     const report = JSON.parse(r.stdout) as { diagnostics: { rule: string; severity: string; line: number }[]; summary: { errors: number; warnings: number } };
     assert.deepEqual(

@@ -1,3 +1,4 @@
+// npm test: alone (edits styles/print.css, which every build reads: no other build may run beside it)
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';

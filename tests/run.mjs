@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+// `npm test` [-- node --test options] [-- tests/x.test.ts ...]: every tests/*.test.ts, in two runs of the
+// Node test runner. First every file that may share the machine, two files at a time: most of a file's time
+// is a build or a check that leaves a core idle much of the while (one tab paginating a small book, a JVM
+// starting, poppler reading a PDF). Then, one at a time, the files marked `// npm test: alone` in their first
+// lines: they edit a file that every build reads (styles/print.css), so no other build may run beside them.
+// Plain JavaScript: it runs before any loader.
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const testsDir = path.dirname(fileURLToPath(import.meta.url));
+const root = path.dirname(testsDir);
+
+const args = process.argv.slice(2);
+const options = args.filter((arg) => arg.startsWith('-'));
+const named = args.filter((arg) => !arg.startsWith('-')).map((arg) => path.resolve(arg));
+const files = (named.length > 0 ? named : readdirSync(testsDir).filter((name) => name.endsWith('.test.ts')).sort().map((name) => path.join(testsDir, name)))
+  .map((file) => path.relative(root, file));
+
+/** A file that must run with no other build beside it says so in its first lines. */
+const alone = (file) => /^\/\/ npm test: alone\b/m.test(readFileSync(path.join(root, file), 'utf8').split('\n').slice(0, 10).join('\n'));
+
+/** Two at a time on a machine of two cores or more; BOOK_TEST_CONCURRENCY sets it. */
+const concurrency = Number(process.env.BOOK_TEST_CONCURRENCY) || Math.min(2, availableParallelism());
+
+function nodeTest(group, jobs) {
+  if (group.length === 0) return Promise.resolve(0);
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${jobs}`, ...options, ...group], { cwd: root, stdio: 'inherit' });
+    child.on('close', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+const shared = await nodeTest(files.filter((file) => !alone(file)), concurrency);
+const single = await nodeTest(files.filter(alone), 1);
+process.exitCode = shared || single;
