@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { findChromium } from '../scripts/lib/browser.ts';
@@ -38,9 +38,13 @@ export async function sharedBuild(manuscriptDir: string, args: string[] = [], co
     if (done) return { out, run: done };
     try {
       await mkdir(lock);
+      await writeFile(path.join(lock, 'pid'), String(process.pid));
     } catch {
-      // Another process builds this key: wait for it. A lock left by a killed process goes after 10 minutes.
-      if (Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 600_000) await rmdir(lock).catch(() => undefined);
+      // Another process builds this key (two test files run at once): wait for it. A lock whose process is
+      // gone (killed) goes, as does one left without its pid for a minute.
+      const owner = Number(await readFile(path.join(lock, 'pid'), 'utf8').catch(() => NaN));
+      const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (Number.isInteger(owner) ? !processAlive(owner) : age > 60_000) await rm(lock, { recursive: true, force: true });
       await new Promise((resolve) => setTimeout(resolve, 200));
       continue;
     }
@@ -58,8 +62,17 @@ export async function sharedBuild(manuscriptDir: string, args: string[] = [], co
       await rename(temporary, resultFile);
       return { out, run };
     } finally {
-      await rmdir(lock).catch(() => undefined);
+      await rm(lock, { recursive: true, force: true });
     }
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
