@@ -10,6 +10,13 @@ import { readPdfLines, type PdfPageLines } from '../scripts/lib/layout/pdf-lines
 import { pdfPageTexts } from '../scripts/lib/pdf/poppler.ts';
 import { projectRoot } from '../scripts/lib/paths.ts';
 
+/**
+ * The layout, typesetting and preflight checks read the print PDF alone: `--format pdf` builds and checks only
+ * that, not the EPUB and the web edition (EPUBCheck, Ace, the Nu checker and axe run on the book in
+ * release.test.ts and on the kitchen sink in kitchen-sink.test.ts).
+ */
+const PDF_CHECKS = ['--format', 'pdf'];
+
 interface Finding {
   file: string;
   line: number;
@@ -58,7 +65,7 @@ describe('layout checks on a manuscript with one fault per rule', () => {
     dir = await makeManuscript({ 'book.yaml': minimalConfig('print:\n  padToSignature: false\nrules:\n  fonts/uncovered-character: warning\n'), '01-hoofdstuk.md': text });
     await $({ quiet: true })`convert -size 100x100 xc:gray70 ${path.join(dir, 'grijs.png')}`;
     out = path.join(dir, 'out');
-    const run = await runScript('check.ts', ['--manuscript', dir, '--out', out, '--report', 'json']);
+    const run = await runScript('check.ts', [...PDF_CHECKS, '--manuscript', dir, '--out', out, '--report', 'json']);
     code = run.code;
     findings = (JSON.parse(run.stdout || '{"diagnostics":[]}') as { diagnostics: Finding[] }).diagnostics;
     if (findings.length === 0) console.error(run.stderr);
@@ -119,7 +126,7 @@ describe('the book itself', () => {
   let dir: string;
   before(async () => {
     dir = await makeManuscript({});
-    const run = await runScript('check.ts', ['--out', dir, '--report', 'json']);
+    const run = await runScript('check.ts', [...PDF_CHECKS, '--out', dir, '--report', 'json']);
     findings = (JSON.parse(run.stdout) as { diagnostics: Finding[] }).diagnostics;
   });
   after(() => removeDir(dir));
@@ -161,10 +168,10 @@ describe('widows and orphans', () => {
       'kept/book.yaml': minimalConfig(),
       'kept/01-hoofdstuk.md': source,
     });
-    const run = await runScript('check.ts', ['--manuscript', dir, '--out', path.join(dir, 'out'), '--report', 'json']);
+    const run = await runScript('check.ts', [...PDF_CHECKS, '--manuscript', dir, '--out', path.join(dir, 'out'), '--report', 'json']);
     allowed = (JSON.parse(run.stdout) as { diagnostics: Finding[] }).diagnostics;
     pages = await pdfPageTexts(path.join(dir, 'out', 'proefboek.pdf'));
-    const keptRun = await runScript('check.ts', ['--manuscript', path.join(dir, 'kept'), '--out', path.join(dir, 'kept-out'), '--report', 'json']);
+    const keptRun = await runScript('check.ts', [...PDF_CHECKS, '--manuscript', path.join(dir, 'kept'), '--out', path.join(dir, 'kept-out'), '--report', 'json']);
     kept = (JSON.parse(keptRun.stdout) as { diagnostics: Finding[] }).diagnostics;
   });
   after(() => removeDir(dir));
@@ -219,7 +226,7 @@ describe('pages a proofreader marks: short pages, a stranded heading, no false b
     // scaled to the page's height, and Paged.js sets its heading alone.
     await $({ quiet: true })`convert -size 940x1560 xc:gray70 ${path.join(dir, 'plaat.png')}`;
     await $({ quiet: true })`convert -size 1200x3600 xc:gray70 ${path.join(dir, 'hoog.png')}`;
-    const run = await runScript('check.ts', ['--manuscript', dir, '--out', path.join(dir, 'out'), '--report', 'json', '--jobs', '1']);
+    const run = await runScript('check.ts', [...PDF_CHECKS, '--manuscript', dir, '--out', path.join(dir, 'out'), '--report', 'json', '--jobs', '1']);
     findings = (JSON.parse(run.stdout || '{"diagnostics":[]}') as { diagnostics: Finding[] }).diagnostics;
     if (findings.length === 0) console.error(run.stderr);
     pages = await pdfPageTexts(path.join(dir, 'out', 'proefboek.pdf'));
@@ -285,11 +292,11 @@ describe('typesetting findings on a narrow measure', () => {
       'greedy/book.yaml': minimalConfig(`${narrow}  lineBreaking: greedy\n`),
       'greedy/01-hoofdstuk.md': source,
     });
-    const run = await runScript('check.ts', ['--manuscript', dir, '--out', path.join(dir, 'out'), '--report', 'json']);
+    const run = await runScript('check.ts', [...PDF_CHECKS, '--manuscript', dir, '--out', path.join(dir, 'out'), '--report', 'json']);
     findings = (JSON.parse(run.stdout || '{"diagnostics":[]}') as { diagnostics: Finding[] }).diagnostics;
     if (findings.length === 0) console.error(run.stderr);
     pages = await pdfPageTexts(path.join(dir, 'out', 'proefboek.pdf'));
-    const greedyRun = await runScript('check.ts', ['--manuscript', path.join(dir, 'greedy'), '--out', path.join(dir, 'greedy-out'), '--report', 'json']);
+    const greedyRun = await runScript('check.ts', [...PDF_CHECKS, '--manuscript', path.join(dir, 'greedy'), '--out', path.join(dir, 'greedy-out'), '--report', 'json']);
     greedy = (JSON.parse(greedyRun.stdout || '{"diagnostics":[]}') as { diagnostics: Finding[] }).diagnostics;
     greedyLines = await readPdfLines(path.join(dir, 'greedy-out', 'proefboek.pdf'));
   });
@@ -372,7 +379,7 @@ describe('a note with a plate too tall for a page', () => {
     await $({ quiet: true })`convert -size 200x150 xc:gray60 ${path.join(dir, 'klein.png')}`;
     // Pixels for an image three pages tall: scaled to the page's height, which no note area has.
     await $({ quiet: true })`convert -size 600x2400 xc:gray60 ${path.join(dir, 'lang.png')}`;
-    const run = await runScript('check.ts', ['--manuscript', dir, '--out', path.join(dir, 'out'), '--report', 'json']);
+    const run = await runScript('check.ts', [...PDF_CHECKS, '--manuscript', dir, '--out', path.join(dir, 'out'), '--report', 'json']);
     findings = (JSON.parse(run.stdout || '{"diagnostics":[]}') as { diagnostics: Finding[] }).diagnostics;
     if (findings.length === 0) console.error(run.stderr);
     pages = await pdfPageTexts(path.join(dir, 'out', 'proefboek.pdf'));
@@ -403,7 +410,7 @@ describe('a paragraph moved whole to keep its lines together takes its heading a
     await cp(path.join(projectRoot, 'manuscript'), path.join(dir, 'book'), { recursive: true });
     const config = path.join(dir, 'book', 'book.yaml');
     await writeFile(config, (await readFile(config, 'utf8')).replace(/lineHeight: [\d.]+/, 'lineHeight: 1.34'));
-    const run = await runScript('check.ts', ['--manuscript', path.join(dir, 'book'), '--out', path.join(dir, 'out'), '--report', 'json']);
+    const run = await runScript('check.ts', [...PDF_CHECKS, '--manuscript', path.join(dir, 'book'), '--out', path.join(dir, 'out'), '--report', 'json']);
     findings = (JSON.parse(run.stdout || '{"diagnostics":[]}') as { diagnostics: Finding[] }).diagnostics;
   });
   after(() => removeDir(dir));
@@ -431,7 +438,7 @@ describe('a book of more than a hundred notes', () => {
       '',
     ].join('\n');
     dir = await makeManuscript({ 'book.yaml': minimalConfig('slug: proefboek\n'), '01-hoofdstuk.md': text });
-    const run = await runScript('check.ts', ['--manuscript', dir, '--out', path.join(dir, 'out'), '--report', 'json']);
+    const run = await runScript('check.ts', [...PDF_CHECKS, '--manuscript', dir, '--out', path.join(dir, 'out'), '--report', 'json']);
     findings = (JSON.parse(run.stdout || '{"diagnostics":[]}') as { diagnostics: Finding[] }).diagnostics;
     pages = await pdfPageTexts(path.join(dir, 'out', 'proefboek.pdf'));
   });
