@@ -1,4 +1,5 @@
 import type { BookConfig } from './config/schema.ts';
+import { authorNames, contributorLines, listOf } from './contributors.ts';
 import { escapeHtml } from './html.ts';
 import { fill, labelsFor } from './language/labels.ts';
 
@@ -17,7 +18,8 @@ export function colophonParagraphs(c: BookConfig, { version, date, medium, fonts
   const labels = labelsFor(c.language, c.labels);
   return [
     `<p><cite>${escapeHtml(c.title)}</cite>${c.subtitle ? `. ${escapeHtml(c.subtitle)}` : ''}</p>`,
-    `<p>${escapeHtml(c.author)}</p>`,
+    authorNames(c) ? `<p>${escapeHtml(authorNames(c))}</p>` : '',
+    ...contributorLines(c).map((line) => `<p>${escapeHtml(line)}</p>`),
     ...c.colophon.map((line) => `<p>${escapeHtml(line)}</p>`),
     c.rights ? `<p>${escapeHtml(c.rights)}</p>` : '',
     c.publisher ? `<p>${escapeHtml(fill(labels.publishedBy, { publisher: c.publisher }))}</p>` : '',
@@ -27,7 +29,4 @@ export function colophonParagraphs(c: BookConfig, { version, date, medium, fonts
   ].filter(Boolean);
 }
 
-/** `A`, `A and B`, `A, B and C`. */
-export function listOf(items: string[], and: string): string {
-  return items.length < 2 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} ${and} ${items.at(-1)}`;
-}
+export { listOf };

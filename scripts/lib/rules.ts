@@ -28,6 +28,7 @@ const REGISTRY = {
   'config/missing-key': { severity: 'error', stops, description: 'a required book.yaml key is missing' },
   'config/unknown-key': { severity: 'error', stops, description: 'book.yaml has a key the pipeline does not know' },
   'config/unknown-rule': { severity: 'warning', description: 'book.yaml `rules:` names a rule the pipeline does not have' },
+  'config/duplicate-contributor': { severity: 'error', stops, description: 'book.yaml `contributors:` names one person twice in the same role' },
   'config/fixed-rule': { severity: 'warning', description: 'book.yaml `rules:` lowers a rule that stops the build, which it cannot' },
 
   // The manuscript, as it is read

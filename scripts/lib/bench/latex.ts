@@ -6,6 +6,7 @@ import { stringify } from 'yaml';
 import { stylePath } from '../citations/csl.ts';
 import { loadConfig } from '../config/load-config.ts';
 import type { BookConfig, FontConfig } from '../config/schema.ts';
+import { creatorsOf } from '../contributors.ts';
 import { packageDir } from '../paths.ts';
 import { sfntFromWoff } from './woff.ts';
 
@@ -70,7 +71,7 @@ export function pandocDefaults(config: BookConfig, manuscriptDir: string, font: 
     metadata: {
       title: config.title,
       ...(config.subtitle ? { subtitle: config.subtitle } : {}),
-      author: config.author,
+      author: creatorsOf(config),
       lang: citations?.locale ?? config.language,
     },
   };

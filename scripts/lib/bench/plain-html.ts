@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import type { Book } from '../book.ts';
 import { loadBook } from '../book.ts';
 import type { FontConfig } from '../config/schema.ts';
+import { authorNames } from '../contributors.ts';
 import { escapeHtml } from '../html.ts';
 import { NOTE_REF_PATTERN } from '../markdown/notes.ts';
 import { packageDir } from '../paths.ts';
@@ -49,7 +50,7 @@ ${plainCss(book)}
 </head>
 <body>
 <section class="title-page">
-<p class="author">${escapeHtml(config.author)}</p>
+<p class="author">${escapeHtml(authorNames(config))}</p>
 <h1 class="book-title">${escapeHtml(config.title)}</h1>
 ${config.subtitle ? `<p class="subtitle">${escapeHtml(config.subtitle)}</p>` : ''}
 </section>

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CONTRIBUTOR_ROLES } from '../contributors.ts';
 import { LABEL_KEYS } from '../language/labels.ts';
 import type { RuleId } from '../rules.ts';
 import { printLimitProblems } from './print-limits.ts';
@@ -132,11 +133,24 @@ const citationsSchema = z
   })
   .strict();
 
+/** A person who made the book, with what they did (contributors.ts maps each role to its MARC relator). */
+const contributorSchema = z
+  .object({
+    name: z.string().min(1),
+    role: z.enum(CONTRIBUTOR_ROLES),
+    /** The name as a catalogue sorts it ("Lenin, V.I."); by default the last word first, Dutch particles kept with it. */
+    fileAs: z.string().min(1).optional(),
+  })
+  .strict();
+
 export const bookConfigSchema = z
   .object({
     title: z.string().min(1),
     subtitle: z.string().optional(),
-    author: z.string().min(1),
+    /** The author of the work, when there is one: shorthand for a contributor with role `author`. */
+    author: z.string().min(1).optional(),
+    /** Everyone who made the book, in the order they are named: authors, the preface's author, translators, editors, … */
+    contributors: z.array(contributorSchema).default([]),
     language: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]+)*$/, 'expected a BCP 47 language tag, e.g. "nl"'),
     description: z.string().optional(),
     keywords: z.array(z.string()).default([]),
@@ -174,9 +188,27 @@ export const bookConfigSchema = z
       .strict()
       .default({ numbering: false }),
   })
-  .strict();
+  .strict()
+  .superRefine((config, context) => {
+    if (!config.author && !config.contributors.some((c) => c.role === 'author' || c.role === 'editor' || c.role === 'compiler')) {
+      context.addIssue({
+        code: 'custom',
+        path: ['author'],
+        message: 'missing required key: a book names its author (`author: Name`), or its authors, editors or compilers under `contributors:`',
+        params: { rule: 'config/missing-key' satisfies RuleId },
+      });
+    }
+    const seen = new Map<string, number>();
+    config.contributors.forEach((c, i) => {
+      const key = `${c.role}\0${c.name}`;
+      const first = seen.get(key);
+      if (first === undefined) seen.set(key, i);
+      else context.addIssue({ code: 'custom', path: ['contributors', i, 'name'], message: `${c.name} is named twice as ${c.role} (first as contributors[${first}])`, params: { rule: 'config/duplicate-contributor' satisfies RuleId } });
+    });
+  });
 
 export type BookConfig = z.infer<typeof bookConfigSchema>;
+export type ContributorConfig = z.infer<typeof contributorSchema>;
 export type PrintConfig = BookConfig['print'];
 export type PressConfig = PrintConfig['press'];
 export type CitationsConfig = z.infer<typeof citationsSchema>;

@@ -3,6 +3,7 @@ import { figureLabelHtml, imageClassAttribute, imageTextAttributes, placeImages,
 import { cssWidth } from '../web/web-html.ts';
 import type { Book, Chapter } from '../book.ts';
 import { colophonParagraphs } from '../colophon.ts';
+import { authorNames, contributorLines } from '../contributors.ts';
 import { escapeHtml } from '../html.ts';
 import { fill, labelsFor, type Labels } from '../language/labels.ts';
 import { NOTE_REF_PATTERN } from '../markdown/notes.ts';
@@ -116,10 +117,9 @@ export function contentDocuments(book: Book, plan: PageBreakPlan, coverAlt: stri
   const frontMarkers = plan.frontPages.map(pageBreakMarker).join('');
   const title = `<section class="title-page" ${epubTypeAttributes('titlepage')} aria-label="${escapeHtml(labels.titlePage)}">
 ${frontMarkers}
-<p class="author">${escapeHtml(c.author)}</p>
-<h1 class="book-title">${escapeHtml(c.title)}</h1>
+${authorNames(c) ? `<p class="author">${escapeHtml(authorNames(c))}</p>\n` : ''}<h1 class="book-title">${escapeHtml(c.title)}</h1>
 ${c.subtitle ? `<p class="subtitle">${escapeHtml(c.subtitle)}</p>` : ''}
-${c.publisher ? `<p class="publisher">${escapeHtml(c.publisher)}</p>` : ''}
+${contributorLines(c).map((line) => `<p class="contributor">${escapeHtml(line)}</p>\n`).join('')}${c.publisher ? `<p class="publisher">${escapeHtml(c.publisher)}</p>` : ''}
 </section>`;
   const colophon = colophonParagraphs(c, { version: edition.version, date: edition.date, medium: 'ebook' }).join('\n');
   const front: ContentDocument[] = [

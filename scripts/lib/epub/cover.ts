@@ -6,6 +6,7 @@ import { escapeHtml } from '../html.ts';
 import { fill, labelsFor } from '../language/labels.ts';
 import { packageDir, stylesDir } from '../paths.ts';
 import { fontStylesheets } from '../fonts/font-css.ts';
+import { authorNames, contributorsOf } from '../contributors.ts';
 
 export const COVER_SIZE = { width: 1600, height: 2400 };
 
@@ -20,7 +21,7 @@ ${links}
 <link rel="stylesheet" href="/styles/epub-cover.css">
 </head>
 <body>
-<div><div class="rule"></div><p class="author">${escapeHtml(c.author)}</p></div>
+<div><div class="rule"></div><p class="author">${escapeHtml(coverNames(c))}</p></div>
 <div><h1 class="title">${escapeHtml(c.title)}</h1>${c.subtitle ? `<p class="subtitle">${escapeHtml(c.subtitle)}</p>` : ''}</div>
 <div>${c.publisher ? `<p class="publisher">${escapeHtml(c.publisher)}</p>` : '<div class="rule"></div>'}</div>
 </body>
@@ -30,7 +31,12 @@ ${links}
 /** What a reader's shelf shows, spoken: the cover's text alternative. */
 export function coverAlt(book: Book): string {
   const c = book.config;
-  return fill(labelsFor(c.language, c.labels).coverAlt, { title: c.title, subtitle: c.subtitle ? `. ${c.subtitle}` : '', author: c.author });
+  return fill(labelsFor(c.language, c.labels).coverAlt, { title: c.title, subtitle: c.subtitle ? `. ${c.subtitle}` : '', author: coverNames(c) });
+}
+
+/** The cover names the authors; a book without one (a collection) names its editors or whoever book.yaml has. */
+function coverNames(c: Book['config']): string {
+  return authorNames(c) || contributorsOf(c).map((person) => person.name).join(', ');
 }
 
 /** Renders the cover in the build's Chromium, served hermetically, and returns PNG bytes. */

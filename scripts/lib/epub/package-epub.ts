@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EPub, type Options } from 'epub-gen-memory';
 import type { Book } from '../book.ts';
+import { contributorsOf, creatorsOf, relatorOf } from '../contributors.ts';
 import { fill, labelsFor } from '../language/labels.ts';
 import { BuildError, diagnostic } from '../diagnostics.ts';
 import { libDir, stylesDir } from '../paths.ts';
@@ -14,13 +15,22 @@ import { zipEpub, type ZipEntry } from './zip.ts';
 
 const templatesDir = path.join(libDir, 'epub', 'templates');
 
+export interface EpubPerson {
+  id: string;
+  name: string;
+  /** MARC relator code. */
+  role: string;
+  fileAs: string;
+}
+
 /** What the package document and navigation templates read beyond epub-gen-memory's own options. */
 export interface EpubMeta {
   identifier: string;
   isbn?: string;
   subtitle?: string;
-  author: string;
-  authorFileAs: string;
+  /** `dc:creator` (the authors) and `dc:contributor` (everyone else), each refined with its role and file-as. */
+  creators: EpubPerson[];
+  contributors: EpubPerson[];
   rights?: string;
   keywords: string[];
   date: string;
@@ -48,18 +58,28 @@ export interface PackageInput {
 export function bookIdentifier(book: Book): string {
   const { uuid } = book.config.identifiers;
   if (uuid) return uuid;
-  const hex = createHash('sha1').update(`${book.config.title}\n${book.config.author}`).digest('hex');
+  const hex = createHash('sha1').update(`${book.config.title}\n${creatorsOf(book.config).join(', ')}`).digest('hex');
   const variant = ((parseInt(hex.slice(16, 18), 16) & 0x3f) | 0x80).toString(16);
   return `urn:uuid:${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(18, 20)}-${hex.slice(20, 32)}`;
 }
 
-/** "Per-Åke Westerlund" -> "Westerlund, Per-Åke" (Dutch particles such as "de" stay with the surname). */
-export function fileAs(name: string): string {
-  const parts = name.trim().split(/\s+/);
-  if (parts.length < 2) return name;
-  let i = parts.length - 1;
-  while (i > 1 && /^(van|de|der|den|het|ter|ten|te|in|op|'t)$/i.test(parts[i - 1] ?? '')) i--;
-  return `${parts.slice(i).join(' ')}, ${parts.slice(0, i).join(' ')}`;
+/**
+ * Authors are the creators (`dc:creator`), everyone else a `dc:contributor`, each with a MARC relator role and
+ * a file-as name; a book with no author (a collection) has its first-named contributors as creators. The
+ * first creator keeps the id `creator` that reading systems and earlier EPUBs of the book know.
+ */
+export function epubPeople(config: Book['config']): { creators: EpubPerson[]; contributors: EpubPerson[] } {
+  const people = contributorsOf(config);
+  const creatorNames = new Set(creatorsOf(config));
+  const creators: EpubPerson[] = [];
+  const contributors: EpubPerson[] = [];
+  for (const person of people) {
+    const isCreator = creatorNames.has(person.name) && !creators.some((c) => c.name === person.name);
+    const list = isCreator ? creators : contributors;
+    const id = isCreator ? (creators.length === 0 ? 'creator' : `creator-${creators.length + 1}`) : `contributor-${contributors.length + 1}`;
+    list.push({ id, name: person.name, role: relatorOf(person.role), fileAs: person.fileAs });
+  }
+  return { creators, contributors };
 }
 
 function epubMeta(input: PackageInput): EpubMeta {
@@ -80,8 +100,7 @@ function epubMeta(input: PackageInput): EpubMeta {
     identifier: bookIdentifier(book),
     isbn: c.identifiers.isbn?.replace(/-/g, ''),
     subtitle: c.subtitle,
-    author: c.author,
-    authorFileAs: fileAs(c.author),
+    ...epubPeople(c),
     rights: c.rights,
     keywords: c.keywords,
     date: input.date.toISOString().slice(0, 10),
@@ -153,7 +172,7 @@ export async function packageEpub(input: PackageInput): Promise<Uint8Array> {
   const warnings: string[] = [];
   const options: Options & { meta: EpubMeta } = {
     title: c.title,
-    author: c.author,
+    author: creatorsOf(c),
     publisher: c.publisher ?? '',
     description: c.description ?? '',
     lang: c.language,

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Book } from '../book.ts';
+import { contributorLines, contributorsOf } from '../contributors.ts';
 
 /** Which of the book's fonts sets a piece of text: the body font, or the monospaced one (code). */
 export type TextRole = 'body' | 'mono';
@@ -53,7 +54,8 @@ export function bookCharacters(book: Book): CharacterUse[] {
   const texts: [readonly (string | number)[], string | undefined][] = [
     [['title'], c.title],
     [['subtitle'], c.subtitle],
-    [['author'], c.author],
+    ...contributorsOf(c).map((person): [readonly (string | number)[], string] => [person.keyPath, person.name]),
+    ...contributorLines(c).map((line): [readonly (string | number)[], string] => [['contributors'], line]),
     [['publisher'], c.publisher],
     [['rights'], c.rights],
     [['edition'], c.edition],

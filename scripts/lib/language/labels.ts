@@ -36,13 +36,25 @@ export interface Labels {
   /** dc:source of the EPUB without ISBN: `{title}`, `{edition}`, `{version}`, `{file}`. */
   printSource: string;
   accessibilitySummary: string;
+  /** A line naming contributors other than the authors, `{names}` being theirs: the title page, the colophon. */
+  rolePreface: string;
+  roleForeword: string;
+  roleIntroduction: string;
+  roleAfterword: string;
+  roleTranslator: string;
+  roleEditor: string;
+  roleIllustrator: string;
+  roleAnnotator: string;
+  roleCompiler: string;
+  roleContributor: string;
 }
 
 /** Every label's name (book.yaml `labels:` accepts these). */
 export const LABEL_KEYS = [
   'contents', 'cover', 'titlePage', 'colophon', 'landmarks', 'pageList', 'startOfText', 'skipToText', 'darkTheme', 'notesOf',
   'backToText', 'note', 'backToNote', 'coverAlt', 'publishedBy', 'edition', 'version', 'ebook', 'webEdition', 'setIn', 'and', 'printSource',
-  'accessibilitySummary',
+  'accessibilitySummary', 'rolePreface', 'roleForeword', 'roleIntroduction', 'roleAfterword', 'roleTranslator', 'roleEditor',
+  'roleIllustrator', 'roleAnnotator', 'roleCompiler', 'roleContributor',
 ] as const satisfies readonly (keyof Labels)[];
 
 const NL: Labels = {
@@ -73,6 +85,16 @@ const NL: Labels = {
     'met koppen voor de hoofdstukken en delen, een inhoudsopgave, voetnoten die heen en terug gelinkt zijn en ' +
     'paginamarkeringen naar de gedrukte uitgave. Lettergrootte, regelafstand en kleuren kunnen door de lezer ' +
     'worden aangepast. Het omslag heeft een tekstalternatief.',
+  rolePreface: 'Met een voorwoord van {names}',
+  roleForeword: 'Met een woord vooraf van {names}',
+  roleIntroduction: 'Met een inleiding van {names}',
+  roleAfterword: 'Met een nawoord van {names}',
+  roleTranslator: 'Vertaald door {names}',
+  roleEditor: 'Bezorgd door {names}',
+  roleIllustrator: 'Met illustraties van {names}',
+  roleAnnotator: 'Met aantekeningen van {names}',
+  roleCompiler: 'Samengesteld door {names}',
+  roleContributor: 'Met medewerking van {names}',
 };
 
 const EN: Labels = {
@@ -103,6 +125,16 @@ const EN: Labels = {
     'with headings for its chapters and sections, a table of contents, footnotes linked both ways and page ' +
     'markers to the print edition. Type size, line spacing and colours can be changed by the reader. The cover ' +
     'has a text alternative.',
+  rolePreface: 'With a preface by {names}',
+  roleForeword: 'With a foreword by {names}',
+  roleIntroduction: 'With an introduction by {names}',
+  roleAfterword: 'With an afterword by {names}',
+  roleTranslator: 'Translated by {names}',
+  roleEditor: 'Edited by {names}',
+  roleIllustrator: 'Illustrated by {names}',
+  roleAnnotator: 'Annotated by {names}',
+  roleCompiler: 'Compiled by {names}',
+  roleContributor: 'With contributions by {names}',
 };
 
 const BY_LANGUAGE: Record<string, Labels> = { nl: NL, en: EN };

@@ -10,6 +10,7 @@ import {
   type PDFPage,
 } from 'pdf-lib';
 import type { BookConfig } from '../config/schema.ts';
+import { contributorsOf, creatorsOf } from '../contributors.ts';
 import { escapeHtml } from '../html.ts';
 import type { PageLayout } from './paginate.ts';
 import { toPoints } from './units.ts';
@@ -27,7 +28,8 @@ export interface PostprocessOptions {
 export function postprocessDocument(pdf: PDFDocument, options: PostprocessOptions): void {
   const { config, layout, date, producer } = options;
   pdf.setTitle(config.title, { showInWindowTitleBar: true });
-  pdf.setAuthor(config.author);
+  // The Info dictionary has one Author string: the authors, separated as Acrobat separates them.
+  pdf.setAuthor(creatorsOf(config).join('; '));
   pdf.setSubject(config.description ?? config.subtitle ?? config.title);
   pdf.setKeywords(config.keywords);
   pdf.setLanguage(config.language);
@@ -138,6 +140,14 @@ function addOutline(pdf: PDFDocument, layout: PageLayout): void {
   pdf.catalog.set(PDFName.of('PageMode'), PDFName.of('UseOutlines'));
 }
 
+/** Everyone else (preface, translation, editing) as dc:contributor: Dublin Core's place for them in XMP. */
+function contributorsXmp(config: BookConfig): string {
+  const creators = new Set(creatorsOf(config));
+  const others = [...new Set(contributorsOf(config).map((c) => c.name))].filter((name) => !creators.has(name));
+  if (others.length === 0) return '';
+  return `<dc:contributor><rdf:Bag>${others.map((name) => `<rdf:li>${escapeHtml(name)}</rdf:li>`).join('')}</rdf:Bag></dc:contributor>`;
+}
+
 function setXmp(pdf: PDFDocument, config: BookConfig, date: Date, producer: string, pdfUa: boolean): void {
   const iso = date.toISOString().replace(/\.\d{3}Z$/, 'Z');
   const x = escapeHtml;
@@ -154,7 +164,8 @@ function setXmp(pdf: PDFDocument, config: BookConfig, date: Date, producer: stri
  xmlns:xmpRights="http://ns.adobe.com/xap/1.0/rights/"${pdfUa ? '\n xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/"' : ''}>
 <dc:format>application/pdf</dc:format>
 <dc:title><rdf:Alt><rdf:li xml:lang="x-default">${x(config.title)}</rdf:li></rdf:Alt></dc:title>
-<dc:creator><rdf:Seq><rdf:li>${x(config.author)}</rdf:li></rdf:Seq></dc:creator>
+<dc:creator><rdf:Seq>${creatorsOf(config).map((name) => `<rdf:li>${x(name)}</rdf:li>`).join('')}</rdf:Seq></dc:creator>
+${contributorsXmp(config)}
 <dc:description><rdf:Alt><rdf:li xml:lang="x-default">${x(config.description ?? config.title)}</rdf:li></rdf:Alt></dc:description>
 <dc:subject><rdf:Bag>${keywords}</rdf:Bag></dc:subject>
 <dc:language><rdf:Bag><rdf:li>${lang}</rdf:li></rdf:Bag></dc:language>
@@ -170,7 +181,8 @@ ${config.rights ? `<dc:rights><rdf:Alt><rdf:li xml:lang="x-default">${x(config.r
 </rdf:RDF>
 </x:xmpmeta>
 <?xpacket end="w"?>`;
-  const stream = pdf.context.stream(xmp, { Type: 'Metadata', Subtype: 'XML' });
+  // XMP is UTF-8: pdf-lib writes a string's characters as single bytes ("Å" became one Latin-1 byte).
+  const stream = pdf.context.stream(new Uint8Array(Buffer.from(xmp, 'utf8')), { Type: 'Metadata', Subtype: 'XML' });
   pdf.catalog.set(PDFName.of('Metadata'), pdf.context.register(stream));
 }
 

@@ -1,5 +1,6 @@
 import type { Book, Chapter } from '../book.ts';
 import { colophonParagraphs } from '../colophon.ts';
+import { authorNames, contributorLines } from '../contributors.ts';
 import { escapeHtml } from '../html.ts';
 import { labelsFor } from '../language/labels.ts';
 import { figureLabelHtml, imageClassAttribute, imageTextAttributes, placeImages, type BookImage } from '../images.ts';
@@ -55,7 +56,7 @@ export function printDocument(book: Book, body: string): string {
 <meta charset="utf-8">
 <link rel="icon" href="data:,">
 <title>${escapeHtml(config.title)}</title>
-<meta name="author" content="${escapeHtml(config.author)}">
+<meta name="author" content="${escapeHtml(authorNames(config))}">
 ${fontLinks}
 <style>
 ${pageSetupCss(config.print, fonts)}
@@ -116,10 +117,9 @@ function frontMatter(book: Book, { version, buildDate }: PrintHtmlOptions): stri
 <p class="book-title">${escapeHtml(c.title)}</p>
 </section>
 <section class="title-page" data-front="title-page">
-<p class="author">${escapeHtml(c.author)}</p>
-<p class="book-title">${escapeHtml(c.title)}</p>
+${authorNames(c) ? `<p class="author">${escapeHtml(authorNames(c))}</p>\n` : ''}<p class="book-title">${escapeHtml(c.title)}</p>
 ${subtitle}
-${c.publisher ? `<p class="publisher">${escapeHtml(c.publisher)}</p>` : ''}
+${contributorLines(c).map((line) => `<p class="contributor">${escapeHtml(line)}</p>\n`).join('')}${c.publisher ? `<p class="publisher">${escapeHtml(c.publisher)}</p>` : ''}
 </section>
 <section class="colophon" data-front="colophon">
 ${colophonLines.join('\n')}

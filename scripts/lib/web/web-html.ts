@@ -1,5 +1,6 @@
 import type { Book, Chapter } from '../book.ts';
 import { listOf } from '../colophon.ts';
+import { authorNames, authorsOf, contributorLines } from '../contributors.ts';
 import { bookFonts } from '../fonts/book-fonts.ts';
 import { escapeHtml } from '../html.ts';
 import { fill, labelsFor, type Labels } from '../language/labels.ts';
@@ -27,14 +28,14 @@ export function webHtml(book: Book, options: WebHtmlOptions): string {
   const description = c.description ?? (c.subtitle ? `${c.title}: ${c.subtitle}` : c.title);
   const meta = [
     `<meta name="description" content="${escapeHtml(description)}">`,
-    `<meta name="author" content="${escapeHtml(c.author)}">`,
+    authorNames(c) ? `<meta name="author" content="${escapeHtml(authorNames(c))}">` : '',
     c.keywords.length ? `<meta name="keywords" content="${escapeHtml(c.keywords.join(', '))}">` : '',
     `<meta name="generator" content="lenins-strijd-book ${escapeHtml(options.version)}">`,
     `<meta property="og:type" content="book">`,
     `<meta property="og:title" content="${escapeHtml(c.title)}">`,
     `<meta property="og:description" content="${escapeHtml(description)}">`,
     `<meta property="og:locale" content="${escapeHtml(ogLocale(c.language))}">`,
-    `<meta property="book:author" content="${escapeHtml(c.author)}">`,
+    ...authorsOf(c).map((a) => `<meta property="book:author" content="${escapeHtml(a.name)}">`),
     c.identifiers.isbn ? `<meta property="book:isbn" content="${escapeHtml(c.identifiers.isbn)}">` : '',
     ...c.keywords.map((k) => `<meta property="book:tag" content="${escapeHtml(k)}">`),
     `<meta name="twitter:card" content="summary">`,
@@ -56,10 +57,9 @@ ${options.scripts.map((src) => `<script src="${escapeHtml(src)}" defer></script>
 <body>
 <a class="skip-link" href="#tekst">${escapeHtml(labels.skipToText)}</a>
 <header class="book-header">
-<p class="book-author">${escapeHtml(c.author)}</p>
-<h1 class="book-title">${escapeHtml(c.title)}</h1>
+${authorNames(c) ? `<p class="book-author">${escapeHtml(authorNames(c))}</p>\n` : ''}<h1 class="book-title">${escapeHtml(c.title)}</h1>
 ${c.subtitle ? `<p class="book-subtitle">${escapeHtml(c.subtitle)}</p>` : ''}
-<button type="button" class="theme-toggle" hidden aria-pressed="false">${escapeHtml(labels.darkTheme)}</button>
+${contributorLines(c).map((line) => `<p class="book-contributor">${escapeHtml(line)}</p>\n`).join('')}<button type="button" class="theme-toggle" hidden aria-pressed="false">${escapeHtml(labels.darkTheme)}</button>
 </header>
 ${tableOfContents(book, labels)}
 <main id="tekst" tabindex="-1">
@@ -156,7 +156,8 @@ function colophon(book: Book, { version, buildDate }: WebHtmlOptions): string {
   const c = book.config;
   const labels = labelsFor(c.language, c.labels);
   const lines = [
-    `<p><cite>${escapeHtml(c.title)}</cite>${c.subtitle ? `. ${escapeHtml(c.subtitle)}` : ''} — ${escapeHtml(c.author)}</p>`,
+    `<p><cite>${escapeHtml(c.title)}</cite>${c.subtitle ? `. ${escapeHtml(c.subtitle)}` : ''}${authorNames(c) ? ` — ${escapeHtml(authorNames(c))}` : ''}</p>`,
+    ...contributorLines(c).map((line) => `<p>${escapeHtml(line)}</p>`),
     ...c.colophon.map((line) => `<p>${escapeHtml(line)}</p>`),
     c.rights ? `<p>${escapeHtml(c.rights)}</p>` : '',
     c.publisher ? `<p>${escapeHtml(fill(labels.publishedBy, { publisher: c.publisher }))}</p>` : '',
