@@ -185,7 +185,9 @@ describe('the kitchen sink: images and tables in every format', () => {
     assert.deepEqual(copied, ['diagram.svg', 'half-width.png', 'harbour.jpg', 'mark.png', 'note-diagram.png', 'plate.png']);
     assert.match(web, /<img src="images\/images\/harbour\.jpg" alt="The harbour at dusk, seen from the north pier" width="1800" height="1200">/);
     assert.match(web, /<img src="images\/images\/half-width\.png" alt="A frame drawn at half the measure" width="800" height="500" style="width: 50%">/);
-    assert.match(web, /<caption>Events in the life of a harbour town, year by year<\/caption>/);
+    // Each table in a box that scrolls sideways rather than squeeze its columns, focusable, named by the caption.
+    assert.match(web, /<div class="table-scroll" role="group" tabindex="0" aria-labelledby="([^"]+)"><table[^>]*>\s*<caption id="\1">Events in the life of a harbour town, year by year<\/caption>/);
+    assert.equal([...web.matchAll(/<div class="table-scroll"/g)].length, [...web.matchAll(/<table\b/g)].length);
     assert.match(web, /<th [^>]*scope="col"[^>]*>Year<\/th>/);
   });
 });

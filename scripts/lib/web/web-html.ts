@@ -117,8 +117,24 @@ function chapterHtml(chapter: Chapter, book: Book, labels: Labels): string {
     );
   });
   return `<article class="chapter" id="${chapter.id}">
-${demoteHeadings(placeImages(body, chapter.images, webImage, (image) => figureLabelHtml(book.config, image)))}
+${demoteHeadings(placeImages(scrollableTables(body, chapter.id), chapter.images, webImage, (image) => figureLabelHtml(book.config, image)))}
 </article>`;
+}
+
+/**
+ * Each table in a box of its own that scrolls sideways when the table is wider than the column (a phone, a
+ * table of many columns), so its columns are never squeezed a letter wide. The box can take the keyboard's
+ * focus, to scroll it without a mouse, and is named by the table's caption.
+ */
+export function scrollableTables(html: string, idPrefix: string): string {
+  let count = 0;
+  return html.replace(/<table\b[\s\S]*?<\/table>/g, (table) => {
+    count++;
+    const id = `${idPrefix}-table-${count}`;
+    const captioned = table.replace(/<caption>/, `<caption id="${id}">`);
+    const name = captioned === table ? '' : ` aria-labelledby="${id}"`;
+    return `<div class="table-scroll" role="group" tabindex="0"${name}>${captioned}</div>`;
+  });
 }
 
 /** An image from the edition's images/ folder, its pixels as width and height (the page keeps its place while it loads). */
