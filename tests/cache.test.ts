@@ -1,28 +1,28 @@
-// npm test: alone (edits styles/print.css, which every build reads: no other build may run beside it)
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { stylesDir } from '../scripts/lib/paths.ts';
 import { chapterWithNotes, minimalConfig } from './fixtures.ts';
 import { assertSameBook, summarize, type PdfSummary } from './equivalence.ts';
-import { makeManuscript, removeDir, runScript, type RunResult } from './helpers.ts';
+import { copyOfRepository, makeManuscript, removeDir, runScript, type RunResult } from './helpers.ts';
 
 const ENV = { SOURCE_DATE_EPOCH: '1700000000' };
 
 /**
  * The cache never serves a stale result: after each change the cached build must differ from before and
- * equal a build without the cache.
+ * equal a build without the cache. The builds run from a copy of the repository, whose styles/print.css the
+ * style test edits (other test files build beside this one).
  */
 describe('the print cache follows every change that moves a page', () => {
+  let repo: string;
   let dir: string;
   let out: string;
   let original: PdfSummary;
   const pdf = (folder: string): string => path.join(folder, 'proefboek.pdf');
 
   async function build(target: string, ...args: string[]): Promise<RunResult> {
-    const run = await runScript('build.ts', ['--manuscript', dir, '--out', target, '--format', 'pdf', '--jobs', '2', ...args], ENV);
+    const run = await runScript('build.ts', ['--manuscript', dir, '--out', target, '--format', 'pdf', '--jobs', '2', ...args], ENV, undefined, repo);
     assert.equal(run.code, 0, run.stderr);
     return run;
   }
@@ -38,6 +38,7 @@ describe('the print cache follows every change that moves a page', () => {
   }
 
   before(async () => {
+    repo = await copyOfRepository();
     dir = await makeManuscript({
       'book.yaml': minimalConfig('slug: proefboek\n').replace('  - 01-hoofdstuk.md\n', '  - 01-hoofdstuk.md\n  - 02-tweede.md\n'),
       '01-hoofdstuk.md': chapterWithNotes('Het eerste hoofdstuk', 2, 6),
@@ -47,7 +48,10 @@ describe('the print cache follows every change that moves a page', () => {
     await build(out);
     original = await summarize(pdf(out));
   });
-  after(() => removeDir(dir));
+  after(async () => {
+    await removeDir(dir);
+    await removeDir(repo);
+  });
 
   test('unchanged: served from the cache, the same book', async () => {
     const run = await build(out);
@@ -56,7 +60,7 @@ describe('the print cache follows every change that moves a page', () => {
   });
 
   test('a style changed (styles/print.css): every unit laid out again', async () => {
-    const sheet = path.join(stylesDir, 'print.css');
+    const sheet = path.join(repo, 'styles', 'print.css');
     const css = await readFile(sheet, 'utf8');
     try {
       await writeFile(sheet, `${css}\n.chapter p { font-size: 1.15em; }\n`);

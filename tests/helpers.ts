@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { projectRoot } from '../scripts/lib/paths.ts';
@@ -33,19 +33,35 @@ export interface RunResult {
   stderr: string;
 }
 
-/** The command line `npm run <command>` runs (scripts/run.mjs and the command's bundle), without npm. */
-export function commandLine(command: 'build' | 'check' | 'release' | 'preview', args: string[]): string[] {
-  return [path.join(projectRoot, 'scripts', 'run.mjs'), command, ...args];
+/** The command line `npm run <command>` runs (scripts/run.mjs and the command's bundle), without npm; `root`
+ * is the repository it runs from. */
+export function commandLine(command: 'build' | 'check' | 'release' | 'preview', args: string[], root = projectRoot): string[] {
+  return [path.join(root, 'scripts', 'run.mjs'), command, ...args];
+}
+
+/**
+ * A copy of the repository's pipeline (scripts/, styles/, csl/, package.json, package-lock.json) in a temporary
+ * folder, sharing node_modules through a link: a test that edits a file every build reads (styles/print.css)
+ * edits the copy's, so the builds of other test files running at the same time never see it.
+ */
+export async function copyOfRepository(): Promise<string> {
+  const root = await mkdtemp(path.join(tmpdir(), 'book-test-repo-'));
+  for (const name of ['scripts', 'styles', 'csl', 'package.json', 'package-lock.json']) {
+    await cp(path.join(projectRoot, name), path.join(root, name), { recursive: true });
+  }
+  await symlink(path.join(projectRoot, 'node_modules'), path.join(root, 'node_modules'));
+  return root;
 }
 
 /** How long a command may run before a test gives up on it: BOOK_TEST_TIMEOUT_MS raises it on a busy machine. */
 const DEFAULT_TIMEOUT_MS = Number(process.env.BOOK_TEST_TIMEOUT_MS) || 180_000;
 
-/** Runs an entry script the way `npm run <name>` does, as a separate process; killed after `timeoutMs`. */
-export function runScript(script: 'build.ts' | 'check.ts' | 'release.ts', args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<RunResult> {
+/** Runs an entry script the way `npm run <name>` does, as a separate process; killed after `timeoutMs`.
+ * `root`: the repository to run it from (a copy, see copyOfRepository). */
+export function runScript(script: 'build.ts' | 'check.ts' | 'release.ts', args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = DEFAULT_TIMEOUT_MS, root = projectRoot): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, commandLine(script.replace(/\.ts$/, '') as 'build' | 'check' | 'release', args), {
-      cwd: projectRoot,
+    const child = spawn(process.execPath, commandLine(script.replace(/\.ts$/, '') as 'build' | 'check' | 'release', args, root), {
+      cwd: root,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

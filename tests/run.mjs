@@ -3,7 +3,8 @@
 // Node test runner. First every file that may share the machine, two files at a time: most of a file's time
 // is a build or a check that leaves a core idle much of the while (one tab paginating a small book, a JVM
 // starting, poppler reading a PDF). Then, one at a time, the files marked `// npm test: alone` in their first
-// lines: they edit a file that every build reads (styles/print.css), so no other build may run beside them.
+// lines, if any: a test that needs the machine to itself. (A test that edits a file every build reads, such as
+// styles/print.css, edits a copy of the repository instead: copyOfRepository in tests/helpers.ts.)
 // Plain JavaScript: it runs before any loader.
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';

@@ -1,13 +1,11 @@
-// npm test: alone (edits styles/print.css, which every build reads: no other build may run beside it)
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { projectRoot, stylesDir } from '../scripts/lib/paths.ts';
 import { assertSameBook, summarize } from './equivalence.ts';
 import { chapterWithNotes, minimalConfig } from './fixtures.ts';
-import { commandLine, makeManuscript, removeDir, runScript } from './helpers.ts';
+import { commandLine, copyOfRepository, makeManuscript, removeDir, runScript } from './helpers.ts';
 
 const ENV = { SOURCE_DATE_EPOCH: '1700000000' };
 
@@ -18,9 +16,9 @@ class WatchingBuild {
   readonly child: ChildProcessWithoutNullStreams;
   private readonly exited: Promise<number | null>;
 
-  constructor(args: string[]) {
-    this.child = spawn(process.execPath, commandLine('build', ['--watch', ...args]), {
-      cwd: projectRoot,
+  constructor(root: string, args: string[]) {
+    this.child = spawn(process.execPath, commandLine('build', ['--watch', ...args], root), {
+      cwd: root,
       env: { ...process.env, ...ENV },
     });
     this.child.stdout.on('data', (d: Buffer) => (this.stdout += d.toString()));
@@ -55,7 +53,10 @@ class WatchingBuild {
   }
 }
 
+/** The builds run from a copy of the repository, whose styles/print.css the style test edits (other test files
+ * build beside this one). */
 describe('npm run build -- --watch', () => {
+  let repo: string;
   let dir: string;
   let watching: WatchingBuild;
   const out = (): string => path.join(dir, 'out');
@@ -63,18 +64,20 @@ describe('npm run build -- --watch', () => {
 
   before(async () => {
     const config = minimalConfig('slug: proefboek\n').replace('  - 01-hoofdstuk.md\n', '  - 01-hoofdstuk.md\n  - 02-tweede.md\n  - 03-derde.md\n');
+    repo = await copyOfRepository();
     dir = await makeManuscript({
       'book.yaml': config,
       '01-hoofdstuk.md': chapterWithNotes('Het eerste hoofdstuk', 2, 5),
       '02-tweede.md': chapterWithNotes('Het tweede hoofdstuk', 3, 5),
       '03-derde.md': chapterWithNotes('Het derde hoofdstuk', 2, 4),
     });
-    watching = new WatchingBuild(['--manuscript', dir, '--out', out(), '--format', 'pdf', '--jobs', '2']);
+    watching = new WatchingBuild(repo, ['--manuscript', dir, '--out', out(), '--format', 'pdf', '--jobs', '2']);
     await watching.until(() => watching.builds() >= 1, 'first build');
   });
   after(async () => {
     if (watching.child.exitCode === null) await watching.stop();
     await removeDir(dir);
+    await removeDir(repo);
   });
 
   test('a saved chapter is laid out again alone, and the book equals a fresh sequential build', async () => {
@@ -87,7 +90,7 @@ describe('npm run build -- --watch', () => {
     await watching.until(() => watching.builds() >= 2, 'a build after the save');
     assert.match(watching.stderr, /changed: .*02-tweede\.md/);
     assert.match(watching.stderr, /1 unit\(s\) paginated in 1 document\(s\), 3 from the cache/);
-    const fresh = await runScript('build.ts', ['--manuscript', dir, '--out', path.join(dir, 'seq'), '--format', 'pdf', '--jobs', '1'], ENV);
+    const fresh = await runScript('build.ts', ['--manuscript', dir, '--out', path.join(dir, 'seq'), '--format', 'pdf', '--jobs', '1'], ENV, undefined, repo);
     assert.equal(fresh.code, 0, fresh.stderr);
     const expected = await summarize(pdf('seq'));
     assert.ok(expected.pages.some((text) => /revolutie van de arbeiders/.test(text.replace(/\s+/g, ' '))), 'the edit is in the fresh build');
@@ -109,14 +112,14 @@ describe('npm run build -- --watch', () => {
   });
 
   test('a style changed: every unit laid out again, and the book equals a fresh build with that style', async () => {
-    const sheet = path.join(stylesDir, 'print.css');
+    const sheet = path.join(repo, 'styles', 'print.css');
     const css = await readFile(sheet, 'utf8');
     const builds = watching.builds();
     try {
       await writeFile(sheet, `${css}\n.chapter p { letter-spacing: 0.012em; }\n`);
       await watching.until(() => watching.builds() > builds, 'a build after the style change');
       assert.match(watching.stderr.slice(watching.stderr.lastIndexOf('changed:')), /4 unit\(s\) paginated in \d+ document\(s\), 0 from the cache/);
-      const fresh = await runScript('build.ts', ['--manuscript', dir, '--out', path.join(dir, 'seq-styled'), '--format', 'pdf', '--jobs', '1'], ENV);
+      const fresh = await runScript('build.ts', ['--manuscript', dir, '--out', path.join(dir, 'seq-styled'), '--format', 'pdf', '--jobs', '1'], ENV, undefined, repo);
       assert.equal(fresh.code, 0, fresh.stderr);
       assertSameBook(await summarize(pdf('out')), await summarize(pdf('seq-styled')), 'watch rebuild after a style change');
     } finally {
