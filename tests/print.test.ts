@@ -177,13 +177,15 @@ describe('bad input stops the build with a clear message and leaves nothing behi
     assert.deepEqual(r.outFiles, []);
   });
 
-  test('a request to the network is blocked and reported', async () => {
+  test('a remote image is refused at its line while reading, before a browser starts', async () => {
     const r = await failingBuild({
       'book.yaml': minimalConfig(),
       '01-hoofdstuk.md': '# H\n\nTekst.\n\n![Kaart](http://example.com/kaart.png)\n',
     });
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /http:\/\/example\.com\/kaart\.png.*\[print\/blocked-request\]/);
+    // The page's own guard (print/blocked-request) is tested in hermetic-page.test.ts.
+    assert.match(r.stderr, /01-hoofdstuk\.md:5:1 +error +image http:\/\/example\.com\/kaart\.png .*\[images\/remote\]/);
+    assert.doesNotMatch(r.stderr, /paginating|Paged\.js/);
     assert.deepEqual(r.outFiles, []);
   });
 });
