@@ -80,7 +80,7 @@ describe('bench yardsticks', () => {
       variables: Record<string, unknown>;
       metadata: Record<string, unknown>;
     };
-    assert.deepEqual(defaults['input-files'], book.config.chapters.map((c) => path.join(manuscript, c)));
+    assert.deepEqual(defaults['input-files'], (book.config.chapters ?? []).map((c) => path.join(manuscript, c)));
     for (const file of [...defaults['input-files'], ...defaults.bibliography, defaults.csl]) assert.ok(existsSync(file), file);
     assert.equal(defaults.citeproc, true);
     assert.equal(defaults['table-of-contents'], true);

@@ -50,7 +50,7 @@ test('the text of the rendered HTML, with code set apart and each character at i
 function bookOf(source: string, fonts = ''): Book {
   const { config } = parseConfig(`${MINIMAL_CONFIG}${fonts}`, 'book.yaml');
   const chapter = renderChapter({ index: 0, file: 'ch.md', source, config, diagnostics: [] });
-  return { config, manuscriptDir: '.', chapters: [chapter], diagnostics: [], configFile: 'book.yaml', locateConfig: () => ({ line: 1, column: 1 }) };
+  return { config, manuscriptDir: '.', chapters: [chapter], parts: [], diagnostics: [], configFile: 'book.yaml', locateConfig: () => ({ line: 1, column: 1 }) };
 }
 
 test('an uncovered character is an error at its line and column, once per character, in text and in code', async () => {

@@ -3,7 +3,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { configFileProblems } from './config/config-files.ts';
 import { loadConfig } from './config/load-config.ts';
-import type { BookConfig } from './config/schema.ts';
+import type { BookConfig, ChapterKind } from './config/schema.ts';
+import { contentsEntries, contentsParts, numberLabel } from './book-structure.ts';
 import { BuildError, diagnostic, hasErrors, type Diagnostic, type Place } from './diagnostics.ts';
 import type { RuleId } from './rules.ts';
 import type { Token } from 'markdown-it';
@@ -44,6 +45,27 @@ export interface Chapter {
   imageReferences: ImageReference[];
   /** The images found, inside the manuscript and decoded (one that is not is an error in `diagnostics`). */
   images: BookImage[];
+  /** What the text is (book.yaml `contents:`); `chapter` for a flat `chapters:` list. */
+  kind: ChapterKind;
+  /** Who wrote it, when book.yaml says (the chapter's `author:`, else its part's). */
+  author?: string;
+  /** "Hoofdstuk I" and "I", when chapters are numbered (`numbering.chapters`) and this is one. */
+  number?: { label: string; number: string };
+  /** Index into `Book.parts` of the part it is in. */
+  part?: number;
+}
+
+/** A part of the book (book.yaml `contents:`), opening with a title page of its own. */
+export interface Part {
+  index: number;
+  /** Anchor id: `part1`, `part2`, … */
+  id: string;
+  title: string;
+  author?: string;
+  /** "Deel I" and "I", unless `numbering.parts` is `none`. */
+  number?: { label: string; number: string };
+  /** Its chapters, as indexes into `Book.chapters`. */
+  chapters: number[];
 }
 
 /** The one model every target reads. */
@@ -51,6 +73,8 @@ export interface Book {
   config: BookConfig;
   manuscriptDir: string;
   chapters: Chapter[];
+  /** The parts, in order; none (or left out) for a book without them. */
+  parts?: Part[];
   /** What reading found: warnings and infos (errors stop `loadBook`, not `readBook`). */
   diagnostics: Diagnostic[];
   /** book.yaml as named in messages, and where a key's value sits in it. */
@@ -98,11 +122,14 @@ export async function readBook({ manuscriptDir, cacheDir, renderedChapters }: Lo
   const setupKey = renderedChapters
     ? digest([JSON.stringify(config), citations?.styleKey ?? '', JSON.stringify(citations ? [...citations.bibliography.entries].map(([id, entry]) => [id, entry.item]) : [])])
     : '';
-  if (renderedChapters && renderedChapters.size > 4 * config.chapters.length) renderedChapters.clear();
-  for (const [index, relative] of config.chapters.entries()) {
+  const entries = contentsEntries(config);
+  if (renderedChapters && renderedChapters.size > 4 * entries.length) renderedChapters.clear();
+  let chapterNumber = 0;
+  for (const [index, entry] of entries.entries()) {
+    const relative = entry.file;
     const absolute = path.resolve(dir, relative);
     const file = display(absolute);
-    const listedAt = locate(['chapters', index]);
+    const listedAt = locate(entry.keyPath);
     const problem = (rule: RuleId, message: string, at: Place = { file: configFile, ...listedAt }): void => {
       diagnostics.push(diagnostic(rule, at, message));
     };
@@ -140,8 +167,27 @@ export async function readBook({ manuscriptDir, cacheDir, renderedChapters }: Lo
     // Image files are read on every read (a rendered chapter is kept by its source, not by its images').
     const resolved = await resolveImages(chapter.imageReferences, file, dir);
     diagnostics.push(...resolved.diagnostics);
-    chapters.push({ ...chapter, images: resolved.images });
+    const number = entry.kind === 'chapter' ? numberLabel('chapter', ++chapterNumber, config) : undefined;
+    chapters.push({
+      ...chapter,
+      images: resolved.images,
+      kind: entry.kind,
+      ...(entry.author ? { author: entry.author } : {}),
+      ...(number ? { number } : {}),
+      ...(entry.part !== undefined ? { part: entry.part } : {}),
+    });
   }
+  const parts: Part[] = contentsParts(config).map((part, i) => {
+    const number = numberLabel('part', i + 1, config);
+    return {
+      index: i,
+      id: `part${i + 1}`,
+      title: part.title,
+      ...(part.author ? { author: part.author } : {}),
+      ...(number ? { number } : {}),
+      chapters: chapters.flatMap((c, k) => (c.part === i ? [k] : [])),
+    };
+  });
   numberFigures(config, chapters);
   if (config.print.hyphenation.enabled && !hyphenatorFor(config.language)) {
     const { line, column } = locate(['language']);
@@ -149,7 +195,7 @@ export async function readBook({ manuscriptDir, cacheDir, renderedChapters }: Lo
   }
   const generated = citations ? renderSourcesSection(citations, chapters) : undefined;
   const bibliography = placeBibliography(chapters, generated);
-  return { config, manuscriptDir: dir, chapters, diagnostics, configFile, locateConfig: locate, citations, bibliography };
+  return { config, manuscriptDir: dir, chapters, parts, diagnostics, configFile, locateConfig: locate, citations, bibliography };
 }
 
 export interface ChapterSource {
@@ -189,7 +235,7 @@ export function renderChapter({ index, file, source, config, diagnostics, citati
   });
   const html = md.renderer.render(tokens, md.options, env);
   const title = headings.find((h) => h.level === 1)?.text ?? headings[0]?.text ?? config.title;
-  const chapter: Chapter = { index, file, id, title, headings, html, notes: env.notes ?? [], source, imageReferences: env.images ?? [], images: [] };
+  const chapter: Chapter = { index, file, id, title, headings, html, notes: env.notes ?? [], source, imageReferences: env.images ?? [], images: [], kind: 'chapter' };
   if (env.citedKeys) chapter.citedKeys = env.citedKeys;
   return chapter;
 }

@@ -29,6 +29,7 @@ const REGISTRY = {
   'config/unknown-key': { severity: 'error', stops, description: 'book.yaml has a key the pipeline does not know' },
   'config/unknown-rule': { severity: 'warning', description: 'book.yaml `rules:` names a rule the pipeline does not have' },
   'config/duplicate-contributor': { severity: 'error', stops, description: 'book.yaml `contributors:` names one person twice in the same role' },
+  'config/contents': { severity: 'error', stops, description: 'book.yaml lists its chapters under both `chapters:` and `contents:`' },
   'config/fixed-rule': { severity: 'warning', description: 'book.yaml `rules:` lowers a rule that stops the build, which it cannot' },
 
   // The manuscript, as it is read

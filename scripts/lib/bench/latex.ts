@@ -7,6 +7,7 @@ import { stylePath } from '../citations/csl.ts';
 import { loadConfig } from '../config/load-config.ts';
 import type { BookConfig, FontConfig } from '../config/schema.ts';
 import { creatorsOf } from '../contributors.ts';
+import { contentsEntries } from '../book-structure.ts';
 import { packageDir } from '../paths.ts';
 import { sfntFromWoff } from './woff.ts';
 
@@ -51,11 +52,11 @@ export function pandocDefaults(config: BookConfig, manuscriptDir: string, font: 
   const citations = config.citations;
   const defaults: Record<string, unknown> = {
     from: 'markdown',
-    'input-files': config.chapters.map((file) => path.resolve(manuscriptDir, file)),
+    'input-files': contentsEntries(config).map((entry) => path.resolve(manuscriptDir, entry.file)),
     'output-file': output,
     'pdf-engine': 'xelatex',
     'top-level-division': 'chapter',
-    'table-of-contents': config.chapters.length > 1,
+    'table-of-contents': contentsEntries(config).length > 1,
     variables: {
       documentclass: 'scrbook',
       classoption: [`fontsize=${print.fontSize}`, 'twoside', 'open=right', 'headings=normal'],

@@ -2,6 +2,7 @@ import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { loadConfig } from '../config/load-config.ts';
+import { contentsEntries } from '../book-structure.ts';
 
 export interface SyntheticBookOptions {
   /**
@@ -18,10 +19,11 @@ export interface SyntheticBookOptions {
  */
 export async function writeSyntheticBook(sourceDir: string, targetDir: string, times: number, options: SyntheticBookOptions = {}): Promise<void> {
   const { config } = await loadConfig(sourceDir);
-  const sources = await Promise.all(config.chapters.map((file) => readFile(path.join(sourceDir, file), 'utf8')));
+  const files = contentsEntries(config).map((entry) => entry.file);
+  const sources = await Promise.all(files.map((file) => readFile(path.join(sourceDir, file), 'utf8')));
   await mkdir(targetDir, { recursive: true });
   // Everything else the chapters refer to (bibliography, images) comes along unchanged.
-  const chapterFiles = new Set(config.chapters.map((file) => path.resolve(sourceDir, file)));
+  const chapterFiles = new Set(files.map((file) => path.resolve(sourceDir, file)));
   await cp(sourceDir, targetDir, {
     recursive: true,
     filter: (file) => !chapterFiles.has(path.resolve(file)) && path.basename(file) !== 'book.yaml',
@@ -45,7 +47,8 @@ export async function writeSyntheticBook(sourceDir: string, targetDir: string, t
     }
   }
   const shape = options.singleChapter ? ` in one chapter` : '';
-  const synthetic = { ...config, title: `${config.title} (${times}×${shape})`, slug: `bench-${times}x${options.singleChapter ? '-one-chapter' : ''}`, chapters };
+  const { contents: _contents, ...flat } = config;
+  const synthetic = { ...flat, title: `${config.title} (${times}×${shape})`, slug: `bench-${times}x${options.singleChapter ? '-one-chapter' : ''}`, chapters };
   await writeFile(path.join(targetDir, 'book.yaml'), stringify(synthetic));
 }
 

@@ -6,6 +6,7 @@ import type { RuleId } from '../rules.ts';
 import { isUrl, locateFile, refusal, resolveManuscriptFile, type ManuscriptFile } from '../manuscript-files.ts';
 import { packageDir, projectRoot } from '../paths.ts';
 import type { BookConfig } from './schema.ts';
+import { contentsEntries } from '../book-structure.ts';
 
 type Locate = (keyPath: readonly (string | number)[]) => { line: number; column: number };
 
@@ -31,16 +32,16 @@ export function configFileProblems(config: BookConfig, manuscriptDir: string, co
     return true;
   };
 
-  const listed = new Map<string, number>();
-  for (const [index, reference] of config.chapters.entries()) {
+  const listed = new Map<string, (string | number)[]>();
+  for (const { file: reference, keyPath } of contentsEntries(config)) {
     const file = resolveManuscriptFile(manuscriptDir, reference);
-    if (refuse(['chapters', index], file, reference, 'chapter file')) continue;
+    if (refuse(keyPath, file, reference, 'chapter file')) continue;
     const key = file.kind === 'inside' ? file.real : (file as { absolute: string }).absolute;
     const first = listed.get(key);
-    if (first === undefined) listed.set(key, index);
+    if (first === undefined) listed.set(key, keyPath);
     else {
-      const { line } = locate(['chapters', first]);
-      error(['chapters', index], 'manuscript/duplicate-chapter', `chapter file "${reference}" is listed twice (first on line ${line}): a chapter is set once`);
+      const { line } = locate(first);
+      error(keyPath, 'manuscript/duplicate-chapter', `chapter file "${reference}" is listed twice (first on line ${line}): a chapter is set once`);
     }
   }
 

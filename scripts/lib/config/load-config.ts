@@ -66,7 +66,25 @@ export function parseConfig(text: string, file: string): LoadedConfig {
   throw new BuildError(result.error.issues.map((issue) => issueToDiagnostic(issue, doc, lineCounter, file)));
 }
 
-function issueToDiagnostic(issue: z.core.$ZodIssue, doc: Document, lines: LineCounter, file: string): Diagnostic {
+/**
+ * A value that fits none of a union's forms (a `contents:` item) is reported where the form it came closest to
+ * went wrong: the form with the fewest issues (then the deepest), at its deepest issue, so "kind: voorwoord" is
+ * named at its line, not the item's.
+ */
+function closestIssue(issue: z.core.$ZodIssue): z.core.$ZodIssue {
+  if (issue.code !== 'invalid_union' || issue.errors.length === 0) return issue;
+  const branches = issue.errors.map((errors) => {
+    const inner = errors.map((e) => closestIssue({ ...e, path: [...issue.path, ...e.path] } as z.core.$ZodIssue));
+    const deepest = inner.reduce((best, c) => (c.path.length > best.path.length ? c : best), inner[0]!);
+    return { count: errors.length, deepest };
+  });
+  branches.sort((a, b) => a.count - b.count || b.deepest.path.length - a.deepest.path.length);
+  const best = branches[0]?.deepest;
+  return best && best.path.length > issue.path.length ? best : issue;
+}
+
+function issueToDiagnostic(found: z.core.$ZodIssue, doc: Document, lines: LineCounter, file: string): Diagnostic {
+  const issue = closestIssue(found);
   const keyPath = issue.path.map(String);
   let offset = 0;
   let message: string;

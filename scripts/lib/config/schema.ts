@@ -143,6 +143,33 @@ const contributorSchema = z
   })
   .strict();
 
+/** What a text of the book is: a chapter (numbered), or a preface, introduction, afterword or appendix (not). */
+export const CHAPTER_KINDS = ['chapter', 'preface', 'foreword', 'introduction', 'afterword', 'appendix'] as const;
+
+/** A chapter in `contents:`: its file alone, or the file with who wrote it and what it is. */
+const contentsChapterSchema = z.union([
+  z.string().min(1),
+  z
+    .object({
+      file: z.string().min(1),
+      /** Who wrote this text, when not the part's or the book's author (a preface by another hand). */
+      author: z.string().min(1).optional(),
+      kind: z.enum(CHAPTER_KINDS).default('chapter'),
+    })
+    .strict(),
+]);
+
+/** A part in `contents:`: a title (printed on a part title page, "Deel I"), its author, its chapters. */
+const contentsPartSchema = z
+  .object({
+    part: z.string().min(1),
+    author: z.string().min(1).optional(),
+    chapters: z.array(contentsChapterSchema).min(1),
+  })
+  .strict();
+
+const NUMBER_STYLES = ['roman', 'arabic', 'words', 'none'] as const;
+
 export const bookConfigSchema = z
   .object({
     title: z.string().min(1),
@@ -168,8 +195,15 @@ export const bookConfigSchema = z
       .default({}),
     /** Base name of the output files; defaults to a slug of the title. */
     slug: z.string().regex(/^[a-z0-9-]+$/).optional(),
-    /** Chapter files in reading order, relative to the manuscript folder. */
-    chapters: z.array(z.string().min(1)).min(1),
+    /** Chapter files in reading order, relative to the manuscript folder (a book without parts). */
+    chapters: z.array(z.string().min(1)).min(1).optional(),
+    /** The book's texts in reading order: chapter files, chapters with an author and a kind, and parts holding chapters. */
+    contents: z.array(z.union([contentsPartSchema, contentsChapterSchema])).min(1).optional(),
+    /** How chapters (of kind `chapter`) and parts are numbered: "Hoofdstuk I", "Deel 2", "Hoofdstuk één", or not at all. */
+    numbering: z
+      .object({ chapters: z.enum(NUMBER_STYLES).default('none'), parts: z.enum(NUMBER_STYLES).default('roman') })
+      .strict()
+      .default({ chapters: 'none', parts: 'roman' }),
     colophon: z.array(z.string()).default([]),
     /** Severity per check rule id (`notes/undefined-reference: warning`), or `off`. */
     rules: z.record(z.string(), z.enum(['error', 'warning', 'info', 'off'])).default({}),
@@ -198,6 +232,11 @@ export const bookConfigSchema = z
         params: { rule: 'config/missing-key' satisfies RuleId },
       });
     }
+    if (config.chapters && config.contents) {
+      context.addIssue({ code: 'custom', path: ['contents'], message: 'a book lists its texts once: under `chapters:` (a flat list) or under `contents:` (with parts), not both', params: { rule: 'config/contents' satisfies RuleId } });
+    } else if (!config.chapters && !config.contents) {
+      context.addIssue({ code: 'custom', path: ['chapters'], message: 'missing required key: the chapter files, under `chapters:` (a flat list) or `contents:` (with parts)', params: { rule: 'config/missing-key' satisfies RuleId } });
+    }
     const seen = new Map<string, number>();
     config.contributors.forEach((c, i) => {
       const key = `${c.role}\0${c.name}`;
@@ -209,6 +248,8 @@ export const bookConfigSchema = z
 
 export type BookConfig = z.infer<typeof bookConfigSchema>;
 export type ContributorConfig = z.infer<typeof contributorSchema>;
+export type ChapterKind = (typeof CHAPTER_KINDS)[number];
+export type NumberStyle = (typeof NUMBER_STYLES)[number];
 export type PrintConfig = BookConfig['print'];
 export type PressConfig = PrintConfig['press'];
 export type CitationsConfig = z.infer<typeof citationsSchema>;

@@ -3,6 +3,8 @@ import { figureLabelHtml, imageClassAttribute, imageTextAttributes, placeImages,
 import { cssWidth } from '../web/web-html.ts';
 import type { Book, Chapter } from '../book.ts';
 import { colophonParagraphs } from '../colophon.ts';
+import { chapterOpening, withChapterOpening } from '../book-structure.ts';
+import type { ChapterKind } from '../config/schema.ts';
 import { authorNames, contributorLines } from '../contributors.ts';
 import { escapeHtml } from '../html.ts';
 import { fill, labelsFor, type Labels } from '../language/labels.ts';
@@ -27,7 +29,20 @@ export interface ContentDocument {
   coverAlt?: string;
   beforeToc: boolean;
   excludeFromToc: boolean;
+  /** A part's own document (its title page); a chapter in a part names the part's id. */
+  isPart?: boolean;
+  partId?: string;
 }
+
+/** Where a text of each kind goes in the EPUB: body type, and the epub:type (with its DPUB-ARIA role) of its section. */
+const KIND_PLACE: Record<ChapterKind, { bodyType: string; sectionType: string }> = {
+  chapter: { bodyType: 'bodymatter', sectionType: 'chapter' },
+  preface: { bodyType: 'frontmatter', sectionType: 'preface' },
+  foreword: { bodyType: 'frontmatter', sectionType: 'foreword' },
+  introduction: { bodyType: 'frontmatter', sectionType: 'introduction' },
+  afterword: { bodyType: 'backmatter', sectionType: 'afterword' },
+  appendix: { bodyType: 'backmatter', sectionType: 'appendix' },
+};
 
 /** Notes as EPUB 3 footnotes: a noteref at each call, the notes after the chapter text, each with a link back. */
 export function chapterBody(chapter: Chapter, breaks: Map<number, number[]> | undefined, trailingPages: number[] = [], labels: Labels = labelsFor('nl')): string {
@@ -150,22 +165,43 @@ ${contributorLines(c).map((line) => `<p class="contributor">${escapeHtml(line)}<
     },
   ];
   const lastChapter = book.chapters.at(-1);
-  const chapters = book.chapters.map<ContentDocument>((chapter) => ({
-    id: chapter.id,
-    filename: `${chapter.id}.xhtml`,
-    title: stripTags(chapter.title),
-    bodyType: 'bodymatter',
-    sectionType: 'chapter',
-    role: 'doc-chapter',
-    headings: chapter.headings.map((h) => ({ level: h.level, text: stripTags(h.text), id: h.id })),
-    body: placeImages(
-      chapterBody(chapter, plan.byBlock.get(chapter.file), chapter === lastChapter ? plan.trailingPages : [], labels),
-      chapter.images,
-      epubImage,
-      (image) => figureLabelHtml(book.config, image),
-    ),
-    beforeToc: false,
-    excludeFromToc: false,
-  }));
+  const chapters = book.chapters.flatMap<ContentDocument>((chapter, index) => {
+    const place = KIND_PLACE[chapter.kind];
+    const part = chapter.part !== undefined ? (book.parts ?? [])[chapter.part] : undefined;
+    const opened = { ...chapter, html: withChapterOpening(chapter.html, chapterOpening(chapter, (book.parts ?? [])), escapeHtml) };
+    const document: ContentDocument = {
+      id: chapter.id,
+      filename: `${chapter.id}.xhtml`,
+      title: stripTags(chapter.number ? `${chapter.number.label}. ${chapter.title}` : chapter.title),
+      bodyType: part ? 'bodymatter' : place.bodyType,
+      sectionType: place.sectionType,
+      role: `doc-${place.sectionType}`,
+      headings: chapter.headings.map((h) => ({ level: h.level, text: stripTags(h.text), id: h.id })),
+      body: placeImages(
+        chapterBody(opened, plan.byBlock.get(chapter.file), chapter === lastChapter ? plan.trailingPages : [], labels),
+        chapter.images,
+        epubImage,
+        (image) => figureLabelHtml(book.config, image),
+      ),
+      beforeToc: false,
+      excludeFromToc: false,
+      ...(part ? { partId: part.id } : {}),
+    };
+    if (!part || part.chapters[0] !== index) return [document];
+    const partDocument: ContentDocument = {
+      id: part.id,
+      filename: `${part.id}.xhtml`,
+      title: part.number ? `${part.number.label}. ${part.title}` : part.title,
+      bodyType: 'bodymatter',
+      sectionType: 'part',
+      role: 'doc-part',
+      headings: [],
+      body: `${part.number ? `<p class="part-label">${escapeHtml(part.number.label)}</p>\n` : ''}<h1 id="${part.id}-title">${escapeHtml(part.title)}</h1>${part.author ? `\n<p class="part-author">${escapeHtml(part.author)}</p>` : ''}`,
+      beforeToc: false,
+      excludeFromToc: false,
+      isPart: true,
+    };
+    return [partDocument, document];
+  });
   return [...front, ...chapters];
 }

@@ -8,6 +8,7 @@ import { fill, labelsFor } from '../language/labels.ts';
 import { BuildError, diagnostic } from '../diagnostics.ts';
 import { libDir, stylesDir } from '../paths.ts';
 import type { ContentDocument } from './content-documents.ts';
+import { escapeHtml } from '../html.ts';
 import { patchEpubGen } from './epub-gen-patches.ts';
 import { embeddedFonts } from './fonts.ts';
 import { pageBreakId, type PageBreakPlan } from './page-breaks.ts';
@@ -40,6 +41,8 @@ export interface EpubMeta {
   accessibilitySummary: string;
   pageList: { page: number; href: string }[];
   landmarks: { type: string; href: string; label: string }[];
+  /** The navigation document's contents list (`<li>` items, escaped): parts with their chapters nested, chapters with their `##` sections. */
+  tocItems: string;
   labels: { toc: string; landmarks: string; pageList: string };
 }
 
@@ -118,7 +121,23 @@ function epubMeta(input: PackageInput): EpubMeta {
       ...(firstChapter ? [{ type: 'bodymatter', href: firstChapter.filename, label: labels.startOfText }] : []),
     ],
     labels: { toc: labels.contents, landmarks: labels.landmarks, pageList: labels.pageList },
+    tocItems: tocItems(documents),
   };
+}
+
+/** The nav's contents: each document in reading order, a part's chapters in a list under it. */
+export function tocItems(documents: ContentDocument[]): string {
+  const item = (d: ContentDocument, inner: string[]): string => {
+    const sub = inner.length ? `\n<ol>\n${inner.join('\n')}\n</ol>\n` : '';
+    return `<li><a href="${escapeHtml(d.filename)}">${escapeHtml(d.title)}</a>${sub}</li>`;
+  };
+  const sections = (d: ContentDocument): string[] =>
+    d.headings.filter((h) => h.level === 2).map((h) => `<li><a href="${escapeHtml(d.filename)}#${escapeHtml(h.id)}">${escapeHtml(h.text)}</a></li>`);
+  const listed = documents.filter((d) => !d.excludeFromToc);
+  return listed
+    .filter((d) => !d.partId)
+    .map((d) => (d.isPart ? item(d, listed.filter((c) => c.partId === d.id).map((c) => item(c, sections(c)))) : item(d, sections(d))))
+    .join('\n');
 }
 
 /** epub-gen-memory with our templates; we read its files back instead of letting jszip zip them. */

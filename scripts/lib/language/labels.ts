@@ -47,6 +47,9 @@ export interface Labels {
   roleAnnotator: string;
   roleCompiler: string;
   roleContributor: string;
+  /** A chapter's and a part's number as printed above its title, `{n}` the number in the book's style. */
+  chapterNumber: string;
+  partNumber: string;
 }
 
 /** Every label's name (book.yaml `labels:` accepts these). */
@@ -54,7 +57,7 @@ export const LABEL_KEYS = [
   'contents', 'cover', 'titlePage', 'colophon', 'landmarks', 'pageList', 'startOfText', 'skipToText', 'darkTheme', 'notesOf',
   'backToText', 'note', 'backToNote', 'coverAlt', 'publishedBy', 'edition', 'version', 'ebook', 'webEdition', 'setIn', 'and', 'printSource',
   'accessibilitySummary', 'rolePreface', 'roleForeword', 'roleIntroduction', 'roleAfterword', 'roleTranslator', 'roleEditor',
-  'roleIllustrator', 'roleAnnotator', 'roleCompiler', 'roleContributor',
+  'roleIllustrator', 'roleAnnotator', 'roleCompiler', 'roleContributor', 'chapterNumber', 'partNumber',
 ] as const satisfies readonly (keyof Labels)[];
 
 const NL: Labels = {
@@ -95,6 +98,8 @@ const NL: Labels = {
   roleAnnotator: 'Met aantekeningen van {names}',
   roleCompiler: 'Samengesteld door {names}',
   roleContributor: 'Met medewerking van {names}',
+  chapterNumber: 'Hoofdstuk {n}',
+  partNumber: 'Deel {n}',
 };
 
 const EN: Labels = {
@@ -135,6 +140,8 @@ const EN: Labels = {
   roleAnnotator: 'Annotated by {names}',
   roleCompiler: 'Compiled by {names}',
   roleContributor: 'With contributions by {names}',
+  chapterNumber: 'Chapter {n}',
+  partNumber: 'Part {n}',
 };
 
 const BY_LANGUAGE: Record<string, Labels> = { nl: NL, en: EN };

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { launchBrowser } from '../browser.ts';
 import { loadConfig } from '../config/load-config.ts';
+import { contentsEntries } from '../book-structure.ts';
 import { startPreviewServer } from './preview-server.ts';
 
 export interface LatencySample {
@@ -19,7 +20,7 @@ export async function measurePreviewLatency(manuscriptDir: string, runs: number)
   const copy = path.join(work, 'manuscript');
   await cp(manuscriptDir, copy, { recursive: true });
   const { config } = await loadConfig(copy);
-  const chapter = path.join(copy, config.chapters[0] ?? '');
+  const chapter = path.join(copy, contentsEntries(config)[0]?.file ?? '');
   const original = await readFile(chapter, 'utf8');
   const server = await startPreviewServer({ manuscriptDir: copy, port: 0 });
   const session = await launchBrowser();

@@ -11,6 +11,7 @@ import {
 } from 'pdf-lib';
 import type { BookConfig } from '../config/schema.ts';
 import { contributorsOf, creatorsOf } from '../contributors.ts';
+import { outlineLevel } from '../book-structure.ts';
 import { escapeHtml } from '../html.ts';
 import type { PageLayout } from './paginate.ts';
 import { toPoints } from './units.ts';
@@ -39,7 +40,7 @@ export function postprocessDocument(pdf: PDFDocument, options: PostprocessOption
   pdf.setModificationDate(date);
   setXmp(pdf, config, date, producer, options.pdfUa ?? false);
   setPageBoxes(pdf, config);
-  addOutline(pdf, layout);
+  addOutline(pdf, layout, outlineLevel(config));
 }
 
 /**
@@ -85,13 +86,14 @@ interface OutlineNode {
   children: OutlineNode[];
 }
 
-/** Nested bookmarks from the headings as laid out, opening with the outline panel shown. */
-function addOutline(pdf: PDFDocument, layout: PageLayout): void {
+/** Nested bookmarks from the headings as laid out (a part's chapters under it), opening with the outline panel shown. */
+function addOutline(pdf: PDFDocument, layout: PageLayout, levelOf: (id: string, level: number) => number): void {
   const roots: OutlineNode[] = [];
   const stack: OutlineNode[] = [];
   for (const h of layout.headings) {
-    const node: OutlineNode = { title: h.text, page: h.page, top: h.top, level: h.level, children: [] };
-    while (stack.length > 0 && (stack[stack.length - 1] as OutlineNode).level >= h.level) stack.pop();
+    const level = levelOf(h.id, h.level);
+    const node: OutlineNode = { title: h.text, page: h.page, top: h.top, level, children: [] };
+    while (stack.length > 0 && (stack[stack.length - 1] as OutlineNode).level >= level) stack.pop();
     const parent = stack[stack.length - 1];
     (parent ? parent.children : roots).push(node);
     stack.push(node);

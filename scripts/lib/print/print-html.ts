@@ -1,4 +1,5 @@
-import type { Book, Chapter } from '../book.ts';
+import type { Book, Chapter, Part } from '../book.ts';
+import { chapterOpening, withChapterOpening, type ChapterOpening } from '../book-structure.ts';
 import { colophonParagraphs } from '../colophon.ts';
 import { authorNames, contributorLines } from '../contributors.ts';
 import { escapeHtml } from '../html.ts';
@@ -29,11 +30,12 @@ export function printHtml(book: Book, options: PrintHtmlOptions): string {
  */
 export function bookParts(book: Book, options: PrintHtmlOptions): { id: string; body: string }[] {
   let notesBefore = 0;
-  const chapters = book.chapters.map((written) => {
+  const chapters = book.chapters.flatMap((written, index) => {
     const chapter = book.config.print.linksAsNotes ? withLinkNotes(written) : written;
-    const body = chapterHtml(chapter, book.config.print.noteNumbering === 'book' ? notesBefore : 0, book.config);
+    const body = chapterHtml(chapter, book.config.print.noteNumbering === 'book' ? notesBefore : 0, book.config, chapterOpening(chapter, (book.parts ?? [])));
     notesBefore += chapter.notes.length;
-    return { id: chapter.id, body };
+    const part = (book.parts ?? []).find((p) => p.chapters[0] === index);
+    return [...(part ? [{ id: part.id, body: partHtml(part) }] : []), { id: chapter.id, body }];
   });
   return [
     { id: 'front', body: frontMatterHtml(book, options) },
@@ -80,11 +82,36 @@ ${body}
 `;
 }
 
-/** The contents entries: every chapter, and the list of sources when the book has one. */
-function contentsEntries(book: Book): { id: string; title: string }[] {
-  const entries = book.chapters.map((c) => ({ id: c.id, title: c.title }));
+interface ContentsLine {
+  id: string;
+  title: string;
+  number?: string;
+  author?: string;
+  /** A part's chapters. */
+  children?: ContentsLine[];
+}
+
+/** The contents entries: every chapter (within its part), and the list of sources when the book has one. */
+function contentsEntries(book: Book): ContentsLine[] {
+  const entries: ContentsLine[] = [];
+  book.chapters.forEach((c, index) => {
+    const opening = chapterOpening(c, (book.parts ?? []));
+    const line: ContentsLine = { id: c.id, title: c.title, ...(c.number ? { number: c.number.number } : {}), ...(opening.author ? { author: opening.author } : {}) };
+    const part = c.part !== undefined ? (book.parts ?? [])[c.part] : undefined;
+    if (!part) entries.push(line);
+    else if (part.chapters[0] === index) entries.push({ id: part.id, title: part.title, ...(part.number ? { number: part.number.label } : {}), ...(part.author ? { author: part.author } : {}), children: [line] });
+    else entries.at(-1)?.children?.push(line);
+  });
   if (book.bibliography) entries.push({ id: BIBLIOGRAPHY_ID, title: book.bibliography.title });
   return entries;
+}
+
+function contentsLineHtml(line: ContentsLine): string {
+  const number = line.number ? `<span class="toc-number">${escapeHtml(line.number)}</span> ` : '';
+  const author = line.author ? `<span class="toc-author">${escapeHtml(line.author)}</span>` : '';
+  const entry = `<a class="toc-entry" href="#${line.id}"><span class="toc-title">${number}${escapeHtml(line.title)}${author}</span></a>`;
+  if (!line.children) return `<li>${entry}</li>`;
+  return `<li class="toc-part">${entry}\n<ol>\n${line.children.map(contentsLineHtml).join('\n')}\n</ol></li>`;
 }
 
 /**
@@ -93,9 +120,7 @@ function contentsEntries(book: Book): { id: string; title: string }[] {
  */
 export function contentsHtml(book: Book): string {
   if (book.chapters.length < 2) return '';
-  const entries = contentsEntries(book)
-    .map((c) => `<li><a class="toc-entry" href="#${c.id}"><span class="toc-title">${escapeHtml(c.title)}</span></a></li>`)
-    .join('\n');
+  const entries = contentsEntries(book).map(contentsLineHtml).join('\n');
   return `<nav class="contents" data-front="contents">
 <h2 class="contents-title">${escapeHtml(labelsFor(book.config.language, book.config.labels).contents)}</h2>
 <ol>
@@ -119,7 +144,7 @@ function frontMatter(book: Book, { version, buildDate }: PrintHtmlOptions): stri
 <section class="title-page" data-front="title-page">
 ${authorNames(c) ? `<p class="author">${escapeHtml(authorNames(c))}</p>\n` : ''}<p class="book-title">${escapeHtml(c.title)}</p>
 ${subtitle}
-${contributorLines(c).map((line) => `<p class="contributor">${escapeHtml(line)}</p>\n`).join('')}${c.publisher ? `<p class="publisher">${escapeHtml(c.publisher)}</p>` : ''}
+${contributorLines(c).length ? `<div class="contributors">\n${contributorLines(c).map((line) => `<p class="contributor">${escapeHtml(line)}</p>\n`).join('')}</div>\n` : ''}${c.publisher ? `<p class="publisher">${escapeHtml(c.publisher)}</p>` : ''}
 </section>
 <section class="colophon" data-front="colophon">
 ${colophonLines.join('\n')}
@@ -132,8 +157,8 @@ ${colophonLines.join('\n')}
  * counter makes every insertion of a call or note walk the whole document, and pages laid out earlier are
  * set aside while the rest is laid out (paged-runtime.js), which a counter would see as missing.
  */
-export function chapterHtml(chapter: Chapter, notesBefore: number, config: Pick<BookConfig, 'print' | 'language' | 'figures'>): string {
-  const body = chapter.html.replace(NOTE_REF_PATTERN, (_, number: string) => {
+export function chapterHtml(chapter: Chapter, notesBefore: number, config: Pick<BookConfig, 'print' | 'language' | 'figures'>, opening: ChapterOpening = {}): string {
+  const body = withChapterOpening(chapter.html, opening, escapeHtml).replace(NOTE_REF_PATTERN, (_, number: string) => {
     const note = chapter.notes.find((n) => n.number === Number(number));
     if (!note) return '';
     return `<span class="footnote" id="${chapter.id}-fn-${note.number}" data-note="${escapeHtml(note.label)}" data-note-number="${notesBefore + note.number}" data-line="${note.line}">${note.html}</span>`;
@@ -141,7 +166,8 @@ export function chapterHtml(chapter: Chapter, notesBefore: number, config: Pick<
   const block = textBlock(config.print);
   const reserve = figureReserve(config.print);
   const withImages = placeImages(body, chapter.images, (image) => printImage(image, block, image.figure ? reserve : 0), (image) => figureLabelHtml(config, image));
-  return `<section class="chapter" id="${chapter.id}" data-file="${escapeHtml(chapter.file)}">
+  const kind = chapter.kind === 'chapter' ? '' : ` ${chapter.kind}`;
+  return `<section class="chapter${kind}" id="${chapter.id}" data-file="${escapeHtml(chapter.file)}">
 ${withImages}
 </section>`;
 }
@@ -156,6 +182,13 @@ function printImage(image: BookImage, block: { width: number; height: number }, 
   const width = Math.floor(printedWidth(image, block, reserve) / 0.75) * 0.75;
   const src = `/manuscript/${image.relative.split('/').map(encodeURIComponent).join('/')}`;
   return `<img src="${src}" ${imageTextAttributes(image)} width="${image.pixels.width}" height="${image.pixels.height}" style="width: ${width.toFixed(2)}pt"${imageClassAttribute(image)}>`;
+}
+
+/** A part's title page, on a recto of its own: "Deel I", the title, the part's author. */
+export function partHtml(part: Part): string {
+  return `<section class="chapter part" id="${part.id}">
+${part.number ? `<p class="part-label">${escapeHtml(part.number.label)}</p>\n` : ''}<h1 id="${part.id}-title">${escapeHtml(part.title)}</h1>
+${part.author ? `<p class="part-author">${escapeHtml(part.author)}</p>\n` : ''}</section>`;
 }
 
 export const BIBLIOGRAPHY_ID = 'bronnen';

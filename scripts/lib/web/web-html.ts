@@ -1,6 +1,7 @@
 import type { Book, Chapter } from '../book.ts';
 import { listOf } from '../colophon.ts';
 import { authorNames, authorsOf, contributorLines } from '../contributors.ts';
+import { chapterOpening, withChapterOpening } from '../book-structure.ts';
 import { bookFonts } from '../fonts/book-fonts.ts';
 import { escapeHtml } from '../html.ts';
 import { fill, labelsFor, type Labels } from '../language/labels.ts';
@@ -63,7 +64,7 @@ ${contributorLines(c).map((line) => `<p class="book-contributor">${escapeHtml(li
 </header>
 ${tableOfContents(book, labels)}
 <main id="tekst" tabindex="-1">
-${book.chapters.map((chapter) => chapterHtml(chapter, book, labels)).join('\n')}
+${mainText(book, labels)}
 ${bibliographyHtml(book)}
 </main>
 ${colophon(book, options)}
@@ -79,14 +80,45 @@ function ogLocale(language: string): string {
   return `${primary.toLowerCase()}_${(region ?? regions[primary.toLowerCase()] ?? primary).toUpperCase()}`;
 }
 
+/** The chapters in reading order, each part's in a section of its own under the part's heading. */
+function mainText(book: Book, labels: Labels): string {
+  const out: string[] = [];
+  book.chapters.forEach((chapter, index) => {
+    const part = chapter.part !== undefined ? (book.parts ?? [])[chapter.part] : undefined;
+    if (part && part.chapters[0] === index) {
+      out.push(`<section class="part" id="${part.id}" aria-labelledby="${part.id}-title">
+<header class="part-opening">
+${part.number ? `<p class="part-label">${escapeHtml(part.number.label)}</p>\n` : ''}<h2 id="${part.id}-title">${escapeHtml(part.title)}</h2>
+${part.author ? `<p class="part-author">${escapeHtml(part.author)}</p>\n` : ''}</header>`);
+    }
+    out.push(chapterHtml(chapter, book, labels, part ? 2 : 1));
+    if (part && part.chapters.at(-1) === index) out.push('</section>');
+  });
+  return out.join('\n');
+}
+
 function tableOfContents(book: Book, labels: Labels): string {
-  const items = book.chapters.map((chapter) => {
+  const chapterItem = (chapter: Book['chapters'][number]): string => {
     const sections = chapter.headings.filter((h) => h.level === 2);
     const sub = sections.length
       ? `\n<ol>\n${sections.map((h) => `<li><a href="#${h.id}">${escapeHtml(plainHeading(h.text))}</a></li>`).join('\n')}\n</ol>\n`
       : '';
     const top = chapter.headings.find((h) => h.level === 1);
-    return `<li><a href="#${top?.id ?? chapter.id}">${escapeHtml(plainHeading(chapter.title))}</a>${sub}</li>`;
+    const number = chapter.number ? `<span class="toc-number">${escapeHtml(chapter.number.number)}</span> ` : '';
+    const author = chapterOpening(chapter, (book.parts ?? [])).author;
+    const by = author ? ` <span class="toc-author">${escapeHtml(author)}</span>` : '';
+    return `<li><a href="#${top?.id ?? chapter.id}">${number}${escapeHtml(plainHeading(chapter.title))}</a>${by}${sub}</li>`;
+  };
+  const items: string[] = [];
+  book.chapters.forEach((chapter, index) => {
+    const part = chapter.part !== undefined ? (book.parts ?? [])[chapter.part] : undefined;
+    if (!part) items.push(chapterItem(chapter));
+    else if (part.chapters[0] === index) {
+      const inner = part.chapters.map((k) => chapterItem(book.chapters[k]!)).join('\n');
+      const number = part.number ? `<span class="toc-number">${escapeHtml(part.number.label)}</span> ` : '';
+      const by = part.author ? ` <span class="toc-author">${escapeHtml(part.author)}</span>` : '';
+      items.push(`<li class="toc-part"><a href="#${part.id}-title">${number}${escapeHtml(part.title)}</a>${by}\n<ol>\n${inner}\n</ol>\n</li>`);
+    }
   });
   if (book.bibliography) items.push(`<li><a href="#bronnen">${escapeHtml(book.bibliography.title)}</a></li>`);
   return `<nav class="toc" aria-labelledby="toc-title">
@@ -103,8 +135,8 @@ ${items.join('\n')}
  * script needed, so it works from disk and with scripts off; screen readers meet each note once, where it
  * is called.
  */
-function chapterHtml(chapter: Chapter, book: Book, labels: Labels): string {
-  const body = chapter.html.replace(NOTE_REF_PATTERN, (_, number: string) => {
+function chapterHtml(chapter: Chapter, book: Book, labels: Labels, shift: number): string {
+  const body = withChapterOpening(chapter.html, chapterOpening(chapter, (book.parts ?? [])), escapeHtml).replace(NOTE_REF_PATTERN, (_, number: string) => {
     const note = chapter.notes.find((n) => n.number === Number(number));
     if (!note) return '';
     const ref = `${chapter.id}-ref-${note.number}`;
@@ -117,7 +149,7 @@ function chapterHtml(chapter: Chapter, book: Book, labels: Labels): string {
     );
   });
   return `<article class="chapter" id="${chapter.id}">
-${demoteHeadings(placeImages(scrollableTables(body, chapter.id), chapter.images, webImage, (image) => figureLabelHtml(book.config, image)))}
+${demoteHeadings(placeImages(scrollableTables(body, chapter.id), chapter.images, webImage, (image) => figureLabelHtml(book.config, image)), shift)}
 </article>`;
 }
 
@@ -163,9 +195,10 @@ ${book.bibliography.html}
 </section>`;
 }
 
-/** The book's title is the page's one h1, so a chapter's `#` becomes h2, its `##` h3, and so on. */
-function demoteHeadings(html: string): string {
-  return html.replace(/<(\/?)h([1-5])\b/g, (_, slash: string, level: string) => `<${slash}h${Number(level) + 1}`);
+/** The book's title is the page's one h1, so a chapter's `#` becomes h2, its `##` h3, and so on; in a part
+ * (its title an h2) one level further. Nothing goes below h6. */
+function demoteHeadings(html: string, shift: number): string {
+  return html.replace(/<(\/?)h([1-6])\b/g, (_, slash: string, level: string) => `<${slash}h${Math.min(6, Number(level) + shift)}`);
 }
 
 function colophon(book: Book, { version, buildDate }: WebHtmlOptions): string {

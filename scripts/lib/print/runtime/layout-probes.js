@@ -112,6 +112,8 @@
     const last = blocks[blocks.length - 1];
     for (const heading of blocks.filter((el) => /^H[1-6]$/.test(el.tagName))) {
       if (isLast) break;
+      // A part's title page holds its title alone, by design.
+      if (heading.closest('.part')) continue;
       const h = heading.getBoundingClientRect();
       const below = blocks.some((el) => {
         const r = el.getBoundingClientRect();

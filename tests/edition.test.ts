@@ -1,0 +1,133 @@
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { before, describe, test } from 'node:test';
+import { strFromU8, unzipSync } from 'fflate';
+import type { Diagnostic } from '../scripts/lib/diagnostics.ts';
+import { commandText, pdfPageTexts } from '../scripts/lib/pdf/poppler.ts';
+import { projectRoot } from '../scripts/lib/paths.ts';
+import type { RunResult } from './helpers.ts';
+import { sharedBuild } from './shared-build.ts';
+
+const EDITION = path.join(projectRoot, 'tests', 'manuscripts', 'edition');
+
+/** The sample edition (tests/manuscripts/edition): a preface by one author, a part of numbered chapters by another. */
+describe('the sample edition: contributors, a part, numbered chapters, authors under the titles', () => {
+  let run: RunResult;
+  let out: string;
+  let pages: string[];
+  let epub: Record<string, Uint8Array>;
+  let web: string;
+  const pdf = (): string => path.join(out, 'staat-en-revolutie.pdf');
+  const epubText = (name: string): string => strFromU8(epub[`OEBPS/${name}`] ?? new Uint8Array()).replace(/&#xAD;|\u00ad/g, '');
+  /** A page's lines, soft hyphens and runs of spaces out. */
+  const lines = (page: string): string[] => page.replace(/\u00ad/g, '').split('\n').map((l) => l.replace(/\s+/g, ' ').trim()).filter(Boolean);
+
+  before(async () => {
+    ({ out, run } = await sharedBuild(EDITION, ['--report', 'json'], 'check'));
+    pages = await pdfPageTexts(pdf());
+    epub = unzipSync(await readFile(path.join(out, 'staat-en-revolutie.epub')));
+    web = await readFile(path.join(out, 'web', 'index.html'), 'utf8');
+  });
+
+  test('npm run check: every format built, no errors, no EPUBCheck or web findings', () => {
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    const report = JSON.parse(run.stdout) as { diagnostics: Diagnostic[] };
+    assert.deepEqual(report.diagnostics.filter((d) => d.severity === 'error'), []);
+    assert.deepEqual(report.diagnostics.filter((d) => /^(epub|web)\//.test(d.rule)), []);
+  });
+
+  test('PDF metadata: the author as Author and dc:creator, the preface’s author, translator and editor as dc:contributor; the press PDF’s Author', async () => {
+    // The press PDF (Ghostscript's PDF/X) has the Info dictionary only, no XMP stream: its Author is checked.
+    for (const file of [pdf(), path.join(out, 'staat-en-revolutie-press.pdf')]) assert.match(await commandText('pdfinfo', [file]), /^Author:\s+V\.I\. Lenin$/m, file);
+    const xmp = await commandText('pdfinfo', ['-meta', pdf()]);
+    assert.match(xmp, /<dc:creator>\s*<rdf:Seq>\s*<rdf:li>V\.I\. Lenin<\/rdf:li>\s*<\/rdf:Seq>\s*<\/dc:creator>/);
+    for (const name of ['Per-Åke Westerlund', 'Anna de Vries', 'Jan Jansen']) assert.match(xmp, new RegExp(`<dc:contributor>[\\s\\S]*<rdf:li>${name}</rdf:li>[\\s\\S]*</dc:contributor>`), name);
+  });
+
+  test('the title page names the author above the title and the others under it; the colophon names them all', () => {
+    const title = pages.findIndex((p) => /Met een voorwoord van Per-Åke Westerlund/.test(p));
+    assert.ok(title >= 0);
+    const titleLines = lines(pages[title]!);
+    assert.equal(titleLines[0], 'V.I. LENIN');
+    assert.deepEqual(titleLines.slice(-3), ['Met een voorwoord van Per-Åke Westerlund', 'Vertaald door Anna de Vries', 'Bezorgd door Jan Jansen']);
+    const colophon = lines(pages[title + 1]!);
+    for (const line of ['V.I. Lenin', 'Vertaald door Anna de Vries', 'Bezorgd door Jan Jansen']) assert.ok(colophon.includes(line), line);
+  });
+
+  test('the part opens on a recto of its own ("Deel I", title, author), its verso blank, its chapters numbered "Hoofdstuk I" onwards', () => {
+    const part = pages.findIndex((p) => lines(p)[0] === 'DEEL I');
+    assert.ok(part > 0, 'a page that starts with DEEL I');
+    assert.equal((part + 1) % 2, 1, 'the part title page is a recto');
+    assert.deepEqual(lines(pages[part]!), ['DEEL I', 'Staat en revolutie', 'V.I. Lenin']);
+    assert.deepEqual(lines(pages[part + 1]!), [], 'its verso is blank');
+    const openings = ['HOOFDSTUK I', 'HOOFDSTUK II', 'HOOFDSTUK III'].map((label) => pages.findIndex((p) => lines(p)[0] === label));
+    assert.equal(openings[0], part + 2, 'chapter I opens on the recto after the part');
+    assert.ok(openings.every((page, i) => page > part && (i === 0 || page > openings[i - 1]!)), String(openings));
+    assert.equal(lines(pages[openings[0]!]!)[1], 'Klassenmaatschappij en staat');
+    // Lenin's chapters carry the part's author on the part's page, not again under each title.
+    assert.notEqual(lines(pages[openings[0]!]!)[2], 'V.I. Lenin');
+  });
+
+  test('the preface names its author under its title, and the contents name both authors under their texts', () => {
+    const preface = pages.findIndex((p) => lines(p)[0] === 'Lenins strijd tegen het stalinisme');
+    assert.ok(preface > 0);
+    assert.equal(lines(pages[preface]!)[1], 'Per-Åke Westerlund');
+    // The contents page's lines without its page numbers (pdftotext puts each on a line of its own).
+    const contents = lines(pages.find((p) => lines(p)[0] === 'INHOUD') ?? '').filter((l) => !/^\d+$/.test(l));
+    const at = (text: string): number => contents.indexOf(text);
+    assert.equal(contents[at('Lenins strijd tegen het stalinisme') + 1], 'Per-Åke Westerlund');
+    assert.equal(contents[at('DEEL I Staat en revolutie') + 1], 'V.I. Lenin');
+    assert.deepEqual(contents.slice(at('V.I. Lenin') + 1, at('V.I. Lenin') + 7), ['I', 'Klassenmaatschappij en staat', 'II', 'De staat en de revolutie. De ervaringen van 1848–1851', 'III', 'De ervaring van de Commune van Parijs van 1871']);
+    assert.ok(at('Bronnen') > at('De ervaring van de Commune van Parijs van 1871'));
+  });
+
+  test('the PDF outline nests the chapters under their part', async () => {
+    const { PdfReader } = await import('../scripts/lib/pdf/read-pdf.ts');
+    const { PDFDict, PDFName, PDFHexString, PDFString } = await import('pdf-lib');
+    const reader = await PdfReader.load(await readFile(pdf()));
+    const doc = (reader as unknown as { pdf: import('pdf-lib').PDFDocument }).pdf;
+    const titleOf = (item: import('pdf-lib').PDFDict): string => {
+      const title = item.lookup(PDFName.of('Title'));
+      return title instanceof PDFHexString || title instanceof PDFString ? title.decodeText() : '';
+    };
+    const children = (node: import('pdf-lib').PDFDict): import('pdf-lib').PDFDict[] => {
+      const found: import('pdf-lib').PDFDict[] = [];
+      let item = node.lookupMaybe(PDFName.of('First'), PDFDict);
+      while (item) {
+        found.push(item);
+        item = item.lookupMaybe(PDFName.of('Next'), PDFDict);
+      }
+      return found;
+    };
+    const outlines = doc.catalog.lookup(PDFName.of('Outlines'), PDFDict);
+    const top = children(outlines);
+    assert.deepEqual(top.map(titleOf), ['Lenins strijd tegen het stalinisme', 'Staat en revolutie', 'Bronnen']);
+    assert.deepEqual(children(top[1]!).map(titleOf), ['Klassenmaatschappij en staat', 'De staat en de revolutie. De ervaringen van 1848–1851', 'De ervaring van de Commune van Parijs van 1871']);
+  });
+
+  test('EPUB: dc:creator and dc:contributor with MARC relator roles and file-as; the nav nests the part; part, preface and chapter typed with their roles', () => {
+    const opf = epubText('content.opf');
+    assert.match(opf, /<dc:creator id="creator">V\.I\. Lenin<\/dc:creator>\n<meta refines="#creator" property="role" scheme="marc:relators">aut<\/meta>\n<meta refines="#creator" property="file-as">Lenin, V\.I\.<\/meta>/);
+    for (const [name, role] of [['Per-Åke Westerlund', 'wpr'], ['Anna de Vries', 'trl'], ['Jan Jansen', 'edt']]) {
+      const id = new RegExp(`<dc:contributor id="(contributor-\\d)">${name}</dc:contributor>`).exec(opf)?.[1];
+      assert.ok(id, name);
+      assert.match(opf, new RegExp(`<meta refines="#${id}" property="role" scheme="marc:relators">${role}</meta>`));
+    }
+    const nav = epubText('toc.xhtml');
+    assert.match(nav, /<li><a href="part1\.xhtml">Deel I\. Staat en revolutie<\/a>\n<ol>\n<li><a href="ch2\.xhtml">Hoofdstuk I\. Klassenmaatschappij en staat<\/a>/);
+    assert.match(epubText('part1.xhtml'), /<section epub:type="part" role="doc-part" id="part1">/);
+    assert.match(epubText('ch1.xhtml'), /<section epub:type="preface" role="doc-preface" id="ch1">/);
+    assert.match(epubText('ch1.xhtml'), /<p class="chapter-author">Per-(Å|&#xC5;)ke Westerlund<\/p>/);
+    assert.match(epubText('ch2.xhtml'), /<section epub:type="chapter" role="doc-chapter" id="ch2">/);
+    assert.match(epubText('ch2.xhtml'), /<p class="chapter-label">Hoofdstuk I<\/p>/);
+  });
+
+  test('web: the contents nest the part with its chapters, the part is a section, the authors are named', () => {
+    assert.match(web, /<meta name="author" content="V\.I\. Lenin">/);
+    assert.match(web, /<p class="book-contributor">Vertaald door Anna de Vries<\/p>/);
+    assert.match(web, /<li class="toc-part"><a href="#part1-title"><span class="toc-number">Deel I<\/span> Staat en revolutie<\/a> <span class="toc-author">V\.I\. Lenin<\/span>\n<ol>\n<li><a href="#ch2-/);
+    assert.match(web, /<section class="part" id="part1" aria-labelledby="part1-title">/);
+    assert.match(web, /<h3 id="ch2-klassenmaatschappij-en-staat"[^>]*>/, "a chapter in a part is one level under the part");
+  });
+});
