@@ -37,12 +37,14 @@ describe('the sample edition: contributors, a part, numbered chapters, authors u
     assert.deepEqual(report.diagnostics.filter((d) => /^(epub|web)\//.test(d.rule)), []);
   });
 
-  test('PDF metadata: the author as Author and dc:creator, the preface’s author, translator and editor as dc:contributor; the press PDF’s Author', async () => {
-    // The press PDF (Ghostscript's PDF/X) has the Info dictionary only, no XMP stream: its Author is checked.
-    for (const file of [pdf(), path.join(out, 'staat-en-revolutie-press.pdf')]) assert.match(await commandText('pdfinfo', [file]), /^Author:\s+V\.I\. Lenin$/m, file);
-    const xmp = await commandText('pdfinfo', ['-meta', pdf()]);
-    assert.match(xmp, /<dc:creator>\s*<rdf:Seq>\s*<rdf:li>V\.I\. Lenin<\/rdf:li>\s*<\/rdf:Seq>\s*<\/dc:creator>/);
-    for (const name of ['Per-Åke Westerlund', 'Anna de Vries', 'Jan Jansen']) assert.match(xmp, new RegExp(`<dc:contributor>[\\s\\S]*<rdf:li>${name}</rdf:li>[\\s\\S]*</dc:contributor>`), name);
+  test('PDF metadata: the author as Author and dc:creator, the preface’s author, translator and editor as dc:contributor, in the screen and the press PDF', async () => {
+    for (const file of [pdf(), path.join(out, 'staat-en-revolutie-press.pdf')]) {
+      assert.match(await commandText('pdfinfo', [file]), /^Author:\s+V\.I\. Lenin$/m, file);
+      const xmp = await commandText('pdfinfo', ['-meta', file]);
+      assert.match(xmp, /<dc:creator>\s*<rdf:Seq>\s*<rdf:li>V\.I\. Lenin<\/rdf:li>\s*<\/rdf:Seq>\s*<\/dc:creator>/, file);
+      for (const name of ['Per-Åke Westerlund', 'Anna de Vries', 'Jan Jansen']) assert.match(xmp, new RegExp(`<dc:contributor>[\\s\\S]*<rdf:li>${name}</rdf:li>[\\s\\S]*</dc:contributor>`), `${name} in ${file}`);
+    }
+    assert.match(await commandText('pdfinfo', ['-meta', path.join(out, 'staat-en-revolutie-press.pdf')]), /<pdfxid:GTS_PDFXVersion>PDF\/X-1a:2003<\/pdfxid:GTS_PDFXVersion>/);
   });
 
   test('the title page names the author above the title and the others under it; the colophon names them all', () => {

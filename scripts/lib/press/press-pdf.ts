@@ -51,6 +51,7 @@ export async function buildPressPdf(options: PressOptions): Promise<PressResult>
     await writeFile(definition, pdfxDefinition(profile));
     const converted = path.join(work, 'pdfx.pdf');
     await convertToPdfx(sheets, converted, definition, profile, options.date);
+    await addPressMetadata(converted, book, options.date);
     // pdfwrite's document ID is random; qpdf derives it from the file's content instead.
     const final = path.join(work, 'press.pdf');
     const qpdf = await $({ quiet: true, nothrow: true })`qpdf --deterministic-id ${converted} ${final}`;
@@ -66,6 +67,18 @@ export async function buildPressPdf(options: PressOptions): Promise<PressResult>
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * Ghostscript writes the Info dictionary but no XMP: the press PDF gets the book's packet (every creator and
+ * contributor) with its PDF/X version, its producer the one Info names. Before qpdf, which fixes the ID.
+ */
+async function addPressMetadata(file: string, book: Book, date: Date): Promise<void> {
+  const { setMetadataStream, xmpPacket } = await import('../print/pdf-postprocess.ts');
+  const pdf = await PDFDocument.load(await readFile(file), { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
+  const pdfx = { namespace: 'xmlns:pdfxid="http://www.npes.org/pdfx/ns/id/"', properties: `<pdfxid:GTS_PDFXVersion>${PDFX_VERSION}</pdfxid:GTS_PDFXVersion>` };
+  setMetadataStream(pdf, xmpPacket(book.config, date, pdf.getProducer() ?? 'Ghostscript', pdfx));
+  await writeFile(file, await pdf.save({ useObjectStreams: false, objectsPerTick: Infinity }));
 }
 
 /** The CMYK profile the press PDF will embed; throws BuildError naming book.yaml when there is none or it is unfit.

@@ -151,6 +151,17 @@ function contributorsXmp(config: BookConfig): string {
 }
 
 function setXmp(pdf: PDFDocument, config: BookConfig, date: Date, producer: string, pdfUa: boolean): void {
+  setMetadataStream(pdf, xmpPacket(config, date, producer, pdfUa ? { namespace: 'xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/"', properties: '<pdfuaid:part>1</pdfuaid:part>' } : undefined));
+}
+
+/** The catalog's metadata stream, as UTF-8: pdf-lib writes a string's characters as single bytes ("Å" became one Latin-1 byte). */
+export function setMetadataStream(pdf: PDFDocument, xmp: string): void {
+  const stream = pdf.context.stream(new Uint8Array(Buffer.from(xmp, 'utf8')), { Type: 'Metadata', Subtype: 'XML' });
+  pdf.catalog.set(PDFName.of('Metadata'), pdf.context.register(stream));
+}
+
+/** The book's XMP packet: title, every creator and contributor, description, keywords, dates; `extra` adds a schema's properties (PDF/UA, PDF/X). */
+export function xmpPacket(config: BookConfig, date: Date, producer: string, extra?: { namespace: string; properties: string }): string {
   const iso = date.toISOString().replace(/\.\d{3}Z$/, 'Z');
   const x = escapeHtml;
   const lang = x(config.language);
@@ -163,7 +174,7 @@ function setXmp(pdf: PDFDocument, config: BookConfig, date: Date, producer: stri
  xmlns:dc="http://purl.org/dc/elements/1.1/"
  xmlns:pdf="http://ns.adobe.com/pdf/1.3/"
  xmlns:xmp="http://ns.adobe.com/xap/1.0/"
- xmlns:xmpRights="http://ns.adobe.com/xap/1.0/rights/"${pdfUa ? '\n xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/"' : ''}>
+ xmlns:xmpRights="http://ns.adobe.com/xap/1.0/rights/"${extra ? `\n ${extra.namespace}` : ''}>
 <dc:format>application/pdf</dc:format>
 <dc:title><rdf:Alt><rdf:li xml:lang="x-default">${x(config.title)}</rdf:li></rdf:Alt></dc:title>
 <dc:creator><rdf:Seq>${creatorsOf(config).map((name) => `<rdf:li>${x(name)}</rdf:li>`).join('')}</rdf:Seq></dc:creator>
@@ -178,13 +189,11 @@ ${config.rights ? `<dc:rights><rdf:Alt><rdf:li xml:lang="x-default">${x(config.r
 <xmp:CreatorTool>lenins-strijd-book pipeline (Paged.js, Chromium)</xmp:CreatorTool>
 <xmp:CreateDate>${iso}</xmp:CreateDate>
 <xmp:ModifyDate>${iso}</xmp:ModifyDate>
-<xmp:MetadataDate>${iso}</xmp:MetadataDate>${pdfUa ? '\n<pdfuaid:part>1</pdfuaid:part>' : ''}
+<xmp:MetadataDate>${iso}</xmp:MetadataDate>${extra ? `\n${extra.properties}` : ''}
 </rdf:Description>
 </rdf:RDF>
 </x:xmpmeta>
 <?xpacket end="w"?>`;
-  // XMP is UTF-8: pdf-lib writes a string's characters as single bytes ("Å" became one Latin-1 byte).
-  const stream = pdf.context.stream(new Uint8Array(Buffer.from(xmp, 'utf8')), { Type: 'Metadata', Subtype: 'XML' });
-  pdf.catalog.set(PDFName.of('Metadata'), pdf.context.register(stream));
+  return xmp;
 }
 
