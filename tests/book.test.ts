@@ -6,7 +6,7 @@ import { loadBook } from '../scripts/lib/book.ts';
 import { pdfFonts, pdfInfo, pdfPageTexts } from '../scripts/lib/pdf/poppler.ts';
 import { PdfReader } from '../scripts/lib/pdf/read-pdf.ts';
 import { projectRoot } from '../scripts/lib/paths.ts';
-import { toPoints } from '../scripts/lib/print/units.ts';
+import { toPoints } from '../scripts/lib/print/lengths.ts';
 import type { RunResult } from './helpers.ts';
 import { sharedBuild } from './shared-build.ts';
 

@@ -9,7 +9,7 @@ import type { Diagnostic } from '../scripts/lib/diagnostics.ts';
 import { readPdfLines, type PdfLine, type PdfPageLines } from '../scripts/lib/layout/pdf-lines.ts';
 import { pdfFonts, pdfPageTexts } from '../scripts/lib/pdf/poppler.ts';
 import { PdfReader } from '../scripts/lib/pdf/read-pdf.ts';
-import { toPoints } from '../scripts/lib/print/units.ts';
+import { toPoints } from '../scripts/lib/print/lengths.ts';
 import { KITCHEN_SINK } from './fixtures.ts';
 import type { RunResult } from './helpers.ts';
 import { sharedBuild } from './shared-build.ts';

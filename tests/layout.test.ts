@@ -405,7 +405,7 @@ describe('a paragraph moved whole to keep its lines together takes its heading a
   let findings: Finding[];
   before(async () => {
     // At leading 1.34 the book's first section heading fell at the foot of page 6 with one line of its
-    // paragraph under it; keep-lines.js moved the paragraph and, before this was fixed, left the heading.
+    // paragraph under it; the runtime's KeepLines moved the paragraph and, before this was fixed, left the heading.
     dir = await makeManuscript({});
     await cp(path.join(projectRoot, 'manuscript'), path.join(dir, 'book'), { recursive: true });
     const config = path.join(dir, 'book', 'book.yaml');
@@ -421,7 +421,7 @@ describe('a paragraph moved whole to keep its lines together takes its heading a
 });
 
 describe('a book of more than a hundred notes', () => {
-  // Every page is laid out with the pages before it set aside (paged-runtime.js), so nothing may count on
+  // Every page is laid out with the pages before it set aside (runtime/finished-pages.ts), so nothing may count on
   // them: a CSS counter numbering the notes would restart on every page while it is laid out, and the notes
   // past 99, narrower then than when printed, would run over. The numbers are printed from the manuscript.
   let dir: string;

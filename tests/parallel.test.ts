@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { chapterWithNotes, minimalConfig } from './fixtures.ts';
 import { assertSameBook, summarize, type PdfSummary } from './equivalence.ts';
 import { makeManuscript, removeDir, runScript, type RunResult } from './helpers.ts';
-import { batchUnits } from '../scripts/lib/print/parallel.ts';
+import { batchUnits } from '../scripts/lib/print/batches.ts';
 
 const ENV = { SOURCE_DATE_EPOCH: '1700000000' };
 

@@ -13,7 +13,7 @@ import { convertToPdfx, GhostscriptError, inkCoverage, pdfxDefinition } from '..
 import { findCmykProfile, readIccProfile } from '../scripts/lib/press/icc-profile.ts';
 import { neutralRgbToGray, rewriteContent } from '../scripts/lib/press/neutral-gray.ts';
 import type { PrintResult } from '../scripts/lib/print/print-target.ts';
-import { toPoints } from '../scripts/lib/print/units.ts';
+import { toPoints } from '../scripts/lib/print/lengths.ts';
 import { chapterWithNotes, minimalConfig } from './fixtures.ts';
 import { listFiles, makeManuscript, removeDir, runScript, type RunResult } from './helpers.ts';
 

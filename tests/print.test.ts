@@ -4,7 +4,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pdfFonts, pdfInfo, pdfPageTexts, pdfText } from '../scripts/lib/pdf/poppler.ts';
 import { PdfReader } from '../scripts/lib/pdf/read-pdf.ts';
-import { toPoints } from '../scripts/lib/print/units.ts';
+import { toPoints } from '../scripts/lib/print/lengths.ts';
 import { chapterWithNotes, minimalConfig } from './fixtures.ts';
 import { listFiles, makeManuscript, removeDir, runScript, type RunResult } from './helpers.ts';
 

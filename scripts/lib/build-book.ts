@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import { readBook, type RenderedChapter } from './book.ts';
 import { bookCacheDir } from './disk-memo.ts';
 import { launchBrowser, type BrowserSession } from './browser.ts';
-import { prepareSpareTabs } from './print/paginate.ts';
+import { prepareSpareTabs } from './print/tabs.ts';
 import { defaultJobs } from './print/print-options.ts';
 import type { LineBreakMemo } from './print/line-break-memo.ts';
 import { runChecks, sourceChecks } from './checks/run-checks.ts';

@@ -1,3 +1,4 @@
+import type { Book } from './book.ts';
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -20,4 +21,9 @@ export function buildDate(env: NodeJS.ProcessEnv = process.env): Date {
   const epoch = env.SOURCE_DATE_EPOCH;
   if (epoch && /^\d+$/.test(epoch)) return new Date(Number(epoch) * 1000);
   return new Date();
+}
+
+/** The base name of every output file: book.yaml's slug, or one made from the title. */
+export function outputBaseName(book: Book): string {
+  return book.config.slug ?? book.config.title.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 }

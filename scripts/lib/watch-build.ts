@@ -2,7 +2,7 @@ import { buildBook, type BuildOptions, type BuildResult, type ResidentBuild } fr
 import { BuildError, formatDiagnostic } from './diagnostics.ts';
 import { stylesDir } from './paths.ts';
 import { LineBreakMemo } from './print/line-break-memo.ts';
-import { prepareSpareTabs } from './print/paginate.ts';
+import { prepareSpareTabs } from './print/tabs.ts';
 import { watchFolders } from './preview/watch.ts';
 import { report as reportError } from './run-cli.ts';
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadBook } from '../book.ts';
 import { packageDir, stylesDir } from '../paths.ts';
-import { printHtml } from '../print/print-html.ts';
+import { bookDocument } from '../print/units.ts';
 import { runTimed } from './process-tree.ts';
 
 /**
@@ -12,7 +12,7 @@ import { runTimed } from './process-tree.ts';
  */
 export async function writeReferenceHtml(manuscriptDir: string, file: string): Promise<void> {
   const book = await loadBook({ manuscriptDir });
-  const html = printHtml(book, { version: 'bench', buildDate: new Date(0) })
+  const html = bookDocument(book, { version: 'bench', buildDate: new Date(0) })
     .replace(/<script[^>]*>[\s\S]*?<\/script>\n?/g, '')
     .replace(/href="\/styles\//g, `href="${pathToFileURL(stylesDir).href}/`)
     .replace(/href="\/pkg\/([^"]+)"/g, (_, rest: string) => {

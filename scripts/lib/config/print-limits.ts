@@ -1,4 +1,4 @@
-import { toPoints } from '../print/units.ts';
+import { toPoints } from '../print/lengths.ts';
 
 /**
  * Print settings that parse but cannot make a book: a text area too small to hold running text (margins of

@@ -60,7 +60,7 @@ const printSchema = z
     /** Add blank pages at the end until the page count is a multiple of `signature` (off: the check reports it). */
     padToSignature: z.boolean().default(true),
     lineHeight: z.number().positive().default(1.38),
-    /** How paragraphs are broken into lines: total-fit (Knuth–Plass, runtime/line-breaks.js) or Chromium's greedy. */
+    /** How paragraphs are broken into lines: total-fit (Knuth–Plass, runtime/line-breaks.ts) or Chromium's greedy. */
     lineBreaking: z.enum(['total-fit', 'greedy']).default('total-fit'),
     /**
      * Every font the book is set in, each from an npm package: `body` for the text, `mono` for code, and

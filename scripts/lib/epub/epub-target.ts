@@ -1,6 +1,5 @@
 import path from 'node:path';
-import { writeFileAtomic } from '../output.ts';
-import { outputBaseName } from '../print/print-target.ts';
+import { outputBaseName, writeFileAtomic } from '../output.ts';
 import type { Target } from '../targets/target.ts';
 import { contentDocuments } from './content-documents.ts';
 import { coverAlt, renderCover } from './cover.ts';
@@ -22,7 +21,7 @@ export const epubTarget: Target = {
     const { book, progress } = context;
     const session = await context.browser();
     if (!context.outputs.pdf) progress.step('epub: paginating the print edition for the page list');
-    const layout = await printLayout({ book, session, version: context.version, date: context.date, reuse: context.outputs.pdf?.layout });
+    const layout = await printLayout({ book, session, version: context.version, date: context.date, reuse: context.outputs.pdf?.layout, jobs: context.print?.jobs });
     const plan = planPageBreaks(layout);
     progress.step('epub: rendering the cover');
     const cover = await renderCover(book, session);

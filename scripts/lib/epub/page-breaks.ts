@@ -1,4 +1,4 @@
-import type { PageLayout } from '../print/paginate.ts';
+import type { PageLayout } from '../print/runtime/contract.ts';
 
 /** Where a printed page begins in the EPUB: before (or, in a list item, inside) the block it starts with. */
 export interface PageBreakPlan {

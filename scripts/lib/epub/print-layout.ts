@@ -1,13 +1,15 @@
 import type { Book } from '../book.ts';
 import type { BrowserSession } from '../browser.ts';
-import { openPaginated, type PageLayout } from '../print/paginate.ts';
-import { printHtml } from '../print/print-html.ts';
 import { paddedPageCount } from '../layout/pad-pages.ts';
-import { bookFontPackages } from '../fonts/book-fonts.ts';
+import { layOutBook } from '../print/print-book.ts';
+import { defaultJobs } from '../print/print-options.ts';
+import type { PageLayout } from '../print/runtime/contract.ts';
+import { bookUnits } from '../print/units.ts';
 
 /**
  * The print edition's layout, for the page list. A full build reuses the PDF target's; an EPUB-only build
- * lays out the same print document itself and reads where the pages fell (nothing is printed).
+ * lays out the same units itself, as the print build would, and reads where the pages fell (nothing is
+ * printed).
  */
 export async function printLayout(options: {
   book: Book;
@@ -15,19 +17,23 @@ export async function printLayout(options: {
   version: string;
   date: Date;
   reuse?: PageLayout;
+  /** Documents laid out at once, as the print build would (1: the whole book as one document). */
+  jobs?: number;
   timeoutMs?: number;
 }): Promise<PageLayout> {
   const { book } = options;
   // The page list names every printed page, the blanks that complete the signature included.
   const printed = (layout: PageLayout): PageLayout => ({ ...layout, pageCount: paddedPageCount(layout.pageCount, book.config.print) });
   if (options.reuse) return printed(options.reuse);
-  const paginated = await openPaginated({
-    browser: options.session.browser,
-    html: printHtml(book, { version: options.version, buildDate: options.date }),
-    manuscriptDir: book.manuscriptDir,
-    fontPackages: bookFontPackages(book),
-    timeoutMs: options.timeoutMs ?? 120_000,
+  const laidOut = await layOutBook({
+    book,
+    units: bookUnits(book, { version: options.version, buildDate: options.date }),
+    browser: async () => options.session.browser,
+    jobs: options.jobs ?? defaultJobs(),
+    print: false,
+    timeoutMs: options.timeoutMs,
+    leastDocumentChars: options.jobs === undefined ? 75_000 : 0,
   });
-  await paginated.close();
-  return printed(paginated.layout);
+  await laidOut.commit();
+  return printed(laidOut.layout);
 }

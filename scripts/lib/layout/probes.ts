@@ -1,6 +1,8 @@
-/** What runtime/layout-probes.js measures in the paginated page (CSS px from the sheet's top left). */
+import type { RuleId } from '../rules.ts';
+
+/** What the page runtime's layout probes (print/runtime/layout-probes.ts) measure in the paginated page (CSS px from the sheet's top left). */
 export interface ProbeFinding {
-  rule: string;
+  rule: RuleId;
   page: number;
   file: string;
   line: number;

@@ -1,6 +1,6 @@
 import { cmyk, PDFName, type PDFDocument, type PDFPage } from 'pdf-lib';
 import type { PrintConfig } from '../config/schema.ts';
-import { toPoints } from '../print/units.ts';
+import { toPoints } from '../print/lengths.ts';
 
 /** Where the trim sits on the press sheet, in points. */
 export interface SheetGeometry {

@@ -7,7 +7,7 @@ import { buildDate } from '../output.ts';
 import { projectVersion, stylesDir } from '../paths.ts';
 import { digest } from '../disk-memo.ts';
 import { stylesheetsText } from '../print/font-faces.ts';
-import { bookUnits, unitsDocument } from '../print/parallel-build.ts';
+import { bookUnits, unitsDocument } from '../print/units.ts';
 import { buildWebEdition } from '../web/web-target.ts';
 import { bookFontPackages } from '../fonts/book-fonts.ts';
 
@@ -68,7 +68,7 @@ export function createPreviewBuilder(options: { manuscriptDir: string; workDir: 
           const date = buildDate();
           const styles = digest([stylesheetsText(stylesDir)]);
           state.units = bookUnits(book, { version, buildDate: date }).map((unit) => {
-            const html = unitsDocument(book, [unit]);
+            const html = unitsDocument(book, [unit], 'preview');
             return { id: unit.id, html, key: digest([styles, html]).slice(0, 16) };
           });
           book.citations?.memo?.save();

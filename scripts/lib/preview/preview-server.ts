@@ -7,7 +7,9 @@ import path from 'node:path';
 import { lookupSite, type SiteMap } from '../browser.ts';
 import { atInterrupt } from '../interrupt.ts';
 import { libDir, stylesDir } from '../paths.ts';
+import { pageBundle } from '../page-bundles.ts';
 import { printSite } from '../print/paginate.ts';
+import { RUNTIME_PATH } from '../print/print-html.ts';
 import { webDir } from '../web/web-target.ts';
 import { createPreviewBuilder, type PreviewState } from './preview-build.ts';
 import { shellHtml } from './shell-html.ts';
@@ -35,13 +37,9 @@ const clientDir = path.join(libDir, 'preview', 'client');
 const MANUSCRIPT_PREFIX = '/manuscript/';
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
-/** The print document as the paged view loads it: the spread layout after the book's styles, and a lighter
- * finish after the print runtime. */
+/** The print document as the paged view loads it: the spread layout after the book's styles. */
 function pagedDocument(html: string): string {
-  return html.replace(
-    '</head>',
-    '<link rel="stylesheet" href="/__preview/paged-view.css">\n<script src="/__preview/paged-preview.js"></script>\n</head>',
-  );
+  return html.replace('</head>', '<link rel="stylesheet" href="/__preview/paged-view.css">\n</head>');
 }
 
 /**
@@ -57,13 +55,15 @@ export async function startPreviewServer(options: PreviewOptions): Promise<Previ
   const builder = createPreviewBuilder({ manuscriptDir: options.manuscriptDir, workDir });
   const clients = new Set<ServerResponse>();
 
-  const site = (): SiteMap => {
+  const site = async (): Promise<SiteMap> => {
     const { units, fontPackages } = builder.state;
-    const print = printSite('', path.resolve(options.manuscriptDir), fontPackages);
+    const print = printSite('', path.resolve(options.manuscriptDir), fontPackages, await pageBundle('print-runtime'));
     return {
       origin: '',
       documents: {
         '/': { body: shellHtml(), contentType: 'text/html; charset=utf-8' },
+        [RUNTIME_PATH]: print.documents[RUNTIME_PATH] as SiteMap['documents'][string],
+        '/__preview/shell.js': { body: await pageBundle('preview-shell'), contentType: 'text/javascript; charset=utf-8' },
         ...Object.fromEntries(units.map((unit) => [`/paged/${unit.id}.html`, { body: pagedDocument(unit.html), contentType: 'text/html; charset=utf-8' }])),
       },
       folders: { ...print.folders, '/__preview/': clientDir, '/web/': webDir(workDir) },
@@ -131,7 +131,7 @@ export async function startPreviewServer(options: PreviewOptions): Promise<Previ
     if (pathname.startsWith(MANUSCRIPT_PREFIX) && !servesFromManuscript(pathname)) {
       return send(pathname.includes('..') || /%2e|%2f|%5c/i.test(pathname) ? 403 : 404, 'not found');
     }
-    const found = await lookupSite(site(), pathname);
+    const found = await lookupSite(await site(), pathname);
     if (found.kind === 'outside') return send(pathname.includes('..') || /%2e|%2f|%5c/i.test(pathname) ? 403 : 404, 'not found');
     if (found.kind === 'missing') return send(404, 'not found');
     response.writeHead(200, {

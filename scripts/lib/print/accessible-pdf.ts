@@ -3,7 +3,7 @@ import type { BookConfig } from '../config/schema.ts';
 import { pdfUaFindings } from '../pdf/pdf-ua-conditions.ts';
 import { tagPdf, type TagResult } from '../pdf/tag-pdf.ts';
 import { readTaggedPdf } from '../pdf/tagged-pdf.ts';
-import type { PageLayout } from './paginate.ts';
+import type { PageLayout } from './runtime/contract.ts';
 import type { DocumentStructure } from './structure.ts';
 
 /** What a note's call is announced as, by the book's language (the link's Contents: “Noot 3”). */

@@ -4,7 +4,7 @@ import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '../output.ts';
 import { packageDir, projectRoot, stylesDir } from '../paths.ts';
-import type { PartLayout } from './parallel.ts';
+import type { UnitLayout } from './document-layout.ts';
 
 /** Where the print cache lives inside the output folder. */
 export function cacheDir(outDir: string): string {
@@ -33,7 +33,7 @@ export interface EnvironmentInputs {
 /**
  * A digest of everything outside a document that can change its layout: the styles, every installed
  * package version (package-lock.json), the font packages' files, Chromium's version and the pipeline's own
- * source files. A part's key adds its document and the manuscript files it refers to.
+ * source files. A unit's key adds its document and the manuscript files it refers to.
  */
 export async function environmentKey(inputs: EnvironmentInputs): Promise<string> {
   const hash = createHash('sha256');
@@ -54,8 +54,8 @@ export async function environmentKey(inputs: EnvironmentInputs): Promise<string>
   return hash.digest('hex');
 }
 
-/** The key of one part: the environment, its whole document, and each manuscript file its HTML refers to. */
-export async function partKey(environment: string, html: string, manuscriptDir: string): Promise<string> {
+/** The key of one unit: the environment, its whole document, and each manuscript file its HTML refers to. */
+export async function unitKey(environment: string, html: string, manuscriptDir: string): Promise<string> {
   const hash = createHash('sha256').update(environment).update('\0').update(html);
   const references = new Set(Array.from(html.matchAll(/\b(?:src|href)="([^"#:]+)"/g), (m) => m[1] as string));
   for (const reference of [...references].sort()) {
@@ -74,13 +74,13 @@ export async function partKey(environment: string, html: string, manuscriptDir: 
   return hash.digest('hex');
 }
 
-/** What the cache keeps of a part besides its PDF. */
+/** What the cache keeps of a unit besides its PDF. */
 export interface CacheEntry {
   key: string;
-  /** The numbers printed into the part that do not move its layout (first folio, contents): the PDF is
-   * reusable only when they are the same again. */
+  /** The numbers printed into the unit that do not move its layout (numbering.ts PrintedNumbers, as JSON):
+   * the PDF is reusable only when they are the same again. */
   printState: string;
-  layout: PartLayout;
+  layout: UnitLayout;
   /** The printed document the unit's pages are in, and which pages (1-based, inclusive). */
   document: string;
   pages: [number, number];

@@ -1,6 +1,6 @@
 import type { PrintConfig } from '../config/schema.ts';
 import type { BookImage } from '../images.ts';
-import { toPoints } from './units.ts';
+import { toPoints } from './lengths.ts';
 
 /** The resolution a printed raster image needs: it is never set larger than this allows unless the author asks. */
 export const PRINT_PPI = 300;

@@ -1,15 +1,7 @@
 import { digest } from '../disk-memo.ts';
+import type { ParagraphBreaks } from './runtime/contract.ts';
 
-/** What the line breaker decided for one paragraph (see runtime/line-breaks.js rememberedBreaks). */
-export interface ParagraphBreaks {
-  /** The paragraph's HTML after the decision: its lines pinned, or as it was. */
-  html: string;
-  outcome: 'pinned' | 'reverted' | 'infeasible';
-  /** Soft hyphens the pinned lines end on. */
-  hyphens: number;
-  /** The left parts of the words hyphenated there ("overwin-"), for the tagged PDF's soft hyphens. */
-  softHyphens?: string[];
-}
+export type { ParagraphBreaks };
 
 /**
  * Line-breaking decisions kept by a watching build between builds: an edited chapter is laid out again,

@@ -1,19 +1,9 @@
 import { PDFArray, PDFDict, PDFDocument, ParseSpeeds, PDFName, PDFNull, PDFNumber, PDFHexString, PDFString, type PDFPage } from 'pdf-lib';
-import { nextRecto, type PaginatedUnit } from './parallel.ts';
-import type { LayoutProbes, LineBreakStats } from '../layout/probes.ts';
-import type { PageLayout } from './paginate.ts';
-import { appendStructure, emptyStructure, type DocumentStructure } from './structure.ts';
+import { nextRecto, printedAnchors, printedPage } from './numbering.ts';
+import type { PrintedUnit } from './document-layout.ts';
 
 /** CSS px to PDF points: Chromium prints 96 px to the inch. */
 const PX = 0.75;
-
-export interface MergedBook {
-  pdf: PDFDocument;
-  /** The layout of the whole book, page numbers as printed. */
-  layout: PageLayout;
-  /** The book's logical structure, page numbers as printed (for the tagged PDF). */
-  structure: DocumentStructure;
-}
 
 export interface MergeOptions {
   /** Height of the finished sheet in points (trim plus bleed), to place links and destinations. */
@@ -21,87 +11,51 @@ export interface MergeOptions {
 }
 
 /**
- * One PDF from the parts, in order, each starting on a recto: a blank verso goes after a part with an odd
- * page count, as Paged.js leaves one before a `break-before: right`. Named destinations (note links) are
- * carried over, links between parts are drawn anew, and the parts' layouts are renumbered into the book's.
+ * One PDF from the units' printed pages, in order, each starting on a recto: a blank verso goes after a unit
+ * with an odd page count, as Paged.js leaves one before a `break-before: right`. Named destinations (note
+ * links) are carried over, and links between units are drawn anew from their layouts.
  */
-export async function mergeUnits(parts: PaginatedUnit[], options: MergeOptions): Promise<MergedBook> {
+export async function mergeUnits(units: readonly PrintedUnit[], options: MergeOptions): Promise<PDFDocument> {
   const merged = await PDFDocument.create({ updateMetadata: false });
   const dests = merged.context.obj({}) as PDFDict;
-  const layout: PageLayout = {
-    pageCount: 0,
-    pageWidth: parts[0]?.layout.layout.pageWidth ?? 0,
-    pageHeight: parts[0]?.layout.layout.pageHeight ?? 0,
-    headings: [],
-    calls: [],
-    notes: [],
-    blocks: [],
-    hyphens: 0,
-    errors: [],
-    timings: { paginateMs: 0, settleMs: 0, collectMs: 0 },
-    probes: { findings: [], pages: [], lineBreaks: null },
-  };
-  const probes = layout.probes as LayoutProbes;
-  const structure = emptyStructure();
   const anchors = new Map<string, { page: number; top: number }>();
-  const pending: { part: PaginatedUnit; offset: number }[] = [];
   // Each printed document is copied in one go: its fonts (and other shared objects) then come over once,
   // not once per unit in it.
-  const copies = await copyDocuments(merged, parts);
+  const copies = await copyDocuments(merged, units);
 
   let first = 1;
-  for (const [index, part] of parts.entries()) {
-    if (first !== part.firstPage) throw new Error(`part ${part.id} was printed to start on page ${part.firstPage}, not ${first}`);
-    const { source, pages: copiedPages } = copies.get(part.source.id) as CopiedDocument;
-    const [from, to] = part.pages;
+  for (const [index, unit] of units.entries()) {
+    if (first !== unit.firstPage) throw new Error(`unit ${unit.id} was printed to start on page ${unit.firstPage}, not ${first}`);
+    const { source, pages: copiedPages } = copies.get(unit.source.id) as CopiedDocument;
+    const [from, to] = unit.pages;
     const indices = Array.from({ length: to - from + 1 }, (_, i) => from - 1 + i);
     const copied = indices.map((i) => copiedPages.get(i) as PDFPage);
-    const renamed = copyDestinations(source, merged, dests, indices, copied, part.id);
+    const renamed = copyDestinations(source, merged, dests, indices, copied, unit.id);
     // Links to other units are drawn below from the layout; Chromium's own (to a name in its document) go.
-    const crossLinks = new Set(part.layout.links.map((l) => l.id));
+    const crossLinks = new Set(unit.layout.links.map((l) => l.id));
     for (const page of copied) {
       merged.addPage(page);
       fixLinkDestinations(page, renamed, crossLinks);
     }
-    const offset = first - 1;
-    const local = part.layout.layout;
-    const shift = <T extends { page: number }>(items: T[]): T[] => items.map((item) => ({ ...item, page: item.page + offset }));
-    layout.headings.push(...shift(local.headings));
-    layout.calls.push(...shift(local.calls));
-    layout.notes.push(...shift(local.notes));
-    layout.blocks.push(...shift(local.blocks));
-    layout.hyphens += local.hyphens;
-    if (local.probes) {
-      probes.findings.push(...shift(local.probes.findings));
-      probes.pages.push(...shift(local.probes.pages));
-      probes.lineBreaks = addLineBreakStats(probes.lineBreaks, local.probes.lineBreaks);
-    }
-    layout.timings.paginateMs += local.timings.paginateMs;
-    layout.timings.settleMs += local.timings.settleMs;
-    layout.timings.collectMs += local.timings.collectMs;
-    for (const [id, at] of Object.entries(part.layout.anchors)) if (!anchors.has(id)) anchors.set(id, { ...at, page: at.page + offset });
-    pending.push({ part, offset });
-    if (part.layout.structure) appendStructure(structure, part.layout.structure, offset);
-
+    for (const [id, at] of Object.entries(printedAnchors(unit.layout.anchors, first))) if (!anchors.has(id)) anchors.set(id, at);
     const pages = copied.length;
     first = nextRecto(first, pages);
     const last = copied[copied.length - 1];
-    if (pages % 2 === 1 && index < parts.length - 1 && last) merged.addPage([last.getWidth(), last.getHeight()]);
+    if (pages % 2 === 1 && index < units.length - 1 && last) merged.addPage([last.getWidth(), last.getHeight()]);
   }
-  layout.pageCount = merged.getPageCount();
   if (dests.keys().length > 0) merged.catalog.set(PDFName.of('Dests'), merged.context.register(dests));
 
   const pages = merged.getPages();
-  for (const { part, offset } of pending) {
-    for (const link of part.layout.links) {
+  for (const unit of units) {
+    for (const link of unit.layout.links) {
       const target = anchors.get(link.id);
-      const page = pages[link.page + offset - 1];
+      const page = pages[printedPage(unit.firstPage, link.page) - 1];
       const targetPage = target ? pages[target.page - 1] : undefined;
       if (!target || !page || !targetPage) continue;
       for (const rect of link.rects) addLink(merged, page, rect, targetPage, target.top, options.sheetHeight);
     }
   }
-  return { pdf: merged, layout, structure };
+  return merged;
 }
 
 interface CopiedDocument {
@@ -110,19 +64,19 @@ interface CopiedDocument {
   pages: Map<number, PDFPage>;
 }
 
-/** Loads every printed document the parts are in and copies the pages they use, one copyPages per document,
+/** Loads every printed document the units are in and copies the pages they use, one copyPages per document,
  * giving each document's font subsets a tag of their own. */
-async function copyDocuments(merged: PDFDocument, parts: PaginatedUnit[]): Promise<Map<string, CopiedDocument>> {
-  const wanted = new Map<string, { part: PaginatedUnit; indices: Set<number> }>();
-  for (const part of parts) {
-    const entry = wanted.get(part.source.id) ?? { part, indices: new Set<number>() };
-    for (let i = part.pages[0] - 1; i < part.pages[1]; i++) entry.indices.add(i);
-    wanted.set(part.source.id, entry);
+async function copyDocuments(merged: PDFDocument, units: readonly PrintedUnit[]): Promise<Map<string, CopiedDocument>> {
+  const wanted = new Map<string, { unit: PrintedUnit; indices: Set<number> }>();
+  for (const unit of units) {
+    const entry = wanted.get(unit.source.id) ?? { unit, indices: new Set<number>() };
+    for (let i = unit.pages[0] - 1; i < unit.pages[1]; i++) entry.indices.add(i);
+    wanted.set(unit.source.id, entry);
   }
   const copies = new Map<string, CopiedDocument>();
   const usedTags = new Set<string>();
-  for (const [id, { part, indices }] of wanted) {
-    const source = await PDFDocument.load(await part.source.load(), { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
+  for (const [id, { unit, indices }] of wanted) {
+    const source = await PDFDocument.load(await unit.source.load(), { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
     const order = [...indices].sort((a, b) => a - b);
     const before = new Set(merged.context.enumerateIndirectObjects().map(([ref]) => ref.toString()));
     const copied = await merged.copyPages(source, order);
@@ -172,27 +126,15 @@ function subsetTag(tag: string, n: number): string {
   return tag.slice(0, 2) + tail;
 }
 
-function addLineBreakStats(sum: LineBreakStats | null, part: LineBreakStats | null): LineBreakStats | null {
-  if (!part) return sum;
-  if (!sum) return { ...part };
-  return {
-    paragraphs: sum.paragraphs + part.paragraphs,
-    pinned: sum.pinned + part.pinned,
-    infeasible: sum.infeasible + part.infeasible,
-    reverted: sum.reverted + part.reverted,
-    ms: sum.ms + part.ms,
-  };
-}
-
-/** Copies a part's named destinations, pointing at the merged pages; a name another part already used is
- * given the part's id as a suffix. Returns the renames. */
+/** Copies a unit's named destinations, pointing at the merged pages; a name another unit already used is
+ * given the unit's id as a suffix. Returns the renames. */
 function copyDestinations(
   source: PDFDocument,
   merged: PDFDocument,
   dests: PDFDict,
   indices: number[],
   copied: PDFPage[],
-  partId: string,
+  unitId: string,
 ): Map<string, string> {
   const renamed = new Map<string, string>();
   const sourceDests = source.catalog.lookupMaybe(PDFName.of('Dests'), PDFDict);
@@ -207,7 +149,7 @@ function copyDestinations(
     const rest = array.asArray().slice(1).map((item) => (item instanceof PDFNumber ? PDFNumber.of(item.asNumber()) : item instanceof PDFName ? item : PDFNull));
     let name = key.decodeText();
     if (dests.has(PDFName.of(name))) {
-      const unique = `${name}-${partId}`;
+      const unique = `${name}-${unitId}`;
       renamed.set(name, unique);
       name = unique;
     }

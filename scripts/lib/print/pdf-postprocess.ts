@@ -13,8 +13,8 @@ import type { BookConfig } from '../config/schema.ts';
 import { contributorsOf, creatorsOf } from '../contributors.ts';
 import { outlineLevel } from '../book-structure.ts';
 import { escapeHtml } from '../html.ts';
-import type { PageLayout } from './paginate.ts';
-import { toPoints } from './units.ts';
+import type { PageLayout } from './runtime/contract.ts';
+import { toPoints } from './lengths.ts';
 
 export interface PostprocessOptions {
   config: BookConfig;

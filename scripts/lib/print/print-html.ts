@@ -10,8 +10,11 @@ import { figureReserve, printedWidth, textBlock } from './image-layout.ts';
 import { NOTE_REF_PATTERN } from '../markdown/notes.ts';
 import { bookFonts } from '../fonts/book-fonts.ts';
 import { fontStylesheets } from '../fonts/font-css.ts';
-import { withLinkNotes } from './link-notes.ts';
 import { pageSetupCss } from './page-setup.ts';
+import type { RuntimeOptions } from './runtime/contract.ts';
+
+/** Where a print document loads the page runtime from (the build and the preview serve it there). */
+export const RUNTIME_PATH = '/runtime/book.js';
 
 export interface PrintHtmlOptions {
   /** Version and date printed in the colophon. */
@@ -19,33 +22,8 @@ export interface PrintHtmlOptions {
   buildDate: Date;
 }
 
-/** One HTML document for Paged.js: front matter, then every chapter with its notes in place. */
-export function printHtml(book: Book, options: PrintHtmlOptions): string {
-  return printDocument(book, bookParts(book, options).map((part) => part.body).join('\n'));
-}
-
-/**
- * The book's parts in reading order, each as HTML: the front matter (`front`), the chapters, the list of
- * sources. A chapter's notes run on from the notes before it, or restart when notes are numbered per chapter.
- */
-export function bookParts(book: Book, options: PrintHtmlOptions): { id: string; body: string }[] {
-  let notesBefore = 0;
-  const chapters = book.chapters.flatMap((written, index) => {
-    const chapter = book.config.print.linksAsNotes ? withLinkNotes(written) : written;
-    const body = chapterHtml(chapter, book.config.print.noteNumbering === 'book' ? notesBefore : 0, book.config, chapterOpening(chapter, (book.parts ?? [])));
-    notesBefore += chapter.notes.length;
-    const part = (book.parts ?? []).find((p) => p.chapters[0] === index);
-    return [...(part ? [{ id: part.id, body: partHtml(part) }] : []), { id: chapter.id, body }];
-  });
-  return [
-    { id: 'front', body: frontMatterHtml(book, options) },
-    ...chapters,
-    ...(book.bibliography ? [{ id: BIBLIOGRAPHY_ID, body: bibliographyHtml(book) }] : []),
-  ];
-}
-
-/** A Paged.js document around `body`. */
-export function printDocument(book: Book, body: string): string {
+/** A Paged.js document around `body`; `finishing` as the runtime takes it (contract.ts RuntimeOptions). */
+export function printDocument(book: Book, body: string, finishing: RuntimeOptions['finishing'] = 'print'): string {
   const { config } = book;
   const fonts = bookFonts(book);
   const fontLinks = fonts.families
@@ -65,15 +43,9 @@ ${pageSetupCss(config.print, fonts)}
 </style>
 <!-- The design comes after the page set-up: Paged.js re-emits merged @page rules per sheet, last one wins. -->
 <link rel="stylesheet" href="/styles/print.css">
-<script>window.PagedConfig = { auto: true, settings: { hyphenGlyph: '-' }, before: () => { window.bookTables.fit(); return window.bookLineBreaks.run(); }, after: () => window.bookRuntime.finish() };</script>
-<script src="/runtime/line-breaks.js"></script>
+<script>window.PagedConfig = { auto: true, settings: { hyphenGlyph: '-' } };${finishing === 'print' ? '' : ` window.bookRuntimeOptions = { finishing: '${finishing}' };`}</script>
 <script src="/pkg/pagedjs/dist/paged.polyfill.js"></script>
-<script src="/runtime/paged-runtime.js"></script>
-<script src="/runtime/keep-lines.js"></script>
-<script src="/runtime/tables.js"></script>
-<script src="/runtime/layout-probes.js"></script>
-<script src="/runtime/parallel-runtime.js"></script>
-<script src="/runtime/structure.js"></script>
+<script src="${RUNTIME_PATH}"></script>
 </head>
 <body>
 ${body}
@@ -116,7 +88,7 @@ function contentsLineHtml(line: ContentsLine): string {
 
 /**
  * The contents page, for a book of more than one chapter. Its page numbers sit in a fixed-width box, so they
- * never move the titles: they are filled in after pagination (parallel-runtime.js fillContents).
+ * never move the titles: they are filled in after pagination (runtime/numbers.ts fillContents).
  */
 export function contentsHtml(book: Book): string {
   if (book.chapters.length < 2) return '';
@@ -155,7 +127,7 @@ ${colophonLines.join('\n')}
  * A chapter's HTML with each note in place of its call. The note carries the number it prints
  * (`notesBefore` + its number in the chapter), so calls and notes are numbered without CSS counters: a
  * counter makes every insertion of a call or note walk the whole document, and pages laid out earlier are
- * set aside while the rest is laid out (paged-runtime.js), which a counter would see as missing.
+ * set aside while the rest is laid out (runtime/finished-pages.ts), which a counter would see as missing.
  */
 export function chapterHtml(chapter: Chapter, notesBefore: number, config: Pick<BookConfig, 'print' | 'language' | 'figures'>, opening: ChapterOpening = {}): string {
   const body = withChapterOpening(chapter.html, opening, escapeHtml).replace(NOTE_REF_PATTERN, (_, number: string) => {

@@ -1,7 +1,7 @@
 import type { PageRect } from '../pdf/mark-content.ts';
 
 /**
- * The logical structure of a laid-out book, as runtime/structure.js measures it in the page: the tagged
+ * The logical structure of a laid-out book, as runtime/measure-structure.ts measures it in the page: the tagged
  * PDF's structure elements in reading order, and the leaves they hold (text, generated numbers, images),
  * each with where on its page it was drawn. Pages are numbered from the described document's first page.
  */

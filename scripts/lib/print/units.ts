@@ -1,8 +1,67 @@
-const POINTS_PER_UNIT: Record<string, number> = { mm: 72 / 25.4, cm: 720 / 25.4, in: 72, pt: 1, pc: 12, px: 0.75 };
+import type { Book } from '../book.ts';
+import { chapterOpening } from '../book-structure.ts';
+import { bookFontPackages } from '../fonts/book-fonts.ts';
+import { environmentKey, unitKey } from './cache.ts';
+import { withLinkNotes } from './link-notes.ts';
+import type { RuntimeOptions } from './runtime/contract.ts';
+import { BIBLIOGRAPHY_ID, bibliographyHtml, chapterHtml, frontMatterHtml, partHtml, printDocument, type PrintHtmlOptions } from './print-html.ts';
 
-/** A CSS length from book.yaml in PDF points. */
-export function toPoints(length: string): number {
-  const match = /^(\d+(?:\.\d+)?)(mm|cm|in|pt|pc|px)$/.exec(length);
-  if (!match) throw new Error(`not a length: ${length}`);
-  return Number(match[1]) * (POINTS_PER_UNIT[match[2] as string] ?? 1);
+/**
+ * What one document lays out, and the least the print build lays out on its own: the front matter (with the
+ * contents page when there is more than one chapter), a chapter, the list of sources. Every unit opens on a
+ * recto, so its layout does not depend on the units before it; only numbers drawn outside the text area do
+ * (folios, the contents page), and those are set after pagination, before printing (numbering.ts).
+ */
+export interface PrintUnit {
+  /** `front`, a chapter's id (`ch3`) or the sources' (`bronnen`). */
+  id: string;
+  /** The unit's HTML inside <body>. */
+  body: string;
+  /** The front matter with a contents page: printed only once every unit's first page is known. */
+  hasContents: boolean;
+}
+
+/** A unit with its cache key: everything that shapes its layout (see cache.ts). */
+export interface KeyedUnit extends PrintUnit {
+  key: string;
+}
+
+/**
+ * The book's units in reading order. A chapter's notes run on from the notes before it, or restart when
+ * notes are numbered per chapter (with print.linksAsNotes, outside links' addresses are notes too); their
+ * numbers are known from the manuscript and printed in the chapter's HTML (a number's width can move a line),
+ * so they are part of its key.
+ */
+export function bookUnits(book: Book, options: PrintHtmlOptions): PrintUnit[] {
+  let notesBefore = 0;
+  const chapters = book.chapters.flatMap((written, index) => {
+    const chapter = book.config.print.linksAsNotes ? withLinkNotes(written) : written;
+    const body = chapterHtml(chapter, book.config.print.noteNumbering === 'book' ? notesBefore : 0, book.config, chapterOpening(chapter, book.parts ?? []));
+    notesBefore += chapter.notes.length;
+    // A part's title page is a unit of its own, on a recto before its first chapter.
+    const part = (book.parts ?? []).find((p) => p.chapters[0] === index);
+    return [...(part ? [{ id: part.id, body: partHtml(part), hasContents: false }] : []), { id: chapter.id, body, hasContents: false }];
+  });
+  return [
+    { id: 'front', body: frontMatterHtml(book, options), hasContents: book.chapters.length > 1 },
+    ...chapters,
+    ...(book.bibliography ? [{ id: BIBLIOGRAPHY_ID, body: bibliographyHtml(book), hasContents: false }] : []),
+  ];
+}
+
+/** One Paged.js document for a run of units; the preview's shows the pages without measuring them. */
+export function unitsDocument(book: Book, units: readonly Pick<PrintUnit, 'body'>[], finishing: RuntimeOptions['finishing'] = 'print'): string {
+  return printDocument(book, units.map((u) => u.body).join('\n'), finishing);
+}
+
+/** The whole book as one Paged.js document. */
+export function bookDocument(book: Book, options: PrintHtmlOptions): string {
+  return unitsDocument(book, bookUnits(book, options));
+}
+
+/** The units with their cache keys: each keyed by the document it would be alone, and the environment. */
+export async function keyedUnits(book: Book, units: readonly PrintUnit[], browserIdentity: string): Promise<{ units: KeyedUnit[]; environment: string }> {
+  const environment = await environmentKey({ fontPackages: bookFontPackages(book), browserIdentity });
+  const keyed = await Promise.all(units.map(async (unit) => ({ ...unit, key: await unitKey(environment, unitsDocument(book, [unit]), book.manuscriptDir) })));
+  return { units: keyed, environment };
 }

@@ -9,7 +9,7 @@ import { BuildError, hasErrors, type Diagnostic } from '../diagnostics.ts';
 import { FORMATS } from '../formats.ts';
 import { markWritten } from '../output-folder.ts';
 import { projectVersion } from '../paths.ts';
-import { outputBaseName } from '../print/print-target.ts';
+import { outputBaseName } from '../output.ts';
 
 export interface Release {
   dir: string;

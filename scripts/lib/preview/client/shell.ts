@@ -1,0 +1,288 @@
+/**
+ * The preview page in the browser: listens for rebuilds (server-sent events), lays out the print units that
+ * changed in hidden frames (one per unit) and swaps them in at the same page, numbers the book across the
+ * frames as the print build does (the same numbering module), reloads the web view, shows problems.
+ * Bundled for the page by page-bundles.ts.
+ */
+import type { Diagnostic } from '../../diagnostics.ts';
+import { bookPageCount, contentsNumbers, firstPages } from '../../print/numbering.ts';
+import type { PageLayout } from '../../print/runtime/contract.ts';
+
+/** What tests and the bench read: the version shown in each view, and the page count. */
+interface PreviewStatus {
+  pagedVersion: number;
+  webVersion: number;
+  buildVersion: number;
+  pages: number;
+  ok: boolean | null;
+  diagnostics: Diagnostic[];
+}
+
+interface UnitEvent {
+  id: string;
+  key: string;
+}
+
+declare global {
+  interface Window {
+    preview: PreviewStatus;
+  }
+}
+
+const element = <T extends Element>(selector: string): T => document.querySelector(selector) as T;
+const frames = element<HTMLElement>('.frames');
+const webFrame = element<HTMLIFrameElement>('.web-frame');
+const status = element<HTMLElement>('.status');
+const problems = element<HTMLElement>('.problems');
+const problemList = element<HTMLElement>('.problem-list');
+const jump = element<HTMLFormElement>('.jump');
+const pageInput = element<HTMLInputElement>('#jump-page');
+const pageCount = element<HTMLElement>('.page-count');
+const preview: PreviewStatus = { pagedVersion: 0, webVersion: 0, buildVersion: 0, pages: 0, ok: null, diagnostics: [] };
+window.preview = preview;
+let view = 'paged';
+let wanted = 0;
+let wantedUnits: UnitEvent[] = [];
+let rendering = false;
+
+/** The frames on show, in reading order: one per unit (front matter, each chapter, the sources). */
+function shownFrames(): HTMLIFrameElement[] {
+  return Array.from(frames.querySelectorAll<HTMLIFrameElement>('iframe:not(.next)'));
+}
+
+/** Every page on show with its number in the book, top to bottom. */
+function bookPages(): { frame: HTMLIFrameElement; page: HTMLElement }[] {
+  return shownFrames().flatMap((frame) =>
+    Array.from(frame.contentDocument ? frame.contentDocument.querySelectorAll<HTMLElement>('.pagedjs_page[data-book-page]') : []).map((page) => ({ frame, page })),
+  );
+}
+
+/** The page at the top of the view and how far into it, to come back to after an update. */
+function position(): { page: number; offset: number } | null {
+  const top = frames.getBoundingClientRect().top;
+  // Rectangles inside a frame are in its zoomed pixels already: the frame's top plus them is the shell's.
+  for (const { frame, page } of bookPages()) {
+    const box = page.getBoundingClientRect();
+    const frameTop = frame.getBoundingClientRect().top;
+    if (frameTop + box.bottom > top) return { page: Number(page.dataset.bookPage), offset: top - (frameTop + box.top) };
+  }
+  return null;
+}
+
+function goTo(pageNumber: number, offset: number): boolean {
+  const found = bookPages().find(({ page }) => Number(page.dataset.bookPage) === pageNumber);
+  if (!found) return false;
+  const frameTop = found.frame.getBoundingClientRect().top - frames.getBoundingClientRect().top + frames.scrollTop;
+  frames.scrollTo(0, frameTop + found.page.getBoundingClientRect().top + (offset || 0) - 12);
+  return true;
+}
+
+/** Zoom that fits a spread in the view, and the frame as tall as its pages. */
+function fit(frame: HTMLIFrameElement): void {
+  const doc = frame.contentDocument;
+  const first = doc && doc.querySelector('.pagedjs_page');
+  if (!doc || !first) return;
+  doc.documentElement.style.zoom = '';
+  const spread = first.getBoundingClientRect().width * 2 + 48;
+  const zoom = Math.min(1, frames.clientWidth / spread);
+  doc.documentElement.style.zoom = String(zoom);
+  const pages = doc.querySelector('.pagedjs_pages');
+  frame.style.height = `${Math.ceil(pages ? pages.getBoundingClientRect().bottom : 0)}px`;
+}
+
+function waitForPages(frame: HTMLIFrameElement, timeoutMs: number): Promise<PageLayout> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const poll = (): void => {
+      const layout = frame.contentWindow?.book?.layout;
+      if (layout) return resolve(layout);
+      if (performance.now() - started > timeoutMs) return reject(new Error('Paged.js did not finish'));
+      setTimeout(poll, 15);
+    };
+    poll();
+  });
+}
+
+/**
+ * Numbers the book across the frames, as the print build does after laying out its units: each unit opens
+ * on a recto (a blank verso after a unit with an odd page count), folios run on, the contents page gets the
+ * first page of each unit. Only counters change: nothing is laid out again.
+ */
+function numberPages(): void {
+  const numbered = shownFrames().filter((frame) => frame.contentDocument && frame.contentWindow?.book);
+  const pages = numbered.map((frame) => Array.from((frame.contentDocument as Document).querySelectorAll<HTMLElement>('.pagedjs_page')));
+  const firsts = firstPages(pages.map((p) => p.length));
+  let previousEven = false;
+  numbered.forEach((frame, i) => {
+    const first = firsts[i] as number;
+    const unitPages = pages[i] as HTMLElement[];
+    if (frame.dataset.first !== String(first)) {
+      // The unit's document counts from 1: its first page's counter moves on to the book's number.
+      frame.contentWindow?.book.setFolios([{ page: 1, increment: first }]);
+      frame.dataset.first = String(first);
+    }
+    unitPages.forEach((page, k) => (page.dataset.bookPage = String(first + k)));
+    // A unit that ends on a verso is followed on the facing recto: the next frame moves up one row.
+    frame.style.marginTop = previousEven ? `-${rowHeight(frame)}px` : '0';
+    previousEven = unitPages.length % 2 === 0;
+  });
+  const front = numbered.find((f) => f.dataset.unit === 'front');
+  front?.contentWindow?.book.fillContents(contentsNumbers(numbered.map((f) => f.dataset.unit as string), firsts));
+  preview.pages = bookPageCount(pages.map((p) => p.length));
+  pageCount.textContent = `van ${preview.pages}`;
+  pageInput.max = String(preview.pages);
+}
+
+/** One row of spreads in a frame: a page and the gap below it, as shown. */
+function rowHeight(frame: HTMLIFrameElement): number {
+  const doc = frame.contentDocument;
+  const page = doc && doc.querySelector('.pagedjs_page');
+  if (!doc || !page) return 0;
+  const zoom = Number(doc.documentElement.style.zoom || 1);
+  return Math.round(page.getBoundingClientRect().height + 24 * zoom);
+}
+
+function newFrame(unit: UnitEvent, version: number): HTMLIFrameElement {
+  const frame = document.createElement('iframe');
+  frame.className = 'next';
+  frame.title = 'Gezette pagina’s';
+  frame.dataset.unit = unit.id;
+  frame.dataset.key = unit.key;
+  frame.setAttribute('scrolling', 'no');
+  frame.src = `/paged/${encodeURIComponent(unit.id)}.html?k=${unit.key}&v=${version}`;
+  return frame;
+}
+
+/**
+ * Lays out only the units whose key changed, each in a frame of its own behind the one on show, then swaps
+ * them in and numbers the pages again. Frames are never moved in the page (that would reload them).
+ */
+async function renderPaged(): Promise<void> {
+  if (rendering) return;
+  rendering = true;
+  try {
+    while (wanted > preview.pagedVersion) {
+      const version = wanted;
+      const units = wantedUnits;
+      const keep = position();
+      const shown = shownFrames();
+      const placed: { frame: HTMLIFrameElement; old?: HTMLIFrameElement }[] = [];
+      let anchor: HTMLIFrameElement | null = null;
+      for (const unit of units) {
+        const old = shown.find((f) => f.dataset.unit === unit.id);
+        if (old && old.dataset.key === unit.key) {
+          placed.push({ frame: old });
+          anchor = old;
+          continue;
+        }
+        const frame = newFrame(unit, version);
+        frames.insertBefore(frame, anchor ? anchor.nextSibling : frames.firstChild);
+        anchor = frame;
+        placed.push({ frame, old });
+      }
+      const fresh = placed.filter((p) => p.frame.classList.contains('next'));
+      try {
+        await Promise.all(fresh.map(({ frame }) => waitForPages(frame, 60000)));
+      } catch (error) {
+        for (const { frame } of fresh) frame.remove();
+        status.textContent = `zetten mislukt: ${(error as Error).message}`;
+        break;
+      }
+      const kept = new Set(placed.map((p) => p.frame));
+      for (const frame of shown) if (!kept.has(frame)) frame.remove();
+      for (const { frame } of fresh) {
+        frame.classList.remove('next');
+        fit(frame);
+      }
+      numberPages();
+      if (keep) goTo(Math.min(keep.page, preview.pages), keep.offset);
+      preview.pagedVersion = version;
+      setStatus();
+    }
+  } finally {
+    rendering = false;
+  }
+}
+
+function reloadWeb(version: number): void {
+  const win = webFrame.contentWindow;
+  const y = win && win.location.href !== 'about:blank' ? win.scrollY : 0;
+  webFrame.addEventListener(
+    'load',
+    () => {
+      webFrame.contentWindow?.scrollTo(0, y);
+      preview.webVersion = version;
+    },
+    { once: true },
+  );
+  webFrame.src = `/web/index.html?v=${version}`;
+}
+
+function setStatus(): void {
+  const time = new Date().toLocaleTimeString('nl-NL');
+  status.textContent = preview.ok === false ? `fouten in het manuscript (${time})` : `${preview.pages} pagina’s, bijgewerkt ${time}`;
+}
+
+function showProblems(diagnostics: Diagnostic[], ok: boolean): void {
+  problemList.replaceChildren(
+    ...diagnostics.map((d) => {
+      const li = document.createElement('li');
+      li.className = `severity-${d.severity}`;
+      const where = document.createElement('span');
+      where.className = 'where';
+      where.textContent = !d.file ? d.source || '' : d.line > 0 ? `${d.file}:${d.line}:${Math.max(d.column, 1)}` : d.file;
+      li.append(where, `  ${d.severity}  ${d.message}  [${d.rule}]`);
+      return li;
+    }),
+  );
+  problems.hidden = ok;
+}
+
+function onBuild(data: { version: number; ok: boolean; diagnostics: Diagnostic[]; units: UnitEvent[] }): void {
+  preview.buildVersion = data.version;
+  preview.ok = data.ok;
+  preview.diagnostics = data.diagnostics;
+  showProblems(data.diagnostics, data.ok);
+  setStatus();
+  if (!data.ok) return;
+  wanted = data.version;
+  wantedUnits = data.units;
+  void renderPaged();
+}
+
+/** The web view reloads when it is shown, so a hidden one does not compete with pagination. */
+let webWanted = 0;
+function onWeb(data: { version: number }): void {
+  webWanted = data.version;
+  if (view === 'web') reloadWeb(webWanted);
+}
+
+const events = new EventSource('/__preview/events');
+events.addEventListener('build', (event) => onBuild(JSON.parse((event as MessageEvent<string>).data)));
+events.addEventListener('web', (event) => onWeb(JSON.parse((event as MessageEvent<string>).data)));
+events.addEventListener('error', () => {
+  status.textContent = 'verbinding met de server verbroken; opnieuw verbinden…';
+});
+
+for (const button of document.querySelectorAll<HTMLButtonElement>('.views button')) {
+  button.addEventListener('click', () => {
+    view = button.dataset.view as string;
+    for (const b of document.querySelectorAll('.views button')) b.setAttribute('aria-pressed', String(b === button));
+    frames.hidden = view !== 'paged';
+    webFrame.hidden = view !== 'web';
+    jump.hidden = view !== 'paged';
+    if (view === 'web' && webWanted > preview.webVersion && !webFrame.src.endsWith(`v=${webWanted}`)) reloadWeb(webWanted);
+  });
+}
+jump.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const page = Number(pageInput.value);
+  if (!goTo(page, 0)) status.textContent = `geen pagina ${page}`;
+});
+element<HTMLElement>('.problems-close').addEventListener('click', () => {
+  problems.hidden = true;
+});
+window.addEventListener('resize', () => {
+  for (const frame of shownFrames()) fit(frame);
+  numberPages();
+});

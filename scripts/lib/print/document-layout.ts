@@ -1,0 +1,141 @@
+import type { LayoutProbes, LineBreakStats } from '../layout/probes.ts';
+import type { DocumentDescription, PageLayout } from './runtime/contract.ts';
+import { appendStructure, emptyStructure, sliceStructure, type DocumentStructure } from './structure.ts';
+
+/** Where things landed in one unit, pages counted from the unit's first page (1). */
+export interface UnitLayout {
+  layout: PageLayout;
+  /** Every id in the unit: page and top (CSS px from the sheet's top edge). */
+  anchors: Record<string, { page: number; top: number }>;
+  /** Links to ids in other units: page and rectangles [left, top, right, bottom] in CSS px. */
+  links: { id: string; page: number; rects: number[][] }[];
+  /** The unit's logical structure, for the tagged PDF; its keys prefixed with the unit's id. */
+  structure: DocumentStructure;
+}
+
+/** The printed PDF a unit's pages are in (several units are laid out in one document at a time). */
+export interface UnitSource {
+  id: string;
+  load(): Promise<Uint8Array>;
+}
+
+/** A unit laid out: where it starts in the book, its pages in its document, its layout. */
+export interface LaidOutUnit {
+  id: string;
+  /** Printed page number of the unit's first page. */
+  firstPage: number;
+  /** The unit's pages in its document, 1-based, inclusive. */
+  pages: [number, number];
+  layout: UnitLayout;
+  /** The printed document its pages are in (when the documents were printed). */
+  source?: UnitSource;
+}
+
+export type PrintedUnit = LaidOutUnit & { source: UnitSource };
+
+/** A unit's pages in its laid-out document (1-based, inclusive) and its layout counted from its first page. */
+export interface DocumentPart {
+  pages: [number, number];
+  layout: UnitLayout;
+}
+
+/**
+ * Cuts a laid-out document into its units' layouts, each counted from the unit's first page. The blank verso
+ * Paged.js adds after a unit that ends on a recto belongs to no unit.
+ */
+export function splitDocument(layout: PageLayout, description: DocumentDescription, ids: readonly string[]): DocumentPart[] {
+  const starts = ids.map((id) => {
+    const start = description.starts[id];
+    if (start === undefined) throw new Error(`unit ${id} not found in its laid-out document`);
+    return start;
+  });
+  const blanks = new Set(description.blanks);
+  return ids.map((_, k) => {
+    const from = starts[k] as number;
+    let to = k < ids.length - 1 ? (starts[k + 1] as number) - 1 : layout.pageCount;
+    if (to > from && blanks.has(to)) to--;
+    const inside = <T extends { page: number }>(items: T[]): T[] =>
+      items.filter((item) => item.page >= from && item.page <= to).map((item) => ({ ...item, page: item.page - from + 1 }));
+    const pages = to - from + 1;
+    const local: PageLayout = {
+      ...layout,
+      pageCount: pages,
+      headings: inside(layout.headings),
+      calls: inside(layout.calls),
+      notes: inside(layout.notes),
+      blocks: inside(layout.blocks),
+      // The document's count of hyphenated line ends, shared out by pages.
+      hyphens: Math.round((layout.hyphens * pages) / Math.max(1, layout.pageCount)),
+      timings: k === 0 ? layout.timings : { paginateMs: 0, settleMs: 0, collectMs: 0 },
+    };
+    if (layout.probes) {
+      // The line breaker's figures are the document's: counted once, with its first unit.
+      local.probes = { findings: inside(layout.probes.findings), pages: inside(layout.probes.pages), lineBreaks: k === 0 ? layout.probes.lineBreaks : null };
+    }
+    const anchors = Object.fromEntries(
+      Object.entries(description.anchors)
+        .filter(([, a]) => a.page >= from && a.page <= to)
+        .map(([id, a]) => [id, { ...a, page: a.page - from + 1 }]),
+    );
+    const structure = sliceStructure(description.structure, from, to, `${ids[k]}/`);
+    return { pages: [from, to], layout: { layout: local, anchors, links: inside(description.links), structure } };
+  });
+}
+
+/** The book's layout from its units' layouts, each moved to the printed page it starts on (`firsts`). */
+export function combineLayouts(units: readonly UnitLayout[], firsts: readonly number[], pageCount: number): PageLayout {
+  const layout: PageLayout = {
+    pageCount,
+    pageWidth: units[0]?.layout.pageWidth ?? 0,
+    pageHeight: units[0]?.layout.pageHeight ?? 0,
+    headings: [],
+    calls: [],
+    notes: [],
+    blocks: [],
+    hyphens: 0,
+    errors: [],
+    timings: { paginateMs: 0, settleMs: 0, collectMs: 0 },
+    probes: { findings: [], pages: [], lineBreaks: null },
+  };
+  const probes = layout.probes as LayoutProbes;
+  units.forEach((unit, index) => {
+    const offset = (firsts[index] as number) - 1;
+    const local = unit.layout;
+    const shift = <T extends { page: number }>(items: T[]): T[] => items.map((item) => ({ ...item, page: item.page + offset }));
+    layout.headings.push(...shift(local.headings));
+    layout.calls.push(...shift(local.calls));
+    layout.notes.push(...shift(local.notes));
+    layout.blocks.push(...shift(local.blocks));
+    layout.hyphens += local.hyphens;
+    if (local.probes) {
+      probes.findings.push(...shift(local.probes.findings));
+      probes.pages.push(...shift(local.probes.pages));
+      probes.lineBreaks = addLineBreakStats(probes.lineBreaks, local.probes.lineBreaks);
+    }
+    layout.timings.paginateMs += local.timings.paginateMs;
+    layout.timings.settleMs += local.timings.settleMs;
+    layout.timings.collectMs += local.timings.collectMs;
+  });
+  return layout;
+}
+
+/** The book's logical structure from its units', each moved to the printed page it starts on. */
+export function combineStructures(units: readonly UnitLayout[], firsts: readonly number[]): DocumentStructure {
+  const structure = emptyStructure();
+  units.forEach((unit, index) => {
+    if (unit.structure) appendStructure(structure, unit.structure, (firsts[index] as number) - 1);
+  });
+  return structure;
+}
+
+function addLineBreakStats(sum: LineBreakStats | null, part: LineBreakStats | null): LineBreakStats | null {
+  if (!part) return sum;
+  if (!sum) return { ...part };
+  return {
+    paragraphs: sum.paragraphs + part.paragraphs,
+    pinned: sum.pinned + part.pinned,
+    infeasible: sum.infeasible + part.infeasible,
+    reverted: sum.reverted + part.reverted,
+    ms: sum.ms + part.ms,
+  };
+}

@@ -1,0 +1,86 @@
+import path from 'node:path';
+import type { PDFDocument } from 'pdf-lib';
+import type { Book } from '../book.ts';
+import { outputBaseName, writeFileAtomic } from '../output.ts';
+import type { AccessibleResult } from './accessible-pdf.ts';
+import type { PageLayout } from './runtime/contract.ts';
+import type { DocumentStructure } from './structure.ts';
+
+/** The print edition as written: the file, its page count (padding included), size and layout. */
+export interface PrintResult {
+  file: string;
+  pages: number;
+  bytes: number;
+  layout: PageLayout;
+}
+
+/** What finishes the printed PDF: pdf-lib and the post-processing passes run with it. */
+interface PdfFinishing {
+  PDFDocument: typeof import('pdf-lib').PDFDocument;
+  ParseSpeeds: typeof import('pdf-lib').ParseSpeeds;
+  postprocessDocument: typeof import('./pdf-postprocess.ts').postprocessDocument;
+  padDocument: typeof import('../layout/pad-pages.ts').padDocument;
+  mergeUnits: typeof import('./merge-pdf.ts').mergeUnits;
+  makeAccessible: typeof import('./accessible-pdf.ts').makeAccessible;
+}
+
+let finishing: Promise<PdfFinishing> | undefined;
+
+/**
+ * Loads what finishes the printed PDF when first asked for rather than at start-up: the build asks as it
+ * begins to lay out, while Node waits on Chromium, not while it reads the manuscript.
+ */
+export function pdfFinishing(): Promise<PdfFinishing> {
+  finishing ??= Promise.all([import('pdf-lib'), import('./pdf-postprocess.ts'), import('../layout/pad-pages.ts'), import('./merge-pdf.ts'), import('./accessible-pdf.ts')]).then(
+    ([{ PDFDocument, ParseSpeeds }, { postprocessDocument }, { padDocument }, { mergeUnits }, { makeAccessible }]) => ({
+      PDFDocument,
+      ParseSpeeds,
+      postprocessDocument,
+      padDocument,
+      mergeUnits,
+      makeAccessible,
+    }),
+  );
+  return finishing;
+}
+
+export interface FinishOptions {
+  book: Book;
+  /** Where the PDF is written (the build's staging folder). */
+  writeDir: string;
+  /** The whole book's layout, pages numbered as printed. */
+  layout: PageLayout;
+  /** The book's logical structure, pages numbered as printed: the PDF is tagged from it. */
+  structure: DocumentStructure;
+  date: Date;
+  /** The PDF's Producer: Paged.js's, Chromium's and pdf-lib's versions. */
+  producer: string;
+}
+
+export interface FinishedPdf {
+  result: PrintResult;
+  /** What tagging made of the structure, and whether the file claims PDF/UA-1. */
+  tagged: AccessibleResult;
+  taggedMs: number;
+}
+
+/**
+ * Every print path ends here: the content marked and the structure tree written (before the page boxes,
+ * which move the content but not what is marked), metadata, XMP, outline and page boxes, blank pages to the
+ * signature, one save (no object streams: a printer's RIP may be older than PDF 1.5), written atomically as
+ * `<slug>.pdf`.
+ */
+export async function finishPdf(pdf: PDFDocument, options: FinishOptions): Promise<FinishedPdf> {
+  const { book, layout } = options;
+  const { postprocessDocument, padDocument, makeAccessible } = await pdfFinishing();
+  const tagging = performance.now();
+  const tagged = await makeAccessible(pdf, options.structure, book.config, layout);
+  const taggedMs = performance.now() - tagging;
+  postprocessDocument(pdf, { config: book.config, layout, date: options.date, producer: options.producer, pdfUa: tagged.conforms });
+  padDocument(pdf, book.config.print);
+  const pages = pdf.getPageCount();
+  const finished = await pdf.save({ useObjectStreams: false, objectsPerTick: Infinity });
+  const file = path.join(options.writeDir, `${outputBaseName(book)}.pdf`);
+  await writeFileAtomic(file, finished);
+  return { result: { file, pages, bytes: finished.byteLength, layout }, tagged, taggedMs };
+}

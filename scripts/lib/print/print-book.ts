@@ -1,0 +1,311 @@
+import { randomBytes } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import type { Browser } from 'puppeteer';
+import { findChromium } from '../browser.ts';
+import type { Book } from '../book.ts';
+import { packageVersion } from '../paths.ts';
+import type { Progress } from '../progress.ts';
+import { batchUnits } from './batches.ts';
+import { cacheDir, PrintCache, type CacheEntry } from './cache.ts';
+import { combineLayouts, combineStructures, splitDocument, type DocumentPart, type LaidOutUnit, type PrintedUnit, type UnitSource } from './document-layout.ts';
+import { finishPdf, pdfFinishing, type PrintResult } from './finish-pdf.ts';
+import { toPoints } from './lengths.ts';
+import type { LineBreakMemo } from './line-break-memo.ts';
+import { bookPageCount, firstPages, folioIncrements, printedNumbers } from './numbering.ts';
+import { blockedError, paginate, type LaidOutDocument } from './paginate.ts';
+import { defaultJobs } from './print-options.ts';
+import type { PageLayout } from './runtime/contract.ts';
+import type { DocumentStructure } from './structure.ts';
+import { bookFontPackages } from '../fonts/book-fonts.ts';
+import { deferred, Semaphore, WorkerPool, type Deferred } from './scheduler.ts';
+import { bookUnits, keyedUnits, unitsDocument, type KeyedUnit, type PrintUnit } from './units.ts';
+
+export interface LayOutOptions {
+  book: Book;
+  units: readonly (PrintUnit | KeyedUnit)[];
+  /** Chromium, started on first need: a build whose units all come from the cache never starts it. */
+  browser(): Promise<Browser>;
+  /** Documents laid out at once. 1: the whole book as one document, printed as it is. */
+  jobs: number;
+  /** Print each document with its final folios (the PDF), or only lay it out (the EPUB's page list). */
+  print: boolean;
+  /** Units laid out before (keyed units only). */
+  cache?: PrintCache;
+  timeoutMs?: number;
+  /** The size documents aim at, in characters of HTML (a document may come out up to half again as large):
+   * bounds the browser's memory on a long book. */
+  documentChars?: number;
+  /** Smallest document worth its set-up (tab, page load, fonts, Paged.js reading the styles: most of a
+   * second): a smaller book is laid out as fewer documents than jobs. 0 keeps at least `jobs` documents. */
+  leastDocumentChars?: number;
+  /** Line-breaking decisions kept between builds by a watching build. */
+  lineBreaks?: LineBreakMemo;
+}
+
+export interface LaidOutBook {
+  units: LaidOutUnit[];
+  /** The whole book's layout, pages numbered as printed. */
+  layout: PageLayout;
+  /** The book's logical structure, pages numbered as printed (for the tagged PDF). */
+  structure: DocumentStructure;
+  /** The one document that held the whole book (`jobs` 1), printed: the book as it is. */
+  whole?: Uint8Array;
+  /** Units laid out by Paged.js in this run (the rest came from the cache). */
+  paginated: string[];
+  /** Paged.js documents opened. */
+  documents: number;
+  /** Chromium's version: of the browser used, or as recorded in the cache. */
+  browserVersion?: string;
+  /** Writes what was laid out into the cache: the caller calls it once the book is written, so a failed
+   * build leaves the cache as it was and a successful one does not wait for the cache to write. */
+  commit(): Promise<void>;
+}
+
+const isKeyed = (unit: PrintUnit | KeyedUnit): unit is KeyedUnit => 'key' in unit;
+
+/**
+ * Lays out the book's units, several documents at once (the scheduler's workers), and prints each document
+ * with its final folios as soon as the page counts of the units before its own are known (the contents
+ * page: of all units), so later documents go on laying out meanwhile. A unit whose key and printed numbers
+ * are in the cache is not laid out again. With one job the whole book is one document, used as it is.
+ */
+export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
+  const { book, units, cache } = options;
+  const whole = options.jobs === 1;
+  const ids = units.map((u) => u.id);
+  const counts: Deferred<number>[] = units.map(() => deferred<number>());
+  const results: (Omit<LaidOutUnit, 'firstPage'> | undefined)[] = units.map(() => undefined);
+  const paginated: string[] = [];
+  const open = new Set<LaidOutDocument>();
+  const prints: Promise<void>[] = [];
+  const closing: Promise<void>[] = [];
+  const writes: (() => Promise<void>)[] = [];
+  // Documents open at once: `jobs` laying out, and one laid out that waits to be printed. Each holds a
+  // renderer of a few hundred MB: without the bound a long book had four or more.
+  const tabs = new Semaphore(Math.max(1, options.jobs) + 1);
+  let documents = 0;
+  let browserVersion: string | undefined;
+  let wholeLayout: PageLayout | undefined;
+  let wholeStructure: DocumentStructure | undefined;
+  let wholePdf: Uint8Array | undefined;
+  let failure: { error: unknown } | undefined;
+
+  const fail = (error: unknown): void => {
+    failure ??= { error };
+    for (const count of counts) if (!count.settled) count.reject(error);
+    pool.fail(error);
+  };
+  /** A unit's printed numbers, once the page counts they depend on are known. */
+  const numbersOf = async (index: number) => {
+    const unit = units[index] as PrintUnit;
+    const needed = unit.hasContents ? counts : counts.slice(0, index);
+    return printedNumbers(index, unit.hasContents, ids, await Promise.all(needed.map((c) => c.promise)));
+  };
+  const closeDocument = (document: LaidOutDocument): void => {
+    open.delete(document);
+    // Closing a tab and its context takes ~60 ms: the book is merged meanwhile (commit() waits for it).
+    closing.push(document.close().finally(() => tabs.release()));
+  };
+
+  /** Prints a laid-out document once its units' numbers are known, and records where its units are. */
+  const finishDocument = async (batch: number[], document: LaidOutDocument, parts: DocumentPart[]): Promise<void> => {
+    try {
+      if (!options.print) {
+        batch.forEach((index, k) => (results[index] = { id: ids[index] as string, ...(parts[k] as DocumentPart) }));
+        return;
+      }
+      const numbers = await Promise.all(batch.map(numbersOf));
+      if (failure) return;
+      const increments = folioIncrements(parts, numbers.map((n) => n.first));
+      if (increments.length > 0) await document.setFolios(increments);
+      const contents = numbers.find((n) => n.contents)?.contents;
+      if (contents) await document.fillContents(contents);
+      const pdf = await document.print();
+      if (whole) wholePdf = pdf;
+      const id = randomBytes(8).toString('hex');
+      const source: UnitSource = { id, load: async () => pdf };
+      batch.forEach((index, k) => (results[index] = { id: ids[index] as string, ...(parts[k] as DocumentPart), source }));
+      // Written only once every document succeeded: a failed build leaves the cache as it was.
+      if (cache) {
+        writes.push(async () => {
+          await cache.putDocument(id, pdf);
+          for (const [k, index] of batch.entries()) {
+            const unit = units[index] as KeyedUnit;
+            const part = parts[k] as DocumentPart;
+            await cache.put({ key: unit.key, printState: JSON.stringify(numbers[k]), layout: part.layout, document: id, pages: part.pages, browserVersion: browserVersion ?? '' });
+          }
+        });
+      }
+    } catch (error) {
+      fail(error);
+    } finally {
+      closeDocument(document);
+    }
+  };
+
+  /** One document: its units laid out together, cut apart, their page counts made known. */
+  const layOutBatch = async (batch: number[]): Promise<void> => {
+    await tabs.acquire();
+    if (failure) {
+      tabs.release();
+      return;
+    }
+    let document: LaidOutDocument;
+    try {
+      documents++;
+      const browser = await options.browser();
+      browserVersion ??= await browser.version();
+      document = await paginate({
+        browser,
+        html: unitsDocument(book, batch.map((i) => units[i] as PrintUnit)),
+        manuscriptDir: book.manuscriptDir,
+        fontPackages: bookFontPackages(book),
+        timeoutMs: options.timeoutMs ?? 120_000,
+        isolated: !whole,
+        lineBreaks: options.lineBreaks,
+      });
+    } catch (error) {
+      tabs.release();
+      throw error;
+    }
+    open.add(document);
+    paginated.push(...batch.map((i) => ids[i] as string));
+    let parts: DocumentPart[];
+    try {
+      // A document that asked for what the build does not serve stops it before anything is cached.
+      if (document.blocked.length > 0) throw blockedError(document.blocked);
+      const description = await document.describe();
+      parts = splitDocument(document.layout, description, batch.map((i) => ids[i] as string));
+      if (whole) wholeStructure = description.structure;
+    } catch (error) {
+      closeDocument(document);
+      throw error;
+    }
+    if (whole) wholeLayout = document.layout;
+    parts.forEach((part, k) => {
+      const count = counts[batch[k] as number] as Deferred<number>;
+      if (!count.settled) count.resolve(part.pages[1] - part.pages[0] + 1);
+    });
+    prints.push(finishDocument(batch, document, parts));
+  };
+
+  const pool = new WorkerPool<number[]>(options.jobs, (batch) => layOutBatch(batch).catch(fail));
+  const sizes = units.map((u) => u.body.length);
+  const plan = (indices: number[]): number[][] =>
+    whole ? (indices.length > 0 ? [indices] : []) : batchUnits(indices, sizes, options.jobs, options.documentChars ?? 300_000, options.leastDocumentChars);
+
+  const entries: (CacheEntry | undefined)[] = await Promise.all(units.map((u) => (cache && isKeyed(u) ? cache.get(u.key) : undefined)));
+  try {
+    pool.add(...plan(entries.flatMap((entry, i) => (entry ? [] : [i]))));
+    const mismatched: number[] = [];
+    // A cached unit is used when it would print the same numbers again; otherwise (a unit before it grew or
+    // shrank) it is laid out again, with the others whose numbers moved, once all are decided.
+    const decisions = entries.map(async (entry, index) => {
+      if (!entry || !cache) return;
+      (counts[index] as Deferred<number>).resolve(entry.pages[1] - entry.pages[0] + 1);
+      const numbers = await numbersOf(index);
+      if (JSON.stringify(numbers) !== entry.printState) return void mismatched.push(index);
+      results[index] = { id: ids[index] as string, source: { id: entry.document, load: () => cache.pdf(entry.document) }, pages: entry.pages, layout: entry.layout };
+    });
+    await Promise.all(decisions).catch(fail);
+    if (!failure) pool.add(...plan(mismatched.sort((a, b) => a - b)));
+    pool.close();
+    await pool.done.catch(() => undefined);
+    await Promise.all(prints);
+  } finally {
+    for (const document of [...open]) closeDocument(document);
+  }
+  if (failure) {
+    await Promise.all(closing);
+    throw failure.error;
+  }
+  const pageCounts = await Promise.all(counts.map((c) => c.promise));
+  const firsts = firstPages(pageCounts);
+  const laidOut = results.map((r, i) => ({ ...(r as Omit<LaidOutUnit, 'firstPage'>), firstPage: firsts[i] as number }));
+  browserVersion ??= entries.find((e) => e?.browserVersion)?.browserVersion;
+  return {
+    units: laidOut,
+    layout: wholeLayout ?? combineLayouts(laidOut.map((u) => u.layout), firsts, bookPageCount(pageCounts)),
+    structure: wholeStructure ?? combineStructures(laidOut.map((u) => u.layout), firsts),
+    whole: wholePdf,
+    paginated,
+    documents,
+    browserVersion,
+    async commit() {
+      await Promise.all(closing);
+      for (const write of writes) await write();
+    },
+  };
+}
+
+export interface PrintBookOptions {
+  book: Book;
+  /** The output folder, for the cache. */
+  outDir: string;
+  /** Where the PDF is written (the build's staging folder). */
+  writeDir: string;
+  browser(): Promise<Browser>;
+  progress: Progress;
+  version: string;
+  date: Date;
+  /** Documents laid out at once (1: the whole book as one document); the machine's cores by default. */
+  jobs?: number;
+  /** Use and fill the cache in the output folder (more than one job); false clears it. */
+  cache?: boolean;
+  /** Line-breaking decisions kept between builds (a watching build; more than one job). */
+  lineBreaks?: LineBreakMemo;
+  timeoutMs?: number;
+}
+
+/** Book model -> units -> laid out and printed by Paged.js in Chromium -> one PDF -> finished -> the output folder. */
+export async function printBook(options: PrintBookOptions): Promise<PrintResult> {
+  const { book, progress } = options;
+  if (options.cache === false) await PrintCache.clear(cacheDir(options.outDir));
+  const jobs = options.jobs ?? defaultJobs();
+  const whole = jobs === 1;
+  let units: (PrintUnit | KeyedUnit)[] = bookUnits(book, { version: options.version, buildDate: options.date });
+  let cache: PrintCache | undefined;
+  if (!whole) {
+    // The browser's identity without starting it: a build served wholly from the cache needs no Chromium.
+    const chromium = findChromium();
+    const binary = await stat(chromium);
+    const keyed = await keyedUnits(book, units, `${chromium} ${binary.size} ${binary.mtimeMs}`);
+    units = keyed.units;
+    options.lineBreaks?.useEnvironment(keyed.environment);
+    cache = options.cache === false ? undefined : new PrintCache(cacheDir(options.outDir));
+  }
+  progress.step(`print: paginating with Paged.js: ${units.length} units, ${whole ? 'as one document' : `${jobs} documents at a time`}`);
+  // What finishes the PDF loads while Node waits on Chromium.
+  pdfFinishing().catch(() => undefined);
+  const laidOut = await layOutBook({
+    book,
+    units,
+    browser: options.browser,
+    jobs,
+    print: true,
+    cache,
+    timeoutMs: options.timeoutMs,
+    // --jobs given: even a small book is laid out as that many documents (the tests of equivalence use small books).
+    leastDocumentChars: options.jobs === undefined ? 75_000 : 0,
+    lineBreaks: whole ? undefined : options.lineBreaks,
+  });
+  const { layout } = laidOut;
+  const { paginateMs, settleMs, collectMs } = layout.timings;
+  progress.step(
+    `print: ${laidOut.paginated.length} unit(s) paginated in ${laidOut.documents} document(s), ${units.length - laidOut.paginated.length} from the cache ` +
+      `(in the page ${(paginateMs / 1000).toFixed(1)} s, of which line breaking ${((layout.probes?.lineBreaks?.ms ?? 0) / 1000).toFixed(1)} s; ` +
+      `hyphens ${(settleMs / 1000).toFixed(1)} s, layout ${(collectMs / 1000).toFixed(1)} s); ${laidOut.whole ? 'writing PDF' : 'merging'}`,
+  );
+  const { PDFDocument, ParseSpeeds, mergeUnits } = await pdfFinishing();
+  const pdf = laidOut.whole
+    ? await PDFDocument.load(laidOut.whole, { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest })
+    : await mergeUnits(laidOut.units as PrintedUnit[], { sheetHeight: toPoints(book.config.print.trim.height) + 2 * toPoints(book.config.print.bleed) });
+  const producer = `Paged.js ${packageVersion('pagedjs')}, Chromium ${laidOut.browserVersion ?? 'unknown'}, pdf-lib`;
+  const { result, tagged, taggedMs } = await finishPdf(pdf, { book, writeDir: options.writeDir, layout, structure: laidOut.structure, date: options.date, producer });
+  await laidOut.commit();
+  if (cache) await cache.prune(laidOut.units.map((u, i) => ({ key: (units[i] as KeyedUnit).key, document: (u.source as UnitSource).id })));
+  progress.step(
+    `print: ${result.pages} pages, ${layout.hyphens} hyphenated line ends; tagged in ${(taggedMs / 1000).toFixed(2)} s (${tagged.elements} structure elements, ${tagged.sequences} marked sequences, ${tagged.artifacts} artifacts)${tagged.conforms ? ', PDF/UA-1' : ''}`,
+  );
+  return result;
+}

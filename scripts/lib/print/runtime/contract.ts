@@ -1,0 +1,89 @@
+/**
+ * What the page runtime and the build say to each other: the page (the runtime, after Paged.js) publishes
+ * `window.book`; the build calls its methods through `page.evaluate` with arguments, never with code strings.
+ * Both sides import these types.
+ */
+import type { LayoutProbes } from '../../layout/probes.ts';
+import type { DocumentStructure } from '../structure.ts';
+
+/** What the page reports after Paged.js has laid it out. */
+export interface PageLayout {
+  pageCount: number;
+  /** CSS px of one sheet, bleed included. */
+  pageWidth: number;
+  pageHeight: number;
+  headings: { id: string; level: number; text: string; page: number; top: number }[];
+  calls: { ref: string; page: number }[];
+  /** `id`: the note's own id when it has no element with an id inside it, else null. */
+  notes: { ref: string; id?: string | null; page: number }[];
+  /** Each manuscript block (paragraph, heading, list item) with the page its first line is on. */
+  blocks: { file: string; line: number; page: number }[];
+  /** Soft hyphens that ended a line and became real hyphens. */
+  hyphens: number;
+  errors: string[];
+  /** What the layout probes measured. */
+  probes?: LayoutProbes;
+  /** Milliseconds in the page: until Paged.js finished; of it, settling soft hyphens and measuring pages. */
+  timings: { paginateMs: number; settleMs: number; collectMs: number };
+}
+
+/** What the build needs to cut a laid-out document into its units. */
+export interface DocumentDescription {
+  /** The page each unit (`front` or a section's id) starts on. */
+  starts: Record<string, number>;
+  /** Blank pages Paged.js added (before a recto). */
+  blanks: number[];
+  /** Every id: page and top (CSS px from the sheet's top edge). */
+  anchors: Record<string, { page: number; top: number }>;
+  /** Each link to an id in another unit: page and rectangles [left, top, right, bottom] in CSS px. */
+  links: { id: string; page: number; rects: number[][] }[];
+  /** The document's logical structure, for the tagged PDF. */
+  structure: DocumentStructure;
+}
+
+/** A change of the page counter at a page of a laid-out document: its folio moves on by `increment`. */
+export interface FolioIncrement {
+  page: number;
+  increment: number;
+}
+
+/** What the line breaker decided for one paragraph. */
+export interface ParagraphBreaks {
+  /** The paragraph's HTML after the decision: its lines pinned, or as it was. */
+  html: string;
+  outcome: 'pinned' | 'reverted' | 'infeasible';
+  /** Soft hyphens the pinned lines end on. */
+  hyphens: number;
+  /** The left parts of the words hyphenated there ("overwin-"), for the tagged PDF's soft hyphens. */
+  softHyphens?: string[];
+}
+
+/** `window.book` in a laid-out print document. */
+export interface BookPage {
+  /** Set once Paged.js has laid out every page (and the page measured them). */
+  layout?: PageLayout;
+  describe(): DocumentDescription;
+  /** Moves the page counter on at the given pages: only folios change, nothing in the text area moves. */
+  setFolios(increments: FolioIncrement[]): void;
+  /** The contents page's numbers, unit id -> printed page (fixed-width boxes: nothing moves). */
+  fillContents(pages: Record<string, number>): void;
+  /** Line-breaking decisions made in this document that `bookLineBreakReuse` did not know (a watching build
+   * keeps them): the paragraph's key and what was decided. */
+  freshLineBreaks(): [string, ParagraphBreaks][];
+}
+
+/** What a document asks of the runtime before it loads (`window.bookRuntimeOptions`). */
+export interface RuntimeOptions {
+  /** `print`: the pages are measured for the build and their soft hyphens settled for the PDF's text layer;
+   * `preview`: only laid out and numbered, for the screen. */
+  finishing: 'print' | 'preview';
+}
+
+declare global {
+  interface Window {
+    book: BookPage;
+    bookRuntimeOptions?: RuntimeOptions;
+    /** Given by a watching build (page.exposeFunction): the decisions of earlier builds for these paragraph keys. */
+    bookLineBreakReuse?: (keys: string[]) => Promise<(ParagraphBreaks | null)[]>;
+  }
+}

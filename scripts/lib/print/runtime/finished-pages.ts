@@ -1,0 +1,33 @@
+import type { PageFinishing } from './finishers.ts';
+import { pagedHandler, type Chunker, type HandlerClass, type PagedPage } from './paged.ts';
+
+/**
+ * Every change Paged.js makes while it lays out a page (it adds and removes content many times a page)
+ * costs Chromium time in proportion to the whole document: the style pass walks it, and a CSS counter
+ * walks all of it again, so a page took longer the later it came. Pages before the last two are finished
+ * (Paged.js looks back one page, to mark split elements), so they wait outside the document, without their
+ * resize observers, and go back in order once every page is laid out. Nothing that lays out a page may
+ * count on earlier pages being there: target-counter() would not find them, so the contents page is
+ * filled in after pagination. Each page is finished (the page finishers run on it) just before it goes.
+ */
+export function setFinishedPagesAside(finishing: PageFinishing): HandlerClass {
+  return class SetFinishedPagesAside extends pagedHandler() {
+    private readonly aside = document.createDocumentFragment();
+    private count = 0;
+
+    afterPageLayout(_pageElement: HTMLElement, _page: unknown, _breakToken: unknown, chunker: Chunker): void {
+      while (this.count < chunker.pages.length - 2) {
+        const finished = chunker.pages[this.count++] as PagedPage;
+        finishing.finish(finished.element);
+        finished.removeListeners();
+        this.aside.appendChild(finished.element);
+      }
+    }
+
+    afterRendered(pages: PagedPage[]): void {
+      while (this.count < pages.length) finishing.finish((pages[this.count++] as PagedPage).element);
+      const area = document.querySelector('.pagedjs_pages');
+      if (area) area.insertBefore(this.aside, area.firstChild);
+    }
+  };
+}

@@ -1,0 +1,101 @@
+/**
+ * The page runtime: loaded by a print document after Paged.js (paged.polyfill.js), bundled from these modules
+ * (page-bundles.ts). It registers the handlers Paged.js lays the book out with, breaks the lines before it
+ * starts, finishes each page as it is laid out, and publishes `window.book` (contract.ts) for the build.
+ */
+import { AnchorMeasure } from './anchors.ts';
+import type { BookPage, PageLayout, RuntimeOptions } from './contract.ts';
+import { setFinishedPagesAside } from './finished-pages.ts';
+import { PageFinishing, type DocumentFinisher, type PageFinisher } from './finishers.ts';
+import { keepLines } from './keep-lines.ts';
+import { LayoutProbing } from './layout-probes.ts';
+import { LineBreaker } from './line-breaks.ts';
+import { LayoutMeasure } from './measure-layout.ts';
+import { StructureMeasure } from './measure-structure.ts';
+import { fillContents, setFolios } from './numbers.ts';
+import type { HandlerClass } from './paged.ts';
+import { breakWordsAtSoftHyphens, closeStringSetQuotes, layOutWithoutFrameWaits, numberNoteCalls, reportUnplaceableBlocks, stableRefs } from './pagedjs-fixes.ts';
+import { HyphenSettling } from './settle-hyphens.ts';
+import { fitTables, keepTableRows, repeatTableHeaders } from './tables.ts';
+
+const options: RuntimeOptions = window.bookRuntimeOptions ?? { finishing: 'print' };
+const print = options.finishing === 'print';
+
+const errors: string[] = [];
+window.addEventListener('error', (event) => errors.push(String(event.message)));
+window.addEventListener('unhandledrejection', (event) => errors.push(String((event.reason as Error)?.stack || event.reason)));
+
+const lineBreaker = new LineBreaker();
+const measure = new LayoutMeasure();
+const probing = new LayoutProbing(() => lineBreaker.stats);
+const anchors = new AnchorMeasure();
+const structure = new StructureMeasure(() => lineBreaker.insertedHyphens);
+const hyphens = new HyphenSettling();
+
+/**
+ * What is done on each finished page, in this order: those that read the page, then the one that writes to
+ * it (settling soft hyphens), whose changes would have to be laid out again for the others to read on. The
+ * preview only shows the pages: nothing is measured for a build, and the text layer is not a PDF's.
+ */
+const PAGE_FINISHERS: PageFinisher[] = print ? [measure, probing.page, anchors, structure, hyphens] : [];
+/** What is done once every page is laid out, adding to the layout the build reads. */
+const DOCUMENT_FINISHERS: DocumentFinisher[] = print ? [probing.document] : [];
+
+const finishing = new PageFinishing(PAGE_FINISHERS);
+
+/** The handlers Paged.js lays the book out with, in the order a hook calls them. */
+const HANDLERS: HandlerClass[] = [
+  setFinishedPagesAside(finishing),
+  layOutWithoutFrameWaits(),
+  stableRefs(),
+  closeStringSetQuotes(),
+  breakWordsAtSoftHyphens(),
+  keepLines(),
+  repeatTableHeaders(),
+  keepTableRows(),
+];
+
+numberNoteCalls(window.Paged);
+if (print) reportUnplaceableBlocks((block, page) => probing.unplaceableBlock(block, page));
+window.Paged.registerHandlers(...HANDLERS);
+
+/** The layout once Paged.js is done; `window.book.layout` is set last, since the build waits for it. */
+function finish(): void {
+  let layout: PageLayout;
+  try {
+    finishing.check();
+    const paginated = performance.now();
+    // Line ends the line breaker chose at a soft hyphen are real hyphens already; Chromium's own are settled page by page.
+    const pinned = lineBreaker.stats?.hyphens || 0;
+    layout = {
+      pageCount: document.querySelectorAll('.pagedjs_page').length,
+      ...measure.measured,
+      hyphens: pinned + hyphens.hyphens,
+      errors,
+      timings: { paginateMs: paginated, settleMs: hyphens.ms, collectMs: measure.ms },
+    };
+  } catch (error) {
+    errors.push(String((error as Error)?.stack || error));
+    window.book.layout = { errors } as unknown as PageLayout;
+    return;
+  }
+  for (const finisher of DOCUMENT_FINISHERS) finisher.finish(layout);
+  window.book.layout = layout;
+}
+
+const book: BookPage = {
+  layout: undefined,
+  describe: () => ({ ...anchors.describe(), structure: structure.describe() }),
+  setFolios,
+  fillContents,
+  freshLineBreaks: () => lineBreaker.fresh,
+};
+window.book = book;
+
+// Paged.js reads its config object when it loads and calls these once the document is ready. Tables are
+// fitted to the measure first: a condensed or turned table is what the line breaker and Paged.js then see.
+window.PagedConfig.before = () => {
+  fitTables();
+  return lineBreaker.run();
+};
+window.PagedConfig.after = () => finish();

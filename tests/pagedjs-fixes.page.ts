@@ -1,0 +1,35 @@
+// The page side of tests/pagedjs-fixes.test.ts, bundled by it: installs the fixes a test names, lays the
+// document out with Paged.js, and reports what a test reads.
+import { breakWordsAtSoftHyphens, closeStringSetQuotes, layOutWithoutFrameWaits, numberNoteCalls, reportUnplaceableBlocks, stableRefs } from '../scripts/lib/print/runtime/pagedjs-fixes.ts';
+
+export type FixName = 'stableRefs' | 'closeStringSetQuotes' | 'breakWordsAtSoftHyphens' | 'layOutWithoutFrameWaits' | 'numberNoteCalls' | 'reportUnplaceableBlocks';
+
+export interface Harness {
+  /** Lays the document out with Paged.js as it is, plus the named fixes. */
+  layOut(fixes: FixName[]): Promise<{ pages: number; unplaceable: string[] }>;
+}
+
+declare global {
+  interface Window {
+    harness: Harness;
+    PagedPolyfill: { preview(): Promise<{ total: number }> };
+  }
+}
+
+window.harness = {
+  async layOut(fixes) {
+    const unplaceable: string[] = [];
+    const handlers = [];
+    for (const fix of fixes) {
+      if (fix === 'stableRefs') handlers.push(stableRefs());
+      if (fix === 'closeStringSetQuotes') handlers.push(closeStringSetQuotes());
+      if (fix === 'breakWordsAtSoftHyphens') handlers.push(breakWordsAtSoftHyphens());
+      if (fix === 'layOutWithoutFrameWaits') handlers.push(layOutWithoutFrameWaits());
+      if (fix === 'numberNoteCalls') numberNoteCalls(window.Paged);
+      if (fix === 'reportUnplaceableBlocks') reportUnplaceableBlocks((block) => unplaceable.push(block.id));
+    }
+    if (handlers.length > 0) window.Paged.registerHandlers(...handlers);
+    const flow = await window.PagedPolyfill.preview();
+    return { pages: flow.total, unplaceable };
+  },
+};

@@ -1,0 +1,174 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { build } from 'esbuild';
+import type { Page } from 'puppeteer';
+import { BOOK_ORIGIN, launchBrowser, serveHermetically, type BrowserSession } from '../scripts/lib/browser.ts';
+import { packageDir, projectRoot } from '../scripts/lib/paths.ts';
+import { pdfPageTexts } from '../scripts/lib/pdf/poppler.ts';
+import type { FixName, Harness } from './pagedjs-fixes.page.ts';
+import { removeDir } from './helpers.ts';
+
+/**
+ * Each fix in scripts/lib/print/runtime/pagedjs-fixes.ts against Paged.js as it is: the same small document
+ * laid out without the fix shows the fault, and with it does not.
+ */
+
+let session: BrowserSession;
+let harness: string;
+let dir: string;
+
+before(async () => {
+  const [started, bundled] = await Promise.all([
+    launchBrowser(),
+    build({ entryPoints: [path.join(projectRoot, 'tests', 'pagedjs-fixes.page.ts')], bundle: true, format: 'iife', write: false, logLevel: 'silent' }),
+  ]);
+  session = started;
+  harness = (bundled.outputFiles[0] as { text: string }).text;
+  dir = await mkdtemp(path.join(tmpdir(), 'book-test-pagedjs-'));
+});
+after(async () => {
+  await session?.close();
+  await removeDir(dir);
+});
+
+const PAGE = '@page { size: 100mm 80mm; margin: 10mm; }\nbody { font: 12px/16px serif; }';
+
+/** A tab with `body` and `css`, Paged.js loaded but not started; `hidden`: in a window of its own, minimized. */
+async function open(body: string, css: string, hidden = false): Promise<Page> {
+  const page = await (hidden ? await session.browser.createBrowserContext() : session.browser).newPage();
+  if (hidden) {
+    const cdp = await page.createCDPSession();
+    const { windowId } = await cdp.send('Browser.getWindowForTarget');
+    await cdp.send('Browser.setWindowBounds', { windowId, bounds: { windowState: 'minimized' } });
+  }
+  const html = `<!doctype html><html lang="nl"><head><meta charset="utf-8"><style>${PAGE}\n${css}</style>
+<script>window.PagedConfig = { auto: false };</script>
+<script src="/pkg/pagedjs/dist/paged.polyfill.js"></script><script src="/harness.js"></script></head><body>${body}</body></html>`;
+  await serveHermetically(
+    page,
+    {
+      origin: BOOK_ORIGIN,
+      documents: { '/index.html': { body: html, contentType: 'text/html' }, '/harness.js': { body: harness, contentType: 'text/javascript' } },
+      folders: { '/pkg/pagedjs/': packageDir('pagedjs') },
+    },
+    [],
+  );
+  await page.goto(`${BOOK_ORIGIN}/index.html`, { waitUntil: 'load' });
+  return page;
+}
+
+/** Lays the document out with the given fixes and returns the tab (to read) and what the harness saw. */
+async function layOut(body: string, css: string, fixes: FixName[]) {
+  const page = await open(body, css);
+  const result = await page.evaluate((names) => (window as unknown as { harness: Harness }).harness.layOut(names), fixes);
+  return { page, ...result };
+}
+
+const paragraphs = (count: number, text: string): string => Array.from({ length: count }, (_, i) => `<p id="p${i}">${text}</p>`).join('\n');
+const WORDS = 'De arbeidersraden moesten de macht grijpen, gesteund door de soldaten en de boeren op het platteland. ';
+
+describe('Paged.js 0.4.3 and the fixes the runtime makes to it', () => {
+  test('stableRefs: without it every element gets a random ref (a note\'s PDF destination); with it the same each time', async () => {
+    const body = `<section id="ch1"><p>Een zin.<span class="footnote" id="ch1-fn-1" data-note>Een noot.</span></p>${paragraphs(3, WORDS)}</section>`;
+    const css = '.footnote { float: footnote; }';
+    const refs = async (fixes: FixName[]): Promise<string[]> => {
+      const { page } = await layOut(body, css, fixes);
+      const found = await page.$$eval('.pagedjs_pages [data-ref]', (els) => els.map((el) => el.getAttribute('data-ref') as string));
+      await page.close();
+      return found;
+    };
+    const [a, b] = [await refs([]), await refs([])];
+    assert.notDeepEqual(a, b, 'Paged.js as it is gives other refs on every run');
+    const [c, d] = [await refs(['stableRefs']), await refs(['stableRefs'])];
+    assert.deepEqual(c, d);
+    assert.ok(c.includes('ch1-fn-1'), `the note keeps its id as its ref: ${c.join(' ')}`);
+  });
+
+  test('closeStringSetQuotes: without it a running head followed by a folio prints neither', async () => {
+    const body = `<h1>Staat en revolutie</h1>${paragraphs(2, WORDS)}`;
+    const css = 'h1 { string-set: title content(text); }\n@page { @top-center { content: string(title) " – " counter(page); } }';
+    const head = async (fixes: FixName[]): Promise<string> => {
+      const { page } = await layOut(body, css, fixes);
+      const file = path.join(dir, `head-${fixes.length}.pdf`);
+      await writeFile(file, await page.pdf({ preferCSSPageSize: true }));
+      await page.close();
+      return ((await pdfPageTexts(file))[0] ?? '').split('\n')[0] ?? '';
+    };
+    assert.doesNotMatch(await head([]), /Staat en revolutie – 1/);
+    assert.match(await head(['closeStringSetQuotes']), /Staat en revolutie – 1/);
+  });
+
+  test('breakWordsAtSoftHyphens: without it a page may break a word where no soft hyphen allows', async () => {
+    // Long hyphenated words on a narrow page: some page ends inside a word.
+    const word = 'arbei\u00adders\u00adraden\u00adverte\u00adgen\u00adwoor\u00addiging';
+    const body = paragraphs(6, Array.from({ length: 30 }, (_, i) => (i % 3 === 0 ? word : 'de macht')).join(' '));
+    const css = 'p { hyphens: manual; text-align: justify; margin: 0; }';
+    /** The words split over a page turn, as `end of the page|start of the next`. */
+    const splits = async (fixes: FixName[]): Promise<string[]> => {
+      const { page } = await layOut(body, css, fixes);
+      const texts = await page.$$eval('.pagedjs_page .pagedjs_page_content', (areas) => areas.map((area) => area.textContent ?? ''));
+      await page.close();
+      const plain = word.replaceAll('\u00ad', '');
+      return texts.slice(0, -1).flatMap((text, i) => {
+        // Paged.js draws the hyphen of a word split over the page turn as a character of its own (U+2011).
+        const end = /\S*$/.exec(text.replace(/\u2011$/, ''))?.[0] ?? '';
+        const start = /^\S*/.exec(texts[i + 1] ?? '')?.[0] ?? '';
+        const joined = `${end}${start}`.replaceAll('\u00ad', '');
+        return end && start && plain.includes(joined) ? [`${end}|${start}`] : [];
+      });
+    };
+    const atSoftHyphen = (split: string): boolean => split.split('|')[0]?.endsWith('\u00ad') ?? false;
+    const unpatched = await splits([]);
+    assert.ok(unpatched.some((s) => !atSoftHyphen(s)), `expected a word broken between two letters: ${JSON.stringify(unpatched)}`);
+    const patched = await splits(['breakWordsAtSoftHyphens']);
+    assert.ok(patched.length > 0 && patched.every(atSoftHyphen), JSON.stringify(patched));
+  });
+
+  test('layOutWithoutFrameWaits: without it Paged.js waits for a frame for every page, and a hidden tab gets none', async () => {
+    const body = paragraphs(40, WORDS.repeat(2));
+    /** Pages laid out within `ms` in a minimized window (the build hides its tabs: a visible one is painted). */
+    const pagesWithin = async (fixes: FixName[], ms: number): Promise<number> => {
+      const page = await open(body, '', true);
+      const done = page.evaluate((names) => (window as unknown as { harness: Harness }).harness.layOut(names), fixes).catch(() => undefined);
+      await Promise.race([done, new Promise((resolve) => setTimeout(resolve, ms))]);
+      const pages = await page.$$eval('.pagedjs_page', (found) => found.length);
+      await page.browserContext().close();
+      return pages;
+    };
+    const patched = await pagesWithin(['layOutWithoutFrameWaits'], 20_000);
+    assert.ok(patched >= 8, `${patched} pages`);
+    const unpatched = await pagesWithin([], 3_000);
+    assert.ok(unpatched < patched / 2, `without the fix ${unpatched} of ${patched} pages in 3 s`);
+  });
+
+  test('numberNoteCalls: without it a note\'s call does not carry the number the note prints', async () => {
+    const body = `<p>Een zin.<span class="footnote" data-note-number="7">Een noot.</span> ${WORDS}</p>`;
+    const css = '.footnote { float: footnote; }';
+    const call = async (fixes: FixName[]): Promise<string | null> => {
+      const { page } = await layOut(body, css, fixes);
+      const number = await page.$eval('[data-footnote-call]', (el) => el.getAttribute('data-note-number'));
+      await page.close();
+      return number;
+    };
+    assert.equal(await call([]), null);
+    assert.equal(await call(['numberNoteCalls']), '7');
+  });
+
+  test('reportUnplaceableBlocks: a block that fits on no page is only a console message without it', async () => {
+    // A block that may not break and is taller than a page: Paged.js cannot start it anywhere.
+    const body = `<div style="break-inside: avoid"><p id="plate-1">${WORDS}</p><p id="plate-2">${WORDS.repeat(40)}</p></div>${paragraphs(1, WORDS)}`;
+    const messages: string[] = [];
+    const page = await open(body, '');
+    page.on('console', (message) => messages.push(message.text()));
+    const unpatched = await page.evaluate(() => (window as unknown as { harness: Harness }).harness.layOut([]));
+    await page.close();
+    assert.deepEqual(unpatched.unplaceable, []);
+    assert.ok(messages.some((m) => m.startsWith('Unable to layout item')), JSON.stringify(messages));
+    const patched = await layOut(body, '', ['reportUnplaceableBlocks']);
+    await patched.page.close();
+    assert.ok(patched.unplaceable.length > 0 && patched.unplaceable.every((id) => id.startsWith('plate-')), JSON.stringify(patched.unplaceable));
+  });
+});
