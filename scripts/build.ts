@@ -1,5 +1,5 @@
 #!/usr/bin/env tsx
-// npm run build [-- --format pdf] [--press] [--manuscript DIR] [--out DIR] [--quiet] [--jobs N] [--no-cache] [--watch]
+// npm run build [-- --format pdf|press|epub|web] [--press] [--manuscript DIR] [--out DIR] [--quiet] [--jobs N] [--no-cache] [--watch]
 import path from 'node:path';
 import type { BuildResult } from './lib/build-book.ts';
 import { parseCommandArgs } from './lib/cli-args.ts';
@@ -23,7 +23,7 @@ await runCli(async () => {
   if (!values.watch) {
     // Chromium starts before the rest of the pipeline is loaded (the citation engine, Markdown, the checks:
     // a quarter of a second), on the core that loading leaves idle.
-    const browser = options.formats.includes('pdf') ? import('./lib/browser.ts').then(({ launchBrowser }) => launchBrowser()) : undefined;
+    const browser = options.formats.some((f) => f === 'pdf' || f === 'press') ? import('./lib/browser.ts').then(({ launchBrowser }) => launchBrowser()) : undefined;
     browser?.catch(() => undefined);
     const { buildBook } = await import('./lib/build-book.ts');
     printSummary(await buildBook({ ...options, browser }));

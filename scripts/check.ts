@@ -1,12 +1,11 @@
 #!/usr/bin/env tsx
 // npm run check [-- --format pdf] [--manuscript DIR] [--out DIR] [--report text|json] [--list-rules] [--jobs N] [--no-cache]
 // Builds what the checks need, runs every check, prints the findings; exits 1 when any is an error.
-import { buildBook } from './lib/build-book.ts';
+import { buildBook, requestedFormats } from './lib/build-book.ts';
 import { readBook } from './lib/book.ts';
-import { CHECKS } from './lib/checks/index.ts';
 import { ALL_RULES } from './lib/rules.ts';
-import { formatJson, formatRuleList, formatText } from './lib/checks/report.ts';
-import { runChecks } from './lib/checks/run-checks.ts';
+import { formatJson, formatRuleList, formatText, writeLayoutProof } from './lib/checks/report.ts';
+import { checkSources, findingsOf, outputChecks } from './lib/checks/run-checks.ts';
 import { parseCommandArgs, UsageError } from './lib/cli-args.ts';
 import { checkOutputFolder } from './lib/output-folder.ts';
 import { BuildError, hasErrors } from './lib/diagnostics.ts';
@@ -26,14 +25,18 @@ await runCli(async () => {
     return;
   }
   checkOutputFolder(common);
-  const checks = CHECKS.filter((c) => c.needs.every((f) => common.formats.includes(f)));
+  // The print PDF is checked with the press PDF made from it: what a printer receives.
+  const checks = outputChecks(requestedFormats(common.formats, true));
   const needed = [...new Set(checks.flatMap((c) => c.needs))];
   let diagnostics;
   try {
-    const { book, outputs } = needed.length > 0
-      ? await buildBook({ ...common, formats: needed, quiet: true, print: printOptions(values) })
-      : { book: await readBook({ manuscriptDir: common.manuscriptDir }), outputs: {} };
-    diagnostics = await runChecks(book, outputs, common.outDir, checks);
+    if (needed.length > 0) {
+      const result = await buildBook({ ...common, formats: needed, quiet: true, print: printOptions(values), checks });
+      diagnostics = [...result.diagnostics, ...findingsOf(result.checks)];
+      await writeLayoutProof(result.outputs, result.checks);
+    } else {
+      diagnostics = await checkSources(await readBook({ manuscriptDir: common.manuscriptDir }), common.outDir);
+    }
   } catch (error) {
     // A manuscript too broken to build is still a check result, in the same form.
     if (!(error instanceof BuildError)) throw error;

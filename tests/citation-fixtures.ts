@@ -1,5 +1,5 @@
 import { readBook } from '../scripts/lib/book.ts';
-import { runChecks, sourceChecks } from '../scripts/lib/checks/run-checks.ts';
+import { checkSources } from '../scripts/lib/checks/run-checks.ts';
 import type { Diagnostic } from '../scripts/lib/diagnostics.ts';
 import { minimalConfig } from './fixtures.ts';
 import { makeManuscript, removeDir } from './helpers.ts';
@@ -48,7 +48,7 @@ export async function diagnose(files: Record<string, string>): Promise<Diagnosti
   const dir = await makeManuscript(files);
   try {
     const book = await readBook({ manuscriptDir: dir });
-    return (await runChecks(book, {}, dir, sourceChecks())).map((d) => ({ ...d, file: d.file.split('/').pop() ?? d.file }));
+    return (await checkSources(book, dir)).map((d) => ({ ...d, file: d.file.split('/').pop() ?? d.file }));
   } finally {
     await removeDir(dir);
   }

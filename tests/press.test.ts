@@ -12,7 +12,7 @@ import { pdfFonts, pdfInfo, pdfPageBoxes, pdfPageTexts } from '../scripts/lib/pd
 import { convertToPdfx, GhostscriptError, inkCoverage, pdfxDefinition } from '../scripts/lib/press/ghostscript.ts';
 import { findCmykProfile, readIccProfile } from '../scripts/lib/press/icc-profile.ts';
 import { neutralRgbToGray, rewriteContent } from '../scripts/lib/press/neutral-gray.ts';
-import type { PrintResult } from '../scripts/lib/print/print-target.ts';
+import type { PrintResult } from '../scripts/lib/targets/outputs.ts';
 import { toPoints } from '../scripts/lib/print/lengths.ts';
 import { chapterWithNotes, minimalConfig } from './fixtures.ts';
 import { listFiles, makeManuscript, removeDir, runScript, type RunResult } from './helpers.ts';
@@ -282,6 +282,7 @@ describe('the preflight reports a PDF that is not press-ready', () => {
         pdf: { file: screen, pages, bytes: 0 } as PrintResult,
         press: { file: screen, pages, blankPages: 0, bytes: 0, profile: { file: '', description: '' } },
       },
+      browser: () => Promise.reject(new Error('the preflight uses no browser')),
     });
     const rules = new Set<string>(diagnostics.map((d) => d.rule));
     for (const rule of ['press/pdfx-version', 'press/output-intent', 'press/signature', 'press/text-page-colour', 'press/total-ink']) {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import type { Book } from '../scripts/lib/book.ts';
 import { formatRuleList } from '../scripts/lib/checks/report.ts';
-import { applyRuleSettings } from '../scripts/lib/checks/rule-settings.ts';
+import { applyRuleSettings, ruleSettingProblems } from '../scripts/lib/checks/rule-settings.ts';
 import { diagnostic, formatDiagnostic } from '../scripts/lib/diagnostics.ts';
 import { projectRoot } from '../scripts/lib/paths.ts';
 import { ALL_RULES, RULES, type RuleId } from '../scripts/lib/rules.ts';
@@ -67,7 +67,8 @@ test('book.yaml rules: sets any rule, refuses unknown ids, and cannot lower a ru
     diagnostic('press/build', { file: 'book.yaml' }, 'z'),
   ];
   const settings = { 'notes/undefined-reference': 'warning', 'layout/widow': 'off', 'press/build': 'warning', 'no/such-rule': 'off', 'config/yaml': 'error' } as const;
-  const result = applyRuleSettings(found, bookWith(settings));
+  const book = bookWith(settings);
+  const result = [...applyRuleSettings(found, book), ...ruleSettingProblems(book)];
   assert.deepEqual(
     result.map((d) => [d.rule, d.severity, d.line]),
     [
@@ -79,6 +80,6 @@ test('book.yaml rules: sets any rule, refuses unknown ids, and cannot lower a ru
   );
   // Every registered rule is a setting book.yaml accepts.
   const every = Object.fromEntries(ALL_RULES.map((r) => [r.id, r.stops ? 'error' : 'info'] as const));
-  assert.deepEqual(applyRuleSettings([], bookWith(every)), []);
+  assert.deepEqual(ruleSettingProblems(bookWith(every)), []);
   assert.ok((Object.keys(RULES) as RuleId[]).every((id) => /^[a-z][a-z0-9]*\/[a-z0-9]+(-[a-z0-9]+)*$/.test(id)));
 });

@@ -5,18 +5,20 @@ import { launchBrowser, type BrowserSession } from './browser.ts';
 import { prepareSpareTabs } from './print/tabs.ts';
 import { defaultJobs } from './print/print-options.ts';
 import type { LineBreakMemo } from './print/line-break-memo.ts';
-import { runChecks, sourceChecks } from './checks/run-checks.ts';
+import type { Check, CheckFindings } from './checks/check.ts';
+import { checkSources, runChecks } from './checks/run-checks.ts';
 import { releaseCitationEngine } from './citations/csl.ts';
 import { collectGarbage } from './memory.ts';
 import type { CommonArgs } from './cli-args.ts';
 import { BuildError, formatDiagnostic, hasErrors, type Diagnostic } from './diagnostics.ts';
-import { FORMATS } from './formats.ts';
+import type { Format } from './formats.ts';
 import { buildDate } from './output.ts';
 import { openStaging, type Staging } from './output-folder.ts';
 import { projectVersion } from './paths.ts';
 import { createProgress } from './progress.ts';
 import { TARGETS } from './targets/index.ts';
-import type { BuildOutputs, OutputSummary } from './targets/target.ts';
+import { planTargets } from './targets/plan.ts';
+import type { BuildOutputs, OutputSummary, TargetContext } from './targets/target.ts';
 import type { Book } from './book.ts';
 
 export interface BuildResult {
@@ -25,12 +27,17 @@ export interface BuildResult {
   summaries: OutputSummary[];
   /** Findings of the source checks that did not stop the build (warnings, infos). */
   diagnostics: Diagnostic[];
+  /** Findings of the output checks the build was asked to run (`checks`), check by check. */
+  checks: CheckFindings[];
   seconds: number;
 }
 
 export interface BuildOptions extends CommonArgs {
-  /** Also write the press PDF (PDF/X), as book.yaml print.press.enabled does. */
+  /** Also write the press PDF (PDF/X) when the print PDF is built, as book.yaml print.press.enabled does
+   * (`--press`, the same as `--format pdf,press`). */
   press?: boolean;
+  /** Checks on the outputs, run once every format is in the output folder, with the build's Chromium. */
+  checks?: Check[];
   /** Chromium, already starting (the build command starts it before it loads the pipeline); the build
    * closes it. Otherwise the build starts one when it needs it. */
   browser?: Promise<BrowserSession>;
@@ -55,14 +62,20 @@ async function residentBrowser(resident: ResidentBuild): Promise<BrowserSession>
   return resident.browser;
 }
 
+/** The formats a build makes: those asked for, and the press PDF with the print PDF when asked for so. */
+export function requestedFormats(formats: readonly Format[], press: boolean): Format[] {
+  return press && formats.includes('pdf') && !formats.includes('press') ? [...formats, 'press'] : [...formats];
+}
+
 /**
- * Reads the manuscript, runs the source checks (errors stop here), then builds each requested format in
- * order with one shared Chromium. Throws BuildError with diagnostics when it cannot.
+ * Reads the manuscript, runs the source checks (errors stop here), then builds the requested formats and
+ * what they need, each after the formats it needs or reads, with one shared Chromium; then runs the output
+ * checks asked for. Throws BuildError with diagnostics when it cannot.
  */
 export async function buildBook(args: BuildOptions, resident?: ResidentBuild): Promise<BuildResult> {
   const progress = createProgress(!args.quiet);
   // Chromium starts while the manuscript is read: its start-up and the Markdown stage run side by side.
-  const pdf = args.formats.includes('pdf');
+  const pdf = args.formats.includes('pdf') || args.formats.includes('press');
   const launching = resident ? (pdf ? residentBrowser(resident) : undefined) : (args.browser ?? (pdf ? launchBrowser() : undefined));
   launching?.catch(() => undefined);
   // And the tabs of the documents laid out first are made then too, while the reading goes on (a small book
@@ -83,42 +96,43 @@ export async function buildBook(args: BuildOptions, resident?: ResidentBuild): P
       releaseCitationEngine();
       collectGarbage();
     }
-    const diagnostics = await runChecks(book, {}, args.outDir, sourceChecks());
+    const diagnostics = await checkSources(book, args.outDir);
     if (hasErrors(diagnostics)) throw new BuildError(diagnostics);
     for (const d of diagnostics) if (!args.quiet) process.stderr.write(`${formatDiagnostic(d)}\n`);
     progress.step(`${book.chapters.length} chapter(s), ${book.chapters.reduce((n, c) => n + c.notes.length, 0)} notes`);
 
     const outputs: BuildOutputs = {};
     const summaries: OutputSummary[] = [];
+    const browser = async (): Promise<BrowserSession> => {
+      if (!session) {
+        progress.step('starting Chromium');
+        session = await (launching ?? (resident ? residentBrowser(resident) : launchBrowser()));
+      }
+      return session;
+    };
+    const targets = await planTargets(requestedFormats(args.formats, Boolean(args.press) || book.config.print.press.enabled), (format) => TARGETS[format]());
     // Every format is written to staging and moved into the output folder only when all have succeeded.
     staging = await openStaging(args.outDir);
-    for (const format of FORMATS.filter((f) => args.formats.includes(f))) {
-      summaries.push(
-        ...[await (await TARGETS[format]()).build({
-          book,
-          outDir: args.outDir,
-          writeDir: staging.dir,
-          progress,
-          version: book.config.version ?? projectVersion(),
-          date: buildDate(),
-          outputs,
-          press: Boolean(args.press) || book.config.print.press.enabled,
-          print: args.print,
-          lineBreaks: resident?.lineBreaks,
-          async browser() {
-            if (!session) {
-              progress.step('starting Chromium');
-              session = await (launching ?? (resident ? residentBrowser(resident) : launchBrowser()));
-            }
-            return session;
-          },
-        })].flat(),
-      );
-    }
+    const context: TargetContext = {
+      book,
+      outDir: args.outDir,
+      writeDir: staging.dir,
+      progress,
+      version: book.config.version ?? projectVersion(),
+      date: buildDate(),
+      outputs,
+      print: args.print,
+      lineBreaks: resident?.lineBreaks,
+      browser,
+    };
+    // What a target can know is missing fails the build before any target has laid out a page.
+    for (const target of targets) await target.prepare?.(context);
+    for (const target of targets) summaries.push(await target.build(context));
     const finalPath = await staging.commit();
     relocateOutputs(outputs, summaries, finalPath);
     book.citations?.memo?.save();
-    return { book, outputs, summaries, diagnostics, seconds: progress.elapsed() / 1000 };
+    const checks = args.checks ? await runChecks(book, args.checks, { outputs, outDir: args.outDir, browser }) : [];
+    return { book, outputs, summaries, diagnostics, checks, seconds: progress.elapsed() / 1000 };
   } finally {
     await staging?.discard();
     // A browser started early but never asked for is closed too; a resident one stays for the next build.

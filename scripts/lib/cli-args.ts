@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { FORMATS, isFormat, type Format } from './formats.ts';
+import { ALL_FORMATS, FORMATS, isFormat, type Format } from './formats.ts';
 import { projectRoot } from './paths.ts';
 
 export interface CommonArgs {
@@ -46,7 +46,7 @@ export function parseCommandArgs<T extends Options>(argv: string[], extra: T, fo
   }
   const values = parsed.values as Record<string, unknown>;
   const requested = ((values.format as string[] | undefined) ?? ['all']).flatMap((f) => f.split(','));
-  const formats = requested.includes('all') ? [...FORMATS] : requested;
+  const formats = requested.includes('all') ? [...ALL_FORMATS] : requested;
   for (const format of formats) {
     if (!formatNames.includes(format) || !isFormat(format)) {
       throw new UsageError(`unknown format "${format}": choose from ${FORMATS.join(', ')} or all`);

@@ -17,6 +17,8 @@ export interface Diagnostic {
   rule: RuleId;
   /** Printed page the problem shows on, for layout findings. */
   page?: number;
+  /** Where on that page, in PDF points from the top of the sheet (the proof report marks it there). */
+  y?: number;
   /** The program that reported it, when not the pipeline itself: `chromium`, `ghostscript`, `java`, … */
   source?: string;
 }
@@ -27,6 +29,7 @@ export interface Place {
   line?: number;
   column?: number;
   page?: number;
+  y?: number;
   source?: string;
 }
 
@@ -34,6 +37,7 @@ export interface Place {
 export function diagnostic(rule: RuleId, place: Place, message: string): Diagnostic {
   const found: Diagnostic = { file: place.file ?? '', line: place.line ?? 0, column: place.column ?? 0, severity: RULES[rule].severity, message, rule };
   if (place.page !== undefined) found.page = place.page;
+  if (place.y !== undefined) found.y = place.y;
   if (place.source !== undefined) found.source = place.source;
   return found;
 }

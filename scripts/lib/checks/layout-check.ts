@@ -1,8 +1,6 @@
-import path from 'node:path';
-import { diagnostic } from '../diagnostics.ts';
+import { diagnostic, type Diagnostic } from '../diagnostics.ts';
 import { measureLineStretch, type LineStretchReport } from '../layout/line-stretch.ts';
 import type { LayoutProbes } from '../layout/probes.ts';
-import type { PlacedDiagnostic } from '../layout/proof-report.ts';
 import { isRuleId } from '../rules.ts';
 import type { Check } from './check.ts';
 
@@ -21,15 +19,15 @@ function blockAt(probes: LayoutProbes, page: number, yPt: number): { file: strin
 }
 
 /** Hyphen ladders and hyphens across a page turn, from the PDF's full body lines in reading order. */
-function hyphenFindings(stretch: LineStretchReport, probes: LayoutProbes): PlacedDiagnostic[] {
-  const found: PlacedDiagnostic[] = [];
+function hyphenFindings(stretch: LineStretchReport, probes: LayoutProbes): Diagnostic[] {
+  const found: Diagnostic[] = [];
   const lines = stretch.bodyLines;
   let run: typeof lines = [];
   const flush = (): void => {
     if (run.length > MAX_HYPHEN_RUN) {
       const first = run[0] as (typeof lines)[number];
       const place = blockAt(probes, first.page, first.y);
-      found.push({ diagnostic: diagnostic('hyphenation/ladder', { ...place, column: 1, page: first.page }, `${run.length} hyphenated line ends in a row, from “${first.text.slice(-30)}”`), y: first.y });
+      found.push(diagnostic('hyphenation/ladder', { ...place, column: 1, page: first.page, y: first.y }, `${run.length} hyphenated line ends in a row, from “${first.text.slice(-30)}”`));
     }
     run = [];
   };
@@ -49,7 +47,7 @@ function hyphenFindings(stretch: LineStretchReport, probes: LayoutProbes): Place
       const page = stretch.lastBodyLine.get(line.page);
       if (page !== undefined && Math.abs(page - line.y) < 1) {
         const place = blockAt(probes, line.page, line.y);
-        found.push({ diagnostic: diagnostic('hyphenation/page-turn', { ...place, column: 1, page: line.page }, `the word “${line.text.split(' ').pop()}” is split across the page turn`), y: line.y });
+        found.push(diagnostic('hyphenation/page-turn', { ...place, column: 1, page: line.page, y: line.y }, `the word “${line.text.split(' ').pop()}” is split across the page turn`));
       }
     }
   });
@@ -60,30 +58,23 @@ function hyphenFindings(stretch: LineStretchReport, probes: LayoutProbes): Place
 export const layoutCheck: Check = {
   name: 'layout',
   needs: ['pdf'],
-  async run({ book, outputs, outDir }) {
+  async run({ book, outputs }) {
     const pdf = outputs.pdf;
     if (!pdf) return [];
     // Loaded when the check runs, not with every build's start (they bring zx and pdf-lib).
-    const [{ readPdfLines }, { writeProofReport }, { pdfFonts, pdfInfo }] = await Promise.all([
-      import('../layout/pdf-lines.ts'),
-      import('../layout/proof-report.ts'),
-      import('../pdf/poppler.ts'),
-    ]);
+    const [{ readPdfLines }, { pdfFonts, pdfInfo }] = await Promise.all([import('../layout/pdf-lines.ts'), import('../pdf/poppler.ts')]);
     const probes: LayoutProbes = pdf.layout.probes ?? { findings: [], pages: [], lineBreaks: null };
-    const placed: PlacedDiagnostic[] = probes.findings.map((f) => {
+    const placed: Diagnostic[] = probes.findings.map((f) => {
       if (!isRuleId(f.rule)) throw new Error(`the layout probes reported an unregistered rule "${f.rule}" (add it to scripts/lib/rules.ts)`);
-      return {
-        diagnostic: diagnostic(f.rule, { file: f.file || book.configFile, line: f.line, column: f.line > 0 ? 1 : 0, page: f.page }, f.detail),
-        y: f.y !== undefined ? f.y / PX_PER_PT : undefined,
-      };
+      const y = f.y !== undefined ? Math.round((f.y / PX_PER_PT) * 10) / 10 : undefined;
+      return diagnostic(f.rule, { file: f.file || book.configFile, line: f.line, column: f.line > 0 ? 1 : 0, page: f.page, y }, f.detail);
     });
 
     const stretch = measureLineStretch(await readPdfLines(pdf.file));
     for (const line of stretch.ratios.filter((r) => r.ratio > LOOSE_LIMIT)) {
-      placed.push({
-        diagnostic: diagnostic('typography/loose-line', { ...blockAt(probes, line.page, line.y), column: 1, page: line.page }, `word spaces stretched to ${line.ratio.toFixed(2)}× their natural width: “${line.text.slice(0, 50)}…”`),
-        y: line.y,
-      });
+      placed.push(
+        diagnostic('typography/loose-line', { ...blockAt(probes, line.page, line.y), column: 1, page: line.page, y: line.y }, `word spaces stretched to ${line.ratio.toFixed(2)}× their natural width: “${line.text.slice(0, 50)}…”`),
+      );
     }
     placed.push(...hyphenFindings(stretch, probes));
 
@@ -92,10 +83,10 @@ export const layoutCheck: Check = {
     const named = [body, mono, ...fallback].map((font) => font.family);
     for (const font of await pdfFonts(pdf.file)) {
       const at = { file: book.configFile, line: fontsAt.line, column: fontsAt.column };
-      if (!font.embedded) placed.push({ diagnostic: diagnostic('fonts/not-embedded', at, `font ${font.name} is not embedded`) });
-      if (/Type 3/.test(font.type)) placed.push({ diagnostic: diagnostic('fonts/type3', at, `font ${font.name} is a Type 3 font`) });
+      if (!font.embedded) placed.push(diagnostic('fonts/not-embedded', at, `font ${font.name} is not embedded`));
+      if (/Type 3/.test(font.type)) placed.push(diagnostic('fonts/type3', at, `font ${font.name} is a Type 3 font`));
       if (!named.some((family) => font.name.replace(/^[A-Z]{6}\+/, '').startsWith(family.replace(/\s+/g, '')))) {
-        placed.push({ diagnostic: diagnostic('fonts/fallback', at, `${font.name} draws some characters: a font book.yaml does not name (${named.join(', ')})`) });
+        placed.push(diagnostic('fonts/fallback', at, `${font.name} draws some characters: a font book.yaml does not name (${named.join(', ')})`));
       }
     }
 
@@ -103,14 +94,9 @@ export const layoutCheck: Check = {
     const { signature } = book.config.print;
     if (pages % signature !== 0) {
       const at = book.locateConfig(['print']);
-      placed.push({
-        diagnostic: diagnostic('print/signature', { file: book.configFile, ...at }, `${pages} pages is not a multiple of the signature (${signature}); ${signature - (pages % signature)} blank page(s) would complete it (print.padToSignature: true)`),
-      });
+      placed.push(diagnostic('print/signature', { file: book.configFile, ...at }, `${pages} pages is not a multiple of the signature (${signature}); ${signature - (pages % signature)} blank page(s) would complete it (print.padToSignature: true)`));
     }
 
-    placed.sort((a, b) => (a.diagnostic.page ?? 0) - (b.diagnostic.page ?? 0) || (a.y ?? 0) - (b.y ?? 0));
-    const report = path.join(outDir, `${path.basename(pdf.file, '.pdf')}-proof.html`);
-    await writeProofReport(pdf.file, report, placed);
-    return placed.map((p) => p.diagnostic);
+    return placed.sort((a, b) => (a.page ?? 0) - (b.page ?? 0) || (a.y ?? 0) - (b.y ?? 0));
   },
 };

@@ -4,24 +4,19 @@ import path from 'node:path';
 import { PDFArray, PDFDict, PDFDocument, ParseSpeeds, PDFHexString, PDFName, PDFNumber, PDFStream, PDFString } from 'pdf-lib';
 import { $ } from 'zx';
 import { diagnostic, type Diagnostic } from '../diagnostics.ts';
-import { buildDate } from '../output.ts';
 import { pdfFonts, pdfPageTexts } from '../pdf/poppler.ts';
 import { inkCoverage, maxTotalInk } from '../press/ghostscript.ts';
-import { buildPressPdf } from '../press/press-pdf.ts';
 import { expectedBoxes, sheetGeometry } from '../press/sheet.ts';
-import { createProgress } from '../progress.ts';
 import type { RuleId } from '../rules.ts';
 import type { CheckContext } from './check.ts';
 
 /** Points: boxes may differ by rounding (Ghostscript writes two decimals). */
 const BOX_TOLERANCE = 0.1;
 
-/** Preflight of the press PDF (see preflightCheck), building it from the screen PDF when the build did not. */
-export async function runPreflight({ book, outputs, outDir }: CheckContext): Promise<Diagnostic[]> {
-  if (!outputs.pdf) return [];
-  const press =
-    outputs.press ??
-    (outputs.press = await buildPressPdf({ book, screenPdf: outputs.pdf.file, outDir, date: buildDate(), progress: createProgress(false) }));
+/** Preflight of the press PDF the build made (see preflightCheck). */
+export async function runPreflight({ book, outputs }: CheckContext): Promise<Diagnostic[]> {
+  const press = outputs.press;
+  if (!press) return [];
   const file = press.file;
   const shown = path.relative(process.cwd(), file) || file;
   const found: Diagnostic[] = [];

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { launchBrowser } from '../browser.ts';
 import type { Check } from '../checks/check.ts';
 import { BuildError, diagnostic, type Diagnostic } from '../diagnostics.ts';
 
@@ -8,7 +7,7 @@ import { BuildError, diagnostic, type Diagnostic } from '../diagnostics.ts';
 export const epubCheck: Check = {
   name: 'epub',
   needs: ['epub'],
-  async run({ outputs }) {
+  async run({ outputs, browser }) {
     const built = outputs.epub;
     if (!built) return [];
     const display = path.relative(process.cwd(), built.file) || built.file;
@@ -35,17 +34,13 @@ export const epubCheck: Check = {
     } catch (error) {
       found.push(diagnostic('epub/ace-failed', { file: display, source: 'ace' }, `Ace by DAISY did not finish: ${(error as Error).message.split('\n')[0]}`));
     }
-    let session;
     try {
-      session = await launchBrowser();
-      found.push(...accessibilityDiagnostics(await auditEpub(session.browser, await readFile(built.file)), display));
+      found.push(...accessibilityDiagnostics(await auditEpub((await browser()).browser, await readFile(built.file)), display));
     } catch (error) {
       if (error instanceof BuildError) found.push(...error.diagnostics);
       else {
         found.push(diagnostic('epub/a11y-failed', { file: display, source: 'chromium' }, `the accessibility check did not finish: ${(error as Error).message.split('\n')[0]}`));
       }
-    } finally {
-      await session?.close();
     }
     return found;
   },

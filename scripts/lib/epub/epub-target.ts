@@ -7,16 +7,12 @@ import { packageEpub } from './package-epub.ts';
 import { planPageBreaks } from './page-breaks.ts';
 import { printLayout } from './print-layout.ts';
 
-export interface EpubResult {
-  file: string;
-  bytes: number;
-  /** Printed pages the page list names. */
-  pages: number;
-}
-
 /** Book model + print layout -> content documents with notes and page breaks -> cover -> EPUB 3. */
 export const epubTarget: Target = {
   format: 'epub',
+  needs: [],
+  // The page list names the print edition's pages: from its layout when this build made it.
+  reads: ['pdf'],
   async build(context) {
     const { book, progress } = context;
     const session = await context.browser();

@@ -6,16 +6,16 @@ import type { Diagnostic } from '../diagnostics.ts';
 import { escapeHtml } from '../html.ts';
 import { writeFileAtomic } from '../output.ts';
 
-/** A finding placed on its page: `y` in PDF points from the top of the sheet. */
-export interface PlacedDiagnostic {
-  diagnostic: Diagnostic;
-  y?: number;
-}
-
 const DPI = 60;
 
-/** A self-contained HTML page: every page of the PDF as a thumbnail, each finding marked where it is. */
-export async function writeProofReport(pdfFile: string, outFile: string, findings: PlacedDiagnostic[]): Promise<void> {
+/** The proof report's file: `<slug>-proof.html` beside the PDF it shows. */
+export function proofReportFile(pdfFile: string): string {
+  return path.join(path.dirname(pdfFile), `${path.basename(pdfFile, '.pdf')}-proof.html`);
+}
+
+/** A self-contained HTML page: every page of the PDF as a thumbnail, each finding marked where it is (its
+ * `page`, and `y` in PDF points from the top of the sheet). */
+export async function writeProofReport(pdfFile: string, outFile: string, findings: readonly Diagnostic[]): Promise<void> {
   const work = await mkdtemp(path.join(tmpdir(), 'book-proof-'));
   try {
     await $({ quiet: true })`pdftoppm -r ${DPI} -png ${pdfFile} ${path.join(work, 'p')}`;
@@ -24,23 +24,23 @@ export async function writeProofReport(pdfFile: string, outFile: string, finding
     const pages: string[] = [];
     for (const [index, file] of files.entries()) {
       const page = index + 1;
-      const here = findings.filter((f) => f.diagnostic.page === page);
+      const here = findings.filter((f) => f.page === page);
       const png = (await readFile(path.join(work, file))).toString('base64');
       const marks = here
         .map((f, i) => {
           const top = Math.max(0, (f.y ?? 0) * scale);
-          return `<div class="mark ${f.diagnostic.severity}" style="top:${top.toFixed(1)}px" title="${escapeHtml(f.diagnostic.message)}">${i + 1}</div>`;
+          return `<div class="mark ${f.severity}" style="top:${top.toFixed(1)}px" title="${escapeHtml(f.message)}">${i + 1}</div>`;
         })
         .join('');
       const list = here
-        .map((f, i) => `<li class="${f.diagnostic.severity}"><b>${i + 1}</b> ${escapeHtml(f.diagnostic.rule)}: ${escapeHtml(f.diagnostic.message)} <span class="src">${escapeHtml(f.diagnostic.file)}:${f.diagnostic.line}</span></li>`)
+        .map((f, i) => `<li class="${f.severity}"><b>${i + 1}</b> ${escapeHtml(f.rule)}: ${escapeHtml(f.message)} <span class="src">${escapeHtml(f.file)}:${f.line}</span></li>`)
         .join('');
       pages.push(
-        `<figure class="${here.length ? 'flagged' : ''}${here.length && here.every((f) => f.diagnostic.severity !== 'error') ? ' warnings-only' : ''}" id="p${page}"><div class="sheet"><img src="data:image/png;base64,${png}" alt="page ${page}">${marks}</div>` +
+        `<figure class="${here.length ? 'flagged' : ''}${here.length && here.every((f) => f.severity !== 'error') ? ' warnings-only' : ''}" id="p${page}"><div class="sheet"><img src="data:image/png;base64,${png}" alt="page ${page}">${marks}</div>` +
           `<figcaption>p. ${page}${here.length ? ` — ${here.length} finding(s)` : ''}</figcaption><ol>${list}</ol></figure>`,
       );
     }
-    const errors = findings.filter((f) => f.diagnostic.severity === 'error').length;
+    const errors = findings.filter((f) => f.severity === 'error').length;
     const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Layout proof: ${escapeHtml(path.basename(pdfFile))}</title>
 <style>

@@ -7,19 +7,11 @@ import type { Book } from '../book.ts';
 import { BuildError, diagnostic, type Diagnostic } from '../diagnostics.ts';
 import { writeFileAtomic } from '../output.ts';
 import type { Progress } from '../progress.ts';
+import type { PressResult } from '../targets/outputs.ts';
 import { convertToPdfx, GhostscriptError, pdfxDefinition, PDFX_VERSION } from './ghostscript.ts';
 import { findCmykProfile, readIccProfile, type IccProfile } from './icc-profile.ts';
 import { neutralRgbToGray } from './neutral-gray.ts';
 import { makePressSheets } from './sheet.ts';
-
-export interface PressResult {
-  file: string;
-  pages: number;
-  /** Blank pages added to fill the last signature. */
-  blankPages: number;
-  bytes: number;
-  profile: IccProfile;
-}
 
 export interface PressOptions {
   book: Book;

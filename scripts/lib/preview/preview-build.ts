@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { readBook, type RenderedChapter } from '../book.ts';
-import { runChecks, sourceChecks } from '../checks/run-checks.ts';
+import { checkSources } from '../checks/run-checks.ts';
 import { BuildError, diagnostic, hasErrors, type Diagnostic } from '../diagnostics.ts';
 import { imageFiles } from '../images.ts';
 import { buildDate } from '../output.ts';
@@ -60,7 +60,7 @@ export function createPreviewBuilder(options: { manuscriptDir: string; workDir: 
       const start = performance.now();
       try {
         const book = await readBook({ manuscriptDir: options.manuscriptDir, cacheDir, renderedChapters });
-        const diagnostics = await runChecks(book, {}, options.workDir, sourceChecks());
+        const diagnostics = await checkSources(book, options.workDir);
         state.diagnostics = diagnostics;
         state.ok = !hasErrors(diagnostics);
         if (state.ok) {

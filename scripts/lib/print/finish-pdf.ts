@@ -2,17 +2,10 @@ import path from 'node:path';
 import type { PDFDocument } from 'pdf-lib';
 import type { Book } from '../book.ts';
 import { outputBaseName, writeFileAtomic } from '../output.ts';
+import type { PrintResult } from '../targets/outputs.ts';
 import type { AccessibleResult } from './accessible-pdf.ts';
 import type { PageLayout } from './runtime/contract.ts';
 import type { DocumentStructure } from './structure.ts';
-
-/** The print edition as written: the file, its page count (padding included), size and layout. */
-export interface PrintResult {
-  file: string;
-  pages: number;
-  bytes: number;
-  layout: PageLayout;
-}
 
 /** What finishes the printed PDF: pdf-lib and the post-processing passes run with it. */
 interface PdfFinishing {

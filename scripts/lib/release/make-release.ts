@@ -2,9 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { cp, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { buildBook, type BuildOptions } from '../build-book.ts';
-import { CHECKS } from '../checks/index.ts';
-import { formatJson, formatText, summarize, type Summary } from '../checks/report.ts';
-import { runChecks } from '../checks/run-checks.ts';
+import { formatJson, formatText, summarize, writeLayoutProof, type Summary } from '../checks/report.ts';
+import { findingsOf, outputChecks } from '../checks/run-checks.ts';
 import { BuildError, hasErrors, type Diagnostic } from '../diagnostics.ts';
 import { FORMATS } from '../formats.ts';
 import { markWritten } from '../output-folder.ts';
@@ -29,8 +28,9 @@ export const SUMS_FILE = 'SHA256SUMS';
  * The folder appears whole or not at all. Throws BuildError with the findings when a check fails.
  */
 export async function makeRelease(options: Omit<BuildOptions, 'formats'>): Promise<Release> {
-  const { book, outputs, summaries } = await buildBook({ ...options, formats: [...FORMATS], press: true });
-  const diagnostics: Diagnostic[] = await runChecks(book, outputs, options.outDir, CHECKS);
+  const { book, outputs, summaries, diagnostics: found, checks } = await buildBook({ ...options, formats: [...FORMATS], checks: outputChecks(FORMATS) });
+  const diagnostics: Diagnostic[] = [...found, ...findingsOf(checks)];
+  await writeLayoutProof(outputs, checks);
   if (hasErrors(diagnostics)) throw new BuildError(diagnostics);
 
   const version = book.config.version ?? projectVersion();

@@ -7,6 +7,7 @@ import type { Target } from './target.ts';
  */
 export const TARGETS: Record<Format, () => Promise<Target>> = {
   pdf: async () => (await import('../print/print-target.ts')).printTarget,
-  web: async () => (await import('../web/web-target.ts')).webTarget,
+  press: async () => (await import('../press/press-target.ts')).pressTarget,
   epub: async () => (await import('../epub/epub-target.ts')).epubTarget,
+  web: async () => (await import('../web/web-target.ts')).webTarget,
 };

@@ -1,13 +1,12 @@
 import type { Book } from '../book.ts';
-import type { EpubResult } from '../epub/epub-target.ts';
 import type { BrowserSession } from '../browser.ts';
 import type { PrintBuildOptions } from '../cli-args.ts';
 import type { Format } from '../formats.ts';
 import type { LineBreakMemo } from '../print/line-break-memo.ts';
-import type { PrintResult } from '../print/print-target.ts';
-import type { PressResult } from '../press/press-pdf.ts';
 import type { Progress } from '../progress.ts';
-import type { WebResult } from '../web/web-target.ts';
+import type { BuildOutputs, OutputSummary } from './outputs.ts';
+
+export type { BuildOutputs, OutputSummary } from './outputs.ts';
 
 export interface TargetContext {
   book: Book;
@@ -21,33 +20,24 @@ export interface TargetContext {
   date: Date;
   /** One Chromium for the whole build, started on first use. */
   browser(): Promise<BrowserSession>;
-  /** What earlier targets of this build wrote (the EPUB's page list reads the print layout). */
+  /** What the targets before this one wrote: those it `needs`, and those it `reads` when they were built. */
   outputs: BuildOutputs;
-  /** Also write the press PDF (`--press` or book.yaml print.press.enabled). */
-  press?: boolean;
   /** Print options from the command line (--jobs, --no-cache). */
   print?: PrintBuildOptions;
   /** Line-breaking decisions a watching build keeps from one build to the next. */
   lineBreaks?: LineBreakMemo;
 }
 
-/** What each target wrote; a target adds its own key. */
-export interface BuildOutputs {
-  pdf?: PrintResult;
-  press?: PressResult;
-  web?: WebResult;
-  epub?: EpubResult;
-}
-
-export interface OutputSummary {
-  file: string;
-  /** One line for the build's summary, e.g. "19 pages". */
-  detail: string;
-  bytes: number;
-}
-
+/** One output format: what it needs built before it, and how it is made. */
 export interface Target {
   format: Format;
-  /** One summary per file written (the print target may write the screen and the press PDF). */
-  build(context: TargetContext): Promise<OutputSummary | OutputSummary[]>;
+  /** Formats built first, whether asked for or not (the press PDF is made from the print PDF). */
+  needs: Format[];
+  /** Formats whose outputs it uses when they are built in the same run, so they go first (the EPUB's page
+   * list reads the print layout; without it, the EPUB lays the pages out itself). */
+  reads: Format[];
+  /** Checks what this target needs before any target is built (a missing profile, a missing tool), so a
+   * build that cannot finish fails before it lays out a page. */
+  prepare?(context: TargetContext): Promise<void>;
+  build(context: TargetContext): Promise<OutputSummary>;
 }

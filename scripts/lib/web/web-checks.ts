@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { launchBrowser } from '../browser.ts';
 import type { Check } from '../checks/check.ts';
 import { axeViolations } from './axe.ts';
 import { validateHtml } from './validate-html.ts';
@@ -22,14 +21,9 @@ export const webHtmlCheck: Check = {
 export const webA11yCheck: Check = {
   name: 'web-a11y',
   needs: ['web'],
-  async run({ outputs }) {
+  async run({ outputs, browser }) {
     const web = outputs.web;
     if (!web) return [];
-    const session = await launchBrowser();
-    try {
-      return await axeViolations(session.browser, web.index, display(web.index));
-    } finally {
-      await session.close();
-    }
+    return axeViolations((await browser()).browser, web.index, display(web.index));
   },
 };

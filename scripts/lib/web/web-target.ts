@@ -4,6 +4,7 @@ import type { Book } from '../book.ts';
 import { imageFiles } from '../images.ts';
 import { writeDirAtomic } from '../output-dir.ts';
 import { libDir, stylesDir } from '../paths.ts';
+import type { WebResult } from '../targets/outputs.ts';
 import type { Target } from '../targets/target.ts';
 import { webFonts } from './web-fonts.ts';
 import { webHtml } from './web-html.ts';
@@ -14,14 +15,6 @@ export interface WebEditionOptions {
   outDir: string;
   version: string;
   date: Date;
-}
-
-export interface WebResult {
-  /** The edition's folder and its page. */
-  dir: string;
-  index: string;
-  files: string[];
-  bytes: number;
 }
 
 const runtimeDir = path.join(libDir, 'web', 'runtime');
@@ -74,6 +67,8 @@ export async function buildWebEdition({ book, outDir, version, date }: WebEditio
 
 export const webTarget: Target = {
   format: 'web',
+  needs: [],
+  reads: [],
   async build(context) {
     context.progress.step('web: writing the web edition');
     const result = await buildWebEdition({
