@@ -2,9 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { chapterOpening, contentsEntries, contentsParts, formatNumber, numberLabel, outlineLevel, romanNumeral, withChapterOpening } from '../scripts/lib/book-structure.ts';
 import { parseConfig } from '../scripts/lib/config/load-config.ts';
-import { BuildError } from '../scripts/lib/diagnostics.ts';
 import { escapeHtml } from '../scripts/lib/html.ts';
-import { MINIMAL_CONFIG } from './helpers.ts';
+import { configDiagnostics, MINIMAL_CONFIG } from './helpers.ts';
 
 const EDITION = `title: Staat en revolutie
 author: V.I. Lenin
@@ -21,16 +20,6 @@ contents:
       - { file: twee.md, author: N.N. }
   - nawoord.md
 `;
-
-function diagnosticsOf(text: string): BuildError['diagnostics'] {
-  try {
-    parseConfig(text, 'book.yaml');
-  } catch (error) {
-    assert.ok(error instanceof BuildError);
-    return error.diagnostics;
-  }
-  assert.fail('expected the config to be rejected');
-}
 
 describe('numbering', () => {
   test('roman, arabic, words in the book’s language, none', () => {
@@ -72,14 +61,14 @@ describe('contents in book.yaml', () => {
   });
 
   test('both lists, neither, an unknown kind and an empty part are errors at their line', () => {
-    const both = diagnosticsOf(`${EDITION}chapters: [a.md]\n`);
+    const both = configDiagnostics(`${EDITION}chapters: [a.md]\n`);
     assert.deepEqual(both.map((d) => [d.rule, d.line]), [['config/contents', 6]]);
-    const neither = diagnosticsOf(EDITION.replace(/contents:[\s\S]*$/, ''));
+    const neither = configDiagnostics(EDITION.replace(/contents:[\s\S]*$/, ''));
     assert.ok(neither.some((d) => d.rule === 'config/missing-key' && /"chapters"/.test(d.message)));
-    const kind = diagnosticsOf(EDITION.replace('kind: preface', 'kind: voorwoord'));
+    const kind = configDiagnostics(EDITION.replace('kind: preface', 'kind: voorwoord'));
     assert.equal(kind[0]?.rule, 'config/invalid');
     assert.equal(kind[0]?.line, 7);
-    const empty = diagnosticsOf(EDITION.replace(/    chapters:\n      - een.md\n      - \{ file: twee.md, author: N.N. \}\n/, '    chapters: []\n'));
+    const empty = configDiagnostics(EDITION.replace(/    chapters:\n      - een.md\n      - \{ file: twee.md, author: N.N. \}\n/, '    chapters: []\n'));
     assert.equal(empty[0]?.rule, 'config/invalid');
     assert.equal(empty[0]?.line, 11);
   });

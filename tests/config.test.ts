@@ -6,17 +6,7 @@ import { parseConfig } from '../scripts/lib/config/load-config.ts';
 import { printLimitProblems } from '../scripts/lib/config/print-limits.ts';
 import { projectRoot } from '../scripts/lib/paths.ts';
 import { BuildError } from '../scripts/lib/diagnostics.ts';
-import { MINIMAL_CONFIG } from './helpers.ts';
-
-function diagnosticsOf(text: string): BuildError['diagnostics'] {
-  try {
-    parseConfig(text, 'book.yaml');
-  } catch (error) {
-    assert.ok(error instanceof BuildError);
-    return error.diagnostics;
-  }
-  assert.fail('expected the config to be rejected');
-}
+import { configDiagnostics, MINIMAL_CONFIG } from './helpers.ts';
 
 test('a minimal config gets the default print settings', () => {
   const { config } = parseConfig(MINIMAL_CONFIG, 'book.yaml');
@@ -28,7 +18,7 @@ test('a minimal config gets the default print settings', () => {
 });
 
 test('an unknown key is named with its line and column', () => {
-  const [d, ...rest] = diagnosticsOf(`${MINIMAL_CONFIG}print:\n  trim: { width: 140mm, height: 210mm }\n  bleeding: 3mm\n`);
+  const [d, ...rest] = configDiagnostics(`${MINIMAL_CONFIG}print:\n  trim: { width: 140mm, height: 210mm }\n  bleeding: 3mm\n`);
   assert.equal(rest.length, 0);
   assert.equal(d?.rule, 'config/unknown-key');
   assert.match(d?.message ?? '', /print\.bleeding/);
@@ -37,14 +27,14 @@ test('an unknown key is named with its line and column', () => {
 });
 
 test('broken YAML reports where it broke', () => {
-  const [d] = diagnosticsOf('title: [Proefboek\nauthor: A\n');
+  const [d] = configDiagnostics('title: [Proefboek\nauthor: A\n');
   assert.equal(d?.rule, 'config/yaml');
   assert.equal(d?.file, 'book.yaml');
   assert.ok((d?.line ?? 0) >= 1);
 });
 
 test('a bad value names the key and points at the value', () => {
-  const [d] = diagnosticsOf(MINIMAL_CONFIG.replace('chapters:', 'print:\n  trim: { width: 135, height: 210mm }\nchapters:'));
+  const [d] = configDiagnostics(MINIMAL_CONFIG.replace('chapters:', 'print:\n  trim: { width: 135, height: 210mm }\nchapters:'));
   assert.equal(d?.rule, 'config/invalid');
   assert.match(d?.message ?? '', /"print\.trim\.width"/);
   assert.equal(d?.line, 7);
@@ -52,14 +42,14 @@ test('a bad value names the key and points at the value', () => {
 });
 
 test('a missing required key is reported by name', () => {
-  const diagnostics = diagnosticsOf(MINIMAL_CONFIG.replace(/^author:.*\n/m, ''));
+  const diagnostics = configDiagnostics(MINIMAL_CONFIG.replace(/^author:.*\n/m, ''));
   assert.ok(diagnostics.some((d) => d.rule === 'config/missing-key' && d.message.includes('"author"')));
 });
 
 describe('print settings that cannot make a book are refused, with the reason, at the setting', () => {
   const withPrint = (print: string): string => `${MINIMAL_CONFIG}print:\n${print}`;
   const only = (text: string): BuildError['diagnostics'][number] => {
-    const diagnostics = diagnosticsOf(text);
+    const diagnostics = configDiagnostics(text);
     assert.equal(diagnostics.length, 1, diagnostics.map((d) => d.message).join('\n'));
     return diagnostics[0]!;
   };
@@ -107,13 +97,13 @@ describe('print settings that cannot make a book are refused, with the reason, a
   test('line height, widows, a trim too small, a signature too large', () => {
     assert.match(only(withPrint('  lineHeight: 0.5\n')).message, /"print\.lineHeight": .*over each other/);
     assert.match(only(withPrint('  widows: 20\n')).message, /"print\.widows"/);
-    const trim = diagnosticsOf(withPrint('  trim: { width: 30mm, height: 210mm }\n'));
+    const trim = configDiagnostics(withPrint('  trim: { width: 30mm, height: 210mm }\n'));
     assert.ok(trim.some((d) => /"print\.trim\.width": a trim width of 30 mm is smaller than any book/.test(d.message)));
     assert.match(only(withPrint('  signature: 128\n')).message, /"print\.signature"/);
   });
 
   test('several problems are each reported', () => {
-    const diagnostics = diagnosticsOf(withPrint('  fontSize: 0.1pt\n  bleed: 16mm\n  lineHeight: 9\n'));
+    const diagnostics = configDiagnostics(withPrint('  fontSize: 0.1pt\n  bleed: 16mm\n  lineHeight: 9\n'));
     assert.deepEqual(diagnostics.map((d) => d.message.split(':')[0]).sort(), ['"print.bleed"', '"print.fontSize"', '"print.lineHeight"']);
   });
 });

@@ -4,10 +4,9 @@ import { PDFDocument, PDFName, PDFRawStream, decodePDFRawStream } from 'pdf-lib'
 import { colophonParagraphs } from '../scripts/lib/colophon.ts';
 import { parseConfig } from '../scripts/lib/config/load-config.ts';
 import { authorNames, contributorLines, contributorsOf, creatorsOf, fileAs, RELATORS, relatorOf } from '../scripts/lib/contributors.ts';
-import { BuildError } from '../scripts/lib/diagnostics.ts';
 import { epubPeople } from '../scripts/lib/epub/package-epub.ts';
 import { postprocessDocument } from '../scripts/lib/print/pdf-postprocess.ts';
-import { MINIMAL_CONFIG } from './helpers.ts';
+import { configDiagnostics, MINIMAL_CONFIG } from './helpers.ts';
 
 const EDITION = `title: Staat en revolutie
 language: nl
@@ -18,16 +17,6 @@ contributors:
   - { name: Marcel van der Linden, role: editor }
 chapters: [a.md]
 `;
-
-function diagnosticsOf(text: string): BuildError['diagnostics'] {
-  try {
-    parseConfig(text, 'book.yaml');
-  } catch (error) {
-    assert.ok(error instanceof BuildError);
-    return error.diagnostics;
-  }
-  assert.fail('expected the config to be rejected');
-}
 
 describe('relator roles', () => {
   test('each role has its MARC relator code; prefaces and introductions their own, not the deprecated aui', () => {
@@ -83,14 +72,14 @@ describe('contributors in book.yaml', () => {
   });
 
   test('no author at all is refused at the top of book.yaml', () => {
-    const [d, ...rest] = diagnosticsOf('title: T\nlanguage: nl\ncontributors:\n  - { name: A, role: translator }\nchapters: [a.md]\n');
+    const [d, ...rest] = configDiagnostics('title: T\nlanguage: nl\ncontributors:\n  - { name: A, role: translator }\nchapters: [a.md]\n');
     assert.equal(rest.length, 0);
     assert.equal(d?.rule, 'config/missing-key');
     assert.match(d?.message ?? '', /"author"/);
   });
 
   test('an unknown role is an error at its value, naming the roles there are', () => {
-    const [d] = diagnosticsOf(EDITION.replace('role: translator', 'role: vertaler'));
+    const [d] = configDiagnostics(EDITION.replace('role: translator', 'role: vertaler'));
     assert.equal(d?.rule, 'config/invalid');
     assert.equal(d?.line, 6);
     assert.equal(d?.column, 34);
@@ -98,7 +87,7 @@ describe('contributors in book.yaml', () => {
   });
 
   test('one person twice in one role is an error at the second', () => {
-    const [d] = diagnosticsOf(EDITION.replace('chapters:', '  - { name: Anna de Vries, role: translator }\nchapters:'));
+    const [d] = configDiagnostics(EDITION.replace('chapters:', '  - { name: Anna de Vries, role: translator }\nchapters:'));
     assert.equal(d?.rule, 'config/duplicate-contributor');
     assert.equal(d?.line, 8);
     assert.match(d?.message ?? '', /Anna de Vries is named twice as translator/);

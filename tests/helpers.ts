@@ -2,6 +2,9 @@ import { spawn } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import assert from 'node:assert/strict';
+import { parseConfig } from '../scripts/lib/config/load-config.ts';
+import { BuildError } from '../scripts/lib/diagnostics.ts';
 import { projectRoot } from '../scripts/lib/paths.ts';
 
 export const MINIMAL_CONFIG = `title: Proefboek
@@ -87,4 +90,15 @@ export async function listFiles(dir: string): Promise<string[]> {
   } catch {
     return [];
   }
+}
+
+/** The diagnostics a book.yaml text is refused with (the test fails when it is accepted). */
+export function configDiagnostics(text: string): BuildError['diagnostics'] {
+  try {
+    parseConfig(text, 'book.yaml');
+  } catch (error) {
+    assert.ok(error instanceof BuildError);
+    return error.diagnostics;
+  }
+  assert.fail('expected the config to be rejected');
 }
