@@ -4,6 +4,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { findChromium } from '../scripts/lib/browser.ts';
+import { processAlive } from '../scripts/lib/output-folder.ts';
 import { projectRoot } from '../scripts/lib/paths.ts';
 import { runScript, type RunResult } from './helpers.ts';
 
@@ -67,14 +68,6 @@ export async function sharedBuild(manuscriptDir: string, args: string[] = [], co
   }
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 let pruned = false;
 

@@ -109,7 +109,8 @@ function clearDeadStaging(outDir: string): void {
   }
 }
 
-function processAlive(pid: number): boolean {
+/** Whether a process of this pid exists (one of another user's counts). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
