@@ -219,6 +219,7 @@ export function renderChapter({ index, file, source, config, diagnostics, citati
     hyphenation: hyphenation.enabled ? { ...hyphenation, language: config.language } : false,
     smartPunctuation: config.typography.smart ? { ...punctuationFor(config.language), ...(config.typography.quotes ? { quotes: config.typography.quotes } : {}) } : false,
     nonBreakingSpaces: config.typography.nonBreakingSpaces,
+    noteSeries: config.notes.series,
     citations: citations?.renderer(),
   });
   const env: NotesEnv & CitationsEnv & ImagesEnv = {};

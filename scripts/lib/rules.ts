@@ -44,6 +44,7 @@ const REGISTRY = {
   'notes/undefined-reference': { severity: 'error', description: 'a footnote reference has no definition' },
   'notes/unused-definition': { severity: 'error', description: 'a footnote definition is never referenced' },
   'notes/duplicate-label': { severity: 'error', description: 'a footnote label is defined twice' },
+  'notes/unknown-series': { severity: 'error', description: 'a note label names a series (`[^ed:label]`) that book.yaml `notes: series:` does not declare' },
   'notes/nested': { severity: 'error', stops, description: 'a note is called inside a note (notes cannot carry notes of their own in any format)' },
   'markdown/raw-html': { severity: 'warning', description: 'the manuscript has raw HTML, which is not rendered (left out of the book): write it in Markdown, or as code' },
   'hyphenation/no-patterns': { severity: 'warning', description: 'the book’s language has no hyphenation patterns: its text is set unhyphenated' },

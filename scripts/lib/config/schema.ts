@@ -170,6 +170,22 @@ const contentsPartSchema = z
 
 const NUMBER_STYLES = ['roman', 'arabic', 'words', 'none'] as const;
 
+export const NOTE_MARKERS = ['arabic', 'alpha', 'roman', 'symbols'] as const;
+
+/**
+ * A series of notes apart from the author's (markdown/note-series.ts): called as `[^id:label]`, numbered on
+ * its own with its own markers, at the page foot under the author's notes or gathered per chapter at the end.
+ */
+const noteSeriesSchema = z
+  .object({
+    id: z.string().regex(/^[a-z][a-z0-9-]*$/, 'expected a short name of lower-case letters, digits and hyphens, e.g. "ed"'),
+    marker: z.enum(NOTE_MARKERS).default('alpha'),
+    placement: z.enum(['foot', 'end']).default('foot'),
+    /** Printed after each note's text, e.g. "(vert.)" for the translator's notes. */
+    suffix: z.string().min(1).optional(),
+  })
+  .strict();
+
 export const bookConfigSchema = z
   .object({
     title: z.string().min(1),
@@ -205,6 +221,8 @@ export const bookConfigSchema = z
       .strict()
       .default({ chapters: 'none', parts: 'roman' }),
     colophon: z.array(z.string()).default([]),
+    /** Series of notes besides the author's footnotes: editorial notes, translator's notes. */
+    notes: z.object({ series: z.array(noteSeriesSchema).default([]) }).strict().default({ series: [] }),
     /** Severity per check rule id (`notes/undefined-reference: warning`), or `off`. */
     rules: z.record(z.string(), z.enum(['error', 'warning', 'info', 'off'])).default({}),
     print: printSchema.default(printSchema.parse({})),
@@ -237,6 +255,10 @@ export const bookConfigSchema = z
     } else if (!config.chapters && !config.contents) {
       context.addIssue({ code: 'custom', path: ['chapters'], message: 'missing required key: the chapter files, under `chapters:` (a flat list) or `contents:` (with parts)', params: { rule: 'config/missing-key' satisfies RuleId } });
     }
+    config.notes.series.forEach((series, i) => {
+      const first = config.notes.series.findIndex((s) => s.id === series.id);
+      if (first < i) context.addIssue({ code: 'custom', path: ['notes', 'series', i, 'id'], message: `the note series "${series.id}" is declared twice (first as notes.series[${first}])`, params: { rule: 'config/invalid' satisfies RuleId } });
+    });
     const seen = new Map<string, number>();
     config.contributors.forEach((c, i) => {
       const key = `${c.role}\0${c.name}`;
@@ -249,6 +271,8 @@ export const bookConfigSchema = z
 export type BookConfig = z.infer<typeof bookConfigSchema>;
 export type ContributorConfig = z.infer<typeof contributorSchema>;
 export type ChapterKind = (typeof CHAPTER_KINDS)[number];
+export type NoteSeriesConfig = z.infer<typeof noteSeriesSchema>;
+export type NoteMarker = (typeof NOTE_MARKERS)[number];
 export type NumberStyle = (typeof NUMBER_STYLES)[number];
 export type PrintConfig = BookConfig['print'];
 export type PressConfig = PrintConfig['press'];

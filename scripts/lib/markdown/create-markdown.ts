@@ -33,6 +33,8 @@ export interface MarkdownOptions {
   /** Straight quotes, dashes and ellipses typed plainly, as the book's language sets them. */
   smartPunctuation: SmartPunctuationOptions | false;
   nonBreakingSpaces: boolean;
+  /** Note series besides the author's (book.yaml `notes.series`): `[^id:label]` calls a note of series `id`. */
+  noteSeries?: readonly { id: string; suffix?: string }[];
   /** Pandoc citations rendered through CSL into notes; without it `[@key]` stays text. */
   citations?: CitationsOptions;
 }
@@ -54,7 +56,7 @@ export function createMarkdown(options: MarkdownOptions): MarkdownItInstance {
   md.use(markdownItBracketedSpans);
   md.use(markdownItAttrs, { allowedAttributes: ['id', 'class', 'lang'] });
   md.use(smallCaps);
-  md.use(notes, { file: options.file, source: options.source, diagnostics: options.diagnostics });
+  md.use(notes, { file: options.file, source: options.source, diagnostics: options.diagnostics, series: options.noteSeries ?? [] });
   md.use(rawHtml, { file: options.file, source: options.source, diagnostics: options.diagnostics });
   if (options.citations) md.use(citations, options.citations);
   if (options.smartPunctuation) md.use(smartPunctuation, options.smartPunctuation);

@@ -3,12 +3,17 @@ import type { StateCore } from 'markdown-it';
 import type { Token } from 'markdown-it';
 import { diagnostic, type Diagnostic } from '../diagnostics.ts';
 import type { RuleId } from '../rules.ts';
+import { DEFAULT_SERIES, labelSeries, numberInSeries } from './note-series.ts';
 
 /** A footnote as the book model keeps it: rendered once, placed by each target in its own way. */
 export interface NoteDefinition {
-  /** 1-based number in order of first reference within the chapter. */
+  /** 1-based number in order of first reference within the chapter, over all series: the note's key. */
   number: number;
   label: string;
+  /** The series (`ed` for `[^ed:label]`), DEFAULT_SERIES for the author's notes. */
+  series: string;
+  /** 1-based number within its series in the chapter, in order of first reference. */
+  seriesNumber: number;
   /** Inline HTML of the note's text (paragraphs as `<span class="note-para">`). */
   html: string;
   /** Source line of the definition. */
@@ -24,6 +29,8 @@ export interface NotesOptions {
   file: string;
   source: string;
   diagnostics: Diagnostic[];
+  /** The series book.yaml declares (`notes.series`), by id, with the text printed after each of their notes. */
+  series?: readonly { id: string; suffix?: string }[];
 }
 
 /** markdown-it-footnote's list of notes; an inline note (`^[text]`) has its text and no label. */
@@ -96,6 +103,21 @@ export function notes(md: MarkdownIt, options: NotesOptions): void {
         if (child.type === 'footnote_ref') referenced.add(String(child.meta?.label));
         if (child.type === 'footnote_ref') searchFrom = placeInlineNote(child, token, state.env as FootnotesEnv, searchFrom);
         if (child.type === 'text') findUndefinedRefs(child, token, blockLine);
+      }
+    }
+    // A prefix names a series; one book.yaml does not declare is an error at each note's first call.
+    const known = new Set((options.series ?? []).map((s) => s.id));
+    const reported = new Set<string>();
+    for (const token of state.tokens) {
+      if (token.type !== 'inline' || !token.children) continue;
+      for (const child of token.children) {
+        const label = child.type === 'footnote_ref' && child.meta?.label !== undefined ? String(child.meta.label) : undefined;
+        const series = label === undefined ? undefined : labelSeries(label);
+        if (label === undefined || series === undefined || known.has(series) || reported.has(label)) continue;
+        reported.add(label);
+        const [line, column] = sourcePlace(`[^${label}]`, token, `[^${label}]:`);
+        const declared = known.size ? `book.yaml declares ${[...known].map((id) => `"${id}"`).join(', ')}` : 'book.yaml declares none';
+        report(line, column, 'notes/unknown-series', `note [^${label}] names the series "${series}", which book.yaml \`notes: series:\` does not declare (${declared})`);
       }
     }
     for (const [label, line] of definitions) {
@@ -199,13 +221,24 @@ export function notes(md: MarkdownIt, options: NotesOptions): void {
         const html = current.inlines
           .map((inline) => `<span class="note-para">${md.renderer.renderInline(inline.children ?? [], md.options, env)}</span>`)
           .join('');
-        definitions.push({ number: current.id + 1, label: list[current.id]?.label ?? String(current.id + 1), html, line: current.line });
+        const label = list[current.id]?.label ?? String(current.id + 1);
+        const prefix = list[current.id]?.label === undefined ? undefined : labelSeries(label);
+        const series = (options.series ?? []).find((s) => s.id === prefix);
+        const suffix = series?.suffix ? ` <span class="note-suffix">${md.utils.escapeHtml(series.suffix)}</span>` : '';
+        definitions.push({ number: current.id + 1, label, series: series?.id ?? DEFAULT_SERIES, seriesNumber: 0, html: appendToLastPara(html, suffix), line: current.line });
         current = undefined;
       }
     }
     state.tokens = state.tokens.slice(0, start);
-    env.notes = definitions;
+    env.notes = numberInSeries(definitions);
   });
 
   md.renderer.rules.footnote_ref = (tokens, idx) => noteRefPlaceholder(Number(tokens[idx]?.meta?.id) + 1);
+}
+
+/** Text added at the end of a note's last paragraph (a series' suffix such as "(vert.)"). */
+function appendToLastPara(html: string, addition: string): string {
+  if (!addition) return html;
+  const end = html.lastIndexOf('</span>');
+  return end < 0 ? html + addition : html.slice(0, end) + addition + html.slice(end);
 }

@@ -1,5 +1,6 @@
 import type { Chapter } from '../book.ts';
 import { escapeHtml } from '../html.ts';
+import { DEFAULT_SERIES, numberInSeries } from '../markdown/note-series.ts';
 import { noteRefPlaceholder, type NoteDefinition } from '../markdown/notes.ts';
 
 /** Links a reader of paper cannot follow: to the web, a mail address, a file server. */
@@ -46,10 +47,10 @@ export function withLinkNotes(chapter: Chapter): Chapter {
     if (!link || !isExternal(link.href)) return match;
     const address = addressOf(link.href);
     if (textOf(chapter.html.slice(link.textStart, offset)) === address) return match;
-    notes.push({ number: notes.length + 1, label: `link-${notes.length + 1}`, html: `<span class="note-para"><span class="url">${escapeHtml(address)}</span></span>`, line });
+    notes.push({ number: notes.length + 1, label: `link-${notes.length + 1}`, series: DEFAULT_SERIES, seriesNumber: 0, html: `<span class="note-para"><span class="url">${escapeHtml(address)}</span></span>`, line });
     return `${match}${noteRefPlaceholder(notes.length)}`;
   });
-  return { ...chapter, html, notes };
+  return { ...chapter, html, notes: numberInSeries(notes) };
 }
 
 /** Inside a note, an outside link's address in parentheses after it. */

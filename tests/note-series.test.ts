@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { renderChapter } from '../scripts/lib/book.ts';
+import { parseConfig } from '../scripts/lib/config/load-config.ts';
+import type { Diagnostic } from '../scripts/lib/diagnostics.ts';
+import { DEFAULT_SERIES, noteMarker, notesBeforeEach, noteSeries } from '../scripts/lib/markdown/note-series.ts';
+import { configDiagnostics, MINIMAL_CONFIG } from './helpers.ts';
+
+const SERIES = `notes:
+  series:
+    - { id: ed, marker: alpha }
+    - { id: vert, marker: symbols, placement: end, suffix: "(vert.)" }
+`;
+
+function render(source: string, yaml = MINIMAL_CONFIG + SERIES): { html: string; diagnostics: Diagnostic[]; chapter: ReturnType<typeof renderChapter> } {
+  const { config } = parseConfig(yaml, 'book.yaml');
+  const diagnostics: Diagnostic[] = [];
+  const chapter = renderChapter({ index: 0, file: 'ch.md', source, config, diagnostics });
+  return { html: chapter.html, diagnostics, chapter };
+}
+
+test('a prefix names the series: each series is numbered on its own in order of first call', () => {
+  const { chapter, diagnostics, html } = render(
+    'Lenin.[^1] De redactie.[^ed:engels] Weer Lenin.[^2] De vertaler.[^vert:staat] De redactie.[^ed:marx]\n\n' +
+      '[^1]: Eerste van Lenin.\n[^2]: Tweede van Lenin.\n[^ed:engels]: Over Engels.\n[^ed:marx]: Over Marx.\n[^vert:staat]: *Staat* vertaalt *gosoedarstvo*.\n',
+  );
+  assert.deepEqual(diagnostics, []);
+  assert.deepEqual(
+    chapter.notes.map((n) => [n.number, n.label, n.series, n.seriesNumber]),
+    [
+      [1, '1', DEFAULT_SERIES, 1],
+      [2, 'ed:engels', 'ed', 1],
+      [3, '2', DEFAULT_SERIES, 2],
+      [4, 'vert:staat', 'vert', 1],
+      [5, 'ed:marx', 'ed', 2],
+    ],
+  );
+  assert.match(html, /data-note-ref="1".*data-note-ref="2".*data-note-ref="3".*data-note-ref="4".*data-note-ref="5"/s);
+  // The series' suffix closes its notes' text, and no one else's.
+  assert.match(chapter.notes[3]!.html, /<em>gosoedarstvo<\/em>\. <span class="note-suffix">\(vert\.\)<\/span><\/span>$/);
+  assert.ok(chapter.notes.filter((n) => n.series !== 'vert').every((n) => !n.html.includes('note-suffix')));
+});
+
+test('a book without note series is unchanged: every note in the default series, numbered as before', () => {
+  const { chapter, diagnostics } = render('Een.[^a] Twee.^[Inline.] Drie.[^b]\n\n[^a]: A.\n[^b]: B.\n', MINIMAL_CONFIG);
+  assert.deepEqual(diagnostics, []);
+  assert.deepEqual(chapter.notes.map((n) => [n.number, n.series, n.seriesNumber]), [[1, '', 1], [2, '', 2], [3, '', 3]]);
+});
+
+test('a series book.yaml does not declare is an error at the call, line and column', () => {
+  const { diagnostics } = render('Eerste regel.\n\nTekst met een noot.[^red:x] En nog een.[^red:x]\n\n[^red:x]: Onbekende reeks.\n');
+  assert.deepEqual(
+    diagnostics.map((d) => [d.rule, d.line, d.column, d.severity]),
+    [['notes/unknown-series', 3, 20, 'error']],
+  );
+  assert.match(diagnostics[0]!.message, /"red".*declares "ed", "vert"/);
+  // A colon elsewhere in a label names no series.
+  assert.deepEqual(render('Tekst.[^1:2]\n\n[^1:2]: Een noot.\n').diagnostics, []);
+});
+
+test('markers: letters, roman numerals and symbols, doubled after the sixth', () => {
+  assert.deepEqual([1, 2, 26, 27, 28].map((n) => noteMarker('alpha', n)), ['a', 'b', 'z', 'aa', 'ab']);
+  assert.deepEqual([1, 4, 9, 14, 40].map((n) => noteMarker('roman', n)), ['i', 'iv', 'ix', 'xiv', 'xl']);
+  assert.deepEqual([1, 2, 3, 6, 7, 8].map((n) => noteMarker('symbols', n)), ['*', '†', '‡', '¶', '**', '††']);
+  assert.equal(noteMarker('arabic', 12), '12');
+});
+
+test('numbering through the book counts each series on its own; per chapter starts each at 1', () => {
+  const { chapter: one } = render('A.[^1] B.[^ed:x] C.[^ed:y]\n\n[^1]: 1.\n[^ed:x]: x.\n[^ed:y]: y.\n');
+  const { chapter: two } = render('D.[^ed:z]\n\n[^ed:z]: z.\n');
+  const book = notesBeforeEach([one, two, one], 'book');
+  assert.deepEqual(book.map((m) => Object.fromEntries(m)), [{}, { '': 1, ed: 2 }, { '': 1, ed: 3 }]);
+  assert.deepEqual(notesBeforeEach([one, two], 'chapter').map((m) => m.size), [0, 0]);
+});
+
+test('book.yaml notes.series: defaults, and a series declared twice or with a bad id refused at its line', () => {
+  const { config } = parseConfig(`${MINIMAL_CONFIG}notes:\n  series:\n    - id: ed\n`, 'book.yaml');
+  assert.deepEqual(noteSeries(config).map((s) => [s.id, s.marker, s.placement, s.rank]), [['', 'arabic', 'foot', 0], ['ed', 'alpha', 'foot', 1]]);
+  const twice = configDiagnostics(`${MINIMAL_CONFIG}notes:\n  series:\n    - id: ed\n    - id: ed\n`);
+  assert.deepEqual(twice.map((d) => [d.rule, d.line]), [['config/invalid', 11]]);
+  const bad = configDiagnostics(`${MINIMAL_CONFIG}notes:\n  series:\n    - { id: "Ed!" }\n`);
+  assert.deepEqual(bad.map((d) => [d.rule, d.line]), [['config/invalid', 10]]);
+});
