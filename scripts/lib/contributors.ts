@@ -1,28 +1,6 @@
 import type { BookConfig } from './config/schema.ts';
+import type { ContributorRole } from './contributor-roles.ts';
 import { fill, labelsFor, type Labels } from './language/labels.ts';
-
-/**
- * The roles a contributor can have in book.yaml, each with its MARC relator code (the EPUB's `role` refinement,
- * https://id.loc.gov/vocabulary/relators). `aui` ("author of introduction, etc.") is deprecated: prefaces,
- * forewords and introductions have codes of their own.
- */
-export const RELATORS = {
-  author: 'aut',
-  preface: 'wpr',
-  foreword: 'wfw',
-  introduction: 'win',
-  afterword: 'aft',
-  translator: 'trl',
-  editor: 'edt',
-  illustrator: 'ill',
-  annotator: 'ann',
-  compiler: 'com',
-  contributor: 'ctb',
-} as const;
-
-export type ContributorRole = keyof typeof RELATORS;
-
-export const CONTRIBUTOR_ROLES = Object.keys(RELATORS) as [ContributorRole, ...ContributorRole[]];
 
 export interface Contributor {
   name: string;
@@ -31,10 +9,6 @@ export interface Contributor {
   fileAs: string;
   /** Where book.yaml names the contributor: `['author']` or `['contributors', i]`. */
   keyPath: (string | number)[];
-}
-
-export function relatorOf(role: ContributorRole): string {
-  return RELATORS[role];
 }
 
 /**

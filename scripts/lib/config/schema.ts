@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CONTRIBUTOR_ROLES } from '../contributors.ts';
+import { CONTRIBUTOR_ROLES } from '../contributor-roles.ts';
 import { LABEL_KEYS } from '../language/labels.ts';
 import type { RuleId } from '../rules.ts';
 import { printLimitProblems } from './print-limits.ts';
