@@ -1,5 +1,10 @@
 import type { BookConfig, NoteMarker, NoteSeriesConfig } from '../config/schema.ts';
-import type { NoteDefinition } from './notes.ts';
+
+/** What this module reads of a note (notes.ts's NoteDefinition): named here, so notes.ts alone imports the other. */
+interface SeriesNote {
+  series: string;
+  seriesNumber: number;
+}
 
 /** The series a note without a prefix (`[^1]`, `^[…]`, a citation's note) belongs to: the author's notes. */
 export const DEFAULT_SERIES = '';
@@ -54,7 +59,7 @@ function roman(n: number): string {
 }
 
 /** Numbers the notes within their series, in the order given (the order of their first call). */
-export function numberInSeries(notes: NoteDefinition[]): NoteDefinition[] {
+export function numberInSeries<Note extends SeriesNote>(notes: Note[]): Note[] {
   const counts = new Map<string, number>();
   return notes.map((note) => {
     const n = (counts.get(note.series) ?? 0) + 1;
@@ -67,7 +72,7 @@ export function numberInSeries(notes: NoteDefinition[]): NoteDefinition[] {
  * What each series has numbered before a chapter, for the book's chapters in order: with `noteNumbering:
  * book` a series runs on through the book, with `chapter` it starts again at 1 in every chapter.
  */
-export function notesBeforeEach(chapters: readonly { notes: readonly NoteDefinition[] }[], numbering: 'book' | 'chapter'): Map<string, number>[] {
+export function notesBeforeEach(chapters: readonly { notes: readonly SeriesNote[] }[], numbering: 'book' | 'chapter'): Map<string, number>[] {
   const running = new Map<string, number>();
   return chapters.map((chapter) => {
     const before = new Map(numbering === 'book' ? running : []);
@@ -77,6 +82,6 @@ export function notesBeforeEach(chapters: readonly { notes: readonly NoteDefinit
 }
 
 /** The marker a note prints, its series' count before the chapter added. */
-export function printedMarker(note: NoteDefinition, series: NoteSeries, before: ReadonlyMap<string, number> = new Map()): string {
+export function printedMarker(note: SeriesNote, series: NoteSeries, before: ReadonlyMap<string, number> = new Map()): string {
   return noteMarker(series.marker, (before.get(note.series) ?? 0) + note.seriesNumber);
 }
