@@ -112,6 +112,13 @@ const REGISTRY = {
   'press/text-page-colour': { severity: 'error', description: 'a text page uses cyan, magenta or yellow ink: black text and rules must be pure K' },
   'press/screen-marks': { severity: 'warning', description: 'print.marks puts Paged.js crop marks inside the bleed, where they print; the press PDF wants print.press.marks' },
   'press/total-ink': { severity: 'error', description: 'total ink (C+M+Y+K) exceeds print.press.inkLimit somewhere on a page' },
+  'press/crop-marks': { severity: 'error', description: 'crop marks are missing where the printer wants them (print.press.printer, print.press.marks), or there where it refuses them' },
+  'press/bookmarks': { severity: 'error', description: 'the press PDF has bookmarks (an outline), which the printer refuses (print.press.exclude)' },
+  'press/metadata': { severity: 'error', description: 'the press PDF has metadata (XMP, Author, Subject, Keywords, Creator), which the printer refuses (print.press.exclude)' },
+  'press/annotations': { severity: 'error', description: 'a page of the press PDF has annotations (links, comments), which the printer refuses' },
+  'press/line-weight': { severity: 'warning', description: 'a line is thinner than the printer holds (print.press.minLineWeight)' },
+  'press/image-resolution': { severity: 'warning', description: 'an image as printed has fewer pixels per inch than the printer asks for (print.press.minImagePpi)' },
+  'press/output-condition': { severity: 'warning', description: 'the output intent is not the printing condition the printer prints to (a FOGRA profile for Pumbo): name its ICC profile in print.press.profile' },
 
   // The screen PDF's accessibility (PDF/UA-1): the Matterhorn Protocol 1.1 conditions software can decide
   'pdfua/not-tagged': { severity: 'error', description: 'the screen PDF has no structure tree, or MarkInfo does not say Marked true (UA1 7.1)' },

@@ -5,7 +5,11 @@ import { PDFArray, PDFDict, PDFDocument, ParseSpeeds, PDFHexString, PDFName, PDF
 import { $ } from 'zx';
 import { diagnostic, type Diagnostic } from '../diagnostics.ts';
 import { pdfFonts, pdfPageTexts } from '../pdf/poppler.ts';
-import { inkCoverage, maxTotalInk } from '../press/ghostscript.ts';
+import { inkCoverage, pageInk, type Rect } from '../press/ghostscript.ts';
+import { thinnestLines } from '../press/line-weights.ts';
+import { INFO_METADATA } from '../press/press-pdf.ts';
+import { PRINTERS } from '../press/printers/index.ts';
+import { toPoints } from '../print/lengths.ts';
 import { expectedBoxes, sheetGeometry } from '../press/sheet.ts';
 import type { RuleId } from '../rules.ts';
 import type { CheckContext } from './check.ts';
@@ -29,8 +33,12 @@ export async function runPreflight({ book, outputs }: CheckContext): Promise<Dia
     found.push(diagnostic('press/screen-marks', { file: book.configFile, line, column }, 'print.marks draws crop marks inside the bleed of the screen PDF, and so of the press PDF, where they would print: use print.press.marks for a proof'));
   }
   const pdf = await PDFDocument.load(await readFile(file), { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
-  checkIdentification(pdf, report);
+  const settings = book.config.print.press;
+  const printer = PRINTERS[settings.printer].title;
+  checkIdentification(pdf, settings.pdfx, report);
+  checkOutputCondition(pdf, settings.outputCondition, printer, report);
   checkBoxes(pdf, book.config.print, report);
+  checkExcluded(pdf, settings.exclude, printer, report);
   const signature = book.config.print.press.signature;
   if (pdf.getPageCount() % signature !== 0) {
     report('press/signature', `${pdf.getPageCount()} pages is not a multiple of the signature, ${signature}`);
@@ -49,20 +57,35 @@ export async function runPreflight({ book, outputs }: CheckContext): Promise<Dia
     const share = (v: number): string => `${(v * 100).toFixed(2)}%`;
     report('press/text-page-colour', `text page uses C ${share(ink.c)}, M ${share(ink.m)}, Y ${share(ink.y)} of its area (only K allowed)`, ink.page);
   }
-  const limit = book.config.print.press.inkLimit;
-  for (const [index, max] of (await maxTotalInk(file)).entries()) {
-    if (max > limit) report('press/total-ink', `total ink reaches ${max.toFixed(0)}%, above the limit of ${limit}%`, index + 1);
+  const limit = settings.inkLimit;
+  const bleedBoxes = pdf.getPages().map((page) => {
+    const b = page.getBleedBox();
+    return [b.x, b.y, b.x + b.width, b.y + b.height] as Rect;
+  });
+  for (const ink of await pageInk(file, (page) => bleedBoxes[page - 1])) {
+    if (ink.maxTotal > limit) report('press/total-ink', `total ink reaches ${ink.maxTotal.toFixed(0)}%, above the limit of ${limit}% (${printer})`, ink.page);
+    if (settings.marks && ink.outside === 0) report('press/crop-marks', `no crop marks outside the bleed: ${printer} wants them (print.settings.marks)`, ink.page);
+    if (!settings.marks && ink.outside > 0) report('press/crop-marks', `ink outside the bleed (crop marks?): ${printer} wants none (print.settings.marks)`, ink.page);
+  }
+
+  const minLine = toPoints(settings.minLineWeight);
+  for (const [page, width] of thinnestLines(pdf)) {
+    if (width < minLine - 0.005) report('press/line-weight', `a line of ${width.toFixed(2)} pt, thinner than the ${settings.minLineWeight} ${printer} holds (print.settings.minLineWeight)`, page);
+  }
+  for (const image of await imageResolutions(file)) {
+    if (image.ppi < settings.minImagePpi) report('press/image-resolution', `an image of ${image.ppi} ppi as printed, under the ${settings.minImagePpi} ppi ${printer} asks for (print.settings.minImagePpi)`, image.page);
   }
   return found;
 }
 
 type Report = (rule: RuleId, message: string, page?: number) => void;
 
-function checkIdentification(pdf: PDFDocument, report: Report): void {
+function checkIdentification(pdf: PDFDocument, wanted: string, report: Report): void {
   const info = pdf.context.lookup(pdf.context.trailerInfo.Info);
   const version = info instanceof PDFDict ? info.lookup(PDFName.of('GTS_PDFXVersion')) : undefined;
   const text = version instanceof PDFString || version instanceof PDFHexString ? version.decodeText() : '';
   if (!text.startsWith('PDF/X-')) report('press/pdfx-version', 'the Info dictionary has no GTS_PDFXVersion');
+  else if (text !== wanted) report('press/pdfx-version', `the file claims ${text}; the printer wants ${wanted} (print.press.pdfx)`);
   // PDF/X also wants a title, a definite Trapped and a document ID.
   const title = info instanceof PDFDict ? info.lookup(PDFName.of('Title')) : undefined;
   if (!(title instanceof PDFString || title instanceof PDFHexString) || title.decodeText().trim() === '') {
@@ -88,6 +111,42 @@ function checkIdentification(pdf: PDFDocument, report: Report): void {
   }
 }
 
+/** The output intent the file names against the printing condition the printer prints to. */
+function checkOutputCondition(pdf: PDFDocument, condition: string | undefined, printer: string, report: Report): void {
+  if (!condition) return;
+  const names = (pdf.catalog.lookupMaybe(PDFName.of('OutputIntents'), PDFArray)?.asArray() ?? [])
+    .map((ref) => pdf.context.lookup(ref))
+    .filter((intent): intent is PDFDict => intent instanceof PDFDict)
+    .flatMap((intent) => ['OutputCondition', 'OutputConditionIdentifier', 'Info'].map((key) => intent.lookup(PDFName.of(key))))
+    .map((value) => (value instanceof PDFString || value instanceof PDFHexString ? value.decodeText() : ''))
+    .filter(Boolean);
+  const described = names.join(' ');
+  // FOGRA39 is printed to with ISO Coated v2 (ECI) or PSO Coated v3, whose descriptions name it or not.
+  const aliases: Record<string, RegExp> = { FOGRA39: /FOGRA ?39|ISO ?Coated ?v2|PSO ?Coated ?v3|FOGRA ?51/i };
+  if (!(aliases[condition] ?? new RegExp(condition, 'i')).test(described)) {
+    report('press/output-condition', `${printer} prints to ${condition}; the output intent is “${names[0] ?? 'none'}”: name the printer's ICC profile in print.press.profile`);
+  }
+}
+
+/** What the printer refuses in its file: an outline, metadata, annotations. */
+function checkExcluded(pdf: PDFDocument, exclude: readonly string[], printer: string, report: Report): void {
+  if (exclude.includes('bookmarks') && pdf.catalog.lookupMaybe(PDFName.of('Outlines'), PDFDict)?.has(PDFName.of('First'))) {
+    report('press/bookmarks', `the file has bookmarks (an outline), which ${printer} refuses`);
+  }
+  if (exclude.includes('metadata')) {
+    if (pdf.catalog.has(PDFName.of('Metadata'))) report('press/metadata', `the file has an XMP metadata stream, which ${printer} refuses`);
+    const info = pdf.context.lookup(pdf.context.trailerInfo.Info);
+    const keys = info instanceof PDFDict ? INFO_METADATA.filter((key) => info.has(PDFName.of(key))) : [];
+    if (keys.length > 0) report('press/metadata', `the Info dictionary has ${keys.join(', ')}, metadata ${printer} refuses`);
+  }
+  if (exclude.includes('annotations')) {
+    pdf.getPages().forEach((page, index) => {
+      const annots = page.node.lookupMaybe(PDFName.of('Annots'), PDFArray);
+      if (annots && annots.size() > 0) report('press/annotations', `${annots.size()} annotations (links, comments) on the page, which ${printer} refuses`, index + 1);
+    });
+  }
+}
+
 function checkBoxes(pdf: PDFDocument, print: Parameters<typeof sheetGeometry>[0], report: Report): void {
   const expected = expectedBoxes(sheetGeometry(print));
   const fmt = (b: readonly number[]): string => `[${b.map((v) => v.toFixed(2)).join(' ')}]`;
@@ -105,6 +164,18 @@ function checkBoxes(pdf: PDFDocument, print: Parameters<typeof sheetGeometry>[0]
       }
     }
   });
+}
+
+/** Each image's resolution as placed on its page, the lower of its two (`pdfimages -list`: x-ppi, y-ppi). */
+async function imageResolutions(file: string): Promise<{ page: number; ppi: number }[]> {
+  const { stdout } = await $({ quiet: true })`pdfimages -list ${file}`;
+  return stdout
+    .split('\n')
+    .slice(2)
+    .map((line) => line.trim().split(/\s+/))
+    .filter((cols) => Number(cols[0]) > 0 && cols[2] === 'image')
+    .map((cols) => ({ page: Number(cols[0]), ppi: Math.min(Number(cols[12]), Number(cols[13])) }))
+    .filter((image) => Number.isFinite(image.ppi));
 }
 
 /** Pages that show an image (`pdfimages -list`): their colours are the picture's, not text's. */

@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { CONTRIBUTOR_ROLES } from '../contributor-roles.ts';
 import { LABEL_KEYS } from '../language/labels.ts';
 import type { RuleId } from '../rules.ts';
+import { toPoints } from '../print/lengths.ts';
+import { PRINTER_NAMES, PRINTERS } from '../press/printers/index.ts';
+import { EXCLUDABLE, PAPERS, PDFX_VERSIONS } from '../press/printers/printer.ts';
 import { printLimitProblems } from './print-limits.ts';
 
 /** The rule of a print setting that cannot make a book (see print-limits.ts). */
@@ -25,30 +28,81 @@ const fontSchema = z
 /** Code is set in Source Code Pro unless book.yaml names another monospaced font. */
 const DEFAULT_MONO = { family: 'Source Code Pro', package: '@fontsource/source-code-pro', weights: [400], italic: false };
 
+/** The thickness of one page (half a leaf) for the cover's spine: a length above 0. */
+const caliper = z
+  .string()
+  .regex(/^-?\d+(\.\d+)?(mm|cm|in|pt)$/, 'expected the thickness of one page with a unit, e.g. "0.05mm" or "0.002252in"')
+  .refine((value) => !value.startsWith('-') && toPoints(value) > 0, 'the thickness of one page must be more than 0');
+
+/**
+ * The press PDF, and the printer it is for. `printer` picks a profile (press/printers/): bleed, crop marks,
+ * ink limit, PDF/X flavour, what the file may not hold, image and line limits, the spine's caliper. Every
+ * other key here overrides one of the profile's values; left out, the profile's holds.
+ */
 const pressSchema = z
   .object({
+    printer: z.enum(PRINTER_NAMES, { error: () => `unknown printer: expected one of ${PRINTER_NAMES.join(', ')}` }).default('generic'),
     /** Write the press PDF (PDF/X) on every build, as `--press` does. */
     enabled: z.boolean().default(false),
-    /** Crop marks outside the bleed, on a sheet grown to hold them: a proof. The file for the press has none. */
-    marks: z.boolean().default(false),
+    /** Crop marks outside the bleed, on a sheet grown to hold them (the profile says whether the printer wants them). */
+    marks: z.boolean().optional(),
     /** Pages per folded sheet: the page count is padded with blank pages to a multiple of it. */
     signature: z.number().int().min(1).default(4),
     /** Highest total ink (C+M+Y+K, percent) the preflight allows anywhere on a page. */
-    inkLimit: z.number().min(100).max(400).default(300),
+    inkLimit: z.number().min(100).max(400).optional(),
     /** A CMYK ICC profile for the output intent, relative to the manuscript folder; Ghostscript's own by default. */
     profile: z.string().min(1).optional(),
+    pdfx: z.enum(PDFX_VERSIONS).optional(),
+    /** What the print file may not hold: bookmarks, metadata, annotations. */
+    exclude: z.array(z.enum(EXCLUDABLE)).optional(),
+    minImagePpi: z.number().int().min(1).optional(),
+    minLineWeight: length.optional(),
+    /** The paper the book is printed on: it sets the caliper the spine is reckoned with. */
+    paper: z.enum(PAPERS).default('white'),
+    /** The thickness of one page, over the profile's figure for the paper. */
+    caliper: caliper.optional(),
   })
   .strict();
 
-const printSchema = z
+type PrintInput = z.output<typeof printObject>;
+
+/** The print settings with the printer's profile applied: what book.yaml leaves out, the profile gives. */
+function applyPrinter(print: PrintInput) {
+  const { press } = print;
+  const profile = PRINTERS[press.printer];
+  return {
+    ...print,
+    bleed: print.bleed ?? profile.bleed,
+    press: {
+      printer: press.printer,
+      enabled: press.enabled,
+      marks: press.marks ?? profile.cropMarks === 'required',
+      signature: press.signature,
+      inkLimit: press.inkLimit ?? profile.inkLimit,
+      profile: press.profile,
+      pdfx: press.pdfx ?? profile.pdfx,
+      outputCondition: profile.outputCondition,
+      exclude: press.exclude ?? [...profile.exclude],
+      minImagePpi: press.minImagePpi ?? profile.minImagePpi,
+      minLineWeight: press.minLineWeight ?? profile.minLineWeight,
+      paper: press.paper,
+      caliper: press.caliper ?? profile.spine.caliper[press.paper],
+      /** What the cover adds to the pages' thickness (Lulu's board). */
+      spineAdd: profile.spine.add,
+      spineText: { fromPages: profile.spine.textFromPages, fromWidth: profile.spine.textFromWidth },
+    },
+  };
+}
+
+const printObject = z
   .object({
     trim: z.object({ width: length, height: length }).strict().default({ width: '135mm', height: '210mm' }),
     margins: z
       .object({ top: length, bottom: length, inner: length, outer: length })
       .strict()
       .default({ top: '17mm', bottom: '22mm', inner: '18mm', outer: '15mm' }),
-    /** Bleed around the trim; 0mm turns bleed off. */
-    bleed: length.default('3mm'),
+    /** Bleed around the trim; 0mm turns bleed off. The printer's (print.press.printer) by default. */
+    bleed: length.optional(),
     /** Crop marks in the bleed (a proof); a press file has none. */
     marks: z.boolean().default(false),
     fontSize: length.default('10.5pt'),
@@ -76,7 +130,7 @@ const printSchema = z
         mono: DEFAULT_MONO,
         fallback: [],
       }),
-    press: pressSchema.default({ enabled: false, marks: false, signature: 4, inkLimit: 300 }),
+    press: pressSchema.prefault({}),
     /** Each outside link's address printed in a note of its own (Pandoc's links-as-notes); the EPUB and web keep live links. */
     linksAsNotes: z.boolean().default(false),
     /** Footnote numbers run on through the book or start again at 1 in every chapter. */
@@ -92,7 +146,10 @@ const printSchema = z
       .strict()
       .default({ enabled: true, leftmin: 2, rightmin: 3, minWordLength: 6 }),
   })
-  .strict()
+  .strict();
+
+const printSchema = printObject
+  .transform(applyPrinter)
   // Settings that parse but cannot make a book (a text area of nothing, type of 0.1 pt): refused with the reason.
   .superRefine((print, context) => {
     for (const problem of printLimitProblems(print)) {

@@ -3,9 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { $ } from 'zx';
 import type { IccProfile } from './icc-profile.ts';
+import type { PdfxVersion } from './printers/printer.ts';
 
-/** The PDF/X flavour the press PDF claims: CMYK only, fonts embedded, no transparency, PDF 1.3. */
-export const PDFX_VERSION = 'PDF/X-1a:2003';
+/** The PDF/X flavour the press PDF claims unless the printer's profile says otherwise: CMYK only, fonts
+ * embedded, no transparency, PDF 1.3. */
+export const PDFX_VERSION: PdfxVersion = 'PDF/X-1a:2003';
 
 /** A PostScript string literal, in UTF-16BE hex when the text is not plain ASCII. */
 function psString(text: string): string {
@@ -15,10 +17,10 @@ function psString(text: string): string {
 
 /** Ghostscript's PDFX_def.ps, made for this book: PDF/X keys in the Info dictionary and the output intent.
  * The profile's path goes in as hex bytes, so any file name reaches `file` unchanged. */
-export function pdfxDefinition(profile: IccProfile): string {
+export function pdfxDefinition(profile: IccProfile, version: PdfxVersion = PDFX_VERSION): string {
   return `%!PS
 % PDF/X definitions for Ghostscript's pdfwrite (after lib/PDFX_def.ps)
-[ /GTS_PDFXVersion ${psString(PDFX_VERSION)} /GTS_PDFXConformance ${psString(PDFX_VERSION)} /Trapped /False /DOCINFO pdfmark
+[ /GTS_PDFXVersion ${psString(version)} /GTS_PDFXConformance ${psString(version)} /Trapped /False /DOCINFO pdfmark
 [/_objdef {icc_PDFX} /type /stream /OBJ pdfmark
 [{icc_PDFX} << /N 4 >> /PUT pdfmark
 [{icc_PDFX} <${Buffer.from(profile.file, 'utf8').toString('hex')}> (r) file /PUT pdfmark
@@ -79,24 +81,49 @@ export async function inkCoverage(file: string): Promise<InkCoverage[]> {
     .map((m, i) => ({ page: i + 1, c: Number(m[1]), m: Number(m[2]), y: Number(m[3]), k: Number(m[4]) }));
 }
 
+/** A rectangle in points, [x0, y0, x1, y1], origin at the page's lower left. */
+export type Rect = readonly [number, number, number, number];
+
+export interface PageInk {
+  page: number;
+  /** Highest total ink (C+M+Y+K, percent) of any pixel. */
+  maxTotal: number;
+  /** Pixels carrying ink outside `inside` (crop marks lie there, nothing else may). */
+  outside: number;
+}
+
 /**
- * Highest total ink (C+M+Y+K, percent) of any pixel on each page, from an 8-bit CMYK rendering (PAM, no
- * anti-aliasing, so a pixel carries the exact colour painted there).
+ * Per page, the highest total ink of any pixel and how many pixels carry ink outside a rectangle (the
+ * BleedBox), from an 8-bit CMYK rendering (PAM, no anti-aliasing, so a pixel carries the exact colour painted
+ * there; a hairline still covers a pixel).
  */
-export async function maxTotalInk(file: string, dpi = 72): Promise<number[]> {
+export async function pageInk(file: string, inside: (page: number) => Rect | undefined = () => undefined, dpi = 72): Promise<PageInk[]> {
   const dir = await mkdtemp(path.join(tmpdir(), 'press-ink-'));
   try {
     await $({ quiet: true, timeout: '180s' })`gs -q -dNOPAUSE -dBATCH -dSAFER -sDEVICE=pamcmyk32 -r${dpi} ${`-sOutputFile=${path.join(dir, 'p%05d.pam')}`} ${file}`;
-    const result: number[] = [];
+    const result: PageInk[] = [];
     for (const name of (await readdir(dir)).sort()) {
       const data = await readFile(path.join(dir, name));
+      const header = data.toString('latin1', 0, Math.min(200, data.length));
+      const width = Number(/WIDTH (\d+)/.exec(header)?.[1]);
+      const height = Number(/HEIGHT (\d+)/.exec(header)?.[1]);
       const headerEnd = data.indexOf('ENDHDR\n') + 'ENDHDR\n'.length;
+      const page = result.length + 1;
+      const scale = dpi / 72;
+      const box = inside(page);
+      // The rectangle in pixel rows and columns (rows run down from the top).
+      const [left, right, top, bottom] = box ? [box[0] * scale, box[2] * scale, height - box[3] * scale, height - box[1] * scale] : [0, width, 0, height];
       let max = 0;
-      for (let i = headerEnd; i + 3 < data.length; i += 4) {
+      let outside = 0;
+      for (let i = headerEnd, p = 0; i + 3 < data.length; i += 4, p++) {
         const sum = (data[i] as number) + (data[i + 1] as number) + (data[i + 2] as number) + (data[i + 3] as number);
         if (sum > max) max = sum;
+        if (sum === 0 || !box) continue;
+        const x = (p % width) + 0.5;
+        const y = Math.floor(p / width) + 0.5;
+        if (x < left - 1 || x > right + 1 || y < top - 1 || y > bottom + 1) outside++;
       }
-      result.push(Math.round((max / 255) * 1000) / 10);
+      result.push({ page, maxTotal: Math.round((max / 255) * 1000) / 10, outside });
     }
     return result;
   } finally {

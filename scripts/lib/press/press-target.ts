@@ -12,9 +12,9 @@ export const pressTarget: Target = {
   async build(context) {
     const pdf = context.outputs.pdf;
     if (!pdf) throw new Error('the press PDF is made from the print PDF, which this build did not make');
-    const [{ buildPressPdf }, { PDFX_VERSION }] = await Promise.all([import('./press-pdf.ts'), import('./ghostscript.ts')]);
+    const { buildPressPdf } = await import('./press-pdf.ts');
     const press = await buildPressPdf({ book: context.book, screenPdf: pdf.file, outDir: context.writeDir, date: context.date, progress: context.progress });
     context.outputs.press = press;
-    return { file: press.file, detail: `${press.pages} pages, ${PDFX_VERSION}`, bytes: press.bytes };
+    return { file: press.file, detail: `${press.pages} pages, ${context.book.config.print.press.pdfx}`, bytes: press.bytes };
   },
 };

@@ -1,0 +1,124 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { readBook } from '../scripts/lib/book.ts';
+import { preflightCheck } from '../scripts/lib/checks/preflight-check.ts';
+import { parseConfig } from '../scripts/lib/config/load-config.ts';
+import { pdfPageTexts } from '../scripts/lib/pdf/poppler.ts';
+import { PRINTERS } from '../scripts/lib/press/printers/index.ts';
+import type { PrintResult } from '../scripts/lib/targets/outputs.ts';
+import { chapterWithNotes, minimalConfig } from './fixtures.ts';
+import { configDiagnostics, makeManuscript, MINIMAL_CONFIG, removeDir, runScript, type RunResult } from './helpers.ts';
+
+const pressOf = (yaml: string) => parseConfig(`${MINIMAL_CONFIG}${yaml}`, 'book.yaml').config.print;
+
+describe('printer profiles (book.yaml print.press.printer)', () => {
+  test('no printer is the generic profile: the press PDF as it was (3 mm bleed, no marks, 300 %, PDF/X-1a)', () => {
+    const print = pressOf('');
+    assert.equal(print.press.printer, 'generic');
+    assert.equal(print.bleed, '3mm');
+    assert.equal(print.press.marks, false);
+    assert.equal(print.press.inkLimit, 300);
+    assert.equal(print.press.pdfx, 'PDF/X-1a:2003');
+    assert.deepEqual(print.press.exclude, ['annotations']);
+  });
+
+  test('each printer sets its bleed, marks, ink limit and what its file may not hold', () => {
+    const kdp = pressOf('print:\n  press: { printer: kdp }\n');
+    assert.equal(kdp.bleed, '0.125in');
+    assert.equal(kdp.press.marks, false);
+    assert.deepEqual([...kdp.press.exclude].sort(), ['annotations', 'bookmarks', 'metadata']);
+    assert.equal(kdp.press.caliper, '0.002252in');
+    assert.equal(pressOf('print:\n  press: { printer: kdp, paper: cream }\n').press.caliper, '0.0025in');
+    const ingram = pressOf('print:\n  press: { printer: ingramspark }\n');
+    assert.equal(ingram.press.inkLimit, 240);
+    const pumbo = pressOf('print:\n  press: { printer: pumbo }\n');
+    assert.equal(pumbo.bleed, '3mm');
+    assert.equal(pumbo.press.marks, true);
+    assert.equal(pumbo.press.inkLimit, 300);
+    assert.equal(pumbo.press.outputCondition, 'FOGRA39');
+    for (const [name, profile] of Object.entries(PRINTERS)) {
+      const print = pressOf(`print:\n  press: { printer: ${name} }\n`);
+      assert.equal(print.bleed, profile.bleed, name);
+      assert.equal(print.press.inkLimit, profile.inkLimit, name);
+      assert.equal(print.press.marks, profile.cropMarks === 'required', name);
+    }
+  });
+
+  test('every value of the profile can be overridden in book.yaml', () => {
+    const print = pressOf(
+      'print:\n  bleed: 5mm\n  press:\n    printer: pumbo\n    marks: false\n    inkLimit: 280\n    pdfx: PDF/X-3:2003\n    exclude: [bookmarks]\n    minImagePpi: 200\n    minLineWeight: 0.3pt\n    caliper: 0.07mm\n',
+    );
+    assert.equal(print.bleed, '5mm');
+    assert.deepEqual(
+      [print.press.marks, print.press.inkLimit, print.press.pdfx, print.press.exclude, print.press.minImagePpi, print.press.minLineWeight, print.press.caliper],
+      [false, 280, 'PDF/X-3:2003', ['bookmarks'], 200, '0.3pt', '0.07mm'],
+    );
+  });
+
+  test('an unknown printer, a caliper of 0 or below, an unknown exclusion are errors at their book.yaml line', () => {
+    const at = (yaml: string) => {
+      const [d, ...rest] = configDiagnostics(`${MINIMAL_CONFIG}${yaml}`);
+      assert.equal(rest.length, 0, JSON.stringify(rest));
+      return d!;
+    };
+    const printer = at('print:\n  press:\n    printer: epson\n');
+    assert.equal(printer.rule, 'config/invalid');
+    assert.equal(printer.line, 10);
+    assert.match(printer.message, /print\.press\.printer.*unknown printer: expected one of generic, kdp, ingramspark, lulu, pumbo/);
+    for (const value of ['-0.1mm', '0mm']) {
+      const caliper = at(`print:\n  press:\n    printer: lulu\n    caliper: ${value}\n`);
+      assert.equal(caliper.line, 11, value);
+      assert.equal(caliper.column, 14, value);
+      assert.match(caliper.message, /print\.press\.caliper.*more than 0/, value);
+    }
+    assert.equal(at('print:\n  press:\n    exclude: [bookmarks, fonts]\n').line, 10);
+  });
+});
+
+describe('the preflight reads the printer’s profile', () => {
+  let dirs: string[];
+  let run: RunResult;
+
+  before(async () => {
+    const chapter = chapterWithNotes('Het hoofdstuk', 1, 3);
+    dirs = await Promise.all(
+      ['kdp', 'pumbo'].map((printer) => makeManuscript({ 'book.yaml': minimalConfig(`slug: proef\nprint:\n  bleed: 3mm\n  press: { printer: ${printer} }\n`), '01-hoofdstuk.md': chapter })),
+    );
+    run = await runScript('build.ts', ['--manuscript', dirs[0]!, '--out', path.join(dirs[0]!, 'out'), '--format', 'pdf']);
+  });
+  after(() => Promise.all(dirs.map(removeDir)));
+
+  /** The screen PDF (bookmarks, XMP, Author, no marks) given to the preflight as a press PDF for `printer`. */
+  const preflight = async (dir: string) => {
+    assert.equal(run.code, 0, run.stderr);
+    const screen = path.join(dirs[0]!, 'out', 'proef.pdf');
+    const pages = (await pdfPageTexts(screen)).length;
+    return preflightCheck.run({
+      book: await readBook({ manuscriptDir: dir }),
+      outDir: path.join(dir, 'out'),
+      outputs: { pdf: { file: screen, pages, bytes: 0 } as PrintResult, press: { file: screen, pages, blankPages: 0, bytes: 0, profile: { file: '', description: '' } } },
+      browser: () => Promise.reject(new Error('the preflight uses no browser')),
+    });
+  };
+
+  test('KDP: bookmarks and metadata are breaches; no crop marks is right', async () => {
+    const diagnostics = await preflight(dirs[0]!);
+    const rules = diagnostics.map((d) => d.rule);
+    assert.ok(rules.includes('press/bookmarks'), JSON.stringify(diagnostics, null, 1));
+    const metadata = diagnostics.filter((d) => d.rule === 'press/metadata').map((d) => d.message);
+    assert.ok(metadata.some((m) => /XMP/.test(m)) && metadata.some((m) => /Author/.test(m)), metadata.join('\n'));
+    assert.ok(!rules.includes('press/crop-marks'));
+    assert.ok(!rules.includes('press/output-condition'));
+  });
+
+  test('Pumbo: every page without crop marks is reported with its page, and the output intent is not FOGRA', async () => {
+    const diagnostics = await preflight(dirs[1]!);
+    const marks = diagnostics.filter((d) => d.rule === 'press/crop-marks');
+    const pages = (await pdfPageTexts(path.join(dirs[0]!, 'out', 'proef.pdf'))).length;
+    assert.deepEqual(marks.map((d) => d.page), Array.from({ length: pages }, (_, i) => i + 1));
+    assert.match(marks[0]?.message ?? '', /Pumbo wants them/);
+    assert.ok(diagnostics.some((d) => d.rule === 'press/output-condition' && d.severity === 'warning'));
+    assert.ok(!diagnostics.some((d) => d.rule === 'press/bookmarks' || d.rule === 'press/metadata'), 'Pumbo takes bookmarks and metadata');
+  });
+});
