@@ -26,6 +26,19 @@ test('an unknown key is named with its line and column', () => {
   assert.equal(d?.column, 3);
 });
 
+test('print.press.signature and print.press.marks are refused at their lines, naming the one setting to use', () => {
+  const diagnostics = configDiagnostics(`${MINIMAL_CONFIG}print:\n  signature: 8\n  press:\n    enabled: true\n    signature: 16\n    marks: true\n`);
+  assert.deepEqual(
+    diagnostics.map((d) => `${d.line}:${d.column} ${d.rule} ${d.message}`),
+    [
+      '12:5 config/unknown-key "print.press.signature" is no longer a key: use "print.signature", one setting for the screen and the press PDF',
+      '13:5 config/unknown-key "print.press.marks" is no longer a key: use "print.marks", one setting for the screen and the press PDF',
+    ],
+  );
+  const mixed = configDiagnostics(`${MINIMAL_CONFIG}print:\n  press:\n    marks: true\n    colour: cmyk\n`);
+  assert.deepEqual(mixed.map((d) => `${d.line} ${d.message.slice(0, 32)}`), ['10 "print.press.marks" is no longer', '11 unknown key "print.press.colour"']);
+});
+
 test('broken YAML reports where it broke', () => {
   const [d] = configDiagnostics('title: [Proefboek\nauthor: A\n');
   assert.equal(d?.rule, 'config/yaml');

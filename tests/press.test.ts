@@ -101,24 +101,26 @@ describe('the book’s press PDF (npm run build -- --press)', () => {
     const report = JSON.parse(check.stdout) as { summary: { errors: number } };
     assert.equal(report.summary.errors, 0);
     const rules = await runScript('check.ts', ['--list-rules']);
-    for (const id of ['press/pdfx-version', 'press/output-intent', 'press/page-boxes', 'press/text-page-colour', 'press/total-ink', 'press/type3-font']) {
+    for (const id of ['press/pdfx-version', 'press/output-intent', 'press/page-boxes', 'press/text-page-colour', 'press/total-ink', 'fonts/type3']) {
       assert.match(rules.stdout, new RegExp(`^${id}\\s+error`, 'm'));
     }
   });
 });
 
-describe('a proof with crop marks and a signature of 8 (book.yaml print.press)', () => {
+describe('a proof with crop marks and a signature of 8 (book.yaml print.marks, print.signature)', () => {
   let dir: string;
   let run: RunResult;
   let press: string;
+  let screen: string;
 
   before(async () => {
     dir = await makeManuscript({
-      'book.yaml': minimalConfig('slug: proef\nprint:\n  trim: { width: 120mm, height: 190mm }\n  bleed: 5mm\n  press: { enabled: true, marks: true, signature: 8 }\n'),
+      'book.yaml': minimalConfig('slug: proef\nprint:\n  trim: { width: 120mm, height: 190mm }\n  bleed: 5mm\n  marks: true\n  signature: 8\n  press: { enabled: true }\n'),
       '01-hoofdstuk.md': chapterWithNotes('Het hoofdstuk', 2, 5),
     });
     run = await runScript('build.ts', ['--manuscript', dir, '--out', path.join(dir, 'out'), '--format', 'pdf']);
     press = path.join(dir, 'out', 'proef-press.pdf');
+    screen = path.join(dir, 'out', 'proef.pdf');
   });
   after(() => removeDir(dir));
 
@@ -166,6 +168,17 @@ describe('a proof with crop marks and a signature of 8 (book.yaml print.press)',
     assert.equal(insideBleed, 0, 'marks reach into the bleed');
     assert.ok(outside >= 8 * 10, `only ${outside} dark pixels outside the bleed`);
     for (const page of await inkCoverage(press)) assert.deepEqual([page.c, page.m, page.y], [0, 0, 0]);
+  });
+
+  test('the screen PDF has the same pages and no marks: its last, blank page is white to the edge of the bleed', async () => {
+    const pages = (await pdfPageBoxes(screen)).length;
+    assert.equal(pages, (await pdfPageBoxes(press)).length, 'the press PDF adds no pages: the screen PDF is padded to the signature');
+    assert.equal(pages % 8, 0);
+    const pgm = execFileSync('pdftoppm', ['-gray', '-r', '72', '-f', String(pages), '-l', String(pages), screen]);
+    const header = /^P5\s+(\d+)\s+(\d+)\s+255\s/.exec(pgm.toString('latin1', 0, 40));
+    assert.ok(header);
+    const dark = [...pgm.subarray(header[0].length)].filter((v) => v <= 128).length;
+    assert.equal(dark, 0, 'print.marks draws crop marks on the press sheet only, never in the screen PDF’s bleed');
   });
 });
 
@@ -262,7 +275,7 @@ describe('the preflight reports a PDF that is not press-ready', () => {
 
   before(async () => {
     dir = await makeManuscript({
-      'book.yaml': minimalConfig('slug: proef\nprint:\n  marks: true\n  press: { signature: 16, inkLimit: 250 }\n'),
+      'book.yaml': minimalConfig('slug: proef\nprint:\n  signature: 16\n  padToSignature: false\n  press: { inkLimit: 250 }\n'),
       '01-hoofdstuk.md': chapterWithNotes('Het hoofdstuk', 1, 4),
     });
     run = await runScript('build.ts', ['--manuscript', dir, '--out', path.join(dir, 'out'), '--format', 'pdf']);
@@ -280,18 +293,18 @@ describe('the preflight reports a PDF that is not press-ready', () => {
       outDir: path.join(dir, 'out'),
       outputs: {
         pdf: { file: screen, pages, bytes: 0 } as PrintResult,
-        press: { file: screen, pages, blankPages: 0, bytes: 0, profile: { file: '', description: '' } },
+        press: { file: screen, pages, bytes: 0, profile: { file: '', description: '' } },
       },
       browser: () => Promise.reject(new Error('the preflight uses no browser')),
     });
     const rules = new Set<string>(diagnostics.map((d) => d.rule));
-    for (const rule of ['press/pdfx-version', 'press/output-intent', 'press/signature', 'press/text-page-colour', 'press/total-ink']) {
+    for (const rule of ['press/pdfx-version', 'press/output-intent', 'print/signature', 'press/text-page-colour', 'press/total-ink']) {
       assert.ok(rules.has(rule), `${rule} not reported: ${JSON.stringify(diagnostics, null, 1)}`);
     }
     assert.ok(!rules.has('press/page-boxes'), 'the screen PDF has the right boxes already');
-    const marks = diagnostics.find((d) => d.rule === 'press/screen-marks');
-    assert.equal(marks?.severity, 'warning');
-    assert.match(`${marks?.file}:${marks?.line}`, /book\.yaml:10$/);
+    const signature = diagnostics.find((d) => d.rule === 'print/signature');
+    assert.equal(signature?.severity, 'error');
+    assert.match(`${signature?.file} ${signature?.message}`, /proef\.pdf \d+ pages is not a multiple of the signature \(16\)$/);
     const colour = diagnostics.find((d) => d.rule === 'press/text-page-colour');
     assert.equal(colour?.severity, 'error');
     assert.ok(colour?.page && colour.page >= 1);

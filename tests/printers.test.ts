@@ -17,7 +17,7 @@ describe('printer profiles (book.yaml print.press.printer)', () => {
     const print = pressOf('');
     assert.equal(print.press.printer, 'generic');
     assert.equal(print.bleed, '3mm');
-    assert.equal(print.press.marks, false);
+    assert.equal(print.marks, false);
     assert.equal(print.press.inkLimit, 300);
     assert.equal(print.press.pdfx, 'PDF/X-1a:2003');
     assert.deepEqual(print.press.exclude, ['annotations']);
@@ -26,7 +26,7 @@ describe('printer profiles (book.yaml print.press.printer)', () => {
   test('each printer sets its bleed, marks, ink limit and what its file may not hold', () => {
     const kdp = pressOf('print:\n  press: { printer: kdp }\n');
     assert.equal(kdp.bleed, '0.125in');
-    assert.equal(kdp.press.marks, false);
+    assert.equal(kdp.marks, false);
     assert.deepEqual([...kdp.press.exclude].sort(), ['annotations', 'bookmarks', 'metadata']);
     assert.equal(kdp.press.caliper, '0.002252in');
     assert.equal(pressOf('print:\n  press: { printer: kdp, paper: cream }\n').press.caliper, '0.0025in');
@@ -34,24 +34,24 @@ describe('printer profiles (book.yaml print.press.printer)', () => {
     assert.equal(ingram.press.inkLimit, 240);
     const pumbo = pressOf('print:\n  press: { printer: pumbo }\n');
     assert.equal(pumbo.bleed, '3mm');
-    assert.equal(pumbo.press.marks, true);
+    assert.equal(pumbo.marks, true);
     assert.equal(pumbo.press.inkLimit, 300);
     assert.equal(pumbo.press.outputCondition, 'FOGRA39');
     for (const [name, profile] of Object.entries(PRINTERS)) {
       const print = pressOf(`print:\n  press: { printer: ${name} }\n`);
       assert.equal(print.bleed, profile.bleed, name);
       assert.equal(print.press.inkLimit, profile.inkLimit, name);
-      assert.equal(print.press.marks, profile.cropMarks === 'required', name);
+      assert.equal(print.marks, profile.cropMarks === 'required', name);
     }
   });
 
   test('every value of the profile can be overridden in book.yaml', () => {
     const print = pressOf(
-      'print:\n  bleed: 5mm\n  press:\n    printer: pumbo\n    marks: false\n    inkLimit: 280\n    pdfx: PDF/X-3:2003\n    exclude: [bookmarks]\n    minImagePpi: 200\n    minLineWeight: 0.3pt\n    caliper: 0.07mm\n',
+      'print:\n  bleed: 5mm\n  marks: false\n  press:\n    printer: pumbo\n    inkLimit: 280\n    pdfx: PDF/X-3:2003\n    exclude: [bookmarks]\n    minImagePpi: 200\n    minLineWeight: 0.3pt\n    caliper: 0.07mm\n',
     );
     assert.equal(print.bleed, '5mm');
     assert.deepEqual(
-      [print.press.marks, print.press.inkLimit, print.press.pdfx, print.press.exclude, print.press.minImagePpi, print.press.minLineWeight, print.press.caliper],
+      [print.marks, print.press.inkLimit, print.press.pdfx, print.press.exclude, print.press.minImagePpi, print.press.minLineWeight, print.press.caliper],
       [false, 280, 'PDF/X-3:2003', ['bookmarks'], 200, '0.3pt', '0.07mm'],
     );
   });
@@ -97,7 +97,7 @@ describe('the preflight reads the printer’s profile', () => {
     return preflightCheck.run({
       book: await readBook({ manuscriptDir: dir }),
       outDir: path.join(dir, 'out'),
-      outputs: { pdf: { file: screen, pages, bytes: 0 } as PrintResult, press: { file: screen, pages, blankPages: 0, bytes: 0, profile: { file: '', description: '' } } },
+      outputs: { pdf: { file: screen, pages, bytes: 0 } as PrintResult, press: { file: screen, pages, bytes: 0, profile: { file: '', description: '' } } },
       browser: () => Promise.reject(new Error('the preflight uses no browser')),
     });
   };

@@ -28,10 +28,6 @@ export async function runPreflight({ book, outputs }: CheckContext): Promise<Dia
     found.push(diagnostic(rule, { file: shown, page }, message));
   };
 
-  if (book.config.print.marks) {
-    const { line, column } = book.locateConfig(['print', 'marks']);
-    found.push(diagnostic('press/screen-marks', { file: book.configFile, line, column }, 'print.marks draws crop marks inside the bleed of the screen PDF, and so of the press PDF, where they would print: use print.press.marks for a proof'));
-  }
   const pdf = await PDFDocument.load(await readFile(file), { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
   const settings = book.config.print.press;
   const printer = PRINTERS[settings.printer].title;
@@ -39,14 +35,14 @@ export async function runPreflight({ book, outputs }: CheckContext): Promise<Dia
   checkOutputCondition(pdf, settings.outputCondition, printer, report);
   checkBoxes(pdf, book.config.print, report);
   checkExcluded(pdf, settings.exclude, printer, report);
-  const signature = book.config.print.press.signature;
+  const signature = book.config.print.signature;
   if (pdf.getPageCount() % signature !== 0) {
-    report('press/signature', `${pdf.getPageCount()} pages is not a multiple of the signature, ${signature}`);
+    report('print/signature', `${pdf.getPageCount()} pages is not a multiple of the signature (${signature})`);
   }
 
   for (const font of await pdfFonts(file)) {
-    if (!font.embedded) report('press/font-not-embedded', `font ${font.name} (${font.type}) is not embedded`);
-    if (/Type 3/.test(font.type)) report('press/type3-font', `font ${font.name} is Type 3`);
+    if (!font.embedded) report('fonts/not-embedded', `font ${font.name} (${font.type}) is not embedded`);
+    if (/Type 3/.test(font.type)) report('fonts/type3', `font ${font.name} is a Type 3 font`);
   }
 
   const texts = await pdfPageTexts(file);
@@ -64,8 +60,8 @@ export async function runPreflight({ book, outputs }: CheckContext): Promise<Dia
   });
   for (const ink of await pageInk(file, (page) => bleedBoxes[page - 1])) {
     if (ink.maxTotal > limit) report('press/total-ink', `total ink reaches ${ink.maxTotal.toFixed(0)}%, above the limit of ${limit}% (${printer})`, ink.page);
-    if (settings.marks && ink.outside === 0) report('press/crop-marks', `no crop marks outside the bleed: ${printer} wants them (print.settings.marks)`, ink.page);
-    if (!settings.marks && ink.outside > 0) report('press/crop-marks', `ink outside the bleed (crop marks?): ${printer} wants none (print.settings.marks)`, ink.page);
+    if (book.config.print.marks && ink.outside === 0) report('press/crop-marks', `no crop marks outside the bleed: ${printer} wants them (print.marks)`, ink.page);
+    if (!book.config.print.marks && ink.outside > 0) report('press/crop-marks', `ink outside the bleed (crop marks?): ${printer} wants none (print.marks)`, ink.page);
   }
 
   const minLine = toPoints(settings.minLineWeight);

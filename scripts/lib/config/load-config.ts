@@ -6,7 +6,7 @@ import { BuildError, diagnostic, type Diagnostic } from '../diagnostics.ts';
 import { refusal, resolveManuscriptFile } from '../manuscript-files.ts';
 import { RULES, type RuleId } from '../rules.ts';
 import { decodeUtf8 } from '../text-encoding.ts';
-import { bookConfigSchema, type BookConfig } from './schema.ts';
+import { bookConfigSchema, REPLACED_KEYS, type BookConfig } from './schema.ts';
 
 export const CONFIG_FILE = 'book.yaml';
 
@@ -63,7 +63,7 @@ export function parseConfig(text: string, file: string): LoadedConfig {
       },
     };
   }
-  throw new BuildError(result.error.issues.map((issue) => issueToDiagnostic(issue, doc, lineCounter, file)));
+  throw new BuildError(result.error.issues.flatMap((issue) => issueToDiagnostics(issue, doc, lineCounter, file)));
 }
 
 /**
@@ -83,29 +83,34 @@ function closestIssue(issue: z.core.$ZodIssue): z.core.$ZodIssue {
   return best && best.path.length > issue.path.length ? best : issue;
 }
 
-function issueToDiagnostic(found: z.core.$ZodIssue, doc: Document, lines: LineCounter, file: string): Diagnostic {
+function issueToDiagnostics(found: z.core.$ZodIssue, doc: Document, lines: LineCounter, file: string): Diagnostic[] {
   const issue = closestIssue(found);
   const keyPath = issue.path.map(String);
-  let offset = 0;
-  let message: string;
-  let rule: RuleId = 'config/invalid';
+  const at = (offset: number): { file: string; line: number; column: number } => {
+    const { line, col } = lines.linePos(offset);
+    return { file, line, column: col };
+  };
   if (issue.code === 'unrecognized_keys') {
-    rule = 'config/unknown-key';
-    const key = issue.keys[0] ?? '';
-    const full = [...keyPath, key].join('.');
-    message = `unknown key "${full}"${issue.keys.length > 1 ? ` (and ${issue.keys.slice(1).join(', ')})` : ''}`;
-    offset = keyOffset(doc, issue.path, key) ?? valueOffset(doc, issue.path) ?? 0;
-  } else {
-    const name = keyPath.join('.') || '(top level)';
-    const missing = issue.code === 'invalid_type' && doc.getIn(issue.path, true) === undefined;
-    message = missing ? `missing required key "${name}"` : `"${name}": ${issue.message}`;
-    if (missing) rule = 'config/missing-key';
-    const custom = issue.code === 'custom' ? (issue.params as { rule?: unknown } | undefined)?.rule : undefined;
-    if (typeof custom === 'string' && custom in RULES) rule = custom as RuleId;
-    offset = valueOffset(doc, issue.path) ?? valueOffset(doc, issue.path.slice(0, -1)) ?? 0;
+    const keyAt = (key: string): number => keyOffset(doc, issue.path, key) ?? valueOffset(doc, issue.path) ?? 0;
+    const full = (key: string): string => [...keyPath, key].join('.');
+    const replaced = issue.keys.filter((key) => full(key) in REPLACED_KEYS);
+    const unknown = issue.keys.filter((key) => !replaced.includes(key));
+    const found = replaced.map((key) =>
+      diagnostic('config/unknown-key', at(keyAt(key)), `"${full(key)}" is no longer a key: use "${REPLACED_KEYS[full(key)]}", one setting for the screen and the press PDF`),
+    );
+    const [first, ...more] = unknown;
+    if (first !== undefined) {
+      found.push(diagnostic('config/unknown-key', at(keyAt(first)), `unknown key "${full(first)}"${more.length > 0 ? ` (and ${more.join(', ')})` : ''}`));
+    }
+    return found;
   }
-  const { line, col } = lines.linePos(offset);
-  return diagnostic(rule, { file, line, column: col }, message);
+  const name = keyPath.join('.') || '(top level)';
+  const missing = issue.code === 'invalid_type' && doc.getIn(issue.path, true) === undefined;
+  const message = missing ? `missing required key "${name}"` : `"${name}": ${issue.message}`;
+  let rule: RuleId = missing ? 'config/missing-key' : 'config/invalid';
+  const custom = issue.code === 'custom' ? (issue.params as { rule?: unknown } | undefined)?.rule : undefined;
+  if (typeof custom === 'string' && custom in RULES) rule = custom as RuleId;
+  return [diagnostic(rule, at(valueOffset(doc, issue.path) ?? valueOffset(doc, issue.path.slice(0, -1)) ?? 0), message)];
 }
 
 function valueOffset(doc: Document, keyPath: readonly PropertyKey[]): number | undefined {

@@ -10,6 +10,15 @@ import { printLimitProblems } from './print-limits.ts';
 /** The rule of a print setting that cannot make a book (see print-limits.ts). */
 export const PRINT_LIMIT_RULE: RuleId = 'config/print-limit';
 
+/**
+ * Keys that were merged into another: one signature and one marks setting serve the screen and the press PDF.
+ * Written in a book.yaml, each is refused at its line with the key to use instead.
+ */
+export const REPLACED_KEYS: Readonly<Record<string, string>> = {
+  'print.press.signature': 'print.signature',
+  'print.press.marks': 'print.marks',
+};
+
 /** A CSS length in a print unit, e.g. `135mm`, `0.75in`, `12pt`. */
 const length = z
   .string()
@@ -44,10 +53,6 @@ const pressSchema = z
     printer: z.enum(PRINTER_NAMES, { error: () => `unknown printer: expected one of ${PRINTER_NAMES.join(', ')}` }).default('generic'),
     /** Write the press PDF (PDF/X) on every build, as `--press` does. */
     enabled: z.boolean().default(false),
-    /** Crop marks outside the bleed, on a sheet grown to hold them (the profile says whether the printer wants them). */
-    marks: z.boolean().optional(),
-    /** Pages per folded sheet: the page count is padded with blank pages to a multiple of it. */
-    signature: z.number().int().min(1).default(4),
     /** Highest total ink (C+M+Y+K, percent) the preflight allows anywhere on a page. */
     inkLimit: z.number().min(100).max(400).optional(),
     /** A CMYK ICC profile for the output intent, relative to the manuscript folder; Ghostscript's own by default. */
@@ -73,11 +78,10 @@ function applyPrinter(print: PrintInput) {
   return {
     ...print,
     bleed: print.bleed ?? profile.bleed,
+    marks: print.marks ?? profile.cropMarks === 'required',
     press: {
       printer: press.printer,
       enabled: press.enabled,
-      marks: press.marks ?? profile.cropMarks === 'required',
-      signature: press.signature,
       inkLimit: press.inkLimit ?? profile.inkLimit,
       profile: press.profile,
       pdfx: press.pdfx ?? profile.pdfx,
@@ -103,13 +107,16 @@ const printObject = z
       .default({ top: '17mm', bottom: '22mm', inner: '18mm', outer: '15mm' }),
     /** Bleed around the trim; 0mm turns bleed off. The printer's (print.press.printer) by default. */
     bleed: length.optional(),
-    /** Crop marks in the bleed (a proof); a press file has none. */
-    marks: z.boolean().default(false),
+    /**
+     * Crop marks outside the bleed of the press PDF, on a sheet grown to hold them (a proof, or a printer that
+     * wants them); the printer's profile (print.press.printer) decides when left out. The screen PDF has none.
+     */
+    marks: z.boolean().optional(),
     fontSize: length.default('10.5pt'),
     /** Fewest lines of a paragraph at the head (widows) and the foot (orphans) of a page; 1 allows any. */
     widows: z.number().int().min(1).default(2),
     orphans: z.number().int().min(1).default(2),
-    /** Pages per folded sheet; the page count should be a multiple of it. */
+    /** Pages per folded sheet, for the screen and the press PDF alike; the page count should be a multiple of it. */
     signature: z.number().int().min(1).default(4),
     /** Add blank pages at the end until the page count is a multiple of `signature` (off: the check reports it). */
     padToSignature: z.boolean().default(true),

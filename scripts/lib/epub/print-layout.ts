@@ -1,6 +1,6 @@
 import type { Book } from '../book.ts';
 import type { BrowserSession } from '../browser.ts';
-import { paddedPageCount } from '../layout/pad-pages.ts';
+import { paddedPageCount } from '../print/pad-pages.ts';
 import { layOutBook } from '../print/print-book.ts';
 import { defaultJobs } from '../print/print-options.ts';
 import type { PageLayout } from '../print/runtime/contract.ts';

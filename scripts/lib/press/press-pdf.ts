@@ -39,7 +39,7 @@ export async function buildPressPdf(options: PressOptions): Promise<PressResult>
     progress.step(`press: ${pdfx} for ${PRINTERS[printer].title} with output intent “${profile.description}”`);
     const pdf = await PDFDocument.load(await readFile(options.screenPdf), { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
     const neutral = neutralRgbToGray(pdf);
-    const { added } = makePressSheets(pdf, book.config.print);
+    makePressSheets(pdf, book.config.print);
     removeExcluded(pdf, exclude);
     const sheets = path.join(work, 'sheets.pdf');
     await writeFile(sheets, await pdf.save({ useObjectStreams: false, objectsPerTick: Infinity }));
@@ -55,8 +55,8 @@ export async function buildPressPdf(options: PressOptions): Promise<PressResult>
     const bytes = await readFile(final);
     const file = path.join(options.outDir, pressFileName(options.screenPdf));
     await writeFileAtomic(file, bytes);
-    progress.step(`press: ${pdf.getPageCount()} pages (${added} blank to fill the signature of ${book.config.print.press.signature}), ${neutral} black/grey colours put on K`);
-    return { file, pages: pdf.getPageCount(), blankPages: added, bytes: bytes.byteLength, profile };
+    progress.step(`press: ${pdf.getPageCount()} pages, ${neutral} black/grey colours put on K`);
+    return { file, pages: pdf.getPageCount(), bytes: bytes.byteLength, profile };
   } catch (error) {
     if (error instanceof GhostscriptError) throw new BuildError(pressError(book, error.message));
     throw error;

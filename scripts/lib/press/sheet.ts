@@ -23,7 +23,7 @@ export function sheetGeometry(print: PrintConfig): SheetGeometry {
     trimWidth: toPoints(print.trim.width),
     trimHeight: toPoints(print.trim.height),
     bleed,
-    slug: print.press.marks ? MARK_GAP + MARK_LENGTH + 1 * MM : 0,
+    slug: print.marks ? MARK_GAP + MARK_LENGTH + 1 * MM : 0,
   };
 }
 
@@ -37,20 +37,14 @@ export function expectedBoxes(g: SheetGeometry): Record<'MediaBox' | 'BleedBox' 
   };
 }
 
-export function paddedPageCount(pages: number, signature: number): number {
-  return Math.ceil(pages / signature) * signature;
-}
-
 /**
- * Makes the screen PDF's pages into press sheets: links dropped (PDF/X allows no annotations on the page),
- * blank pages added up to the signature, and with marks the sheet grown by a slug that holds crop marks.
- * The screen PDF already has the bleed and its TrimBox/BleedBox (print/pdf-postprocess.ts).
+ * Makes the screen PDF's pages into press sheets: links dropped (PDF/X allows no annotations on the page), and
+ * with `print.marks` the sheet grown by a slug that holds crop marks. The screen PDF already has the bleed, its
+ * TrimBox/BleedBox (print/pdf-postprocess.ts) and the blank pages that complete the signature (print/pad-pages.ts).
  */
-export function makePressSheets(pdf: PDFDocument, print: PrintConfig): { added: number } {
+export function makePressSheets(pdf: PDFDocument, print: PrintConfig): void {
   const g = sheetGeometry(print);
   const boxes = expectedBoxes(g);
-  const original = pdf.getPageCount();
-  for (let n = original; n < paddedPageCount(original, print.press.signature); n++) pdf.addPage();
   for (const page of pdf.getPages()) {
     page.node.delete(PDFName.of('Annots'));
     if (g.slug > 0) page.translateContent(g.slug, g.slug);
@@ -62,7 +56,6 @@ export function makePressSheets(pdf: PDFDocument, print: PrintConfig): { added: 
     page.node.delete(PDFName.of('ArtBox'));
     if (g.slug > 0) drawCropMarks(page, g);
   }
-  return { added: pdf.getPageCount() - original };
 }
 
 /** Eight hairlines in pure K, each continuing a trim edge outside the bleed, so none shows on the trimmed page. */

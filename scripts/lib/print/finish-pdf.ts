@@ -12,7 +12,7 @@ interface PdfFinishing {
   PDFDocument: typeof import('pdf-lib').PDFDocument;
   ParseSpeeds: typeof import('pdf-lib').ParseSpeeds;
   postprocessDocument: typeof import('./pdf-postprocess.ts').postprocessDocument;
-  padDocument: typeof import('../layout/pad-pages.ts').padDocument;
+  padDocument: typeof import('./pad-pages.ts').padDocument;
   mergeUnits: typeof import('./merge-pdf.ts').mergeUnits;
   makeAccessible: typeof import('./accessible-pdf.ts').makeAccessible;
 }
@@ -24,7 +24,7 @@ let finishing: Promise<PdfFinishing> | undefined;
  * begins to lay out, while Node waits on Chromium, not while it reads the manuscript.
  */
 export function pdfFinishing(): Promise<PdfFinishing> {
-  finishing ??= Promise.all([import('pdf-lib'), import('./pdf-postprocess.ts'), import('../layout/pad-pages.ts'), import('./merge-pdf.ts'), import('./accessible-pdf.ts')]).then(
+  finishing ??= Promise.all([import('pdf-lib'), import('./pdf-postprocess.ts'), import('./pad-pages.ts'), import('./merge-pdf.ts'), import('./accessible-pdf.ts')]).then(
     ([{ PDFDocument, ParseSpeeds }, { postprocessDocument }, { padDocument }, { mergeUnits }, { makeAccessible }]) => ({
       PDFDocument,
       ParseSpeeds,

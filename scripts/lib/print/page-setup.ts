@@ -4,13 +4,12 @@ import { fontFamilyList } from '../fonts/font-css.ts';
 /** The parts of the print CSS that come from book.yaml: page size, margins, bleed, type size, and the font
  * lists of the text and of code (only the families the book's text needs: see fonts/book-fonts.ts). */
 export function pageSetupCss(print: PrintConfig, fonts: { body: FontConfig[]; mono: FontConfig[] }): string {
-  const { trim, margins, bleed, marks } = print;
+  const { trim, margins, bleed } = print;
   const hasBleed = parseFloat(bleed) > 0;
   return `@page {
   size: ${trim.width} ${trim.height};
   margin: ${margins.top} ${margins.outer} ${margins.bottom} ${margins.inner};
   ${hasBleed ? `bleed: ${bleed};` : ''}
-  ${marks ? 'marks: crop;' : ''}
 }
 @page :left { margin-left: ${margins.outer}; margin-right: ${margins.inner}; }
 @page :right { margin-left: ${margins.inner}; margin-right: ${margins.outer}; }

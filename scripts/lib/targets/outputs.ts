@@ -17,8 +17,6 @@ export interface PrintResult {
 export interface PressResult {
   file: string;
   pages: number;
-  /** Blank pages added to fill the last signature. */
-  blankPages: number;
   bytes: number;
   profile: IccProfile;
 }

@@ -2,7 +2,8 @@ import type { PDFDocument } from 'pdf-lib';
 import type { PrintConfig } from '../config/schema.ts';
 
 /** With `print.padToSignature`, blank pages at the end (same boxes as the last) until the page count is a
- * multiple of `print.signature`. Returns how many blank pages it added. */
+ * multiple of `print.signature`. Returns how many blank pages it added. The one padder: the press PDF is made
+ * from the padded screen PDF and the EPUB's page list counts the same pages (paddedPageCount). */
 export function padDocument(pdf: PDFDocument, print: PrintConfig): number {
   const missing = paddedPageCount(pdf.getPageCount(), print) - pdf.getPageCount();
   if (missing === 0) return 0;
