@@ -7,6 +7,10 @@ import { parseConfig } from '../scripts/lib/config/load-config.ts';
 import { BuildError } from '../scripts/lib/diagnostics.ts';
 import { projectRoot } from '../scripts/lib/paths.ts';
 
+// Every build and Chromium a test file starts is logged under its name when BOOK_RUN_LOG is set
+// (scripts/lib/run-log.ts); the builds run as child processes, which inherit this.
+process.env.BOOK_TEST_FILE ??= path.basename(process.argv[1] ?? '');
+
 export const MINIMAL_CONFIG = `title: Proefboek
 author: Anna de Vries
 language: nl

@@ -6,6 +6,7 @@ import path from 'node:path';
 import puppeteer, { type Browser, type HTTPRequest, type Page } from 'puppeteer';
 import { BuildError, diagnostic } from './diagnostics.ts';
 import { atInterrupt, interruption } from './interrupt.ts';
+import { logRun } from './run-log.ts';
 import { locateFile } from './manuscript-files.ts';
 
 export const BROWSER_ENV = 'CHROMIUM_PATH';
@@ -127,6 +128,7 @@ function startWatchdog(home: string): ChildProcess | undefined {
  * under the build (SIGTERM: "the browser quit unexpectedly"), leaving the profile behind either way.
  */
 export async function launchBrowser(timeoutMs = 30_000): Promise<BrowserSession> {
+  logRun('chromium');
   const executablePath = findChromium();
   const home = mkdtempSync(path.join(tmpdir(), 'book-chromium-'));
   const removeHome = (): void => rmSync(home, { recursive: true, force: true, maxRetries: 3 });

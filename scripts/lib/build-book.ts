@@ -19,6 +19,7 @@ import { createProgress } from './progress.ts';
 import { TARGETS } from './targets/index.ts';
 import { planTargets } from './targets/plan.ts';
 import type { BuildOutputs, OutputSummary, TargetContext } from './targets/target.ts';
+import { logRun } from './run-log.ts';
 import type { Book } from './book.ts';
 
 export interface BuildResult {
@@ -73,6 +74,7 @@ export function requestedFormats(formats: readonly Format[], press: boolean): Fo
  * checks asked for. Throws BuildError with diagnostics when it cannot.
  */
 export async function buildBook(args: BuildOptions, resident?: ResidentBuild): Promise<BuildResult> {
+  logRun('build', { manuscript: args.manuscriptDir, formats: args.formats, checks: (args.checks ?? []).map((c) => c.name) });
   const progress = createProgress(!args.quiet);
   // Chromium starts while the manuscript is read: its start-up and the Markdown stage run side by side.
   const pdf = args.formats.includes('pdf') || args.formats.includes('press');

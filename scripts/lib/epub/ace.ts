@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { findChromium } from '../browser.ts';
 import { diagnostic, type Diagnostic } from '../diagnostics.ts';
+import { logRun } from '../run-log.ts';
 import { packageDir } from '../paths.ts';
 
 /** One finding of Ace by DAISY, as its report.json states it (EARL). */
@@ -52,6 +53,7 @@ export function aceFindings(report: { assertions?: AceAssertion[] }): AceFinding
  * with the system's Chromium (its own puppeteer downloads none here), and returns its findings.
  */
 export async function runAce(epubFile: string, timeoutMs = 300_000): Promise<AceFinding[]> {
+  logRun('ace');
   const work = await mkdtemp(path.join(tmpdir(), 'book-ace-'));
   try {
     const bin = path.join(packageDir('@daisy/ace-cli'), 'bin', 'ace.js');

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { $ } from 'zx';
 import { diagnostic, type Diagnostic } from '../diagnostics.ts';
+import { logRun } from '../run-log.ts';
 import type { RuleId } from '../rules.ts';
 
 export const EPUBCHECK_JAR = process.env.EPUBCHECK_JAR ?? '/usr/share/java/epubcheck.jar';
@@ -23,6 +24,7 @@ export interface EpubcheckReport {
 
 /** Runs EPUBCheck on a file and returns its JSON report (the exit code only says "errors or not"). */
 export async function runEpubcheck(epubFile: string, timeoutMs = 180_000): Promise<EpubcheckReport> {
+  logRun('epubcheck');
   if (!existsSync(EPUBCHECK_JAR)) throw new Error(`EPUBCheck not found at ${EPUBCHECK_JAR}`);
   const dir = await mkdtemp(path.join(tmpdir(), 'epubcheck-'));
   const json = path.join(dir, 'report.json');

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { diagnostic, type Diagnostic } from '../diagnostics.ts';
+import { logRun } from '../run-log.ts';
 import { packageDir } from '../paths.ts';
 
 const run = promisify(execFile);
@@ -18,6 +19,7 @@ interface VnuMessage {
 
 /** The Nu Html Checker (vnu.jar, the W3C validator) on HTML files; one diagnostic per message. */
 export async function validateHtml(files: string[], displayName: (file: string) => string = (f) => f): Promise<Diagnostic[]> {
+  logRun('vnu');
   const jar = path.join(packageDir('vnu-jar'), 'build', 'dist', 'vnu.jar');
   const java = process.env.JAVA ?? 'java';
   let output: string;
