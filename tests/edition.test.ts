@@ -104,7 +104,7 @@ describe('the sample edition: contributors, a part, numbered chapters, authors u
     };
     const outlines = doc.catalog.lookup(PDFName.of('Outlines'), PDFDict);
     const top = children(outlines);
-    assert.deepEqual(top.map(titleOf), ['Lenins strijd tegen het stalinisme', 'Staat en revolutie', 'Bronnen']);
+    assert.deepEqual(top.map(titleOf), ['Lenins strijd tegen het stalinisme', 'Staat en revolutie', 'Aantekeningen', 'Bronnen']);
     assert.deepEqual(children(top[1]!).map(titleOf), ['Klassenmaatschappij en staat', 'De staat en de revolutie. De ervaringen van 1848–1851', 'De ervaring van de Commune van Parijs van 1871']);
   });
 
@@ -131,5 +131,82 @@ describe('the sample edition: contributors, a part, numbered chapters, authors u
     assert.match(web, /<li class="toc-part"><a href="#part1-title"><span class="toc-number">Deel I<\/span> Staat en revolutie<\/a> <span class="toc-author">V\.I\. Lenin<\/span>\n<ol>\n<li><a href="#ch2-/);
     assert.match(web, /<section class="part" id="part1" aria-labelledby="part1-title">/);
     assert.match(web, /<h3 id="ch2-klassenmaatschappij-en-staat"[^>]*>/, "a chapter in a part is one level under the part");
+  });
+  /** The page (0-based) whose text holds `text`, spaces and soft hyphens out and hyphenated line ends joined. */
+  const pageWith = (text: string): number => pages.findIndex((p) => flat(p).includes(text));
+  const flat = (page: string): string => lines(page).join(' ').replace(/(\p{L})- (\p{L})/gu, '$1$2');
+  /** Each series' notes as the manuscript has them: calling sentence, note text, marker. */
+  const EDITOR = [
+    { call: 'in de illegaliteit.', note: 'Lenin zat na de julidagen van 1917 ondergedoken in Finland', marker: 'a' },
+    { call: 'keert terug in hoofdstuk V.', note: 'De verwijzing geldt de volledige uitgave', marker: 'b' },
+    { call: 'in februari 1848 in Londen.', note: 'In het Duits, als brochure', marker: 'c' },
+    { call: 'het loon van een arbeider.', note: 'Zesduizend frank per jaar', marker: 'd' },
+  ];
+  const TRANSLATOR = [
+    { call: 'met hetzelfde woord weergegeven.', note: 'letterlijk bijzondere afdelingen van gewapende mensen', marker: 'i', chapter: 'Hoofdstuk I. Klassenmaatschappij en staat' },
+    { call: 'origineel otmiranije.', note: 'het wegsterven van een levend weefsel', marker: 'ii', chapter: 'Hoofdstuk I. Klassenmaatschappij en staat' },
+    { call: 'voor het Russische slomat.', note: 'Elders ook weergegeven als vernietigen', marker: 'iii', chapter: 'Hoofdstuk II. De staat en de revolutie. De ervaringen van 1848–1851' },
+    { call: 'in de Russische pers kommoenary.', note: 'communards en communeleden', marker: 'iv', chapter: 'Hoofdstuk III. De ervaring van de Commune van Parijs van 1871' },
+  ];
+
+  test('note series in print: the editor\'s notes (a, b, …, "(red.)") at the foot of their call\'s page, under Lenin\'s numbered notes', () => {
+    for (const { call, note, marker } of EDITOR) {
+      const page = pageWith(call);
+      assert.ok(page >= 0, call);
+      const foot = lines(pages[page]!);
+      const at = foot.findIndex((l) => l.startsWith(`${marker} ${note}`));
+      assert.ok(at > 0, `note ${marker} on p. ${page + 1}, the page of its call: ${foot.join(' | ')}`);
+      assert.match(flat(pages[page]!), new RegExp(`${note}[^|]*?\\(red\\.\\)`), `note ${marker} ends with (red.)`);
+      // Lenin's own notes on that page (a number, then text) stand above the editor's.
+      const lenin = foot.findIndex((l) => /^\d+ [A-Z]/.test(l));
+      if (lenin >= 0) assert.ok(lenin < at, `Lenin's note above note ${marker} on p. ${page + 1}`);
+    }
+    // The first chapter's page has both series at its foot.
+    const both = pageWith('in de illegaliteit.');
+    assert.ok(lines(pages[both]!).some((l) => /^18 Een noot van de auteur/.test(l)), lines(pages[both]!).join(' | '));
+  });
+
+  test('note series in print: the translator\'s notes in "Aantekeningen" under a heading per chapter, each linked to its call and back', async () => {
+    const section = pages.findIndex((p) => lines(p)[0] === 'Aantekeningen');
+    assert.ok(section > 0, 'a page that opens with Aantekeningen');
+    assert.equal((section + 1) % 2, 1, 'the endnotes open on a recto');
+    const bronnen = pages.findIndex((p, i) => i > section && lines(p)[0] === 'Bronnen');
+    assert.ok(bronnen > section, 'the sources follow the endnotes');
+    const endnotes = pages.slice(section, bronnen).map(flat).join(' ');
+    let last = -1;
+    for (const { call, note, marker, chapter } of TRANSLATOR) {
+      const heading = endnotes.indexOf(chapter);
+      const at = endnotes.indexOf(`${marker} `, Math.max(heading, last));
+      assert.ok(heading >= 0 && at > heading, `${marker} under ${chapter}`);
+      assert.ok(endnotes.indexOf(note, at) > at, `note ${marker} in the endnotes: ${note}`);
+      assert.match(endnotes.slice(at), new RegExp(`^${marker} [^]*?${note}[^]*?\\(vert\\.\\)`));
+      last = at;
+      assert.ok(pageWith(call) > 0 && pageWith(call) < section, `the call of ${marker} is in the text`);
+      assert.ok(!flat(pages[pageWith(call)]!).includes(note), `note ${marker} is not at the foot of its call's page`);
+    }
+    const { PdfReader } = await import('../scripts/lib/pdf/read-pdf.ts');
+    const links = (await PdfReader.load(await readFile(pdf()))).internalLinks();
+    const endnotePages = new Set(Array.from({ length: bronnen - section }, (_, i) => section + i + 1));
+    for (const { call, marker } of TRANSLATOR) {
+      const callPage = pageWith(call) + 1;
+      assert.ok(links.some((l) => l.page === callPage && endnotePages.has(l.targetPage)), `a link from the call of ${marker} on p. ${callPage} to the endnotes`);
+      assert.ok(links.some((l) => endnotePages.has(l.page) && l.targetPage === callPage), `a link from note ${marker} back to p. ${callPage}`);
+    }
+  });
+
+  test('note series in the EPUB: each series its own markers and back-links; the translator\'s notes as the chapter\'s endnotes', () => {
+    const ch2 = epubText('ch2.xhtml');
+    assert.match(ch2, /<a epub:type="noteref" role="doc-noteref" id="ch2-ref-2" href="#ch2-noot-2" class="note-series-ed">a<\/a>/);
+    assert.match(ch2, /<aside epub:type="footnote" role="doc-footnote" id="ch2-noot-2" class="note note-series note-series-ed">\n<p><a role="doc-backlink" href="#ch2-ref-2"[^>]*>a\.<\/a> [^]*?\(red\.\)/);
+    assert.match(ch2, /<section class="endnotes" epub:type="endnotes" role="doc-endnotes" aria-label="Aantekeningen bij Klassenmaatschappij en staat">\n<ol>\n<li id="ch2-noot-\d+" class="endnote note-series-vert"><p><a role="doc-backlink" href="#ch2-ref-\d+"[^>]*>i\.<\/a> [^]*?\(vert\.\)/);
+    // Lenin's notes keep their numbers, 1, 2, 3 in the chapter, before the editor's.
+    assert.ok(ch2.indexOf('>1.</a>') < ch2.indexOf('>a.</a>') && ch2.indexOf('>a.</a>') < ch2.indexOf('>i.</a>'));
+  });
+
+  test('note series on the web: calls with the series\' markers; the translator\'s notes in a list after the chapter, linked both ways', () => {
+    assert.match(web, /<a class="note-ref" id="ch2-ref-2" href="#ch2-fn-2" data-note-series="ed" aria-label="noot a">a<\/a><span class="note" id="ch2-fn-2"/);
+    const endnotes = /<section class="endnotes" role="doc-endnotes" aria-label="Aantekeningen bij Klassenmaatschappij en staat">[^]*?<\/section>/.exec(web)?.[0] ?? '';
+    assert.match(endnotes, /<li id="ch2-fn-(\d+)" data-note-series="vert"><span class="note-number">i<\/span> [^]*?\(vert\.\)<\/span><\/span> <a class="note-back" href="#ch2-ref-\1"/);
+    assert.match(web, /<a class="note-ref" id="ch2-ref-\d+" href="#ch2-fn-\d+" data-note-series="vert" aria-label="aantekening i">i<\/a>/);
   });
 });

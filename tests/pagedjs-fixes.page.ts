@@ -1,8 +1,8 @@
 // The page side of tests/pagedjs-fixes.test.ts, bundled by it: installs the fixes a test names, lays the
 // document out with Paged.js, and reports what a test reads.
-import { breakWordsAtSoftHyphens, closeStringSetQuotes, layOutWithoutFrameWaits, numberNoteCalls, reportUnplaceableBlocks, stableRefs } from '../scripts/lib/print/runtime/pagedjs-fixes.ts';
+import { breakWordsAtSoftHyphens, closeStringSetQuotes, layOutWithoutFrameWaits, numberNoteCalls, orderNoteSeries, reportUnplaceableBlocks, stableRefs } from '../scripts/lib/print/runtime/pagedjs-fixes.ts';
 
-export type FixName = 'stableRefs' | 'closeStringSetQuotes' | 'breakWordsAtSoftHyphens' | 'layOutWithoutFrameWaits' | 'numberNoteCalls' | 'reportUnplaceableBlocks';
+export type FixName = 'stableRefs' | 'closeStringSetQuotes' | 'breakWordsAtSoftHyphens' | 'layOutWithoutFrameWaits' | 'numberNoteCalls' | 'orderNoteSeries' | 'reportUnplaceableBlocks';
 
 export interface Harness {
   /** Lays the document out with Paged.js as it is, plus the named fixes. */
@@ -26,6 +26,7 @@ window.harness = {
       if (fix === 'breakWordsAtSoftHyphens') handlers.push(breakWordsAtSoftHyphens());
       if (fix === 'layOutWithoutFrameWaits') handlers.push(layOutWithoutFrameWaits());
       if (fix === 'numberNoteCalls') numberNoteCalls(window.Paged);
+      if (fix === 'orderNoteSeries') orderNoteSeries(window.Paged);
       if (fix === 'reportUnplaceableBlocks') reportUnplaceableBlocks((block) => unplaceable.push(block.id));
     }
     if (handlers.length > 0) window.Paged.registerHandlers(...handlers);

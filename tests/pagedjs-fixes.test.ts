@@ -157,6 +157,20 @@ describe('Paged.js 0.4.3 and the fixes the runtime makes to it', () => {
     assert.equal(await call(['numberNoteCalls']), '7');
   });
 
+  test('orderNoteSeries: without it a page\'s notes stand in the order of their calls; with it the author\'s first, then each later series', async () => {
+    const note = (id: string, rank: number): string => `<span class="footnote" id="${id}" data-note-rank="${rank}">Noot ${id}.</span>`;
+    const body = `<p>Een ${note('ed-a', 1)} zin ${note('fn-1', 0)} met ${note('vert-x', 2)} noten ${note('fn-2', 0)} ${note('ed-b', 1)}. ${WORDS}</p>`;
+    const css = '.footnote { float: footnote; }';
+    const order = async (fixes: FixName[]): Promise<string[]> => {
+      const { page } = await layOut(body, css, fixes);
+      const notes = await page.$$eval('.pagedjs_footnote_inner_content > [data-note]', (els) => els.map((el) => (el.textContent ?? '').replace(/^Noot |\.$/g, '')));
+      await page.close();
+      return notes;
+    };
+    assert.deepEqual(await order([]), ['ed-a', 'fn-1', 'vert-x', 'fn-2', 'ed-b']);
+    assert.deepEqual(await order(['orderNoteSeries']), ['fn-1', 'fn-2', 'ed-a', 'ed-b', 'vert-x']);
+  });
+
   test('reportUnplaceableBlocks: a block that fits on no page is only a console message without it', async () => {
     // A block that may not break and is taller than a page: Paged.js cannot start it anywhere.
     const body = `<div style="break-inside: avoid"><p id="plate-1">${WORDS}</p><p id="plate-2">${WORDS.repeat(40)}</p></div>${paragraphs(1, WORDS)}`;

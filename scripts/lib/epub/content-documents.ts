@@ -8,7 +8,8 @@ import type { ChapterKind } from '../config/schema.ts';
 import { authorNames, contributorLines } from '../contributors.ts';
 import { escapeHtml } from '../html.ts';
 import { fill, labelsFor, type Labels } from '../language/labels.ts';
-import { NOTE_REF_PATTERN } from '../markdown/notes.ts';
+import { noteMarker, noteSeries, type NoteSeries } from '../markdown/note-series.ts';
+import { NOTE_REF_PATTERN, type NoteDefinition } from '../markdown/notes.ts';
 import { epubTypeAttributes } from './epub-types.ts';
 import { pageBreakMarker, type PageBreakPlan } from './page-breaks.ts';
 
@@ -44,30 +45,55 @@ const KIND_PLACE: Record<ChapterKind, { bodyType: string; sectionType: string }>
   appendix: { bodyType: 'backmatter', sectionType: 'appendix' },
 };
 
-/** Notes as EPUB 3 footnotes: a noteref at each call, the notes after the chapter text, each with a link back. */
-export function chapterBody(chapter: Chapter, breaks: Map<number, number[]> | undefined, trailingPages: number[] = [], labels: Labels = labelsFor('nl')): string {
+/**
+ * Notes as EPUB 3 footnotes: a noteref at each call, the notes after the chapter text, each with a link back.
+ * Each series prints its own markers (numbered per chapter, as the EPUB's notes always are); the notes of a
+ * series placed at the end in print are this chapter's endnotes, a section of their own after its footnotes.
+ */
+export function chapterBody(chapter: Chapter, breaks: Map<number, number[]> | undefined, trailingPages: number[] = [], labels: Labels = labelsFor('nl'), series: readonly NoteSeries[] = []): string {
+  const seriesOfNote = (note: NoteDefinition): NoteSeries => series.find((s) => s.id === note.series) ?? { id: note.series, marker: 'arabic', placement: 'foot', rank: 0 };
+  const marker = (note: NoteDefinition): string => escapeHtml(noteMarker(seriesOfNote(note).marker, note.seriesNumber));
+  const atEnd = (note: NoteDefinition): boolean => seriesOfNote(note).placement === 'end';
   const calls = new Map<number, number>();
   const noteId = (n: number): string => `${chapter.id}-noot-${n}`;
   const refId = (n: number, k: number): string => `${chapter.id}-ref-${n}${k > 1 ? `-${k}` : ''}`;
   let html = chapter.html.replace(NOTE_REF_PATTERN, (_, digits: string) => {
     const n = Number(digits);
+    const note = chapter.notes.find((x) => x.number === n);
     const k = (calls.get(n) ?? 0) + 1;
     calls.set(n, k);
-    return `<a ${epubTypeAttributes('noteref')} id="${refId(n, k)}" href="#${noteId(n)}">${n}</a>`;
+    // A class, not a data attribute: epub-gen-memory's allow-list has none.
+    const seriesAttribute = note && note.series ? ` class="note-series-${note.series}"` : '';
+    return `<a ${epubTypeAttributes('noteref')} id="${refId(n, k)}" href="#${noteId(n)}"${seriesAttribute}>${note ? marker(note) : n}</a>`;
   });
   html = placePageBreaks(html, breaks);
-  const notes = chapter.notes
+  // The author's notes first, then each further series, each in the order of its calls.
+  const ordered = [...chapter.notes].sort((a, b) => seriesOfNote(a).rank - seriesOfNote(b).rank);
+  const notes = ordered
+    .filter((note) => !atEnd(note))
     .map(
       (note) =>
-        `<aside ${epubTypeAttributes('footnote')} id="${noteId(note.number)}" class="note">\n` +
-        `<p><a role="doc-backlink" href="#${refId(note.number, 1)}" title="${escapeHtml(labels.backToText)}">${note.number}.</a> ` +
+        `<aside ${epubTypeAttributes('footnote')} id="${noteId(note.number)}" class="note${note.series ? ` note-series note-series-${note.series}` : ''}">\n` +
+        `<p><a role="doc-backlink" href="#${refId(note.number, 1)}" title="${escapeHtml(labels.backToText)}">${marker(note)}.</a> ` +
         `${note.html}</p>\n</aside>`,
     )
     .join('\n');
+  const endnotes = ordered
+    .filter(atEnd)
+    .map(
+      (note) =>
+        `<li id="${noteId(note.number)}" class="endnote note-series-${note.series}">` +
+        `<p><a role="doc-backlink" href="#${refId(note.number, 1)}" title="${escapeHtml(labels.backToText)}">${marker(note)}.</a> ${note.html}</p></li>`,
+    )
+    .join('\n');
+  const title = stripTags(chapter.title);
   const notesSection = notes
-    ? `\n<section class="notes" ${epubTypeAttributes('footnotes')} aria-label="${escapeHtml(fill(labels.notesOf, { title: stripTags(chapter.title) }))}">\n${notes}\n</section>`
+    ? `\n<section class="notes" ${epubTypeAttributes('footnotes')} aria-label="${escapeHtml(fill(labels.notesOf, { title }))}">\n${notes}\n</section>`
     : '';
-  return `${html}${trailingPages.map(pageBreakMarker).join('')}${notesSection}`;
+  const endnotesSection = endnotes
+    ? `\n<section class="endnotes" ${epubTypeAttributes('endnotes')} aria-label="${escapeHtml(fill(labels.endnotesOf, { title }))}">\n<ol>\n${endnotes}\n</ol>\n</section>`
+    : '';
+  return `${html}${trailingPages.map(pageBreakMarker).join('')}${notesSection}${endnotesSection}`;
 }
 
 /**
@@ -178,7 +204,7 @@ ${contributorLines(c).map((line) => `<p class="contributor">${escapeHtml(line)}<
       role: `doc-${place.sectionType}`,
       headings: chapter.headings.map((h) => ({ level: h.level, text: stripTags(h.text), id: h.id })),
       body: placeImages(
-        chapterBody(opened, plan.byBlock.get(chapter.file), chapter === lastChapter ? plan.trailingPages : [], labels),
+        chapterBody(opened, plan.byBlock.get(chapter.file), chapter === lastChapter ? plan.trailingPages : [], labels, noteSeries(book.config)),
         chapter.images,
         epubImage,
         (image) => figureLabelHtml(book.config, image),

@@ -21,6 +21,13 @@ export interface Labels {
   /** `{n}` is the note's number. */
   note: string;
   backToNote: string;
+  /** The section of notes gathered at the end (a series with `placement: end`). */
+  endnotes: string;
+  /** `{title}` is the chapter's title: the EPUB's and web edition's endnotes of a chapter. */
+  endnotesOf: string;
+  /** `{n}` is the note's marker. */
+  endnote: string;
+  backToEndnote: string;
   /** `{title}`, `{subtitle}` (with its separator) and `{author}`. */
   coverAlt: string;
   /** `{publisher}`. */
@@ -55,7 +62,7 @@ export interface Labels {
 /** Every label's name (book.yaml `labels:` accepts these). */
 export const LABEL_KEYS = [
   'contents', 'cover', 'titlePage', 'colophon', 'landmarks', 'pageList', 'startOfText', 'skipToText', 'darkTheme', 'notesOf',
-  'backToText', 'note', 'backToNote', 'coverAlt', 'publishedBy', 'edition', 'version', 'ebook', 'webEdition', 'setIn', 'and', 'printSource',
+  'backToText', 'note', 'backToNote', 'endnotes', 'endnotesOf', 'endnote', 'backToEndnote', 'coverAlt', 'publishedBy', 'edition', 'version', 'ebook', 'webEdition', 'setIn', 'and', 'printSource',
   'accessibilitySummary', 'rolePreface', 'roleForeword', 'roleIntroduction', 'roleAfterword', 'roleTranslator', 'roleEditor',
   'roleIllustrator', 'roleAnnotator', 'roleCompiler', 'roleContributor', 'chapterNumber', 'partNumber',
 ] as const satisfies readonly (keyof Labels)[];
@@ -74,6 +81,10 @@ const NL: Labels = {
   backToText: 'Terug naar de tekst',
   note: 'noot {n}',
   backToNote: 'terug naar de tekst bij noot {n}',
+  endnotes: 'Aantekeningen',
+  endnotesOf: 'Aantekeningen bij {title}',
+  endnote: 'aantekening {n}',
+  backToEndnote: 'terug naar de tekst bij aantekening {n}',
   coverAlt: 'Omslag: {title}{subtitle}, door {author}.',
   publishedBy: 'Uitgegeven door {publisher}',
   edition: 'Uitgave',
@@ -116,6 +127,10 @@ const EN: Labels = {
   backToText: 'Back to the text',
   note: 'note {n}',
   backToNote: 'back to the text at note {n}',
+  endnotes: 'Notes',
+  endnotesOf: 'Notes to {title}',
+  endnote: 'endnote {n}',
+  backToEndnote: 'back to the text at endnote {n}',
   coverAlt: 'Cover: {title}{subtitle}, by {author}.',
   publishedBy: 'Published by {publisher}',
   edition: 'Edition',

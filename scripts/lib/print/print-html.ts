@@ -8,6 +8,8 @@ import { figureLabelHtml, imageClassAttribute, imageTextAttributes, placeImages,
 import type { BookConfig } from '../config/schema.ts';
 import { figureReserve, printedWidth, textBlock } from './image-layout.ts';
 import { NOTE_REF_PATTERN } from '../markdown/notes.ts';
+import { printedMarker, seriesOf } from '../markdown/note-series.ts';
+import { ENDNOTES_ID, endnoteCall, hasEndnotes } from './endnotes.ts';
 import { bookFonts } from '../fonts/book-fonts.ts';
 import { fontStylesheets } from '../fonts/font-css.ts';
 import { pageSetupCss } from './page-setup.ts';
@@ -63,7 +65,7 @@ interface ContentsLine {
   children?: ContentsLine[];
 }
 
-/** The contents entries: every chapter (within its part), and the list of sources when the book has one. */
+/** The contents entries: every chapter (within its part), the endnotes and the list of sources when the book has them. */
 function contentsEntries(book: Book): ContentsLine[] {
   const entries: ContentsLine[] = [];
   book.chapters.forEach((c, index) => {
@@ -74,6 +76,7 @@ function contentsEntries(book: Book): ContentsLine[] {
     else if (part.chapters[0] === index) entries.push({ id: part.id, title: part.title, ...(part.number ? { number: part.number.label } : {}), ...(part.author ? { author: part.author } : {}), children: [line] });
     else entries.at(-1)?.children?.push(line);
   });
+  if (hasEndnotes(book)) entries.push({ id: ENDNOTES_ID, title: labelsFor(book.config.language, book.config.labels).endnotes });
   if (book.bibliography) entries.push({ id: BIBLIOGRAPHY_ID, title: book.bibliography.title });
   return entries;
 }
@@ -124,16 +127,21 @@ ${colophonLines.join('\n')}
 }
 
 /**
- * A chapter's HTML with each note in place of its call. The note carries the number it prints
- * (`notesBefore` + its number in the chapter), so calls and notes are numbered without CSS counters: a
- * counter makes every insertion of a call or note walk the whole document, and pages laid out earlier are
- * set aside while the rest is laid out (runtime/finished-pages.ts), which a counter would see as missing.
+ * A chapter's HTML with each note in place of its call. The note carries the marker it prints (its number in
+ * its series, `notesBefore` of that series added, in the series' style), so calls and notes are numbered
+ * without CSS counters: a counter makes every insertion of a call or note walk the whole document, and pages
+ * laid out earlier are set aside while the rest is laid out (runtime/finished-pages.ts), which a counter would
+ * see as missing. A note of a series placed at the end leaves a call that links to it (endnotes.ts).
  */
-export function chapterHtml(chapter: Chapter, notesBefore: number, config: Pick<BookConfig, 'print' | 'language' | 'figures'>, opening: ChapterOpening = {}): string {
+export function chapterHtml(chapter: Chapter, notesBefore: ReadonlyMap<string, number>, config: Pick<BookConfig, 'print' | 'language' | 'figures' | 'notes'>, opening: ChapterOpening = {}): string {
   const body = withChapterOpening(chapter.html, opening, escapeHtml).replace(NOTE_REF_PATTERN, (_, number: string) => {
     const note = chapter.notes.find((n) => n.number === Number(number));
     if (!note) return '';
-    return `<span class="footnote" id="${chapter.id}-fn-${note.number}" data-note="${escapeHtml(note.label)}" data-note-number="${notesBefore + note.number}" data-line="${note.line}">${note.html}</span>`;
+    const series = seriesOf(config, note.series);
+    const marker = escapeHtml(printedMarker(note, series, notesBefore));
+    const seriesAttributes = series.rank ? ` data-note-series="${series.id}" data-note-rank="${series.rank}"` : '';
+    if (series.placement === 'end') return endnoteCall(chapter, note, marker, series.id);
+    return `<span class="footnote" id="${chapter.id}-fn-${note.number}" data-note="${escapeHtml(note.label)}" data-note-number="${marker}"${seriesAttributes} data-line="${note.line}">${note.html}</span>`;
   });
   const block = textBlock(config.print);
   const reserve = figureReserve(config.print);

@@ -2,6 +2,8 @@ import type { Book } from '../book.ts';
 import { chapterOpening } from '../book-structure.ts';
 import { bookFontPackages } from '../fonts/book-fonts.ts';
 import { environmentKey, unitKey } from './cache.ts';
+import { notesBeforeEach } from '../markdown/note-series.ts';
+import { ENDNOTES_ID, endnotesHtml } from './endnotes.ts';
 import { withLinkNotes } from './link-notes.ts';
 import type { RuntimeOptions } from './runtime/contract.ts';
 import { BIBLIOGRAPHY_ID, bibliographyHtml, chapterHtml, frontMatterHtml, partHtml, printDocument, type PrintHtmlOptions } from './print-html.ts';
@@ -27,17 +29,18 @@ export interface KeyedUnit extends PrintUnit {
 }
 
 /**
- * The book's units in reading order. A chapter's notes run on from the notes before it, or restart when
- * notes are numbered per chapter (with print.linksAsNotes, outside links' addresses are notes too); their
+ * The book's units in reading order: the front matter, the chapters (a part's title page before its first),
+ * the endnotes when a series of notes is placed at the end, the sources. A chapter's notes run on from the
+ * notes of their series before it, or restart when notes are numbered per chapter (with print.linksAsNotes, outside links' addresses are notes too); their
  * numbers are known from the manuscript and printed in the chapter's HTML (a number's width can move a line),
  * so they are part of its key.
  */
 export function bookUnits(book: Book, options: PrintHtmlOptions): PrintUnit[] {
-  let notesBefore = 0;
-  const chapters = book.chapters.flatMap((written, index) => {
-    const chapter = book.config.print.linksAsNotes ? withLinkNotes(written) : written;
-    const body = chapterHtml(chapter, book.config.print.noteNumbering === 'book' ? notesBefore : 0, book.config, chapterOpening(chapter, book.parts ?? []));
-    notesBefore += chapter.notes.length;
+  const printed = book.chapters.map((written) => (book.config.print.linksAsNotes ? withLinkNotes(written) : written));
+  const before = notesBeforeEach(printed, book.config.print.noteNumbering);
+  const endnotes = endnotesHtml(book, printed, before);
+  const chapters = printed.flatMap((chapter, index) => {
+    const body = chapterHtml(chapter, before[index] as Map<string, number>, book.config, chapterOpening(chapter, book.parts ?? []));
     // A part's title page is a unit of its own, on a recto before its first chapter.
     const part = (book.parts ?? []).find((p) => p.chapters[0] === index);
     return [...(part ? [{ id: part.id, body: partHtml(part), hasContents: false }] : []), { id: chapter.id, body, hasContents: false }];
@@ -45,6 +48,7 @@ export function bookUnits(book: Book, options: PrintHtmlOptions): PrintUnit[] {
   return [
     { id: 'front', body: frontMatterHtml(book, options), hasContents: book.chapters.length > 1 },
     ...chapters,
+    ...(endnotes ? [{ id: ENDNOTES_ID, body: endnotes, hasContents: false }] : []),
     ...(book.bibliography ? [{ id: BIBLIOGRAPHY_ID, body: bibliographyHtml(book), hasContents: false }] : []),
   ];
 }

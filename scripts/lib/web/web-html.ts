@@ -6,7 +6,8 @@ import { bookFonts } from '../fonts/book-fonts.ts';
 import { escapeHtml } from '../html.ts';
 import { fill, labelsFor, type Labels } from '../language/labels.ts';
 import { figureLabelHtml, imageClassAttribute, imageTextAttributes, placeImages, type BookImage } from '../images.ts';
-import { NOTE_REF_PATTERN } from '../markdown/notes.ts';
+import { noteMarker, noteSeries, type NoteSeries } from '../markdown/note-series.ts';
+import { NOTE_REF_PATTERN, type NoteDefinition } from '../markdown/notes.ts';
 
 export interface WebHtmlOptions {
   version: string;
@@ -136,20 +137,37 @@ ${items.join('\n')}
  * is called.
  */
 function chapterHtml(chapter: Chapter, book: Book, labels: Labels, shift: number): string {
+  const series = noteSeries(book.config);
+  const seriesOfNote = (note: NoteDefinition): NoteSeries => series.find((s) => s.id === note.series) ?? (series[0] as NoteSeries);
+  const endnotes: string[] = [];
   const body = withChapterOpening(chapter.html, chapterOpening(chapter, (book.parts ?? [])), escapeHtml).replace(NOTE_REF_PATTERN, (_, number: string) => {
     const note = chapter.notes.find((n) => n.number === Number(number));
     if (!note) return '';
     const ref = `${chapter.id}-ref-${note.number}`;
     const fn = `${chapter.id}-fn-${note.number}`;
+    const { marker: style, placement } = seriesOfNote(note);
+    const marker = escapeHtml(noteMarker(style, note.seriesNumber));
+    const seriesAttribute = note.series ? ` data-note-series="${note.series}"` : '';
+    if (placement === 'end') {
+      // A note the printed book gathers at its end: in the chapter's endnotes, after its text.
+      endnotes.push(
+        `<li id="${fn}"${seriesAttribute}><span class="note-number">${marker}</span> ${note.html}` +
+          ` <a class="note-back" href="#${ref}" aria-label="${escapeHtml(fill(labels.backToEndnote, { n: marker }))}">↩</a></li>`,
+      );
+      return `<a class="note-ref" id="${ref}" href="#${fn}"${seriesAttribute} aria-label="${escapeHtml(fill(labels.endnote, { n: marker }))}">${marker}</a>`;
+    }
     return (
-      `<a class="note-ref" id="${ref}" href="#${fn}" aria-label="${escapeHtml(fill(labels.note, { n: note.number }))}">${note.number}</a>` +
-      `<span class="note" id="${fn}" role="note" tabindex="-1" data-line="${note.line}">` +
-      `<span class="note-number">${note.number}</span> ${note.html}` +
-      ` <a class="note-back" href="#${ref}" aria-label="${escapeHtml(fill(labels.backToNote, { n: note.number }))}">↩</a></span>`
+      `<a class="note-ref" id="${ref}" href="#${fn}"${seriesAttribute} aria-label="${escapeHtml(fill(labels.note, { n: marker }))}">${marker}</a>` +
+      `<span class="note" id="${fn}" role="note" tabindex="-1"${seriesAttribute} data-line="${note.line}">` +
+      `<span class="note-number">${marker}</span> ${note.html}` +
+      ` <a class="note-back" href="#${ref}" aria-label="${escapeHtml(fill(labels.backToNote, { n: marker }))}">↩</a></span>`
     );
   });
+  const endnotesSection = endnotes.length
+    ? `\n<section class="endnotes" role="doc-endnotes" aria-label="${escapeHtml(fill(labels.endnotesOf, { title: chapter.title.replace(/<[^>]*>/g, '') }))}">\n<h2>${escapeHtml(labels.endnotes)}</h2>\n<ol>\n${endnotes.join('\n')}\n</ol>\n</section>`
+    : '';
   return `<article class="chapter" id="${chapter.id}">
-${demoteHeadings(placeImages(scrollableTables(body, chapter.id), chapter.images, webImage, (image) => figureLabelHtml(book.config, image)), shift)}
+${demoteHeadings(placeImages(scrollableTables(body + endnotesSection, chapter.id), chapter.images, webImage, (image) => figureLabelHtml(book.config, image)), shift)}
 </article>`;
 }
 

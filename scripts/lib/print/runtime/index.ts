@@ -14,7 +14,7 @@ import { LayoutMeasure } from './measure-layout.ts';
 import { StructureMeasure } from './measure-structure.ts';
 import { fillContents, setFolios } from './numbers.ts';
 import type { HandlerClass } from './paged.ts';
-import { breakWordsAtSoftHyphens, closeStringSetQuotes, layOutWithoutFrameWaits, numberNoteCalls, reportUnplaceableBlocks, stableRefs } from './pagedjs-fixes.ts';
+import { breakWordsAtSoftHyphens, closeStringSetQuotes, layOutWithoutFrameWaits, numberNoteCalls, orderNoteSeries, reportUnplaceableBlocks, stableRefs } from './pagedjs-fixes.ts';
 import { HyphenSettling } from './settle-hyphens.ts';
 import { fitTables, keepTableRows, repeatTableHeaders } from './tables.ts';
 
@@ -56,6 +56,7 @@ const HANDLERS: HandlerClass[] = [
 ];
 
 numberNoteCalls(window.Paged);
+orderNoteSeries(window.Paged);
 if (print) reportUnplaceableBlocks((block, page) => probing.unplaceableBlock(block, page));
 window.Paged.registerHandlers(...HANDLERS);
 

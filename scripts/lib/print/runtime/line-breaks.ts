@@ -104,9 +104,11 @@ function itemize(el: HTMLElement, metrics: FontMetrics): Omit<Plan, 'el' | 'soft
         items.push({ type: 'penalty', width: 0, penalty: PARAMS.hyphenPenalty, flagged: false, wbr: node as Element });
         return NodeFilter.FILTER_REJECT;
       }
-      if (node.nodeType === Node.ELEMENT_NODE && (node as Element).classList.contains('footnote')) {
-        // (hidden while measuring; FILTER_REJECT skips the note's own text)
-        const digits = String((node as HTMLElement).dataset.noteNumber || '').split('');
+      const element = node.nodeType === Node.ELEMENT_NODE ? (node as HTMLElement) : undefined;
+      // A note's call: a footnote (hidden while measuring; FILTER_REJECT skips the note's own text) or the
+      // call of an endnote (print/endnotes.ts), its marker raised and smaller than the text around it.
+      if (element && (element.classList.contains('footnote') || element.classList.contains('endnote-call'))) {
+        const digits = String(element.dataset.noteNumber || (element.classList.contains('endnote-call') ? element.textContent : '') || '').split('');
         // The call as Paged.js sets it, with a pixel to spare: a pinned line cannot give way afterwards.
         const width = digits.reduce((w, d) => w + (metrics.digit[d] || 0), 0) * (fontSize / metrics.fontSize) + 0.05 * fontSize + 1.5;
         items.push({ type: 'box', width });
@@ -353,7 +355,8 @@ function measureFont(sample: Element): FontMetrics {
     widths: new Map(),
     boxes: [],
   };
-  for (let d = 0; d <= 9; d++) metrics.digit[d] = widthOf(String(d), 'font-size:0.68em;font-variant-numeric:lining-nums');
+  // Every character a note's marker can have: digits, letters, roman numerals, symbols (markdown/note-series.ts).
+  for (const c of '0123456789abcdefghijklmnopqrstuvwxyz*†‡§‖¶') metrics.digit[c] = widthOf(c, 'font-size:0.68em;font-variant-numeric:lining-nums');
   probe.remove();
   return metrics;
 }

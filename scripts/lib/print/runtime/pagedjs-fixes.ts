@@ -106,9 +106,43 @@ export function numberNoteCalls(Paged: PagedNamespace): void {
   prototype.createFootnoteCall = function (this: unknown, node: HTMLElement): HTMLElement {
     const call = createFootnoteCall.call(this, node);
     if (node.dataset.noteNumber) call.dataset.noteNumber = node.dataset.noteNumber;
+    // The call is set in its series' style (letters for the editor's notes).
+    if (node.dataset.noteSeries) call.dataset.noteSeries = node.dataset.noteSeries;
     return call;
   };
   prototype.numberedNoteCalls = true;
+}
+
+interface FootnotesPrototype {
+  moveFootnote(node: HTMLElement, pageArea: Element | null, needsNoteCall: boolean): void;
+  orderedNoteSeries?: true;
+}
+
+/**
+ * Paged.js appends each note to the page's note area in the order of the calls, so an editor's note called
+ * before an author's note would stand above it. A book sets the author's notes first, then each further
+ * series (`data-note-rank`, 0 for the author's): a note goes in before the first note of a later series. It
+ * is put there before Paged.js measures the area, so the height it measures is the height printed.
+ */
+export function orderNoteSeries(Paged: PagedNamespace): void {
+  const Footnotes = Paged.registeredHandlers.find((H) => H.prototype && typeof (H.prototype as Partial<FootnotesPrototype>).moveFootnote === 'function');
+  if (!Footnotes) return;
+  const prototype = Footnotes.prototype as FootnotesPrototype;
+  if (prototype.orderedNoteSeries) return;
+  const moveFootnote = prototype.moveFootnote;
+  prototype.moveFootnote = function (this: unknown, node: HTMLElement, pageArea: Element | null, needsNoteCall: boolean): void {
+    const inner = pageArea?.querySelector('.pagedjs_footnote_inner_content');
+    const rank = Number(node?.dataset?.noteRank || 0);
+    const later = inner && Array.from(inner.children).find((n) => Number((n as HTMLElement).dataset.noteRank || 0) > rank);
+    if (!inner || !later) return moveFootnote.call(this, node, pageArea, needsNoteCall);
+    Object.defineProperty(inner, 'appendChild', { configurable: true, value: (child: Node) => inner.insertBefore(child, later) });
+    try {
+      return moveFootnote.call(this, node, pageArea, needsNoteCall);
+    } finally {
+      delete (inner as { appendChild?: unknown }).appendChild;
+    }
+  };
+  prototype.orderedNoteSeries = true;
 }
 
 /**
