@@ -10,7 +10,7 @@ import { runCli } from './lib/run-cli.ts';
 
 function printSummary(result: BuildResult): void {
   for (const { file, detail, bytes } of result.summaries) {
-    const format = file.endsWith('-press.pdf') ? 'PRESS' : path.extname(file).slice(1).toUpperCase() || 'WEB';
+    const format = file.endsWith('-press.pdf') ? 'PRESS' : file.endsWith('-cover.pdf') ? 'COVER' : path.extname(file).slice(1).toUpperCase() || 'WEB';
     console.log(`${format.padEnd(5)} ${path.relative(process.cwd(), file)}   ${detail}   ${(bytes / 1024).toFixed(0)} KB`);
   }
   console.log(`done in ${result.seconds.toFixed(1)} s`);

@@ -78,4 +78,6 @@ test('targets are built after what they need and what they read; asking for one 
   assert.deepEqual(await planned(['press']), ['pdf', 'press']);
   assert.deepEqual(await planned(['web', 'epub', 'pdf']), ['pdf', 'epub', 'web']);
   assert.deepEqual(await planned(['epub']), ['epub']);
+  // The cover is sized from the print PDF's pages.
+  assert.deepEqual(await planned(['cover']), ['pdf', 'cover']);
 });

@@ -29,7 +29,7 @@ interface Marker {
 }
 
 /** What a build of the pipeline leaves in an output folder, for folders from before the marker existed. */
-const OWN_ENTRY = /^(?:\.cache|web|release|[^/]+\.(?:pdf|epub)|[^/]+-proof\.html|\.[^/]+\.[0-9a-f]{8}\.(?:tmp|old)|\.book-staging-.*|\.book-output\.json)$/;
+const OWN_ENTRY = /^(?:\.cache|web|release|[^/]+\.(?:pdf|epub)|[^/]+-proof\.(?:html|png)|\.[^/]+\.[0-9a-f]{8}\.(?:tmp|old)|\.book-staging-.*|\.book-output\.json)$/;
 /** The files of a web edition, for one from before the marker existed. */
 const WEB_EDITION_FILES = ['index.html', 'web.css', 'theme.js', 'fonts.css'];
 

@@ -101,6 +101,7 @@ const REGISTRY = {
   'fonts/uncovered-character': { severity: 'error', description: 'a character of the book is in none of the fonts book.yaml names (body, mono for code, fallback): it would be drawn with a font of the machine' },
   'images/resolution': { severity: 'error', description: 'an image prints below 300 ppi at its printed size' },
 
+  'cover/build': { severity: 'error', stops, description: 'the cover could not be made (its text overflows a panel, Ghostscript or qpdf failed)' },
   // The press PDF (PDF/X) and its preflight
   'press/build': { severity: 'error', stops, description: 'the press PDF could not be made (no CMYK profile, Ghostscript or qpdf failed)' },
   'press/pdfx-version': { severity: 'error', description: 'the press PDF does not identify itself as PDF/X (GTS_PDFXVersion, Title, Trapped, ID)' },

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CONTRIBUTOR_ROLES } from '../contributor-roles.ts';
 import { LABEL_KEYS } from '../language/labels.ts';
 import type { RuleId } from '../rules.ts';
+import { isbnProblem } from '../cover/isbn.ts';
 import { toPoints } from '../print/lengths.ts';
 import { PRINTER_NAMES, PRINTERS } from '../press/printers/index.ts';
 import { EXCLUDABLE, PAPERS, PDFX_VERSIONS } from '../press/printers/printer.ts';
@@ -269,7 +270,15 @@ export const bookConfigSchema = z
     identifiers: z
       .object({
         uuid: z.string().regex(/^urn:uuid:[0-9a-f-]{36}$/, 'expected "urn:uuid:" and a UUID').optional(),
-        isbn: z.string().regex(/^97[89][0-9-]{10,14}$/, 'expected an ISBN-13').optional(),
+        isbn: z
+          .string()
+          .regex(/^97[89][0-9 -]{10,14}$/, 'expected an ISBN-13')
+          .superRefine((isbn, context) => {
+            // The cover prints it as a barcode: a wrong digit would print a barcode of another book.
+            const problem = isbnProblem(isbn);
+            if (problem) context.addIssue({ code: 'custom', message: problem });
+          })
+          .optional(),
       })
       .strict()
       .default({}),

@@ -2,41 +2,21 @@ import type { Book } from '../book.ts';
 import { BOOK_ORIGIN, serveHermetically, type SiteMap } from '../browser.ts';
 import type { BrowserSession } from '../browser.ts';
 import { BuildError, diagnostic } from '../diagnostics.ts';
-import { escapeHtml } from '../html.ts';
 import { fill, labelsFor } from '../language/labels.ts';
 import { packageDir, stylesDir } from '../paths.ts';
-import { fontStylesheets } from '../fonts/font-css.ts';
-import { authorNames, contributorsOf } from '../contributors.ts';
+import { coverNames, coverPage, frontHtml } from '../cover/cover-html.ts';
 
 export const COVER_SIZE = { width: 1600, height: 2400 };
 
-/** The cover page as HTML: the book's own title, subtitle and author on styles/epub-cover.css. */
+/** The cover image's page: the front of the cover design (styles/cover.css) at 1600 × 2400 px. */
 export function coverHtml(book: Book): string {
-  const c = book.config;
-  const links = fontStylesheets(c.print.fonts.body).map((href) => `<link rel="stylesheet" href="${href}">`).join('\n');
-  return `<!doctype html>
-<html lang="${escapeHtml(c.language)}">
-<head><meta charset="utf-8"><link rel="icon" href="data:,"><title>${escapeHtml(c.title)}</title>
-${links}
-<link rel="stylesheet" href="/styles/epub-cover.css">
-</head>
-<body>
-<div><div class="rule"></div><p class="author">${escapeHtml(coverNames(c))}</p></div>
-<div><h1 class="title">${escapeHtml(c.title)}</h1>${c.subtitle ? `<p class="subtitle">${escapeHtml(c.subtitle)}</p>` : ''}</div>
-<div>${c.publisher ? `<p class="publisher">${escapeHtml(c.publisher)}</p>` : '<div class="rule"></div>'}</div>
-</body>
-</html>`;
+  return coverPage(book, frontHtml(book), `:root { --u: 1px; --front-w: ${COVER_SIZE.width}px; --front-h: ${COVER_SIZE.height}px; }`);
 }
 
 /** What a reader's shelf shows, spoken: the cover's text alternative. */
 export function coverAlt(book: Book): string {
   const c = book.config;
   return fill(labelsFor(c.language, c.labels).coverAlt, { title: c.title, subtitle: c.subtitle ? `. ${c.subtitle}` : '', author: coverNames(c) });
-}
-
-/** The cover names the authors; a book without one (a collection) names its editors or whoever book.yaml has. */
-function coverNames(c: Book['config']): string {
-  return authorNames(c) || contributorsOf(c).map((person) => person.name).join(', ');
 }
 
 /** Renders the cover in the build's Chromium, served hermetically, and returns PNG bytes. */

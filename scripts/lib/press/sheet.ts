@@ -47,21 +47,30 @@ export function makePressSheets(pdf: PDFDocument, print: PrintConfig): void {
   const boxes = expectedBoxes(g);
   for (const page of pdf.getPages()) {
     page.node.delete(PDFName.of('Annots'));
-    if (g.slug > 0) page.translateContent(g.slug, g.slug);
-    const box = (b: [number, number, number, number]): [number, number, number, number] => [b[0], b[1], b[2] - b[0], b[3] - b[1]];
-    page.setMediaBox(...box(boxes.MediaBox));
-    page.setCropBox(...box(boxes.MediaBox));
-    page.setBleedBox(...box(boxes.BleedBox));
-    page.setTrimBox(...box(boxes.TrimBox));
-    page.node.delete(PDFName.of('ArtBox'));
-    if (g.slug > 0) drawCropMarks(page, g);
+    placeOnSheet(page, g, boxes);
   }
 }
 
-/** Eight hairlines in pure K, each continuing a trim edge outside the bleed, so none shows on the trimmed page. */
-function drawCropMarks(page: PDFPage, g: SheetGeometry): void {
+/**
+ * Sets a page's boxes for its sheet and, with a slug, moves the page into it and draws the crop marks there.
+ * `folds` (x, from the bleed's left edge) get marks of their own: a cover's spine.
+ */
+export function placeOnSheet(page: PDFPage, g: SheetGeometry, boxes = expectedBoxes(g), folds: readonly number[] = []): void {
+  if (g.slug > 0) page.translateContent(g.slug, g.slug);
+  const box = (b: [number, number, number, number]): [number, number, number, number] => [b[0], b[1], b[2] - b[0], b[3] - b[1]];
+  page.setMediaBox(...box(boxes.MediaBox));
+  page.setCropBox(...box(boxes.MediaBox));
+  page.setBleedBox(...box(boxes.BleedBox));
+  page.setTrimBox(...box(boxes.TrimBox));
+  page.node.delete(PDFName.of('ArtBox'));
+  if (g.slug > 0) drawCropMarks(page, g, folds);
+}
+
+/** Eight hairlines in pure K, each continuing a trim edge outside the bleed, so none shows on the trimmed page;
+ * a fold gets one above and one below. */
+function drawCropMarks(page: PDFPage, g: SheetGeometry, folds: readonly number[]): void {
   const o = g.slug + g.bleed;
-  const xs = [o, o + g.trimWidth];
+  const xs = [o, o + g.trimWidth, ...folds.map((x) => g.slug + x)];
   const ys = [o, o + g.trimHeight];
   const near = g.slug - MARK_GAP;
   const far = near - MARK_LENGTH;

@@ -8,6 +8,7 @@ import type { Target } from './target.ts';
 export const TARGETS: Record<Format, () => Promise<Target>> = {
   pdf: async () => (await import('../print/print-target.ts')).printTarget,
   press: async () => (await import('../press/press-target.ts')).pressTarget,
+  cover: async () => (await import('../cover/cover-target.ts')).coverTarget,
   epub: async () => (await import('../epub/epub-target.ts')).epubTarget,
   web: async () => (await import('../web/web-target.ts')).webTarget,
 };

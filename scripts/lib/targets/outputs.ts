@@ -21,6 +21,19 @@ export interface PressResult {
   profile: IccProfile;
 }
 
+/** The full-wrap cover (PDF/X) and its proof, sized from the press page count. */
+export interface CoverResult {
+  file: string;
+  /** The proof PNG with the trim and the folds drawn on. */
+  proof: string;
+  /** The page count the spine is reckoned from. */
+  pages: number;
+  /** The spine's width in points. */
+  spine: number;
+  spineText: boolean;
+  bytes: number;
+}
+
 export interface EpubResult {
   file: string;
   bytes: number;
@@ -40,6 +53,7 @@ export interface WebResult {
 export interface BuildOutputs {
   pdf?: PrintResult;
   press?: PressResult;
+  cover?: CoverResult;
   epub?: EpubResult;
   web?: WebResult;
 }

@@ -16,5 +16,5 @@ export const lulu: PrinterProfile = {
   exclude: ['annotations'],
   minImagePpi: 300,
   minLineWeight: '0.25pt',
-  spine: { caliper: { white: '0.0022523in', cream: '0.0022523in' }, add: '0.06in', textFromWidth: '0.25in' },
+  spine: { caliper: { white: '0.002252252in', cream: '0.002252252in' }, add: '0.06in', textFromWidth: '0.25in' },
 };
