@@ -3,6 +3,8 @@ import { test } from 'node:test';
 import { renderChapter } from '../scripts/lib/book.ts';
 import { parseConfig } from '../scripts/lib/config/load-config.ts';
 import type { Diagnostic } from '../scripts/lib/diagnostics.ts';
+import { endnoteFindings } from '../scripts/lib/checks/layout-check.ts';
+import { ENDNOTES_ID } from '../scripts/lib/print/endnotes.ts';
 import { DEFAULT_SERIES, noteMarker, notesBeforeEach, noteSeries } from '../scripts/lib/markdown/note-series.ts';
 import { configDiagnostics, MINIMAL_CONFIG } from './helpers.ts';
 
@@ -80,4 +82,21 @@ test('book.yaml notes.series: defaults, and a series declared twice or with a ba
   assert.deepEqual(twice.map((d) => [d.rule, d.line]), [['config/invalid', 11]]);
   const bad = configDiagnostics(`${MINIMAL_CONFIG}notes:\n  series:\n    - { id: "Ed!" }\n`);
   assert.deepEqual(bad.map((d) => [d.rule, d.line]), [['config/invalid', 10]]);
+});
+
+test('the layout check finds every note of an end series by where its call and its note were printed', () => {
+  const { chapter } = render('Tekst.[^vert:a] Meer.[^1] Nog.[^vert:b]\n\n[^vert:a]: A.\n[^1]: Een.\n[^vert:b]: B.\n');
+  const { config } = parseConfig(MINIMAL_CONFIG + SERIES, 'book.yaml');
+  const book = { config, chapters: [chapter] };
+  const printed = { [ENDNOTES_ID]: { page: 9 }, 'ch1-enref-1': { page: 5 }, 'ch1-en-1': { page: 9 }, 'ch1-enref-3': { page: 6 }, 'ch1-en-3': { page: 10 } };
+  assert.deepEqual(endnoteFindings(book, printed), []);
+  // A note that did not reach the endnotes, and a call that is not in the text.
+  const { 'ch1-en-3': _gone, ...missing } = printed;
+  assert.deepEqual(
+    endnoteFindings(book, { ...missing, 'ch1-enref-1': { page: 9 } }).map((d) => [d.rule, d.file, d.line, d.page, d.message]),
+    [
+      ['notes/endnote-placement', 'ch.md', 3, 9, 'the call of note [^vert:a] is not printed in the text'],
+      ['notes/endnote-placement', 'ch.md', 5, 6, 'note [^vert:b] is not printed in the endnotes'],
+    ],
+  );
 });

@@ -91,6 +91,8 @@ const REGISTRY = {
   'layout/blank-page': { severity: 'error', description: 'a page is empty but was not meant to be blank' },
   'layout/short-page': { severity: 'warning', description: 'a page is less than a quarter full while its chapter goes on' },
   'notes/wrong-page': { severity: 'error', description: 'a footnote is not on the page of its call' },
+  'notes/series-order': { severity: 'error', description: 'a page foot sets a note of one series under a note of a later series (the author\'s notes come first)' },
+  'notes/endnote-placement': { severity: 'error', description: 'a note placed at the end is missing from the endnotes, or its call from the text' },
   'notes/clipped': { severity: 'error', description: 'a note area is cut off at the foot of the page' },
   'hyphenation/ladder': { severity: 'error', description: 'more than three hyphenated line ends in a row' },
   'hyphenation/page-turn': { severity: 'warning', description: 'a hyphenated word is split across a page turn' },

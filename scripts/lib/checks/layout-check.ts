@@ -1,6 +1,9 @@
+import type { Book } from '../book.ts';
 import { diagnostic, type Diagnostic } from '../diagnostics.ts';
 import { measureLineStretch, type LineStretchReport } from '../layout/line-stretch.ts';
 import type { LayoutProbes } from '../layout/probes.ts';
+import { noteSeries } from '../markdown/note-series.ts';
+import { ENDNOTES_ID, endnoteCallId, endnoteId } from '../print/endnotes.ts';
 import { isRuleId } from '../rules.ts';
 import type { Check } from './check.ts';
 
@@ -55,6 +58,27 @@ function hyphenFindings(stretch: LineStretchReport, probes: LayoutProbes): Diagn
   return found;
 }
 
+/**
+ * Every note of a series placed at the end: its call printed in the text, its note in the endnotes section
+ * (print/endnotes.ts), found by their ids where the book printed them. The calls and notes of the series at
+ * the page foot are checked in the page (runtime/layout-probes.ts: each on its call's page, in series order).
+ */
+export function endnoteFindings(book: Pick<Book, 'config' | 'chapters'>, anchors: Record<string, { page: number }>): Diagnostic[] {
+  const atEnd = new Set(noteSeries(book.config).filter((s) => s.placement === 'end').map((s) => s.id));
+  const section = anchors[ENDNOTES_ID];
+  const found: Diagnostic[] = [];
+  for (const chapter of book.chapters) {
+    for (const note of chapter.notes.filter((n) => atEnd.has(n.series))) {
+      const call = anchors[endnoteCallId(chapter, note)];
+      const printed = anchors[endnoteId(chapter, note)];
+      const place = { file: chapter.file, line: note.line, column: 1 };
+      if (!call || (section && call.page >= section.page)) found.push(diagnostic('notes/endnote-placement', { ...place, ...(call ? { page: call.page } : {}) }, `the call of note [^${note.label}] is not printed in the text`));
+      else if (!printed || !section || printed.page < section.page) found.push(diagnostic('notes/endnote-placement', { ...place, page: call.page }, `note [^${note.label}] is not printed in the endnotes`));
+    }
+  }
+  return found;
+}
+
 export const layoutCheck: Check = {
   name: 'layout',
   needs: ['pdf'],
@@ -77,6 +101,7 @@ export const layoutCheck: Check = {
       );
     }
     placed.push(...hyphenFindings(stretch, probes));
+    if (pdf.anchors) placed.push(...endnoteFindings(book, pdf.anchors));
 
     const fontsAt = book.locateConfig(['print', 'fonts']);
     const { body, mono, fallback } = book.config.print.fonts;

@@ -12,7 +12,7 @@ import type { PrintResult } from '../targets/outputs.ts';
 import { finishPdf, pdfFinishing } from './finish-pdf.ts';
 import { toPoints } from './lengths.ts';
 import type { LineBreakMemo } from './line-break-memo.ts';
-import { bookPageCount, firstPages, folioIncrements, printedNumbers } from './numbering.ts';
+import { bookPageCount, firstPages, folioIncrements, printedAnchors, printedNumbers } from './numbering.ts';
 import { blockedError, paginate, type LaidOutDocument } from './paginate.ts';
 import { defaultJobs } from './print-options.ts';
 import type { PageLayout } from './runtime/contract.ts';
@@ -308,5 +308,8 @@ export async function printBook(options: PrintBookOptions): Promise<PrintResult>
   progress.step(
     `print: ${result.pages} pages, ${layout.hyphens} hyphenated line ends; tagged in ${(taggedMs / 1000).toFixed(2)} s (${tagged.elements} structure elements, ${tagged.sequences} marked sequences, ${tagged.artifacts} artifacts)${tagged.conforms ? ', PDF/UA-1' : ''}`,
   );
-  return result;
+  // Where every id was printed: the layout check finds the endnotes and their calls by them.
+  const anchors: Record<string, { page: number }> = {};
+  for (const unit of laidOut.units) for (const [id, at] of Object.entries(printedAnchors(unit.layout.anchors, unit.firstPage))) anchors[id] ??= { page: at.page };
+  return { ...result, anchors };
 }

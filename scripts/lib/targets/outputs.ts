@@ -11,6 +11,8 @@ export interface PrintResult {
   pages: number;
   bytes: number;
   layout: PageLayout;
+  /** Every id of the printed book with the page it was printed on (the endnotes' calls and notes, headings, …). */
+  anchors?: Record<string, { page: number }>;
 }
 
 /** The press PDF (PDF/X), made from the print edition. */

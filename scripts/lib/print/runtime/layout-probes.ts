@@ -126,11 +126,16 @@ export class LayoutProbing {
       // the page's own area, text and notes, is the limit too.
       const pageArea = (page.querySelector('.pagedjs_area') ?? area).getBoundingClientRect();
       const limit = Math.min(Math.max(noteBox.bottom, areaBox.bottom), Math.max(pageArea.bottom, areaBox.bottom));
+      let rank = 0;
       for (const note of noteArea.querySelectorAll<HTMLElement>('[data-note="footnote"]')) {
         const r = note.getBoundingClientRect();
         if (r.height > 0 && r.bottom > limit + EPS) {
           this.add('notes/clipped', note, number, `note ${note.dataset.ref || ''} is cut off at the foot of the page`, { y: r.top - sheet.top });
         }
+        // Every series at the foot in its place: the author's notes first, then each further series.
+        const own = Number(note.dataset.noteRank || 0);
+        if (own < rank) this.add('notes/series-order', note, number, `a note of series ${own === 0 ? 'of the author' : `"${note.dataset.noteSeries || own}"`} stands under a note of a later series`, { y: r.top - sheet.top });
+        rank = Math.max(rank, own);
       }
     }
 
