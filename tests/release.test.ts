@@ -31,9 +31,9 @@ describe('npm run release on the book', () => {
     assert.match(run.stdout, new RegExp(`release ${projectVersion().replace(/\./g, '\\.')}: .*${SLUG}-`));
   });
 
-  test('the folder holds the PDFs, the check report in text and JSON, and SHA256SUMS', async () => {
+  test('the folder holds the PDFs, the cover, the check report in text and JSON, and SHA256SUMS', async () => {
     const files = await listFiles(dir);
-    for (const name of [`${SLUG}.pdf`, `${SLUG}-press.pdf`, 'check-report.txt', 'check-report.json', 'SHA256SUMS']) {
+    for (const name of [`${SLUG}.pdf`, `${SLUG}-press.pdf`, `${SLUG}-cover.pdf`, 'check-report.txt', 'check-report.json', 'SHA256SUMS']) {
       assert.ok(files.includes(name), `${name} missing from ${files.join(', ')}`);
     }
     assert.ok(!(await listFiles(path.join(out, 'release'))).some((f) => f.endsWith('.tmp')), 'temporary folder left behind');
@@ -47,6 +47,17 @@ describe('npm run release on the book', () => {
     assert.deepEqual(listed, others);
     const verified = execFileSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: dir, encoding: 'utf8' });
     assert.equal(verified.trim().split('\n').filter((l) => l.endsWith(': OK')).length, others.length);
+    assert.ok(listed.includes(`${SLUG}-cover.pdf`), 'the cover is checksummed');
+  });
+
+  test('the cover is the default profile’s: spine from the press PDF’s pages at 0.05 mm, no spine text on so thin a spine', async () => {
+    const pages = Number(execFileSync('pdfinfo', [path.join(dir, `${SLUG}-press.pdf`)], { encoding: 'utf8' }).match(/^Pages:\s+(\d+)/m)?.[1]);
+    const box = execFileSync('pdfinfo', ['-box', path.join(dir, `${SLUG}-cover.pdf`)], { encoding: 'utf8' }).match(/^TrimBox:\s+([\d.]+)\s+[\d.]+\s+([\d.]+)/m);
+    const trimWidth = Number(box?.[2]) - Number(box?.[1]);
+    const mm = 72 / 25.4;
+    assert.ok(Math.abs(trimWidth - (2 * 135 + pages * 0.05) * mm) < 0.1, `cover trim ${trimWidth} pt for ${pages} pages`);
+    const text = (await pdfText(path.join(dir, `${SLUG}-cover.pdf`))).replace(/\s+/g, ' ');
+    assert.equal(text.split('Per-Åke Westerlund').length - 1, 1, 'the author on the front only');
   });
 
   test('the check report says every check passed, in both forms', async () => {
