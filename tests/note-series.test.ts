@@ -4,6 +4,7 @@ import { renderChapter } from '../scripts/lib/book.ts';
 import { parseConfig } from '../scripts/lib/config/load-config.ts';
 import type { Diagnostic } from '../scripts/lib/diagnostics.ts';
 import { endnoteFindings } from '../scripts/lib/checks/layout-check.ts';
+import { bookCharacters } from '../scripts/lib/fonts/book-text.ts';
 import { ENDNOTES_ID } from '../scripts/lib/print/endnotes.ts';
 import { DEFAULT_SERIES, noteMarker, notesBeforeEach, noteSeries } from '../scripts/lib/markdown/note-series.ts';
 import { configDiagnostics, MINIMAL_CONFIG } from './helpers.ts';
@@ -99,4 +100,15 @@ test('the layout check finds every note of an end series by where its call and i
       ['notes/endnote-placement', 'ch.md', 5, 6, 'note [^vert:b] is not printed in the endnotes'],
     ],
   );
+});
+
+test('the markers a series prints are characters of the book: each checked against its fonts, at the series\' marker in book.yaml', () => {
+  const yaml = `${MINIMAL_CONFIG}notes:\n  series:\n    - { id: ed, marker: symbols }\n`;
+  const { chapter } = render('Een.[^ed:a] Twee.[^ed:b] Drie.[^ed:c]\n\n[^ed:a]: A.\n[^ed:b]: B.\n[^ed:c]: C.\n', yaml);
+  const { config } = parseConfig(yaml, 'book.yaml');
+  const asked: unknown[] = [];
+  const book = { config, chapters: [chapter], configFile: 'book.yaml', manuscriptDir: '.', locateConfig: (keyPath: readonly (string | number)[]) => (asked.push(keyPath), { line: 10, column: 25 }) };
+  const markers = bookCharacters(book as unknown as Parameters<typeof bookCharacters>[0]).filter((use) => use.file === 'book.yaml' && '*†‡§‖¶'.includes(use.char));
+  assert.deepEqual(markers.map((use) => [use.char, use.line, use.column]), [['*', 10, 25], ['†', 10, 25], ['‡', 10, 25]]);
+  assert.deepEqual(asked.at(-1), ['notes', 'series', 0, 'marker']);
 });

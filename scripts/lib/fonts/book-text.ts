@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Book } from '../book.ts';
 import { contributorLines, contributorsOf } from '../contributors.ts';
+import { noteMarker, noteSeries } from '../markdown/note-series.ts';
 
 /** Which of the book's fonts sets a piece of text: the body font, or the monospaced one (code). */
 export type TextRole = 'body' | 'mono';
@@ -65,6 +66,14 @@ export function bookCharacters(book: Book): CharacterUse[] {
   for (const [keyPath, text] of texts) {
     if (!text) continue;
     for (const char of text) record(char, 'body', book.configFile, () => book.locateConfig(keyPath));
+  }
+  // The markers of the declared note series are drawn by the pipeline (letters, roman numerals, symbols):
+  // each must be in the book's fonts like the text, reported at its series' `marker` in book.yaml.
+  const printed = noteSeries(c).filter((s) => s.rank > 0);
+  for (const series of printed) {
+    const counts = book.chapters.map((chapter) => chapter.notes.filter((n) => n.series === series.id).length);
+    const most = c.print.noteNumbering === 'book' ? counts.reduce((a, b) => a + b, 0) : Math.max(0, ...counts);
+    for (let n = 1; n <= most; n++) for (const char of noteMarker(series.marker, n)) record(char, 'body', book.configFile, () => book.locateConfig(['notes', 'series', series.rank - 1, 'marker']));
   }
   if (book.bibliography && c.citations) {
     // The list is made from every bibliography file; a character is reported at the first.
