@@ -8,7 +8,7 @@ import { PdfReader } from '../scripts/lib/pdf/read-pdf.ts';
 import { projectRoot } from '../scripts/lib/paths.ts';
 import { toPoints } from '../scripts/lib/print/lengths.ts';
 import type { RunResult } from './helpers.ts';
-import { sharedBuild } from './shared-build.ts';
+import { bookRelease } from './shared-build.ts';
 
 const SECTIONS = [
   'Het begin van een internationale revolutie',
@@ -25,7 +25,7 @@ describe('the book: Lenins strijd tegen het stalinisme', () => {
   let reader: PdfReader;
 
   before(async () => {
-    ({ out, run } = await sharedBuild(path.join(projectRoot, 'manuscript')));
+    ({ out, run } = await bookRelease());
     pdfFile = path.join(out, 'lenins-strijd-tegen-het-stalinisme.pdf');
     if (run.code === 0) {
       pages = await pdfPageTexts(pdfFile);

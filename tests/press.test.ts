@@ -16,28 +16,28 @@ import type { PrintResult } from '../scripts/lib/targets/outputs.ts';
 import { toPoints } from '../scripts/lib/print/lengths.ts';
 import { chapterWithNotes, minimalConfig } from './fixtures.ts';
 import { listFiles, makeManuscript, removeDir, runScript, type RunResult } from './helpers.ts';
+import { bookRelease, type BookRelease } from './shared-build.ts';
 
 const close = (actual: number | undefined, expected: number, what: string, tolerance = 0.1): void =>
   assert.ok(actual !== undefined && Math.abs(actual - expected) <= tolerance, `${what}: ${actual} ≉ ${expected}`);
 
-describe('the book’s press PDF (npm run build -- --press)', () => {
-  let out: string;
+describe('the book’s press PDF (the book’s shared release, which builds it beside the screen PDF)', () => {
+  let release: BookRelease;
   let run: RunResult;
   let press: string;
   let screen: string;
 
   before(async () => {
-    out = await mkdtemp(path.join(tmpdir(), 'press-out-'));
-    run = await runScript('build.ts', ['--format', 'pdf', '--press', '--out', out]);
-    press = path.join(out, 'lenins-strijd-tegen-het-stalinisme-press.pdf');
-    screen = path.join(out, 'lenins-strijd-tegen-het-stalinisme.pdf');
+    release = await bookRelease();
+    run = release.run;
+    press = path.join(release.out, 'lenins-strijd-tegen-het-stalinisme-press.pdf');
+    screen = path.join(release.out, 'lenins-strijd-tegen-het-stalinisme.pdf');
   });
-  after(() => removeDir(out));
 
-  test('is written beside the screen PDF and named in the summary', () => {
-    assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stdout, /PRESS\s+.*lenins-strijd-tegen-het-stalinisme-press\.pdf\s+\d+ pages, PDF\/X-1a:2003/);
-    assert.match(run.stdout, /PDF\s+.*lenins-strijd-tegen-het-stalinisme\.pdf\s+\d+ pages/);
+  test('is written beside the screen PDF and released with it', () => {
+    assert.equal(run.code, 0, run.stderr + run.stdout);
+    assert.match(run.stdout, /^ {2}[0-9a-f]{16} {2}lenins-strijd-tegen-het-stalinisme-press\.pdf$/m);
+    assert.match(run.stdout, /^ {2}[0-9a-f]{16} {2}lenins-strijd-tegen-het-stalinisme\.pdf$/m);
   });
 
   test('identifies as PDF/X-1a with a CMYK output intent', async () => {
@@ -95,10 +95,9 @@ describe('the book’s press PDF (npm run build -- --press)', () => {
     assert.ok(ink.some((p) => p.c > 0 && p.m > 0 && p.y > 0), 'expected rich black in the RGB screen PDF');
   });
 
-  test('npm run check runs the preflight on it and finds nothing', async () => {
-    const check = await runScript('check.ts', ['--format', 'pdf', '--out', out, '--report', 'json']);
-    assert.equal(check.code, 0, check.stdout + check.stderr);
-    const report = JSON.parse(check.stdout) as { summary: { errors: number } };
+  test('the release’s checks run the preflight on it and find nothing', async () => {
+    const report = await release.report();
+    assert.deepEqual(report.diagnostics.filter((d) => d.rule.startsWith('press/')), []);
     assert.equal(report.summary.errors, 0);
     const rules = await runScript('check.ts', ['--list-rules']);
     for (const id of ['press/pdfx-version', 'press/output-intent', 'press/page-boxes', 'press/text-page-colour', 'press/total-ink', 'fonts/type3']) {
@@ -124,9 +123,10 @@ describe('a proof with crop marks and a signature of 8 (book.yaml print.marks, p
   });
   after(() => removeDir(dir));
 
-  test('book.yaml alone turns the press PDF on', () => {
+  test('book.yaml alone turns the press PDF on, and the summary names both PDFs', () => {
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stdout, /PRESS\s+.*proef-press\.pdf/);
+    assert.match(run.stdout, /PRESS\s+.*proef-press\.pdf\s+\d+ pages, PDF\/X-1a:2003/);
+    assert.match(run.stdout, /PDF\s+.*proef\.pdf\s+\d+ pages/);
   });
 
   test('the sheet grows beyond the bleed to hold the marks; trim and bleed stay as configured', async () => {

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { hashTree } from '../scripts/lib/release/make-release.ts';
 import { after, before, describe, test } from 'node:test';
@@ -11,6 +10,7 @@ import { pdfText } from '../scripts/lib/pdf/poppler.ts';
 import { projectRoot, projectVersion } from '../scripts/lib/paths.ts';
 import { chapterWithNotes, minimalConfig } from './fixtures.ts';
 import { listFiles, makeManuscript, removeDir, runScript, type RunResult } from './helpers.ts';
+import { bookRelease } from './shared-build.ts';
 
 const SLUG = 'lenins-strijd-tegen-het-stalinisme';
 
@@ -20,11 +20,9 @@ describe('npm run release on the book', () => {
   let dir: string;
 
   before(async () => {
-    out = await mkdtemp(path.join(tmpdir(), 'release-'));
-    run = await runScript('release.ts', ['--out', out], { SOURCE_DATE_EPOCH: '1700000000' });
-    dir = path.join(out, 'release', `${SLUG}-${projectVersion()}`);
+    // The book's shared release (SOURCE_DATE_EPOCH 1700000000), which the press, EPUB and book tests read too.
+    ({ out, run, dir } = await bookRelease());
   });
-  after(() => removeDir(out));
 
   test('succeeds and names the folder', () => {
     assert.equal(run.code, 0, run.stderr + run.stdout);

@@ -7,28 +7,36 @@ import { pdfInfo } from '../scripts/lib/pdf/poppler.ts';
 import { projectRoot } from '../scripts/lib/paths.ts';
 import { hashTree } from '../scripts/lib/release/make-release.ts';
 import { removeDir, runScript, type RunResult } from './helpers.ts';
-
-const EPOCH = '1700000000'; // 2023-11-14T22:13:20Z
+import { BOOK_EPOCH, bookRelease } from './shared-build.ts';
 
 /**
  * Two full builds (every format, and the press PDF) of the book, each from its own copy of the manuscript into
  * its own output folder, with the same SOURCE_DATE_EPOCH: every file either build writes must be the same bytes.
- * The comparison walks the output folders, so a format added later is covered without changing this test.
+ * The first is the book's shared release (built from the repository's manuscript/, its checks run besides), the
+ * second a `build --press` from a copy elsewhere; what only the release writes (its folder, the checks' proof
+ * report, the output folder's marker naming both) is left out. The comparison walks the output folders, so a format added later is covered
+ * without changing this test.
  */
 describe('reproducible builds: same sources and SOURCE_DATE_EPOCH give the same bytes', () => {
   const roots: string[] = [];
   const runs: RunResult[] = [];
   const sums: Map<string, string>[] = [];
+  const outs: string[] = [];
+  const built = (all: Map<string, string>): Map<string, string> =>
+    new Map([...all].filter(([file]) => !file.startsWith('release/') && file !== '.book-output.json' && !file.endsWith('-proof.html')));
 
   before(async () => {
-    for (const name of ['first', 'second']) {
-      const root = await mkdtemp(path.join(tmpdir(), `repro-${name}-`));
-      roots.push(root);
-      await cp(path.join(projectRoot, 'manuscript'), path.join(root, 'manuscript'), { recursive: true });
-      const out = path.join(root, 'out');
-      runs.push(await runScript('build.ts', ['--press', '--manuscript', path.join(root, 'manuscript'), '--out', out], { SOURCE_DATE_EPOCH: EPOCH }));
-      sums.push(await hashTree(out));
-    }
+    const release = await bookRelease();
+    runs.push(release.run);
+    outs.push(release.out);
+    sums.push(built(await hashTree(release.out)));
+    const root = await mkdtemp(path.join(tmpdir(), 'repro-second-'));
+    roots.push(root);
+    await cp(path.join(projectRoot, 'manuscript'), path.join(root, 'manuscript'), { recursive: true });
+    const out = path.join(root, 'out');
+    runs.push(await runScript('build.ts', ['--press', '--manuscript', path.join(root, 'manuscript'), '--out', out], { SOURCE_DATE_EPOCH: BOOK_EPOCH }));
+    outs.push(out);
+    sums.push(built(await hashTree(out)));
   });
   after(async () => {
     for (const root of roots) await removeDir(root);
@@ -52,7 +60,7 @@ describe('reproducible builds: same sources and SOURCE_DATE_EPOCH give the same 
   });
 
   test('the PDFs are dated SOURCE_DATE_EPOCH', async () => {
-    const out = path.join(roots[0] as string, 'out');
+    const out = outs[1] as string;
     for (const file of ['lenins-strijd-tegen-het-stalinisme.pdf', 'lenins-strijd-tegen-het-stalinisme-press.pdf']) {
       const { fields } = await pdfInfo(path.join(out, file));
       assert.match(fields.CreationDate ?? '', /Nov 14 22:13:20 2023/, file);

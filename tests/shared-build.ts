@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { findChromium } from '../scripts/lib/browser.ts';
 import { processAlive } from '../scripts/lib/output-folder.ts';
-import { projectRoot } from '../scripts/lib/paths.ts';
+import { projectRoot, projectVersion } from '../scripts/lib/paths.ts';
+import type { Diagnostic } from '../scripts/lib/diagnostics.ts';
 import { runScript, type RunResult } from './helpers.ts';
 
 /**
@@ -26,8 +27,8 @@ export interface SharedBuild {
 
 const ROOT = path.join(tmpdir(), 'book-test-shared');
 
-export async function sharedBuild(manuscriptDir: string, args: string[] = [], command: 'build' | 'check' | 'release' = 'build'): Promise<SharedBuild> {
-  const key = buildKey(path.resolve(manuscriptDir), command, args);
+export async function sharedBuild(manuscriptDir: string, args: string[] = [], command: 'build' | 'check' | 'release' = 'build', env: Record<string, string> = {}): Promise<SharedBuild> {
+  const key = buildKey(path.resolve(manuscriptDir), command, args, env);
   const dir = path.join(ROOT, key);
   const out = path.join(dir, 'out');
   const resultFile = path.join(dir, 'run.json');
@@ -55,7 +56,7 @@ export async function sharedBuild(manuscriptDir: string, args: string[] = [], co
       await mkdir(dir, { recursive: true });
       // A check builds every format and runs EPUBCheck, Ace, the Nu checker and axe besides: on a busy shared
       // machine that takes minutes.
-      const run = await runScript(`${command}.ts`, ['--manuscript', manuscriptDir, '--out', out, ...args], {}, Math.max(command === 'build' ? 180_000 : 600_000, Number(process.env.BOOK_TEST_TIMEOUT_MS) || 0));
+      const run = await runScript(`${command}.ts`, ['--manuscript', manuscriptDir, '--out', out, ...args], env, Math.max(command === 'build' ? 180_000 : 600_000, Number(process.env.BOOK_TEST_TIMEOUT_MS) || 0));
       // A failed build is not kept: one that failed by accident (a browser killed under load) is tried again.
       if (run.code !== 0) return { out, run };
       const temporary = `${resultFile}.${process.pid}.tmp`;
@@ -68,6 +69,27 @@ export async function sharedBuild(manuscriptDir: string, args: string[] = [], co
   }
 }
 
+/** SOURCE_DATE_EPOCH of the book's release: 2023-11-14T22:13:20Z. */
+export const BOOK_EPOCH = '1700000000';
+
+/** The book's one release in a test run, dated BOOK_EPOCH (see bookRelease). */
+export interface BookRelease extends SharedBuild {
+  /** The release folder: the files, SHA256SUMS, check-report.txt and check-report.json. */
+  dir: string;
+  /** check-report.json: every check's findings on every format and the press PDF. */
+  report(): Promise<{ diagnostics: Diagnostic[]; summary: { errors: number; warnings: number; infos: number } }>;
+}
+
+/**
+ * `npm run release` of the book, dated BOOK_EPOCH: every format and the press PDF in `out`, every check run on
+ * them (layout, PDF/UA, preflight, EPUBCheck, Ace, axe, the Nu checker), the release folder beside them. The one
+ * build of the book that the tests which only read it share: its PDFs, EPUB, web edition and check report.
+ */
+export async function bookRelease(): Promise<BookRelease> {
+  const build = await sharedBuild(path.join(projectRoot, 'manuscript'), [], 'release', { SOURCE_DATE_EPOCH: BOOK_EPOCH });
+  const dir = path.join(build.out, 'release', `lenins-strijd-tegen-het-stalinisme-${projectVersion()}`);
+  return { ...build, dir, report: async () => JSON.parse(await readFile(path.join(dir, 'check-report.json'), 'utf8')) };
+}
 
 let pruned = false;
 
@@ -121,13 +143,13 @@ function pipelineKey(): string {
   return pipelineDigest;
 }
 
-function buildKey(manuscriptDir: string, command: string, args: string[]): string {
+function buildKey(manuscriptDir: string, command: string, args: string[], env: Record<string, string>): string {
   const hash = createHash('sha256');
   hash.update(pipelineKey()).update('\0').update(manuscriptDir).update('\0').update(command).update('\0');
   for (const arg of args) hash.update(arg).update('\0');
   for (const file of filesUnder(manuscriptDir, (relative) => relative.split(path.sep).some((part) => part === '.cache' || part === 'out' || part === 'build'))) {
     hash.update(`${file}\0`).update(readFileSync(path.join(manuscriptDir, file))).update('\0');
   }
-  for (const name of ['SOURCE_DATE_EPOCH', 'CHROMIUM_PATH', 'PUPPETEER_EXECUTABLE_PATH']) hash.update(`${name}=${process.env[name] ?? ''}\0`);
+  for (const name of ['SOURCE_DATE_EPOCH', 'CHROMIUM_PATH', 'PUPPETEER_EXECUTABLE_PATH']) hash.update(`${name}=${env[name] ?? process.env[name] ?? ''}\0`);
   return hash.digest('hex').slice(0, 24);
 }

@@ -10,7 +10,7 @@ import { pdfInfo, pdfPageTexts } from '../scripts/lib/pdf/poppler.ts';
 import { readTaggedPdf } from '../scripts/lib/pdf/tagged-pdf.ts';
 import { projectRoot } from '../scripts/lib/paths.ts';
 import { allElements, readStructure, type ReadElement, type ReadPage } from './pdf-structure.ts';
-import { sharedBuild } from './shared-build.ts';
+import { bookRelease, sharedBuild } from './shared-build.ts';
 
 /** What each painting operator of a content stream is inside: an MCID, an artifact, or nothing. */
 function marking(source: string): string[] {
@@ -84,7 +84,7 @@ describe('the book’s screen PDF is tagged (PDF/UA-1)', () => {
   let texts: string[];
 
   before(async () => {
-    const { out, run } = await sharedBuild(path.join(projectRoot, 'manuscript'));
+    const { out, run } = await bookRelease();
     assert.equal(run.code, 0, run.stderr);
     pdfFile = path.join(out, 'lenins-strijd-tegen-het-stalinisme.pdf');
     pdf = await PDFDocument.load(await readFile(pdfFile), { updateMetadata: false });
