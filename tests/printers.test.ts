@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { PDFDocument, PDFName } from 'pdf-lib';
 import { after, before, describe, test } from 'node:test';
 import { readBook } from '../scripts/lib/book.ts';
 import { preflightCheck } from '../scripts/lib/checks/preflight-check.ts';
 import { parseConfig } from '../scripts/lib/config/load-config.ts';
 import { pdfPageTexts } from '../scripts/lib/pdf/poppler.ts';
+import { inkCoverage, pageInk, type Rect } from '../scripts/lib/press/ghostscript.ts';
 import { PRINTERS } from '../scripts/lib/press/printers/index.ts';
 import type { PrintResult } from '../scripts/lib/targets/outputs.ts';
 import { chapterWithNotes, minimalConfig } from './fixtures.ts';
@@ -120,5 +123,90 @@ describe('the preflight reads the printer’s profile', () => {
     assert.match(marks[0]?.message ?? '', /Pumbo wants them/);
     assert.ok(diagnostics.some((d) => d.rule === 'press/output-condition' && d.severity === 'warning'));
     assert.ok(!diagnostics.some((d) => d.rule === 'press/bookmarks' || d.rule === 'press/metadata'), 'Pumbo takes bookmarks and metadata');
+  });
+});
+
+describe('press PDFs for KDP, Pumbo and IngramSpark (npm run build -- --format press,cover)', () => {
+  const printers = ['kdp', 'pumbo', 'ingramspark'] as const;
+  const dirs = new Map<string, string>();
+  const runs = new Map<string, RunResult>();
+  const press = (printer: string): string => path.join(dirs.get(printer)!, 'out', 'proef-press.pdf');
+
+  before(async () => {
+    const chapter = chapterWithNotes('Het hoofdstuk', 2, 3);
+    for (const printer of printers) {
+      // No bleed or marks in book.yaml: the printer's profile gives them.
+      const dir = await makeManuscript({ 'book.yaml': minimalConfig(`slug: proef\nprint:\n  press: { printer: ${printer} }\n`), '01-hoofdstuk.md': chapter });
+      dirs.set(printer, dir);
+      runs.set(printer, await runScript('build.ts', ['--manuscript', dir, '--out', path.join(dir, 'out'), '--format', 'press,cover']));
+    }
+  });
+  after(() => Promise.all([...dirs.values()].map(removeDir)));
+
+  const load = async (file: string) => PDFDocument.load(await readFile(file), { updateMetadata: false });
+  const bleedBoxes = async (file: string): Promise<Rect[]> =>
+    (await load(file)).getPages().map((page) => {
+      const b = page.getBleedBox();
+      return [b.x, b.y, b.x + b.width, b.y + b.height];
+    });
+  /** The findings of the preflight on the press PDF the build wrote. */
+  const preflight = async (printer: string) => {
+    const pages = (await pdfPageTexts(press(printer))).length;
+    return preflightCheck.run({
+      book: await readBook({ manuscriptDir: dirs.get(printer)! }),
+      outDir: path.join(dirs.get(printer)!, 'out'),
+      outputs: { press: { file: press(printer), pages, bytes: 0, profile: { file: '', description: '' } } },
+      browser: () => Promise.reject(new Error('the preflight uses no browser')),
+    });
+  };
+
+  test('KDP: 0.125" bleed; no outline, no XMP, no Author or Subject, no crop marks; the screen PDF had them', async () => {
+    assert.equal(runs.get('kdp')?.code, 0, runs.get('kdp')?.stderr);
+    const screen = await load(path.join(dirs.get('kdp')!, 'out', 'proef.pdf'));
+    assert.ok(screen.catalog.has(PDFName.of('Outlines')) && screen.catalog.has(PDFName.of('Metadata')) && screen.getAuthor(), 'the screen PDF keeps its outline and metadata');
+    const pdf = await load(press('kdp'));
+    assert.ok(!pdf.catalog.has(PDFName.of('Outlines')), 'outline');
+    assert.ok(!pdf.catalog.has(PDFName.of('Metadata')), 'XMP');
+    assert.deepEqual([pdf.getAuthor(), pdf.getSubject(), pdf.getKeywords(), pdf.getCreator()], [undefined, undefined, undefined, undefined]);
+    assert.ok(pdf.getTitle(), 'PDF/X keeps the Title');
+    for (const page of pdf.getPages()) {
+      // Ghostscript writes the MediaBox to two decimals.
+      const [media, bleed] = [page.getMediaBox(), page.getBleedBox()];
+      assert.ok(Math.abs(media.width - bleed.width) < 0.01 && Math.abs(media.height - bleed.height) < 0.01 && media.x === bleed.x, 'no slug for marks');
+      const trim = page.getTrimBox();
+      assert.ok(Math.abs(trim.x - 0.125 * 72) < 0.05, `bleed ${trim.x} pt`);
+    }
+    const boxes = await bleedBoxes(press('kdp'));
+    for (const page of await pageInk(press('kdp'), (n) => boxes[n - 1])) assert.equal(page.outside, 0, `page ${page.page}: ink outside the bleed`);
+    const diagnostics = await preflight('kdp');
+    assert.deepEqual(diagnostics.filter((d) => d.severity === 'error'), []);
+  });
+
+  test('Pumbo: crop marks outside the 3 mm bleed on every page and on the cover; no pixel over 300 % ink', async () => {
+    assert.equal(runs.get('pumbo')?.code, 0, runs.get('pumbo')?.stderr);
+    const boxes = await bleedBoxes(press('pumbo'));
+    const ink = await pageInk(press('pumbo'), (page) => boxes[page - 1]);
+    assert.equal(ink.length, boxes.length);
+    for (const page of ink) {
+      assert.ok(page.outside > 0, `page ${page.page}: no crop marks outside the bleed`);
+      assert.ok(page.maxTotal <= 300, `page ${page.page}: ${page.maxTotal} %`);
+    }
+    const cover = path.join(dirs.get('pumbo')!, 'out', 'proef-cover.pdf');
+    const [coverBleed] = await bleedBoxes(cover);
+    const [coverInk] = await pageInk(cover, () => coverBleed);
+    assert.ok((coverInk?.outside ?? 0) > 0, 'the cover has crop marks too');
+    const diagnostics = await preflight('pumbo');
+    assert.deepEqual(diagnostics.filter((d) => d.severity === 'error'), []);
+    assert.ok(diagnostics.some((d) => d.rule === 'press/output-condition'), 'Ghostscript’s SWOP profile is not FOGRA39');
+  });
+
+  test('IngramSpark: total ink at most 240 % on every page (inkcov and every pixel)', async () => {
+    assert.equal(runs.get('ingramspark')?.code, 0, runs.get('ingramspark')?.stderr);
+    const coverage = await inkCoverage(press('ingramspark'));
+    assert.ok(coverage.length > 0);
+    for (const page of coverage) assert.ok(page.c + page.m + page.y + page.k <= 2.4, `page ${page.page}: ${JSON.stringify(page)}`);
+    for (const page of await pageInk(press('ingramspark'))) assert.ok(page.maxTotal <= 240, `page ${page.page}: ${page.maxTotal} %`);
+    const diagnostics = await preflight('ingramspark');
+    assert.deepEqual(diagnostics.filter((d) => d.severity === 'error'), []);
   });
 });
