@@ -3,6 +3,7 @@ import { cp, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { FORMATS } from '../scripts/lib/formats.ts';
 import { pdfInfo } from '../scripts/lib/pdf/poppler.ts';
 import { projectRoot } from '../scripts/lib/paths.ts';
 import { hashTree } from '../scripts/lib/release/make-release.ts';
@@ -10,10 +11,10 @@ import { removeDir, runScript, type RunResult } from './helpers.ts';
 import { BOOK_EPOCH, bookRelease } from './shared-build.ts';
 
 /**
- * Two full builds (every format, and the press PDF) of the book, each from its own copy of the manuscript into
+ * Two full builds (every format: the press PDF and the cover too) of the book, each from its own copy of the manuscript into
  * its own output folder, with the same SOURCE_DATE_EPOCH: every file either build writes must be the same bytes.
  * The first is the book's shared release (built from the repository's manuscript/, its checks run besides), the
- * second a `build --press` from a copy elsewhere; what only the release writes (its folder, the checks' proof
+ * second a build of every format from a copy elsewhere; what only the release writes (its folder, the checks' proof
  * report, the output folder's marker naming both) is left out. The comparison walks the output folders, so a format added later is covered
  * without changing this test.
  */
@@ -34,7 +35,8 @@ describe('reproducible builds: same sources and SOURCE_DATE_EPOCH give the same 
     roots.push(root);
     await cp(path.join(projectRoot, 'manuscript'), path.join(root, 'manuscript'), { recursive: true });
     const out = path.join(root, 'out');
-    runs.push(await runScript('build.ts', ['--press', '--manuscript', path.join(root, 'manuscript'), '--out', out], { SOURCE_DATE_EPOCH: BOOK_EPOCH }));
+    // Every format the release builds: the press PDF and the cover too.
+    runs.push(await runScript('build.ts', ['--format', FORMATS.join(','), '--manuscript', path.join(root, 'manuscript'), '--out', out], { SOURCE_DATE_EPOCH: BOOK_EPOCH }));
     outs.push(out);
     sums.push(built(await hashTree(out)));
   });
