@@ -7,34 +7,31 @@ import type { HTTPRequest, Page } from 'puppeteer';
 import { launchBrowser, type BrowserSession } from '../scripts/lib/browser.ts';
 import { readBook } from '../scripts/lib/book.ts';
 import { projectRoot } from '../scripts/lib/paths.ts';
-import { axeViolations } from '../scripts/lib/web/axe.ts';
-import { validateHtml } from '../scripts/lib/web/validate-html.ts';
 import { chapterWithNotes, minimalConfig } from './fixtures.ts';
 import { listFiles, makeManuscript, removeDir, runScript, type RunResult } from './helpers.ts';
+import { bookRelease, type BookRelease } from './shared-build.ts';
 
 describe('the web edition of the book', () => {
-  let out: string;
+  let release: BookRelease;
   let run: RunResult;
   let web: string;
   let html: string;
   let session: BrowserSession;
 
   before(async () => {
-    out = await makeManuscript({});
-    run = await runScript('build.ts', ['--format', 'web', '--out', out]);
-    web = path.join(out, 'web');
+    // The book's shared release: its web edition, and the Nu checker's and axe-core's findings on it.
+    release = await bookRelease();
+    run = release.run;
+    web = path.join(release.out, 'web');
     html = run.code === 0 ? await readFile(path.join(web, 'index.html'), 'utf8') : '';
     session = await launchBrowser();
   });
   after(async () => {
     await session?.close();
-    await removeDir(out);
   });
 
-  test('`--format web` writes the edition folder alone and names it in the summary', async () => {
-    assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stdout, /WEB\s+.*web\s+\d+ files\s+\d+ KB/);
-    assert.deepEqual(await listFiles(out), ['web']);
+  test('the edition folder: the page, its styles, its script and the fonts it names', async () => {
+    assert.equal(run.code, 0, run.stderr + run.stdout);
     assert.deepEqual(await listFiles(web), ['fonts', 'fonts.css', 'index.html', 'theme.js', 'web.css']);
     const fonts = await listFiles(path.join(web, 'fonts'));
     assert.ok(fonts.length > 0 && fonts.every((f) => f.endsWith('.woff2')));
@@ -89,13 +86,14 @@ describe('the web edition of the book', () => {
     assert.ok(fontLoaded, 'EB Garamond did not load from the edition');
   });
 
-  test('the Nu Html Checker finds no error and no warning in the HTML and CSS', async () => {
-    const files = ['index.html', 'web.css', 'fonts.css'].map((f) => path.join(web, f));
-    assert.deepEqual(await validateHtml(files), []);
+  test('the Nu Html Checker finds no error and no warning in the HTML and CSS (the release’s web-html check)', async () => {
+    const report = await release.report();
+    assert.deepEqual(report.diagnostics.filter((d) => /^web\/(html-|validator-)/.test(d.rule)), []);
   });
 
-  test('axe-core finds no violation, on a phone and a desktop, light and dark', async () => {
-    assert.deepEqual(await axeViolations(session.browser, path.join(web, 'index.html'), 'web/index.html'), []);
+  test('axe-core finds no violation, on a phone and a desktop, light and dark (the release’s web-a11y check)', async () => {
+    const report = await release.report();
+    assert.deepEqual(report.diagnostics.filter((d) => d.rule === 'web/a11y-violation'), []);
   });
 
   describe('in the browser', () => {
@@ -189,6 +187,9 @@ describe('the web edition folder is replaced whole', () => {
     const out = path.join(dir, 'out');
     const first = await runScript('build.ts', ['--manuscript', dir, '--out', out, '--format', 'web']);
     assert.equal(first.code, 0, first.stderr);
+    // `--format web` writes the edition folder alone and names it in the summary.
+    assert.match(first.stdout, /WEB\s+.*web\s+\d+ files\s+\d+ KB/);
+    assert.deepEqual(await listFiles(out), ['web']);
     const index = path.join(out, 'web', 'index.html');
     const stale = path.join(out, 'web', 'stale.txt');
     await writeFile(stale, 'from an earlier build');
