@@ -8,6 +8,7 @@ import { preflightCheck } from '../scripts/lib/checks/preflight-check.ts';
 import { parseConfig } from '../scripts/lib/config/load-config.ts';
 import { pdfPageTexts } from '../scripts/lib/pdf/poppler.ts';
 import { inkCoverage, pageInk, type Rect } from '../scripts/lib/press/ghostscript.ts';
+import { withinInkLimit } from '../scripts/lib/press/ink-limit.ts';
 import { PRINTERS } from '../scripts/lib/press/printers/index.ts';
 import type { PrintResult } from '../scripts/lib/targets/outputs.ts';
 import { chapterWithNotes, minimalConfig } from './fixtures.ts';
@@ -126,6 +127,19 @@ describe('the preflight reads the printer’s profile', () => {
   });
 });
 
+test('a colour over the ink limit is separated down to it: grey component onto K first, then C, M and Y scaled', () => {
+  const red = [0.298, 0.98, 0.996, 0.392] as const;
+  const [c, m, y, k] = withinInkLimit(red, 240);
+  assert.ok(Math.abs(c + m + y + k - 2.4) < 1e-9, `${c + m + y + k}`);
+  const moved = k - red[3];
+  assert.ok(moved > 0.13 && moved < 0.14, `K gains ${moved}`);
+  for (const [i, v] of [c, m, y].entries()) assert.ok(Math.abs(red[i]! - v - moved) < 1e-9, 'C, M and Y each give what K gains');
+  assert.deepEqual(withinInkLimit(red, 300), [...red], 'within the limit: unchanged');
+  // K already full: only scaling is left.
+  const scaled = withinInkLimit([0.9, 0.9, 0.9, 1], 240);
+  assert.ok(Math.abs(scaled.reduce((a, b) => a + b) - 2.4) < 1e-9 && scaled[3] === 1);
+});
+
 describe('press PDFs for KDP, Pumbo and IngramSpark (npm run build -- --format press,cover)', () => {
   const printers = ['kdp', 'pumbo', 'ingramspark'] as const;
   const dirs = new Map<string, string>();
@@ -206,6 +220,9 @@ describe('press PDFs for KDP, Pumbo and IngramSpark (npm run build -- --format p
     assert.ok(coverage.length > 0);
     for (const page of coverage) assert.ok(page.c + page.m + page.y + page.k <= 2.4, `page ${page.page}: ${JSON.stringify(page)}`);
     for (const page of await pageInk(press('ingramspark'))) assert.ok(page.maxTotal <= 240, `page ${page.page}: ${page.maxTotal} %`);
+    // The cover's dark red comes out of the CMYK profile at about 267 %: separated down to the limit.
+    const [cover] = await pageInk(path.join(dirs.get('ingramspark')!, 'out', 'proef-cover.pdf'));
+    assert.ok(cover && cover.maxTotal <= 240 && cover.maxTotal > 230, `the cover: ${cover?.maxTotal} %`);
     const diagnostics = await preflight('ingramspark');
     assert.deepEqual(diagnostics.filter((d) => d.severity === 'error'), []);
   });

@@ -13,6 +13,7 @@ import { refusal, resolveManuscriptFile } from '../manuscript-files.ts';
 import { outputBaseName, writeFileAtomic } from '../output.ts';
 import { packageDir, stylesDir } from '../paths.ts';
 import { convertToPdfx, GhostscriptError, pdfxDefinition } from '../press/ghostscript.ts';
+import { limitInkInFile } from '../press/ink-limit.ts';
 import { neutralRgbToGray } from '../press/neutral-gray.ts';
 import { resolveProfile } from '../press/press-pdf.ts';
 import { expectedBoxes, placeOnSheet, sheetGeometry, type SheetGeometry } from '../press/sheet.ts';
@@ -65,6 +66,8 @@ export async function buildCover(options: CoverOptions): Promise<CoverResult> {
     await writeFile(definition, pdfxDefinition(profile, print.press.pdfx));
     const converted = path.join(work, 'pdfx.pdf');
     await convertToPdfx(raw, converted, definition, profile, options.date);
+    // The design's colours become CMYK through the profile; a dark one can carry more ink than the printer takes.
+    await limitInkInFile(converted, print.press.inkLimit);
     const final = path.join(work, 'final.pdf');
     const qpdf = await $({ quiet: true, nothrow: true })`qpdf --deterministic-id ${converted} ${final}`;
     if (qpdf.exitCode !== 0 && qpdf.exitCode !== 3) throw new GhostscriptError(`qpdf failed: ${qpdf.stderr.trim()}`);

@@ -10,6 +10,7 @@ import type { Progress } from '../progress.ts';
 import type { PressResult } from '../targets/outputs.ts';
 import { convertToPdfx, GhostscriptError, pdfxDefinition } from './ghostscript.ts';
 import { findCmykProfile, readIccProfile, type IccProfile } from './icc-profile.ts';
+import { limitInkInFile } from './ink-limit.ts';
 import { neutralRgbToGray } from './neutral-gray.ts';
 import { PRINTERS } from './printers/index.ts';
 import type { Excludable } from './printers/printer.ts';
@@ -47,6 +48,8 @@ export async function buildPressPdf(options: PressOptions): Promise<PressResult>
     await writeFile(definition, pdfxDefinition(profile, pdfx));
     const converted = path.join(work, 'pdfx.pdf');
     await convertToPdfx(sheets, converted, definition, profile, options.date);
+    // Vector colour beyond the printer's ink limit is separated down to it; images are left to the preflight.
+    await limitInkInFile(converted, book.config.print.press.inkLimit);
     if (!exclude.includes('metadata')) await addPressMetadata(converted, book, options.date);
     // pdfwrite's document ID is random; qpdf derives it from the file's content instead.
     const final = path.join(work, 'press.pdf');
