@@ -76,12 +76,47 @@ describe('the sample edition: contributors, a part, numbered chapters, authors u
     assert.ok(preface > 0);
     assert.equal(lines(pages[preface]!)[1], 'Per-Åke Westerlund');
     // The contents page's lines without its page numbers (pdftotext puts each on a line of its own).
-    const contents = lines(pages.find((p) => lines(p)[0] === 'INHOUD') ?? '').filter((l) => !/^\d+$/.test(l));
+    const contents = lines(pages.find((p) => lines(p)[0] === 'INHOUD') ?? '').filter((l) => !/^(\d+|[ivxlc]+)$/.test(l));
     const at = (text: string): number => contents.indexOf(text);
     assert.equal(contents[at('Lenins strijd tegen het stalinisme') + 1], 'Per-Åke Westerlund');
     assert.equal(contents[at('DEEL I Staat en revolutie') + 1], 'V.I. Lenin');
     assert.deepEqual(contents.slice(at('V.I. Lenin') + 1, at('V.I. Lenin') + 7), ['I', 'Klassenmaatschappij en staat', 'II', 'De staat en de revolutie. De ervaringen van 1848–1851', 'III', 'De ervaring van de Commune van Parijs van 1871']);
     assert.ok(at('Bronnen') > at('De ervaring van de Commune van Parijs van 1871'));
+  });
+
+  test('folios: the front matter and the preface in lower-case roman, the main text from 1 on the recto after them; contents, PDF page labels and EPUB page list agree', async () => {
+    const { romanNumeral } = await import('../scripts/lib/roman.ts');
+    const preface = pages.findIndex((p) => lines(p)[0] === 'Lenins strijd tegen het stalinisme');
+    const main = pages.findIndex((p) => lines(p)[0] === 'DEEL I');
+    assert.ok(preface > 0 && main > preface, `${preface} ${main}`);
+    assert.equal(main % 2, 0, 'the main text starts on a recto');
+    const label = (index: number): string => (index < main ? romanNumeral(index + 1).toLowerCase() : String(index - main + 1));
+    // Each page from the preface on prints its folio: in the running head (its first or second line: verso or
+    // recto; the head is set in capitals, so is a roman numeral there) or at the foot of an opening page.
+    // The front matter's own pages, the part's title page and blank pages print none.
+    let checked = 0;
+    pages.forEach((page, index) => {
+      const text = lines(page);
+      if (index < preface || index === main || text.length === 0) return;
+      const folio = [text[0], text[1], text.at(-1)].map((line) => line?.toLowerCase());
+      assert.ok(folio.includes(label(index)), `page ${index + 1}: folio ${label(index)} in ${JSON.stringify(folio)}`);
+      checked++;
+    });
+    assert.ok(checked > 15, String(checked));
+    assert.equal(label(preface), 'vii');
+    // The contents print the same folios.
+    const contents = lines(pages.find((p) => lines(p)[0] === 'INHOUD') ?? '');
+    assert.equal(contents[contents.indexOf('Lenins strijd tegen het stalinisme') + 1], label(preface));
+    assert.equal(contents[contents.indexOf('Klassenmaatschappij en staat') + 1], label(main + 2));
+    // The PDF's page labels: viewers show "vii" and "1" where the book prints them.
+    const labels = JSON.parse(await commandText('qpdf', ['--json', '--json-key=pagelabels', pdf()])) as { pagelabels: { index: number; label: Record<string, string | number> }[] };
+    assert.deepEqual(labels.pagelabels.map((l) => [l.index, l.label['/S'], l.label['/St'] ?? 1]), [[0, '/r', 1], [main, '/D', 1]]);
+    // The EPUB's page list names each printed page by its folio, and its markers say the same.
+    const list = /<nav epub:type="page-list"[^]*?<\/nav>/.exec(epubText('toc.xhtml'))?.[0] ?? '';
+    const names = Array.from(list.matchAll(/<a href="[^"]*">([^<]*)<\/a>/g), (m) => m[1]);
+    assert.deepEqual(names, pages.map((_, index) => label(index)).slice(0, names.length));
+    assert.ok(names.length >= pages.length - 1, `${names.length} of ${pages.length}`);
+    assert.match(epubText('ch1.xhtml'), new RegExp(`role="doc-pagebreak" id="pagina-${preface + 1}" title="vii"`));
   });
 
   test('the PDF outline nests the chapters under their part', async () => {

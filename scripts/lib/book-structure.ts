@@ -1,5 +1,6 @@
 import type { BookConfig, ChapterKind, NumberStyle } from './config/schema.ts';
 import { fill, labelsFor } from './language/labels.ts';
+import { romanNumeral } from './roman.ts';
 
 /** A text book.yaml lists, where it lists it, and what the contents say about it. */
 export interface ContentsEntry {
@@ -51,21 +52,7 @@ export function contentsParts(config: Pick<BookConfig, 'contents'>): ContentsPar
   return parts;
 }
 
-const ROMAN: [number, string][] = [
-  [1000, 'M'], [900, 'CM'], [500, 'D'], [400, 'CD'], [100, 'C'], [90, 'XC'], [50, 'L'], [40, 'XL'], [10, 'X'], [9, 'IX'], [5, 'V'], [4, 'IV'], [1, 'I'],
-];
-
-export function romanNumeral(n: number): string {
-  let rest = n;
-  let out = '';
-  for (const [value, letters] of ROMAN) {
-    while (rest >= value) {
-      out += letters;
-      rest -= value;
-    }
-  }
-  return out;
-}
+export { romanNumeral };
 
 /** Numbers as words, one to twenty: what "Hoofdstuk één" needs. Beyond, and in other languages, figures. */
 const WORDS: Record<string, string[]> = {

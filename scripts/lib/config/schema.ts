@@ -288,11 +288,13 @@ export const bookConfigSchema = z
     chapters: z.array(z.string().min(1)).min(1).optional(),
     /** The book's texts in reading order: chapter files, chapters with an author and a kind, and parts holding chapters. */
     contents: z.array(z.union([contentsPartSchema, contentsChapterSchema])).min(1).optional(),
-    /** How chapters (of kind `chapter`) and parts are numbered: "Hoofdstuk I", "Deel 2", "Hoofdstuk één", or not at all. */
+    /** How chapters (of kind `chapter`) and parts are numbered: "Hoofdstuk I", "Deel 2", "Hoofdstuk één", or not at
+     * all; and the front matter's folios: on from the title page through the book (arabic), or i, ii, iii… through
+     * the front matter and a preface or foreword after it, the main text from 1 (roman). */
     numbering: z
-      .object({ chapters: z.enum(NUMBER_STYLES).default('none'), parts: z.enum(NUMBER_STYLES).default('roman') })
+      .object({ chapters: z.enum(NUMBER_STYLES).default('none'), parts: z.enum(NUMBER_STYLES).default('roman'), frontMatter: z.enum(['arabic', 'roman']).default('arabic') })
       .strict()
-      .default({ chapters: 'none', parts: 'roman' }),
+      .default({ chapters: 'none', parts: 'roman', frontMatter: 'arabic' }),
     colophon: z.array(z.string()).default([]),
     /** Series of notes besides the author's footnotes: editorial notes, translator's notes. */
     notes: z.object({ series: z.array(noteSeriesSchema).default([]) }).strict().default({ series: [] }),

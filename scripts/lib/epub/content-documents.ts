@@ -50,7 +50,7 @@ const KIND_PLACE: Record<ChapterKind, { bodyType: string; sectionType: string }>
  * Each series prints its own markers (numbered per chapter, as the EPUB's notes always are); the notes of a
  * series placed at the end in print are this chapter's endnotes, a section of their own after its footnotes.
  */
-export function chapterBody(chapter: Chapter, breaks: Map<number, number[]> | undefined, trailingPages: number[] = [], labels: Labels = labelsFor('nl'), series: readonly NoteSeries[] = []): string {
+export function chapterBody(chapter: Chapter, breaks: Map<number, number[]> | undefined, trailingPages: number[] = [], labels: Labels = labelsFor('nl'), series: readonly NoteSeries[] = [], folio: (page: number) => string = String): string {
   const seriesOfNote = (note: NoteDefinition): NoteSeries => series.find((s) => s.id === note.series) ?? { id: note.series, marker: 'arabic', placement: 'foot', rank: 0 };
   const marker = (note: NoteDefinition): string => escapeHtml(noteMarker(seriesOfNote(note).marker, note.seriesNumber));
   const atEnd = (note: NoteDefinition): boolean => seriesOfNote(note).placement === 'end';
@@ -66,7 +66,7 @@ export function chapterBody(chapter: Chapter, breaks: Map<number, number[]> | un
     const seriesAttribute = note && note.series ? ` class="note-series-${note.series}"` : '';
     return `<a ${epubTypeAttributes('noteref')} id="${refId(n, k)}" href="#${noteId(n)}"${seriesAttribute}>${note ? marker(note) : n}</a>`;
   });
-  html = placePageBreaks(html, breaks);
+  html = placePageBreaks(html, breaks, folio);
   // The author's notes first, then each further series, each in the order of its calls.
   const ordered = [...chapter.notes].sort((a, b) => seriesOfNote(a).rank - seriesOfNote(b).rank);
   const notes = ordered
@@ -93,7 +93,7 @@ export function chapterBody(chapter: Chapter, breaks: Map<number, number[]> | un
   const endnotesSection = endnotes
     ? `\n<section class="endnotes" ${epubTypeAttributes('endnotes')} aria-label="${escapeHtml(fill(labels.endnotesOf, { title }))}">\n<ol>\n${endnotes}\n</ol>\n</section>`
     : '';
-  return `${html}${trailingPages.map(pageBreakMarker).join('')}${notesSection}${endnotesSection}`;
+  return `${html}${trailingPages.map((page) => pageBreakMarker(page, folio(page))).join('')}${notesSection}${endnotesSection}`;
 }
 
 /**
@@ -115,7 +115,7 @@ const MARKER_IN_FIRST_CELL = new Set(['thead', 'tbody', 'tfoot', 'tr']);
  * a cell, in a table's first cell), so every marker is there once and in reading order. A page whose block
  * the chapter has no element for (a note's line) is marked at the next block after it.
  */
-export function placePageBreaks(html: string, breaks: Map<number, number[]> | undefined): string {
+export function placePageBreaks(html: string, breaks: Map<number, number[]> | undefined, folio: (page: number) => string = String): string {
   const data = /<(\w+)([^>]*?) data-line="(\d+)"([^>]*)>/g;
   const lines = [...new Set(Array.from(html.matchAll(data), (m) => Number(m[3])))];
   const pagesAt = new Map<number, number[]>();
@@ -130,7 +130,7 @@ export function placePageBreaks(html: string, breaks: Map<number, number[]> | un
     const clean = line ? open.replace(/ data-line="\d+"/, '') : open;
     const pages = line ? pagesAt.get(Number(line)) : undefined;
     if (pages) pagesAt.delete(Number(line));
-    const markers = pending + (pages ?? []).map(pageBreakMarker).join('');
+    const markers = pending + (pages ?? []).map((page) => pageBreakMarker(page, folio(page))).join('');
     pending = '';
     if (!markers) return clean;
     if (MARKER_IN_FIRST_CELL.has(tag)) {
@@ -155,7 +155,7 @@ export interface EditionInfo {
 export function contentDocuments(book: Book, plan: PageBreakPlan, coverAlt: string, edition: EditionInfo): ContentDocument[] {
   const c = book.config;
   const labels = labelsFor(c.language, c.labels);
-  const frontMarkers = plan.frontPages.map(pageBreakMarker).join('');
+  const frontMarkers = plan.frontPages.map((page) => pageBreakMarker(page, plan.folio(page))).join('');
   const title = `<section class="title-page" ${epubTypeAttributes('titlepage')} aria-label="${escapeHtml(labels.titlePage)}">
 ${frontMarkers}
 ${authorNames(c) ? `<p class="author">${escapeHtml(authorNames(c))}</p>\n` : ''}<h1 class="book-title">${escapeHtml(c.title)}</h1>
@@ -204,7 +204,7 @@ ${contributorLines(c).map((line) => `<p class="contributor">${escapeHtml(line)}<
       role: `doc-${place.sectionType}`,
       headings: chapter.headings.map((h) => ({ level: h.level, text: stripTags(h.text), id: h.id })),
       body: placeImages(
-        chapterBody(opened, plan.byBlock.get(chapter.file), chapter === lastChapter ? plan.trailingPages : [], labels, noteSeries(book.config)),
+        chapterBody(opened, plan.byBlock.get(chapter.file), chapter === lastChapter ? plan.trailingPages : [], labels, noteSeries(book.config), plan.folio),
         chapter.images,
         epubImage,
         (image) => figureLabelHtml(book.config, image),

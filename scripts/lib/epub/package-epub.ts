@@ -40,7 +40,8 @@ export interface EpubMeta {
   source: string;
   accessibilityFeatures: string[];
   accessibilitySummary: string;
-  pageList: { page: number; href: string }[];
+  /** Each printed page: its place in the book, what is printed on it, its marker. */
+  pageList: { page: number; label: string; href: string }[];
   landmarks: { type: string; href: string; label: string }[];
   /** The navigation document's contents list (`<li>` items, escaped): parts with their chapters nested, chapters with their `##` sections. */
   tocItems: string;
@@ -91,11 +92,11 @@ function epubMeta(input: PackageInput): EpubMeta {
   const c = book.config;
   const second = (d: Date): string => `${d.toISOString().slice(0, 19)}Z`;
   const fileOf = new Map(documents.map((d) => [d.id, d.filename]));
-  const pageList: EpubMeta['pageList'] = plan.frontPages.map((page) => ({ page, href: `titelpagina.xhtml#${pageBreakId(page)}` }));
+  const pageList: EpubMeta['pageList'] = plan.frontPages.map((page) => ({ page, label: plan.folio(page), href: `titelpagina.xhtml#${pageBreakId(page)}` }));
   for (const chapter of book.chapters) {
     const pages = [...(plan.byBlock.get(chapter.file)?.values() ?? [])].flat();
     if (chapter === book.chapters.at(-1)) pages.push(...plan.trailingPages);
-    for (const page of pages) pageList.push({ page, href: `${fileOf.get(chapter.id)}#${pageBreakId(page)}` });
+    for (const page of pages) pageList.push({ page, label: plan.folio(page), href: `${fileOf.get(chapter.id)}#${pageBreakId(page)}` });
   }
   pageList.sort((a, b) => a.page - b.page);
   const firstChapter = documents.find((d) => d.bodyType === 'bodymatter');

@@ -1,3 +1,4 @@
+import { folioLabel } from '../print/numbering.ts';
 import type { PageLayout } from '../print/runtime/contract.ts';
 
 /** Where a printed page begins in the EPUB: before (or, in a list item, inside) the block it starts with. */
@@ -10,6 +11,8 @@ export interface PageBreakPlan {
   trailingPages: number[];
   /** Every printed page, in order; each has exactly one marker. */
   pages: number[];
+  /** What is printed on a page ("iii" in a front matter folioed in roman): the marker's and the page list's label. */
+  folio(page: number): string;
 }
 
 /**
@@ -19,7 +22,7 @@ export interface PageBreakPlan {
  * shares the marker position of the next block, so the page list still names every page. Pages after the last
  * block start are marked at the end of the last chapter's text.
  */
-export function planPageBreaks(layout: Pick<PageLayout, 'blocks' | 'pageCount'>): PageBreakPlan {
+export function planPageBreaks(layout: Pick<PageLayout, 'blocks' | 'pageCount' | 'romanPages'>): PageBreakPlan {
   const byBlock = new Map<string, Map<number, number[]>>();
   const seen = new Set<string>();
   let last = 0;
@@ -36,7 +39,8 @@ export function planPageBreaks(layout: Pick<PageLayout, 'blocks' | 'pageCount'>)
     lines.set(block.line, range(last + 1, block.page));
     last = block.page;
   }
-  return { frontPages, byBlock, trailingPages: range(last + 1, layout.pageCount), pages: range(1, Math.max(last, layout.pageCount)) };
+  const romanPages = layout.romanPages ?? 0;
+  return { frontPages, byBlock, trailingPages: range(last + 1, layout.pageCount), pages: range(1, Math.max(last, layout.pageCount)), folio: (page) => folioLabel(page, romanPages) };
 }
 
 function range(from: number, to: number): number[] {
@@ -48,6 +52,6 @@ export function pageBreakId(page: number): string {
 }
 
 /** The marker itself: empty, named by its title (EPUB Accessibility, DPUB-ARIA doc-pagebreak). */
-export function pageBreakMarker(page: number): string {
-  return `<span epub:type="pagebreak" role="doc-pagebreak" id="${pageBreakId(page)}" title="${page}"></span>`;
+export function pageBreakMarker(page: number, folio: string = String(page)): string {
+  return `<span epub:type="pagebreak" role="doc-pagebreak" id="${pageBreakId(page)}" title="${folio}"></span>`;
 }

@@ -32,6 +32,8 @@ export interface PreviewUnit {
   id: string;
   key: string;
   html: string;
+  /** Folioed in roman (print/units.ts). */
+  roman?: true;
 }
 
 export interface PreviewBuilder {
@@ -69,7 +71,7 @@ export function createPreviewBuilder(options: { manuscriptDir: string; workDir: 
           const styles = digest([stylesheetsText(stylesDir)]);
           state.units = bookUnits(book, { version, buildDate: date }).map((unit) => {
             const html = unitsDocument(book, [unit], 'preview');
-            return { id: unit.id, html, key: digest([styles, html]).slice(0, 16) };
+            return { id: unit.id, html, key: digest([styles, html]).slice(0, 16), ...(unit.roman ? { roman: unit.roman } : {}) };
           });
           book.citations?.memo?.save();
           state.fontPackages = bookFontPackages(book);

@@ -80,7 +80,7 @@ export async function startPreviewServer(options: PreviewOptions): Promise<Previ
 
   let webVersion = 0;
   const event = (state: PreviewState): string =>
-    `event: build\ndata: ${JSON.stringify({ version: state.version, ok: state.ok, diagnostics: state.diagnostics, buildMs: Math.round(state.buildMs), units: state.units.map(({ id, key }) => ({ id, key })) })}\n\n`;
+    `event: build\ndata: ${JSON.stringify({ version: state.version, ok: state.ok, diagnostics: state.diagnostics, buildMs: Math.round(state.buildMs), units: state.units.map(({ id, key, roman }) => ({ id, key, ...(roman ? { roman } : {}) })) })}\n\n`;
   const webEvent = (): string => `event: web\ndata: ${JSON.stringify({ version: webVersion })}\n\n`;
   const broadcast = (message: string): void => {
     for (const client of clients) client.write(message);

@@ -1,3 +1,4 @@
+import { romanNumeral } from '../roman.ts';
 import type { FolioIncrement } from './runtime/contract.ts';
 
 /**
@@ -5,7 +6,12 @@ import type { FolioIncrement } from './runtime/contract.ts';
  * chapter, the sources) opens on a recto, so where a unit starts depends only on how many pages the units
  * before it have. The print build numbers the units it laid out apart with these, the EPUB's page list
  * reads its pages through them, and the preview numbers its frames with them (the module is bundled into
- * the preview's page too, so it imports nothing but types).
+ * the preview's page too, so it imports nothing but types and roman.ts).
+ *
+ * Pages are counted through the book (a page's number is its place, what links and the layout check use);
+ * what is printed on it is its folio. With `numbering.frontMatter: roman` the first units (the front matter
+ * and a preface or foreword after it) are folioed i, ii, iii… and the main text from 1 on the recto after
+ * them; their pages are the book's first `romanPages`.
  *
  * Numbers that are printed outside the text area (folios, the contents page; later the index and
  * cross-references, which are resolved from anchors the same way) are set after pagination, so a unit's
@@ -51,45 +57,64 @@ export function printedAnchors<T extends { page: number }>(anchors: Record<strin
   return Object.fromEntries(Object.entries(anchors).map(([id, at]) => [id, { ...at, page: printedPage(first, at.page) }]));
 }
 
+/** Pages numbered in roman: those of the first `frontUnits` units and the blank verso after them. */
+export function romanPageCount(pageCounts: readonly number[], frontUnits: number): number {
+  return frontUnits > 0 ? firstPageAfter(pageCounts.slice(0, frontUnits)) - 1 : 0;
+}
+
+/** What is printed on page `page` of the book: "iii" in the roman front matter, "1" on the page after it. */
+export function folioLabel(page: number, romanPages: number): string {
+  return page <= romanPages ? romanNumeral(page).toLowerCase() : String(page - romanPages);
+}
+
 /** The contents page's numbers: each unit but the first (the front matter, which holds the contents) by id. */
-export function contentsNumbers(ids: readonly string[], firsts: readonly number[]): Record<string, number> {
-  const contents: Record<string, number> = {};
+export function contentsNumbers(ids: readonly string[], firsts: readonly number[], romanPages = 0): Record<string, string> {
+  const contents: Record<string, string> = {};
   ids.forEach((id, i) => {
-    if (i > 0) contents[id] = firsts[i] as number;
+    if (i > 0) contents[id] = folioLabel(firsts[i] as number, romanPages);
   });
   return contents;
 }
 
 /**
- * The numbers printed into a unit that do not move its layout: its first folio and, for the unit that holds
- * the contents page, the contents' numbers. A unit laid out before is printed again only when they change.
+ * The numbers printed into a unit that do not move its layout: its first folio (the page counter's value,
+ * `roman` when it is printed so) and, for the unit that holds the contents page, the contents' numbers. A
+ * unit laid out before is printed again only when they change.
  */
 export interface PrintedNumbers {
   first: number;
-  contents?: Record<string, number>;
+  roman?: true;
+  contents?: Record<string, string>;
 }
 
-/** The printed numbers of unit `index`; `pageCounts` holds the counts of the units before it, and of every
- * unit when it has the contents page. */
-export function printedNumbers(index: number, hasContents: boolean, ids: readonly string[], pageCounts: readonly number[]): PrintedNumbers {
-  const first = firstPageAfter(pageCounts.slice(0, index));
-  return hasContents ? { first, contents: contentsNumbers(ids, firstPages(pageCounts)) } : { first };
+/** The printed numbers of unit `index`, the first `frontUnits` units being folioed in roman; `pageCounts`
+ * holds the counts of the units before it, and of every unit when it has the contents page. */
+export function printedNumbers(index: number, hasContents: boolean, ids: readonly string[], pageCounts: readonly number[], frontUnits = 0): PrintedNumbers {
+  const page = firstPageAfter(pageCounts.slice(0, index));
+  const roman = index < frontUnits;
+  const first = roman ? page : page - romanPageCount(pageCounts, frontUnits);
+  const numbers: PrintedNumbers = roman ? { first, roman } : { first };
+  return hasContents ? { ...numbers, contents: contentsNumbers(ids, firstPages(pageCounts), romanPageCount(pageCounts, frontUnits)) } : numbers;
 }
 
 /**
  * The counter changes that make a document's folios the book's. The document holds units laid out in a row
  * (each from its `pages[0]` to `pages[1]` in the document, a blank verso Paged.js added between them left
- * out) that start on the printed pages `firsts`. Paged.js counts the document's pages from 1, blanks
- * included: a unit whose printed first page is not the count it would reach gets an increment.
+ * out) whose first folios are `firsts` (counter values; `roman[k]` when unit k is folioed in roman). Paged.js
+ * counts the document's pages from 1, blanks included: a unit whose first folio is not the count it would
+ * reach gets an increment (less than one where the main text starts again from 1), and a unit whose style
+ * differs from the one before it (arabic before the first) says so.
  */
-export function folioIncrements(parts: readonly { pages: readonly [number, number] }[], firsts: readonly number[]): FolioIncrement[] {
+export function folioIncrements(parts: readonly { pages: readonly [number, number] }[], firsts: readonly number[], roman: readonly boolean[] = []): FolioIncrement[] {
   const increments: FolioIncrement[] = [];
   parts.forEach((part, k) => {
     const start = part.pages[0];
     const first = firsts[k] as number;
     // The counter the document would reach on this page: one past the page before it.
     const reached = k === 0 ? start : (firsts[k - 1] as number) + (start - 1 - (parts[k - 1] as { pages: readonly [number, number] }).pages[0]) + 1;
-    if (first !== reached) increments.push({ page: start, increment: first - reached + 1 });
+    const style = roman[k] ? 'roman' : 'arabic';
+    const changed = style !== (k > 0 && roman[k - 1] ? 'roman' : 'arabic');
+    if (first !== reached || changed) increments.push({ page: start, increment: first - reached + 1, ...(changed ? { style } : {}) });
   });
   return increments;
 }

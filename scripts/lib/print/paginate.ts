@@ -48,7 +48,7 @@ export interface LaidOutDocument {
   blocked: string[];
   describe(): Promise<DocumentDescription>;
   setFolios(increments: FolioIncrement[]): Promise<void>;
-  fillContents(pages: Record<string, number>): Promise<void>;
+  fillContents(pages: Record<string, string>): Promise<void>;
   /** Prints the pages untagged: the build tags the PDF itself from the structure the page measured
    * (accessible-pdf.ts), which Chromium's own tags do not match. */
   print(): Promise<Uint8Array>;

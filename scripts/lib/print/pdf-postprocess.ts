@@ -41,6 +41,19 @@ export function postprocessDocument(pdf: PDFDocument, options: PostprocessOption
   setXmp(pdf, config, date, producer, options.pdfUa ?? false);
   setPageBoxes(pdf, config);
   addOutline(pdf, layout, outlineLevel(config));
+  setPageLabels(pdf, layout);
+}
+
+/**
+ * The folios as a viewer shows them (PDF 32000-1, 12.4.2): "iii" on the third page of a front matter folioed
+ * in roman, "1" where the main text begins. A book folioed through in figures needs none: a page's place is
+ * its folio.
+ */
+function setPageLabels(pdf: PDFDocument, layout: Pick<PageLayout, 'romanPages'>): void {
+  if (!layout.romanPages) return;
+  const label = (style: string): PDFDict => pdf.context.obj({ S: PDFName.of(style) });
+  const nums = pdf.context.obj([0, label('r'), layout.romanPages, label('D')]);
+  pdf.catalog.set(PDFName.of('PageLabels'), pdf.context.obj({ Nums: nums }));
 }
 
 /**

@@ -12,14 +12,14 @@ import type { PrintResult } from '../targets/outputs.ts';
 import { finishPdf, pdfFinishing } from './finish-pdf.ts';
 import { toPoints } from './lengths.ts';
 import type { LineBreakMemo } from './line-break-memo.ts';
-import { bookPageCount, firstPages, folioIncrements, printedAnchors, printedNumbers } from './numbering.ts';
+import { bookPageCount, firstPages, folioIncrements, printedAnchors, printedNumbers, romanPageCount } from './numbering.ts';
 import { blockedError, paginate, type LaidOutDocument } from './paginate.ts';
 import { defaultJobs } from './print-options.ts';
 import type { PageLayout } from './runtime/contract.ts';
 import type { DocumentStructure } from './structure.ts';
 import { bookFontPackages } from '../fonts/book-fonts.ts';
 import { deferred, Semaphore, WorkerPool, type Deferred } from './scheduler.ts';
-import { bookUnits, keyedUnits, unitsDocument, type KeyedUnit, type PrintUnit } from './units.ts';
+import { bookUnits, keyedUnits, romanUnitCount, unitsDocument, type KeyedUnit, type PrintUnit } from './units.ts';
 
 export interface LayOutOptions {
   book: Book;
@@ -74,6 +74,7 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
   const { book, units, cache } = options;
   const whole = options.jobs === 1;
   const ids = units.map((u) => u.id);
+  const frontUnits = romanUnitCount(units);
   const counts: Deferred<number>[] = units.map(() => deferred<number>());
   const results: (Omit<LaidOutUnit, 'firstPage'> | undefined)[] = units.map(() => undefined);
   const paginated: string[] = [];
@@ -100,7 +101,7 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
   const numbersOf = async (index: number) => {
     const unit = units[index] as PrintUnit;
     const needed = unit.hasContents ? counts : counts.slice(0, index);
-    return printedNumbers(index, unit.hasContents, ids, await Promise.all(needed.map((c) => c.promise)));
+    return printedNumbers(index, unit.hasContents, ids, await Promise.all(needed.map((c) => c.promise)), frontUnits);
   };
   const closeDocument = (document: LaidOutDocument): void => {
     open.delete(document);
@@ -117,7 +118,7 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
       }
       const numbers = await Promise.all(batch.map(numbersOf));
       if (failure) return;
-      const increments = folioIncrements(parts, numbers.map((n) => n.first));
+      const increments = folioIncrements(parts, numbers.map((n) => n.first), numbers.map((n) => n.roman === true));
       if (increments.length > 0) await document.setFolios(increments);
       const contents = numbers.find((n) => n.contents)?.contents;
       if (contents) await document.fillContents(contents);
@@ -224,9 +225,10 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
   const firsts = firstPages(pageCounts);
   const laidOut = results.map((r, i) => ({ ...(r as Omit<LaidOutUnit, 'firstPage'>), firstPage: firsts[i] as number }));
   browserVersion ??= entries.find((e) => e?.browserVersion)?.browserVersion;
+  const romanPages = romanPageCount(pageCounts, frontUnits);
   return {
     units: laidOut,
-    layout: wholeLayout ?? combineLayouts(laidOut.map((u) => u.layout), firsts, bookPageCount(pageCounts)),
+    layout: { ...(wholeLayout ?? combineLayouts(laidOut.map((u) => u.layout), firsts, bookPageCount(pageCounts))), ...(romanPages > 0 ? { romanPages } : {}) },
     structure: wholeStructure ?? combineStructures(laidOut.map((u) => u.layout), firsts),
     whole: wholePdf,
     paginated,

@@ -21,6 +21,18 @@ export interface PrintUnit {
   body: string;
   /** The front matter with a contents page: printed only once every unit's first page is known. */
   hasContents: boolean;
+  /** Folioed in lower-case roman numerals (`numbering.frontMatter: roman`): the front matter and the
+   * prefaces and forewords right after it. These units come first. */
+  roman?: true;
+}
+
+/** Kinds of text that belong to the front matter when they come before the rest. */
+const FRONT_KINDS = new Set(['preface', 'foreword']);
+
+/** How many units open the book folioed in roman: none, or the front matter and the prefaces and forewords after it. */
+export function romanUnitCount(units: readonly Pick<PrintUnit, 'roman'>[]): number {
+  const count = units.findIndex((u) => !u.roman);
+  return count < 0 ? units.length : count;
 }
 
 /** A unit with its cache key: everything that shapes its layout (see cache.ts). */
@@ -36,6 +48,9 @@ export interface KeyedUnit extends PrintUnit {
  * so they are part of its key.
  */
 export function bookUnits(book: Book, options: PrintHtmlOptions): PrintUnit[] {
+  const roman = book.config.numbering.frontMatter === 'roman';
+  // The prefaces and forewords before the first other text (a part's title page included) are front matter.
+  const frontChapters = roman ? book.chapters.findIndex((c, i) => !FRONT_KINDS.has(c.kind) || (book.parts ?? []).some((p) => p.chapters[0] === i)) : 0;
   const printed = book.chapters.map((written) => (book.config.print.linksAsNotes ? withLinkNotes(written) : written));
   const before = notesBeforeEach(printed, book.config.print.noteNumbering);
   const endnotes = endnotesHtml(book, printed, before);
@@ -43,10 +58,11 @@ export function bookUnits(book: Book, options: PrintHtmlOptions): PrintUnit[] {
     const body = chapterHtml(chapter, before[index] as Map<string, number>, book.config, chapterOpening(chapter, book.parts ?? []));
     // A part's title page is a unit of its own, on a recto before its first chapter.
     const part = (book.parts ?? []).find((p) => p.chapters[0] === index);
-    return [...(part ? [{ id: part.id, body: partHtml(part), hasContents: false }] : []), { id: chapter.id, body, hasContents: false }];
+    const front = index < frontChapters || frontChapters < 0 ? { roman: true as const } : {};
+    return [...(part ? [{ id: part.id, body: partHtml(part), hasContents: false }] : []), { id: chapter.id, body, hasContents: false, ...front }];
   });
   return [
-    { id: 'front', body: frontMatterHtml(book, options), hasContents: book.chapters.length > 1 },
+    { id: 'front', body: frontMatterHtml(book, options), hasContents: book.chapters.length > 1, ...(roman ? { roman: true as const } : {}) },
     ...chapters,
     ...(endnotes ? [{ id: ENDNOTES_ID, body: endnotes, hasContents: false }] : []),
     ...(book.bibliography ? [{ id: BIBLIOGRAPHY_ID, body: bibliographyHtml(book), hasContents: false }] : []),

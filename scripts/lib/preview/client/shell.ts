@@ -5,7 +5,7 @@
  * Bundled for the page by page-bundles.ts.
  */
 import type { Diagnostic } from '../../diagnostics.ts';
-import { bookPageCount, contentsNumbers, firstPages } from '../../print/numbering.ts';
+import { bookPageCount, contentsNumbers, firstPages, romanPageCount } from '../../print/numbering.ts';
 import type { PageLayout } from '../../print/runtime/contract.ts';
 
 /** What tests and the bench read: the version shown in each view, and the page count. */
@@ -21,6 +21,8 @@ interface PreviewStatus {
 interface UnitEvent {
   id: string;
   key: string;
+  /** Folioed in roman: the front matter and the prefaces after it (print/units.ts). */
+  roman?: true;
 }
 
 declare global {
@@ -111,23 +113,27 @@ function waitForPages(frame: HTMLIFrameElement, timeoutMs: number): Promise<Page
 function numberPages(): void {
   const numbered = shownFrames().filter((frame) => frame.contentDocument && frame.contentWindow?.book);
   const pages = numbered.map((frame) => Array.from((frame.contentDocument as Document).querySelectorAll<HTMLElement>('.pagedjs_page')));
-  const firsts = firstPages(pages.map((p) => p.length));
+  const counts = pages.map((p) => p.length);
+  const firsts = firstPages(counts);
+  const front = numbered.findIndex((frame) => frame.dataset.roman === undefined);
+  const romanPages = romanPageCount(counts, front < 0 ? numbered.length : front);
   let previousEven = false;
   numbered.forEach((frame, i) => {
     const first = firsts[i] as number;
+    const roman = first <= romanPages;
+    const folio = roman ? first : first - romanPages;
     const unitPages = pages[i] as HTMLElement[];
-    if (frame.dataset.first !== String(first)) {
-      // The unit's document counts from 1: its first page's counter moves on to the book's number.
-      frame.contentWindow?.book.setFolios([{ page: 1, increment: first }]);
-      frame.dataset.first = String(first);
+    if (frame.dataset.first !== `${folio}${roman ? 'r' : ''}`) {
+      // The unit's document counts from 1: its first page's counter moves on to the book's folio.
+      frame.contentWindow?.book.setFolios([{ page: 1, increment: folio, style: roman ? 'roman' : 'arabic' }]);
+      frame.dataset.first = `${folio}${roman ? 'r' : ''}`;
     }
     unitPages.forEach((page, k) => (page.dataset.bookPage = String(first + k)));
     // A unit that ends on a verso is followed on the facing recto: the next frame moves up one row.
     frame.style.marginTop = previousEven ? `-${rowHeight(frame)}px` : '0';
     previousEven = unitPages.length % 2 === 0;
   });
-  const front = numbered.find((f) => f.dataset.unit === 'front');
-  front?.contentWindow?.book.fillContents(contentsNumbers(numbered.map((f) => f.dataset.unit as string), firsts));
+  numbered.find((f) => f.dataset.unit === 'front')?.contentWindow?.book.fillContents(contentsNumbers(numbered.map((f) => f.dataset.unit as string), firsts, romanPages));
   preview.pages = bookPageCount(pages.map((p) => p.length));
   pageCount.textContent = `van ${preview.pages}`;
   pageInput.max = String(preview.pages);
@@ -148,6 +154,7 @@ function newFrame(unit: UnitEvent, version: number): HTMLIFrameElement {
   frame.title = 'Gezette pagina’s';
   frame.dataset.unit = unit.id;
   frame.dataset.key = unit.key;
+  if (unit.roman) frame.dataset.roman = '';
   frame.setAttribute('scrolling', 'no');
   frame.src = `/paged/${encodeURIComponent(unit.id)}.html?k=${unit.key}&v=${version}`;
   return frame;

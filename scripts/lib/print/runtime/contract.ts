@@ -9,6 +9,8 @@ import type { DocumentStructure } from '../structure.ts';
 /** What the page reports after Paged.js has laid it out. */
 export interface PageLayout {
   pageCount: number;
+  /** The book's first pages, folioed i, ii, iii… (`numbering.frontMatter: roman`); the next is folio 1. */
+  romanPages?: number;
   /** CSS px of one sheet, bleed included. */
   pageWidth: number;
   pageHeight: number;
@@ -45,6 +47,8 @@ export interface DocumentDescription {
 export interface FolioIncrement {
   page: number;
   increment: number;
+  /** From this page on the folios are printed so (lower-case roman numerals or figures); unchanged if absent. */
+  style?: 'roman' | 'arabic';
 }
 
 /** What the line breaker decided for one paragraph. */
@@ -65,8 +69,8 @@ export interface BookPage {
   describe(): DocumentDescription;
   /** Moves the page counter on at the given pages: only folios change, nothing in the text area moves. */
   setFolios(increments: FolioIncrement[]): void;
-  /** The contents page's numbers, unit id -> printed page (fixed-width boxes: nothing moves). */
-  fillContents(pages: Record<string, number>): void;
+  /** The contents page's numbers, unit id -> printed folio ("vii", "12"; fixed-width boxes: nothing moves). */
+  fillContents(pages: Record<string, string>): void;
   /** Line-breaking decisions made in this document that `bookLineBreakReuse` did not know (a watching build
    * keeps them): the paragraph's key and what was decided. */
   freshLineBreaks(): [string, ParagraphBreaks][];
