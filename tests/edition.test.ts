@@ -119,6 +119,28 @@ describe('the sample edition: contributors, a part, numbered chapters, authors u
     assert.match(epubText('ch1.xhtml'), new RegExp(`role="doc-pagebreak" id="pagina-${preface + 1}" title="vii"`));
   });
 
+  test('cross-references: "blz. N" in print on the page that holds the target heading, "noot N" for a note; links with the heading\'s title in the EPUB and on the web', () => {
+    const main = pages.findIndex((p) => lines(p)[0] === 'DEEL I');
+    const text = pages.map((p) => p.replace(/\u00ad/g, '').replace(/-\n/g, '').replace(/\s+/g, ' '));
+    const at = text.findIndex((p) => p.includes('Wat afsterven betekent, staat in blz.'));
+    assert.ok(at > main, 'the reference is printed');
+    const reference = /staat in blz\. (\d+) \(zie blz\. (\d+)\); de uitkomst van 1851 in blz\. (\d+), zie ook noot (\d+)\./.exec(text[at]!);
+    assert.ok(reference, text[at]);
+    const [, section, page, outcome, note] = reference.map(Number);
+    const onPage = (folio: number, heading: string): boolean => lines(pages[main + folio - 1]!).includes(heading);
+    assert.ok(onPage(section!, '4. Het afsterven van de staat en de gewelddadige revolutie'), `blz. ${section}`);
+    assert.equal(page, section);
+    assert.ok(onPage(outcome!, '2. De uitkomst van de revolutie'), `blz. ${outcome}`);
+    // The note's number is the one printed at its foot.
+    assert.match(text[at]!, new RegExp(`gevolgd\\. ?${note} De stand-in`));
+    assert.match(text[at]!, new RegExp(`${note} De waarschuwing staat in de tweede adresse`));
+    assert.match(epubText('ch4.xhtml'), /<a class="xref" href="ch2\.xhtml#afsterven">4\. Het afsterven van de staat en de gewelddadige revolutie<\/a>/);
+    assert.match(epubText('ch4.xhtml'), /<a class="xref" href="ch4\.xhtml#ch4-noot-1">noot 1<\/a>/);
+    assert.match(epubText('ch2.xhtml'), /<h2 id="afsterven"/);
+    assert.match(web, /<a class="xref" href="#uitkomst">2\. De uitkomst van de revolutie<\/a>/);
+    assert.match(web, /<h[2-4] id="uitkomst"/);
+  });
+
   test('the PDF outline nests the chapters under their part', async () => {
     const { PdfReader } = await import('../scripts/lib/pdf/read-pdf.ts');
     const { PDFDict, PDFName, PDFHexString, PDFString } = await import('pdf-lib');

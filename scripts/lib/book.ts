@@ -18,6 +18,7 @@ import { BIBLIOGRAPHY_FALLBACK, BIBLIOGRAPHY_PLACEHOLDER, type CitationsEnv } fr
 import { loadCitations, renderSourcesSection, type BookCitations } from './citations/book-citations.ts';
 import type { ImageReference, ImagesEnv } from './markdown/images.ts';
 import { resolveImages, type BookImage } from './images.ts';
+import { crossReferenceTargets, unresolvedCrossReferences, type CrossReferenceTarget } from './cross-references.ts';
 
 export interface Heading {
   level: number;
@@ -84,6 +85,8 @@ export interface Book {
   citations?: BookCitations;
   /** The generated list of cited sources, placed by each target at the end of the book. */
   bibliography?: { title: string; html: string };
+  /** What cross-references (`[@sec:staat]`) can name: cross-references.ts. */
+  crossReferences?: Map<string, CrossReferenceTarget>;
 }
 
 export interface LoadBookOptions {
@@ -189,13 +192,15 @@ export async function readBook({ manuscriptDir, cacheDir, renderedChapters }: Lo
     };
   });
   numberFigures(config, chapters);
+  const crossReferences = crossReferenceTargets(chapters);
+  diagnostics.push(...unresolvedCrossReferences(chapters, crossReferences));
   if (config.print.hyphenation.enabled && !hyphenatorFor(config.language)) {
     const { line, column } = locate(['language']);
     diagnostics.push(diagnostic('hyphenation/no-patterns', { file: configFile, line, column }, `no hyphenation patterns for language "${config.language}": the text is set without hyphenation (print.hyphenation.enabled: false says so)`));
   }
   const generated = citations ? renderSourcesSection(citations, chapters) : undefined;
   const bibliography = placeBibliography(chapters, generated);
-  return { config, manuscriptDir: dir, chapters, parts, diagnostics, configFile, locateConfig: locate, citations, bibliography };
+  return { config, manuscriptDir: dir, chapters, parts, diagnostics, configFile, locateConfig: locate, citations, bibliography, crossReferences };
 }
 
 export interface ChapterSource {
@@ -221,6 +226,7 @@ export function renderChapter({ index, file, source, config, diagnostics, citati
     nonBreakingSpaces: config.typography.nonBreakingSpaces,
     noteSeries: config.notes.series,
     citations: citations?.renderer(),
+    ...(citations ? { isCitationKey: (key: string) => citations.bibliography.entries.has(key) } : {}),
   });
   const env: NotesEnv & CitationsEnv & ImagesEnv = {};
   const tokens = md.parse(source, env);

@@ -39,6 +39,7 @@ const REGISTRY = {
   'manuscript/duplicate-chapter': { severity: 'error', stops, description: 'a chapter is listed twice in book.yaml' },
   'manuscript/encoding': { severity: 'error', stops, description: 'a chapter or book.yaml is not valid UTF-8 (saved as Latin-1, Windows-1252 or UTF-16)' },
   'manuscript/empty-chapter': { severity: 'warning', description: 'a chapter file is empty' },
+  'manuscript/unresolved-reference': { severity: 'error', description: 'a cross-reference ([@sec:id], [@fig:id], [@tbl:id], [@note:label], [@page:id]) names no heading, figure, span or note in the book' },
   'config/font-package': { severity: 'error', stops, description: 'the font package is not an npm package name, or is not installed' },
   'config/print-limit': { severity: 'error', stops, description: 'a print setting cannot make a book (text area too small, type under 5 pt or over 30 pt, bleed wider than a margin, …)' },
   'notes/undefined-reference': { severity: 'error', description: 'a footnote reference has no definition' },

@@ -2,6 +2,7 @@ import type { Book } from '../book.ts';
 import { nociteKeys } from '../citations/book-citations.ts';
 import { findCitations } from '../citations/syntax.ts';
 import { diagnostic, positionOf, type Diagnostic } from '../diagnostics.ts';
+import { isCrossReferenceKey } from '../markdown/cross-references.ts';
 import type { RuleId } from '../rules.ts';
 import type { Check } from './check.ts';
 
@@ -23,6 +24,8 @@ export function citationDiagnostics(book: Book): Diagnostic[] {
   for (const chapter of book.chapters) {
     for (const { offset, cluster } of findCitations(chapter.source, citations?.terms)) {
       for (const item of cluster.items) {
+        // `[@sec:staat]` is a cross-reference (markdown/cross-references.ts), resolved and checked with the book.
+        if (isCrossReferenceKey(item.key, (key) => entries?.has(key) ?? false)) continue;
         const report = (rule: RuleId, at: number, message: string): void => {
           const { line, column } = positionOf(chapter.source, offset + at);
           found.push(diagnostic(rule, { file: chapter.file, line, column }, message));

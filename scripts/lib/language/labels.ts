@@ -20,6 +20,8 @@ export interface Labels {
   backToText: string;
   /** `{n}` is the note's number. */
   note: string;
+  /** A cross-reference in print: `{n}` is the page's folio ("blz. 23"). */
+  pageReference: string;
   backToNote: string;
   /** The section of notes gathered at the end (a series with `placement: end`). */
   endnotes: string;
@@ -62,7 +64,7 @@ export interface Labels {
 /** Every label's name (book.yaml `labels:` accepts these). */
 export const LABEL_KEYS = [
   'contents', 'cover', 'titlePage', 'colophon', 'landmarks', 'pageList', 'startOfText', 'skipToText', 'darkTheme', 'notesOf',
-  'backToText', 'note', 'backToNote', 'endnotes', 'endnotesOf', 'endnote', 'backToEndnote', 'coverAlt', 'publishedBy', 'edition', 'version', 'ebook', 'webEdition', 'setIn', 'and', 'printSource',
+  'backToText', 'note', 'pageReference', 'backToNote', 'endnotes', 'endnotesOf', 'endnote', 'backToEndnote', 'coverAlt', 'publishedBy', 'edition', 'version', 'ebook', 'webEdition', 'setIn', 'and', 'printSource',
   'accessibilitySummary', 'rolePreface', 'roleForeword', 'roleIntroduction', 'roleAfterword', 'roleTranslator', 'roleEditor',
   'roleIllustrator', 'roleAnnotator', 'roleCompiler', 'roleContributor', 'chapterNumber', 'partNumber',
 ] as const satisfies readonly (keyof Labels)[];
@@ -80,6 +82,7 @@ const NL: Labels = {
   notesOf: 'Noten bij {title}',
   backToText: 'Terug naar de tekst',
   note: 'noot {n}',
+  pageReference: 'blz. {n}',
   backToNote: 'terug naar de tekst bij noot {n}',
   endnotes: 'Aantekeningen',
   endnotesOf: 'Aantekeningen bij {title}',
@@ -126,6 +129,7 @@ const EN: Labels = {
   notesOf: 'Notes to {title}',
   backToText: 'Back to the text',
   note: 'note {n}',
+  pageReference: 'p. {n}',
   backToNote: 'back to the text at note {n}',
   endnotes: 'Notes',
   endnotesOf: 'Notes to {title}',

@@ -10,6 +10,7 @@ import markdownItSup from 'markdown-it-sup';
 import type { Diagnostic } from '../diagnostics.ts';
 import { citations, type CitationsOptions } from './citations.ts';
 import { code } from './code.ts';
+import { crossReferences } from './cross-references.ts';
 import { headingIds } from './heading-ids.ts';
 import { hyphenation, type HyphenationOptions } from './hyphenation.ts';
 import { images } from './images.ts';
@@ -37,6 +38,8 @@ export interface MarkdownOptions {
   noteSeries?: readonly { id: string; suffix?: string }[];
   /** Pandoc citations rendered through CSL into notes; without it `[@key]` stays text. */
   citations?: CitationsOptions;
+  /** Whether a key is one of the book's sources (`[@sec:x]` is then a citation, not a cross-reference). */
+  isCitationKey?: (key: string) => boolean;
 }
 
 /**
@@ -58,6 +61,8 @@ export function createMarkdown(options: MarkdownOptions): MarkdownItInstance {
   md.use(smallCaps);
   md.use(notes, { file: options.file, source: options.source, diagnostics: options.diagnostics, series: options.noteSeries ?? [] });
   md.use(rawHtml, { file: options.file, source: options.source, diagnostics: options.diagnostics });
+  // Cross-references before citations: each puts its rule before links, so `[@sec:x]` is tried as a reference first.
+  md.use(crossReferences, { source: options.source, ...(options.isCitationKey ? { isCitationKey: options.isCitationKey } : {}) });
   if (options.citations) md.use(citations, options.citations);
   if (options.smartPunctuation) md.use(smartPunctuation, options.smartPunctuation);
   if (options.nonBreakingSpaces) md.use(nonBreakingSpaces);

@@ -85,6 +85,8 @@ export interface PrintedNumbers {
   first: number;
   roman?: true;
   contents?: Record<string, string>;
+  /** The folios its cross-references print, by target id. */
+  references?: Record<string, string>;
 }
 
 /** The printed numbers of unit `index`, the first `frontUnits` units being folioed in roman; `pageCounts`
@@ -95,6 +97,19 @@ export function printedNumbers(index: number, hasContents: boolean, ids: readonl
   const first = roman ? page : page - romanPageCount(pageCounts, frontUnits);
   const numbers: PrintedNumbers = roman ? { first, roman } : { first };
   return hasContents ? { ...numbers, contents: contentsNumbers(ids, firstPages(pageCounts), romanPageCount(pageCounts, frontUnits)) } : numbers;
+}
+
+/**
+ * The folios of the pages the ids `ids` are on: each looked for in the units' anchors (pages counted from each
+ * unit's first page, the units in reading order, `firsts` their first pages). An id not found is left out.
+ */
+export function referencePages(ids: readonly string[], anchors: readonly Record<string, { page: number }>[], firsts: readonly number[], romanPages: number): Record<string, string> {
+  const pages: Record<string, string> = {};
+  for (const id of ids) {
+    const unit = anchors.findIndex((a) => a[id] !== undefined);
+    if (unit >= 0) pages[id] = folioLabel(printedPage(firsts[unit] as number, (anchors[unit] as Record<string, { page: number }>)[id]!.page), romanPages);
+  }
+  return pages;
 }
 
 /**

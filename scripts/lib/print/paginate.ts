@@ -49,6 +49,7 @@ export interface LaidOutDocument {
   describe(): Promise<DocumentDescription>;
   setFolios(increments: FolioIncrement[]): Promise<void>;
   fillContents(pages: Record<string, string>): Promise<void>;
+  fillPageReferences(pages: Record<string, string>): Promise<void>;
   /** Prints the pages untagged: the build tags the PDF itself from the structure the page measured
    * (accessible-pdf.ts), which Chromium's own tags do not match. */
   print(): Promise<Uint8Array>;
@@ -114,6 +115,7 @@ export async function paginate(options: PaginateOptions): Promise<LaidOutDocumen
       describe: () => guard(page.evaluate(() => window.book.describe())),
       setFolios: (increments) => guard(page.evaluate((list) => window.book.setFolios(list), increments)),
       fillContents: (pages) => guard(page.evaluate((numbers) => window.book.fillContents(numbers), pages)),
+      fillPageReferences: (pages) => guard(page.evaluate((numbers) => window.book.fillPageReferences(numbers), pages)),
       print: () =>
         guard(
           (async () => {

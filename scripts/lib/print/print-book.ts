@@ -12,7 +12,7 @@ import type { PrintResult } from '../targets/outputs.ts';
 import { finishPdf, pdfFinishing } from './finish-pdf.ts';
 import { toPoints } from './lengths.ts';
 import type { LineBreakMemo } from './line-break-memo.ts';
-import { bookPageCount, firstPages, folioIncrements, printedAnchors, printedNumbers, romanPageCount } from './numbering.ts';
+import { bookPageCount, firstPages, folioIncrements, printedAnchors, printedNumbers, referencePages, romanPageCount } from './numbering.ts';
 import { blockedError, paginate, type LaidOutDocument } from './paginate.ts';
 import { defaultJobs } from './print-options.ts';
 import type { PageLayout } from './runtime/contract.ts';
@@ -76,6 +76,8 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
   const ids = units.map((u) => u.id);
   const frontUnits = romanUnitCount(units);
   const counts: Deferred<number>[] = units.map(() => deferred<number>());
+  // Where each unit's ids are (pages counted from its first): what cross-references print.
+  const anchorSets: Deferred<Record<string, { page: number }>>[] = units.map(() => deferred<Record<string, { page: number }>>());
   const results: (Omit<LaidOutUnit, 'firstPage'> | undefined)[] = units.map(() => undefined);
   const paginated: string[] = [];
   const open = new Set<LaidOutDocument>();
@@ -94,19 +96,27 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
 
   const fail = (error: unknown): void => {
     failure ??= { error };
-    for (const count of counts) if (!count.settled) count.reject(error);
+    for (const count of [...counts, ...anchorSets]) if (!count.settled) count.reject(error);
     pool.fail(error);
   };
-  /** A unit's printed numbers, once the page counts they depend on are known. */
+  /** Whether a unit's numbers wait for every unit: the contents page, cross-references' pages. */
+  const waitsForAll = (index: number): boolean => (units[index] as PrintUnit).hasContents || ((units[index] as PrintUnit).references?.length ?? 0) > 0;
+  /** A unit's printed numbers, once the page counts (and anchors) they depend on are known. */
   const numbersOf = async (index: number) => {
     const unit = units[index] as PrintUnit;
-    const needed = unit.hasContents ? counts : counts.slice(0, index);
-    return printedNumbers(index, unit.hasContents, ids, await Promise.all(needed.map((c) => c.promise)), frontUnits);
+    const pageCounts = await Promise.all((waitsForAll(index) ? counts : counts.slice(0, index)).map((c) => c.promise));
+    const numbers = printedNumbers(index, unit.hasContents, ids, pageCounts, frontUnits);
+    if (!unit.references?.length) return numbers;
+    const anchors = await Promise.all(anchorSets.map((a) => a.promise));
+    return { ...numbers, references: referencePages(unit.references, anchors, firstPages(pageCounts), romanPageCount(pageCounts, frontUnits)) };
   };
+  // A document waiting for every unit gives up its place among the open tabs: were all places held by such
+  // documents, the units they wait for could not be laid out.
+  const released = new Set<LaidOutDocument>();
   const closeDocument = (document: LaidOutDocument): void => {
     open.delete(document);
     // Closing a tab and its context takes ~60 ms: the book is merged meanwhile (commit() waits for it).
-    closing.push(document.close().finally(() => tabs.release()));
+    closing.push(document.close().finally(() => (released.has(document) ? undefined : tabs.release())));
   };
 
   /** Prints a laid-out document once its units' numbers are known, and records where its units are. */
@@ -116,12 +126,18 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
         batch.forEach((index, k) => (results[index] = { id: ids[index] as string, ...(parts[k] as DocumentPart) }));
         return;
       }
+      if (batch.some(waitsForAll)) {
+        released.add(document);
+        tabs.release();
+      }
       const numbers = await Promise.all(batch.map(numbersOf));
       if (failure) return;
       const increments = folioIncrements(parts, numbers.map((n) => n.first), numbers.map((n) => n.roman === true));
       if (increments.length > 0) await document.setFolios(increments);
       const contents = numbers.find((n) => n.contents)?.contents;
       if (contents) await document.fillContents(contents);
+      const references = Object.assign({}, ...numbers.map((n) => n.references ?? {})) as Record<string, string>;
+      if (Object.keys(references).length > 0) await document.fillPageReferences(references);
       const pdf = await document.print();
       if (whole) wholePdf = pdf;
       const id = randomBytes(8).toString('hex');
@@ -187,6 +203,8 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
     parts.forEach((part, k) => {
       const count = counts[batch[k] as number] as Deferred<number>;
       if (!count.settled) count.resolve(part.pages[1] - part.pages[0] + 1);
+      const anchors = anchorSets[batch[k] as number] as Deferred<Record<string, { page: number }>>;
+      if (!anchors.settled) anchors.resolve(part.layout.anchors);
     });
     prints.push(finishDocument(batch, document, parts));
   };
@@ -205,6 +223,7 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
     const decisions = entries.map(async (entry, index) => {
       if (!entry || !cache) return;
       (counts[index] as Deferred<number>).resolve(entry.pages[1] - entry.pages[0] + 1);
+      (anchorSets[index] as Deferred<Record<string, { page: number }>>).resolve(entry.layout.anchors);
       const numbers = await numbersOf(index);
       if (JSON.stringify(numbers) !== entry.printState) return void mismatched.push(index);
       results[index] = { id: ids[index] as string, source: { id: entry.document, load: () => cache.pdf(entry.document) }, pages: entry.pages, layout: entry.layout };

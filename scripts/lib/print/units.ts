@@ -2,10 +2,13 @@ import type { Book } from '../book.ts';
 import { chapterOpening } from '../book-structure.ts';
 import { bookFontPackages } from '../fonts/book-fonts.ts';
 import { environmentKey, unitKey } from './cache.ts';
-import { notesBeforeEach } from '../markdown/note-series.ts';
+import { noteSeries, notesBeforeEach, printedMarker, type NoteSeries } from '../markdown/note-series.ts';
 import { ENDNOTES_ID, endnotesHtml } from './endnotes.ts';
 import { withLinkNotes } from './link-notes.ts';
 import type { RuntimeOptions } from './runtime/contract.ts';
+import { fill, labelsFor, type Labels } from '../language/labels.ts';
+import { escapeHtml } from '../html.ts';
+import { pageReferenceIds, withCrossReferences, type CrossReferenceTarget } from '../cross-references.ts';
 import { BIBLIOGRAPHY_ID, bibliographyHtml, chapterHtml, frontMatterHtml, partHtml, printDocument, type PrintHtmlOptions } from './print-html.ts';
 
 /**
@@ -21,6 +24,8 @@ export interface PrintUnit {
   body: string;
   /** The front matter with a contents page: printed only once every unit's first page is known. */
   hasContents: boolean;
+  /** Ids whose pages its cross-references print ("blz. 23"): it is printed once every unit is laid out. */
+  references?: string[];
   /** Folioed in lower-case roman numerals (`numbering.frontMatter: roman`): the front matter and the
    * prefaces and forewords right after it. These units come first. */
   roman?: true;
@@ -51,15 +56,26 @@ export function bookUnits(book: Book, options: PrintHtmlOptions): PrintUnit[] {
   const roman = book.config.numbering.frontMatter === 'roman';
   // The prefaces and forewords before the first other text (a part's title page included) are front matter.
   const frontChapters = roman ? book.chapters.findIndex((c, i) => !FRONT_KINDS.has(c.kind) || (book.parts ?? []).some((p) => p.chapters[0] === i)) : 0;
-  const printed = book.chapters.map((written) => (book.config.print.linksAsNotes ? withLinkNotes(written) : written));
-  const before = notesBeforeEach(printed, book.config.print.noteNumbering);
+  const labels = labelsFor(book.config.language, book.config.labels);
+  const series = noteSeries(book.config);
+  const linked = book.chapters.map((read) => (book.config.print.linksAsNotes ? withLinkNotes(read) : read));
+  const before = notesBeforeEach(linked, book.config.print.noteNumbering);
+  // A reference to a note prints the note's marker ("noot 12"), as its series and numbering make it.
+  const noteMarker = (target: CrossReferenceTarget): string => {
+    const at = book.chapters.findIndex((c) => c.id === target.chapter);
+    const note = linked[at]?.notes.find((n) => n.number === target.note);
+    const ofNote = series.find((s) => s.id === note?.series) ?? (series[0] as NoteSeries);
+    return note ? printedMarker(note, ofNote, before[at]) : String(target.note);
+  };
+  const printed = linked.map((chapter) => withCrossReferences(chapter, book.crossReferences, (target) => printReference(target, labels, noteMarker)));
   const endnotes = endnotesHtml(book, printed, before);
   const chapters = printed.flatMap((chapter, index) => {
     const body = chapterHtml(chapter, before[index] as Map<string, number>, book.config, chapterOpening(chapter, book.parts ?? []));
     // A part's title page is a unit of its own, on a recto before its first chapter.
     const part = (book.parts ?? []).find((p) => p.chapters[0] === index);
     const front = index < frontChapters || frontChapters < 0 ? { roman: true as const } : {};
-    return [...(part ? [{ id: part.id, body: partHtml(part), hasContents: false }] : []), { id: chapter.id, body, hasContents: false, ...front }];
+    const references = pageReferenceIds(body);
+    return [...(part ? [{ id: part.id, body: partHtml(part), hasContents: false }] : []), { id: chapter.id, body, hasContents: false, ...front, ...(references.length ? { references } : {}) }];
   });
   return [
     { id: 'front', body: frontMatterHtml(book, options), hasContents: book.chapters.length > 1, ...(roman ? { roman: true as const } : {}) },
@@ -67,6 +83,16 @@ export function bookUnits(book: Book, options: PrintHtmlOptions): PrintUnit[] {
     ...(endnotes ? [{ id: ENDNOTES_ID, body: endnotes, hasContents: false }] : []),
     ...(book.bibliography ? [{ id: BIBLIOGRAPHY_ID, body: bibliographyHtml(book), hasContents: false }] : []),
   ];
+}
+
+/**
+ * A cross-reference in print: "blz. 23", the page of its target, or "noot 12". The page number is filled in
+ * after pagination (runtime/numbers.ts fillPageReferences); it is laid out as three figures meanwhile.
+ */
+function printReference(target: CrossReferenceTarget, labels: Labels, noteMarker: (target: CrossReferenceTarget) => string): string {
+  if (target.note !== undefined) return `<a class="xref" href="#${escapeHtml(target.id)}">${escapeHtml(fill(labels.note, { n: noteMarker(target) }))}</a>`;
+  const words = escapeHtml(labels.pageReference).replace(/ /g, '&nbsp;').replace('{n}', '<span class="xref-page">000</span>');
+  return `<a class="xref" href="#${escapeHtml(target.id)}" data-xref-page="${escapeHtml(target.id)}">${words}</a>`;
 }
 
 /** One Paged.js document for a run of units; the preview's shows the pages without measuring them. */

@@ -8,6 +8,7 @@ import { fill, labelsFor, type Labels } from '../language/labels.ts';
 import { figureLabelHtml, imageClassAttribute, imageTextAttributes, placeImages, type BookImage } from '../images.ts';
 import { noteMarker, noteSeries, type NoteSeries } from '../markdown/note-series.ts';
 import { NOTE_REF_PATTERN, type NoteDefinition } from '../markdown/notes.ts';
+import { withCrossReferences } from '../cross-references.ts';
 
 export interface WebHtmlOptions {
   version: string;
@@ -136,7 +137,11 @@ ${items.join('\n')}
  * script needed, so it works from disk and with scripts off; screen readers meet each note once, where it
  * is called.
  */
-function chapterHtml(chapter: Chapter, book: Book, labels: Labels, shift: number): string {
+function chapterHtml(read: Chapter, book: Book, labels: Labels, shift: number): string {
+  // A cross-reference links with its target's text: a heading's title, "noot 3" (the page is print's).
+  const chapter = withCrossReferences(read, book.crossReferences, (target) =>
+    `<a class="xref" href="#${escapeHtml(target.id)}">${target.note !== undefined ? escapeHtml(fill(labels.note, { n: String(target.note) })) : escapeHtml(target.text)}</a>`,
+  );
   const series = noteSeries(book.config);
   const seriesOfNote = (note: NoteDefinition): NoteSeries => series.find((s) => s.id === note.series) ?? (series[0] as NoteSeries);
   const endnotes: string[] = [];

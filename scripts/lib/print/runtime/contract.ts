@@ -71,6 +71,8 @@ export interface BookPage {
   setFolios(increments: FolioIncrement[]): void;
   /** The contents page's numbers, unit id -> printed folio ("vii", "12"; fixed-width boxes: nothing moves). */
   fillContents(pages: Record<string, string>): void;
+  /** Cross-references' page numbers ("blz. 23"), target id -> printed folio: see numbers.ts. */
+  fillPageReferences(pages: Record<string, string>): void;
   /** Line-breaking decisions made in this document that `bookLineBreakReuse` did not know (a watching build
    * keeps them): the paragraph's key and what was decided. */
   freshLineBreaks(): [string, ParagraphBreaks][];

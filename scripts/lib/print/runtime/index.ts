@@ -12,7 +12,7 @@ import { LayoutProbing } from './layout-probes.ts';
 import { LineBreaker } from './line-breaks.ts';
 import { LayoutMeasure } from './measure-layout.ts';
 import { StructureMeasure } from './measure-structure.ts';
-import { fillContents, setFolios } from './numbers.ts';
+import { fillContents, fillPageReferences, setFolios } from './numbers.ts';
 import type { HandlerClass } from './paged.ts';
 import { breakWordsAtSoftHyphens, closeStringSetQuotes, layOutWithoutFrameWaits, numberNoteCalls, orderNoteSeries, reportUnplaceableBlocks, stableRefs } from './pagedjs-fixes.ts';
 import { HyphenSettling } from './settle-hyphens.ts';
@@ -89,6 +89,7 @@ const book: BookPage = {
   describe: () => ({ ...anchors.describe(), structure: structure.describe() }),
   setFolios,
   fillContents,
+  fillPageReferences,
   freshLineBreaks: () => lineBreaker.fresh,
 };
 window.book = book;

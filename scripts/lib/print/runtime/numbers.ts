@@ -19,6 +19,19 @@ export function setFolios(increments: FolioIncrement[]): void {
   document.head.appendChild(style);
 }
 
+/**
+ * Cross-references' page numbers, target id -> printed folio. They were laid out as three figures ("000"): a
+ * number is seldom wider, and a narrower one only shortens its line, which the line breaker pinned or which
+ * has room to spare, so no line breaks otherwise and nothing moves to another page.
+ */
+export function fillPageReferences(pages: Record<string, string>): void {
+  for (const reference of document.querySelectorAll<HTMLElement>('.pagedjs_pages a.xref[data-xref-page]')) {
+    const page = pages[reference.dataset.xrefPage as string];
+    const number = reference.querySelector('.xref-page');
+    if (page !== undefined && number) number.textContent = page;
+  }
+}
+
 /** The contents page's numbers, unit id -> printed folio (fixed-width boxes: nothing moves). */
 export function fillContents(pages: Record<string, string>): void {
   for (const entry of document.querySelectorAll<HTMLElement>('.pagedjs_pages a.toc-entry')) {
