@@ -55,7 +55,7 @@ describe('cross-references: [@sec:id], [@fig:id], [@tbl:id], [@note:label], [@pa
 
   test('page numbers: each id on the printed page of the unit it is in, as folios', () => {
     // Front matter 6 pages (roman, 6 pages + none blank), a chapter of 5 whose "staat" is on its page 2, one of 3.
-    const anchors = [{ toc: { page: 5 } }, { staat: { page: 2 } }, { kautsky: { page: 3 } }];
+    const anchors: Record<string, { page: number }>[] = [{ toc: { page: 5 } }, { staat: { page: 2 } }, { kautsky: { page: 3 } }];
     assert.deepEqual(referencePages(['staat', 'kautsky', 'toc', 'nergens'], anchors, [1, 7, 13], 6), { staat: '2', kautsky: '9', toc: 'v' });
   });
 });
