@@ -79,7 +79,10 @@ describe('contents in book.yaml', () => {
     assert.equal(level('part1-title', 1), 1);
     assert.equal(level('ch2-titel', 1), 2);
     assert.equal(level('ch3-sectie', 2), 3);
+    // A heading with the author's own id is in the chapter of the heading before it.
+    assert.equal(level('afsterven', 2), 3);
     assert.equal(level('ch4-nawoord', 1), 1);
+    assert.equal(level('uitkomst', 2), 2);
   });
 });
 

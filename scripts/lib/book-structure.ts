@@ -110,9 +110,13 @@ export function withChapterOpening(html: string, opening: ChapterOpening, escape
  */
 export function outlineLevel(config: Pick<BookConfig, 'chapters' | 'contents'>): (id: string, level: number) => number {
   const inPart = contentsEntries(config).map((entry) => entry.part !== undefined);
+  // A heading the author gave an id of their own (`{#afsterven}`) has no chapter in it: it is in the chapter of
+  // the heading before it (the headings come in reading order), or after it for a chapter title.
+  let current = -1;
   return (id, level) => {
     if (/^part\d+-title$/.test(id)) return 1;
     const chapter = /^ch(\d+)(-|$)/.exec(id);
-    return chapter && inPart[Number(chapter[1]) - 1] ? level + 1 : level;
+    current = chapter ? Number(chapter[1]) - 1 : level === 1 ? current + 1 : current;
+    return inPart[current] ? level + 1 : level;
   };
 }
