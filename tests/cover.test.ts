@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
 import sharp from 'sharp';
+import { readBook } from '../scripts/lib/book.ts';
+import { coverPreflightCheck } from '../scripts/lib/checks/cover-preflight-check.ts';
 import { parseConfig } from '../scripts/lib/config/load-config.ts';
 import { spineHasText, spineWidth } from '../scripts/lib/cover/spine.ts';
 import { pdfInfo, pdfPageBoxes, pdfText } from '../scripts/lib/pdf/poppler.ts';
@@ -105,6 +107,26 @@ describe('the cover of a book (npm run build -- --format cover)', () => {
       assert.equal(execFileSync('zbarimg', ['-q', path.join(dir, 'back.png')], { encoding: 'utf8' }).trim(), 'EAN-13:9789083000008');
       // Vectors: the PDF holds no raster image at all.
       assert.deepEqual(execFileSync('pdfimages', ['-list', cover], { encoding: 'utf8' }).trim().split('\n').slice(2), []);
+    } finally {
+      await removeDir(dir);
+    }
+  });
+
+  test('the cover preflight finds nothing; read against Pumbo’s profile it reports the missing marks and the boxes', async () => {
+    const pages = Number(/spine [\d.]+ mm for (\d+) pages/.exec(build.run.stdout)?.[1]);
+    const outputs = { cover: { file: cover, proof: '', pages, spine: spine(), spineText: true, bytes: 0 } };
+    const browser = () => Promise.reject(new Error('the preflight uses no browser'));
+    const clean = await coverPreflightCheck.run({ book: await readBook({ manuscriptDir: manuscript }), outDir: build.out, outputs, browser });
+    assert.deepEqual(clean.filter((d) => d.severity !== 'info'), []);
+    const dir = await mkdtemp(path.join(tmpdir(), 'cover-pumbo-'));
+    try {
+      await cp(manuscript, dir, { recursive: true });
+      const yaml = await readFile(path.join(dir, 'book.yaml'), 'utf8');
+      await writeFile(path.join(dir, 'book.yaml'), yaml.replace('press: { caliper: 0.8mm }', 'press: { caliper: 0.8mm, printer: pumbo }'));
+      const found = await coverPreflightCheck.run({ book: await readBook({ manuscriptDir: dir }), outDir: build.out, outputs, browser });
+      const rules = new Set(found.map((d) => d.rule));
+      assert.ok(rules.has('press/crop-marks') && rules.has('press/page-boxes'), JSON.stringify(found, null, 1));
+      assert.equal(found.find((d) => d.rule === 'press/crop-marks')?.page, 1);
     } finally {
       await removeDir(dir);
     }

@@ -6,6 +6,7 @@ import { fontsCheck } from './fonts-check.ts';
 import { manuscriptCheck } from './manuscript-check.ts';
 import { pdfUaCheck } from './pdf-ua-check.ts';
 import { preflightCheck } from './preflight-check.ts';
+import { coverPreflightCheck } from './cover-preflight-check.ts';
 import { quotesCheck } from './quotes-check.ts';
 import { stylesheetsCheck } from './stylesheets-check.ts';
 import { webA11yCheck, webHtmlCheck } from '../web/web-checks.ts';
@@ -19,6 +20,7 @@ export const CHECKS: Check[] = [
   stylesheetsCheck,
   layoutCheck,
   preflightCheck,
+  coverPreflightCheck,
   pdfUaCheck,
   epubCheck,
   webHtmlCheck,

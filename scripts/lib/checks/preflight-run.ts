@@ -8,6 +8,7 @@ import { pdfFonts, pdfPageTexts } from '../pdf/poppler.ts';
 import { inkCoverage, pageInk, type Rect } from '../press/ghostscript.ts';
 import { thinnestLines } from '../press/line-weights.ts';
 import { INFO_METADATA } from '../press/press-pdf.ts';
+import { coverGeometry } from '../cover/spine.ts';
 import { PRINTERS } from '../press/printers/index.ts';
 import { toPoints } from '../print/lengths.ts';
 import { expectedBoxes, sheetGeometry } from '../press/sheet.ts';
@@ -33,7 +34,7 @@ export async function runPreflight({ book, outputs }: CheckContext): Promise<Dia
   const printer = PRINTERS[settings.printer].title;
   checkIdentification(pdf, settings.pdfx, report);
   checkOutputCondition(pdf, settings.outputCondition, printer, report);
-  checkBoxes(pdf, book.config.print, report);
+  checkBoxes(pdf, expectedBoxes(sheetGeometry(book.config.print)), 'book.yaml (trim, bleed, marks)', report);
   checkExcluded(pdf, settings.exclude, printer, report);
   const signature = book.config.print.signature;
   if (pdf.getPageCount() % signature !== 0) {
@@ -53,23 +54,14 @@ export async function runPreflight({ book, outputs }: CheckContext): Promise<Dia
     const share = (v: number): string => `${(v * 100).toFixed(2)}%`;
     report('press/text-page-colour', `text page uses C ${share(ink.c)}, M ${share(ink.m)}, Y ${share(ink.y)} of its area (only K allowed)`, ink.page);
   }
-  const limit = settings.inkLimit;
-  const bleedBoxes = pdf.getPages().map((page) => {
-    const b = page.getBleedBox();
-    return [b.x, b.y, b.x + b.width, b.y + b.height] as Rect;
-  });
-  for (const ink of await pageInk(file, (page) => bleedBoxes[page - 1])) {
-    if (ink.maxTotal > limit) report('press/total-ink', `total ink reaches ${ink.maxTotal.toFixed(0)}%, above the limit of ${limit}% (${printer})`, ink.page);
-    if (book.config.print.marks && ink.outside === 0) report('press/crop-marks', `no crop marks outside the bleed: ${printer} wants them (print.marks)`, ink.page);
-    if (!book.config.print.marks && ink.outside > 0) report('press/crop-marks', `ink outside the bleed (crop marks?): ${printer} wants none (print.marks)`, ink.page);
-  }
+  await checkInk(file, pdf, settings.inkLimit, book.config.print.marks, printer, report);
 
   const minLine = toPoints(settings.minLineWeight);
   for (const [page, width] of thinnestLines(pdf)) {
-    if (width < minLine - 0.005) report('press/line-weight', `a line of ${width.toFixed(2)} pt, thinner than the ${settings.minLineWeight} ${printer} holds (print.settings.minLineWeight)`, page);
+    if (width < minLine - 0.005) report('press/line-weight', `a line of ${width.toFixed(2)} pt, thinner than the ${settings.minLineWeight} ${printer} holds (print.press.minLineWeight)`, page);
   }
   for (const image of await imageResolutions(file)) {
-    if (image.ppi < settings.minImagePpi) report('press/image-resolution', `an image of ${image.ppi} ppi as printed, under the ${settings.minImagePpi} ppi ${printer} asks for (print.settings.minImagePpi)`, image.page);
+    if (image.ppi < settings.minImagePpi) report('press/image-resolution', `an image of ${image.ppi} ppi as printed, under the ${settings.minImagePpi} ppi ${printer} asks for (print.press.minImagePpi)`, image.page);
   }
   return found;
 }
@@ -143,20 +135,55 @@ function checkExcluded(pdf: PDFDocument, exclude: readonly string[], printer: st
   }
 }
 
-function checkBoxes(pdf: PDFDocument, print: Parameters<typeof sheetGeometry>[0], report: Report): void {
-  const expected = expectedBoxes(sheetGeometry(print));
+/** Preflight of the cover the build made: PDF/X, its boxes from the page count, fonts, ink and marks. */
+export async function runCoverPreflight({ book, outputs }: CheckContext): Promise<Diagnostic[]> {
+  const cover = outputs.cover;
+  if (!cover) return [];
+  const shown = path.relative(process.cwd(), cover.file) || cover.file;
+  const found: Diagnostic[] = [];
+  const report: Report = (rule, message, page) => void found.push(diagnostic(rule, { file: shown, page }, message));
+  const pdf = await PDFDocument.load(await readFile(cover.file), { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
+  const { print } = book.config;
+  const printer = PRINTERS[print.press.printer].title;
+  checkIdentification(pdf, print.press.pdfx, report);
+  const g = coverGeometry(print, cover.pages);
+  const sheet = { trimWidth: g.width - 2 * g.bleed, trimHeight: g.trimHeight, bleed: g.bleed, slug: sheetGeometry(print).slug };
+  checkBoxes(pdf, expectedBoxes(sheet), `the cover (2 × trim + spine of ${cover.pages} pages, bleed, marks)`, report);
+  if (pdf.getPageCount() !== 1) report('press/page-boxes', `the cover has ${pdf.getPageCount()} pages; a full-wrap cover is one`);
+  for (const font of await pdfFonts(cover.file)) {
+    if (!font.embedded) report('fonts/not-embedded', `font ${font.name} (${font.type}) is not embedded`);
+    if (/Type 3/.test(font.type)) report('fonts/type3', `font ${font.name} is a Type 3 font`);
+  }
+  await checkInk(cover.file, pdf, print.press.inkLimit, print.marks, printer, report);
+  return found;
+}
+
+/** Total ink per page against the limit, and crop marks (ink outside the BleedBox) against the setting. */
+async function checkInk(file: string, pdf: PDFDocument, limit: number, marks: boolean, printer: string, report: Report): Promise<void> {
+  const bleedBoxes = pdf.getPages().map((page) => {
+    const b = page.getBleedBox();
+    return [b.x, b.y, b.x + b.width, b.y + b.height] as Rect;
+  });
+  for (const ink of await pageInk(file, (page) => bleedBoxes[page - 1])) {
+    if (ink.maxTotal > limit) report('press/total-ink', `total ink reaches ${ink.maxTotal.toFixed(0)}%, above the limit of ${limit}% (${printer})`, ink.page);
+    if (marks && ink.outside === 0) report('press/crop-marks', `no crop marks outside the bleed: ${printer} wants them (print.marks)`, ink.page);
+    if (!marks && ink.outside > 0) report('press/crop-marks', `ink outside the bleed (crop marks?): ${printer} wants none (print.marks)`, ink.page);
+  }
+}
+
+function checkBoxes(pdf: PDFDocument, expected: ReturnType<typeof expectedBoxes>, source: string, report: Report): void {
   const fmt = (b: readonly number[]): string => `[${b.map((v) => v.toFixed(2)).join(' ')}]`;
   pdf.getPages().forEach((page, index) => {
     for (const name of ['MediaBox', 'BleedBox', 'TrimBox'] as const) {
       const raw = page.node.lookupMaybe(PDFName.of(name), PDFArray) ?? (name === 'MediaBox' ? page.node.MediaBox() : undefined);
       const want = expected[name];
       if (!raw) {
-        report('press/page-boxes', `page has no ${name} (book.yaml wants ${fmt(want)})`, index + 1);
+        report('press/page-boxes', `page has no ${name} (${source} wants ${fmt(want)})`, index + 1);
         continue;
       }
       const have = raw.asArray().map((v) => (v instanceof PDFNumber ? v.asNumber() : Number.NaN));
       if (have.length !== 4 || have.some((v, i) => !(Math.abs(v - (want[i] as number)) <= BOX_TOLERANCE))) {
-        report('press/page-boxes', `${name} is ${fmt(have)}, book.yaml (trim, bleed, marks) wants ${fmt(want)}`, index + 1);
+        report('press/page-boxes', `${name} is ${fmt(have)}, ${source} wants ${fmt(want)}`, index + 1);
       }
     }
   });
