@@ -1,4 +1,3 @@
-import type { Chapter } from './book.ts';
 import { diagnostic, type Diagnostic } from './diagnostics.ts';
 import { escapeHtml } from './html.ts';
 import type { CrossReferenceKind } from './markdown/cross-references.ts';
@@ -48,8 +47,18 @@ function unescape(text: string): string {
   return text.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }
 
+/** What this module reads of a chapter of the book model (book.ts, which imports this module: named here, not imported). */
+export interface ChapterText {
+  id: string;
+  file: string;
+  title: string;
+  html: string;
+  headings: readonly { id: string; text: string }[];
+  notes: readonly { label: string; number: number; html: string }[];
+}
+
 /** Every target a reference can name: ids in the chapters (headings, figures, spans `[…]{#id}`) and notes by label. */
-export function crossReferenceTargets(chapters: readonly Chapter[]): Map<string, CrossReferenceTarget> {
+export function crossReferenceTargets(chapters: readonly ChapterText[]): Map<string, CrossReferenceTarget> {
   const targets = new Map<string, CrossReferenceTarget>();
   for (const chapter of chapters) {
     const headings = chapter.headings.map((h) => ({ ...h, at: chapter.html.indexOf(` id="${h.id}"`) }));
@@ -78,7 +87,7 @@ export function resolveCrossReference(reference: Pick<CrossReference, 'kind' | '
 }
 
 /** Every reference that names nothing, at its place in the manuscript (in the text or in a note). */
-export function unresolvedCrossReferences(chapters: readonly Chapter[], targets: Map<string, CrossReferenceTarget>): Diagnostic[] {
+export function unresolvedCrossReferences(chapters: readonly ChapterText[], targets: Map<string, CrossReferenceTarget>): Diagnostic[] {
   return chapters.flatMap((chapter) =>
     crossReferencesIn([chapter.html, ...chapter.notes.map((n) => n.html)].join('\n'))
       .filter((reference) => !resolveCrossReference(reference, chapter.id, targets))
@@ -105,7 +114,7 @@ export function fillCrossReferences(html: string, chapter: string, targets: Map<
 }
 
 /** A chapter with the references in its text and its notes written by `write`. */
-export function withCrossReferences(chapter: Chapter, targets: Map<string, CrossReferenceTarget> | undefined, write: (target: CrossReferenceTarget, reference: CrossReference) => string): Chapter {
+export function withCrossReferences<C extends ChapterText>(chapter: C, targets: Map<string, CrossReferenceTarget> | undefined, write: (target: CrossReferenceTarget, reference: CrossReference) => string): C {
   if (!targets) return chapter;
   return {
     ...chapter,
