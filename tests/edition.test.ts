@@ -202,7 +202,7 @@ describe('the sample edition: contributors, a part, numbered chapters, authors u
   const TRANSLATOR = [
     { call: 'met hetzelfde woord weergegeven.', note: 'letterlijk bijzondere afdelingen van gewapende mensen', marker: 'i', chapter: 'Hoofdstuk I. Klassenmaatschappij en staat' },
     { call: 'origineel otmiranije.', note: 'het wegsterven van een levend weefsel', marker: 'ii', chapter: 'Hoofdstuk I. Klassenmaatschappij en staat' },
-    { call: 'voor het Russische slomat.', note: 'Elders ook weergegeven als vernietigen', marker: 'iii', chapter: 'Hoofdstuk II. De staat en de revolutie. De ervaringen van 1848–1851' },
+    { call: 'vertaalt hier slomat.', note: 'Elders ook weergegeven als vernietigen', marker: 'iii', chapter: 'Hoofdstuk II. De staat en de revolutie. De ervaringen van 1848–1851' },
     { call: 'in de Russische pers kommoenary.', note: 'communards en communeleden', marker: 'iv', chapter: 'Hoofdstuk III. De ervaring van de Commune van Parijs van 1871' },
   ];
 

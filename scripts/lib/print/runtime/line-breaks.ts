@@ -261,7 +261,11 @@ function apply(plan: Omit<Plan, 'el'>, breaks: number[]): number {
       css = `letter-spacing:${(r * plan.letterPx).toFixed(3)}px`;
     }
     for (const [node, seg] of segments) {
-      if (seg.end <= seg.start || !css) continue;
+      if (seg.end <= seg.start) continue;
+      // A line set as Chromium sets it needs no span, but the space that opens it does when it is all its node
+      // gives the line (the text goes on in an element, `hier *slomat*`): alone between a span and that element
+      // it is whitespace Paged.js drops in a paragraph continued from the page before, and the line runs long.
+      if (!css && node.data.slice(seg.start, seg.end).trim() !== '') continue;
       if (!wraps.has(node)) wraps.set(node, []);
       (wraps.get(node) as (Segment & { css: string })[]).push({ ...seg, css });
     }
