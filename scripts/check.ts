@@ -25,8 +25,11 @@ await runCli(async () => {
     return;
   }
   checkOutputFolder(common);
-  // The print PDF is checked with the press PDF made from it: what a printer receives.
-  const checks = outputChecks(requestedFormats(common.formats, true));
+  // A check of every format (the default, `all`) checks the print PDF with the press PDF made from it, what a
+  // printer receives. Formats named on the command line are checked alone: `--format pdf` runs the layout
+  // checks without making the press PDF and preflighting it (Ghostscript), `--format pdf,press` runs both.
+  const named = ((values.format as string[] | undefined) ?? ['all']).flatMap((f) => f.split(','));
+  const checks = outputChecks(requestedFormats(common.formats, named.includes('all')));
   const needed = [...new Set(checks.flatMap((c) => c.needs))];
   let diagnostics;
   try {

@@ -12,8 +12,9 @@ import { pdfPageTexts } from '../scripts/lib/pdf/poppler.ts';
 import { projectRoot } from '../scripts/lib/paths.ts';
 
 /**
- * The layout, typesetting and preflight checks read the print PDF alone: `--format pdf` builds and checks only
- * that, not the EPUB and the web edition (EPUBCheck, Ace, the Nu checker and axe run on the book in
+ * The layout and typesetting checks read the print PDF alone: `--format pdf` builds and checks only that, not
+ * the press PDF (the preflight runs on the book's release in press.test.ts, on each printer's PDF in
+ * printers.test.ts), the EPUB and the web edition (EPUBCheck, Ace, the Nu checker and axe run on the book in
  * release.test.ts and on the kitchen sink in kitchen-sink.test.ts).
  */
 const PDF_CHECKS = ['--format', 'pdf'];
@@ -110,6 +111,14 @@ describe('layout checks on a manuscript with one fault per rule', () => {
     const f = find('print/signature');
     assert.ok(f, JSON.stringify(findings));
     assert.match(f.message, /not a multiple of the signature \(4\)/);
+  });
+
+  test('check --format pdf makes no press PDF and runs no preflight', () => {
+    assert.ok(existsSync(path.join(out, 'proefboek.pdf')));
+    assert.ok(!existsSync(path.join(out, 'proefboek-press.pdf')));
+    assert.deepEqual(findings.filter((f) => f.rule.startsWith('press/')), []);
+    // The layout check's finding alone: the preflight would report the signature of the press PDF too.
+    assert.equal(findings.filter((f) => f.rule === 'print/signature').length, 1);
   });
 
   test('the proof report shows the pages and the findings', async () => {
