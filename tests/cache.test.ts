@@ -27,7 +27,8 @@ describe('the print cache follows every change that moves a page', () => {
     return run;
   }
 
-  /** Builds with the warm cache and without any, and checks that both are the same book. */
+  /** Builds with the warm cache and without any, and checks that both are the same book. Ten builds in all:
+   * each test builds on the cache the one before left (the tests run in order). */
   async function cachedEqualsFresh(label: string): Promise<{ cached: PdfSummary; run: RunResult }> {
     const run = await build(out);
     const fresh = path.join(dir, `fresh-${label.replace(/\W+/g, '-')}`);
@@ -41,8 +42,8 @@ describe('the print cache follows every change that moves a page', () => {
     repo = await copyOfRepository();
     dir = await makeManuscript({
       'book.yaml': minimalConfig('slug: proefboek\n').replace('  - 01-hoofdstuk.md\n', '  - 01-hoofdstuk.md\n  - 02-tweede.md\n'),
-      '01-hoofdstuk.md': chapterWithNotes('Het eerste hoofdstuk', 2, 6),
-      '02-tweede.md': chapterWithNotes('Het tweede hoofdstuk', 2, 5),
+      '01-hoofdstuk.md': chapterWithNotes('Het eerste hoofdstuk', 2, 4),
+      '02-tweede.md': chapterWithNotes('Het tweede hoofdstuk', 2, 3),
     });
     out = path.join(dir, 'out');
     await build(out);
@@ -70,45 +71,49 @@ describe('the print cache follows every change that moves a page', () => {
     } finally {
       await writeFile(sheet, css);
     }
-    // And back: the result is the original book again, not the styled one.
+    // And back: the result is the original book again, not the styled one; the cache holds it for the next test.
     await build(out);
     assertSameBook(await summarize(pdf(out)), original, 'style reverted');
   });
 
-  test('a font setting changed (print.fontSize in book.yaml)', async () => {
-    const config = path.join(dir, 'book.yaml');
-    const yaml = await readFile(config, 'utf8');
-    await writeFile(config, `${yaml}print:\n  fontSize: 12pt\n`);
-    try {
-      const { cached, run } = await cachedEqualsFresh('font size');
-      assert.match(run.stderr, /3 unit\(s\) paginated .*0 from the cache/);
-      assert.ok(cached.pages.join('').length > 0);
-      assert.notDeepEqual(cached.pages, original.pages, 'larger type: the text moves to other pages');
-    } finally {
-      await writeFile(config, yaml);
-    }
-  });
+  let edited: PdfSummary;
 
   test('a chapter changed: its text is new, the book equals a fresh build', async () => {
-    await build(out);
     // The last chapter: a longer one moves no other chapter's first page, so the others come from the cache.
     const file = path.join(dir, '02-tweede.md');
     await writeFile(file, (await readFile(file, 'utf8')).replace('## Deel 2', '## Deel 2\n\nEen geheel nieuwe alinea over de Kroonstadopstand.'));
     const { cached, run } = await cachedEqualsFresh('chapter');
     assert.match(run.stderr, /1 unit\(s\) paginated in 1 document\(s\), 2 from the cache/);
     assert.match(cached.pages.join('\n'), /Kroonstadopstand/);
+    edited = cached;
   });
 
   test('a damaged cache is a miss, not a failure', async () => {
+    // Without the damage every unit of the changed book would come from the cache.
     const cache = path.join(out, '.cache', 'print');
     for (const name of await readdir(cache)) if (name.startsWith('doc-')) await rm(path.join(cache, name));
     const run = await build(out);
     assert.match(run.stderr, /3 unit\(s\) paginated .*0 from the cache/);
+    assertSameBook(await summarize(pdf(out)), edited, 'damaged cache');
   });
 
-  test('--no-cache clears the cache and writes none', async () => {
-    assert.ok(existsSync(path.join(out, '.cache', 'print')));
-    await build(out, '--no-cache');
-    assert.ok(!existsSync(path.join(out, '.cache', 'print')));
+  test('a font setting changed (print.fontSize in book.yaml); --no-cache builds the same book, clears the cache and writes none', async () => {
+    const config = path.join(dir, 'book.yaml');
+    const yaml = await readFile(config, 'utf8');
+    await writeFile(config, `${yaml}print:\n  fontSize: 12pt\n`);
+    try {
+      const run = await build(out);
+      assert.match(run.stderr, /3 unit\(s\) paginated .*0 from the cache/);
+      const cached = await summarize(pdf(out));
+      assert.ok(cached.pages.join('').length > 0);
+      assert.notDeepEqual(cached.pages, edited.pages, 'larger type: the text moves to other pages');
+      // The fresh build is this one, in the same folder: --no-cache clears the cache it finds there.
+      assert.ok(existsSync(path.join(out, '.cache', 'print')));
+      await build(out, '--no-cache');
+      assert.ok(!existsSync(path.join(out, '.cache', 'print')));
+      assertSameBook(cached, await summarize(pdf(out)), 'font size');
+    } finally {
+      await writeFile(config, yaml);
+    }
   });
 });
