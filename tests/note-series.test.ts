@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { test } from 'node:test';
+import { pdfPageTexts } from '../scripts/lib/pdf/poppler.ts';
 import { renderChapter } from '../scripts/lib/book.ts';
 import { parseConfig } from '../scripts/lib/config/load-config.ts';
 import type { Diagnostic } from '../scripts/lib/diagnostics.ts';
@@ -7,7 +9,7 @@ import { endnoteFindings } from '../scripts/lib/checks/layout-check.ts';
 import { bookCharacters } from '../scripts/lib/fonts/book-text.ts';
 import { ENDNOTES_ID } from '../scripts/lib/print/endnotes.ts';
 import { DEFAULT_SERIES, noteMarker, notesBeforeEach, noteSeries } from '../scripts/lib/markdown/note-series.ts';
-import { configDiagnostics, MINIMAL_CONFIG } from './helpers.ts';
+import { configDiagnostics, makeManuscript, MINIMAL_CONFIG, removeDir, runScript } from './helpers.ts';
 
 const SERIES = `notes:
   series:
@@ -111,4 +113,37 @@ test('the markers a series prints are characters of the book: each checked again
   const markers = bookCharacters(book as unknown as Parameters<typeof bookCharacters>[0]).filter((use) => use.file === 'book.yaml' && '*†‡§‖¶'.includes(use.char));
   assert.deepEqual(markers.map((use) => [use.char, use.line, use.column]), [['*', 10, 25], ['†', 10, 25], ['‡', 10, 25]]);
   assert.deepEqual(asked.at(-1), ['notes', 'series', 0, 'marker']);
+});
+
+test('print: the endnotes\' running heads name the text pages of the calls of the notes on each page', async () => {
+  const para = 'Dit is een alinea van de proef, lang genoeg om een deel van een bladzijde te vullen met gewone woorden van de zetter. '.repeat(4).trim();
+  const note = 'Een lange aantekening van de vertaler die enkele regels beslaat, zodat de aantekeningen samen meer dan een bladzijde vullen. '.repeat(3).trim();
+  const chapter = (n: number): string =>
+    `# Hoofdstuk ${n}\n\n${Array.from({ length: 12 }, (_, i) => `${para}[^vert:n${i}]`).join('\n\n')}\n\n${Array.from({ length: 12 }, (_, i) => `[^vert:n${i}]: ${note}`).join('\n\n')}\n`;
+  const dir = await makeManuscript({
+    'book.yaml': 'title: Proef\nauthor: A\nlanguage: nl\nchapters: [01.md, 02.md]\nnotes:\n  series:\n    - { id: vert, marker: arabic, placement: end }\n',
+    '01.md': chapter(1),
+    '02.md': chapter(2),
+  });
+  const out = path.join(dir, 'out');
+  try {
+    const run = await runScript('build.ts', ['--manuscript', dir, '--out', out, '--format', 'pdf']);
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    const pages = await pdfPageTexts(path.join(out, 'proef.pdf'));
+    const first = pages.findIndex((p) => p.trim().startsWith('Aantekeningen'));
+    assert.ok(first > 0);
+    // Each later page of the section: its head names the pages the calls of its notes are on, which hold them.
+    const later = pages.slice(first + 1).filter((p) => /AANTEKENINGEN BIJ BLZ\./.test(p));
+    assert.ok(later.length >= 2, `${later.length} endnote pages with a head`);
+    for (const page of later) {
+      const [, from, to] = /AANTEKENINGEN BIJ BLZ\. (\d+)(?:–(\d+))?/.exec(page) ?? [];
+      const notes = Array.from(page.matchAll(/^\s*(\d+)\s+Een lange aantekening/gm), (m) => Number(m[1]));
+      assert.ok(notes.length > 0, page);
+      // The calls of those notes, found in the text pages named.
+      const named = pages.slice(Number(from) - 1, Number(to ?? from));
+      assert.ok(named.length > 0 && named.every((p) => /Dit is een alinea/.test(p)), `pages ${from}–${to ?? from} are text pages`);
+    }
+  } finally {
+    await removeDir(dir);
+  }
 });

@@ -23,8 +23,10 @@ export interface Labels {
   /** A cross-reference in print: `{n}` is the page's folio ("blz. 23"). */
   pageReference: string;
   backToNote: string;
-  /** The section of notes gathered at the end (a series with `placement: end`). */
+  /** The section of notes gathered at the end (a series with `placement: end`), and its running head, `{pages}`
+   * being the text pages of the calls of the notes on that page. */
   endnotes: string;
+  endnotesPages: string;
   /** `{title}` is the chapter's title: the EPUB's and web edition's endnotes of a chapter. */
   endnotesOf: string;
   /** `{n}` is the note's marker. */
@@ -64,7 +66,7 @@ export interface Labels {
 /** Every label's name (book.yaml `labels:` accepts these). */
 export const LABEL_KEYS = [
   'contents', 'cover', 'titlePage', 'colophon', 'landmarks', 'pageList', 'startOfText', 'skipToText', 'darkTheme', 'notesOf',
-  'backToText', 'note', 'pageReference', 'backToNote', 'endnotes', 'endnotesOf', 'endnote', 'backToEndnote', 'coverAlt', 'publishedBy', 'edition', 'version', 'ebook', 'webEdition', 'setIn', 'and', 'printSource',
+  'backToText', 'note', 'pageReference', 'backToNote', 'endnotes', 'endnotesPages', 'endnotesOf', 'endnote', 'backToEndnote', 'coverAlt', 'publishedBy', 'edition', 'version', 'ebook', 'webEdition', 'setIn', 'and', 'printSource',
   'accessibilitySummary', 'rolePreface', 'roleForeword', 'roleIntroduction', 'roleAfterword', 'roleTranslator', 'roleEditor',
   'roleIllustrator', 'roleAnnotator', 'roleCompiler', 'roleContributor', 'chapterNumber', 'partNumber',
 ] as const satisfies readonly (keyof Labels)[];
@@ -85,6 +87,7 @@ const NL: Labels = {
   pageReference: 'blz. {n}',
   backToNote: 'terug naar de tekst bij noot {n}',
   endnotes: 'Aantekeningen',
+  endnotesPages: 'Aantekeningen bij blz. {pages}',
   endnotesOf: 'Aantekeningen bij {title}',
   endnote: 'aantekening {n}',
   backToEndnote: 'terug naar de tekst bij aantekening {n}',
@@ -132,6 +135,7 @@ const EN: Labels = {
   pageReference: 'p. {n}',
   backToNote: 'back to the text at note {n}',
   endnotes: 'Notes',
+  endnotesPages: 'Notes to pages {pages}',
   endnotesOf: 'Notes to {title}',
   endnote: 'endnote {n}',
   backToEndnote: 'back to the text at endnote {n}',

@@ -25,8 +25,9 @@ export function endnoteCall(chapter: Pick<Chapter, 'id'>, note: NoteDefinition, 
  * The endnotes: the notes of every series placed at the end, gathered under a heading per chapter (its
  * number and title), each with its marker linking back to its call. `chapters` are the chapters as printed
  * (with print.linksAsNotes, their link notes too), `before` each one's notes counted before it per series.
- * Empty when no note is placed at the end. Its running heads are a chapter's: the section's title on the
- * verso, the chapter whose notes the page holds on the recto.
+ * Empty when no note is placed at the end. Its running heads say which text pages the notes on the page
+ * belong to ("Aantekeningen bij blz. 12–19"): filled in after pagination from the pages the calls were printed
+ * on (runtime/numbers.ts fillEndnoteHeads; the calls' ids are the unit's references, endnoteCallIds).
  */
 export function endnotesHtml(book: Book, chapters: readonly Chapter[], before: readonly ReadonlyMap<string, number>[]): string {
   const series = new Map(noteSeries(book.config).map((s) => [s.id, s]));
@@ -47,8 +48,13 @@ export function endnotesHtml(book: Book, chapters: readonly Chapter[], before: r
     return [`<h2 id="${ENDNOTES_ID}-${chapter.id}" data-endnotes-of="${chapter.id}">${title}</h2>\n${items.join('\n')}`];
   });
   if (groups.length === 0) return '';
-  return `<section class="chapter endnotes" id="${ENDNOTES_ID}">
+  return `<section class="chapter endnotes" id="${ENDNOTES_ID}" data-endnotes-pages="${escapeHtml(labels.endnotesPages)}">
 <h1 id="${ENDNOTES_ID}-title">${escapeHtml(labels.endnotes)}</h1>
 ${groups.join('\n')}
 </section>`;
+}
+
+/** The ids of the calls of the endnotes in the section's HTML: the pages the running heads name. */
+export function endnoteCallIds(html: string): string[] {
+  return Array.from(html.matchAll(/<a class="endnote-back" href="#([^"]+)">/g), (m) => m[1] as string);
 }

@@ -3,7 +3,7 @@ import { chapterOpening } from '../book-structure.ts';
 import { bookFontPackages } from '../fonts/book-fonts.ts';
 import { environmentKey, unitKey } from './cache.ts';
 import { noteSeries, notesBeforeEach, printedMarker, type NoteSeries } from '../markdown/note-series.ts';
-import { ENDNOTES_ID, endnotesHtml } from './endnotes.ts';
+import { ENDNOTES_ID, endnoteCallIds, endnotesHtml } from './endnotes.ts';
 import { withLinkNotes } from './link-notes.ts';
 import type { RuntimeOptions } from './runtime/contract.ts';
 import { fill, labelsFor, type Labels } from '../language/labels.ts';
@@ -80,7 +80,8 @@ export function bookUnits(book: Book, options: PrintHtmlOptions): PrintUnit[] {
   return [
     { id: 'front', body: frontMatterHtml(book, options), hasContents: book.chapters.length > 1, ...(roman ? { roman: true as const } : {}) },
     ...chapters,
-    ...(endnotes ? [{ id: ENDNOTES_ID, body: endnotes, hasContents: false }] : []),
+    // The endnotes' running heads name the pages of their calls: printed once every unit is laid out.
+    ...(endnotes ? [{ id: ENDNOTES_ID, body: endnotes, hasContents: false, references: [...endnoteCallIds(endnotes), ...pageReferenceIds(endnotes)] }] : []),
     ...(book.bibliography ? [{ id: BIBLIOGRAPHY_ID, body: bibliographyHtml(book), hasContents: false }] : []),
   ];
 }

@@ -12,7 +12,7 @@ import { LayoutProbing } from './layout-probes.ts';
 import { LineBreaker } from './line-breaks.ts';
 import { LayoutMeasure } from './measure-layout.ts';
 import { StructureMeasure } from './measure-structure.ts';
-import { fillContents, fillPageReferences, setFolios } from './numbers.ts';
+import { fillContents, fillEndnoteHeads, fillPageReferences, setFolios } from './numbers.ts';
 import type { HandlerClass } from './paged.ts';
 import { breakWordsAtSoftHyphens, closeStringSetQuotes, layOutWithoutFrameWaits, numberNoteCalls, orderNoteSeries, reportUnplaceableBlocks, stableRefs } from './pagedjs-fixes.ts';
 import { HyphenSettling } from './settle-hyphens.ts';
@@ -89,7 +89,11 @@ const book: BookPage = {
   describe: () => ({ ...anchors.describe(), structure: structure.describe() }),
   setFolios,
   fillContents,
-  fillPageReferences,
+  // The endnotes' running heads come from the same pages: their calls are the endnotes unit's references.
+  fillPageReferences: (pages) => {
+    fillPageReferences(pages);
+    fillEndnoteHeads(pages);
+  },
   freshLineBreaks: () => lineBreaker.fresh,
 };
 window.book = book;

@@ -39,3 +39,21 @@ export function fillContents(pages: Record<string, string>): void {
     if (pages[id] !== undefined) entry.dataset.page = pages[id];
   }
 }
+
+/**
+ * The endnotes' running heads: each page of the section names the text pages its notes' calls are on
+ * ("Aantekeningen bij blz. 12–19"), `pages` giving each call's printed folio. Drawn in the margin (the
+ * section's string, set on the page), so nothing in the text area moves.
+ */
+export function fillEndnoteHeads(pages: Record<string, string>): void {
+  for (const page of document.querySelectorAll<HTMLElement>('.pagedjs_pages > .pagedjs_page')) {
+    const section = page.querySelector<HTMLElement>('.endnotes');
+    const label = (document.querySelector<HTMLElement>('.endnotes[data-endnotes-pages]')?.dataset.endnotesPages) ?? '';
+    if (!section || !label) continue;
+    const folios = [...new Set(Array.from(page.querySelectorAll('a.endnote-back'), (a) => pages[(a.getAttribute('href') as string).slice(1)]).filter((p): p is string => p !== undefined))];
+    if (folios.length === 0) continue;
+    const range = folios.length === 1 ? folios[0] : `${folios[0]}\u2013${folios[folios.length - 1]}`;
+    const text = label.replace('{pages}', range as string);
+    page.style.setProperty('--pagedjs-string-first-endnote-pages', `"${text.replace(/["\\]/g, '\\$&')}"`);
+  }
+}
