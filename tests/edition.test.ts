@@ -141,6 +141,47 @@ describe('the sample edition: contributors, a part, numbered chapters, authors u
     assert.match(web, /<h[2-4] id="uitkomst"/);
   });
 
+  test('the index of persons: last, in Dutch order, two columns; every page an entry names holds one of its names; EPUB and web link each entry to its places', async () => {
+    const { parseNames } = await import('../scripts/lib/book-index/names.ts');
+    const { compareEntries } = await import('../scripts/lib/book-index/book-index.ts');
+    const { names } = parseNames(await readFile(path.join(EDITION, 'namen.yaml'), 'utf8'), 'namen.yaml');
+    const main = pages.findIndex((p) => lines(p)[0] === 'DEEL I');
+    const first = pages.findIndex((p) => lines(p)[0] === 'Register');
+    assert.ok(first > main, 'the index is printed');
+    assert.ok(pages.slice(first + 1).every((p) => lines(p).length === 0 || !/Bronnen|Aantekeningen/.test(lines(p)[0]!)), 'nothing after it');
+    const index = pages.slice(first).join(' ').replace(/\s+/g, ' ');
+    const roman = (folio: string): number => [...folio].reduce((n, c, i, all) => {
+      const v = { i: 1, v: 5, x: 10, l: 50, c: 100 }[c as 'i'] ?? 0;
+      const next = { i: 1, v: 5, x: 10, l: 50, c: 100 }[all[i + 1] as 'i'] ?? 0;
+      return n + (v < next ? -v : v);
+    }, 0);
+    const pageIndex = (folio: string): number => (/^\d+$/.test(folio) ? main + Number(folio) - 1 : roman(folio) - 1);
+    const text = pages.map((p) => p.replace(/\u00ad/g, '').replace(/-\n/g, '').replace(/\s+/g, ' '));
+    let checked = 0;
+    const printed: string[] = [];
+    for (const name of names) {
+      const entry = new RegExp(`${name.key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} ((?:[ivxlc]+|\\d+)(?:–(?:[ivxlc]+|\\d+))?(?:, (?:[ivxlc]+|\\d+)(?:–(?:[ivxlc]+|\\d+))?)*)`).exec(index);
+      if (!entry) continue;
+      printed.push(name.key);
+      for (const run of entry[1]!.split(', ')) {
+        const [from, to] = run.split('–').map(pageIndex) as [number, number | undefined];
+        for (let page = from; page <= (to ?? from); page++) {
+          assert.ok([name.key, ...name.aliases].some((n) => text[page]!.includes(n)), `${name.key}: page ${page + 1} (${run}) holds none of its names`);
+          checked++;
+        }
+      }
+    }
+    assert.ok(printed.length >= 8 && checked > 20, `${printed.length} entries, ${checked} pages`);
+    assert.deepEqual([...printed].sort((a, b) => index.indexOf(a) - index.indexOf(b)), [...printed].sort(compareEntries), 'Dutch order');
+    assert.match(index, /Stalin, J\.V\. [^;]*; zie ook Trotski, Leon/);
+    // Two columns: entries on one line of the page side by side (pdftotext -layout keeps them apart).
+    const layout = await commandText('pdftotext', ['-layout', '-f', String(first + 1), '-l', String(first + 1), pdf(), '-']);
+    assert.ok(layout.split('\n').some((line) => /^Bo\S.*\S {3,}\S/.test(line)), layout);
+    assert.match(epubText('register.xhtml'), /<span class="index-key">Kautsky, Karl<\/span>: <a href="ch2\.xhtml#ch2-idx-\d+">/);
+    assert.match(epubText('register.xhtml'), /<section epub:type="index" role="doc-index"/);
+    assert.match(web, /<span class="index-key">Bonaparte, Louis<\/span>: <a href="#ch3-idx-\d+">/);
+  });
+
   test('the PDF outline nests the chapters under their part', async () => {
     const { PdfReader } = await import('../scripts/lib/pdf/read-pdf.ts');
     const { PDFDict, PDFName, PDFHexString, PDFString } = await import('pdf-lib');
@@ -161,7 +202,7 @@ describe('the sample edition: contributors, a part, numbered chapters, authors u
     };
     const outlines = doc.catalog.lookup(PDFName.of('Outlines'), PDFDict);
     const top = children(outlines);
-    assert.deepEqual(top.map(titleOf), ['Lenins strijd tegen het stalinisme', 'Staat en revolutie', 'Aantekeningen', 'Bronnen']);
+    assert.deepEqual(top.map(titleOf), ['Lenins strijd tegen het stalinisme', 'Staat en revolutie', 'Aantekeningen', 'Bronnen', 'Register']);
     assert.deepEqual(children(top[1]!).map(titleOf), ['Klassenmaatschappij en staat', 'De staat en de revolutie. De ervaringen van 1848–1851', 'De ervaring van de Commune van Parijs van 1871']);
   });
 

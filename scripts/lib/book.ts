@@ -18,6 +18,10 @@ import { BIBLIOGRAPHY_FALLBACK, BIBLIOGRAPHY_PLACEHOLDER, type CitationsEnv } fr
 import { loadCitations, renderSourcesSection, type BookCitations } from './citations/book-citations.ts';
 import type { ImageReference, ImagesEnv } from './markdown/images.ts';
 import { resolveImages, type BookImage } from './images.ts';
+import { buildIndex, type BookIndex } from './book-index/book-index.ts';
+import { parseNames, type IndexName } from './book-index/names.ts';
+import type { IndexMark, IndexMarksEnv } from './markdown/index-marks.ts';
+import { labelsFor } from './language/labels.ts';
 import { crossReferenceTargets, unresolvedCrossReferences, type CrossReferenceTarget } from './cross-references.ts';
 
 export interface Heading {
@@ -54,6 +58,8 @@ export interface Chapter {
   number?: { label: string; number: string };
   /** Index into `Book.parts` of the part it is in. */
   part?: number;
+  /** Places for the index of persons, in reading order (markdown/index-marks.ts). */
+  indexMarks?: IndexMark[];
 }
 
 /** A part of the book (book.yaml `contents:`), opening with a title page of its own. */
@@ -87,6 +93,8 @@ export interface Book {
   bibliography?: { title: string; html: string };
   /** What cross-references (`[@sec:staat]`) can name: cross-references.ts. */
   crossReferences?: Map<string, CrossReferenceTarget>;
+  /** The index of persons, when book.yaml has `index:`. */
+  index?: BookIndex;
 }
 
 export interface LoadBookOptions {
@@ -121,9 +129,11 @@ export async function readBook({ manuscriptDir, cacheDir, renderedChapters }: Lo
   const diagnostics: Diagnostic[] = [];
   const chapters: Chapter[] = [];
   const citations = config.citations ? await loadCitations(config.citations, dir, display, configFile, locate, cacheDir ? new DiskMemo(cacheDir) : undefined, config.language) : undefined;
-  // What every chapter's rendering reads besides its own source: book.yaml, the style, the sources.
+  const names = config.index?.names ? await readNames(dir, config.index.names, display, diagnostics) : undefined;
+  const indexNames = (names ?? []).flatMap((n) => [n.key, ...n.aliases].map((name) => ({ name, key: n.key }))).sort((a, b) => b.name.length - a.name.length);
+  // What every chapter's rendering reads besides its own source: book.yaml, the style, the sources, the names.
   const setupKey = renderedChapters
-    ? digest([JSON.stringify(config), citations?.styleKey ?? '', JSON.stringify(citations ? [...citations.bibliography.entries].map(([id, entry]) => [id, entry.item]) : [])])
+    ? digest([JSON.stringify(config), citations?.styleKey ?? '', JSON.stringify(citations ? [...citations.bibliography.entries].map(([id, entry]) => [id, entry.item]) : []), JSON.stringify(indexNames)])
     : '';
   const entries = contentsEntries(config);
   if (renderedChapters && renderedChapters.size > 4 * entries.length) renderedChapters.clear();
@@ -155,13 +165,13 @@ export async function readBook({ manuscriptDir, cacheDir, renderedChapters }: Lo
     const source = decoded.text;
     if (source.trim() === '') problem('manuscript/empty-chapter', `chapter file "${relative}" is empty: it makes a chapter of nothing`);
     let chapter: Chapter;
-    if (!renderedChapters) chapter = renderChapter({ index, file, source, config, diagnostics, citations });
+    if (!renderedChapters) chapter = renderChapter({ index, file, source, config, diagnostics, citations, indexNames });
     else {
       const key = digest([String(index), file, source, setupKey]);
       let rendered = renderedChapters.get(key);
       if (!rendered) {
         const found: Diagnostic[] = [];
-        rendered = { chapter: renderChapter({ index, file, source, config, diagnostics: found, citations }), diagnostics: found };
+        rendered = { chapter: renderChapter({ index, file, source, config, diagnostics: found, citations, indexNames }), diagnostics: found };
         renderedChapters.set(key, rendered);
       }
       chapter = rendered.chapter;
@@ -194,13 +204,19 @@ export async function readBook({ manuscriptDir, cacheDir, renderedChapters }: Lo
   numberFigures(config, chapters);
   const crossReferences = crossReferenceTargets(chapters);
   diagnostics.push(...unresolvedCrossReferences(chapters, crossReferences));
+  let index: BookIndex | undefined;
+  if (config.index) {
+    const built = buildIndex(chapters, names, config.index.names ? display(path.resolve(dir, config.index.names)) : '', config.index.title ?? labelsFor(config.language, config.labels).index);
+    index = built.index;
+    diagnostics.push(...built.diagnostics);
+  }
   if (config.print.hyphenation.enabled && !hyphenatorFor(config.language)) {
     const { line, column } = locate(['language']);
     diagnostics.push(diagnostic('hyphenation/no-patterns', { file: configFile, line, column }, `no hyphenation patterns for language "${config.language}": the text is set without hyphenation (print.hyphenation.enabled: false says so)`));
   }
   const generated = citations ? renderSourcesSection(citations, chapters) : undefined;
   const bibliography = placeBibliography(chapters, generated);
-  return { config, manuscriptDir: dir, chapters, parts, diagnostics, configFile, locateConfig: locate, citations, bibliography, crossReferences };
+  return { config, manuscriptDir: dir, chapters, parts, diagnostics, configFile, locateConfig: locate, citations, bibliography, crossReferences, ...(index ? { index } : {}) };
 }
 
 export interface ChapterSource {
@@ -211,9 +227,30 @@ export interface ChapterSource {
   /** Receives what the Markdown stage finds (undefined note references, ...). */
   diagnostics: Diagnostic[];
   citations?: BookCitations;
+  /** The names the index's list finds in the text (longest first), with their entries' keys. */
+  indexNames?: readonly { name: string; key: string }[];
 }
 
-export function renderChapter({ index, file, source, config, diagnostics, citations }: ChapterSource): Chapter {
+/** The index's list of names (book.yaml `index.names`), read as a chapter is; a problem is a diagnostic. */
+async function readNames(dir: string, relative: string, display: (file: string) => string, diagnostics: Diagnostic[]): Promise<IndexName[] | undefined> {
+  const located = resolveManuscriptFile(dir, relative);
+  if (located.kind !== 'inside') {
+    diagnostics.push(diagnostic('index/names', { file: display(dir) }, `the list of names "${relative}" is not a file in the manuscript folder`));
+    return undefined;
+  }
+  let text: string;
+  try {
+    text = await readFile(located.real, 'utf8');
+  } catch {
+    diagnostics.push(diagnostic('index/names', { file: display(located.absolute) }, `the list of names "${relative}" was not found`));
+    return undefined;
+  }
+  const parsed = parseNames(text, display(located.absolute));
+  diagnostics.push(...parsed.diagnostics);
+  return parsed.names;
+}
+
+export function renderChapter({ index, file, source, config, diagnostics, citations, indexNames }: ChapterSource): Chapter {
   const id = `ch${index + 1}`;
   const { hyphenation } = config.print;
   const md = createMarkdown({
@@ -227,8 +264,9 @@ export function renderChapter({ index, file, source, config, diagnostics, citati
     noteSeries: config.notes.series,
     citations: citations?.renderer(),
     ...(citations ? { isCitationKey: (key: string) => citations.bibliography.entries.has(key) } : {}),
+    ...(indexNames ? { indexNames } : {}),
   });
-  const env: NotesEnv & CitationsEnv & ImagesEnv = {};
+  const env: NotesEnv & CitationsEnv & ImagesEnv & IndexMarksEnv = {};
   const tokens = md.parse(source, env);
   const headings: Heading[] = [];
   tokens.forEach((token: Token, i: number) => {
@@ -244,6 +282,7 @@ export function renderChapter({ index, file, source, config, diagnostics, citati
   const title = headings.find((h) => h.level === 1)?.text ?? headings[0]?.text ?? config.title;
   const chapter: Chapter = { index, file, id, title, headings, html, notes: env.notes ?? [], source, imageReferences: env.images ?? [], images: [], kind: 'chapter' };
   if (env.citedKeys) chapter.citedKeys = env.citedKeys;
+  if (env.indexMarks?.length) chapter.indexMarks = env.indexMarks;
   return chapter;
 }
 

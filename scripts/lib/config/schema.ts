@@ -305,6 +305,9 @@ export const bookConfigSchema = z
     /** The pipeline's own words in the book (`contents: Inhoudsopgave`), over the book language's. */
     labels: z.partialRecord(z.enum(LABEL_KEYS), z.string().min(1)).default({}),
     citations: citationsSchema.optional(),
+    /** An index of persons at the end of the book: the places marked (`[Kautsky]{.person}`) and those the list of
+     * names (`names:`, a YAML file in the manuscript folder) finds; `title` defaults to the language's ("Register"). */
+    index: z.object({ names: z.string().min(1).optional(), title: z.string().min(1).optional() }).strict().optional(),
     /** Figures (a paragraph holding only an image): numbered through the book or not, and the word before the number. */
     figures: z
       .object({

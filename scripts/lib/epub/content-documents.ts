@@ -11,6 +11,7 @@ import { fill, labelsFor, type Labels } from '../language/labels.ts';
 import { noteMarker, noteSeries, type NoteSeries } from '../markdown/note-series.ts';
 import { NOTE_REF_PATTERN, type NoteDefinition } from '../markdown/notes.ts';
 import { withCrossReferences } from '../cross-references.ts';
+import { INDEX_ID, linkedIndexHtml, type BookIndex } from '../book-index/book-index.ts';
 import { epubTypeAttributes } from './epub-types.ts';
 import { pageBreakMarker, type PageBreakPlan } from './page-breaks.ts';
 
@@ -236,5 +237,22 @@ ${contributorLines(c).map((line) => `<p class="contributor">${escapeHtml(line)}<
     };
     return [partDocument, document];
   });
-  return [...front, ...chapters];
+  return [...front, ...chapters, ...(book.index ? [indexDocument(book, book.index, labels)] : [])];
+}
+
+/** The index of persons, a document at the back: each entry links to its places, named by their headings. */
+function indexDocument(book: Book, index: BookIndex, labels: Labels): ContentDocument {
+  const text = (place: { id: string }): string => book.crossReferences?.get(`#${place.id}`)?.text ?? '';
+  return {
+    id: INDEX_ID,
+    filename: `${INDEX_ID}.xhtml`,
+    title: index.title,
+    bodyType: 'backmatter',
+    sectionType: 'index',
+    role: 'doc-index',
+    headings: [],
+    body: `<h1 id="${INDEX_ID}-title">${escapeHtml(index.title)}</h1>\n<ul class="index-entries">\n${linkedIndexHtml(index, labels.seeAlso, (place) => `${place.chapter}.xhtml#${place.id}`, text)}\n</ul>`,
+    beforeToc: false,
+    excludeFromToc: false,
+  };
 }

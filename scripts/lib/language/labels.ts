@@ -22,6 +22,9 @@ export interface Labels {
   note: string;
   /** A cross-reference in print: `{n}` is the page's folio ("blz. 23"). */
   pageReference: string;
+  /** The index of persons' title, and the words before an entry's cross-references. */
+  index: string;
+  seeAlso: string;
   backToNote: string;
   /** The section of notes gathered at the end (a series with `placement: end`), and its running head, `{pages}`
    * being the text pages of the calls of the notes on that page. */
@@ -66,7 +69,7 @@ export interface Labels {
 /** Every label's name (book.yaml `labels:` accepts these). */
 export const LABEL_KEYS = [
   'contents', 'cover', 'titlePage', 'colophon', 'landmarks', 'pageList', 'startOfText', 'skipToText', 'darkTheme', 'notesOf',
-  'backToText', 'note', 'pageReference', 'backToNote', 'endnotes', 'endnotesPages', 'endnotesOf', 'endnote', 'backToEndnote', 'coverAlt', 'publishedBy', 'edition', 'version', 'ebook', 'webEdition', 'setIn', 'and', 'printSource',
+  'backToText', 'note', 'pageReference', 'index', 'seeAlso', 'backToNote', 'endnotes', 'endnotesPages', 'endnotesOf', 'endnote', 'backToEndnote', 'coverAlt', 'publishedBy', 'edition', 'version', 'ebook', 'webEdition', 'setIn', 'and', 'printSource',
   'accessibilitySummary', 'rolePreface', 'roleForeword', 'roleIntroduction', 'roleAfterword', 'roleTranslator', 'roleEditor',
   'roleIllustrator', 'roleAnnotator', 'roleCompiler', 'roleContributor', 'chapterNumber', 'partNumber',
 ] as const satisfies readonly (keyof Labels)[];
@@ -85,6 +88,8 @@ const NL: Labels = {
   backToText: 'Terug naar de tekst',
   note: 'noot {n}',
   pageReference: 'blz. {n}',
+  index: 'Register',
+  seeAlso: 'zie ook',
   backToNote: 'terug naar de tekst bij noot {n}',
   endnotes: 'Aantekeningen',
   endnotesPages: 'Aantekeningen bij blz. {pages}',
@@ -133,6 +138,8 @@ const EN: Labels = {
   backToText: 'Back to the text',
   note: 'note {n}',
   pageReference: 'p. {n}',
+  index: 'Index',
+  seeAlso: 'see also',
   backToNote: 'back to the text at note {n}',
   endnotes: 'Notes',
   endnotesPages: 'Notes to pages {pages}',

@@ -14,6 +14,7 @@ import { crossReferences } from './cross-references.ts';
 import { headingIds } from './heading-ids.ts';
 import { hyphenation, type HyphenationOptions } from './hyphenation.ts';
 import { images } from './images.ts';
+import { indexMarks } from './index-marks.ts';
 import { lineBlocks } from './line-blocks.ts';
 import { links } from './links.ts';
 import { nonBreakingSpaces } from './non-breaking-spaces.ts';
@@ -38,6 +39,8 @@ export interface MarkdownOptions {
   noteSeries?: readonly { id: string; suffix?: string }[];
   /** Pandoc citations rendered through CSL into notes; without it `[@key]` stays text. */
   citations?: CitationsOptions;
+  /** The names the index's list finds in the text, with their entries' keys (book-index/names.ts). */
+  indexNames?: readonly { name: string; key: string }[];
   /** Whether a key is one of the book's sources (`[@sec:x]` is then a citation, not a cross-reference). */
   isCitationKey?: (key: string) => boolean;
 }
@@ -57,9 +60,12 @@ export function createMarkdown(options: MarkdownOptions): MarkdownItInstance {
   md.use(lineBlocks);
   md.use(code);
   md.use(markdownItBracketedSpans);
-  md.use(markdownItAttrs, { allowedAttributes: ['id', 'class', 'lang'] });
+  // `key` for the index's marks (`[Kautsky]{.person key="Kautsky, Karl"}`): index-marks.ts takes it off every element.
+  md.use(markdownItAttrs, { allowedAttributes: ['id', 'class', 'lang', 'key'] });
   md.use(smallCaps);
   md.use(notes, { file: options.file, source: options.source, diagnostics: options.diagnostics, series: options.noteSeries ?? [] });
+  // After notes (its names rule goes before the notes are lifted out), after markdown-it-attrs, before hyphenation.
+  md.use(indexMarks, { prefix: options.idPrefix, source: options.source, names: options.indexNames ?? [] });
   md.use(rawHtml, { file: options.file, source: options.source, diagnostics: options.diagnostics });
   // Cross-references before citations: each puts its rule before links, so `[@sec:x]` is tried as a reference first.
   md.use(crossReferences, { source: options.source, ...(options.isCitationKey ? { isCitationKey: options.isCitationKey } : {}) });

@@ -72,7 +72,10 @@ const isKeyed = (unit: PrintUnit | KeyedUnit): unit is KeyedUnit => 'key' in uni
  */
 export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
   const { book, units, cache } = options;
-  const whole = options.jobs === 1;
+  // The unit laid out once all others are (the index): it cannot share their document.
+  const last = units.findIndex((u) => u.build);
+  const whole = options.jobs === 1 && last < 0;
+  const bodies = units.map((u) => u.body);
   const ids = units.map((u) => u.id);
   const frontUnits = romanUnitCount(units);
   const counts: Deferred<number>[] = units.map(() => deferred<number>());
@@ -148,6 +151,7 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
         writes.push(async () => {
           await cache.putDocument(id, pdf);
           for (const [k, index] of batch.entries()) {
+            if (index === last) continue;
             const unit = units[index] as KeyedUnit;
             const part = parts[k] as DocumentPart;
             await cache.put({ key: unit.key, printState: JSON.stringify(numbers[k]), layout: part.layout, document: id, pages: part.pages, browserVersion: browserVersion ?? '' });
@@ -175,7 +179,7 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
       browserVersion ??= await browser.version();
       document = await paginate({
         browser,
-        html: unitsDocument(book, batch.map((i) => units[i] as PrintUnit)),
+        html: unitsDocument(book, batch.map((i) => ({ body: bodies[i] as string }))),
         manuscriptDir: book.manuscriptDir,
         fontPackages: bookFontPackages(book),
         timeoutMs: options.timeoutMs ?? 120_000,
@@ -212,11 +216,25 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
   const pool = new WorkerPool<number[]>(options.jobs, (batch) => layOutBatch(batch).catch(fail));
   const sizes = units.map((u) => u.body.length);
   const plan = (indices: number[]): number[][] =>
-    whole ? (indices.length > 0 ? [indices] : []) : batchUnits(indices, sizes, options.jobs, options.documentChars ?? 300_000, options.leastDocumentChars);
+    options.jobs === 1 ? (indices.length > 0 ? [indices] : []) : batchUnits(indices, sizes, options.jobs, options.documentChars ?? 300_000, options.leastDocumentChars);
+  /** The last unit's body from every other unit's anchors, as printed pages; then it is laid out. */
+  const buildLast = async (): Promise<void> => {
+    if (last < 0) return;
+    const others = anchorSets.filter((_, i) => i !== last);
+    const [anchors, pageCounts] = await Promise.all([Promise.all(others.map((a) => a.promise)), Promise.all(counts.slice(0, last).map((c) => c.promise))]);
+    const firsts = firstPages(pageCounts);
+    const pages: Record<string, number> = {};
+    anchors.forEach((set, i) => {
+      for (const [id, at] of Object.entries(set)) pages[id] ??= (firsts[i] as number) + at.page - 1;
+    });
+    bodies[last] = (units[last] as PrintUnit).build?.(pages, romanPageCount(pageCounts, frontUnits)) ?? bodies[last] as string;
+    pool.add([last]);
+  };
 
-  const entries: (CacheEntry | undefined)[] = await Promise.all(units.map((u) => (cache && isKeyed(u) ? cache.get(u.key) : undefined)));
+  // The last unit's key is of its body without pages: it is laid out every time, and not kept.
+  const entries: (CacheEntry | undefined)[] = await Promise.all(units.map((u, i) => (cache && isKeyed(u) && i !== last ? cache.get(u.key) : undefined)));
   try {
-    pool.add(...plan(entries.flatMap((entry, i) => (entry ? [] : [i]))));
+    pool.add(...plan(entries.flatMap((entry, i) => (entry || i === last ? [] : [i]))));
     const mismatched: number[] = [];
     // A cached unit is used when it would print the same numbers again; otherwise (a unit before it grew or
     // shrank) it is laid out again, with the others whose numbers moved, once all are decided.
@@ -230,6 +248,7 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
     });
     await Promise.all(decisions).catch(fail);
     if (!failure) pool.add(...plan(mismatched.sort((a, b) => a - b)));
+    await buildLast().catch(fail);
     pool.close();
     await pool.done.catch(() => undefined);
     await Promise.all(prints);

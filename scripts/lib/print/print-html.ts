@@ -13,6 +13,7 @@ import { ENDNOTES_ID, endnoteCall, hasEndnotes } from './endnotes.ts';
 import { bookFonts } from '../fonts/book-fonts.ts';
 import { fontStylesheets } from '../fonts/font-css.ts';
 import { pageSetupCss } from './page-setup.ts';
+import { INDEX_ID } from '../book-index/book-index.ts';
 import type { RuntimeOptions } from './runtime/contract.ts';
 
 /** Where a print document loads the page runtime from (the build and the preview serve it there). */
@@ -78,6 +79,7 @@ function contentsEntries(book: Book): ContentsLine[] {
   });
   if (hasEndnotes(book)) entries.push({ id: ENDNOTES_ID, title: labelsFor(book.config.language, book.config.labels).endnotes });
   if (book.bibliography) entries.push({ id: BIBLIOGRAPHY_ID, title: book.bibliography.title });
+  if (book.index) entries.push({ id: INDEX_ID, title: book.index.title });
   return entries;
 }
 

@@ -8,6 +8,7 @@ import { withLinkNotes } from './link-notes.ts';
 import type { RuntimeOptions } from './runtime/contract.ts';
 import { fill, labelsFor, type Labels } from '../language/labels.ts';
 import { escapeHtml } from '../html.ts';
+import { INDEX_ID, printIndexHtml } from '../book-index/book-index.ts';
 import { pageReferenceIds, withCrossReferences, type CrossReferenceTarget } from '../cross-references.ts';
 import { BIBLIOGRAPHY_ID, bibliographyHtml, chapterHtml, frontMatterHtml, partHtml, printDocument, type PrintHtmlOptions } from './print-html.ts';
 
@@ -24,6 +25,11 @@ export interface PrintUnit {
   body: string;
   /** The front matter with a contents page: printed only once every unit's first page is known. */
   hasContents: boolean;
+  /**
+   * Its body once every other unit is laid out, from the printed page of every id (`body` is it without
+   * them, for the preview): the index, last in the book, so its length moves nobody's numbers.
+   */
+  build?: (pages: Record<string, number>, romanPages: number) => string;
   /** Ids whose pages its cross-references print ("blz. 23"): it is printed once every unit is laid out. */
   references?: string[];
   /** Folioed in lower-case roman numerals (`numbering.frontMatter: roman`): the front matter and the
@@ -83,6 +89,7 @@ export function bookUnits(book: Book, options: PrintHtmlOptions): PrintUnit[] {
     // The endnotes' running heads name the pages of their calls: printed once every unit is laid out.
     ...(endnotes ? [{ id: ENDNOTES_ID, body: endnotes, hasContents: false, references: [...endnoteCallIds(endnotes), ...pageReferenceIds(endnotes)] }] : []),
     ...(book.bibliography ? [{ id: BIBLIOGRAPHY_ID, body: bibliographyHtml(book), hasContents: false }] : []),
+    ...(book.index ? [indexUnit(book.index, labels.seeAlso)] : []),
   ];
 }
 
@@ -94,6 +101,11 @@ function printReference(target: CrossReferenceTarget, labels: Labels, noteMarker
   if (target.note !== undefined) return `<a class="xref" href="#${escapeHtml(target.id)}">${escapeHtml(fill(labels.note, { n: noteMarker(target) }))}</a>`;
   const words = escapeHtml(labels.pageReference).replace(/ /g, '&nbsp;').replace('{n}', '<span class="xref-page">000</span>');
   return `<a class="xref" href="#${escapeHtml(target.id)}" data-xref-page="${escapeHtml(target.id)}">${words}</a>`;
+}
+
+/** The index of persons: laid out last, with the pages of every other unit known. */
+function indexUnit(index: NonNullable<Book['index']>, seeAlso: string): PrintUnit {
+  return { id: INDEX_ID, body: printIndexHtml(index, seeAlso), hasContents: false, build: (pages, romanPages) => printIndexHtml(index, seeAlso, { of: pages, romanPages }) };
 }
 
 /** One Paged.js document for a run of units; the preview's shows the pages without measuring them. */

@@ -9,6 +9,7 @@ import { figureLabelHtml, imageClassAttribute, imageTextAttributes, placeImages,
 import { noteMarker, noteSeries, type NoteSeries } from '../markdown/note-series.ts';
 import { NOTE_REF_PATTERN, type NoteDefinition } from '../markdown/notes.ts';
 import { withCrossReferences } from '../cross-references.ts';
+import { INDEX_ID, linkedIndexHtml } from '../book-index/book-index.ts';
 
 export interface WebHtmlOptions {
   version: string;
@@ -68,6 +69,7 @@ ${tableOfContents(book, labels)}
 <main id="tekst" tabindex="-1">
 ${mainText(book, labels)}
 ${bibliographyHtml(book)}
+${indexHtml(book, labels)}
 </main>
 ${colophon(book, options)}
 </body>
@@ -123,6 +125,7 @@ function tableOfContents(book: Book, labels: Labels): string {
     }
   });
   if (book.bibliography) items.push(`<li><a href="#bronnen">${escapeHtml(book.bibliography.title)}</a></li>`);
+  if (book.index) items.push(`<li><a href="#${INDEX_ID}">${escapeHtml(book.index.title)}</a></li>`);
   return `<nav class="toc" aria-labelledby="toc-title">
 <h2 id="toc-title">${escapeHtml(labels.contents)}</h2>
 <ol>
@@ -207,6 +210,18 @@ export function cssWidth(image: Pick<BookImage, 'width' | 'height'>): string {
   if (image.width) return ` style="width: ${image.width.value}${image.width.unit}"`;
   if (image.height && image.height.unit !== '%') return ` style="height: ${image.height.value}${image.height.unit}; width: auto"`;
   return '';
+}
+
+/** The index of persons: each entry links to its places in the page, named by their headings. */
+function indexHtml(book: Book, labels: Labels): string {
+  if (!book.index) return '';
+  const text = (place: { id: string }): string => book.crossReferences?.get(`#${place.id}`)?.text ?? '';
+  return `<section class="index" id="${INDEX_ID}" aria-labelledby="${INDEX_ID}-title">
+<h2 id="${INDEX_ID}-title">${escapeHtml(book.index.title)}</h2>
+<ul class="index-entries">
+${linkedIndexHtml(book.index, labels.seeAlso, (place) => `#${place.id}`, text)}
+</ul>
+</section>`;
 }
 
 /** The sources the chapters cite, as the citation style lists them (see citations/). */

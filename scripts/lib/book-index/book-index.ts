@@ -1,0 +1,124 @@
+import type { Chapter } from '../book.ts';
+import { diagnostic, type Diagnostic } from '../diagnostics.ts';
+import { escapeHtml } from '../html.ts';
+import { folioLabel } from '../print/numbering.ts';
+import type { IndexName } from './names.ts';
+
+/** One entry of the index of persons: its places in the text, in reading order, and its "zie ook". */
+export interface IndexEntry {
+  key: string;
+  places: { chapter: string; id: string }[];
+  see: string[];
+}
+
+export interface BookIndex {
+  title: string;
+  /** Sorted as a Dutch index sorts. */
+  entries: IndexEntry[];
+}
+
+/** Particles a Dutch surname is not sorted by ("Vries, Anna de" and "de Vries, Anna" both go under V). */
+const PARTICLES = new Set(['van', 'de', 'der', 'den', 'het', "'t", 'te', 'ten', 'ter', 'in', 'op', 'von', 'zu', 'la', 'le', 'du', 'des', "d'", 'da', 'di', 'del']);
+
+/** What an entry is sorted by: its key without the particles it starts with. */
+export function sortKey(key: string): string {
+  const words = key.split(/\s+/);
+  let first = 0;
+  while (first < words.length - 1 && PARTICLES.has((words[first] as string).toLowerCase())) first++;
+  return words.slice(first).join(' ');
+}
+
+const COLLATOR = new Intl.Collator('nl', { sensitivity: 'base', numeric: true });
+
+/** Dutch order: by surname, particles left out, accents and case only where all else is equal. */
+export function compareEntries(a: string, b: string): number {
+  return COLLATOR.compare(sortKey(a), sortKey(b)) || new Intl.Collator('nl').compare(a, b);
+}
+
+/**
+ * The index from the places marked or found in the chapters and the list of names (if any). With a list, a
+ * name marked in the text that it lacks is an error at the mark, a name of the list never found a warning at
+ * its line, a "zie ook" to no entry an error.
+ */
+export function buildIndex(chapters: readonly Chapter[], names: readonly IndexName[] | undefined, namesFile: string, title: string): { index: BookIndex; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const entries = new Map<string, IndexEntry>();
+  for (const name of names ?? []) entries.set(name.key, { key: name.key, places: [], see: name.see });
+  for (const chapter of chapters) {
+    for (const mark of chapter.indexMarks ?? []) {
+      let entry = entries.get(mark.key);
+      if (!entry) {
+        if (names) {
+          diagnostics.push(diagnostic('index/unknown-name', { file: chapter.file, line: mark.line, column: mark.column }, `"${mark.key}" is marked for the index but is not in its list of names (${namesFile}): add it there, or correct the key`));
+        }
+        entry = { key: mark.key, places: [], see: [] };
+        entries.set(mark.key, entry);
+      }
+      entry.places.push({ chapter: chapter.id, id: mark.id });
+    }
+  }
+  for (const name of names ?? []) {
+    if (entries.get(name.key)?.places.length === 0) diagnostics.push(diagnostic('index/unused-name', { file: namesFile, line: name.line, column: name.column }, `"${name.key}" never occurs in the text${name.aliases.length ? ` (nor ${name.aliases.map((a) => `"${a}"`).join(', ')})` : ''}: its entry has no pages`));
+    for (const see of name.see) if (!entries.has(see)) diagnostics.push(diagnostic('index/unknown-see', { file: namesFile, line: name.line, column: name.column }, `"${name.key}": see also "${see}", which is no entry of the list`));
+  }
+  // An entry without places stays when it refers to others ("zie ook"), as an index may keep a name for that.
+  const kept = [...entries.values()].filter((e) => e.places.length > 0 || e.see.length > 0);
+  return { index: { title, entries: kept.sort((a, b) => compareEntries(a.key, b.key)) }, diagnostics };
+}
+
+/**
+ * An entry's pages as an index prints them: ascending, each once, runs of following pages as a range
+ * ("12–14"); a range never runs from the roman front matter into the main text.
+ */
+export function pageRanges(pages: readonly number[], romanPages: number): string {
+  const sorted = [...new Set(pages)].sort((a, b) => a - b);
+  const runs: [number, number][] = [];
+  for (const page of sorted) {
+    const run = runs.at(-1);
+    if (run && page === run[1] + 1 && !(run[1] === romanPages && romanPages > 0)) run[1] = page;
+    else runs.push([page, page]);
+  }
+  return runs.map(([from, to]) => (from === to ? folioLabel(from, romanPages) : `${folioLabel(from, romanPages)}–${folioLabel(to, romanPages)}`)).join(', ');
+}
+
+export const INDEX_ID = 'register';
+
+/**
+ * The index as print sets it: one paragraph an entry, its pages after it (from `pages`, the printed page of
+ * every place's id) and its "zie ook"; without pages (the preview, or before the other units are laid out) only
+ * the names.
+ */
+export function printIndexHtml(index: BookIndex, seeAlso: string, pages?: { of: Record<string, number>; romanPages: number }): string {
+  const entries = index.entries.map((entry) => {
+    const numbers = pages ? pageRanges(entry.places.flatMap((p) => (pages.of[p.id] !== undefined ? [pages.of[p.id] as number] : [])), pages.romanPages) : '';
+    const see = entry.see.length ? `<span class="index-see">${entry.places.length ? '; ' : ' '}<em>${escapeHtml(seeAlso)}</em> ${entry.see.map(escapeHtml).join('; ')}</span>` : '';
+    return `<p class="index-entry"><span class="index-key">${escapeHtml(entry.key)}</span>${numbers ? ` <span class="index-pages">${numbers}</span>` : ''}${see}</p>`;
+  });
+  return `<section class="chapter index" id="${INDEX_ID}">
+<h1 id="${INDEX_ID}-title">${escapeHtml(index.title)}</h1>
+<div class="index-entries">
+${entries.join('\n')}
+</div>
+</section>`;
+}
+
+/**
+ * The index in the EPUB and on the web: each entry links to its places, each link named by the heading the
+ * place stands under (places under one heading one link), then its "zie ook".
+ */
+export function linkedIndexHtml(index: BookIndex, seeAlso: string, href: (place: { chapter: string; id: string }) => string, placeText: (place: { chapter: string; id: string }) => string): string {
+  return index.entries
+    .map((entry) => {
+      const links: string[] = [];
+      let previous = '';
+      for (const place of entry.places) {
+        const text = placeText(place);
+        if (text === previous) continue;
+        previous = text;
+        links.push(`<a href="${escapeHtml(href(place))}">${escapeHtml(text)}</a>`);
+      }
+      const see = entry.see.length ? `${links.length ? '; ' : ' '}<em>${escapeHtml(seeAlso)}</em> ${entry.see.map(escapeHtml).join('; ')}` : '';
+      return `<li class="index-entry"><span class="index-key">${escapeHtml(entry.key)}</span>${links.length ? `: ${links.join(', ')}` : ''}${see}</li>`;
+    })
+    .join('\n');
+}
