@@ -197,7 +197,7 @@ ${contributorLines(c).map((line) => `<p class="contributor">${escapeHtml(line)}<
     const place = KIND_PLACE[chapter.kind];
     const part = chapter.part !== undefined ? (book.parts ?? [])[chapter.part] : undefined;
     // A cross-reference links into the target's document with its text: a heading's title, "noot 3".
-    const referenced = withCrossReferences(chapter, book.crossReferences, (target) => {
+    const referenced = withCrossReferences(withoutIndexKeys(chapter), book.crossReferences, (target) => {
       const id = target.note !== undefined ? `${target.chapter}-noot-${target.note}` : target.id;
       const text = target.note !== undefined ? fill(labels.note, { n: String(target.note) }) : target.text;
       return `<a class="xref" href="${target.chapter}.xhtml#${escapeHtml(id)}">${escapeHtml(text)}</a>`;
@@ -238,6 +238,12 @@ ${contributorLines(c).map((line) => `<p class="contributor">${escapeHtml(line)}<
     return [partDocument, document];
   });
   return [...front, ...chapters, ...(book.index ? [indexDocument(book, book.index, labels)] : [])];
+}
+
+/** The index's places keep their ids; their keys go (epub-gen-memory's allow-list has no data attributes). */
+function withoutIndexKeys(chapter: Chapter): Chapter {
+  const strip = (html: string): string => html.replace(/ data-index-key="[^"]*"/g, '');
+  return { ...chapter, html: strip(chapter.html), notes: chapter.notes.map((note) => ({ ...note, html: strip(note.html) })) };
 }
 
 /** The index of persons, a document at the back: each entry links to its places, named by their headings. */
