@@ -248,7 +248,8 @@ function withoutIndexKeys(chapter: Chapter): Chapter {
 
 /** The index of persons, a document at the back: each entry links to its places, named by their headings. */
 function indexDocument(book: Book, index: BookIndex, labels: Labels): ContentDocument {
-  const text = (place: { id: string }): string => book.crossReferences?.get(`#${place.id}`)?.text ?? '';
+  // A place in a note is not among the chapter's ids: it is named by its chapter.
+  const text = (place: { chapter: string; id: string }): string => book.crossReferences?.get(`#${place.id}`)?.text ?? book.chapters.find((c) => c.id === place.chapter)?.title ?? place.chapter;
   return {
     id: INDEX_ID,
     filename: `${INDEX_ID}.xhtml`,

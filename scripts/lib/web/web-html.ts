@@ -215,7 +215,8 @@ export function cssWidth(image: Pick<BookImage, 'width' | 'height'>): string {
 /** The index of persons: each entry links to its places in the page, named by their headings. */
 function indexHtml(book: Book, labels: Labels): string {
   if (!book.index) return '';
-  const text = (place: { id: string }): string => book.crossReferences?.get(`#${place.id}`)?.text ?? '';
+  // A place in a note is not among the chapter's ids: it is named by its chapter.
+  const text = (place: { chapter: string; id: string }): string => book.crossReferences?.get(`#${place.id}`)?.text ?? book.chapters.find((c) => c.id === place.chapter)?.title ?? place.chapter;
   return `<section class="index" id="${INDEX_ID}" aria-labelledby="${INDEX_ID}-title">
 <h2 id="${INDEX_ID}-title">${escapeHtml(book.index.title)}</h2>
 <ul class="index-entries">
