@@ -166,7 +166,8 @@ describe('the sample edition: contributors, a part, numbered chapters, authors u
       for (const run of entry[1]!.split(', ')) {
         const [from, to] = run.split('–').map(pageIndex) as [number, number | undefined];
         for (let page = from; page <= (to ?? from); page++) {
-          assert.ok([name.key, ...name.aliases].some((n) => text[page]!.includes(n)), `${name.key}: page ${page + 1} (${run}) holds none of its names`);
+          // A name marked in the text ([Kautsky]{.person key="Kautsky, Karl"}) is there as its surname.
+          assert.ok([name.key, name.key.split(',')[0]!, ...name.aliases].some((n) => text[page]!.includes(n)), `${name.key}: page ${page + 1} (${run}) holds none of its names`);
           checked++;
         }
       }
