@@ -50,6 +50,17 @@ export async function processesLeft(needle: string, ms = 3_000): Promise<string[
   }
 }
 
+/** What is left in a build's TMPDIR once the cleaning has had `ms` to finish: a killed build's folder is removed by
+ * its watchdog (browser.ts), a process of its own that ends after the build has. */
+export async function filesLeft(tmp: string, ms = 5_000): Promise<string[]> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const left = await readdir(tmp);
+    if (left.length === 0 || Date.now() > until) return left;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** A temporary folder for one build's TMPDIR. */
 export function buildTmpdir(): Promise<string> {
   return mkdtemp(path.join(tmpdir(), 'book-test-tmpdir-'));
@@ -59,7 +70,7 @@ export async function guardedRun(command: 'build' | 'check' | 'release', args: s
   const tmp = await buildTmpdir();
   try {
     const run = await runScript(`${command}.ts`, args, { ...env, TMPDIR: tmp });
-    return { ...run, strayFiles: await readdir(tmp), leftProcesses: await processesLeft(tmp) };
+    return { ...run, leftProcesses: await processesLeft(tmp), strayFiles: await filesLeft(tmp) };
   } finally {
     await removeDir(tmp);
   }

@@ -8,7 +8,7 @@ import { UsageError } from '../scripts/lib/cli-args.ts';
 import { BuildError, diagnostic } from '../scripts/lib/diagnostics.ts';
 import { projectRoot } from '../scripts/lib/paths.ts';
 import { report } from '../scripts/lib/run-cli.ts';
-import { buildTmpdir, copyOfOutput, guardedRun, outputDigest, processesLeft } from './build-guard.ts';
+import { buildTmpdir, copyOfOutput, guardedRun, outputDigest, processesLeft, filesLeft } from './build-guard.ts';
 import { chapterWithNotes, minimalConfig } from './fixtures.ts';
 import { commandLine, makeManuscript, removeDir } from './helpers.ts';
 import { sharedBuild } from './shared-build.ts';
@@ -73,7 +73,7 @@ async function runUntil(command: 'build' | 'preview', args: string[], until: Reg
         resolve({ code, signal: exitSignal, stdout, stderr, afterMatchMs: matchedAt === undefined ? -1 : Date.now() - matchedAt });
       });
     });
-    return { ...result, leftProcesses: await processesLeft(tmp), strayFiles: await readdir(tmp) };
+    return { ...result, leftProcesses: await processesLeft(tmp), strayFiles: await filesLeft(tmp) };
   } finally {
     await removeDir(tmp);
   }

@@ -1,6 +1,6 @@
 import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { loadConfig } from '../config/load-config.ts';
 import { contentsEntries } from '../book-structure.ts';
 
@@ -47,7 +47,10 @@ export async function writeSyntheticBook(sourceDir: string, targetDir: string, t
     }
   }
   const shape = options.singleChapter ? ` in one chapter` : '';
-  const { contents: _contents, ...flat } = config;
+  // The author's book.yaml as written, not the parsed config: parsing adds what defaults and the printer's
+  // profile give, which are not all keys book.yaml may set.
+  const written = parse(await readFile(path.join(sourceDir, 'book.yaml'), 'utf8')) as Record<string, unknown>;
+  const { contents: _contents, chapters: _chapters, ...flat } = written;
   const synthetic = { ...flat, title: `${config.title} (${times}×${shape})`, slug: `bench-${times}x${options.singleChapter ? '-one-chapter' : ''}`, chapters };
   await writeFile(path.join(targetDir, 'book.yaml'), stringify(synthetic));
 }

@@ -1,8 +1,15 @@
-import type { Chapter } from '../book.ts';
 import { diagnostic, type Diagnostic } from '../diagnostics.ts';
 import { escapeHtml } from '../html.ts';
 import { folioLabel } from '../print/numbering.ts';
+import type { IndexMark } from '../markdown/index-marks.ts';
 import type { IndexName } from './names.ts';
+
+/** What the index reads of a chapter of the book model (book.ts, which imports this module: named here, not imported). */
+export interface IndexedChapter {
+  id: string;
+  file: string;
+  indexMarks?: readonly IndexMark[];
+}
 
 /** One entry of the index of persons: its places in the text, in reading order, and its "zie ook". */
 export interface IndexEntry {
@@ -40,7 +47,7 @@ export function compareEntries(a: string, b: string): number {
  * name marked in the text that it lacks is an error at the mark, a name of the list never found a warning at
  * its line, a "zie ook" to no entry an error.
  */
-export function buildIndex(chapters: readonly Chapter[], names: readonly IndexName[] | undefined, namesFile: string, title: string): { index: BookIndex; diagnostics: Diagnostic[] } {
+export function buildIndex(chapters: readonly IndexedChapter[], names: readonly IndexName[] | undefined, namesFile: string, title: string): { index: BookIndex; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const entries = new Map<string, IndexEntry>();
   for (const name of names ?? []) entries.set(name.key, { key: name.key, places: [], see: name.see });
