@@ -7,17 +7,17 @@ import { PDFDocument, ParseSpeeds } from 'pdf-lib';
 import sharp from 'sharp';
 import { $ } from 'zx';
 import type { Book } from '../book.ts';
-import { BOOK_ORIGIN, serveHermetically, type BrowserSession, type SiteMap } from '../browser.ts';
+import type { BrowserSession } from '../browser.ts';
 import { BuildError, diagnostic, type Diagnostic } from '../diagnostics.ts';
 import { refusal, resolveManuscriptFile } from '../manuscript-files.ts';
 import { outputBaseName, writeFileAtomic } from '../output.ts';
-import { packageDir, stylesDir } from '../paths.ts';
 import { convertToPdfx, GhostscriptError, pdfxDefinition } from '../press/ghostscript.ts';
 import { limitInkInFile } from '../press/ink-limit.ts';
 import { neutralRgbToGray } from '../press/neutral-gray.ts';
 import { resolveProfile } from '../press/press-pdf.ts';
 import { expectedBoxes, placeOnSheet, sheetGeometry, type SheetGeometry } from '../press/sheet.ts';
 import type { Progress } from '../progress.ts';
+import { loadCoverPage } from './cover-page.ts';
 import type { CoverResult } from '../targets/outputs.ts';
 import { decodeUtf8 } from '../text-encoding.ts';
 import { isbnBarcodeSvg } from './barcode.ts';
@@ -100,19 +100,9 @@ async function readCoverText(book: Book): Promise<string | undefined> {
 
 /** The cover page as a PDF from the build's Chromium, served hermetically like the book's pages. */
 async function renderPdf(book: Book, html: string, session: BrowserSession, timeoutMs = 60_000): Promise<Uint8Array> {
-  const pkg = book.config.print.fonts.body.package;
-  const site: SiteMap = {
-    origin: BOOK_ORIGIN,
-    documents: { '/cover.html': { body: html, contentType: 'text/html; charset=utf-8' } },
-    folders: { '/styles/': stylesDir, [`/pkg/${pkg}/`]: packageDir(pkg) },
-  };
   const page = await session.browser.newPage();
-  const blocked: string[] = [];
   try {
-    await serveHermetically(page, site, blocked);
-    page.setDefaultTimeout(timeoutMs);
-    await page.goto(`${BOOK_ORIGIN}/cover.html`, { waitUntil: 'load', timeout: timeoutMs });
-    await page.evaluate('document.fonts.ready.then(() => true)');
+    const blocked = await loadCoverPage(book, page, html, timeoutMs);
     if (blocked.length > 0) throw new BuildError(coverError(book, `the cover asked for ${blocked.join(', ')}, which the build does not serve`));
     return await page.pdf({ preferCSSPageSize: true, printBackground: true, tagged: false, outline: false, timeout: timeoutMs });
   } catch (error) {

@@ -1,10 +1,9 @@
 import type { Book } from '../book.ts';
-import { BOOK_ORIGIN, serveHermetically, type SiteMap } from '../browser.ts';
 import type { BrowserSession } from '../browser.ts';
 import { BuildError, diagnostic } from '../diagnostics.ts';
 import { fill, labelsFor } from '../language/labels.ts';
-import { packageDir, stylesDir } from '../paths.ts';
 import { coverNames, coverPage, frontHtml } from '../cover/cover-html.ts';
+import { loadCoverPage } from '../cover/cover-page.ts';
 
 export const COVER_SIZE = { width: 1600, height: 2400 };
 
@@ -21,20 +20,10 @@ export function coverAlt(book: Book): string {
 
 /** Renders the cover in the build's Chromium, served hermetically, and returns PNG bytes. */
 export async function renderCover(book: Book, session: BrowserSession, timeoutMs = 60_000): Promise<Uint8Array> {
-  const pkg = book.config.print.fonts.body.package;
-  const site: SiteMap = {
-    origin: BOOK_ORIGIN,
-    documents: { '/cover.html': { body: coverHtml(book), contentType: 'text/html; charset=utf-8' } },
-    folders: { '/styles/': stylesDir, [`/pkg/${pkg}/`]: packageDir(pkg) },
-  };
   const page = await session.browser.newPage();
-  const blocked: string[] = [];
   try {
-    await serveHermetically(page, site, blocked);
-    page.setDefaultTimeout(timeoutMs);
     await page.setViewport({ ...COVER_SIZE, deviceScaleFactor: 1 });
-    await page.goto(`${BOOK_ORIGIN}/cover.html`, { waitUntil: 'load', timeout: timeoutMs });
-    await page.evaluate('document.fonts.ready.then(() => true)');
+    const blocked = await loadCoverPage(book, page, coverHtml(book), timeoutMs);
     if (blocked.length > 0) throw coverError(`the cover asked for ${blocked.join(', ')}, which the build does not serve`);
     return await page.screenshot({ type: 'png', clip: { x: 0, y: 0, ...COVER_SIZE }, timeout: timeoutMs } as Parameters<typeof page.screenshot>[0]);
   } catch (error) {
