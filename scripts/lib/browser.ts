@@ -138,10 +138,12 @@ export async function launchBrowser(timeoutMs = 30_000): Promise<BrowserSession>
     if (watchdog?.pid) killGroup(watchdog.pid);
   };
   let browserPid: number | undefined;
+  // The watchdog is left running: interrupted during the launch, Chromium may not have a pid yet and may still
+  // write its profile after the folder is removed here; the watchdog, once this process has exited, ends every
+  // process naming the folder and removes it again.
   const unregister = atInterrupt(() => {
     killGroup(browserPid);
     removeHome();
-    endWatchdog();
   });
   let browser: Browser;
   try {
