@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import { chapterOpening, contentsEntries, contentsParts, formatNumber, numberLabel, outlineLevel, romanNumeral, withChapterOpening } from '../scripts/lib/book-structure.ts';
 import { parseConfig } from '../scripts/lib/config/load-config.ts';
 import { escapeHtml } from '../scripts/lib/html.ts';
+import { runningHeadsOf, withRunningHeads } from '../scripts/lib/print/running-heads.ts';
 import { configDiagnostics, MINIMAL_CONFIG } from './helpers.ts';
 
 const EDITION = `title: Staat en revolutie
@@ -98,5 +99,46 @@ describe('a chapter’s opening', () => {
       '<header class="chapter-opening">\n<p class="chapter-label">Hoofdstuk I</p>\n<h1 id="ch2-t" data-line="1">Titel</h1>\n<p class="chapter-author">A &amp; B</p>\n</header>\n<p data-line="3">Tekst</p>',
     );
     assert.equal(withChapterOpening(html, {}, escapeHtml), html);
+  });
+});
+
+describe('running heads (print.runningHeads, a part’s or a text’s runningHeads:)', () => {
+  const WITH_HEADS = EDITION.replace('numbering: { chapters: roman }\n', 'numbering: { chapters: roman }\nprint:\n  runningHeads: { verso: author }\n')
+    .replace('    author: V.I. Lenin\n    chapters:', '    author: V.I. Lenin\n    runningHeads: { recto: part }\n    chapters:')
+    .replace('{ file: twee.md, author: N.N. }', '{ file: twee.md, author: N.N., runningHeads: { verso: book } }');
+
+  test('by default the chapter title on the verso and the section on the recto; a part’s and a text’s own over book.yaml’s', () => {
+    assert.deepEqual(runningHeadsOf(parseConfig(EDITION, 'book.yaml').config), { verso: 'chapter', recto: 'section' });
+    const { config } = parseConfig(WITH_HEADS, 'book.yaml');
+    assert.deepEqual(contentsEntries(config).map((entry) => runningHeadsOf(config, entry.runningHeads)), [
+      { verso: 'author', recto: 'section' },
+      { verso: 'author', recto: 'part' },
+      { verso: 'book', recto: 'part' },
+      { verso: 'author', recto: 'section' },
+    ]);
+  });
+
+  test('a head that is none of book, author, part, chapter, section is an error at its line', () => {
+    const [wrong] = configDiagnostics(WITH_HEADS.replace('verso: author', 'verso: auteur'));
+    assert.equal(wrong?.rule, 'config/invalid');
+    assert.equal(wrong?.line, 6);
+    assert.match(wrong?.message ?? '', /print\.runningHeads\.verso/);
+    const [inPart] = configDiagnostics(WITH_HEADS.replace('recto: part', 'recto: deel'));
+    assert.equal(inPart?.rule, 'config/invalid');
+    assert.equal(inPart?.line, 13);
+    assert.deepEqual(configDiagnostics(WITH_HEADS.replace('runningHeads: { verso: book }', 'runningHeads: { left: book }')).map((d) => [d.rule, d.line]), [['config/unknown-key', 16]]);
+  });
+
+  test('a text names its heads on its section, or on its headings when they change with its sections', () => {
+    const body = '<section class="chapter" id="ch2">\n<h1 id="ch2-t">Titel &amp; meer</h1>\n<h2 id="ch2-s">Sectie</h2>\n<h2 id="refs">De <em>bronnen</em></h2>\n</section>';
+    const text = { title: 'Titel & meer', author: 'V.I. Lenin', headings: [{ level: 1, id: 'ch2-t', text: 'Titel & meer' }, { level: 2, id: 'ch2-s', text: 'Sectie' }] };
+    assert.equal(
+      withRunningHeads(body, text, { verso: 'author', recto: 'chapter' }, 'Boek'),
+      body.replace('<section ', '<section data-verso-head="V.I. Lenin" data-recto-head="Titel &amp; meer" '),
+    );
+    assert.equal(
+      withRunningHeads(body, text, { verso: 'part', recto: 'section' }, 'Boek'),
+      '<section data-verso-head="Boek" class="chapter" id="ch2">\n<h1 id="ch2-t" data-recto-head="Titel &amp; meer">Titel &amp; meer</h1>\n<h2 id="ch2-s" data-recto-head="Sectie">Sectie</h2>\n<h2 id="refs" data-recto-head="De bronnen">De <em>bronnen</em></h2>\n</section>',
+    );
   });
 });

@@ -119,6 +119,35 @@ describe('the sample edition: contributors, a part, numbered chapters, authors u
     assert.match(epubText('ch1.xhtml'), new RegExp(`role="doc-pagebreak" id="pagina-${preface + 1}" title="vii"`));
   });
 
+  test('running heads as book.yaml says (verso: author, recto: chapter): the text\'s author on the verso, its title on the recto', () => {
+    const upper = (text: string): string => text.toLocaleUpperCase('nl');
+    const texts = [
+      { opens: 'Lenins strijd tegen het stalinisme', author: 'Per-Åke Westerlund', title: 'Lenins strijd tegen het stalinisme' },
+      { opens: 'HOOFDSTUK I', author: 'V.I. Lenin', title: 'Klassenmaatschappij en staat' },
+      { opens: 'HOOFDSTUK II', author: 'V.I. Lenin', title: 'De staat en de revolutie. De ervaringen van 1848–1851' },
+      { opens: 'HOOFDSTUK III', author: 'V.I. Lenin', title: 'De ervaring van de Commune van Parijs van 1871' },
+    ].map((t) => ({ ...t, page: pages.findIndex((p) => lines(p)[0] === t.opens) }));
+    const end = pages.findIndex((p) => lines(p)[0] === 'Aantekeningen');
+    assert.ok(texts.every((t, i) => t.page > (texts[i - 1]?.page ?? 0)) && end > texts.at(-1)!.page, JSON.stringify(texts));
+    let versos = 0;
+    let rectos = 0;
+    texts.forEach((text, i) => {
+      for (let index = text.page + 1; index < (texts[i + 1]?.page ?? end); index++) {
+        const [first, second] = lines(pages[index]!);
+        if (first === undefined || first === 'DEEL I') continue;
+        // pdftotext reads the head's folio and its words as lines of their own: verso folio first, recto last.
+        if ((index + 1) % 2 === 0) {
+          assert.equal(second, upper(text.author), `verso p. ${index + 1}`);
+          versos++;
+        } else {
+          assert.equal(first, upper(text.title), `recto p. ${index + 1}`);
+          rectos++;
+        }
+      }
+    });
+    assert.ok(versos >= 6 && rectos >= 6, `${versos} versos, ${rectos} rectos`);
+  });
+
   test('cross-references: "blz. N" in print on the page that holds the target heading, "noot N" for a note; links with the heading\'s title in the EPUB and on the web', () => {
     const main = pages.findIndex((p) => lines(p)[0] === 'DEEL I');
     const text = pages.map((p) => p.replace(/\u00ad/g, '').replace(/-\n/g, '').replace(/\s+/g, ' '));

@@ -1,4 +1,4 @@
-import type { BookConfig, ChapterKind, NumberStyle } from './config/schema.ts';
+import type { BookConfig, ChapterKind, NumberStyle, RunningHead } from './config/schema.ts';
 import { fill, labelsFor } from './language/labels.ts';
 import { romanNumeral } from './roman.ts';
 
@@ -13,7 +13,11 @@ export interface ContentsEntry {
   author?: string;
   /** Index into `contentsParts(config)`. */
   part?: number;
+  /** Its running heads where it or its part says (book.yaml `runningHeads:`), over `print.runningHeads`. */
+  runningHeads?: RunningHeadsOverride;
 }
+
+export type RunningHeadsOverride = { verso?: RunningHead; recto?: RunningHead };
 
 export interface ContentsPart {
   title: string;
@@ -29,18 +33,20 @@ export function contentsEntries(config: Pick<BookConfig, 'chapters' | 'contents'
   config.contents.forEach((item, i) => {
     if (typeof item === 'object' && 'part' in item) {
       const part = parts++;
-      item.chapters.forEach((chapter, j) => entries.push(entryOf(chapter, ['contents', i, 'chapters', j], { part, author: item.author })));
+      item.chapters.forEach((chapter, j) => entries.push(entryOf(chapter, ['contents', i, 'chapters', j], { part, author: item.author, runningHeads: item.runningHeads })));
     } else entries.push(entryOf(item, ['contents', i], {}));
   });
   return entries;
 }
 
-function entryOf(item: string | { file: string; author?: string; kind: ChapterKind }, keyPath: (string | number)[], inPart: { part?: number; author?: string }): ContentsEntry {
+function entryOf(item: string | { file: string; author?: string; kind: ChapterKind; runningHeads?: RunningHeadsOverride }, keyPath: (string | number)[], inPart: { part?: number; author?: string; runningHeads?: RunningHeadsOverride }): ContentsEntry {
   const own = typeof item === 'string' ? { file: item, kind: 'chapter' as const } : item;
   const entry: ContentsEntry = { file: own.file, keyPath: typeof item === 'string' ? keyPath : [...keyPath, 'file'], kind: own.kind };
   const author = (typeof item === 'string' ? undefined : item.author) ?? inPart.author;
   if (author) entry.author = author;
   if (inPart.part !== undefined) entry.part = inPart.part;
+  const runningHeads = { ...inPart.runningHeads, ...(typeof item === 'string' ? {} : item.runningHeads) };
+  if (Object.keys(runningHeads).length) entry.runningHeads = runningHeads;
   return entry;
 }
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { configFileProblems } from './config/config-files.ts';
 import { loadConfig } from './config/load-config.ts';
 import type { BookConfig, ChapterKind } from './config/schema.ts';
-import { contentsEntries, contentsParts, numberLabel } from './book-structure.ts';
+import { contentsEntries, contentsParts, numberLabel, type RunningHeadsOverride } from './book-structure.ts';
 import { BuildError, diagnostic, hasErrors, type Diagnostic, type Place } from './diagnostics.ts';
 import type { RuleId } from './rules.ts';
 import type { Token } from 'markdown-it';
@@ -58,6 +58,8 @@ export interface Chapter {
   number?: { label: string; number: string };
   /** Index into `Book.parts` of the part it is in. */
   part?: number;
+  /** Its running heads where book.yaml's `contents:` says (its own, else its part's), over `print.runningHeads`. */
+  runningHeads?: RunningHeadsOverride;
   /** Places for the index of persons, in reading order (markdown/index-marks.ts). */
   indexMarks?: IndexMark[];
 }
@@ -188,6 +190,7 @@ export async function readBook({ manuscriptDir, cacheDir, renderedChapters }: Lo
       ...(entry.author ? { author: entry.author } : {}),
       ...(number ? { number } : {}),
       ...(entry.part !== undefined ? { part: entry.part } : {}),
+      ...(entry.runningHeads ? { runningHeads: entry.runningHeads } : {}),
     });
   }
   const parts: Part[] = contentsParts(config).map((part, i) => {

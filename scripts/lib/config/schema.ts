@@ -99,6 +99,10 @@ function applyPrinter(print: PrintInput) {
   };
 }
 
+/** What a running head can name (print/running-heads.ts). */
+export const RUNNING_HEADS = ['book', 'author', 'part', 'chapter', 'section'] as const;
+const runningHead = z.enum(RUNNING_HEADS);
+
 const printObject = z
   .object({
     trim: z.object({ width: length, height: length }).strict().default({ width: '135mm', height: '210mm' }),
@@ -141,6 +145,11 @@ const printObject = z
     press: pressSchema.prefault({}),
     /** Each outside link's address printed in a note of its own (Pandoc's links-as-notes); the EPUB and web keep live links. */
     linksAsNotes: z.boolean().default(false),
+    /** What the verso's and the recto's running head name; a part or a text in `contents:` may say otherwise. */
+    runningHeads: z
+      .object({ verso: runningHead.default('chapter'), recto: runningHead.default('section') })
+      .strict()
+      .default({ verso: 'chapter', recto: 'section' }),
     /** Footnote numbers run on through the book or start again at 1 in every chapter. */
     noteNumbering: z.enum(['book', 'chapter']).default('book'),
     hyphenation: z
@@ -211,6 +220,9 @@ const contributorSchema = z
 /** What a text of the book is: a chapter (numbered), or a preface, introduction, afterword or appendix (not). */
 export const CHAPTER_KINDS = ['chapter', 'preface', 'foreword', 'introduction', 'afterword', 'appendix'] as const;
 
+/** A part's or a text's own running heads: either side, the other as the part or the book has it. */
+const runningHeadsOverride = z.object({ verso: runningHead.optional(), recto: runningHead.optional() }).strict();
+
 /** A chapter in `contents:`: its file alone, or the file with who wrote it and what it is. */
 const contentsChapterSchema = z.union([
   z.string().min(1),
@@ -220,6 +232,8 @@ const contentsChapterSchema = z.union([
       /** Who wrote this text, when not the part's or the book's author (a preface by another hand). */
       author: z.string().min(1).optional(),
       kind: z.enum(CHAPTER_KINDS).default('chapter'),
+      /** This text's running heads, over its part's and `print.runningHeads`. */
+      runningHeads: runningHeadsOverride.optional(),
     })
     .strict(),
 ]);
@@ -229,6 +243,8 @@ const contentsPartSchema = z
   .object({
     part: z.string().min(1),
     author: z.string().min(1).optional(),
+    /** Its chapters' running heads, over `print.runningHeads`. */
+    runningHeads: runningHeadsOverride.optional(),
     chapters: z.array(contentsChapterSchema).min(1),
   })
   .strict();
@@ -352,6 +368,8 @@ export type ChapterKind = (typeof CHAPTER_KINDS)[number];
 export type NoteSeriesConfig = z.infer<typeof noteSeriesSchema>;
 export type NoteMarker = (typeof NOTE_MARKERS)[number];
 export type NumberStyle = (typeof NUMBER_STYLES)[number];
+export type RunningHead = (typeof RUNNING_HEADS)[number];
+export type RunningHeadsConfig = PrintConfig['runningHeads'];
 export type PrintConfig = BookConfig['print'];
 export type PressConfig = PrintConfig['press'];
 export type CitationsConfig = z.infer<typeof citationsSchema>;

@@ -10,6 +10,7 @@ import { fill, labelsFor, type Labels } from '../language/labels.ts';
 import { escapeHtml } from '../html.ts';
 import { INDEX_ID, printIndexHtml } from '../book-index/book-index.ts';
 import { pageReferenceIds, withCrossReferences, type CrossReferenceTarget } from '../cross-references.ts';
+import { runningHeadsOf, withRunningHeads } from './running-heads.ts';
 import { BIBLIOGRAPHY_ID, bibliographyHtml, chapterHtml, frontMatterHtml, partHtml, printDocument, type PrintHtmlOptions } from './print-html.ts';
 
 /**
@@ -75,21 +76,27 @@ export function bookUnits(book: Book, options: PrintHtmlOptions): PrintUnit[] {
   };
   const printed = linked.map((chapter) => withCrossReferences(chapter, book.crossReferences, (target) => printReference(target, labels, noteMarker)));
   const endnotes = endnotesHtml(book, printed, before);
+  const title = book.config.title;
+  // The sources and the index have the book's heads, as a text of its own.
+  const bookHeads = runningHeadsOf(book.config);
   const chapters = printed.flatMap((chapter, index) => {
-    const body = chapterHtml(chapter, before[index] as Map<string, number>, book.config, chapterOpening(chapter, book.parts ?? []));
+    const part = (book.parts ?? [])[chapter.part ?? -1];
+    const text = { title: chapter.title, headings: chapter.headings, ...(chapter.author ? { author: chapter.author } : {}), ...(part ? { part: part.title } : {}) };
+    const html = chapterHtml(chapter, before[index] as Map<string, number>, book.config, chapterOpening(chapter, book.parts ?? []));
+    const body = withRunningHeads(html, text, runningHeadsOf(book.config, chapter.runningHeads), title);
     // A part's title page is a unit of its own, on a recto before its first chapter.
-    const part = (book.parts ?? []).find((p) => p.chapters[0] === index);
+    const opens = (book.parts ?? []).find((p) => p.chapters[0] === index);
     const front = index < frontChapters || frontChapters < 0 ? { roman: true as const } : {};
     const references = pageReferenceIds(body);
-    return [...(part ? [{ id: part.id, body: partHtml(part), hasContents: false }] : []), { id: chapter.id, body, hasContents: false, ...front, ...(references.length ? { references } : {}) }];
+    return [...(opens ? [{ id: opens.id, body: partHtml(opens), hasContents: false }] : []), { id: chapter.id, body, hasContents: false, ...front, ...(references.length ? { references } : {}) }];
   });
   return [
     { id: 'front', body: frontMatterHtml(book, options), hasContents: book.chapters.length > 1, ...(roman ? { roman: true as const } : {}) },
     ...chapters,
     // The endnotes' running heads name the pages of their calls: printed once every unit is laid out.
     ...(endnotes ? [{ id: ENDNOTES_ID, body: endnotes, hasContents: false, references: [...endnoteCallIds(endnotes), ...pageReferenceIds(endnotes)] }] : []),
-    ...(book.bibliography ? [{ id: BIBLIOGRAPHY_ID, body: bibliographyHtml(book), hasContents: false }] : []),
-    ...(book.index ? [indexUnit(book.index, labels.seeAlso)] : []),
+    ...(book.bibliography ? [{ id: BIBLIOGRAPHY_ID, body: withRunningHeads(bibliographyHtml(book), { title: book.bibliography.title }, bookHeads, title), hasContents: false }] : []),
+    ...(book.index ? [indexUnit(book.index, labels.seeAlso, (html) => withRunningHeads(html, { title: (book.index as NonNullable<Book['index']>).title }, bookHeads, title))] : []),
   ];
 }
 
@@ -104,8 +111,8 @@ function printReference(target: CrossReferenceTarget, labels: Labels, noteMarker
 }
 
 /** The index of persons: laid out last, with the pages of every other unit known. */
-function indexUnit(index: NonNullable<Book['index']>, seeAlso: string): PrintUnit {
-  return { id: INDEX_ID, body: printIndexHtml(index, seeAlso), hasContents: false, build: (pages, romanPages) => printIndexHtml(index, seeAlso, { of: pages, romanPages }) };
+function indexUnit(index: NonNullable<Book['index']>, seeAlso: string, headed: (html: string) => string): PrintUnit {
+  return { id: INDEX_ID, body: headed(printIndexHtml(index, seeAlso)), hasContents: false, build: (pages, romanPages) => headed(printIndexHtml(index, seeAlso, { of: pages, romanPages })) };
 }
 
 /** One Paged.js document for a run of units; the preview's shows the pages without measuring them. */
