@@ -15,6 +15,7 @@ import { StructureMeasure } from './measure-structure.ts';
 import { fillContents, fillEndnoteHeads, fillPageReferences, setFolios } from './numbers.ts';
 import type { HandlerClass } from './paged.ts';
 import { breakWordsAtSoftHyphens, closeStringSetQuotes, layOutWithoutFrameWaits, numberNoteCalls, orderNoteSeries, reportUnplaceableBlocks, stableRefs } from './pagedjs-fixes.ts';
+import { capitalRunningHeads } from './running-heads.ts';
 import { HyphenSettling } from './settle-hyphens.ts';
 import { fitTables, keepTableRows, repeatTableHeaders } from './tables.ts';
 
@@ -49,6 +50,7 @@ const HANDLERS: HandlerClass[] = [
   layOutWithoutFrameWaits(),
   stableRefs(),
   closeStringSetQuotes(),
+  capitalRunningHeads(),
   breakWordsAtSoftHyphens(),
   keepLines(),
   repeatTableHeaders(),

@@ -1,4 +1,5 @@
 import type { FolioIncrement } from './contract.ts';
+import { capitals } from './running-heads.ts';
 
 /**
  * Folios: page `page` of this document gets the page counter moved on by `increment`. Only the counter
@@ -53,7 +54,8 @@ export function fillEndnoteHeads(pages: Record<string, string>): void {
     const folios = [...new Set(Array.from(page.querySelectorAll('a.endnote-back'), (a) => pages[(a.getAttribute('href') as string).slice(1)]).filter((p): p is string => p !== undefined))];
     if (folios.length === 0) continue;
     const range = folios.length === 1 ? folios[0] : `${folios[0]}\u2013${folios[folios.length - 1]}`;
-    const text = label.replace('{pages}', range as string);
+    // In capitals as every running head, the folios not (running-heads.ts).
+    const text = label.split('{pages}').map(capitals).join(range as string);
     page.style.setProperty('--pagedjs-string-first-endnote-pages', `"${text.replace(/["\\]/g, '\\$&')}"`);
   }
 }
