@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -6,10 +7,26 @@ import assert from 'node:assert/strict';
 import { parseConfig } from '../scripts/lib/config/load-config.ts';
 import { BuildError } from '../scripts/lib/diagnostics.ts';
 import { projectRoot } from '../scripts/lib/paths.ts';
+import { logRun } from '../scripts/lib/run-log.ts';
 
 // Every build and Chromium a test file starts is logged under its name when BOOK_RUN_LOG is set
 // (scripts/lib/run-log.ts); the builds run as child processes, which inherit this.
 process.env.BOOK_TEST_FILE ??= path.basename(process.argv[1] ?? '');
+// And the file's own wall time once its tests are done, from which the order npm test starts the files in comes
+// (tests/durations.json), with the processor time it and the builds and browsers it started took: on two cores
+// the suite's time is bound by the sum of these.
+if (/\.test\.ts$/.test(process.argv[1] ?? '')) process.once('exit', () => logRun('file', { ms: Math.round(process.uptime() * 1000), cpuMs: processorMs() }));
+
+/** This process's processor time and that of its children it has waited for (Linux: /proc/self/stat). */
+function processorMs(): number | undefined {
+  try {
+    const fields = readFileSync('/proc/self/stat', 'utf8').replace(/^.*\) /s, '').split(' ');
+    // utime, stime, cutime, cstime are fields 14 to 17 of stat(5), counted after the command's closing parenthesis.
+    return fields.slice(11, 15).reduce((sum, ticks) => sum + Number(ticks), 0) * 10;
+  } catch {
+    return undefined;
+  }
+}
 
 export const MINIMAL_CONFIG = `title: Proefboek
 author: Anna de Vries

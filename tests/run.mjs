@@ -18,8 +18,16 @@ const root = path.dirname(testsDir);
 const args = process.argv.slice(2);
 const options = args.filter((arg) => arg.startsWith('-'));
 const named = args.filter((arg) => !arg.startsWith('-')).map((arg) => path.resolve(arg));
+/**
+ * The longest files first, so that no long file starts late and runs on alone at the end while the other
+ * cores are idle: tests/durations.json holds each file's seconds from a recent run (the `file` lines of a
+ * BOOK_RUN_LOG, see docs/performance.md), updated by hand. A file not in it counts as a middling one.
+ */
+const durations = JSON.parse(readFileSync(path.join(testsDir, 'durations.json'), 'utf8'));
+const seconds = (file) => durations[path.basename(file)] ?? 20;
 const files = (named.length > 0 ? named : readdirSync(testsDir).filter((name) => name.endsWith('.test.ts')).sort().map((name) => path.join(testsDir, name)))
-  .map((file) => path.relative(root, file));
+  .map((file) => path.relative(root, file))
+  .sort((a, b) => seconds(b) - seconds(a));
 
 /** A file that must run with no other build beside it says so in its first lines. */
 const alone = (file) => /^\/\/ npm test: alone\b/m.test(readFileSync(path.join(root, file), 'utf8').split('\n').slice(0, 10).join('\n'));
