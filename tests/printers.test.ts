@@ -80,23 +80,35 @@ describe('printer profiles (book.yaml print.press.printer)', () => {
   });
 });
 
+const printers = ['kdp', 'pumbo', 'ingramspark'] as const;
+const dirs = new Map<string, string>();
+const runs = new Map<string, RunResult>();
+let pressBuilt: Promise<void> | undefined;
+
+/** One build of the press PDF and the cover per printer, made once for this file: the preflight tests below read
+ * the KDP build's screen PDF too. */
+function pressBuilds(): Promise<void> {
+  pressBuilt ??= (async () => {
+    const chapter = chapterWithNotes('Het hoofdstuk', 2, 3);
+    for (const printer of printers) {
+      // No bleed or marks in book.yaml: the printer's profile gives them.
+      const dir = await makeManuscript({ 'book.yaml': minimalConfig(`slug: proef\nprint:\n  press: { printer: ${printer} }\n`), '01-hoofdstuk.md': chapter });
+      dirs.set(printer, dir);
+      runs.set(printer, await runScript('build.ts', ['--manuscript', dir, '--out', path.join(dir, 'out'), '--format', 'press,cover']));
+    }
+  })();
+  return pressBuilt;
+}
+after(() => Promise.all([...dirs.values()].map(removeDir)));
+
 describe('the preflight reads the printer’s profile', () => {
-  let dirs: string[];
-  let run: RunResult;
+  before(pressBuilds);
 
-  before(async () => {
-    const chapter = chapterWithNotes('Het hoofdstuk', 1, 3);
-    dirs = await Promise.all(
-      ['kdp', 'pumbo'].map((printer) => makeManuscript({ 'book.yaml': minimalConfig(`slug: proef\nprint:\n  bleed: 3mm\n  press: { printer: ${printer} }\n`), '01-hoofdstuk.md': chapter })),
-    );
-    run = await runScript('build.ts', ['--manuscript', dirs[0]!, '--out', path.join(dirs[0]!, 'out'), '--format', 'pdf']);
-  });
-  after(() => Promise.all(dirs.map(removeDir)));
-
-  /** The screen PDF (bookmarks, XMP, Author, no marks) given to the preflight as a press PDF for `printer`. */
-  const preflight = async (dir: string) => {
-    assert.equal(run.code, 0, run.stderr);
-    const screen = path.join(dirs[0]!, 'out', 'proef.pdf');
+  /** The KDP build's screen PDF (bookmarks, XMP, Author, no marks) given to the preflight as a press PDF for `printer`. */
+  const preflight = async (printer: string) => {
+    assert.equal(runs.get('kdp')?.code, 0, runs.get('kdp')?.stderr);
+    const dir = dirs.get(printer)!;
+    const screen = path.join(dirs.get('kdp')!, 'out', 'proef.pdf');
     const pages = (await pdfPageTexts(screen)).length;
     return preflightCheck.run({
       book: await readBook({ manuscriptDir: dir }),
@@ -107,7 +119,7 @@ describe('the preflight reads the printer’s profile', () => {
   };
 
   test('KDP: bookmarks and metadata are breaches; no crop marks is right', async () => {
-    const diagnostics = await preflight(dirs[0]!);
+    const diagnostics = await preflight('kdp');
     const rules = diagnostics.map((d) => d.rule);
     assert.ok(rules.includes('press/bookmarks'), JSON.stringify(diagnostics, null, 1));
     const metadata = diagnostics.filter((d) => d.rule === 'press/metadata').map((d) => d.message);
@@ -117,9 +129,9 @@ describe('the preflight reads the printer’s profile', () => {
   });
 
   test('Pumbo: every page without crop marks is reported with its page, and the output intent is not FOGRA', async () => {
-    const diagnostics = await preflight(dirs[1]!);
+    const diagnostics = await preflight('pumbo');
     const marks = diagnostics.filter((d) => d.rule === 'press/crop-marks');
-    const pages = (await pdfPageTexts(path.join(dirs[0]!, 'out', 'proef.pdf'))).length;
+    const pages = (await pdfPageTexts(path.join(dirs.get('kdp')!, 'out', 'proef.pdf'))).length;
     assert.deepEqual(marks.map((d) => d.page), Array.from({ length: pages }, (_, i) => i + 1));
     assert.match(marks[0]?.message ?? '', /Pumbo wants them/);
     assert.ok(diagnostics.some((d) => d.rule === 'press/output-condition' && d.severity === 'warning'));
@@ -141,21 +153,9 @@ test('a colour over the ink limit is separated down to it: grey component onto K
 });
 
 describe('press PDFs for KDP, Pumbo and IngramSpark (npm run build -- --format press,cover)', () => {
-  const printers = ['kdp', 'pumbo', 'ingramspark'] as const;
-  const dirs = new Map<string, string>();
-  const runs = new Map<string, RunResult>();
   const press = (printer: string): string => path.join(dirs.get(printer)!, 'out', 'proef-press.pdf');
 
-  before(async () => {
-    const chapter = chapterWithNotes('Het hoofdstuk', 2, 3);
-    for (const printer of printers) {
-      // No bleed or marks in book.yaml: the printer's profile gives them.
-      const dir = await makeManuscript({ 'book.yaml': minimalConfig(`slug: proef\nprint:\n  press: { printer: ${printer} }\n`), '01-hoofdstuk.md': chapter });
-      dirs.set(printer, dir);
-      runs.set(printer, await runScript('build.ts', ['--manuscript', dir, '--out', path.join(dir, 'out'), '--format', 'press,cover']));
-    }
-  });
-  after(() => Promise.all([...dirs.values()].map(removeDir)));
+  before(pressBuilds);
 
   const load = async (file: string) => PDFDocument.load(await readFile(file), { updateMetadata: false });
   const bleedBoxes = async (file: string): Promise<Rect[]> =>
