@@ -1,5 +1,3 @@
-import { scanContent } from './content-stream.ts';
-
 /** Left, top, right, bottom in CSS px from the page's top-left corner, as the page measured it. */
 export type PageRect = [number, number, number, number];
 
@@ -217,27 +215,136 @@ function toPoint([x, y]: [number, number]): { x: number; y: number } {
   return { x, y };
 }
 
-/** A text object's text-showing operations, read again when a hyphenated word needs its glyphs. */
+/**
+ * A text object's text-showing operations, read again when a hyphenated word needs its glyphs: each with
+ * the offsets it spans (from its first operand to past its operator), the font set for it and the bytes it
+ * shows. A reader of its own, as readItems: it keeps only strings and the last name, and reads nothing else.
+ */
 function showsOf(source: string, item: Item): Show[] {
   const shows: Show[] = [];
   if (item.btEnd === undefined || item.etStart === undefined) return shows;
   let font = item.font ?? '';
-  scanContent(source.slice(item.btEnd, item.etStart), (op) => {
-    if (op.operator === 'Tf') {
-      const name = op.operands[0];
-      font = typeof name === 'object' && name.type === 'name' ? name.value : font;
-    } else if (TEXT_SHOWING.has(op.operator)) {
-      const shown = op.operands[op.operands.length - 1];
-      const bytes =
-        typeof shown === 'object' && shown.type === 'string'
-          ? shown.bytes
-          : typeof shown === 'object' && shown.type === 'array'
-            ? shown.items.map((x) => (typeof x === 'object' && x.type === 'string' ? x.bytes : '')).join('')
-            : '';
-      shows.push({ start: item.btEnd! + op.start, end: item.btEnd! + op.end, font, bytes });
+  let name = '';
+  let strings: string[] = [];
+  let start = -1;
+  let i = item.btEnd;
+  const end = item.etStart;
+  while (i < end) {
+    const c = source.charCodeAt(i);
+    if (WHITESPACE[c]) {
+      i++;
+      continue;
     }
-  });
+    if (c === 37) {
+      while (i < end && source.charCodeAt(i) !== 10 && source.charCodeAt(i) !== 13) i++;
+      continue;
+    }
+    if (start < 0) start = i;
+    if (c === 40) {
+      i++;
+      let depth = 1;
+      let out = '';
+      let from = i;
+      while (i < end) {
+        const d = source.charCodeAt(i);
+        if (d === 92) {
+          out += source.slice(from, i);
+          const next = source[i + 1] ?? '';
+          i += 2;
+          if (next >= '0' && next <= '7') {
+            let octal = next;
+            while (octal.length < 3 && i < end && source[i]! >= '0' && source[i]! <= '7') octal += source[i++];
+            out += String.fromCharCode(parseInt(octal, 8) & 0xff);
+          } else if (next === '\r') {
+            if (source[i] === '\n') i++;
+          } else if (next !== '\n') {
+            out += ESCAPES[next] ?? next;
+          }
+          from = i;
+          continue;
+        }
+        if (d === 40) depth++;
+        else if (d === 41 && --depth === 0) break;
+        i++;
+      }
+      strings.push(out + source.slice(from, i));
+      i++;
+      continue;
+    }
+    if (c === 60) {
+      if (source.charCodeAt(i + 1) === 60) {
+        // A dictionary (a marked-content property list): skipped whole; its strings are no text shown.
+        let depth = 0;
+        while (i < end) {
+          const d = source.charCodeAt(i);
+          if (d === 40) {
+            let inner = 0;
+            for (; i < end; i++) {
+              const e = source.charCodeAt(i);
+              if (e === 92) i++;
+              else if (e === 40) inner++;
+              else if (e === 41 && --inner === 0) break;
+            }
+            i++;
+          } else if (d === 60 && source.charCodeAt(i + 1) === 60) {
+            depth++;
+            i += 2;
+          } else if (d === 62 && source.charCodeAt(i + 1) === 62) {
+            i += 2;
+            if (--depth === 0) break;
+          } else i++;
+        }
+        continue;
+      }
+      i++;
+      let out = '';
+      let high = -1;
+      while (i < end) {
+        const d = source.charCodeAt(i++);
+        if (d === 62) break;
+        const digit = HEX[d] as number;
+        if (digit < 0) continue;
+        if (high < 0) high = digit;
+        else {
+          out += String.fromCharCode((high << 4) | digit);
+          high = -1;
+        }
+      }
+      if (high >= 0) out += String.fromCharCode(high << 4);
+      strings.push(out);
+      continue;
+    }
+    if (c === 91 || c === 93 || c === 123 || c === 125 || c === 41 || c === 62) {
+      i++;
+      continue;
+    }
+    if (c === 47) {
+      const from = ++i;
+      while (i < end && !WHITESPACE[source.charCodeAt(i)] && !DELIMITER[source.charCodeAt(i)]) i++;
+      name = source.slice(from, i);
+      if (name.includes('#')) name = name.replace(/#([0-9a-fA-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+      continue;
+    }
+    const from = i;
+    while (i < end && !WHITESPACE[source.charCodeAt(i)] && !DELIMITER[source.charCodeAt(i)]) i++;
+    // Numbers are operands: read past. Anything else ends an operation.
+    if ((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46) {
+      if (!Number.isNaN(Number(source.slice(from, i)))) continue;
+    }
+    const operator = source.slice(from, i);
+    if (operator === 'Tf') font = name;
+    else if (TEXT_SHOWING.has(operator)) shows.push({ start, end: i, font, bytes: strings.join('') });
+    strings = [];
+    start = -1;
+  }
   return shows;
+}
+
+const ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', b: '\b', f: '\f' };
+const HEX = new Int8Array(256).fill(-1);
+for (let d = 0; d < 16; d++) {
+  HEX['0123456789abcdef'.charCodeAt(d)] = d;
+  HEX['0123456789ABCDEF'.charCodeAt(d)] = d;
 }
 
 const WHITESPACE = new Uint8Array(256);

@@ -1,5 +1,4 @@
-import { promisify } from 'node:util';
-import { deflate } from 'node:zlib';
+import { deflateSync } from 'node:zlib';
 import { PDFArray, PDFDict, PDFHexString, PDFName, PDFNumber, PDFRawStream, PDFRef, PDFStream, PDFString, type PDFDocument, type PDFObject } from 'pdf-lib';
 import type { DocumentStructure, StructureElement } from '../print/structure.ts';
 import { markPageContent, type MarkTarget } from './mark-content.ts';
@@ -24,38 +23,49 @@ export interface TagResult {
 const BLOCKS = new Set(['P', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'Caption', 'BlockQuote', 'Figure']);
 const CONTAINING_BLOCKS = new Set(['LI', 'TD', 'TH', 'TOCI', 'Note']);
 
+/** One piece of a leaf's marked content on its page: its MCID, and for a part of a word hyphenated at a line
+ * end, the word's number on the page and the word whole. */
+export interface LeafMark {
+  mcid: number;
+  word?: number;
+  text?: string;
+}
+
+/** What marking pages' content made: each leaf's marked content, aligned with the structure's leaves. */
+export interface ContentMarks {
+  leaves: LeafMark[][];
+  /** The structure's pages whose content was marked. */
+  pages: number[];
+  sequences: number;
+  artifacts: number;
+}
+
 /**
- * Makes a PDF printed untagged by Chromium a tagged PDF from the book's structure as the page measured it:
- * every page's content marked (each text object, path and image given to the element it was drawn for, the
- * rest an artifact: running heads, folios, rules, ornaments), the structure tree written (Document, the
- * sections, headings, paragraphs, lists with Lbl and LBody, tables, figures with Alt, notes after the
- * paragraph that calls them with an ID and their call a Reference, the contents as TOC/TOCI), link
- * annotations put in their Link elements with a description, tab order by structure, MarkInfo.
- * Pages are those of `structure`, 1-based, in the document as it is now (before page boxes change).
+ * Marks the content of the structure's pages `pages` (the PDF's pages `offset` further on) for the tagged
+ * PDF: each text object, path and image given to the leaf it was drawn for, the rest an artifact; each
+ * page's content becomes one stream, compressed. Yields between pages: the parallel build marks a
+ * printed document while Chromium still prints another, and answers it meanwhile.
  */
-const deflateAsync = promisify(deflate);
-
-export async function tagPdf(pdf: PDFDocument, structure: DocumentStructure, options: TagOptions): Promise<TagResult> {
+export async function markContent(pdf: PDFDocument, structure: DocumentStructure, pages: readonly number[], offset = 0): Promise<ContentMarks> {
   const { context } = pdf;
-  const pages = pdf.getPages();
+  const pdfPages = pdf.getPages();
   const elements = new Map(structure.elements.map((e) => [e.key, e]));
-  const children = logicalChildren(structure, elements);
-
-  // Content: each page's leaves are the targets its drawing goes to.
-  const leafMcids: { page: number; mcid: number; word?: string }[][] = structure.leaves.map(() => []);
-  const words = new Map<string, string>();
+  const marks: ContentMarks = { leaves: structure.leaves.map(() => []), pages: [], sequences: 0, artifacts: 0 };
   const fontMaps = new Map<PDFObject, Map<number, string> | undefined>();
+  const wanted = new Set(pages);
   const leavesByPage = new Map<number, number[]>();
-  structure.leaves.forEach((leaf, i) => leavesByPage.set(leaf.page, [...(leavesByPage.get(leaf.page) ?? []), i]));
-  let sequences = 0;
-  let artifacts = 0;
-  const compressed: Promise<void>[] = [];
-  pages.forEach((page, index) => {
-    const number = index + 1;
+  structure.leaves.forEach((leaf, i) => {
+    if (wanted.has(leaf.page)) leavesByPage.set(leaf.page, [...(leavesByPage.get(leaf.page) ?? []), i]);
+  });
+  for (const number of pages) {
+    const page = pdfPages[number + offset - 1];
+    if (!page) continue;
+    if (marks.pages.length > 0) await new Promise((resolve) => setImmediate(resolve));
+    marks.pages.push(number);
     const contents = page.node.get(PDFName.of('Contents'));
     const refs = contents instanceof PDFArray ? contents.asArray() : contents ? [contents] : [];
     const streams = refs.map((ref) => context.lookup(ref)).filter((s): s is PDFStream => s instanceof PDFStream);
-    if (streams.length === 0) return;
+    if (streams.length === 0) continue;
     const source = streams.map((s) => Buffer.from(streamBytes(s)).toString('latin1')).join('\n');
     const leafIndices = leavesByPage.get(number) ?? [];
     const targets: MarkTarget[] = leafIndices.map((i) => {
@@ -92,23 +102,58 @@ export async function tagPdf(pdf: PDFDocument, structure: DocumentStructure, opt
       return out;
     };
     const marked = markPageContent(source, page.getMediaBox().height, targets, tagOf, decode);
-    marked.words.forEach((word, w) => words.set(`${number}:${w}`, word));
     for (const [t, mcids] of marked.byTarget) {
-      for (const { mcid, word } of mcids) leafMcids[leafIndices[t] as number]?.push({ page: number, mcid, ...(word !== undefined ? { word: `${number}:${word}` } : {}) });
+      for (const { mcid, word } of mcids) marks.leaves[leafIndices[t] as number]?.push({ mcid, ...(word !== undefined ? { word, text: marked.words[word] ?? '' } : {}) });
     }
-    sequences += marked.mcids.length;
-    artifacts += marked.artifacts;
-    // Compressed on libuv's threads, all pages at once, while this thread goes on with the next page.
-    compressed.push(
-      deflateAsync(Buffer.from(marked.source, 'latin1')).then((bytes) => {
-        const stream = PDFRawStream.of(context.obj({ Length: bytes.length, Filter: 'FlateDecode' }) as PDFDict, bytes);
-        // The marked stream takes the place of the page's streams (pdf-lib writes every object it holds, used or not).
-        const [first, ...rest] = refs.filter((r): r is PDFRef => r instanceof PDFRef);
-        for (const ref of rest) context.delete(ref);
-        if (first) context.assign(first, stream);
-        page.node.set(PDFName.of('Contents'), first ?? context.register(stream));
-      }),
-    );
+    marks.sequences += marked.mcids.length;
+    marks.artifacts += marked.artifacts;
+    // Compressed here, at zlib's default level: compressing every page at once on libuv's threads cost more
+    // than twice the processor time (docs/performance.md).
+    const bytes = deflateSync(Buffer.from(marked.source, 'latin1'));
+    const stream = PDFRawStream.of(context.obj({ Length: bytes.length, Filter: 'FlateDecode' }) as PDFDict, bytes);
+    // The marked stream takes the place of the page's streams (pdf-lib writes every object it holds, used or not).
+    const [first, ...rest] = refs.filter((r): r is PDFRef => r instanceof PDFRef);
+    for (const ref of rest) context.delete(ref);
+    if (first) context.assign(first, stream);
+    page.node.set(PDFName.of('Contents'), first ?? context.register(stream));
+  }
+  return marks;
+}
+
+/**
+ * Makes a PDF printed untagged by Chromium a tagged PDF from the book's structure as the page measured it:
+ * every page's content marked (each text object, path and image given to the element it was drawn for, the
+ * rest an artifact: running heads, folios, rules, ornaments), the structure tree written (Document, the
+ * sections, headings, paragraphs, lists with Lbl and LBody, tables, figures with Alt, notes after the
+ * paragraph that calls them with an ID and their call a Reference, the contents as TOC/TOCI), link
+ * annotations put in their Link elements with a description, tab order by structure, MarkInfo.
+ * Pages are those of `structure`, 1-based, in the document as it is now (before page boxes change). Pages
+ * whose content is marked already (`marked`: the parallel build marks each document as it is printed) keep it.
+ */
+export async function tagPdf(pdf: PDFDocument, structure: DocumentStructure, options: TagOptions, marked?: ContentMarks): Promise<TagResult> {
+  const { context } = pdf;
+  const pages = pdf.getPages();
+  const elements = new Map(structure.elements.map((e) => [e.key, e]));
+  const children = logicalChildren(structure, elements);
+
+  // Content: each page's leaves are the targets its drawing goes to.
+  const done = new Set(marked?.pages ?? []);
+  const own = await markContent(
+    pdf,
+    structure,
+    pages.map((_, i) => i + 1).filter((page) => !done.has(page)),
+  );
+  const sequences = own.sequences + (marked?.sequences ?? 0);
+  const artifacts = own.artifacts + (marked?.artifacts ?? 0);
+  const words = new Map<string, string>();
+  const leafMcids: { page: number; mcid: number; word?: string }[][] = structure.leaves.map((leaf, i) => {
+    const leafMarks = done.has(leaf.page) ? (marked?.leaves[i] ?? []) : (own.leaves[i] ?? []);
+    return leafMarks.map(({ mcid, word, text }) => {
+      if (word === undefined) return { page: leaf.page, mcid };
+      const key = `${leaf.page}:${word}`;
+      words.set(key, text ?? '');
+      return { page: leaf.page, mcid, word: key };
+    });
   });
 
   // Link annotations: each to the Link element drawn where it is.
@@ -306,7 +351,6 @@ export async function tagPdf(pdf: PDFDocument, structure: DocumentStructure, opt
   context.assign(rootRef, root);
   pdf.catalog.set(PDFName.of('StructTreeRoot'), rootRef);
   pdf.catalog.set(PDFName.of('MarkInfo'), context.obj({ Marked: true }));
-  await Promise.all(compressed);
   return { sequences, elements: count, artifacts };
 }
 
