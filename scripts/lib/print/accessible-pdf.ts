@@ -1,8 +1,9 @@
-import type { PDFDocument } from 'pdf-lib';
+import { PDFDocument, ParseSpeeds } from 'pdf-lib';
 import type { BookConfig } from '../config/schema.ts';
 import { pdfUaFindings } from '../pdf/pdf-ua-conditions.ts';
-import { tagPdf, type TagResult } from '../pdf/tag-pdf.ts';
+import { markContent, tagPdf, type ContentMarks, type TagResult } from '../pdf/tag-pdf.ts';
 import { readTaggedPdf } from '../pdf/tagged-pdf.ts';
+import type { DocumentPart } from './document-layout.ts';
 import type { PageLayout } from './runtime/contract.ts';
 import type { DocumentStructure } from './structure.ts';
 
@@ -20,14 +21,29 @@ export interface AccessibleResult extends TagResult {
  * structure the page measured (pdf/tag-pdf.ts). Runs on the printed or merged PDF before its page boxes
  * are set (pdf-postprocess.ts), which move the content but not what is marked.
  */
-export async function makeAccessible(pdf: PDFDocument, structure: DocumentStructure, config: BookConfig, layout: PageLayout): Promise<AccessibleResult> {
+export async function makeAccessible(pdf: PDFDocument, structure: DocumentStructure, config: BookConfig, layout: PageLayout, marked?: ContentMarks): Promise<AccessibleResult> {
   const titles: Record<string, string> = {};
   for (const heading of layout.headings) titles[heading.id] ??= heading.text;
   const language = config.language.toLowerCase().split('-')[0] ?? '';
-  const result = await tagPdf(pdf, structure, { noteLabel: NOTE_LABELS[language] ?? 'Note', titles });
+  const result = await tagPdf(pdf, structure, { noteLabel: NOTE_LABELS[language] ?? 'Note', titles }, marked);
   const findings = pdfUaFindings(readTaggedPdf(pdf, { content: false }));
   // The catalog's metadata, title and language are written after this (pdf-postprocess.ts): they are the
   // postprocess's to get right, and the check reads them in the finished file.
   const structural = findings.filter((f) => !['pdfua/metadata', 'pdfua/display-doc-title', 'pdfua/lang'].includes(f.rule));
   return { ...result, conforms: structural.length === 0 };
+}
+
+/**
+ * A printed document of the parallel build read, and its units' pages marked for the tagged PDF, as soon as
+ * it is printed: while Chromium prints or lays out the other documents, so after the merge only the
+ * structure tree is left to write. Each unit's marks are aligned with its structure's leaves.
+ */
+export async function markDocument(bytes: Uint8Array, parts: readonly DocumentPart[]): Promise<{ pdf: PDFDocument; marks: ContentMarks[] }> {
+  const pdf = await PDFDocument.load(bytes, { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
+  const marks: ContentMarks[] = [];
+  for (const part of parts) {
+    const count = part.pages[1] - part.pages[0] + 1;
+    marks.push(await markContent(pdf, part.layout.structure, Array.from({ length: count }, (_, i) => i + 1), part.pages[0] - 1));
+  }
+  return { pdf, marks };
 }

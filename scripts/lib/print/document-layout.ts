@@ -1,4 +1,6 @@
+import type { PDFDocument } from 'pdf-lib';
 import type { LayoutProbes, LineBreakStats } from '../layout/probes.ts';
+import type { ContentMarks } from '../pdf/tag-pdf.ts';
 import type { DocumentDescription, PageLayout } from './runtime/contract.ts';
 import { appendStructure, emptyStructure, sliceStructure, type DocumentStructure } from './structure.ts';
 
@@ -17,6 +19,8 @@ export interface UnitLayout {
 export interface UnitSource {
   id: string;
   load(): Promise<Uint8Array>;
+  /** The document read, its units' content marked for the tagged PDF (a document printed in this run). */
+  document?(): Promise<PDFDocument>;
 }
 
 /** A unit laid out: where it starts in the book, its pages in its document, its layout. */
@@ -29,6 +33,8 @@ export interface LaidOutUnit {
   layout: UnitLayout;
   /** The printed document its pages are in (when the documents were printed). */
   source?: UnitSource;
+  /** Its pages' content as marked in `source.document()`, aligned with its structure's leaves. */
+  marks?: ContentMarks;
 }
 
 export type PrintedUnit = LaidOutUnit & { source: UnitSource };
@@ -126,6 +132,26 @@ export function combineStructures(units: readonly UnitLayout[], firsts: readonly
     if (unit.structure) appendStructure(structure, unit.structure, (firsts[index] as number) - 1);
   });
   return structure;
+}
+
+/** The book's marks from its units' (those whose documents were marked as printed), as combineStructures
+ * joins their structures: leaves in unit order, pages from the unit's first printed page. */
+export function combineMarks(units: readonly LaidOutUnit[]): ContentMarks | undefined {
+  if (!units.some((u) => u.marks)) return undefined;
+  const book: ContentMarks = { leaves: [], pages: [], sequences: 0, artifacts: 0 };
+  for (const unit of units) {
+    const leaves = unit.layout.structure?.leaves.length ?? 0;
+    const marks = unit.marks;
+    if (!marks) {
+      for (let i = 0; i < leaves; i++) book.leaves.push([]);
+      continue;
+    }
+    book.leaves.push(...marks.leaves);
+    book.pages.push(...marks.pages.map((page) => page + unit.firstPage - 1));
+    book.sequences += marks.sequences;
+    book.artifacts += marks.artifacts;
+  }
+  return book;
 }
 
 function addLineBreakStats(sum: LineBreakStats | null, part: LineBreakStats | null): LineBreakStats | null {

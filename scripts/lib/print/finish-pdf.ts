@@ -3,6 +3,7 @@ import type { PDFDocument } from 'pdf-lib';
 import type { Book } from '../book.ts';
 import { outputBaseName, writeFileAtomic } from '../output.ts';
 import type { PrintResult } from '../targets/outputs.ts';
+import type { ContentMarks } from '../pdf/tag-pdf.ts';
 import type { AccessibleResult } from './accessible-pdf.ts';
 import type { PageLayout } from './runtime/contract.ts';
 import type { DocumentStructure } from './structure.ts';
@@ -15,6 +16,7 @@ interface PdfFinishing {
   padDocument: typeof import('./pad-pages.ts').padDocument;
   mergeUnits: typeof import('./merge-pdf.ts').mergeUnits;
   makeAccessible: typeof import('./accessible-pdf.ts').makeAccessible;
+  markDocument: typeof import('./accessible-pdf.ts').markDocument;
 }
 
 let finishing: Promise<PdfFinishing> | undefined;
@@ -25,13 +27,14 @@ let finishing: Promise<PdfFinishing> | undefined;
  */
 export function pdfFinishing(): Promise<PdfFinishing> {
   finishing ??= Promise.all([import('pdf-lib'), import('./pdf-postprocess.ts'), import('./pad-pages.ts'), import('./merge-pdf.ts'), import('./accessible-pdf.ts')]).then(
-    ([{ PDFDocument, ParseSpeeds }, { postprocessDocument }, { padDocument }, { mergeUnits }, { makeAccessible }]) => ({
+    ([{ PDFDocument, ParseSpeeds }, { postprocessDocument }, { padDocument }, { mergeUnits }, { makeAccessible, markDocument }]) => ({
       PDFDocument,
       ParseSpeeds,
       postprocessDocument,
       padDocument,
       mergeUnits,
       makeAccessible,
+      markDocument,
     }),
   );
   return finishing;
@@ -45,6 +48,10 @@ export interface FinishOptions {
   layout: PageLayout;
   /** The book's logical structure, pages numbered as printed: the PDF is tagged from it. */
   structure: DocumentStructure;
+  /** Pages whose content is marked already (each document of the parallel build as it was printed). */
+  marks?: ContentMarks;
+  /** False: the PDF is left untagged (BOOK_UNTAGGED=1, to measure what tagging costs). */
+  tag?: boolean;
   date: Date;
   /** The PDF's Producer: Paged.js's, Chromium's and pdf-lib's versions. */
   producer: string;
@@ -67,7 +74,7 @@ export async function finishPdf(pdf: PDFDocument, options: FinishOptions): Promi
   const { book, layout } = options;
   const { postprocessDocument, padDocument, makeAccessible } = await pdfFinishing();
   const tagging = performance.now();
-  const tagged = await makeAccessible(pdf, options.structure, book.config, layout);
+  const tagged = options.tag === false ? { sequences: 0, elements: 0, artifacts: 0, conforms: false } : await makeAccessible(pdf, options.structure, book.config, layout, options.marks);
   const taggedMs = performance.now() - tagging;
   postprocessDocument(pdf, { config: book.config, layout, date: options.date, producer: options.producer, pdfUa: tagged.conforms });
   padDocument(pdf, book.config.print);

@@ -76,7 +76,7 @@ async function copyDocuments(merged: PDFDocument, units: readonly PrintedUnit[])
   const copies = new Map<string, CopiedDocument>();
   const usedTags = new Set<string>();
   for (const [id, { unit, indices }] of wanted) {
-    const source = await PDFDocument.load(await unit.source.load(), { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
+    const source = unit.source.document ? await unit.source.document() : await PDFDocument.load(await unit.source.load(), { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
     const order = [...indices].sort((a, b) => a - b);
     const before = new Set(merged.context.enumerateIndirectObjects().map(([ref]) => ref.toString()));
     const copied = await merged.copyPages(source, order);

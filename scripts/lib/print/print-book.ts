@@ -7,7 +7,7 @@ import { packageVersion } from '../paths.ts';
 import type { Progress } from '../progress.ts';
 import { batchUnits } from './batches.ts';
 import { cacheDir, PrintCache, type CacheEntry } from './cache.ts';
-import { combineLayouts, combineStructures, splitDocument, type DocumentPart, type LaidOutUnit, type PrintedUnit, type UnitSource } from './document-layout.ts';
+import { combineLayouts, combineMarks, combineStructures, splitDocument, type DocumentPart, type LaidOutUnit, type PrintedUnit, type UnitSource } from './document-layout.ts';
 import type { PrintResult } from '../targets/outputs.ts';
 import { finishPdf, pdfFinishing } from './finish-pdf.ts';
 import { toPoints } from './lengths.ts';
@@ -41,6 +41,8 @@ export interface LayOutOptions {
   leastDocumentChars?: number;
   /** Line-breaking decisions kept between builds by a watching build. */
   lineBreaks?: LineBreakMemo;
+  /** Mark each printed document's content for the tagged PDF as soon as it is printed (more than one job). */
+  markContent?: boolean;
 }
 
 export interface LaidOutBook {
@@ -85,6 +87,8 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
   const paginated: string[] = [];
   const open = new Set<LaidOutDocument>();
   const prints: Promise<void>[] = [];
+  // Documents being read and marked for the tagged PDF while the others lay out or print.
+  const markings: Promise<void>[] = [];
   const closing: Promise<void>[] = [];
   const writes: (() => Promise<void>)[] = [];
   // Documents open at once: `jobs` laying out, and one laid out that waits to be printed. Each holds a
@@ -144,8 +148,14 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
       const pdf = await document.print();
       if (whole) wholePdf = pdf;
       const id = randomBytes(8).toString('hex');
-      const source: UnitSource = { id, load: async () => pdf };
+      const marking = options.markContent && !whole ? pdfFinishing().then(({ markDocument }) => markDocument(pdf, parts)) : undefined;
+      const source: UnitSource = { id, load: async () => pdf, ...(marking ? { document: async () => (await marking).pdf } : {}) };
       batch.forEach((index, k) => (results[index] = { id: ids[index] as string, ...(parts[k] as DocumentPart), source }));
+      if (marking) {
+        markings.push(
+          marking.then(({ marks }) => batch.forEach((index, k) => ((results[index] as Omit<LaidOutUnit, 'firstPage'>).marks = marks[k])), fail),
+        );
+      }
       // Written only once every document succeeded: a failed build leaves the cache as it was.
       if (cache) {
         writes.push(async () => {
@@ -252,6 +262,7 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
     pool.close();
     await pool.done.catch(() => undefined);
     await Promise.all(prints);
+    await Promise.all(markings);
   } finally {
     for (const document of [...open]) closeDocument(document);
   }
@@ -304,6 +315,8 @@ export async function printBook(options: PrintBookOptions): Promise<PrintResult>
   if (options.cache === false) await PrintCache.clear(cacheDir(options.outDir));
   const jobs = options.jobs ?? defaultJobs();
   const whole = jobs === 1;
+  // Internal, for measuring what tagging costs (docs/performance.md): the screen PDF left untagged.
+  const tag = process.env.BOOK_UNTAGGED !== '1';
   let units: (PrintUnit | KeyedUnit)[] = bookUnits(book, { version: options.version, buildDate: options.date });
   let cache: PrintCache | undefined;
   if (!whole) {
@@ -329,6 +342,7 @@ export async function printBook(options: PrintBookOptions): Promise<PrintResult>
     // --jobs given: even a small book is laid out as that many documents (the tests of equivalence use small books).
     leastDocumentChars: options.jobs === undefined ? 75_000 : 0,
     lineBreaks: whole ? undefined : options.lineBreaks,
+    markContent: tag,
   });
   const { layout } = laidOut;
   const { paginateMs, settleMs, collectMs } = layout.timings;
@@ -342,7 +356,8 @@ export async function printBook(options: PrintBookOptions): Promise<PrintResult>
     ? await PDFDocument.load(laidOut.whole, { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest })
     : await mergeUnits(laidOut.units as PrintedUnit[], { sheetHeight: toPoints(book.config.print.trim.height) + 2 * toPoints(book.config.print.bleed) });
   const producer = `Paged.js ${packageVersion('pagedjs')}, Chromium ${laidOut.browserVersion ?? 'unknown'}, pdf-lib`;
-  const { result, tagged, taggedMs } = await finishPdf(pdf, { book, writeDir: options.writeDir, layout, structure: laidOut.structure, date: options.date, producer });
+  const marks = combineMarks(laidOut.units);
+  const { result, tagged, taggedMs } = await finishPdf(pdf, { book, writeDir: options.writeDir, layout, structure: laidOut.structure, ...(marks ? { marks } : {}), tag, date: options.date, producer });
   await laidOut.commit();
   if (cache) await cache.prune(laidOut.units.map((u, i) => ({ key: (units[i] as KeyedUnit).key, document: (u.source as UnitSource).id })));
   progress.step(
