@@ -32,23 +32,36 @@ const cache = new WeakMap<Book, CharacterUse[]>();
 export function bookCharacters(book: Book): CharacterUse[] {
   let found = cache.get(book);
   if (found) return found;
-  const uses = new Map<string, CharacterUse>();
-  const record = (char: string, role: TextRole, file: string, locate: () => { line: number; column: number }): void => {
-    if (INVISIBLE.test(char)) return;
-    const key = `${file}\0${role}\0${char}`;
-    const use = uses.get(key);
+  // One map of characters per file and role, looked up once per character: the 20x book has millions.
+  const groups = new Map<string, Map<string, CharacterUse>>();
+  found = [];
+  const list = found;
+  const group = (file: string, role: TextRole): Map<string, CharacterUse> => {
+    const key = `${file}\0${role}`;
+    let uses = groups.get(key);
+    if (!uses) groups.set(key, (uses = new Map()));
+    return uses;
+  };
+  const recordIn = (uses: Map<string, CharacterUse>, char: string, role: TextRole, file: string, line: number, locate: (char: string, line: number) => { line: number; column: number }): void => {
+    const use = uses.get(char);
     if (use) {
       use.count++;
       return;
     }
-    uses.set(key, { char, codePoint: char.codePointAt(0) as number, role, file, ...locate(), count: 1 });
+    if (INVISIBLE.test(char)) return;
+    const first: CharacterUse = { char, codePoint: char.codePointAt(0) as number, role, file, ...locate(char, line), count: 1 };
+    uses.set(char, first);
+    list.push(first);
   };
+  const record = (char: string, role: TextRole, file: string, locate: () => { line: number; column: number }): void => recordIn(group(file, role), char, role, file, 0, locate);
 
   for (const chapter of book.chapters) {
     const lines = chapter.source.split('\n');
-    const locate = (char: string, line: number) => (): { line: number; column: number } => locateIn(lines, char, line);
-    walkHtml(chapter.html, (char, role, line) => record(char, role, chapter.file, locate(char, line)));
-    for (const note of chapter.notes) walkHtml(note.html, (char, role) => record(char, role, chapter.file, locate(char, note.line)), note.line);
+    const locate = (char: string, line: number): { line: number; column: number } => locateIn(lines, char, line);
+    const body = group(chapter.file, 'body');
+    const mono = group(chapter.file, 'mono');
+    walkHtml(chapter.html, (char, role, line) => recordIn(role === 'mono' ? mono : body, char, role, chapter.file, line, locate));
+    for (const note of chapter.notes) walkHtml(note.html, (char, role) => recordIn(role === 'mono' ? mono : body, char, role, chapter.file, note.line, locate), note.line);
   }
 
   const c = book.config;
@@ -81,9 +94,8 @@ export function bookCharacters(book: Book): CharacterUse[] {
     const file = path.relative(process.cwd(), path.resolve(book.manuscriptDir, first));
     walkHtml(book.bibliography.html, (char, role) => record(char, role, file, () => ({ line: 0, column: 0 })));
   }
-  found = [...uses.values()];
-  cache.set(book, found);
-  return found;
+  cache.set(book, list);
+  return list;
 }
 
 /** The first place at or after `line` (1-based) where the character is written; the line itself if nowhere. */
