@@ -6,6 +6,7 @@ import { citationDiagnostics } from '../scripts/lib/checks/citations-check.ts';
 import { crossReferencesIn, fillCrossReferences } from '../scripts/lib/cross-references.ts';
 import { referencePages } from '../scripts/lib/print/numbering.ts';
 import { bookUnits } from '../scripts/lib/print/units.ts';
+import { webHtml } from '../scripts/lib/web/web-html.ts';
 import { makeManuscript, removeDir } from './helpers.ts';
 
 /** Cross-references read from a small manuscript (no browser): what they resolve to, what is refused where. */
@@ -57,5 +58,54 @@ describe('cross-references: [@sec:id], [@fig:id], [@tbl:id], [@note:label], [@pa
     // Front matter 6 pages (roman, 6 pages + none blank), a chapter of 5 whose "staat" is on its page 2, one of 3.
     const anchors: Record<string, { page: number }>[] = [{ toc: { page: 5 } }, { staat: { page: 2 } }, { kautsky: { page: 3 } }];
     assert.deepEqual(referencePages(['staat', 'kautsky', 'toc', 'nergens'], anchors, [1, 7, 13], 6), { staat: '2', kautsky: '9', toc: 'v' });
+  });
+});
+
+/** Figures and tables a reference names by number, as Pandoc-crossref and LaTeX print them ("figuur 1", "tabel 2"). */
+describe('cross-references to figures and tables: [@fig:id] and [@tbl:id] print their numbers', () => {
+  const SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100"><rect width="200" height="100" fill="#888"/></svg>';
+  const TABLE = (caption: string): string => `| a | b |\n|---|---|\n| 1 | 2 |\n\nTable: ${caption}\n`;
+  const files = (yaml = ''): Record<string, string> => ({
+    'book.yaml': `title: T\nauthor: A\nlanguage: nl\nchapters: [een.md, twee.md]\n${yaml}`,
+    'kaart.svg': SVG,
+    'een.md': `# Een\n\n![Een kaart van de stad](kaart.svg){#kaart}\n\n${TABLE('Lonen')}`,
+    'twee.md': `# Twee\n\n${TABLE('Prijzen {#prijzen}')}\nZie [@fig:kaart] en [@tbl:prijzen]; [@page:prijzen] blijft een bladzijde.\n`,
+  });
+  const read = async (yaml?: string): Promise<Book> => {
+    const dir = await makeManuscript(files(yaml));
+    try {
+      return await readBook({ manuscriptDir: dir });
+    } finally {
+      await removeDir(dir);
+    }
+  };
+
+  test('numbered through the book when the text refers to one: captions "Figuur 1." and "Tabel 2.", references "figuur 1" and "tabel 2" in print and on the web', async () => {
+    const book = await read();
+    assert.deepEqual(book.diagnostics.filter((d) => d.severity === 'error'), []);
+    const units = bookUnits(book, { version: '1', buildDate: new Date(0) });
+    const [een, twee] = ['ch1', 'ch2'].map((id) => units.find((u) => u.id === id)?.body ?? '');
+    assert.match(een!, /<figure class="figure" id="kaart"[^>]*>.*<figcaption[^>]*><span class="figure-label">Figuur 1\.<\/span> Een kaart/);
+    assert.match(een!, /<caption><span class="table-label">Tabel 1\.<\/span> /);
+    assert.match(twee!, /<table id="prijzen"[^>]*>\s*<caption><span class="table-label">Tabel 2\.<\/span> /);
+    assert.match(twee!, /Zie <a class="xref" href="#kaart">figuur&nbsp;1<\/a> en <a class="xref" href="#prijzen">tabel&nbsp;2<\/a>; <a class="xref" href="#prijzen" data-xref-page="prijzen">blz\.&nbsp;<span class="xref-page">000<\/span><\/a>/);
+    const web = webHtml(book, { version: '1', buildDate: new Date(0), stylesheets: [], scripts: [] });
+    assert.match(web, /Zie <a class="xref" href="#kaart">figuur 1<\/a> en <a class="xref" href="#prijzen">tabel 2<\/a>/);
+    assert.match(web, /<span class="table-label">Tabel 2\.<\/span>/);
+  });
+
+  test('not numbered when book.yaml says so, or when nothing refers to them: a reference then prints the page', async () => {
+    const off = await read('figures: { numbering: false }\ntables: { numbering: false }\n');
+    const twee = bookUnits(off, { version: '1', buildDate: new Date(0) }).find((u) => u.id === 'ch2')?.body ?? '';
+    assert.doesNotMatch(twee, /table-label|figuur/);
+    assert.match(twee, /Zie <a class="xref" href="#kaart" data-xref-page="kaart">blz\.&nbsp;/);
+    const dir = await makeManuscript({ ...files(), 'twee.md': '# Twee\n\nGeen verwijzing.\n' });
+    try {
+      const plain = await readBook({ manuscriptDir: dir });
+      const een = bookUnits(plain, { version: '1', buildDate: new Date(0) }).find((u) => u.id === 'ch1')?.body ?? '';
+      assert.doesNotMatch(een, /figure-label|table-label/);
+    } finally {
+      await removeDir(dir);
+    }
   });
 });

@@ -173,6 +173,15 @@ describe('the sample edition: contributors, a part, numbered chapters, authors u
     assert.match(web, /<h[2-4] id="uitkomst"/);
   });
 
+  test('a reference to a table prints its number, "tabel 1", and its caption "Tabel 1.", in print, the EPUB and on the web', () => {
+    const page = pageWith('De bedragen staan in tabel 1.');
+    assert.ok(page > 0, 'the reference is printed as "tabel 1"');
+    assert.ok(pages.slice(page, page + 2).some((p) => flat(p).includes('Tabel 1. Jaarlonen volgens het decreet van 1 april 1871')), 'the caption is numbered');
+    assert.match(epubText('ch4.xhtml'), /De bedragen staan in <a class="xref" href="ch4\.xhtml#lonen">tabel 1<\/a>\./);
+    assert.match(epubText('ch4.xhtml'), /<table id="lonen"[^>]*>\s*<caption><span class="table-label">Tabel 1\.<\/span> /);
+    assert.match(web, /De bedragen staan in <a class="xref" href="#lonen">tabel 1<\/a>\./);
+  });
+
   test('the index of persons: last, in Dutch order, two columns; every page an entry names holds one of its names; EPUB and web link each entry to its places', async () => {
     const { parseNames } = await import('../scripts/lib/book-index/names.ts');
     const { compareEntries } = await import('../scripts/lib/book-index/book-index.ts');

@@ -5,6 +5,7 @@ import { configFileProblems } from './config/config-files.ts';
 import { loadConfig } from './config/load-config.ts';
 import type { BookConfig, ChapterKind } from './config/schema.ts';
 import { contentsEntries, contentsParts, numberLabel, type RunningHeadsOverride } from './book-structure.ts';
+import { numberedReferenceTexts, numbersThem, numberTables, tableWord } from './numbered-captions.ts';
 import { BuildError, diagnostic, hasErrors, type Diagnostic, type Place } from './diagnostics.ts';
 import type { RuleId } from './rules.ts';
 import type { Token } from 'markdown-it';
@@ -205,7 +206,9 @@ export async function readBook({ manuscriptDir, cacheDir, renderedChapters }: Lo
     };
   });
   numberFigures(config, chapters);
-  const crossReferences = crossReferenceTargets(chapters);
+  const tables = numbersThem('tbl', config.tables.numbering, chapters) ? numberTables(chapters.map((c) => c.html), tableWord(config)) : undefined;
+  tables?.htmls.forEach((html, i) => (chapters[i] = { ...(chapters[i] as Chapter), html }));
+  const crossReferences = crossReferenceTargets(chapters, numberedReferenceTexts(config, chapters, tables?.ids ?? new Map()));
   diagnostics.push(...unresolvedCrossReferences(chapters, crossReferences));
   let index: BookIndex | undefined;
   if (config.index) {
@@ -319,9 +322,10 @@ function headingText(inline: Token | undefined): string {
   return inline.children.map((child) => (child.type === 'text' || child.type === 'code_inline' ? child.content : child.type === 'softbreak' ? ' ' : '')).join('');
 }
 
-/** Figures numbered through the book, in reading order, when book.yaml asks for it (`figures.numbering`). */
+/** Figures numbered through the book, in reading order, when book.yaml asks for it (`figures.numbering`) or,
+ * left out, when the text refers to a figure. */
 function numberFigures(config: BookConfig, chapters: Chapter[]): void {
-  if (!config.figures.numbering) return;
+  if (!numbersThem('fig', config.figures.numbering, chapters)) return;
   let number = 0;
   for (const chapter of chapters) {
     chapter.images = chapter.images.map((image) => (image.figure ? { ...image, figureNumber: ++number } : image));

@@ -18,6 +18,8 @@ export interface CrossReferenceTarget {
   text: string;
   /** A note: its number in its chapter (ids differ per format: print and web `-fn-`, the EPUB `-noot-`). */
   note?: number;
+  /** A numbered figure or table: what `[@fig:…]` or `[@tbl:…]` prints in every format ("figuur 3"). */
+  numbered?: string;
 }
 
 /** A reference as written in a chapter's HTML. */
@@ -57,8 +59,11 @@ export interface ChapterText {
   notes: readonly { label: string; number: number; html: string }[];
 }
 
-/** Every target a reference can name: ids in the chapters (headings, figures, spans `[…]{#id}`) and notes by label. */
-export function crossReferenceTargets(chapters: readonly ChapterText[]): Map<string, CrossReferenceTarget> {
+/**
+ * Every target a reference can name: ids in the chapters (headings, figures, tables, spans `[…]{#id}`) and
+ * notes by label; `numbered` says what a numbered figure or table is called (numbered-captions.ts).
+ */
+export function crossReferenceTargets(chapters: readonly ChapterText[], numbered: ReadonlyMap<string, { text: string }> = new Map()): Map<string, CrossReferenceTarget> {
   const targets = new Map<string, CrossReferenceTarget>();
   for (const chapter of chapters) {
     const headings = chapter.headings.map((h) => ({ ...h, at: chapter.html.indexOf(` id="${h.id}"`) }));
@@ -69,11 +74,17 @@ export function crossReferenceTargets(chapters: readonly ChapterText[]): Map<str
       // An id that is not a heading's reads as the heading it stands under, or the chapter's title.
       const under = headings.filter((h) => h.at >= 0 && h.at <= (match.index ?? 0)).at(-1);
       const text = heading?.text ?? under?.text ?? chapter.title;
-      targets.set(`#${id}`, { id, chapter: chapter.id, text });
+      const number = numbered.get(id);
+      targets.set(`#${id}`, { id, chapter: chapter.id, text, ...(number ? { numbered: number.text } : {}) });
     }
     for (const note of chapter.notes) targets.set(`note:${chapter.id}:${note.label}`, { id: `${chapter.id}-fn-${note.number}`, chapter: chapter.id, text: '', note: note.number });
   }
   return targets;
+}
+
+/** What a reference to a figure or table prints in every format when the target is numbered: "figuur 3". */
+export function numberedText(target: CrossReferenceTarget, reference: Pick<CrossReference, 'kind'>): string | undefined {
+  return reference.kind === 'fig' || reference.kind === 'tbl' ? target.numbered : undefined;
 }
 
 /** The target of a reference in `chapter`, if there is one: a note's label is looked for in its own chapter first. */

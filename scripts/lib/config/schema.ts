@@ -324,15 +324,25 @@ export const bookConfigSchema = z
     /** An index of persons at the end of the book: the places marked (`[Kautsky]{.person}`) and those the list of
      * names (`names:`, a YAML file in the manuscript folder) finds; `title` defaults to the language's ("Register"). */
     index: z.object({ names: z.string().min(1).optional(), title: z.string().min(1).optional() }).strict().optional(),
-    /** Figures (a paragraph holding only an image): numbered through the book or not, and the word before the number. */
+    /** Figures (a paragraph holding only an image): numbered through the book or not, and the word before the
+     * number. Left out, numbered when the text refers to a figure (`[@fig:kaart]` prints "figuur 3"). */
     figures: z
       .object({
-        numbering: z.boolean().default(false),
+        numbering: z.boolean().optional(),
         /** Defaults to the book's language: Figuur (nl), Figure (en), Abbildung (de), ... */
         label: z.string().min(1).optional(),
       })
       .strict()
-      .default({ numbering: false }),
+      .default({}),
+    /** Tables with a caption, numbered as figures are ("Tabel 2."): left out, when the text refers to a table. */
+    tables: z
+      .object({
+        numbering: z.boolean().optional(),
+        /** Defaults to the book's language: Tabel (nl), Table (en), Tabelle (de), ... */
+        label: z.string().min(1).optional(),
+      })
+      .strict()
+      .default({}),
   })
   .strict()
   .superRefine((config, context) => {

@@ -10,7 +10,7 @@ import { escapeHtml } from '../html.ts';
 import { fill, labelsFor, type Labels } from '../language/labels.ts';
 import { noteMarker, noteSeries, type NoteSeries } from '../markdown/note-series.ts';
 import { NOTE_REF_PATTERN, type NoteDefinition } from '../markdown/notes.ts';
-import { withCrossReferences } from '../cross-references.ts';
+import { numberedText, withCrossReferences } from '../cross-references.ts';
 import { INDEX_ID, linkedIndexHtml, type BookIndex } from '../book-index/book-index.ts';
 import { epubTypeAttributes } from './epub-types.ts';
 import { pageBreakMarker, type PageBreakPlan } from './page-breaks.ts';
@@ -197,9 +197,9 @@ ${contributorLines(c).map((line) => `<p class="contributor">${escapeHtml(line)}<
     const place = KIND_PLACE[chapter.kind];
     const part = chapter.part !== undefined ? (book.parts ?? [])[chapter.part] : undefined;
     // A cross-reference links into the target's document with its text: a heading's title, "noot 3".
-    const referenced = withCrossReferences(withoutIndexKeys(chapter), book.crossReferences, (target) => {
+    const referenced = withCrossReferences(withoutIndexKeys(chapter), book.crossReferences, (target, reference) => {
       const id = target.note !== undefined ? `${target.chapter}-noot-${target.note}` : target.id;
-      const text = target.note !== undefined ? fill(labels.note, { n: String(target.note) }) : target.text;
+      const text = target.note !== undefined ? fill(labels.note, { n: String(target.note) }) : (numberedText(target, reference) ?? target.text);
       return `<a class="xref" href="${target.chapter}.xhtml#${escapeHtml(id)}">${escapeHtml(text)}</a>`;
     });
     const opened = { ...referenced, html: withChapterOpening(referenced.html, chapterOpening(chapter, (book.parts ?? [])), escapeHtml) };

@@ -22,6 +22,9 @@ export interface Labels {
   note: string;
   /** A cross-reference in print: `{n}` is the page's folio ("blz. 23"). */
   pageReference: string;
+  /** A cross-reference to a numbered figure or table (`[@fig:kaart]`, `[@tbl:cijfers]`): `{n}` is its number. */
+  figureReference: string;
+  tableReference: string;
   /** The index of persons' title, and the words before an entry's cross-references. */
   index: string;
   seeAlso: string;
@@ -69,7 +72,7 @@ export interface Labels {
 /** Every label's name (book.yaml `labels:` accepts these). */
 export const LABEL_KEYS = [
   'contents', 'cover', 'titlePage', 'colophon', 'landmarks', 'pageList', 'startOfText', 'skipToText', 'darkTheme', 'notesOf',
-  'backToText', 'note', 'pageReference', 'index', 'seeAlso', 'backToNote', 'endnotes', 'endnotesPages', 'endnotesOf', 'endnote', 'backToEndnote', 'coverAlt', 'publishedBy', 'edition', 'version', 'ebook', 'webEdition', 'setIn', 'and', 'printSource',
+  'backToText', 'note', 'pageReference', 'figureReference', 'tableReference', 'index', 'seeAlso', 'backToNote', 'endnotes', 'endnotesPages', 'endnotesOf', 'endnote', 'backToEndnote', 'coverAlt', 'publishedBy', 'edition', 'version', 'ebook', 'webEdition', 'setIn', 'and', 'printSource',
   'accessibilitySummary', 'rolePreface', 'roleForeword', 'roleIntroduction', 'roleAfterword', 'roleTranslator', 'roleEditor',
   'roleIllustrator', 'roleAnnotator', 'roleCompiler', 'roleContributor', 'chapterNumber', 'partNumber',
 ] as const satisfies readonly (keyof Labels)[];
@@ -88,6 +91,8 @@ const NL: Labels = {
   backToText: 'Terug naar de tekst',
   note: 'noot {n}',
   pageReference: 'blz. {n}',
+  figureReference: 'figuur {n}',
+  tableReference: 'tabel {n}',
   index: 'Register',
   seeAlso: 'zie ook',
   backToNote: 'terug naar de tekst bij noot {n}',
@@ -138,6 +143,8 @@ const EN: Labels = {
   backToText: 'Back to the text',
   note: 'note {n}',
   pageReference: 'p. {n}',
+  figureReference: 'figure {n}',
+  tableReference: 'table {n}',
   index: 'Index',
   seeAlso: 'see also',
   backToNote: 'back to the text at note {n}',

@@ -29,6 +29,8 @@ export interface ImageReference {
   plate: boolean;
   /** The classes the author gave the image, but `plate`. */
   classes: string[];
+  /** A figure's id (`{#kaart}`): what a cross-reference names it by (`[@fig:kaart]`). */
+  id?: string;
 }
 
 export interface ImagesEnv {
@@ -185,12 +187,14 @@ export function images(md: MarkdownIt, options: ImagesOptions): void {
           figure,
           plate,
           classes: attributes.classes.filter((c) => c !== PLATE_CLASS),
+          ...(figure && attributes.id ? { id: attributes.id } : {}),
         };
         found.push(reference);
         child.meta = { ...(child.meta ?? {}), image: reference };
         if (figure && open) {
           open.tag = 'figure';
           open.attrJoin('class', ['figure', ...(plate ? [PLATE_CLASS] : [])].join(' '));
+          if (attributes.id) open.attrSet('id', attributes.id);
           const close = tokens.slice(i + 1).find((t) => t.type === 'paragraph_close');
           if (close) close.tag = 'figure';
         }

@@ -32,6 +32,9 @@ export function tables(md: MarkdownIt): void {
         removeAt = i - 3;
       }
       if (!caption) continue;
+      // Pandoc's `Table: Caption {#cijfers}`: markdown-it-attrs gave the id to the caption's paragraph; it names the table.
+      const id = tokens[removeAt]?.attrGet('id');
+      if (id && !token.attrGet('id')) token.attrSet('id', id);
       const first = caption.children?.[0] as Token;
       first.content = first.content.replace(CAPTION, '');
       const open = new state.Token('caption_open', 'caption', 1);

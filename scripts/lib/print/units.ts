@@ -9,7 +9,7 @@ import type { RuntimeOptions } from './runtime/contract.ts';
 import { fill, labelsFor, type Labels } from '../language/labels.ts';
 import { escapeHtml } from '../html.ts';
 import { INDEX_ID, printIndexHtml } from '../book-index/book-index.ts';
-import { pageReferenceIds, withCrossReferences, type CrossReferenceTarget } from '../cross-references.ts';
+import { numberedText, pageReferenceIds, withCrossReferences, type CrossReference, type CrossReferenceTarget } from '../cross-references.ts';
 import { runningHeadsOf, withRunningHeads } from './running-heads.ts';
 import { BIBLIOGRAPHY_ID, bibliographyHtml, chapterHtml, frontMatterHtml, partHtml, printDocument, type PrintHtmlOptions } from './print-html.ts';
 
@@ -74,7 +74,7 @@ export function bookUnits(book: Book, options: PrintHtmlOptions): PrintUnit[] {
     const ofNote = series.find((s) => s.id === note?.series) ?? (series[0] as NoteSeries);
     return note ? printedMarker(note, ofNote, before[at]) : String(target.note);
   };
-  const printed = linked.map((chapter) => withCrossReferences(chapter, book.crossReferences, (target) => printReference(target, labels, noteMarker)));
+  const printed = linked.map((chapter) => withCrossReferences(chapter, book.crossReferences, (target, reference) => printReference(target, reference, labels, noteMarker)));
   const endnotes = endnotesHtml(book, printed, before);
   const title = book.config.title;
   // The sources and the index have the book's heads, as a text of its own.
@@ -101,10 +101,13 @@ export function bookUnits(book: Book, options: PrintHtmlOptions): PrintUnit[] {
 }
 
 /**
- * A cross-reference in print: "blz. 23", the page of its target, or "noot 12". The page number is filled in
+ * A cross-reference in print: "blz. 23", the page of its target, "noot 12", or a numbered figure or table's
+ * "figuur 3". The page number is filled in
  * after pagination (runtime/numbers.ts fillPageReferences); it is laid out as three figures meanwhile.
  */
-function printReference(target: CrossReferenceTarget, labels: Labels, noteMarker: (target: CrossReferenceTarget) => string): string {
+function printReference(target: CrossReferenceTarget, reference: CrossReference, labels: Labels, noteMarker: (target: CrossReferenceTarget) => string): string {
+  const numbered = numberedText(target, reference);
+  if (numbered) return `<a class="xref" href="#${escapeHtml(target.id)}">${escapeHtml(numbered).replace(/ /g, '&nbsp;')}</a>`;
   if (target.note !== undefined) return `<a class="xref" href="#${escapeHtml(target.id)}">${escapeHtml(fill(labels.note, { n: noteMarker(target) }))}</a>`;
   const words = escapeHtml(labels.pageReference).replace(/ /g, '&nbsp;').replace('{n}', '<span class="xref-page">000</span>');
   return `<a class="xref" href="#${escapeHtml(target.id)}" data-xref-page="${escapeHtml(target.id)}">${words}</a>`;

@@ -8,7 +8,7 @@ import { fill, labelsFor, type Labels } from '../language/labels.ts';
 import { figureLabelHtml, imageClassAttribute, imageTextAttributes, placeImages, type BookImage } from '../images.ts';
 import { noteMarker, noteSeries, type NoteSeries } from '../markdown/note-series.ts';
 import { NOTE_REF_PATTERN, type NoteDefinition } from '../markdown/notes.ts';
-import { withCrossReferences } from '../cross-references.ts';
+import { numberedText, withCrossReferences } from '../cross-references.ts';
 import { INDEX_ID, linkedIndexHtml } from '../book-index/book-index.ts';
 
 export interface WebHtmlOptions {
@@ -142,8 +142,8 @@ ${items.join('\n')}
  */
 function chapterHtml(read: Chapter, book: Book, labels: Labels, shift: number): string {
   // A cross-reference links with its target's text: a heading's title, "noot 3" (the page is print's).
-  const chapter = withCrossReferences(read, book.crossReferences, (target) =>
-    `<a class="xref" href="#${escapeHtml(target.id)}">${target.note !== undefined ? escapeHtml(fill(labels.note, { n: String(target.note) })) : escapeHtml(target.text)}</a>`,
+  const chapter = withCrossReferences(read, book.crossReferences, (target, reference) =>
+    `<a class="xref" href="#${escapeHtml(target.id)}">${target.note !== undefined ? escapeHtml(fill(labels.note, { n: String(target.note) })) : escapeHtml(numberedText(target, reference) ?? target.text)}</a>`,
   );
   const series = noteSeries(book.config);
   const seriesOfNote = (note: NoteDefinition): NoteSeries => series.find((s) => s.id === note.series) ?? (series[0] as NoteSeries);
