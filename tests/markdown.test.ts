@@ -190,3 +190,10 @@ test('links as notes (print): each outside link gets a note with its address, nu
   assert.match(printed.html, /<a href="#elders">intern<\/a> en/);
   assert.equal(chapter.notes.length, 2, 'the model itself keeps its notes');
 });
+
+test('a table\'s caption paragraph is its caption also where the book hyphenates "Table" (words of five letters)', () => {
+  const source = '| a | b |\n|---|---|\n| 1 | 2 |\n\nTable: Lonen in frank {#lonen}\n';
+  const html = renderIn('nl', source, 'print:\n  hyphenation: { enabled: true, leftmin: 2, rightmin: 2, minWordLength: 5 }\n');
+  assert.match(html, /<table id="lonen"[^>]*>\n<caption>Lonen in frank<\/caption>/);
+  assert.doesNotMatch(html, /Table:/);
+});

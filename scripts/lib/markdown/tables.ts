@@ -1,7 +1,10 @@
 import type { MarkdownIt, StateCore, Token } from 'markdown-it';
 
-/** Pandoc's caption paragraph: `Table: The caption` or `: The caption`, right after (or before) the table. */
-const CAPTION = /^(?:Table)?:\s+/;
+/**
+ * Pandoc's caption paragraph: `Table: The caption` or `: The caption`, right after (or before) the table. The
+ * text is hyphenated by then: a book that hyphenates words of five letters has "Ta\u00adble:".
+ */
+const CAPTION = /^(?:T\u00ad?a\u00ad?b\u00ad?l\u00ad?e)?:\s+/;
 
 /** The caption paragraph at `at` (paragraph_open, inline, paragraph_close), if it is one. */
 function captionAt(tokens: Token[], at: number): Token | undefined {
