@@ -69,3 +69,32 @@ describe('an index read from a small manuscript', () => {
     assert.deepEqual(book.index?.entries.map((e) => [e.key, e.places.length]), [['Bernstein', 1], ['Kautsky, Karl', 1], ['Lenin, V.I.', 4], ['Zetkin, Clara', 0]]);
   });
 });
+
+test('a range that runs from one part into another, or out of a part, is a warning at the place on its last page', async () => {
+  const dir = await makeManuscript({
+    'book.yaml': 'title: T\nauthor: A\nlanguage: nl\nindex: {}\ncontents:\n  - part: Een\n    chapters: [een.md]\n  - part: Twee\n    chapters: [twee.md]\n  - drie.md\n',
+    'een.md': '# Een\n\nOver [Kautsky]{.person key="Kautsky, Karl"} en [Zetkin]{.person key="Zetkin, Clara"}.\n',
+    'twee.md': '# Twee\n\nWeer [Kautsky]{.person key="Kautsky, Karl"}.\n\nEn [Zetkin]{.person key="Zetkin, Clara"}.\n',
+    'drie.md': '# Drie\n\nTot slot [Zetkin]{.person key="Zetkin, Clara"}.\n',
+  });
+  try {
+    const { indexRangeFindings } = await import('../scripts/lib/checks/layout-check.ts');
+    const book = await readBook({ manuscriptDir: dir });
+    const ids = book.chapters.map((c) => (c.indexMarks ?? []).map((m) => m.id));
+    // Part one's title page is 5, its chapter 7–8; part two's title page 9, its chapter 11–12; the third chapter 13.
+    const page = (n: number): { page: number } => ({ page: n });
+    const anchors: Record<string, { page: number }> = { part1: page(5), ch1: page(7), part2: page(9), ch2: page(11), ch3: page(13) };
+    const [een, twee, drie] = ids as [string[], string[], string[]];
+    Object.assign(anchors, { [een[0]!]: page(8), [een[1]!]: page(8), [twee[0]!]: page(11), [twee[1]!]: page(12), [drie[0]!]: page(13) });
+    // Kautsky 8, 11: two ranges of a page each. Zetkin 8, 12–13: the second runs out of part two into the third chapter.
+    const found = indexRangeFindings(book, anchors, 0);
+    assert.deepEqual(found.map((d) => [d.rule, d.severity, path.basename(d.file), d.line, d.column, d.page]), [['index/range-across-parts', 'warning', 'drie.md', 3, 10, 13]]);
+    assert.match(found[0]!.message, /"Zetkin, Clara": the index prints pages 12–13 as one range, but it runs from part 2 into a text outside the parts/);
+    // From one part into the next: Kautsky on part one's last page and (as if part two began on the page after
+    // it, without a title page of its own) on part two's first.
+    anchors[twee[0]!] = page(9);
+    assert.deepEqual(indexRangeFindings(book, anchors, 0).map((d) => [path.basename(d.file), d.line]), [['twee.md', 3], ['drie.md', 3]]);
+  } finally {
+    await removeDir(dir);
+  }
+});

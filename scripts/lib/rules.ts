@@ -44,6 +44,7 @@ const REGISTRY = {
   'index/unknown-name': { severity: 'error', description: 'a name marked for the index ([Kautsky]{.person key="…"}) is not in its list of names' },
   'index/unused-name': { severity: 'warning', description: 'a name in the index\'s list never occurs in the text: its entry would have no pages' },
   'index/unknown-see': { severity: 'error', description: 'an index entry\'s `see:` names no entry of the list' },
+  'index/range-across-parts': { severity: 'warning', description: 'an index entry\'s range of pages runs from one part of the book into another (or into the back matter): one range for two passages' },
   'config/font-package': { severity: 'error', stops, description: 'the font package is not an npm package name, or is not installed' },
   'config/print-limit': { severity: 'error', stops, description: 'a print setting cannot make a book (text area too small, type under 5 pt or over 30 pt, bleed wider than a margin, …)' },
   'notes/undefined-reference': { severity: 'error', description: 'a footnote reference has no definition' },

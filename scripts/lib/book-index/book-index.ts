@@ -9,6 +9,8 @@ export interface IndexedChapter {
   id: string;
   file: string;
   indexMarks?: readonly IndexMark[];
+  /** The part it is in (an index into the book's parts). */
+  part?: number;
 }
 
 /** One entry of the index of persons: its places in the text, in reading order, and its "zie ook". */
@@ -78,6 +80,11 @@ export function buildIndex(chapters: readonly IndexedChapter[], names: readonly 
  * ("12–14"); a range never runs from the roman front matter into the main text.
  */
 export function pageRanges(pages: readonly number[], romanPages: number): string {
+  return pageRuns(pages, romanPages).map(([from, to]) => (from === to ? folioLabel(from, romanPages) : `${folioLabel(from, romanPages)}–${folioLabel(to, romanPages)}`)).join(', ');
+}
+
+/** The runs `pageRanges` prints, as [first, last] pages. */
+function pageRuns(pages: readonly number[], romanPages: number): [number, number][] {
   const sorted = [...new Set(pages)].sort((a, b) => a - b);
   const runs: [number, number][] = [];
   for (const page of sorted) {
@@ -85,7 +92,33 @@ export function pageRanges(pages: readonly number[], romanPages: number): string
     if (run && page === run[1] + 1 && !(run[1] === romanPages && romanPages > 0)) run[1] = page;
     else runs.push([page, page]);
   }
-  return runs.map(([from, to]) => (from === to ? folioLabel(from, romanPages) : `${folioLabel(from, romanPages)}–${folioLabel(to, romanPages)}`)).join(', ');
+  return runs;
+}
+
+/**
+ * Ranges of the printed index that run from one part of the book into another, or out of a part into what
+ * follows it (the endnotes, the sources): "10–11" reads as one passage, but it is the end of one part's text
+ * and the start of another's. A warning at the place on the range's last page, which the editor may mark
+ * differently or leave. `pageOf` is every id's printed page; `partOf` which part a page is in (undefined: none).
+ */
+export function rangesAcrossParts(index: BookIndex, chapters: readonly IndexedChapter[], pageOf: Record<string, { page: number }>, partOf: (page: number) => number | undefined, romanPages: number): Diagnostic[] {
+  const marks = new Map(chapters.flatMap((chapter) => (chapter.indexMarks ?? []).map((mark) => [mark.id, { file: chapter.file, mark }] as const)));
+  const found: Diagnostic[] = [];
+  for (const entry of index.entries) {
+    const placed = entry.places.flatMap((p) => (pageOf[p.id] ? [{ id: p.id, page: (pageOf[p.id] as { page: number }).page }] : []));
+    for (const [from, to] of pageRuns(placed.map((p) => p.page), romanPages)) {
+      if (partOf(from) === partOf(to)) continue;
+      const last = marks.get(placed.find((p) => p.page === to)?.id ?? '');
+      if (!last) continue;
+      const range = `${folioLabel(from, romanPages)}–${folioLabel(to, romanPages)}`;
+      found.push(diagnostic('index/range-across-parts', { file: last.file, line: last.mark.line, column: last.mark.column, page: to }, `"${entry.key}": the index prints pages ${range} as one range, but it runs from ${partName(partOf(from))} into ${partName(partOf(to))}`));
+    }
+  }
+  return found;
+}
+
+function partName(part: number | undefined): string {
+  return part === undefined ? 'a text outside the parts' : `part ${part + 1}`;
 }
 
 export const INDEX_ID = 'register';

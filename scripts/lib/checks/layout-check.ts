@@ -4,6 +4,8 @@ import { measureLineStretch, type LineStretchReport } from '../layout/line-stret
 import type { LayoutProbes } from '../layout/probes.ts';
 import { noteSeries } from '../markdown/note-series.ts';
 import { ENDNOTES_ID, endnoteCallId, endnoteId } from '../print/endnotes.ts';
+import { INDEX_ID, rangesAcrossParts } from '../book-index/book-index.ts';
+import { BIBLIOGRAPHY_ID } from '../print/print-html.ts';
 import { isRuleId } from '../rules.ts';
 import type { Check } from './check.ts';
 
@@ -79,6 +81,23 @@ export function endnoteFindings(book: Pick<Book, 'config' | 'chapters'>, anchors
   return found;
 }
 
+/**
+ * The index's ranges that run across a part's end (book-index.ts rangesAcrossParts), from the printed page of
+ * every place: a page is in the part whose title page or chapter last began on or before it.
+ */
+export function indexRangeFindings(book: Pick<Book, 'chapters' | 'parts' | 'index'>, anchors: Record<string, { page: number }>, romanPages: number): Diagnostic[] {
+  if (!book.index) return [];
+  const starts = [
+    ...book.chapters.map((c) => ({ id: c.id, part: c.part })),
+    ...(book.parts ?? []).map((p) => ({ id: p.id, part: p.index as number | undefined })),
+    ...[ENDNOTES_ID, BIBLIOGRAPHY_ID, INDEX_ID].map((id) => ({ id, part: undefined })),
+  ]
+    .flatMap((s) => (anchors[s.id] ? [{ page: (anchors[s.id] as { page: number }).page, part: s.part }] : []))
+    .sort((a, b) => a.page - b.page);
+  const partOf = (page: number): number | undefined => starts.filter((s) => s.page <= page).at(-1)?.part;
+  return rangesAcrossParts(book.index, book.chapters, anchors, partOf, romanPages);
+}
+
 export const layoutCheck: Check = {
   name: 'layout',
   needs: ['pdf'],
@@ -101,7 +120,7 @@ export const layoutCheck: Check = {
       );
     }
     placed.push(...hyphenFindings(stretch, probes));
-    if (pdf.anchors) placed.push(...endnoteFindings(book, pdf.anchors));
+    if (pdf.anchors) placed.push(...endnoteFindings(book, pdf.anchors), ...indexRangeFindings(book, pdf.anchors, pdf.layout.romanPages ?? 0));
 
     const fontsAt = book.locateConfig(['print', 'fonts']);
     const { body, mono, fallback } = book.config.print.fonts;
