@@ -1,12 +1,15 @@
 // The page side of tests/pagedjs-fixes.test.ts, bundled by it: installs the fixes a test names, lays the
 // document out with Paged.js, and reports what a test reads.
+import type { PageLayout } from '../scripts/lib/print/runtime/contract.ts';
+import { LayoutProbing } from '../scripts/lib/print/runtime/layout-probes.ts';
 import { breakWordsAtSoftHyphens, closeStringSetQuotes, layOutWithoutFrameWaits, numberNoteCalls, orderNoteSeries, reportUnplaceableBlocks, stableRefs } from '../scripts/lib/print/runtime/pagedjs-fixes.ts';
 
 export type FixName = 'stableRefs' | 'closeStringSetQuotes' | 'breakWordsAtSoftHyphens' | 'layOutWithoutFrameWaits' | 'numberNoteCalls' | 'orderNoteSeries' | 'reportUnplaceableBlocks';
 
 export interface Harness {
-  /** Lays the document out with Paged.js as it is, plus the named fixes. */
-  layOut(fixes: FixName[]): Promise<{ pages: number; unplaceable: string[] }>;
+  /** Lays the document out with Paged.js as it is, plus the named fixes; `probe`: the build's layout probes
+   * then read every page (runtime/layout-probes.ts), and their findings' rules are returned. */
+  layOut(fixes: FixName[], probe?: boolean): Promise<{ pages: number; unplaceable: string[]; findings: string[] }>;
 }
 
 declare global {
@@ -17,7 +20,7 @@ declare global {
 }
 
 window.harness = {
-  async layOut(fixes) {
+  async layOut(fixes, probe = false) {
     const unplaceable: string[] = [];
     const handlers = [];
     for (const fix of fixes) {
@@ -31,6 +34,11 @@ window.harness = {
     }
     if (handlers.length > 0) window.Paged.registerHandlers(...handlers);
     const flow = await window.PagedPolyfill.preview();
-    return { pages: flow.total, unplaceable };
+    if (!probe) return { pages: flow.total, unplaceable, findings: [] };
+    const probing = new LayoutProbing(() => null);
+    for (const page of document.querySelectorAll<HTMLElement>('.pagedjs_page')) probing.page.finish(page);
+    const layout = { pageCount: flow.total, errors: [] } as unknown as PageLayout;
+    probing.document.finish(layout);
+    return { pages: flow.total, unplaceable, findings: (layout.probes?.findings ?? []).map((f) => f.rule) };
   },
 };

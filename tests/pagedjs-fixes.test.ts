@@ -60,10 +60,10 @@ async function open(body: string, css: string, hidden = false): Promise<Page> {
   return page;
 }
 
-/** Lays the document out with the given fixes and returns the tab (to read) and what the harness saw. */
-async function layOut(body: string, css: string, fixes: FixName[]) {
+/** Lays the document out with the given fixes and returns the tab (to read) and what the harness saw; `probe`: with the layout probes' findings. */
+async function layOut(body: string, css: string, fixes: FixName[], probe = false) {
   const page = await open(body, css);
-  const result = await page.evaluate((names) => (window as unknown as { harness: Harness }).harness.layOut(names), fixes);
+  const result = await page.evaluate((names, probing) => (window as unknown as { harness: Harness }).harness.layOut(names, probing), fixes, probe);
   return { page, ...result };
 }
 
@@ -169,6 +169,15 @@ describe('Paged.js 0.4.3 and the fixes the runtime makes to it', () => {
     };
     assert.deepEqual(await order([]), ['ed-a', 'fn-1', 'vert-x', 'fn-2', 'ed-b']);
     assert.deepEqual(await order(['orderNoteSeries']), ['fn-1', 'fn-2', 'ed-a', 'ed-b', 'vert-x']);
+    // The build's layout probe reads the order on each page: notes/series-order where an earlier series stands
+    // under a later one (three times here: fn-1 under ed-a, fn-2 and ed-b under vert-x), never with the fix.
+    const probed = async (fixes: FixName[]): Promise<string[]> => {
+      const { page, findings } = await layOut(body, css, fixes, true);
+      await page.close();
+      return findings.filter((rule) => rule.startsWith('notes/'));
+    };
+    assert.deepEqual(await probed([]), ['notes/series-order', 'notes/series-order', 'notes/series-order']);
+    assert.deepEqual(await probed(['orderNoteSeries']), []);
   });
 
   test('reportUnplaceableBlocks: a block that fits on no page is only a console message without it', async () => {
