@@ -179,7 +179,7 @@ describe('the sample edition: contributors, a part, numbered chapters, authors u
     assert.ok(pages.slice(page, page + 2).some((p) => flat(p).includes('Tabel 1. Jaarlonen volgens het decreet van 1 april 1871')), 'the caption is numbered');
     assert.match(epubText('ch4.xhtml'), /De bedragen staan in <a class="xref" href="ch4\.xhtml#lonen">tabel 1<\/a>\./);
     assert.match(epubText('ch4.xhtml'), /<table id="lonen"[^>]*>\s*<caption><span class="table-label">Tabel 1\.<\/span> /);
-    assert.match(web, /De bedragen staan in <a class="xref" href="#lonen">tabel 1<\/a>\./);
+    assert.match(web.replace(/\u00ad/g, ''), /De bedragen staan in <a class="xref" href="#lonen">tabel 1<\/a>\./);
   });
 
   test('the index of persons: last, in Dutch order, two columns; every page an entry names holds one of its names; EPUB and web link each entry to its places', async () => {
