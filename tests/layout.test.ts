@@ -160,6 +160,65 @@ const bodyLines = (page = ''): string[] => page.split('\n').filter((l) => l.trim
 
 const flat = (text: string): string => text.replace(/\s+/g, ' ').replace(/\u00ad/g, '').trim();
 
+/** A chapter of `count` short paragraphs, each with a note that fills its line. */
+function manyNotes(count: number): string {
+  const paragraphs = dutchParagraphs(count);
+  return [
+    '# Veel noten',
+    '',
+    ...paragraphs.flatMap((p, i) => [`${p.split('. ')[0]}.[^n${i + 1}]`, '']),
+    ...paragraphs.map((_, i) => `[^n${i + 1}]: Bron ${i + 1}, met een verwijzing die de regel vult tot het einde.`),
+    '',
+  ].join('\n');
+}
+
+const NOTES = 120;
+
+/**
+ * Three fixtures that need no setting of their own, as the chapters of one book, so that one check serves them
+ * all: the notes past a hundred (first, so that they are numbered from 1), the pages a proofreader marks, and a
+ * chapter laid out with widows and orphans kept away (the default). A chapter opens on a page of its own, so each
+ * is paginated as it would be alone; each describe below reads its own chapter's findings and pages.
+ */
+const CHAPTERS = { notes: '01-noten.md', images: '02-lege-plekken.md', kept: '03-weduwen.md' } as const;
+
+interface CheckedBook {
+  dir: string;
+  findings: Finding[];
+  pages: string[];
+}
+
+let defaultBook: Promise<CheckedBook> | undefined;
+
+function checkDefaultBook(): Promise<CheckedBook> {
+  defaultBook ??= (async () => {
+    const chapters = Object.values(CHAPTERS).map((file) => `  - ${file}\n`).join('');
+    const dir = await makeManuscript({
+      'book.yaml': minimalConfig().replace('  - 01-hoofdstuk.md\n', chapters),
+      [CHAPTERS.notes]: manyNotes(NOTES),
+      [CHAPTERS.images]: images().text,
+      [CHAPTERS.kept]: varied(),
+    });
+    // A plate of 80 % of the page area's height (at 300 ppi) moves to the next page with its heading and
+    // leaves the page before it short; the second image has pixels for a page three times as tall: it is
+    // scaled to the page's height, and Paged.js sets its heading alone.
+    await $({ quiet: true })`convert -size 940x1560 xc:gray70 ${path.join(dir, 'plaat.png')}`;
+    await $({ quiet: true })`convert -size 1200x3600 xc:gray70 ${path.join(dir, 'hoog.png')}`;
+    const run = await runScript('check.ts', [...PDF_CHECKS, '--manuscript', dir, '--out', path.join(dir, 'out'), '--report', 'json', '--jobs', '1']);
+    const findings = (JSON.parse(run.stdout || '{"diagnostics":[]}') as { diagnostics: Finding[] }).diagnostics;
+    if (findings.length === 0) console.error(run.stderr);
+    return { dir, findings, pages: await pdfPageTexts(path.join(dir, 'out', 'proefboek.pdf')) };
+  })();
+  return defaultBook;
+}
+after(async () => {
+  if (defaultBook) await removeDir((await defaultBook).dir);
+});
+
+/** The findings on one chapter of the book of default settings, with those on none of its chapters (book.yaml's). */
+const inChapter = (findings: Finding[], file: string): Finding[] =>
+  findings.filter((f) => path.basename(f.file) === file || !(Object.values(CHAPTERS) as string[]).includes(path.basename(f.file)));
+
 describe('widows and orphans', () => {
   const source = varied();
   const sourceLines = source.split('\n');
@@ -169,17 +228,12 @@ describe('widows and orphans', () => {
   let pages: string[];
 
   before(async () => {
-    dir = await makeManuscript({
-      'book.yaml': minimalConfig('print:\n  widows: 1\n  orphans: 1\n'),
-      '01-hoofdstuk.md': source,
-      'kept/book.yaml': minimalConfig(),
-      'kept/01-hoofdstuk.md': source,
-    });
+    dir = await makeManuscript({ 'book.yaml': minimalConfig('print:\n  widows: 1\n  orphans: 1\n'), '01-hoofdstuk.md': source });
     const run = await runScript('check.ts', [...PDF_CHECKS, '--manuscript', dir, '--out', path.join(dir, 'out'), '--report', 'json']);
     allowed = (JSON.parse(run.stdout) as { diagnostics: Finding[] }).diagnostics;
     pages = await pdfPageTexts(path.join(dir, 'out', 'proefboek.pdf'));
-    const keptRun = await runScript('check.ts', [...PDF_CHECKS, '--manuscript', path.join(dir, 'kept'), '--out', path.join(dir, 'kept-out'), '--report', 'json']);
-    kept = (JSON.parse(keptRun.stdout) as { diagnostics: Finding[] }).diagnostics;
+    // The same chapter with the default settings: in the book of default settings.
+    kept = inChapter((await checkDefaultBook()).findings, CHAPTERS.kept);
   });
   after(() => removeDir(dir));
 
@@ -222,23 +276,15 @@ function images(): { text: string; lines: { strandedHeading: number; tallImage: 
 describe('pages a proofreader marks: short pages, a stranded heading, no false blank page', () => {
   const { text, lines } = images();
   const sourceLines = text.split('\n');
-  let dir: string;
   let findings: Finding[];
   let pages: string[];
 
   before(async () => {
-    dir = await makeManuscript({ 'book.yaml': minimalConfig(), '01-hoofdstuk.md': text });
-    // A plate of 80 % of the page area's height (at 300 ppi) moves to the next page with its heading and
-    // leaves the page before it short; the second image has pixels for a page three times as tall: it is
-    // scaled to the page's height, and Paged.js sets its heading alone.
-    await $({ quiet: true })`convert -size 940x1560 xc:gray70 ${path.join(dir, 'plaat.png')}`;
-    await $({ quiet: true })`convert -size 1200x3600 xc:gray70 ${path.join(dir, 'hoog.png')}`;
-    const run = await runScript('check.ts', [...PDF_CHECKS, '--manuscript', dir, '--out', path.join(dir, 'out'), '--report', 'json', '--jobs', '1']);
-    findings = (JSON.parse(run.stdout || '{"diagnostics":[]}') as { diagnostics: Finding[] }).diagnostics;
-    if (findings.length === 0) console.error(run.stderr);
-    pages = await pdfPageTexts(path.join(dir, 'out', 'proefboek.pdf'));
+    // Its chapter of the book of default settings (the images made there).
+    const book = await checkDefaultBook();
+    findings = inChapter(book.findings, CHAPTERS.images);
+    pages = book.pages;
   });
-  after(() => removeDir(dir));
 
   test('a page left short by a plate that did not fit is reported on its page and paragraph', () => {
     const short = findings.filter((f) => f.rule === 'layout/short-page');
@@ -431,25 +477,14 @@ describe('a book of more than a hundred notes', () => {
   // Every page is laid out with the pages before it set aside (runtime/finished-pages.ts), so nothing may count on
   // them: a CSS counter numbering the notes would restart on every page while it is laid out, and the notes
   // past 99, narrower then than when printed, would run over. The numbers are printed from the manuscript.
-  let dir: string;
   let findings: Finding[];
   let pages: string[];
-  const NOTES = 120;
   before(async () => {
-    const paragraphs = dutchParagraphs(NOTES);
-    const text = [
-      '# Veel noten',
-      '',
-      ...paragraphs.flatMap((p, i) => [`${p.split('. ')[0]}.[^n${i + 1}]`, '']),
-      ...paragraphs.map((_, i) => `[^n${i + 1}]: Bron ${i + 1}, met een verwijzing die de regel vult tot het einde.`),
-      '',
-    ].join('\n');
-    dir = await makeManuscript({ 'book.yaml': minimalConfig('slug: proefboek\n'), '01-hoofdstuk.md': text });
-    const run = await runScript('check.ts', [...PDF_CHECKS, '--manuscript', dir, '--out', path.join(dir, 'out'), '--report', 'json']);
-    findings = (JSON.parse(run.stdout || '{"diagnostics":[]}') as { diagnostics: Finding[] }).diagnostics;
-    pages = await pdfPageTexts(path.join(dir, 'out', 'proefboek.pdf'));
+    // The first chapter of the book of default settings: its notes are numbered from 1.
+    const book = await checkDefaultBook();
+    findings = inChapter(book.findings, CHAPTERS.notes);
+    pages = book.pages;
   });
-  after(() => removeDir(dir));
 
   test('each note prints its number whole, on the page of its call, and no note runs over', () => {
     assert.deepEqual(findings.filter((f) => f.severity === 'error'), []);
