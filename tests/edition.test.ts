@@ -119,6 +119,14 @@ describe('the sample edition: contributors, a part, numbered chapters, authors u
     const listed = Array.from(list.matchAll(/<a href="[^"#]*#pagina-(\d+)">([^<]*)<\/a>/g), (m) => [m[2], label(Number(m[1]) - 1)]);
     assert.deepEqual(listed.map(([name]) => name), listed.map(([, folio]) => folio));
     assert.ok(listed.length > main + 10, `${listed.length} of ${pages.length}`);
+    // Every printed page is in the list, in order, the endnotes' too: the pages of "Aantekeningen" (notes of
+    // every chapter, which the EPUB keeps with each chapter) are marked after the last chapter's text, as the
+    // sources' and the index's are.
+    const numbers = Array.from(list.matchAll(/#pagina-(\d+)"/g), (m) => Number(m[1]));
+    assert.deepEqual(numbers, Array.from({ length: pages.length }, (_, i) => i + 1));
+    const endnotes = pages.findIndex((p) => lines(p)[0] === 'Aantekeningen') + 1;
+    assert.match(list, new RegExp(`<a href="ch4\\.xhtml#pagina-${endnotes}">${label(endnotes - 1)}</a>`));
+    assert.match(epubText('ch4.xhtml'), new RegExp(`id="pagina-${endnotes}" title="${label(endnotes - 1)}"/?>(</span>)?<span [^>]*id="pagina-${endnotes + 1}"`));
     assert.match(epubText('ch1.xhtml'), new RegExp(`role="doc-pagebreak" id="pagina-${preface + 1}" title="vii"`));
   });
 

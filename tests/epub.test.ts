@@ -77,6 +77,14 @@ describe('page breaks and notes in a content document', () => {
     assert.deepEqual(plan.pages, [1, 2, 3, 4, 5, 6, 7]);
   });
 
+  test('the pages of the printed endnotes (blocks in no chapter\'s file) are marked after the last chapter, with the pages after them', () => {
+    const plan = planPageBreaks({ pageCount: 9, blocks: [...layout.blocks, { file: '', line: 8, page: 7 }, { file: '', line: 9, page: 8 }] });
+    assert.deepEqual([...(plan.byBlock.get('b.md') ?? [])], [[1, [6]]]);
+    assert.deepEqual(plan.byBlock.get(''), undefined);
+    assert.deepEqual(plan.trailingPages, [7, 8, 9]);
+    assert.deepEqual(plan.pages, [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
   test('markers go before blocks and inside list items; note calls become noterefs, notes footnotes with back-links', () => {
     const config = bookConfigSchema.parse({ title: 'T', author: 'A', language: 'nl', chapters: ['a.md'], print: { hyphenation: { enabled: false } } });
     const source = '# Titel\n\nEen zin.[^a] Nog een.[^a]\n\n- een punt\n- nog een\n\n[^a]: De noot.\n';

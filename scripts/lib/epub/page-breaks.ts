@@ -20,7 +20,10 @@ export interface PageBreakPlan {
  * of a paragraph gets its marker at the start of the next block that starts on it or later, because the
  * layout reports blocks, not lines. A page on which no block starts (a paragraph runs over the whole page)
  * shares the marker position of the next block, so the page list still names every page. Pages after the last
- * block start are marked at the end of the last chapter's text.
+ * block start are marked at the end of the last chapter's text, as are the pages of the printed endnotes
+ * ("Aantekeningen"): their blocks are notes of several chapters, in no chapter's file, and the EPUB keeps each
+ * chapter's endnotes in its own document, so a marker at a note would break the page list's reading order
+ * (EPUBCheck NAV-011).
  */
 export function planPageBreaks(layout: Pick<PageLayout, 'blocks' | 'pageCount' | 'romanPages'>): PageBreakPlan {
   const byBlock = new Map<string, Map<number, number[]>>();
@@ -30,6 +33,7 @@ export function planPageBreaks(layout: Pick<PageLayout, 'blocks' | 'pageCount' |
   const frontPages = range(1, first - 1);
   last = first - 1;
   for (const block of layout.blocks) {
+    if (!block.file) continue;
     const key = `${block.file}:${block.line}`;
     if (seen.has(key)) continue;
     seen.add(key);
