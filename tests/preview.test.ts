@@ -159,6 +159,25 @@ describe('npm run preview on a copy of the book', () => {
     await page.click('.views button[data-view="paged"]');
   });
 
+  test('a cross-reference shows the number of the page its target is shown on, as print fills it in, not "blz. 000"', async () => {
+    const target = 'ch1-de-burgeroorlog';
+    await writeFile(chapter, withSentence(original, `Zie [@sec:${target}].`));
+    // No named helpers inside the function: tsx would wrap them in a __name() the page does not have.
+    const shown = await page.waitForFunction(
+      (id: string) => {
+        const docs = Array.from(document.querySelectorAll<HTMLIFrameElement>('.frames iframe:not(.next)'), (f) => f.contentDocument).filter((d): d is Document => d !== null);
+        const number = docs.map((d) => d.querySelector(`a.xref[data-xref-page="${id}"] .xref-page`)?.textContent).find((n) => n);
+        const page = docs.map((d) => d.getElementById(id)?.closest<HTMLElement>('.pagedjs_page')?.dataset.bookPage).find((p) => p);
+        return number && page && number === page ? number : false;
+      },
+      { timeout: 60_000, polling: 100 },
+      target,
+    );
+    assert.match(String(await shown.jsonValue()), /^\d+$/);
+    await writeFile(chapter, original);
+    await page.waitForFunction(() => !Array.from(document.querySelectorAll<HTMLIFrameElement>('.frames iframe:not(.next)')).some((f) => f.contentDocument?.querySelector('a.xref')), { timeout: 60_000, polling: 100 });
+  });
+
   test('a broken edit shows the problems overlay with file and line; the fix clears it', async () => {
     const broken = withSentence(original, 'Een verwijzing naar een noot die niet bestaat.[^ontbreekt]');
     const line = broken.split('\n').findIndex((l) => l.includes('[^ontbreekt]')) + 1;

@@ -5,7 +5,7 @@
  * Bundled for the page by page-bundles.ts.
  */
 import type { Diagnostic } from '../../diagnostics.ts';
-import { bookPageCount, contentsNumbers, firstPages, romanPageCount } from '../../print/numbering.ts';
+import { bookPageCount, contentsNumbers, firstPages, folioLabel, romanPageCount } from '../../print/numbering.ts';
 import type { PageLayout } from '../../print/runtime/contract.ts';
 
 /** What tests and the bench read: the version shown in each view, and the page count. */
@@ -108,7 +108,8 @@ function waitForPages(frame: HTMLIFrameElement, timeoutMs: number): Promise<Page
 /**
  * Numbers the book across the frames, as the print build does after laying out its units: each unit opens
  * on a recto (a blank verso after a unit with an odd page count), folios run on, the contents page gets the
- * first page of each unit. Only counters change: nothing is laid out again.
+ * first page of each unit, the cross-references ("blz. 23") and the endnotes' heads the pages their targets
+ * are shown on. Only counters and numbers drawn in place change: nothing is laid out again.
  */
 function numberPages(): void {
   const numbered = shownFrames().filter((frame) => frame.contentDocument && frame.contentWindow?.book);
@@ -134,6 +135,13 @@ function numberPages(): void {
     previousEven = unitPages.length % 2 === 0;
   });
   numbered.find((f) => f.dataset.unit === 'front')?.contentWindow?.book.fillContents(contentsNumbers(numbered.map((f) => f.dataset.unit as string), firsts, romanPages));
+  const folios: Record<string, string> = {};
+  pages.forEach((unitPages, i) =>
+    unitPages.forEach((page, k) => {
+      for (const element of page.querySelectorAll('.pagedjs_page_content [id]')) folios[element.id] ??= folioLabel((firsts[i] as number) + k, romanPages);
+    }),
+  );
+  for (const frame of numbered) frame.contentWindow?.book.fillPageReferences(folios);
   preview.pages = bookPageCount(pages.map((p) => p.length));
   pageCount.textContent = `van ${preview.pages}`;
   pageInput.max = String(preview.pages);
