@@ -51,6 +51,7 @@ function blocks(text: string): Block[] {
 }
 
 const LETTER = /[\p{L}\p{N}]/u;
+const QUOTE_MARKS = /[“‘”’]/g;
 
 export function quoteDiagnostics(file: string, source: string): Diagnostic[] {
   const text = maskCode(source);
@@ -66,8 +67,11 @@ export function quoteDiagnostics(file: string, source: string): Diagnostic[] {
   for (const block of blocks(text)) {
     const stack: { mark: '“' | '‘'; offset: number }[] = [];
     const closed: { open: number; close: number }[] = [];
-    for (let i = block.start; i < block.end; i++) {
-      const c = text[i];
+    // Only the quotation marks matter: found by a search, not a look at every character of the book.
+    QUOTE_MARKS.lastIndex = block.start;
+    for (let mark = QUOTE_MARKS.exec(text); mark && mark.index < block.end; mark = QUOTE_MARKS.exec(text)) {
+      const i = mark.index;
+      const c = mark[0];
       const top = stack[stack.length - 1];
       if (c === '“') {
         if (top?.mark === '“') report('quotes/wrong-nesting', i, `“ opens a quotation inside the quotation opened at ${describe(top.offset)}; use ‘ ’ inside “ ”`);
