@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { $ } from 'zx';
 import { diagnostic, type Diagnostic } from '../diagnostics.ts';
+import { SHORT_RUN_JVM_OPTIONS } from '../java-options.ts';
 import { logRun } from '../run-log.ts';
 import type { RuleId } from '../rules.ts';
 
@@ -29,7 +30,7 @@ export async function runEpubcheck(epubFile: string, timeoutMs = 180_000): Promi
   const dir = await mkdtemp(path.join(tmpdir(), 'epubcheck-'));
   const json = path.join(dir, 'report.json');
   try {
-    await $({ nothrow: true, quiet: true, timeout: timeoutMs })`java -jar ${EPUBCHECK_JAR} ${epubFile} --json ${json}`;
+    await $({ nothrow: true, quiet: true, timeout: timeoutMs })`java ${SHORT_RUN_JVM_OPTIONS} -jar ${EPUBCHECK_JAR} ${epubFile} --json ${json}`;
     if (!existsSync(json)) throw new Error('EPUBCheck wrote no report (is a Java runtime installed?)');
     const report = JSON.parse(await readFile(json, 'utf8')) as { checker?: { checkerVersion?: string }; messages?: EpubcheckMessage[] };
     return { version: report.checker?.checkerVersion ?? 'unknown', messages: report.messages ?? [] };

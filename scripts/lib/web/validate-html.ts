@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { diagnostic, type Diagnostic } from '../diagnostics.ts';
+import { SHORT_RUN_JVM_OPTIONS } from '../java-options.ts';
 import { logRun } from '../run-log.ts';
 import { packageDir } from '../paths.ts';
 
@@ -25,7 +26,7 @@ export async function validateHtml(files: string[], displayName: (file: string) 
   let output: string;
   try {
     // vnu exits 1 when it finds errors; the JSON report is on stderr either way.
-    const { stderr } = await run(java, ['-jar', jar, '--format', 'json', '--also-check-css', ...files], { timeout: 120_000, maxBuffer: 32 * 2 ** 20 });
+    const { stderr } = await run(java, [...SHORT_RUN_JVM_OPTIONS, '-jar', jar, '--format', 'json', '--also-check-css', ...files], { timeout: 120_000, maxBuffer: 32 * 2 ** 20 });
     output = stderr;
   } catch (error) {
     const failed = error as { stderr?: string; code?: string | number; message: string };
