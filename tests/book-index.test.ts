@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { compareEntries, pageRanges, sortKey } from '../scripts/lib/book-index/book-index.ts';
+import { compareEntries, linkedIndexHtml, pageRanges, printIndexHtml, sortKey, splitKey } from '../scripts/lib/book-index/book-index.ts';
 import { parseNames } from '../scripts/lib/book-index/names.ts';
 import { readBook, type Book } from '../scripts/lib/book.ts';
 import { makeManuscript, removeDir } from './helpers.ts';
@@ -94,6 +94,37 @@ test('a range that runs from one part into another, or out of a part, is a warni
     // it, without a title page of its own) on part two's first.
     anchors[twee[0]!] = page(9);
     assert.deepEqual(indexRangeFindings(book, anchors, 0).map((d) => [path.basename(d.file), d.line]), [['twee.md', 3], ['drie.md', 3]]);
+  } finally {
+    await removeDir(dir);
+  }
+});
+
+test('sub-entries: a mark keyed "Entry!sub-entry" is a place of the sub-entry, under its entry, in print, EPUB and web', async () => {
+  assert.deepEqual(splitKey('Lenin, V.I.!over de staat'), ['Lenin, V.I.', 'over de staat']);
+  assert.deepEqual(splitKey(' Kautsky, Karl '), ['Kautsky, Karl', undefined]);
+  assert.deepEqual(splitKey('Kautsky, Karl!'), ['Kautsky, Karl', undefined]);
+  const dir = await makeManuscript({
+    'book.yaml': 'title: T\nauthor: A\nlanguage: nl\nchapters: [een.md]\nindex: { names: namen.yaml }\n',
+    'namen.yaml': '- key: "Lenin, V.I."\n  aliases: [Lenin]\n- key: "Zetkin, Clara"\n',
+    'een.md': '# Een\n\nLenin schreef over [de staat]{.person key="Lenin, V.I.!over de staat"}.\n\nOver [Zetkin]{.person key="Zetkin, Clara!als redacteur"} en [de Vries]{.person key="Vries, Anna!aan het werk"}.\n\nWeer [de staat]{.person key="Lenin, V.I.! over de staat"} en [de partij]{.person key="Lenin, V.I.!over de Partij"}.\n',
+  });
+  try {
+    const book = await readBook({ manuscriptDir: dir });
+    // The sub-entry's entry must be in the list, as any marked name: error at the mark.
+    assert.deepEqual(book.diagnostics.filter((d) => d.rule.startsWith('index/')).map((d) => [d.rule, d.line, d.column]), [['index/unknown-name', 5, 61]]);
+    // Zetkin occurs only as a sub-entry: not an unused name.
+    const index = book.index!;
+    assert.deepEqual(index.entries.map((e) => [e.key, e.places.length, e.subentries.map((s) => [s.key, s.places.length])]), [
+      ['Lenin, V.I.', 1, [['over de Partij', 1], ['over de staat', 2]]],
+      ['Vries, Anna', 0, [['aan het werk', 1]]],
+      ['Zetkin, Clara', 0, [['als redacteur', 1]]],
+    ]);
+    const lenin = index.entries[0]!;
+    const pages: Record<string, number> = { [lenin.places[0]!.id]: 3, [lenin.subentries[0]!.places[0]!.id]: 5, [lenin.subentries[1]!.places[0]!.id]: 3, [lenin.subentries[1]!.places[1]!.id]: 4 };
+    const printed = printIndexHtml(index, 'zie ook', { of: pages, romanPages: 0 });
+    assert.match(printed, /<p class="index-entry"><span class="index-key">Lenin, V\.I\.<\/span> <span class="index-pages">3<\/span>\n<span class="index-subentry"><span class="index-subkey">over de Partij<\/span> <span class="index-pages">5<\/span><\/span>\n<span class="index-subentry"><span class="index-subkey">over de staat<\/span> <span class="index-pages">3–4<\/span><\/span><\/p>/);
+    const linked = linkedIndexHtml(index, 'zie ook', (place) => `#${place.id}`, () => 'Een');
+    assert.match(linked, /<li class="index-entry"><span class="index-key">Zetkin, Clara<\/span>\n<ul class="index-subentries"><li class="index-subentry"><span class="index-subkey">als redacteur<\/span>: <a href="#ch1-idx-\d+">Een<\/a><\/li><\/ul><\/li>/);
   } finally {
     await removeDir(dir);
   }

@@ -227,6 +227,13 @@ describe('the sample edition: contributors, a part, numbered chapters, authors u
     assert.deepEqual(keys, [...keys].sort(compareEntries), 'Dutch order');
     assert.deepEqual([...printed].sort(compareEntries), keys.filter((k) => printed.includes(k)));
     assert.match(index, /Stalin, J\.V\. [^;]*; zie ook Trotski, Leon/);
+    // A sub-entry ([Marx]{.person key="Marx, Karl!over de Commune"}) under its entry, with the page it is marked on.
+    // (Its place under the entry is read from the EPUB: pdftotext may read the two columns across.)
+    const sub = /over de Commune (\d+)/.exec(index);
+    assert.ok(sub, 'the sub-entry is printed with its page');
+    assert.ok(text[pageIndex(sub[1]!)]!.includes('Zo las ook Marx haar'), `page ${sub[1]} holds the sub-entry's place`);
+    assert.match(epubText('register.xhtml'), /<span class="index-key">Marx, Karl<\/span>[^\n]*\n<ul class="index-subentries"><li class="index-subentry"><span class="index-subkey">over de Commune<\/span>: <a href="ch4\.xhtml#ch4-idx-\d+">/);
+    assert.match(web, /<span class="index-subkey">over de Commune<\/span>: <a href="#ch4-idx-\d+">/);
     // Two columns: entries on one line of the page side by side (pdftotext -layout keeps them apart).
     const layout = await commandText('pdftotext', ['-layout', '-f', String(first + 1), '-l', String(first + 1), pdf(), '-']);
     assert.ok(layout.split('\n').some((line) => /^Bo\S.*\S {3,}\S/.test(line)), layout);

@@ -13,10 +13,18 @@ export interface IndexedChapter {
   part?: number;
 }
 
-/** One entry of the index of persons: its places in the text, in reading order, and its "zie ook". */
+/** A place the index points at: the element's id in its chapter. */
+export interface IndexPlace {
+  chapter: string;
+  id: string;
+}
+
+/** One entry of the index of persons: its places in the text, in reading order, its sub-entries and its "zie ook". */
 export interface IndexEntry {
   key: string;
-  places: { chapter: string; id: string }[];
+  places: IndexPlace[];
+  /** "Lenin, V.I." › "over de staat": marked `key="Lenin, V.I.!over de staat"`, in the order of their words. */
+  subentries: { key: string; places: IndexPlace[] }[];
   see: string[];
 }
 
@@ -39,6 +47,16 @@ export function sortKey(key: string): string {
 
 const COLLATOR = new Intl.Collator('nl', { sensitivity: 'base', numeric: true });
 
+/** The separator of an entry and its sub-entry in a mark's key, as in LaTeX's `\index{Lenin!over de staat}`. */
+export const SUBENTRY_SEPARATOR = '!';
+
+/** A mark's key as entry and sub-entry: "Lenin, V.I.!over de staat" → ["Lenin, V.I.", "over de staat"]. */
+export function splitKey(key: string): [string, string | undefined] {
+  const at = key.indexOf(SUBENTRY_SEPARATOR);
+  if (at < 0) return [key.trim(), undefined];
+  return [key.slice(0, at).trim(), key.slice(at + 1).trim() || undefined];
+}
+
 /** Dutch order: by surname, particles left out, accents and case only where all else is equal. */
 export function compareEntries(a: string, b: string): number {
   return COLLATOR.compare(sortKey(a), sortKey(b)) || new Intl.Collator('nl').compare(a, b);
@@ -52,26 +70,36 @@ export function compareEntries(a: string, b: string): number {
 export function buildIndex(chapters: readonly IndexedChapter[], names: readonly IndexName[] | undefined, namesFile: string, title: string): { index: BookIndex; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const entries = new Map<string, IndexEntry>();
-  for (const name of names ?? []) entries.set(name.key, { key: name.key, places: [], see: name.see });
+  for (const name of names ?? []) entries.set(name.key, { key: name.key, places: [], subentries: [], see: name.see });
   for (const chapter of chapters) {
     for (const mark of chapter.indexMarks ?? []) {
-      let entry = entries.get(mark.key);
+      const [key, subkey] = splitKey(mark.key);
+      let entry = entries.get(key);
       if (!entry) {
         if (names) {
-          diagnostics.push(diagnostic('index/unknown-name', { file: chapter.file, line: mark.line, column: mark.column }, `"${mark.key}" is marked for the index but is not in its list of names (${namesFile}): add it there, or correct the key`));
+          diagnostics.push(diagnostic('index/unknown-name', { file: chapter.file, line: mark.line, column: mark.column }, `"${key}" is marked for the index but is not in its list of names (${namesFile}): add it there, or correct the key`));
         }
-        entry = { key: mark.key, places: [], see: [] };
-        entries.set(mark.key, entry);
+        entry = { key, places: [], subentries: [], see: [] };
+        entries.set(key, entry);
       }
-      entry.places.push({ chapter: chapter.id, id: mark.id });
+      const place = { chapter: chapter.id, id: mark.id };
+      if (subkey === undefined) {
+        entry.places.push(place);
+        continue;
+      }
+      let sub = entry.subentries.find((s) => s.key === subkey);
+      if (!sub) entry.subentries.push((sub = { key: subkey, places: [] }));
+      sub.places.push(place);
     }
   }
+  for (const entry of entries.values()) entry.subentries.sort((a, b) => COLLATOR.compare(a.key, b.key) || a.key.localeCompare(b.key, 'nl'));
   for (const name of names ?? []) {
-    if (entries.get(name.key)?.places.length === 0) diagnostics.push(diagnostic('index/unused-name', { file: namesFile, line: name.line, column: name.column }, `"${name.key}" never occurs in the text${name.aliases.length ? ` (nor ${name.aliases.map((a) => `"${a}"`).join(', ')})` : ''}: its entry has no pages`));
+    const entry = entries.get(name.key);
+    if (entry && entry.places.length === 0 && entry.subentries.length === 0) diagnostics.push(diagnostic('index/unused-name', { file: namesFile, line: name.line, column: name.column }, `"${name.key}" never occurs in the text${name.aliases.length ? ` (nor ${name.aliases.map((a) => `"${a}"`).join(', ')})` : ''}: its entry has no pages`));
     for (const see of name.see) if (!entries.has(see)) diagnostics.push(diagnostic('index/unknown-see', { file: namesFile, line: name.line, column: name.column }, `"${name.key}": see also "${see}", which is no entry of the list`));
   }
   // An entry without places stays when it refers to others ("zie ook"), as an index may keep a name for that.
-  const kept = [...entries.values()].filter((e) => e.places.length > 0 || e.see.length > 0);
+  const kept = [...entries.values()].filter((e) => e.places.length > 0 || e.subentries.length > 0 || e.see.length > 0);
   return { index: { title, entries: kept.sort((a, b) => compareEntries(a.key, b.key)) }, diagnostics };
 }
 
@@ -104,14 +132,15 @@ function pageRuns(pages: readonly number[], romanPages: number): [number, number
 export function rangesAcrossParts(index: BookIndex, chapters: readonly IndexedChapter[], pageOf: Record<string, { page: number }>, partOf: (page: number) => number | undefined, romanPages: number): Diagnostic[] {
   const marks = new Map(chapters.flatMap((chapter) => (chapter.indexMarks ?? []).map((mark) => [mark.id, { file: chapter.file, mark }] as const)));
   const found: Diagnostic[] = [];
-  for (const entry of index.entries) {
-    const placed = entry.places.flatMap((p) => (pageOf[p.id] ? [{ id: p.id, page: (pageOf[p.id] as { page: number }).page }] : []));
+  const lines = index.entries.flatMap((entry) => [{ key: entry.key, places: entry.places }, ...entry.subentries.map((sub) => ({ key: `${entry.key}, ${sub.key}`, places: sub.places }))]);
+  for (const line of lines) {
+    const placed = line.places.flatMap((p) => (pageOf[p.id] ? [{ id: p.id, page: (pageOf[p.id] as { page: number }).page }] : []));
     for (const [from, to] of pageRuns(placed.map((p) => p.page), romanPages)) {
       if (partOf(from) === partOf(to)) continue;
       const last = marks.get(placed.find((p) => p.page === to)?.id ?? '');
       if (!last) continue;
       const range = `${folioLabel(from, romanPages)}–${folioLabel(to, romanPages)}`;
-      found.push(diagnostic('index/range-across-parts', { file: last.file, line: last.mark.line, column: last.mark.column, page: to }, `"${entry.key}": the index prints pages ${range} as one range, but it runs from ${partName(partOf(from))} into ${partName(partOf(to))}`));
+      found.push(diagnostic('index/range-across-parts', { file: last.file, line: last.mark.line, column: last.mark.column, page: to }, `"${line.key}": the index prints pages ${range} as one range, but it runs from ${partName(partOf(from))} into ${partName(partOf(to))}`));
     }
   }
   return found;
@@ -129,10 +158,15 @@ export const INDEX_ID = 'register';
  * the names.
  */
 export function printIndexHtml(index: BookIndex, seeAlso: string, pages?: { of: Record<string, number>; romanPages: number }): string {
+  const numbers = (places: readonly IndexPlace[]): string => {
+    const printed = pages ? pageRanges(places.flatMap((p) => (pages.of[p.id] !== undefined ? [pages.of[p.id] as number] : [])), pages.romanPages) : '';
+    return printed ? ` <span class="index-pages">${printed}</span>` : '';
+  };
   const entries = index.entries.map((entry) => {
-    const numbers = pages ? pageRanges(entry.places.flatMap((p) => (pages.of[p.id] !== undefined ? [pages.of[p.id] as number] : [])), pages.romanPages) : '';
     const see = entry.see.length ? `<span class="index-see">${entry.places.length ? '; ' : ' '}<em>${escapeHtml(seeAlso)}</em> ${entry.see.map(escapeHtml).join('; ')}</span>` : '';
-    return `<p class="index-entry"><span class="index-key">${escapeHtml(entry.key)}</span>${numbers ? ` <span class="index-pages">${numbers}</span>` : ''}${see}</p>`;
+    // A sub-entry keeps to its entry's column: an entry and its sub-entries are one block.
+    const subentries = entry.subentries.map((sub) => `\n<span class="index-subentry"><span class="index-subkey">${escapeHtml(sub.key)}</span>${numbers(sub.places)}</span>`).join('');
+    return `<p class="index-entry"><span class="index-key">${escapeHtml(entry.key)}</span>${numbers(entry.places)}${see}${subentries}</p>`;
   });
   return `<section class="chapter index" id="${INDEX_ID}">
 <h1 id="${INDEX_ID}-title">${escapeHtml(index.title)}</h1>
@@ -146,19 +180,26 @@ ${entries.join('\n')}
  * The index in the EPUB and on the web: each entry links to its places, each link named by the heading the
  * place stands under (places under one heading one link), then its "zie ook".
  */
-export function linkedIndexHtml(index: BookIndex, seeAlso: string, href: (place: { chapter: string; id: string }) => string, placeText: (place: { chapter: string; id: string }) => string): string {
+export function linkedIndexHtml(index: BookIndex, seeAlso: string, href: (place: IndexPlace) => string, placeText: (place: IndexPlace) => string): string {
+  const linked = (places: readonly IndexPlace[]): string[] => {
+    const links: string[] = [];
+    let previous = '';
+    for (const place of places) {
+      const text = placeText(place);
+      if (text === previous) continue;
+      previous = text;
+      links.push(`<a href="${escapeHtml(href(place))}">${escapeHtml(text)}</a>`);
+    }
+    return links;
+  };
   return index.entries
     .map((entry) => {
-      const links: string[] = [];
-      let previous = '';
-      for (const place of entry.places) {
-        const text = placeText(place);
-        if (text === previous) continue;
-        previous = text;
-        links.push(`<a href="${escapeHtml(href(place))}">${escapeHtml(text)}</a>`);
-      }
+      const links = linked(entry.places);
       const see = entry.see.length ? `${links.length ? '; ' : ' '}<em>${escapeHtml(seeAlso)}</em> ${entry.see.map(escapeHtml).join('; ')}` : '';
-      return `<li class="index-entry"><span class="index-key">${escapeHtml(entry.key)}</span>${links.length ? `: ${links.join(', ')}` : ''}${see}</li>`;
+      const subentries = entry.subentries.length
+        ? `\n<ul class="index-subentries">${entry.subentries.map((sub) => `<li class="index-subentry"><span class="index-subkey">${escapeHtml(sub.key)}</span>: ${linked(sub.places).join(', ')}</li>`).join('')}</ul>`
+        : '';
+      return `<li class="index-entry"><span class="index-key">${escapeHtml(entry.key)}</span>${links.length ? `: ${links.join(', ')}` : ''}${see}${subentries}</li>`;
     })
     .join('\n');
 }
