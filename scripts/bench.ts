@@ -52,8 +52,17 @@ function printRows(rows: RowResult[]): void {
   }
 }
 
+/** An unknown or malformed option is a usage error (exit 2), as in every other command, not an internal one. */
+function asUsageError<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
 await runCli(async () => {
-  const { values } = parseArgs({
+  const { values } = asUsageError(() => parseArgs({
     options: {
       scales: { type: 'string', default: '1,5,20,long,100' },
       runs: { type: 'string', default: '3' },
@@ -66,7 +75,7 @@ await runCli(async () => {
       document: { type: 'string', multiple: true, default: [] },
       'document-language': { type: 'string' },
     },
-  });
+  }));
   const measure = values.measure.split(',').filter(Boolean);
   for (const m of measure) if (!['build', 'edit', 'preview'].includes(m)) throw new UsageError(`--measure: "${m}" is not one of build, edit, preview`);
   const rowIds = values.rows.split(',').filter(Boolean) as RowId[];

@@ -31,6 +31,9 @@ test('scripts/run.mjs runs a bundle of the command, and a changed source makes a
   const first = run(root, 'build', '--bogus');
   assert.equal(first.status, 2, first.stderr);
   assert.match(first.stderr, /usage error: .*--bogus/);
+  const bench = run(root, 'bench', '--bogus');
+  assert.equal(bench.status, 2, bench.stderr);
+  assert.match(bench.stderr, /^usage error: .*--bogus/m, 'the bench refuses an unknown option as the other commands do, not as an internal error');
   assert.equal((await readdir(path.join(root, '.cache', 'cli'))).length, 1);
 
   const cliFile = path.join(root, 'scripts', 'lib', 'run-cli.ts');
