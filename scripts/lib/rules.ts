@@ -86,6 +86,7 @@ const REGISTRY = {
   // Laying out the print edition
   'print/render': { severity: 'error', stops, description: 'Paged.js could not lay out the pages (a script failed, a tab crashed, a timeout)' },
   'print/blocked-request': { severity: 'error', stops, description: 'the page asked for something the build does not serve (builds load nothing from the network)' },
+  'print/layout-stopped': { severity: 'error', stops, description: 'Paged.js stopped laying out the pages before the end of the text (a note taller than the page?): what follows would be missing from the book' },
   'print/signature': { severity: 'error', description: 'the page count is not a multiple of print.signature (set print.padToSignature to pad)' },
 
   // The print edition's pages (the layout check)

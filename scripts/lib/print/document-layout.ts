@@ -1,7 +1,8 @@
 import type { PDFDocument } from 'pdf-lib';
 import type { LayoutProbes, LineBreakStats } from '../layout/probes.ts';
 import type { ContentMarks } from '../pdf/tag-pdf.ts';
-import type { DocumentDescription, PageLayout } from './runtime/contract.ts';
+import { BuildError, diagnostic } from '../diagnostics.ts';
+import type { DocumentDescription, LostBlock, PageLayout } from './runtime/contract.ts';
 import { appendStructure, emptyStructure, sliceStructure, type DocumentStructure } from './structure.ts';
 
 /** Where things landed in one unit, pages counted from the unit's first page (1). */
@@ -50,9 +51,11 @@ export interface DocumentPart {
  * Paged.js adds after a unit that ends on a recto belongs to no unit.
  */
 export function splitDocument(layout: PageLayout, description: DocumentDescription, ids: readonly string[]): DocumentPart[] {
+  if (description.lost.length > 0) throw layoutStopped(description.lost);
   const starts = ids.map((id) => {
     const start = description.starts[id];
-    if (start === undefined) throw new Error(`unit ${id} not found in its laid-out document`);
+    // A unit without manuscript blocks (the front matter, the index) that is missing: nowhere to point at.
+    if (start === undefined) throw new BuildError(diagnostic('print/layout-stopped', { source: 'paged.js' }, `Paged.js stopped laying out the pages before ${id === 'front' ? 'the front matter' : `the section "${id}"`}: it is missing from the book`));
     return start;
   });
   const blanks = new Set(description.blanks);
@@ -86,6 +89,25 @@ export function splitDocument(layout: PageLayout, description: DocumentDescripti
     const structure = sliceStructure(description.structure, from, to, `${ids[k]}/`);
     return { pages: [from, to], layout: { layout: local, anchors, links: inside(description.links), structure } };
   });
+}
+
+/**
+ * Text Paged.js did not lay out on any page: the build stops at the first lost block's line, saying how much
+ * would be missing, rather than make a book that silently ends there.
+ */
+export function layoutStopped(lost: readonly LostBlock[]): BuildError {
+  const first = lost[0] as LostBlock;
+  const files = [...new Set(lost.map((b) => b.file).filter(Boolean))];
+  const rest = lost.length - 1;
+  const what = first.part ? 'the end of this block is' : 'this block is';
+  const after = rest > 0 ? `, and ${rest} more block${rest === 1 ? '' : 's'} after it${files.length > 1 ? ` (in ${files.join(', ')})` : ''}` : '';
+  return new BuildError(
+    diagnostic(
+      'print/layout-stopped',
+      { file: first.file, line: first.line, column: 1, source: 'paged.js' },
+      `Paged.js stopped laying out the pages here: ${what} on no page${after}. Is something before it taller than a page (a note, an image, a table)?`,
+    ),
+  );
 }
 
 /** The book's layout from its units' layouts, each moved to the printed page it starts on (`firsts`). */

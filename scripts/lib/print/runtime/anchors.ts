@@ -41,7 +41,7 @@ export class AnchorMeasure implements PageFinisher {
    * What the build needs to cut this document into its units: the page each unit starts on, the blank
    * pages, every id (page, top in CSS px), and each link to another unit (page, rectangles in CSS px).
    */
-  describe(): Omit<DocumentDescription, 'structure'> {
+  describe(): Omit<DocumentDescription, 'structure' | 'lost'> {
     const starts: Record<string, number> = {};
     for (const section of document.querySelectorAll('.pagedjs_pages section.chapter[id]:not([data-split-from]), .pagedjs_pages [data-front]:not([data-split-from])')) {
       const unit = unitOf(section);

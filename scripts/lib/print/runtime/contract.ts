@@ -41,6 +41,20 @@ export interface DocumentDescription {
   links: { id: string; page: number; rects: number[][] }[];
   /** The document's logical structure, for the tagged PDF. */
   structure: DocumentStructure;
+  /** Manuscript blocks that did not reach any page, whole or in part (Paged.js stopped early): lost-text.ts. */
+  lost: LostBlock[];
+}
+
+/** A manuscript block (`[data-line]`, outside notes) that Paged.js did not lay out on any page. */
+export interface LostBlock {
+  /** The unit it belongs to (a section's id, or `front`). */
+  unit: string;
+  /** Its chapter file, as book.yaml names it ('' when its section has none). */
+  file: string;
+  line: number;
+  /** `part`: its beginning is on `page`, the rest is not on any page. */
+  page?: number;
+  part?: true;
 }
 
 /** A change of the page counter at a page of a laid-out document: its folio moves on by `increment`. */

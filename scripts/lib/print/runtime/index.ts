@@ -10,6 +10,7 @@ import { PageFinishing, type DocumentFinisher, type PageFinisher } from './finis
 import { keepLines } from './keep-lines.ts';
 import { LayoutProbing } from './layout-probes.ts';
 import { LineBreaker } from './line-breaks.ts';
+import { LostText } from './lost-text.ts';
 import { LayoutMeasure } from './measure-layout.ts';
 import { StructureMeasure } from './measure-structure.ts';
 import { fillContents, fillEndnoteHeads, fillPageReferences, setFolios } from './numbers.ts';
@@ -32,6 +33,7 @@ const probing = new LayoutProbing(() => lineBreaker.stats);
 const anchors = new AnchorMeasure();
 const structure = new StructureMeasure(() => lineBreaker.insertedHyphens);
 const hyphens = new HyphenSettling();
+const lostText = new LostText();
 
 /**
  * What is done on each finished page, in this order: those that read the page, then the one that writes to
@@ -49,6 +51,7 @@ const HANDLERS: HandlerClass[] = [
   setFinishedPagesAside(finishing),
   layOutWithoutFrameWaits(),
   stableRefs(),
+  lostText.handler(),
   closeStringSetQuotes(),
   capitalRunningHeads(),
   breakWordsAtSoftHyphens(),
@@ -88,7 +91,7 @@ function finish(): void {
 
 const book: BookPage = {
   layout: undefined,
-  describe: () => ({ ...anchors.describe(), structure: structure.describe() }),
+  describe: () => ({ ...anchors.describe(), structure: structure.describe(), lost: lostText.lost() }),
   setFolios,
   fillContents,
   // The endnotes' running heads come from the same pages: their calls are the endnotes unit's references.

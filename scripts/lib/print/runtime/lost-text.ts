@@ -1,0 +1,87 @@
+import type { LostBlock } from './contract.ts';
+import { pagedHandler, type HandlerClass } from './paged.ts';
+
+/** A manuscript block as parsed, before any page is laid out. */
+interface SourceBlock {
+  ref: string;
+  unit: string;
+  file: string;
+  line: number;
+  /** Its letters and digits, its notes' left out (they go to the page's foot). */
+  letters: number;
+}
+
+const NOTE = '[data-note], .footnote';
+const LETTER = /[\p{L}\p{N}]/gu;
+
+/** The letters and digits of an element's text outside its notes: spaces, hyphens and breaks Paged.js or the
+ * runtime add or settle are not counted, so a block's fragments on its pages add up to the block as written. */
+function lettersOf(element: Element): number {
+  const walker = document.createTreeWalker(element, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT, {
+    acceptNode: (node) => (node.nodeType === Node.ELEMENT_NODE && (node as Element).matches(NOTE) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT),
+  });
+  let count = 0;
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (node.nodeType === Node.TEXT_NODE) count += ((node as Text).data.match(LETTER) ?? []).length;
+  }
+  return count;
+}
+
+/** The unit a block belongs to: its section's id (a chapter, the endnotes, the sources), or `front`. */
+function unitOf(element: Element): string {
+  const section = element.closest('section.chapter[id]');
+  if (section) return section.id;
+  return element.closest('[data-front]') ? 'front' : '';
+}
+
+/**
+ * Whether every block of the manuscript reached a page. Paged.js 0.4.3 can stop laying out a document without
+ * an error (a note taller than the page area, a block it cannot place): what follows is then missing from
+ * the book, and the pages look finished. Every manuscript block outside a note (`[data-line]`) is recorded as
+ * Paged.js parses the document, after stableRefs gave each its `data-ref`, with the letters it holds; once all
+ * pages are laid out (and back in the document), a block with no fragment on any page, or whose fragments
+ * hold fewer letters than it did (its end was never laid out: Paged.js marks a split only once the next
+ * fragment is placed), was lost. The build refuses such a layout at the first lost block's line
+ * (document-layout.ts).
+ */
+export class LostText {
+  private blocks: SourceBlock[] = [];
+
+  /** Registered after stableRefs, whose refs it reads. */
+  handler(): HandlerClass {
+    const record = (content: DocumentFragment): void => {
+      this.blocks = [];
+      for (const el of content.querySelectorAll<HTMLElement>('[data-line][data-ref]')) {
+        if (el.closest(NOTE)) continue;
+        const file = el.closest<HTMLElement>('[data-file]')?.dataset.file ?? '';
+        this.blocks.push({ ref: el.dataset.ref as string, unit: unitOf(el), file, line: Number(el.dataset.line), letters: lettersOf(el) });
+      }
+    };
+    return class RecordSourceBlocks extends pagedHandler() {
+      beforeParsed(content: DocumentFragment): void {
+        record(content);
+      }
+    };
+  }
+
+  /** The blocks that did not reach a page, whole or in part, in the order of the manuscript. */
+  lost(): LostBlock[] {
+    const placed = new Map<string, { letters: number; page: number }>();
+    for (const el of document.querySelectorAll<HTMLElement>('.pagedjs_pages .pagedjs_page [data-line][data-ref]')) {
+      if (el.closest(NOTE)) continue;
+      const ref = el.dataset.ref as string;
+      const seen = placed.get(ref) ?? { letters: 0, page: 0 };
+      seen.letters += lettersOf(el);
+      seen.page = Math.max(seen.page, Number(el.closest<HTMLElement>('.pagedjs_page')?.dataset.pageNumber ?? 0));
+      placed.set(ref, seen);
+    }
+    const lost: LostBlock[] = [];
+    for (const block of this.blocks) {
+      const { unit, file, line } = block;
+      const seen = placed.get(block.ref);
+      if (!seen) lost.push({ unit, file, line });
+      else if (seen.letters < block.letters) lost.push({ unit, file, line, page: seen.page, part: true });
+    }
+    return lost;
+  }
+}
