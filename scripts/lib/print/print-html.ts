@@ -136,6 +136,11 @@ ${colophonLines.join('\n')}
  * see as missing. A note of a series placed at the end leaves a call that links to it (endnotes.ts).
  */
 export function chapterHtml(chapter: Chapter, notesBefore: ReadonlyMap<string, number>, config: Pick<BookConfig, 'print' | 'language' | 'figures' | 'notes'>, opening: ChapterOpening = {}): string {
+  const block = textBlock(config.print);
+  const reserve = figureReserve(config.print);
+  // A note's image at most half the text block high: the note then fits the foot of a page with its call's
+  // line and text above it. A taller one would leave Paged.js a note it cannot place (lost-text.ts).
+  const noteBlock = { width: block.width, height: block.height / 2 };
   const body = withChapterOpening(chapter.html, opening, escapeHtml).replace(NOTE_REF_PATTERN, (_, number: string) => {
     const note = chapter.notes.find((n) => n.number === Number(number));
     if (!note) return '';
@@ -143,10 +148,9 @@ export function chapterHtml(chapter: Chapter, notesBefore: ReadonlyMap<string, n
     const marker = escapeHtml(printedMarker(note, series, notesBefore));
     const seriesAttributes = series.rank ? ` data-note-series="${series.id}" data-note-rank="${series.rank}"` : '';
     if (series.placement === 'end') return endnoteCall(chapter, note, marker, series.id);
-    return `<span class="footnote" id="${chapter.id}-fn-${note.number}" data-note="${escapeHtml(note.label)}" data-note-number="${marker}"${seriesAttributes} data-line="${note.line}">${note.html}</span>`;
+    const html = placeImages(note.html, chapter.images, (image) => printImage(image, noteBlock, 0), (image) => figureLabelHtml(config, image));
+    return `<span class="footnote" id="${chapter.id}-fn-${note.number}" data-note="${escapeHtml(note.label)}" data-note-number="${marker}"${seriesAttributes} data-line="${note.line}" data-file="${escapeHtml(chapter.file)}">${html}</span>`;
   });
-  const block = textBlock(config.print);
-  const reserve = figureReserve(config.print);
   const withImages = placeImages(body, chapter.images, (image) => printImage(image, block, image.figure ? reserve : 0), (image) => figureLabelHtml(config, image));
   const kind = chapter.kind === 'chapter' ? '' : ` ${chapter.kind}`;
   return `<section class="chapter${kind}" id="${chapter.id}" data-file="${escapeHtml(chapter.file)}">

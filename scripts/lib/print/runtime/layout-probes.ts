@@ -12,10 +12,12 @@ interface Box {
   bottom: number;
 }
 
+/** Where an element is written: its chapter's file (a note set at the page's foot, outside its chapter's
+ * section, carries its own) and its block's line. */
 function placeOf(el: Element): { file: string; line: number } {
   const block = el.closest<HTMLElement>('[data-line]');
-  const chapter = el.closest<HTMLElement>('.chapter');
-  return { file: chapter ? (chapter.dataset.file as string) : '', line: block ? Number(block.dataset.line) : 0 };
+  const file = el.closest<HTMLElement>('[data-file]');
+  return { file: file ? (file.dataset.file as string) : '', line: block ? Number(block.dataset.line) : 0 };
 }
 
 function pageOf(el: Element): number {
