@@ -3,12 +3,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { cp, mkdtemp, readdir, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { removeDir, runScript, type RunResult } from './helpers.ts';
+import { OWN_BROWSER, removeDir, runScript, type RunResult } from './helpers.ts';
 
 /**
  * A build run with a temporary folder of its own (TMPDIR): everything it leaves there (a Chromium profile, a
  * half-written file) is a stray temporary file, and any process whose command line names that folder is its
- * own Chromium still running. Other builds on the machine (other tests, other people's) are not looked at.
+ * own Chromium still running. Other builds on the machine (other tests, other people's) are not looked at. It
+ * starts a Chromium of its own (OWN_BROWSER): what it leaves running is what the test is about.
  */
 export interface GuardedRun extends RunResult {
   /** What the build left in its temporary folder. */
@@ -69,7 +70,7 @@ export function buildTmpdir(): Promise<string> {
 export async function guardedRun(command: 'build' | 'check' | 'release', args: string[], env: NodeJS.ProcessEnv = {}): Promise<GuardedRun> {
   const tmp = await buildTmpdir();
   try {
-    const run = await runScript(`${command}.ts`, args, { ...env, TMPDIR: tmp });
+    const run = await runScript(`${command}.ts`, args, { ...OWN_BROWSER, ...env, TMPDIR: tmp });
     return { ...run, leftProcesses: await processesLeft(tmp), strayFiles: await filesLeft(tmp) };
   } finally {
     await removeDir(tmp);

@@ -37,6 +37,13 @@ chapters:
   - 01-hoofdstuk.md
 `;
 
+/**
+ * The environment a build starts its own Chromium in, not a context of the test run's shared one
+ * (SHARED_BROWSER_ENV, scripts/lib/browser.ts): for the tests about the browser's own life, what a build
+ * leaves running or behind, how it fails to start one, how it stops one when interrupted.
+ */
+export const OWN_BROWSER: NodeJS.ProcessEnv = { BOOK_SHARED_CHROMIUM: undefined };
+
 /** A manuscript folder in a temporary directory: file name -> contents. */
 export async function makeManuscript(files: Record<string, string>): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), 'book-test-'));

@@ -6,7 +6,7 @@ import { pdfFonts, pdfInfo, pdfPageTexts, pdfText } from '../scripts/lib/pdf/pop
 import { PdfReader } from '../scripts/lib/pdf/read-pdf.ts';
 import { toPoints } from '../scripts/lib/print/lengths.ts';
 import { chapterWithNotes, minimalConfig } from './fixtures.ts';
-import { listFiles, makeManuscript, removeDir, runScript, type RunResult } from './helpers.ts';
+import { OWN_BROWSER, listFiles, makeManuscript, removeDir, runScript, type RunResult } from './helpers.ts';
 
 const close = (actual: number | undefined, expected: number, tolerance = 0.05): void =>
   assert.ok(actual !== undefined && Math.abs(actual - expected) <= tolerance, `${actual} ≉ ${expected}`);
@@ -170,7 +170,7 @@ describe('bad input stops the build with a clear message and leaves nothing behi
   });
 
   test('no browser', async () => {
-    const r = await failingBuild({ 'book.yaml': minimalConfig(), '01-hoofdstuk.md': CHAPTER }, { CHROMIUM_PATH: '/nonexistent/chromium' });
+    const r = await failingBuild({ 'book.yaml': minimalConfig(), '01-hoofdstuk.md': CHAPTER }, { ...OWN_BROWSER, CHROMIUM_PATH: '/nonexistent/chromium' });
     assert.equal(r.code, 1);
     assert.match(r.stderr, /CHROMIUM_PATH is set to \/nonexistent\/chromium, which does not exist/);
     assert.match(r.stderr, /apt-get install chromium/);

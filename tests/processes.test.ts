@@ -10,7 +10,7 @@ import { projectRoot } from '../scripts/lib/paths.ts';
 import { report } from '../scripts/lib/run-cli.ts';
 import { buildTmpdir, copyOfOutput, guardedRun, outputDigest, processesLeft, filesLeft, type GuardedRun } from './build-guard.ts';
 import { chapterWithNotes, minimalConfig } from './fixtures.ts';
-import { commandLine, makeManuscript, removeDir } from './helpers.ts';
+import { OWN_BROWSER, commandLine, makeManuscript, removeDir } from './helpers.ts';
 
 /**
  * Processes: a build ends as soon as it has failed or is stopped, and every process it started ends with it
@@ -54,7 +54,7 @@ async function runUntil(command: 'build' | 'preview', args: string[], until: Reg
   const tmp = await buildTmpdir();
   try {
     const result = await new Promise<Omit<Watched, 'strayFiles' | 'leftProcesses'>>((resolve, reject) => {
-      const child = spawn(process.execPath, commandLine(command, args), { cwd: projectRoot, env: { ...process.env, ...env, TMPDIR: tmp }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, commandLine(command, args), { cwd: projectRoot, env: { ...process.env, ...OWN_BROWSER, ...env, TMPDIR: tmp }, stdio: ['ignore', 'pipe', 'pipe'] });
       let stdout = '';
       let stderr = '';
       let matchedAt: number | undefined;

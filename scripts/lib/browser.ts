@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import puppeteer, { type Browser, type HTTPRequest, type Page } from 'puppeteer';
+import puppeteer, { type Browser, type BrowserContext, type HTTPRequest, type Page } from 'puppeteer';
 import { BuildError, diagnostic } from './diagnostics.ts';
 import { atInterrupt, interruption } from './interrupt.ts';
 import { logRun } from './run-log.ts';
@@ -128,6 +128,8 @@ function startWatchdog(home: string): ChildProcess | undefined {
  * under the build (SIGTERM: "the browser quit unexpectedly"), leaving the profile behind either way.
  */
 export async function launchBrowser(timeoutMs = 30_000): Promise<BrowserSession> {
+  const shared = process.env[SHARED_BROWSER_ENV];
+  if (shared) return connectToShared(shared);
   logRun('chromium');
   const executablePath = findChromium();
   const home = mkdtempSync(path.join(tmpdir(), 'book-chromium-'));
@@ -184,6 +186,63 @@ export async function launchBrowser(timeoutMs = 30_000): Promise<BrowserSession>
         await rm(home, { recursive: true, force: true, maxRetries: 3 }).catch(() => undefined);
         endWatchdog();
         unregister();
+      })();
+      return closing;
+    },
+  };
+}
+
+/**
+ * The DevTools WebSocket endpoint of a Chromium that `npm test` starts once for the builds of a test run
+ * (tests/run.mjs): each build then opens its pages in a browser context of its own there instead of starting a
+ * Chromium (about 3 s of processor time each, most of a small test build's). Empty or unset: every build starts
+ * its own. A test about the browser's own life (a crash, an interrupt, a launch that fails, what a build leaves
+ * running) unsets it for the builds it runs.
+ */
+export const SHARED_BROWSER_ENV = 'BOOK_SHARED_CHROMIUM';
+
+/**
+ * A build's share of the shared Chromium: a connection that sees only the targets of the contexts it made, and
+ * whose default pages (`browser.newPage()`) open in a context of the build's own, so that what a build does to a
+ * context (request interception, its cache, cookies, the window it minimizes) never reaches another build's.
+ * Closing it closes those contexts and disconnects; the Chromium stays for the next build. A build killed
+ * outright leaves its contexts open until the test run ends and closes the Chromium.
+ */
+async function connectToShared(endpoint: string): Promise<BrowserSession> {
+  logRun('chromium-context');
+  // Contexts that were there before this connection are other builds'; so are targets of contexts this
+  // connection does not know (puppeteer files them under the default context, whose id is undefined).
+  let foreign: Set<string | undefined> | undefined;
+  const ours = (id: string | undefined): boolean => foreign !== undefined && id !== undefined && !foreign.has(id);
+  let browser: Browser;
+  let context: BrowserContext;
+  try {
+    browser = await puppeteer.connect({ browserWSEndpoint: endpoint, protocolTimeout: 120_000, targetFilter: (target) => ours(target.browserContext().id) });
+    foreign = new Set(browser.browserContexts().map((c) => c.id));
+    context = await browser.createBrowserContext();
+  } catch (error) {
+    throw new BuildError(diagnostic('browser/launch', { source: 'chromium' }, `the shared Chromium (${SHARED_BROWSER_ENV}=${endpoint}) did not answer: ${(error as Error).message.split('\n')[0]}`));
+  }
+  browser.newPage = (options) => context.newPage(options);
+  // A context still being made when the build closes (a spare tab of a build that failed on its input) would
+  // outlive it: closing waits for it.
+  const making = new Set<Promise<BrowserContext>>();
+  const createContext = browser.createBrowserContext.bind(browser);
+  browser.createBrowserContext = (options) => {
+    const made = createContext(options);
+    making.add(made);
+    void made.catch(() => undefined).finally(() => making.delete(made));
+    return made;
+  };
+  let closing: Promise<void> | undefined;
+  return {
+    browser,
+    close() {
+      closing ??= (async () => {
+        closedOnPurpose.add(browser);
+        await Promise.allSettled([...making]);
+        await Promise.all(browser.browserContexts().filter((c) => ours(c.id)).map((c) => c.close().catch(() => undefined)));
+        await browser.disconnect().catch(() => undefined);
       })();
       return closing;
     },
