@@ -15,7 +15,7 @@ process.env.BOOK_TEST_FILE ??= path.basename(process.argv[1] ?? '');
 // And the file's own wall time once its tests are done, from which the order npm test starts the files in comes
 // (tests/durations.json), with the processor time it and the builds and browsers it started took: on two cores
 // the suite's time is bound by the sum of these.
-if (/\.test\.ts$/.test(process.argv[1] ?? '')) process.once('exit', () => logRun('file', { ms: Math.round(process.uptime() * 1000), cpuMs: processorMs() }));
+if (/(\.test|\/units)\.ts$/.test(process.argv[1] ?? '')) process.once('exit', () => logRun('file', { ms: Math.round(process.uptime() * 1000), cpuMs: processorMs() }));
 
 /** This process's processor time and that of its children it has waited for (Linux: /proc/self/stat). */
 function processorMs(): number | undefined {

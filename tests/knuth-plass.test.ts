@@ -1,3 +1,4 @@
+// npm test: unit (no build, no browser: run with the other unit files in one process, tests/units.ts)
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { INFINITY, knuthPlass, PARAMS, type Item } from '../scripts/lib/print/runtime/knuth-plass.ts';

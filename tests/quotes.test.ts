@@ -1,3 +1,4 @@
+// npm test: unit (no build, no browser: run with the other unit files in one process, tests/units.ts)
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { CLEAN_CHAPTER, citedBook, diagnose, places } from './citation-fixtures.ts';

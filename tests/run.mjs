@@ -4,7 +4,8 @@
 // is a build or a check that leaves a core idle much of the while (one tab paginating a small book, a JVM
 // starting, poppler reading a PDF). Then, one at a time, the files marked `// npm test: alone` in their first
 // lines, if any: a test that needs the machine to itself. (A test that edits a file every build reads, such as
-// styles/print.css, edits a copy of the repository instead: copyOfRepository in tests/helpers.ts.)
+// styles/print.css, edits a copy of the repository instead: copyOfRepository in tests/helpers.ts.) The files
+// marked `// npm test: unit` run as one file, tests/units.ts; one Chromium serves every build of the run.
 // Plain JavaScript: it runs before any loader.
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -29,8 +30,18 @@ const files = (named.length > 0 ? named : readdirSync(testsDir).filter((name) =>
   .map((file) => path.relative(root, file))
   .sort((a, b) => seconds(b) - seconds(a));
 
-/** A file that must run with no other build beside it says so in its first lines. */
-const alone = (file) => /^\/\/ npm test: alone\b/m.test(readFileSync(path.join(root, file), 'utf8').split('\n').slice(0, 10).join('\n'));
+/** A file says in its first lines when it must run with no other build beside it (`alone`), or when it runs
+ * with the other unit files in one process (`unit`). */
+const marked = (file, mark) => new RegExp(`^// npm test: ${mark}\\b`, 'm').test(readFileSync(path.join(root, file), 'utf8').split('\n').slice(0, 10).join('\n'));
+const alone = (file) => marked(file, 'alone');
+
+/**
+ * The unit files (no build, no browser) run in one process, tests/units.ts, which imports
+ * each: a process of their own would cost each a second or more of processor time for tsx and its modules.
+ */
+const units = files.filter((file) => marked(file, 'unit'));
+process.env.BOOK_UNIT_TEST_FILES = units.join(path.delimiter);
+const groups = [...files.filter((file) => !units.includes(file)), ...(units.length > 0 ? [path.join('tests', 'units.ts')] : [])].sort((a, b) => seconds(b) - seconds(a));
 
 /** Two at a time on a machine of two cores or more; BOOK_TEST_CONCURRENCY sets it. */
 const concurrency = Number(process.env.BOOK_TEST_CONCURRENCY) || Math.min(2, availableParallelism());
@@ -66,8 +77,8 @@ async function startSharedChromium() {
 
 const chromium = await startSharedChromium();
 try {
-  const shared = await nodeTest(files.filter((file) => !alone(file)), concurrency);
-  const single = await nodeTest(files.filter(alone), 1);
+  const shared = await nodeTest(groups.filter((file) => !alone(file)), concurrency);
+  const single = await nodeTest(groups.filter(alone), 1);
   process.exitCode = shared || single;
 } finally {
   if (chromium) {

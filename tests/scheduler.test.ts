@@ -1,3 +1,4 @@
+// npm test: unit (no build, no browser: run with the other unit files in one process, tests/units.ts)
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Semaphore, WorkerPool } from '../scripts/lib/print/scheduler.ts';
