@@ -59,6 +59,8 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env): string {
 
 export interface BrowserSession {
   browser: Browser;
+  /** Contexts of the test run's Chromium (SHARED_BROWSER_ENV), not a Chromium of this build's own. */
+  shared?: boolean;
   /** Ends every process of this Chromium and removes its temporary folder. */
   close(): Promise<void>;
 }
@@ -237,6 +239,7 @@ async function connectToShared(endpoint: string): Promise<BrowserSession> {
   let closing: Promise<void> | undefined;
   return {
     browser,
+    shared: true,
     close() {
       closing ??= (async () => {
         closedOnPurpose.add(browser);

@@ -83,7 +83,9 @@ export async function buildBook(args: BuildOptions, resident?: ResidentBuild): P
   // And the tabs of the documents laid out first are made then too, while the reading goes on (a small book
   // laid out as one document leaves one unused: a quarter of a second of the core the reading leaves idle).
   const jobs = args.print?.jobs ?? defaultJobs();
-  if (!resident && jobs > 1) launching?.then(({ browser }) => prepareSpareTabs(browser, jobs), () => undefined);
+  // Not in a test run's shared Chromium, which is up already: there nothing overlaps, and the processor time a
+  // spare tab costs is lost when the book is laid out as one document or the build fails on its input.
+  if (!resident && jobs > 1) launching?.then(({ browser, shared }) => shared || prepareSpareTabs(browser, jobs), () => undefined);
   let session: BrowserSession | undefined;
   let staging: Staging | undefined;
   try {
