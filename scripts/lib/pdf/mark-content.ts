@@ -102,18 +102,14 @@ export function markPageContent(
   // Text goes to the nearest text or generated target, then to an image; a path or an image only to an
   // image. A generated target's box holds text of its own element too (a note's box, its text): text wins
   // unless it is further than the rounding of the page's measures (a tenth of a pixel) or only at its edge.
-  const rounds: MarkTarget['kind'][][] = [['text', 'generated'], ['image']];
+  const rounds = [rectsByRow(targets, ['text', 'generated']), rectsByRow(targets, ['image'])];
   const assigned = items.map((item) => {
-    for (const kinds of item.kind === 'text' ? rounds : rounds.slice(1)) {
+    for (const rows of item.kind === 'text' ? rounds : rounds.slice(1)) {
       let best = { target: -1, rect: -1, score: Infinity };
-      for (let t = 0; t < targets.length; t++) {
+      for (const [t, r] of rows.get(Math.floor(item.y)) ?? []) {
         const target = targets[t] as MarkTarget;
-        if (!kinds.includes(target.kind)) continue;
-        const bias = target.kind === 'generated' ? 0.25 : 0;
-        for (let r = 0; r < target.rects.length; r++) {
-          const score = distance(target.rects[r] as PageRect, item.x, item.y) + bias;
-          if (score < best.score) best = { target: t, rect: r, score };
-        }
+        const score = distance(target.rects[r] as PageRect, item.x, item.y) + (target.kind === 'generated' ? 0.25 : 0);
+        if (score < best.score) best = { target: t, rect: r, score };
       }
       if (best.target >= 0) return best;
     }
@@ -209,6 +205,28 @@ export function markPageContent(
   }
   out += source.slice(from);
   return { source: out, mcids, byTarget, words, artifacts };
+}
+
+/**
+ * The rectangles of the targets of `kinds` by the pixel rows they could hold a point of (a point more than
+ * half a pixel above or below a rectangle is not in it; a row more each way for rounding), each row's in
+ * target and rectangle order: a point
+ * is then measured against the few rectangles on its line, with the same nearest and the same ties as
+ * against all.
+ */
+function rectsByRow(targets: readonly MarkTarget[], kinds: readonly MarkTarget['kind'][]): Map<number, [number, number][]> {
+  const rows = new Map<number, [number, number][]>();
+  targets.forEach((target, t) => {
+    if (!kinds.includes(target.kind)) return;
+    target.rects.forEach((rect, r) => {
+      for (let row = Math.floor(rect[1] - 0.5) - 1; row <= Math.floor(rect[3] + 0.5) + 1; row++) {
+        const list = rows.get(row);
+        if (list) list.push([t, r]);
+        else rows.set(row, [[t, r]]);
+      }
+    });
+  });
+  return rows;
 }
 
 function toPoint([x, y]: [number, number]): { x: number; y: number } {

@@ -20,6 +20,9 @@ export interface TagResult {
 
 /** Blocks a note follows when its call is in one; and blocks it ends, inside, since only their kind of
  * element may follow them (a list item, a table cell). */
+/** Bytes as a latin1 string, without copying them into a Buffer first. */
+const latin1 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+
 const BLOCKS = new Set(['P', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'Caption', 'BlockQuote', 'Figure']);
 const CONTAINING_BLOCKS = new Set(['LI', 'TD', 'TH', 'TOCI', 'Note']);
 
@@ -55,7 +58,10 @@ export async function markContent(pdf: PDFDocument, structure: DocumentStructure
   const wanted = new Set(pages);
   const leavesByPage = new Map<number, number[]>();
   structure.leaves.forEach((leaf, i) => {
-    if (wanted.has(leaf.page)) leavesByPage.set(leaf.page, [...(leavesByPage.get(leaf.page) ?? []), i]);
+    if (!wanted.has(leaf.page)) return;
+    const list = leavesByPage.get(leaf.page);
+    if (list) list.push(i);
+    else leavesByPage.set(leaf.page, [i]);
   });
   for (const number of pages) {
     const page = pdfPages[number + offset - 1];
@@ -66,7 +72,7 @@ export async function markContent(pdf: PDFDocument, structure: DocumentStructure
     const refs = contents instanceof PDFArray ? contents.asArray() : contents ? [contents] : [];
     const streams = refs.map((ref) => context.lookup(ref)).filter((s): s is PDFStream => s instanceof PDFStream);
     if (streams.length === 0) continue;
-    const source = streams.map((s) => Buffer.from(streamBytes(s)).toString('latin1')).join('\n');
+    const source = streams.map((s) => latin1(streamBytes(s))).join('\n');
     const leafIndices = leavesByPage.get(number) ?? [];
     const targets: MarkTarget[] = leafIndices.map((i) => {
       const leaf = structure.leaves[i] as DocumentStructure['leaves'][number];
@@ -108,7 +114,8 @@ export async function markContent(pdf: PDFDocument, structure: DocumentStructure
     marks.sequences += marked.mcids.length;
     marks.artifacts += marked.artifacts;
     // Compressed here, at zlib's default level: compressing every page at once on libuv's threads cost more
-    // than twice the processor time (docs/performance.md).
+    // than twice the processor time, and one page at a time on its thread while the next is marked still
+    // more than here (docs/performance.md).
     const bytes = deflateSync(Buffer.from(marked.source, 'latin1'));
     const stream = PDFRawStream.of(context.obj({ Length: bytes.length, Filter: 'FlateDecode' }) as PDFDict, bytes);
     // The marked stream takes the place of the page's streams (pdf-lib writes every object it holds, used or not).

@@ -122,7 +122,7 @@ export function combineLayouts(units: readonly UnitLayout[], firsts: readonly nu
     blocks: [],
     hyphens: 0,
     errors: [],
-    timings: { paginateMs: 0, settleMs: 0, collectMs: 0 },
+    timings: { paginateMs: 0, settleMs: 0, collectMs: 0, structureMs: 0 },
     probes: { findings: [], pages: [], lineBreaks: null },
   };
   const probes = layout.probes as LayoutProbes;
@@ -143,6 +143,7 @@ export function combineLayouts(units: readonly UnitLayout[], firsts: readonly nu
     layout.timings.paginateMs += local.timings.paginateMs;
     layout.timings.settleMs += local.timings.settleMs;
     layout.timings.collectMs += local.timings.collectMs;
+    (layout.timings.structureMs as number) += local.timings.structureMs ?? 0;
   });
   return layout;
 }

@@ -351,11 +351,11 @@ export async function printBook(options: PrintBookOptions): Promise<PrintResult>
     markContent: tag,
   });
   const { layout } = laidOut;
-  const { paginateMs, settleMs, collectMs } = layout.timings;
+  const { paginateMs, settleMs, collectMs, structureMs = 0 } = layout.timings;
   progress.step(
     `print: ${laidOut.paginated.length} unit(s) paginated in ${laidOut.documents} document(s), ${units.length - laidOut.paginated.length} from the cache ` +
       `(in the page ${(paginateMs / 1000).toFixed(1)} s, of which line breaking ${((layout.probes?.lineBreaks?.ms ?? 0) / 1000).toFixed(1)} s; ` +
-      `hyphens ${(settleMs / 1000).toFixed(1)} s, layout ${(collectMs / 1000).toFixed(1)} s); ${laidOut.whole ? 'writing PDF' : 'merging'}`,
+      `hyphens ${(settleMs / 1000).toFixed(1)} s, layout ${(collectMs / 1000).toFixed(1)} s, structure ${(structureMs / 1000).toFixed(2)} s); ${laidOut.whole ? 'writing PDF' : 'merging'}`,
   );
   const { PDFDocument, ParseSpeeds, mergeUnits } = await pdfFinishing();
   const pdf = laidOut.whole

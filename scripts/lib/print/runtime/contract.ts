@@ -25,8 +25,9 @@ export interface PageLayout {
   errors: string[];
   /** What the layout probes measured. */
   probes?: LayoutProbes;
-  /** Milliseconds in the page: until Paged.js finished; of it, settling soft hyphens and measuring pages. */
-  timings: { paginateMs: number; settleMs: number; collectMs: number };
+  /** Milliseconds in the page: until Paged.js finished; of it, settling soft hyphens, measuring pages and
+   * measuring their structure for the tagged PDF (absent in a layout cached before it was timed). */
+  timings: { paginateMs: number; settleMs: number; collectMs: number; structureMs?: number };
 }
 
 /** What the build needs to cut a laid-out document into its units. */

@@ -78,7 +78,7 @@ function finish(): void {
       ...measure.measured,
       hyphens: pinned + hyphens.hyphens,
       errors,
-      timings: { paginateMs: paginated, settleMs: hyphens.ms, collectMs: measure.ms },
+      timings: { paginateMs: paginated, settleMs: hyphens.ms, collectMs: measure.ms, structureMs: structure.ms },
     };
   } catch (error) {
     errors.push(String((error as Error)?.stack || error));

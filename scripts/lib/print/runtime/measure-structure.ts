@@ -12,14 +12,30 @@ const SHY = '\u00ad';
 
 const round = (v: number): number => Math.round(v * 10) / 10;
 
+// The tests below run on every element of every page: attribute and tag checks instead of selector
+// matching, which walks the ancestors for a descendant selector.
+
+/** A note's call (`[data-footnote-call]`). */
+const isCall = (el: Element): boolean => el.hasAttribute('data-footnote-call');
+
+/** A note in a page's note area (`.pagedjs_footnote_inner_content [data-note]`). */
+const isPlacedNote = (el: Element): boolean => el.hasAttribute('data-note') && el.parentElement?.closest('.pagedjs_footnote_inner_content') != null;
+
+/** The word that ends at `end` (inclusive): the characters back to the nearest white space (`\S*`). */
+function wordEndingAt(data: string, end: number): string {
+  let start = end + 1;
+  while (start > 0 && !/\s/.test(data[start - 1] as string)) start--;
+  return data.slice(start, end + 1);
+}
+
 /** The PDF structure type of an element, '' for one whose content belongs to its parent, null to skip it. */
 function roleOf(el: Element): string | null {
   if (el.getAttribute('aria-hidden') === 'true' || (el as HTMLElement).hidden) return null;
   const tag = el.localName;
   if (tag === 'hr' || tag === 'br' || tag === 'script' || tag === 'style') return null;
-  if (/^h[1-6]$/.test(tag)) return el.classList.contains('contents-title') ? 'H1' : `H${tag[1]}`;
-  if (el.matches('[data-footnote-call]')) return 'Link';
-  if (el.matches('.pagedjs_footnote_inner_content [data-note]')) return 'Note';
+  if (tag.length === 2 && tag[0] === 'h' && tag[1]! >= '1' && tag[1]! <= '6') return el.classList.contains('contents-title') ? 'H1' : `H${tag[1]}`;
+  if (isCall(el)) return 'Link';
+  if (isPlacedNote(el)) return 'Note';
   switch (tag) {
     case 'p':
       return 'P';
@@ -98,7 +114,7 @@ function unitOf(el: Element): string {
 
 function keyOf(el: HTMLElement, role: string): string {
   const ref = el.dataset.ref || '';
-  return role === 'Link' && el.matches('[data-footnote-call]') ? `call:${ref}` : ref;
+  return role === 'Link' && isCall(el) ? `call:${ref}` : ref;
 }
 
 /** An element as the page measures it: what the build reads, and the unit it was found in. */
@@ -113,10 +129,17 @@ export class StructureMeasure implements PageFinisher {
   private readonly leaves: StructureLeaf[] = [];
   private readonly roots: string[] = [];
   private readonly range = document.createRange();
+  ms = 0;
 
   constructor(private readonly lineBreakHyphens: () => ReadonlySet<string>) {}
 
   finish(page: HTMLElement): void {
+    const started = performance.now();
+    this.measure(page);
+    this.ms += performance.now() - started;
+  }
+
+  private measure(page: HTMLElement): void {
     const number = Number(page.dataset.pageNumber);
     const box = page.getBoundingClientRect();
     const content = page.querySelector('.pagedjs_page_content');
@@ -163,8 +186,7 @@ export class StructureMeasure implements PageFinisher {
       for (let i = data.indexOf(mark); i >= 0; i = data.indexOf(mark, i + 1)) {
         if (i === 0) continue;
         if (mark === '-') {
-          const word = /(\S*)$/.exec(data.slice(0, i + 1));
-          if (!word || !soft.has(word[1] as string)) continue;
+          if (!soft.has(wordEndingAt(data, i))) continue;
           // A line the line breaker set in a span of its own ends with its hyphen.
           if (i === data.length - 1) {
             (found = found || []).push(rects.length - 1);
@@ -220,7 +242,7 @@ export class StructureMeasure implements PageFinisher {
         if (role === 'Link') {
           const href = el.getAttribute('href') || '';
           element.href = href;
-          if (el.matches('[data-footnote-call]')) element.number = el.dataset.noteNumber || '';
+          if (isCall(el)) element.number = el.dataset.noteNumber || '';
         }
         this.byKey.set(key, element);
         this.elements.push(element);
@@ -231,18 +253,19 @@ export class StructureMeasure implements PageFinisher {
       if (role === 'Link') element.rects = (element.rects || []).concat(this.rectsOf(el, box).map((r): [number, ...PageRect] => [page, ...r]));
       // Numbers CSS draws (a note's, a call's, a list item's marker, a contents entry's page) belong to
       // the element: what is drawn in its box and matches no text goes to it.
-      const generated = el.matches('[data-footnote-call], li, dt, .pagedjs_footnote_inner_content [data-note]');
+      const tag = el.localName;
+      const generated = isCall(el) || tag === 'li' || tag === 'dt' || isPlacedNote(el);
       if (generated && !el.dataset.splitFrom) this.addLeaf(element, 'generated', this.markerRects(el, box), page);
       if (role === 'Figure') this.addLeaf(element, 'image', this.rectsOf(el, box), page);
       else this.walk(el, element, page, box);
-      if (el.matches('a.toc-entry')) this.addLeaf(element, 'generated', this.rectsOf(el, box), page);
+      if (tag === 'a' && el.classList.contains('toc-entry')) this.addLeaf(element, 'generated', this.rectsOf(el, box), page);
     }
   }
 
   /** Where an element's generated number is drawn: its own box, and for a list item the margin left of it. */
   private markerRects(el: HTMLElement, box: DOMRect): PageRect[] {
     const rects = this.rectsOf(el, box);
-    if (!el.matches('li, dt') || rects.length === 0) return rects;
+    if ((el.localName !== 'li' && el.localName !== 'dt') || rects.length === 0) return rects;
     const first = rects[0] as PageRect;
     const em = parseFloat(getComputedStyle(el).fontSize) || 16;
     return [[round(first[0] - 3 * em), first[1], first[0], round(first[1] + 1.5 * em)]];
