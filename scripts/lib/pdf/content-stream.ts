@@ -20,15 +20,115 @@ export interface Operation {
   end: number;
 }
 
-const WHITESPACE = new Uint8Array(256);
+/** White-space and delimiter bytes (7.2.2), by character code: what ends a name, a number or an operator. */
+export const WHITESPACE = new Uint8Array(256);
 for (const c of [0, 9, 10, 12, 13, 32]) WHITESPACE[c] = 1;
+export const DELIMITER = new Uint8Array(256);
+for (const c of '()<>[]{}/%') DELIMITER[c.charCodeAt(0)] = 1;
 const HEX = new Int8Array(256).fill(-1);
 for (let d = 0; d < 16; d++) {
   HEX['0123456789abcdef'.charCodeAt(d)] = d;
   HEX['0123456789ABCDEF'.charCodeAt(d)] = d;
 }
-const DELIMITER = new Uint8Array(256);
-for (const c of '()<>[]{}/%') DELIMITER[c.charCodeAt(0)] = 1;
+const ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', b: '\b', f: '\f' };
+
+/**
+ * Where the last string read ended: past its closing delimiter, or -1 when `end` came first. Shared by the
+ * readers below (the page markers read a string per glyph: no object for each).
+ */
+export const stringEnd = { at: 0 };
+
+/** A literal string's bytes from `from`, just past its opening parenthesis, to its balanced closing one
+ * (backslash escapes, 7.3.4.2); what there is up to `end` when it is not closed. */
+export function literalString(source: string, from: number, end: number): string {
+  let depth = 1;
+  let out = '';
+  let i = from;
+  let start = i;
+  while (i < end) {
+    const c = source.charCodeAt(i);
+    if (c === 92 /* \ */) {
+      out += source.slice(start, i);
+      const next = source[i + 1] ?? '';
+      i += 2;
+      if (next >= '0' && next <= '7') {
+        let octal = next;
+        while (octal.length < 3 && i < end && source[i]! >= '0' && source[i]! <= '7') octal += source[i++];
+        out += String.fromCharCode(parseInt(octal, 8) & 0xff);
+      } else if (next === '\r') {
+        if (source[i] === '\n') i++;
+      } else if (next !== '\n') {
+        out += ESCAPES[next] ?? next;
+      }
+      start = i;
+      continue;
+    }
+    if (c === 40) depth++;
+    else if (c === 41 && --depth === 0) {
+      stringEnd.at = i + 1;
+      return out + source.slice(start, i);
+    }
+    i++;
+  }
+  stringEnd.at = -1;
+  return out + source.slice(start, i);
+}
+
+/** A hexadecimal string's bytes from `from`, just past its `<`, to its `>` (white space skipped, an odd
+ * last digit followed by 0, 7.3.4.3). */
+export function hexString(source: string, from: number, end: number): string {
+  let out = '';
+  let high = -1;
+  let i = from;
+  stringEnd.at = -1;
+  while (i < end) {
+    const c = source.charCodeAt(i++);
+    if (c === 62 /* > */) {
+      stringEnd.at = i;
+      break;
+    }
+    const digit = HEX[c] as number;
+    if (digit < 0) continue;
+    if (high < 0) high = digit;
+    else {
+      out += String.fromCharCode((high << 4) | digit);
+      high = -1;
+    }
+  }
+  if (high >= 0) out += String.fromCharCode(high << 4);
+  return out;
+}
+
+/** Past the literal string that opens at `from` (its `(`), unread; `end` or past it when it is not closed. */
+export function skipLiteralString(source: string, from: number, end: number): number {
+  let depth = 0;
+  let i = from;
+  for (; i < end; i++) {
+    const c = source.charCodeAt(i);
+    if (c === 92) i++;
+    else if (c === 40) depth++;
+    else if (c === 41 && --depth === 0) return i + 1;
+  }
+  return i;
+}
+
+/** Past the dictionary that opens at `from` (its `<<`), unread, nested dictionaries and strings included. */
+export function skipDictionary(source: string, from: number, end: number): number {
+  let depth = 0;
+  let i = from;
+  while (i < end) {
+    const c = source.charCodeAt(i);
+    if (c === 40) i = skipLiteralString(source, i, end);
+    else if (c === 60 && source.charCodeAt(i + 1) === 60) {
+      depth++;
+      i += 2;
+    } else if (c === 62 && source.charCodeAt(i + 1) === 62) {
+      i += 2;
+      if (--depth === 0) break;
+    } else i++;
+  }
+  return i;
+}
 
 const OPERATOR = { type: 'operator' as const, value: '' };
 
@@ -64,57 +164,17 @@ export function scanContent(source: string, visit: (operation: Operation) => voi
   };
 
   const literal = (): string => {
-    // After the opening parenthesis: balanced parentheses, backslash escapes (7.3.4.2).
-    let depth = 1;
-    let out = '';
-    let from = i;
-    while (i < n) {
-      const c = source.charCodeAt(i);
-      if (c === 92 /* \ */) {
-        out += source.slice(from, i);
-        const next = source[i + 1] ?? '';
-        i += 2;
-        if (next >= '0' && next <= '7') {
-          let octal = next;
-          while (octal.length < 3 && i < n && source[i]! >= '0' && source[i]! <= '7') octal += source[i++];
-          out += String.fromCharCode(parseInt(octal, 8) & 0xff);
-        } else if (next === '\r') {
-          if (source[i] === '\n') i++;
-        } else if (next !== '\n') {
-          out += { n: '\n', r: '\r', t: '\t', b: '\b', f: '\f' }[next] ?? next;
-        }
-        from = i;
-        continue;
-      }
-      if (c === 40) depth++;
-      else if (c === 41 && --depth === 0) {
-        out += source.slice(from, i);
-        i++;
-        return out;
-      }
-      i++;
-    }
-    throw new Error('unterminated string in content stream');
+    const bytes = literalString(source, i, n);
+    if (stringEnd.at < 0) throw new Error('unterminated string in content stream');
+    i = stringEnd.at;
+    return bytes;
   };
 
   const hex = (): string => {
-    let out = '';
-    let high = -1;
-    while (i < n) {
-      const c = source.charCodeAt(i++);
-      if (c === 62 /* > */) {
-        if (high >= 0) out += String.fromCharCode(high << 4);
-        return out;
-      }
-      const digit = HEX[c] as number;
-      if (digit < 0) continue;
-      if (high < 0) high = digit;
-      else {
-        out += String.fromCharCode((high << 4) | digit);
-        high = -1;
-      }
-    }
-    throw new Error('unterminated hex string in content stream');
+    const bytes = hexString(source, i, n);
+    if (stringEnd.at < 0) throw new Error('unterminated hex string in content stream');
+    i = stringEnd.at;
+    return bytes;
   };
 
   const value = (): Operand | { type: 'operator'; value: string } | undefined => {
@@ -216,7 +276,8 @@ function inlineImage(source: string, from: number): number {
   return match.index + 3;
 }
 
-function decodeName(raw: string): string {
+/** A name's bytes from its written form (`#xx` escapes, 7.3.5). */
+export function decodeName(raw: string): string {
   return raw.includes('#') ? raw.replace(/#([0-9a-fA-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))) : raw;
 }
 

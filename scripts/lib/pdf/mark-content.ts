@@ -1,3 +1,5 @@
+import { DELIMITER, WHITESPACE, decodeName, hexString, literalString, skipDictionary, skipLiteralString, stringEnd } from './content-stream.ts';
+
 /** Left, top, right, bottom in CSS px from the page's top-left corner, as the page measured it. */
 export type PageRect = [number, number, number, number];
 
@@ -236,7 +238,8 @@ function toPoint([x, y]: [number, number]): { x: number; y: number } {
 /**
  * A text object's text-showing operations, read again when a hyphenated word needs its glyphs: each with
  * the offsets it spans (from its first operand to past its operator), the font set for it and the bytes it
- * shows. A reader of its own, as readItems: it keeps only strings and the last name, and reads nothing else.
+ * shows. A reader of its own, as readItems: it keeps only strings and the last name, and reads nothing else
+ * (strings, dictionaries and names read as content-stream.ts reads them).
  */
 function showsOf(source: string, item: Item): Show[] {
   const shows: Show[] = [];
@@ -258,78 +261,14 @@ function showsOf(source: string, item: Item): Show[] {
       continue;
     }
     if (start < 0) start = i;
-    if (c === 40) {
-      i++;
-      let depth = 1;
-      let out = '';
-      let from = i;
-      while (i < end) {
-        const d = source.charCodeAt(i);
-        if (d === 92) {
-          out += source.slice(from, i);
-          const next = source[i + 1] ?? '';
-          i += 2;
-          if (next >= '0' && next <= '7') {
-            let octal = next;
-            while (octal.length < 3 && i < end && source[i]! >= '0' && source[i]! <= '7') octal += source[i++];
-            out += String.fromCharCode(parseInt(octal, 8) & 0xff);
-          } else if (next === '\r') {
-            if (source[i] === '\n') i++;
-          } else if (next !== '\n') {
-            out += ESCAPES[next] ?? next;
-          }
-          from = i;
-          continue;
-        }
-        if (d === 40) depth++;
-        else if (d === 41 && --depth === 0) break;
-        i++;
-      }
-      strings.push(out + source.slice(from, i));
-      i++;
+    if (c === 40 || (c === 60 && source.charCodeAt(i + 1) !== 60)) {
+      strings.push(c === 40 ? literalString(source, i + 1, end) : hexString(source, i + 1, end));
+      i = stringEnd.at < 0 ? end : stringEnd.at;
       continue;
     }
     if (c === 60) {
-      if (source.charCodeAt(i + 1) === 60) {
-        // A dictionary (a marked-content property list): skipped whole; its strings are no text shown.
-        let depth = 0;
-        while (i < end) {
-          const d = source.charCodeAt(i);
-          if (d === 40) {
-            let inner = 0;
-            for (; i < end; i++) {
-              const e = source.charCodeAt(i);
-              if (e === 92) i++;
-              else if (e === 40) inner++;
-              else if (e === 41 && --inner === 0) break;
-            }
-            i++;
-          } else if (d === 60 && source.charCodeAt(i + 1) === 60) {
-            depth++;
-            i += 2;
-          } else if (d === 62 && source.charCodeAt(i + 1) === 62) {
-            i += 2;
-            if (--depth === 0) break;
-          } else i++;
-        }
-        continue;
-      }
-      i++;
-      let out = '';
-      let high = -1;
-      while (i < end) {
-        const d = source.charCodeAt(i++);
-        if (d === 62) break;
-        const digit = HEX[d] as number;
-        if (digit < 0) continue;
-        if (high < 0) high = digit;
-        else {
-          out += String.fromCharCode((high << 4) | digit);
-          high = -1;
-        }
-      }
-      if (high >= 0) out += String.fromCharCode(high << 4);
-      strings.push(out);
+      // A dictionary (a marked-content property list): skipped whole; its strings are no text shown.
+      i = skipDictionary(source, i, end);
       continue;
     }
     if (c === 91 || c === 93 || c === 123 || c === 125 || c === 41 || c === 62) {
@@ -339,8 +278,7 @@ function showsOf(source: string, item: Item): Show[] {
     if (c === 47) {
       const from = ++i;
       while (i < end && !WHITESPACE[source.charCodeAt(i)] && !DELIMITER[source.charCodeAt(i)]) i++;
-      name = source.slice(from, i);
-      if (name.includes('#')) name = name.replace(/#([0-9a-fA-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+      name = decodeName(source.slice(from, i));
       continue;
     }
     const from = i;
@@ -357,18 +295,6 @@ function showsOf(source: string, item: Item): Show[] {
   }
   return shows;
 }
-
-const ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', b: '\b', f: '\f' };
-const HEX = new Int8Array(256).fill(-1);
-for (let d = 0; d < 16; d++) {
-  HEX['0123456789abcdef'.charCodeAt(d)] = d;
-  HEX['0123456789ABCDEF'.charCodeAt(d)] = d;
-}
-
-const WHITESPACE = new Uint8Array(256);
-for (const c of [0, 9, 10, 12, 13, 32]) WHITESPACE[c] = 1;
-const DELIMITER = new Uint8Array(256);
-for (const c of '()<>[]{}/%') DELIMITER[c.charCodeAt(0)] = 1;
 
 /**
  * The text objects, painted paths and images of a content stream, with where each is on the page. A reader
@@ -401,18 +327,6 @@ function readItems(source: string, pageHeight: number): Item[] {
   };
   const length = source.length;
   let i = 0;
-  const skipString = (): void => {
-    let depth = 0;
-    for (; i < length; i++) {
-      const c = source.charCodeAt(i);
-      if (c === 92) i++;
-      else if (c === 40) depth++;
-      else if (c === 41 && --depth === 0) {
-        i++;
-        return;
-      }
-    }
-  };
   while (i < length) {
     const c = source.charCodeAt(i);
     if (WHITESPACE[c]) {
@@ -425,25 +339,13 @@ function readItems(source: string, pageHeight: number): Item[] {
       continue;
     }
     if (c === 40) {
-      skipString();
+      i = skipLiteralString(source, i, length);
       continue;
     }
     if (c === 60) {
-      if (source.charCodeAt(i + 1) === 60) {
-        // A dictionary (a marked-content property list): skipped whole, strings and nesting included.
-        let depth = 0;
-        while (i < length) {
-          const d = source.charCodeAt(i);
-          if (d === 40) skipString();
-          else if (d === 60 && source.charCodeAt(i + 1) === 60) {
-            depth++;
-            i += 2;
-          } else if (d === 62 && source.charCodeAt(i + 1) === 62) {
-            i += 2;
-            if (--depth === 0) break;
-          } else i++;
-        }
-      } else {
+      // A dictionary (a marked-content property list): skipped whole, strings and nesting included.
+      if (source.charCodeAt(i + 1) === 60) i = skipDictionary(source, i, length);
+      else {
         const close = source.indexOf('>', i);
         i = close < 0 ? length : close + 1;
       }
