@@ -1,4 +1,5 @@
-import { deflateSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { deflate } from 'node:zlib';
 import { PDFArray, PDFDict, PDFHexString, PDFName, PDFNumber, PDFRawStream, PDFRef, PDFStream, PDFString, type PDFDocument, type PDFObject } from 'pdf-lib';
 import type { DocumentStructure, StructureElement } from '../print/structure.ts';
 import { markPageContent, type MarkTarget } from './mark-content.ts';
@@ -20,6 +21,8 @@ export interface TagResult {
 
 /** Blocks a note follows when its call is in one; and blocks it ends, inside, since only their kind of
  * element may follow them (a list item, a table cell). */
+const deflated = promisify(deflate);
+
 /** Bytes as a latin1 string, without copying them into a Buffer first. */
 const latin1 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 
@@ -47,7 +50,9 @@ export interface ContentMarks {
  * Marks the content of the structure's pages `pages` (the PDF's pages `offset` further on) for the tagged
  * PDF: each text object, path and image given to the leaf it was drawn for, the rest an artifact; each
  * page's content becomes one stream, compressed. Yields between pages: the parallel build marks a
- * printed document while Chromium still prints another, and answers it meanwhile.
+ * printed document while Chromium still prints another, and answers it meanwhile. Each page is compressed
+ * on zlib's thread while the next is marked, one at a time and in page order (so the PDF's objects are
+ * the same as compressed in line): once Chromium is done, the last document's marking has both cores.
  */
 export async function markContent(pdf: PDFDocument, structure: DocumentStructure, pages: readonly number[], offset = 0): Promise<ContentMarks> {
   const { context } = pdf;
@@ -63,6 +68,8 @@ export async function markContent(pdf: PDFDocument, structure: DocumentStructure
     if (list) list.push(i);
     else leavesByPage.set(leaf.page, [i]);
   });
+  // The pages marked so far, compressed and put in place one after another.
+  let written: Promise<void> = Promise.resolve();
   for (const number of pages) {
     const page = pdfPages[number + offset - 1];
     if (!page) continue;
@@ -113,17 +120,22 @@ export async function markContent(pdf: PDFDocument, structure: DocumentStructure
     }
     marks.sequences += marked.mcids.length;
     marks.artifacts += marked.artifacts;
-    // Compressed here, at zlib's default level: compressing every page at once on libuv's threads cost more
-    // than twice the processor time, and one page at a time on its thread while the next is marked still
-    // more than here (docs/performance.md).
-    const bytes = deflateSync(Buffer.from(marked.source, 'latin1'));
-    const stream = PDFRawStream.of(context.obj({ Length: bytes.length, Filter: 'FlateDecode' }) as PDFDict, bytes);
-    // The marked stream takes the place of the page's streams (pdf-lib writes every object it holds, used or not).
-    const [first, ...rest] = refs.filter((r): r is PDFRef => r instanceof PDFRef);
-    for (const ref of rest) context.delete(ref);
-    if (first) context.assign(first, stream);
-    page.node.set(PDFName.of('Contents'), first ?? context.register(stream));
+    // At zlib's default level, one page at a time: compressing every page at once on libuv's threads cost
+    // more than twice the processor time (docs/performance.md).
+    const data = Buffer.from(marked.source, 'latin1');
+    written = written.then(async () => {
+      const bytes = await deflated(data);
+      const stream = PDFRawStream.of(context.obj({ Length: bytes.length, Filter: 'FlateDecode' }) as PDFDict, bytes);
+      // The marked stream takes the place of the page's streams (pdf-lib writes every object it holds, used or not).
+      const [first, ...rest] = refs.filter((r): r is PDFRef => r instanceof PDFRef);
+      for (const ref of rest) context.delete(ref);
+      if (first) context.assign(first, stream);
+      page.node.set(PDFName.of('Contents'), first ?? context.register(stream));
+    });
+    // Handled here too: a page that fails to mark ends the loop before `written` is awaited.
+    written.catch(() => undefined);
   }
+  await written;
   return marks;
 }
 
