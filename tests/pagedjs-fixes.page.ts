@@ -2,14 +2,15 @@
 // document out with Paged.js, and reports what a test reads.
 import type { PageLayout } from '../scripts/lib/print/runtime/contract.ts';
 import { LayoutProbing } from '../scripts/lib/print/runtime/layout-probes.ts';
-import { breakWordsAtSoftHyphens, closeStringSetQuotes, layOutWithoutFrameWaits, numberNoteCalls, orderNoteSeries, reportUnplaceableBlocks, stableRefs } from '../scripts/lib/print/runtime/pagedjs-fixes.ts';
+import { LostText } from '../scripts/lib/print/runtime/lost-text.ts';
+import { breakWordsAtSoftHyphens, closeStringSetQuotes, layOutWithoutFrameWaits, numberNoteCalls, orderNoteSeries, reportUnplaceableBlocks, splitLongNotes, stableRefs } from '../scripts/lib/print/runtime/pagedjs-fixes.ts';
 
-export type FixName = 'stableRefs' | 'closeStringSetQuotes' | 'breakWordsAtSoftHyphens' | 'layOutWithoutFrameWaits' | 'numberNoteCalls' | 'orderNoteSeries' | 'reportUnplaceableBlocks';
+export type FixName = 'stableRefs' | 'closeStringSetQuotes' | 'breakWordsAtSoftHyphens' | 'layOutWithoutFrameWaits' | 'numberNoteCalls' | 'orderNoteSeries' | 'reportUnplaceableBlocks' | 'splitLongNotes';
 
 export interface Harness {
   /** Lays the document out with Paged.js as it is, plus the named fixes; `probe`: the build's layout probes
    * then read every page (runtime/layout-probes.ts), and their findings' rules are returned. */
-  layOut(fixes: FixName[], probe?: boolean): Promise<{ pages: number; unplaceable: string[]; findings: string[] }>;
+  layOut(fixes: FixName[], probe?: boolean): Promise<{ pages: number; unplaceable: string[]; findings: string[]; lost: string[] }>;
 }
 
 declare global {
@@ -31,14 +32,20 @@ window.harness = {
       if (fix === 'numberNoteCalls') numberNoteCalls(window.Paged);
       if (fix === 'orderNoteSeries') orderNoteSeries(window.Paged);
       if (fix === 'reportUnplaceableBlocks') reportUnplaceableBlocks((block) => unplaceable.push(block.id));
+      if (fix === 'splitLongNotes') splitLongNotes(window.Paged);
     }
-    if (handlers.length > 0) window.Paged.registerHandlers(...handlers);
+    // What the build's guard finds lost (runtime/lost-text.ts), as `line` or `line (part)`; it reads the
+    // blocks' refs, so only with stableRefs.
+    const lostText = new LostText();
+    handlers.push(lostText.handler());
+    window.Paged.registerHandlers(...handlers);
     const flow = await window.PagedPolyfill.preview();
-    if (!probe) return { pages: flow.total, unplaceable, findings: [] };
+    const lost = lostText.lost().map((block) => `${block.line}${block.part ? ' (part)' : ''}`);
+    if (!probe) return { pages: flow.total, unplaceable, findings: [], lost };
     const probing = new LayoutProbing(() => null);
     for (const page of document.querySelectorAll<HTMLElement>('.pagedjs_page')) probing.page.finish(page);
     const layout = { pageCount: flow.total, errors: [] } as unknown as PageLayout;
     probing.document.finish(layout);
-    return { pages: flow.total, unplaceable, findings: (layout.probes?.findings ?? []).map((f) => f.rule) };
+    return { pages: flow.total, unplaceable, findings: (layout.probes?.findings ?? []).map((f) => f.rule), lost };
   },
 };

@@ -180,6 +180,35 @@ describe('Paged.js 0.4.3 and the fixes the runtime makes to it', () => {
     assert.deepEqual(await probed(['orderNoteSeries']), []);
   });
 
+  test('splitLongNotes: without it the text after a note longer than the page is lost; with it the note goes on over the pages and the text with it', async () => {
+    // A note of about four pages, called in the first paragraph; three paragraphs after it.
+    const note = `<span class="footnote" id="ch1-fn-1" data-note="a" data-line="9">${WORDS.repeat(60)}</span>`;
+    const body = `<section class="chapter" id="ch1" data-file="ch.md"><p data-line="1">${WORDS}Een noot.${note} Na de noot.</p>
+<p data-line="3">${WORDS.repeat(3)}</p><p data-line="5">${WORDS.repeat(3)}</p><p data-line="7">Het einde van het hoofdstuk.</p></section>`;
+    const css = '.footnote { float: footnote; }\n.pagedjs_footnote_area { font-size: 10px; line-height: 13px; }';
+    const layOutNote = async (fixes: FixName[]) => {
+      const { page, lost, pages } = await layOut(body, css, ['stableRefs', ...fixes]);
+      const letters = (text: string): string => text.replace(/[^\p{L}]/gu, '');
+      const [text, notes] = await page.evaluate((): [string, string] => [
+        Array.from(document.querySelectorAll('.pagedjs_page_content'), (el) => el.textContent ?? '').join(' '),
+        Array.from(document.querySelectorAll('.pagedjs_footnote_area'), (el) => el.textContent ?? '').join(' '),
+      ]);
+      await page.close();
+      return { lost, pages, text: letters(text), notes: letters(notes) };
+    };
+    const whole = (html: string): string => html.replace(/<[^>]+>/g, ' ').replace(/[^\p{L}]/gu, '');
+    const unpatched = await layOutNote([]);
+    // All that follows the paragraph with the call never reached a page: the guard says so.
+    assert.deepEqual(unpatched.lost, ['3', '5', '7']);
+    assert.ok(!unpatched.text.includes(whole('Het einde van het hoofdstuk.')));
+    const patched = await layOutNote(['splitLongNotes']);
+    assert.deepEqual(patched.lost, []);
+    assert.ok(patched.pages >= 5, `${patched.pages} pages`);
+    assert.ok(patched.text.endsWith(whole('Het einde van het hoofdstuk.')), patched.text.slice(-80));
+    // The note whole and once, in its order, over the pages' feet.
+    assert.equal(patched.notes, whole(WORDS.repeat(60)));
+  });
+
   test('reportUnplaceableBlocks: a block that fits on no page is only a console message without it', async () => {
     // A block that may not break and is taller than a page: Paged.js cannot start it anywhere.
     const body = `<div style="break-inside: avoid"><p id="plate-1">${WORDS}</p><p id="plate-2">${WORDS.repeat(40)}</p></div>${paragraphs(1, WORDS)}`;

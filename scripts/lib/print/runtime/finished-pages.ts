@@ -15,8 +15,22 @@ export function setFinishedPagesAside(finishing: PageFinishing): HandlerClass {
     private readonly aside = document.createDocumentFragment();
     private count = 0;
 
+    private readonly finalized = new WeakSet<PagedPage>();
+
     afterPageLayout(_pageElement: HTMLElement, _page: unknown, _breakToken: unknown, chunker: Chunker): void {
-      while (this.count < chunker.pages.length - 2) {
+      this.setAside(chunker);
+    }
+
+    // Paged.js sizes a page's margin boxes when it finalizes the page, from their computed style, which a page
+    // out of the document does not have. Pages it adds for the rest of a long note (Chunker.clonePage) are laid
+    // out before the page they follow is finalized: a page waits in the document until it is.
+    finalizePage(_pageElement: HTMLElement, page: PagedPage, _breakToken: unknown, chunker: Chunker): void {
+      this.finalized.add(page);
+      this.setAside(chunker);
+    }
+
+    private setAside(chunker: Chunker): void {
+      while (this.count < chunker.pages.length - 2 && this.finalized.has(chunker.pages[this.count] as PagedPage)) {
         const finished = chunker.pages[this.count++] as PagedPage;
         finishing.finish(finished.element);
         finished.removeListeners();

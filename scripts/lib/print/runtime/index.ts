@@ -15,7 +15,7 @@ import { LayoutMeasure } from './measure-layout.ts';
 import { StructureMeasure } from './measure-structure.ts';
 import { fillContents, fillEndnoteHeads, fillPageReferences, setFolios } from './numbers.ts';
 import type { HandlerClass } from './paged.ts';
-import { breakWordsAtSoftHyphens, closeStringSetQuotes, layOutWithoutFrameWaits, numberNoteCalls, orderNoteSeries, reportUnplaceableBlocks, stableRefs } from './pagedjs-fixes.ts';
+import { breakWordsAtSoftHyphens, closeStringSetQuotes, layOutWithoutFrameWaits, numberNoteCalls, orderNoteSeries, reportUnplaceableBlocks, splitLongNotes, stableRefs } from './pagedjs-fixes.ts';
 import { capitalRunningHeads } from './running-heads.ts';
 import { HyphenSettling } from './settle-hyphens.ts';
 import { fitTables, keepTableRows, repeatTableHeaders } from './tables.ts';
@@ -62,6 +62,7 @@ const HANDLERS: HandlerClass[] = [
 
 numberNoteCalls(window.Paged);
 orderNoteSeries(window.Paged);
+splitLongNotes(window.Paged);
 if (print) reportUnplaceableBlocks((block, page) => probing.unplaceableBlock(block, page));
 window.Paged.registerHandlers(...HANDLERS);
 

@@ -162,3 +162,84 @@ export function reportUnplaceableBlocks(found: (block: Element, page: number) =>
     return warn.apply(console, args);
   };
 }
+
+type ClonedPage = { element: HTMLElement; index(position: number): void };
+
+interface FootnotesLayout extends FootnotesPrototype {
+  needsLayout: DocumentFragment[];
+  beforePageLayout(page: ClonedPage, content?: unknown, breakToken?: unknown, chunker?: { pages: unknown[]; total: number }): void;
+  longNotesSplit?: true;
+}
+
+/** The most of a page's text area a note that does not fit may take while text is still to be laid out on
+ * the page: the rest of the note goes on to the next page. */
+export const LONG_NOTE_SHARE = 0.5;
+
+/**
+ * Sets a page's note area to `limit` px, as Paged.js sets the area of a note cut short by its call: the note's
+ * columns get the height left inside the area's rule and spacing, and what runs into a further column is what
+ * Paged.js moves on to the next page (Footnotes.afterPageLayout).
+ */
+function limitNoteArea(area: HTMLElement, limit: number): void {
+  const noteContent = area.querySelector<HTMLElement>('.pagedjs_footnote_content');
+  const inner = area.querySelector<HTMLElement>('.pagedjs_footnote_inner_content');
+  if (!noteContent || !inner) return;
+  const style = getComputedStyle(noteContent);
+  const around = [style.marginTop, style.marginBottom, style.paddingTop, style.paddingBottom, style.borderTopWidth, style.borderBottomWidth].reduce((sum, value) => sum + (parseFloat(value) || 0), 0);
+  area.style.setProperty('--pagedjs-footnotes-height', `${limit}px`);
+  inner.style.height = `${Math.max(0, limit - Math.ceil(around))}px`;
+}
+
+const noteAreaHeight = (area: HTMLElement): number => parseFloat(area.style.getPropertyValue('--pagedjs-footnotes-height')) || 0;
+
+/**
+ * A note longer than the page is split across pages, as LaTeX and Prince split a long footnote: the text goes
+ * on above it, the rest continues in the next page's note area. Paged.js 0.4.3 has the mechanism (what does
+ * not fit in a page's note area goes to the next page's) but gives a note that does not fit all the page below
+ * its call, and the rest of it on the next page the height of all of it. A note longer than the page then
+ * left the text no room: the next page broke where this one had, Paged.js took that for a loop ("Layout
+ * repeated"), stopped laying out the document, and the text after the note was missing from the book. With
+ * this fix:
+ * - on its call's page, a note that does not fit takes at most half the text area (when its call is above
+ *   that half), and the text goes on down to it;
+ * - on the next pages, its rest takes at most half the text area while text follows, the whole area on a page
+ *   Paged.js adds for the rest of a note after the text has ended (Chunker.clonePage), and none on a blank
+ *   page (before a recto), which shows nothing: it waits for the next;
+ * - a second page added for the rest of a note gets its own number and side: Chunker.clonePage numbers it
+ *   from the count of pages, which only a page of text updates.
+ */
+export function splitLongNotes(Paged: PagedNamespace): void {
+  const Footnotes = Paged.registeredHandlers.find((H) => H.prototype && typeof (H.prototype as Partial<FootnotesPrototype>).moveFootnote === 'function');
+  if (!Footnotes) return;
+  const prototype = Footnotes.prototype as FootnotesLayout;
+  if (prototype.longNotesSplit) return;
+  const moveFootnote = prototype.moveFootnote;
+  prototype.moveFootnote = function (this: FootnotesLayout, node: HTMLElement, pageArea: Element | null, needsNoteCall: boolean): void {
+    moveFootnote.call(this, node, pageArea, needsNoteCall);
+    if (!needsNoteCall || !(pageArea instanceof HTMLElement)) return;
+    // Paged.js fixes the note's height itself only when the note does not fit below its call.
+    const inner = pageArea.querySelector<HTMLElement>('.pagedjs_footnote_inner_content');
+    const call = node.isConnected ? pageArea.querySelector(`[data-footnote-call="${CSS.escape(node.dataset.ref ?? '')}"]`) : null;
+    if (!inner?.style.height || !call) return;
+    const box = pageArea.getBoundingClientRect();
+    const limit = Math.floor(box.height * LONG_NOTE_SHARE);
+    if (noteAreaHeight(pageArea) > limit && call.getBoundingClientRect().bottom <= box.bottom - limit) limitNoteArea(pageArea, limit);
+  };
+  const beforePageLayout = prototype.beforePageLayout;
+  prototype.beforePageLayout = function (this: FootnotesLayout, page, content, breakToken, chunker): void {
+    if (page.element.classList.contains('pagedjs_blank_page')) return;
+    // Paged.js calls this hook with the content only for a page it lays text out on; without, for a page
+    // added for the rest of a note.
+    if (content === undefined && chunker && chunker.total < chunker.pages.length) {
+      chunker.total = chunker.pages.length;
+      page.index(chunker.total - 1);
+    }
+    const continued = this.needsLayout.length > 0;
+    beforePageLayout.call(this, page, content, breakToken, chunker);
+    const area = page.element.querySelector<HTMLElement>('.pagedjs_area');
+    if (!continued || !area) return;
+    const limit = Math.floor(area.getBoundingClientRect().height * (content === undefined ? 1 : LONG_NOTE_SHARE));
+    if (noteAreaHeight(area) > limit) limitNoteArea(area, limit);
+  };
+  prototype.longNotesSplit = true;
+}
