@@ -26,7 +26,7 @@ interface Finding {
   message: string;
 }
 
-const [a, b, c, d] = dutchParagraphs(4) as string[];
+const [a, b, c, d] = dutchParagraphs(4) as [string, string, string, string];
 /** Forty paragraphs run together: about five pages of the book's note type. */
 const NOTE = dutchParagraphs(40, 1).join(' ');
 const CHAPTER = ['# Lange noot', '', a, '', `${b} Een lange noot.[^lang] ${c}`, '', `${d} Slotalinea van het hoofdstuk.`, '', `[^lang]: Begin van de noot. ${NOTE} Einde van de noot.`, ''].join('\n');
@@ -104,6 +104,13 @@ describe('a layout that lost text is refused at the first lost line', () => {
     const [x] = error.diagnostics;
     assert.deepEqual([x?.file, x?.line, x?.column, x?.rule, x?.severity], ['manuscript/01-hoofdstuk.md', 5, 1, 'print/layout-stopped', 'error']);
     assert.match(x?.message ?? '', /the end of this block is on no page, and 2 more blocks after it \(in manuscript\/01-hoofdstuk\.md, manuscript\/02-hoofdstuk\.md\)/);
+  });
+
+  test('a note whose end is on no page: at the note\'s own line', () => {
+    const error = refused(() => splitDocument(layout, description([{ unit: 'ch1', file: 'manuscript/01-hoofdstuk.md', line: 9, page: 7, part: true, note: true }]), ['front', 'ch1']));
+    const [x] = error.diagnostics;
+    assert.deepEqual([x?.file, x?.line, x?.rule], ['manuscript/01-hoofdstuk.md', 9, 'print/layout-stopped']);
+    assert.match(x?.message ?? '', /the end of this note is on no page\./);
   });
 
   test('a unit missing with no block to point at is the same rule, not an internal error', () => {

@@ -99,7 +99,8 @@ export function layoutStopped(lost: readonly LostBlock[]): BuildError {
   const first = lost[0] as LostBlock;
   const files = [...new Set(lost.map((b) => b.file).filter(Boolean))];
   const rest = lost.length - 1;
-  const what = first.part ? 'the end of this block is' : 'this block is';
+  const kind = first.note ? 'note' : 'block';
+  const what = first.part ? `the end of this ${kind} is` : `this ${kind} is`;
   const after = rest > 0 ? `, and ${rest} more block${rest === 1 ? '' : 's'} after it${files.length > 1 ? ` (in ${files.join(', ')})` : ''}` : '';
   return new BuildError(
     diagnostic(

@@ -42,11 +42,11 @@ export interface DocumentDescription {
   links: { id: string; page: number; rects: number[][] }[];
   /** The document's logical structure, for the tagged PDF. */
   structure: DocumentStructure;
-  /** Manuscript blocks that did not reach any page, whole or in part (Paged.js stopped early): lost-text.ts. */
+  /** Manuscript blocks and notes that did not reach any page, whole or in part (Paged.js stopped early): lost-text.ts. */
   lost: LostBlock[];
 }
 
-/** A manuscript block (`[data-line]`, outside notes) that Paged.js did not lay out on any page. */
+/** A manuscript block (`[data-line]`) or a note that Paged.js did not lay out on any page. */
 export interface LostBlock {
   /** The unit it belongs to (a section's id, or `front`). */
   unit: string;
@@ -56,6 +56,8 @@ export interface LostBlock {
   /** `part`: its beginning is on `page`, the rest is not on any page. */
   page?: number;
   part?: true;
+  /** It is a note (its line is the note's definition). */
+  note?: true;
 }
 
 /** A change of the page counter at a page of a laid-out document: its folio moves on by `increment`. */

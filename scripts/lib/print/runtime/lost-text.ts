@@ -9,10 +9,17 @@ interface SourceBlock {
   line: number;
   /** Its letters and digits, its notes' left out (they go to the page's foot). */
   letters: number;
+  /** A note (set at the foot of a page, and split over pages when it is long). */
+  note?: true;
 }
 
 const NOTE = '[data-note], .footnote';
 const LETTER = /[\p{L}\p{N}]/gu;
+
+/** A note, not inside another (notes/nested refuses those before any layout). */
+function isNote(element: Element): boolean {
+  return element.matches(NOTE) && !element.parentElement?.closest(NOTE);
+}
 
 /** The letters and digits of an element's text outside its notes: spaces, hyphens and breaks Paged.js or the
  * runtime add or settle are not counted, so a block's fragments on its pages add up to the block as written. */
@@ -37,10 +44,10 @@ function unitOf(element: Element): string {
 /**
  * Whether every block of the manuscript reached a page. Paged.js 0.4.3 can stop laying out a document without
  * an error (a note taller than the page area, a block it cannot place): what follows is then missing from
- * the book, and the pages look finished. Every manuscript block outside a note (`[data-line]`) is recorded as
- * Paged.js parses the document, after stableRefs gave each its `data-ref`, with the letters it holds; once all
- * pages are laid out (and back in the document), a block with no fragment on any page, or whose fragments
- * hold fewer letters than it did (its end was never laid out: Paged.js marks a split only once the next
+ * the book, and the pages look finished. Every manuscript block (`[data-line]`) and every note is recorded as
+ * Paged.js parses the document, after stableRefs gave each its `data-ref`, with the letters it holds (a
+ * block's without its notes'); once all pages are laid out (and back in the document), a block or note with
+ * no fragment on any page, or whose fragments hold fewer letters than it did (its end was never laid out: Paged.js marks a split only once the next
  * fragment is placed), was lost. The build refuses such a layout at the first lost block's line
  * (document-layout.ts).
  */
@@ -52,9 +59,10 @@ export class LostText {
     const record = (content: DocumentFragment): void => {
       this.blocks = [];
       for (const el of content.querySelectorAll<HTMLElement>('[data-line][data-ref]')) {
-        if (el.closest(NOTE)) continue;
+        const note = isNote(el);
+        if (!note && el.closest(NOTE)) continue;
         const file = el.closest<HTMLElement>('[data-file]')?.dataset.file ?? '';
-        this.blocks.push({ ref: el.dataset.ref as string, unit: unitOf(el), file, line: Number(el.dataset.line), letters: lettersOf(el) });
+        this.blocks.push({ ref: el.dataset.ref as string, unit: unitOf(el), file, line: Number(el.dataset.line), letters: lettersOf(el), ...(note ? { note } : {}) });
       }
     };
     return class RecordSourceBlocks extends pagedHandler() {
@@ -68,7 +76,7 @@ export class LostText {
   lost(): LostBlock[] {
     const placed = new Map<string, { letters: number; page: number }>();
     for (const el of document.querySelectorAll<HTMLElement>('.pagedjs_pages .pagedjs_page [data-line][data-ref]')) {
-      if (el.closest(NOTE)) continue;
+      if (!isNote(el) && el.closest(NOTE)) continue;
       const ref = el.dataset.ref as string;
       const seen = placed.get(ref) ?? { letters: 0, page: 0 };
       seen.letters += lettersOf(el);
@@ -79,8 +87,9 @@ export class LostText {
     for (const block of this.blocks) {
       const { unit, file, line } = block;
       const seen = placed.get(block.ref);
-      if (!seen) lost.push({ unit, file, line });
-      else if (seen.letters < block.letters) lost.push({ unit, file, line, page: seen.page, part: true });
+      const note = block.note ? { note: block.note } : {};
+      if (!seen) lost.push({ unit, file, line, ...note });
+      else if (seen.letters < block.letters) lost.push({ unit, file, line, page: seen.page, part: true, ...note });
     }
     return lost;
   }

@@ -193,6 +193,36 @@ function limitNoteArea(area: HTMLElement, limit: number): void {
 const noteAreaHeight = (area: HTMLElement): number => parseFloat(area.style.getPropertyValue('--pagedjs-footnotes-height')) || 0;
 
 /**
+ * The height a page's note area needs for the first line of its first note (with the image a line may hold),
+ * from the area's top: a note area limited to less could hold nothing of the note, and the note would be
+ * moved on from page to page.
+ */
+function firstLineHeight(area: HTMLElement): number {
+  const noteArea = area.querySelector('.pagedjs_footnote_area');
+  const note = area.querySelector('.pagedjs_footnote_inner_content > *');
+  if (!noteArea || !note) return 0;
+  const range = document.createRange();
+  range.selectNodeContents(note);
+  const rects = Array.from(range.getClientRects()).filter((r) => r.height > 0);
+  const first = rects[0];
+  if (!first) return 0;
+  const bottom = Math.max(...rects.filter((r) => r.top < first.bottom).map((r) => r.bottom));
+  // The area grows upwards from the foot of the page: what its content needs is measured from the content's top.
+  const inner = area.querySelector('.pagedjs_footnote_inner_content') as Element;
+  const style = getComputedStyle(area.querySelector('.pagedjs_footnote_content') as Element);
+  const above = [style.marginTop, style.paddingTop, style.borderTopWidth].reduce((sum, value) => sum + (parseFloat(value) || 0), 0);
+  const below = [style.marginBottom, style.paddingBottom, style.borderBottomWidth].reduce((sum, value) => sum + (parseFloat(value) || 0), 0);
+  return Math.ceil(bottom - inner.getBoundingClientRect().top + above + below);
+}
+
+/** Limits a page's note area to `share` of its text area, never below its first line. */
+function limitNoteShare(area: HTMLElement, share: number): void {
+  const height = area.getBoundingClientRect().height;
+  const limit = Math.min(Math.floor(height), Math.max(Math.floor(height * share), firstLineHeight(area)));
+  if (noteAreaHeight(area) > limit) limitNoteArea(area, limit);
+}
+
+/**
  * A note longer than the page is split across pages, as LaTeX and Prince split a long footnote: the text goes
  * on above it, the rest continues in the next page's note area. Paged.js 0.4.3 has the mechanism (what does
  * not fit in a page's note area goes to the next page's) but gives a note that does not fit all the page below
@@ -205,6 +235,8 @@ const noteAreaHeight = (area: HTMLElement): number => parseFloat(area.style.getP
  * - on the next pages, its rest takes at most half the text area while text follows, the whole area on a page
  *   Paged.js adds for the rest of a note after the text has ended (Chunker.clonePage), and none on a blank
  *   page (before a recto), which shows nothing: it waits for the next;
+ * - never less than the note's first line needs (an image in a note is a line of it): an area too small
+ *   for it would move the whole note on, page after page, away from its call;
  * - a second page added for the rest of a note gets its own number and side: Chunker.clonePage numbers it
  *   from the count of pages, which only a page of text updates.
  */
@@ -222,8 +254,7 @@ export function splitLongNotes(Paged: PagedNamespace): void {
     const call = node.isConnected ? pageArea.querySelector(`[data-footnote-call="${CSS.escape(node.dataset.ref ?? '')}"]`) : null;
     if (!inner?.style.height || !call) return;
     const box = pageArea.getBoundingClientRect();
-    const limit = Math.floor(box.height * LONG_NOTE_SHARE);
-    if (noteAreaHeight(pageArea) > limit && call.getBoundingClientRect().bottom <= box.bottom - limit) limitNoteArea(pageArea, limit);
+    if (call.getBoundingClientRect().bottom <= box.bottom - Math.floor(box.height * LONG_NOTE_SHARE)) limitNoteShare(pageArea, LONG_NOTE_SHARE);
   };
   const beforePageLayout = prototype.beforePageLayout;
   prototype.beforePageLayout = function (this: FootnotesLayout, page, content, breakToken, chunker): void {
@@ -237,9 +268,7 @@ export function splitLongNotes(Paged: PagedNamespace): void {
     const continued = this.needsLayout.length > 0;
     beforePageLayout.call(this, page, content, breakToken, chunker);
     const area = page.element.querySelector<HTMLElement>('.pagedjs_area');
-    if (!continued || !area) return;
-    const limit = Math.floor(area.getBoundingClientRect().height * (content === undefined ? 1 : LONG_NOTE_SHARE));
-    if (noteAreaHeight(area) > limit) limitNoteArea(area, limit);
+    if (continued && area) limitNoteShare(area, content === undefined ? 1 : LONG_NOTE_SHARE);
   };
   prototype.longNotesSplit = true;
 }
