@@ -11,11 +11,15 @@ export interface LatencySample {
   ms: number;
 }
 
+/** Where in the chapter the sentence goes: its first paragraph (an early page, shown while the rest is still
+ * laid out) or its last (the page the whole chapter has to be laid out for). */
+export type EditPlace = 'start' | 'end';
+
 /**
- * Saves a chapter of a copy of the manuscript `runs` times with a new sentence in its first paragraph and
- * measures how long until the open preview in headless Chromium shows the paginated pages with it.
+ * Saves a chapter of a copy of the manuscript `runs` times with a new sentence in its first or last paragraph
+ * and measures how long until the open preview in headless Chromium shows the paginated pages with it.
  */
-export async function measurePreviewLatency(manuscriptDir: string, runs: number): Promise<LatencySample[]> {
+export async function measurePreviewLatency(manuscriptDir: string, runs: number, place: EditPlace = 'start'): Promise<LatencySample[]> {
   const work = await mkdtemp(path.join(tmpdir(), 'book-preview-bench-'));
   const copy = path.join(work, 'manuscript');
   await cp(manuscriptDir, copy, { recursive: true });
@@ -33,8 +37,7 @@ export async function measurePreviewLatency(manuscriptDir: string, runs: number)
     for (let run = 1; run <= runs; run++) {
       // Digits only: the pipeline hyphenates words but never a number, so the text shows up as written.
       const marker = `${Date.now()}${run}`;
-      // After the first paragraph of running text (the line after the lead), so the edit is on an early page.
-      const edited = withSentence(original, `Meting ${marker}.`);
+      const edited = withSentence(original, `Meting ${marker}.`, place);
       const start = performance.now();
       await writeFile(chapter, edited);
       await page.waitForFunction(
@@ -55,10 +58,11 @@ export async function measurePreviewLatency(manuscriptDir: string, runs: number)
   return samples;
 }
 
-/** The chapter with a sentence added to its first plain paragraph (not a heading, lead or note). */
-export function withSentence(source: string, sentence: string): string {
+/** The chapter with a sentence added to its first (or last) plain paragraph (not a heading, lead or note). */
+export function withSentence(source: string, sentence: string, place: EditPlace = 'start'): string {
   const blocks = source.split('\n\n');
-  const index = blocks.findIndex((b) => /^[^#\[\s>*-]/.test(b) && !/\{\.[\w-]+\}\s*$/.test(b));
+  const plain = (b: string): boolean => /^[^#\[\s>*-]/.test(b) && !/\{\.[\w-]+\}\s*$/.test(b);
+  const index = place === 'start' ? blocks.findIndex(plain) : blocks.findLastIndex(plain);
   if (index < 0) return `${source.trimEnd()}\n\n${sentence}\n`;
   blocks[index] = `${blocks[index]} ${sentence}`;
   return blocks.join('\n\n');
