@@ -315,6 +315,22 @@ export interface PrintBookOptions {
   timeoutMs?: number;
 }
 
+/** What the page spent on the units laid out in this build: a unit from the cache keeps the timings of the
+ * build that laid it out, which a watching build's progress line would otherwise count again on every save. */
+function inPageTimings(units: readonly LaidOutUnit[], paginated: ReadonlySet<string>): { paginateMs: number; settleMs: number; collectMs: number; structureMs: number; lineBreakingMs: number } {
+  const sum = { paginateMs: 0, settleMs: 0, collectMs: 0, structureMs: 0, lineBreakingMs: 0 };
+  for (const unit of units) {
+    if (!paginated.has(unit.id)) continue;
+    const { timings, probes } = unit.layout.layout;
+    sum.paginateMs += timings.paginateMs;
+    sum.settleMs += timings.settleMs;
+    sum.collectMs += timings.collectMs;
+    sum.structureMs += timings.structureMs ?? 0;
+    sum.lineBreakingMs += probes?.lineBreaks?.ms ?? 0;
+  }
+  return sum;
+}
+
 /** Book model -> units -> laid out and printed by Paged.js in Chromium -> one PDF -> finished -> the output folder. */
 export async function printBook(options: PrintBookOptions): Promise<PrintResult> {
   const { book, progress } = options;
@@ -351,10 +367,10 @@ export async function printBook(options: PrintBookOptions): Promise<PrintResult>
     markContent: tag,
   });
   const { layout } = laidOut;
-  const { paginateMs, settleMs, collectMs, structureMs = 0 } = layout.timings;
+  const { paginateMs, settleMs, collectMs, structureMs, lineBreakingMs } = inPageTimings(laidOut.units, new Set(laidOut.paginated));
   progress.step(
     `print: ${laidOut.paginated.length} unit(s) paginated in ${laidOut.documents} document(s), ${units.length - laidOut.paginated.length} from the cache ` +
-      `(in the page ${(paginateMs / 1000).toFixed(1)} s, of which line breaking ${((layout.probes?.lineBreaks?.ms ?? 0) / 1000).toFixed(1)} s; ` +
+      `(in the page ${(paginateMs / 1000).toFixed(1)} s, of which line breaking ${(lineBreakingMs / 1000).toFixed(1)} s; ` +
       `hyphens ${(settleMs / 1000).toFixed(1)} s, layout ${(collectMs / 1000).toFixed(1)} s, structure ${(structureMs / 1000).toFixed(2)} s); ${laidOut.whole ? 'writing PDF' : 'merging'}`,
   );
   const { PDFDocument, ParseSpeeds, mergeUnits } = await pdfFinishing();
