@@ -38,7 +38,12 @@ async function bundle(dir) {
   const { build } = await import('esbuild');
   const temporary = `${dir}.${process.pid}.tmp`;
   await build({
-    entryPoints: COMMANDS.map((command) => path.join(scriptsDir, `${command}.ts`)),
+    // The commands, and the module of the threads that mark the tagged PDF's content (scripts/lib/print/
+    // marking-workers.ts starts it from beside the chunks).
+    entryPoints: [
+      ...COMMANDS.map((command) => ({ in: path.join(scriptsDir, `${command}.ts`), out: command })),
+      { in: path.join(scriptsDir, 'lib', 'print', 'mark-worker.ts'), out: 'mark-worker' },
+    ],
     outdir: temporary,
     bundle: true,
     splitting: true,

@@ -1,6 +1,6 @@
 import { promisify } from 'node:util';
-import { deflate } from 'node:zlib';
-import { PDFArray, PDFDict, PDFHexString, PDFName, PDFNumber, PDFRawStream, PDFRef, PDFStream, PDFString, type PDFDocument, type PDFObject } from 'pdf-lib';
+import { deflate, deflateSync } from 'node:zlib';
+import { PDFArray, PDFDict, PDFHexString, PDFName, PDFNumber, PDFRawStream, PDFRef, PDFStream, PDFString, type PDFDocument, type PDFObject, type PDFPage } from 'pdf-lib';
 import type { DocumentStructure, StructureElement } from '../print/structure.ts';
 import { markPageContent, type MarkTarget } from './mark-content.ts';
 import { parseToUnicode, streamBytes } from './tagged-pdf.ts';
@@ -46,15 +46,19 @@ export interface ContentMarks {
   artifacts: number;
 }
 
+/** A page's content marked and compressed: what takes the place of the page's content streams. */
+export interface MarkedStream {
+  /** The page's index in the PDF, 0-based. */
+  index: number;
+  bytes: Uint8Array;
+}
+
 /**
- * Marks the content of the structure's pages `pages` (the PDF's pages `offset` further on) for the tagged
- * PDF: each text object, path and image given to the leaf it was drawn for, the rest an artifact; each
- * page's content becomes one stream, compressed. Yields between pages: the parallel build marks a
- * printed document while Chromium still prints another, and answers it meanwhile. Each page is compressed
- * on zlib's thread while the next is marked, one at a time and in page order (so the PDF's objects are
- * the same as compressed in line): once Chromium is done, the last document's marking has both cores.
+ * What marks the content of the structure's pages, one page at a time: `mark(number, index)` marks the
+ * structure's page `number` (the PDF's page at `index`) and returns its new content, uncompressed, or
+ * undefined for a page without content; `marks` collects what was marked. The PDF is only read.
  */
-export async function markContent(pdf: PDFDocument, structure: DocumentStructure, pages: readonly number[], offset = 0): Promise<ContentMarks> {
+function pageMarker(pdf: PDFDocument, structure: DocumentStructure, pages: readonly number[]): { marks: ContentMarks; mark(number: number, index: number): Buffer | undefined } {
   const { context } = pdf;
   const pdfPages = pdf.getPages();
   const elements = new Map(structure.elements.map((e) => [e.key, e]));
@@ -68,17 +72,13 @@ export async function markContent(pdf: PDFDocument, structure: DocumentStructure
     if (list) list.push(i);
     else leavesByPage.set(leaf.page, [i]);
   });
-  // The pages marked so far, compressed and put in place one after another.
-  let written: Promise<void> = Promise.resolve();
-  for (const number of pages) {
-    const page = pdfPages[number + offset - 1];
-    if (!page) continue;
-    if (marks.pages.length > 0) await new Promise((resolve) => setImmediate(resolve));
+  const mark = (number: number, index: number): Buffer | undefined => {
+    const page = pdfPages[index] as PDFPage;
     marks.pages.push(number);
-    const contents = page.node.get(PDFName.of('Contents'));
-    const refs = contents instanceof PDFArray ? contents.asArray() : contents ? [contents] : [];
-    const streams = refs.map((ref) => context.lookup(ref)).filter((s): s is PDFStream => s instanceof PDFStream);
-    if (streams.length === 0) continue;
+    const streams = contentRefs(page)
+      .map((ref) => context.lookup(ref))
+      .filter((s): s is PDFStream => s instanceof PDFStream);
+    if (streams.length === 0) return undefined;
     const source = streams.map((s) => latin1(streamBytes(s))).join('\n');
     const leafIndices = leavesByPage.get(number) ?? [];
     const targets: MarkTarget[] = leafIndices.map((i) => {
@@ -120,23 +120,72 @@ export async function markContent(pdf: PDFDocument, structure: DocumentStructure
     }
     marks.sequences += marked.mcids.length;
     marks.artifacts += marked.artifacts;
+    return Buffer.from(marked.source, 'latin1');
+  };
+  return { marks, mark };
+}
+
+/** The page's content streams as its /Contents names them. */
+function contentRefs(page: PDFPage): PDFObject[] {
+  const contents = page.node.get(PDFName.of('Contents'));
+  return contents instanceof PDFArray ? contents.asArray() : contents ? [contents] : [];
+}
+
+/** Puts a page's marked content in the place of its content streams: in the first one's object, the others
+ * deleted (pdf-lib writes every object it holds, used or not). */
+export function putMarkedStream(pdf: PDFDocument, page: PDFPage, bytes: Uint8Array): void {
+  const { context } = pdf;
+  const stream = PDFRawStream.of(context.obj({ Length: bytes.length, Filter: 'FlateDecode' }) as PDFDict, bytes);
+  const [first, ...rest] = contentRefs(page).filter((r): r is PDFRef => r instanceof PDFRef);
+  for (const ref of rest) context.delete(ref);
+  if (first) context.assign(first, stream);
+  page.node.set(PDFName.of('Contents'), first ?? context.register(stream));
+}
+
+/**
+ * Marks the content of the structure's pages `pages` (the PDF's pages `offset` further on) for the tagged
+ * PDF: each text object, path and image given to the leaf it was drawn for, the rest an artifact; each
+ * page's content becomes one stream, compressed. Yields between pages: a page still printing in Chromium
+ * is answered meanwhile. Each page is compressed on zlib's thread while the next is marked, one at a time
+ * and in page order (so the PDF's objects are the same as compressed in line).
+ */
+export async function markContent(pdf: PDFDocument, structure: DocumentStructure, pages: readonly number[], offset = 0): Promise<ContentMarks> {
+  const pdfPages = pdf.getPages();
+  const marker = pageMarker(pdf, structure, pages);
+  // The pages marked so far, compressed and put in place one after another.
+  let written: Promise<void> = Promise.resolve();
+  for (const number of pages) {
+    const page = pdfPages[number + offset - 1];
+    if (!page) continue;
+    if (marker.marks.pages.length > 0) await new Promise((resolve) => setImmediate(resolve));
+    const data = marker.mark(number, number + offset - 1);
+    if (!data) continue;
     // At zlib's default level, one page at a time: compressing every page at once on libuv's threads cost
     // more than twice the processor time (docs/performance.md).
-    const data = Buffer.from(marked.source, 'latin1');
-    written = written.then(async () => {
-      const bytes = await deflated(data);
-      const stream = PDFRawStream.of(context.obj({ Length: bytes.length, Filter: 'FlateDecode' }) as PDFDict, bytes);
-      // The marked stream takes the place of the page's streams (pdf-lib writes every object it holds, used or not).
-      const [first, ...rest] = refs.filter((r): r is PDFRef => r instanceof PDFRef);
-      for (const ref of rest) context.delete(ref);
-      if (first) context.assign(first, stream);
-      page.node.set(PDFName.of('Contents'), first ?? context.register(stream));
-    });
+    written = written.then(async () => putMarkedStream(pdf, page, await deflated(data)));
     // Handled here too: a page that fails to mark ends the loop before `written` is awaited.
     written.catch(() => undefined);
   }
   await written;
-  return marks;
+  return marker.marks;
+}
+
+/**
+ * The same marking as `markContent`, leaving the PDF as it is: each marked page's new stream, compressed
+ * (zlib's default level, the same bytes), to be put in place with `putMarkedStream` in a copy of the PDF
+ * read elsewhere (the marking worker threads, print/mark-worker.ts).
+ */
+export function markStreams(pdf: PDFDocument, structure: DocumentStructure, pages: readonly number[], offset = 0): { marks: ContentMarks; streams: MarkedStream[] } {
+  const pdfPages = pdf.getPages();
+  const marker = pageMarker(pdf, structure, pages);
+  const streams: MarkedStream[] = [];
+  for (const number of pages) {
+    const index = number + offset - 1;
+    if (!pdfPages[index]) continue;
+    const data = marker.mark(number, index);
+    if (data) streams.push({ index, bytes: deflateSync(data) });
+  }
+  return { marks: marker.marks, streams };
 }
 
 /**

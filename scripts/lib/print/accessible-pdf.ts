@@ -1,9 +1,11 @@
-import { PDFDocument, ParseSpeeds } from 'pdf-lib';
+import type { PDFDocument } from 'pdf-lib';
 import type { BookConfig } from '../config/schema.ts';
 import { pdfUaFindings } from '../pdf/pdf-ua-conditions.ts';
-import { markContent, tagPdf, type ContentMarks, type TagResult } from '../pdf/tag-pdf.ts';
+import { tagPdf, type ContentMarks, type TagResult } from '../pdf/tag-pdf.ts';
 import { readTaggedPdf } from '../pdf/tagged-pdf.ts';
 import type { DocumentPart } from './document-layout.ts';
+import { loadPrinted, putMarkedStreams } from './mark-document.ts';
+import type { MarkingWorkers } from './marking-workers.ts';
 import type { PageLayout } from './runtime/contract.ts';
 import type { DocumentStructure } from './structure.ts';
 
@@ -35,15 +37,17 @@ export async function makeAccessible(pdf: PDFDocument, structure: DocumentStruct
 
 /**
  * A printed document of the parallel build read, and its units' pages marked for the tagged PDF, as soon as
- * it is printed: while Chromium prints or lays out the other documents, so after the merge only the
- * structure tree is left to write. Each unit's marks are aligned with its structure's leaves.
+ * it is printed: by a marking thread, while this thread reads the document for the merge and Chromium prints
+ * or lays out the other documents, so after the merge only the structure tree is left to write. The marked
+ * streams are put in place in the document read here (the same objects as marking it in place). Each
+ * unit's marks are aligned with its structure's leaves.
  */
-export async function markDocument(bytes: Uint8Array, parts: readonly DocumentPart[]): Promise<{ pdf: PDFDocument; marks: ContentMarks[] }> {
-  const pdf = await PDFDocument.load(bytes, { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
-  const marks: ContentMarks[] = [];
-  for (const part of parts) {
-    const count = part.pages[1] - part.pages[0] + 1;
-    marks.push(await markContent(pdf, part.layout.structure, Array.from({ length: count }, (_, i) => i + 1), part.pages[0] - 1));
-  }
+export async function markDocument(workers: MarkingWorkers, bytes: Uint8Array, parts: readonly DocumentPart[]): Promise<{ pdf: PDFDocument; marks: ContentMarks[] }> {
+  const marking = workers.mark({ bytes, parts: parts.map((part) => ({ pages: part.pages, structure: part.layout.structure })) });
+  // Awaited below; handled here too should reading the document fail first.
+  marking.catch(() => undefined);
+  const pdf = await loadPrinted(bytes);
+  const { marks, streams } = await marking;
+  putMarkedStreams(pdf, streams);
   return { pdf, marks };
 }

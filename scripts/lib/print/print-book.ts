@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import type { Browser } from 'puppeteer';
 import { findChromium } from '../browser.ts';
 import type { Book } from '../book.ts';
@@ -14,6 +15,7 @@ import { toPoints } from './lengths.ts';
 import type { LineBreakMemo } from './line-break-memo.ts';
 import { bookPageCount, firstPages, folioIncrements, printedAnchors, printedNumbers, referencePages, romanPageCount } from './numbering.ts';
 import { blockedError, paginate, type LaidOutDocument } from './paginate.ts';
+import { MarkingWorkers } from './marking-workers.ts';
 import { defaultJobs } from './print-options.ts';
 import type { PageLayout } from './runtime/contract.ts';
 import type { DocumentStructure } from './structure.ts';
@@ -41,8 +43,9 @@ export interface LayOutOptions {
   leastDocumentChars?: number;
   /** Line-breaking decisions kept between builds by a watching build. */
   lineBreaks?: LineBreakMemo;
-  /** Mark each printed document's content for the tagged PDF as soon as it is printed (more than one job). */
-  markContent?: boolean;
+  /** The threads that mark each printed document's content for the tagged PDF as soon as it is printed
+   * (more than one job); none: the PDF is not tagged, or tagged whole after the merge. */
+  marking?: MarkingWorkers;
 }
 
 export interface LaidOutBook {
@@ -151,7 +154,8 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
       const pdf = await document.print();
       if (whole) wholePdf = pdf;
       const id = randomBytes(8).toString('hex');
-      const marking = options.markContent && !whole ? pdfFinishing().then(({ markDocument }) => markDocument(pdf, parts)) : undefined;
+      const workers = whole ? undefined : options.marking;
+      const marking = workers ? pdfFinishing().then(({ markDocument }) => markDocument(workers, pdf, parts)) : undefined;
       const source: UnitSource = { id, load: async () => pdf, ...(marking ? { document: async () => (await marking).pdf } : {}) };
       batch.forEach((index, k) => (results[index] = { id: ids[index] as string, ...(parts[k] as DocumentPart), source }));
       if (marking) {
@@ -247,7 +251,10 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
   // The last unit's key is of its body without pages: it is laid out every time, and not kept.
   const entries: (CacheEntry | undefined)[] = await Promise.all(units.map((u, i) => (cache && isKeyed(u) && i !== last ? cache.get(u.key) : undefined)));
   try {
-    pool.add(...plan(entries.flatMap((entry, i) => (entry || i === last ? [] : [i]))));
+    const planned = plan(entries.flatMap((entry, i) => (entry || i === last ? [] : [i])));
+    // The marking threads load their modules while Chromium lays out.
+    if (options.print) options.marking?.start(planned.length);
+    pool.add(...planned);
     const mismatched: number[] = [];
     // A cached unit is used when it would print the same numbers again; otherwise (a unit before it grew or
     // shrank) it is laid out again, with the others whose numbers moved, once all are decided.
@@ -353,19 +360,26 @@ export async function printBook(options: PrintBookOptions): Promise<PrintResult>
   progress.step(`print: paginating with Paged.js: ${units.length} units, ${whole ? 'as one document' : `${jobs} documents at a time`}`);
   // What finishes the PDF loads while Node waits on Chromium.
   pdfFinishing().catch(() => undefined);
-  const laidOut = await layOutBook({
-    book,
-    units,
-    browser: options.browser,
-    jobs,
-    print: true,
-    cache,
-    timeoutMs: options.timeoutMs,
-    // --jobs given: even a small book is laid out as that many documents (the tests of equivalence use small books).
-    leastDocumentChars: options.jobs === undefined ? 75_000 : 0,
-    lineBreaks: whole ? undefined : options.lineBreaks,
-    markContent: tag,
-  });
+  // One marking thread per document laid out at once, at most one per core.
+  const marking = tag && !whole ? new MarkingWorkers(Math.min(jobs, availableParallelism())) : undefined;
+  let laidOut: LaidOutBook;
+  try {
+    laidOut = await layOutBook({
+      book,
+      units,
+      browser: options.browser,
+      jobs,
+      print: true,
+      cache,
+      timeoutMs: options.timeoutMs,
+      // --jobs given: even a small book is laid out as that many documents (the tests of equivalence use small books).
+      leastDocumentChars: options.jobs === undefined ? 75_000 : 0,
+      lineBreaks: whole ? undefined : options.lineBreaks,
+      marking,
+    });
+  } finally {
+    await marking?.close();
+  }
   const { layout } = laidOut;
   const { paginateMs, settleMs, collectMs, structureMs, lineBreakingMs } = inPageTimings(laidOut.units, new Set(laidOut.paginated));
   progress.step(

@@ -1,0 +1,46 @@
+import { PDFDocument, ParseSpeeds } from 'pdf-lib';
+import { markStreams, putMarkedStream, type ContentMarks, type MarkedStream } from '../pdf/tag-pdf.ts';
+import type { DocumentStructure } from './structure.ts';
+
+/** A printed document to mark for the tagged PDF: its bytes, and each unit's pages in it with its structure. */
+export interface MarkRequest {
+  bytes: Uint8Array;
+  parts: { pages: [number, number]; structure: DocumentStructure }[];
+}
+
+/** A printed document's content marked: each unit's marks, aligned with its structure's leaves, and the
+ * pages' new streams. */
+export interface MarkedDocument {
+  marks: ContentMarks[];
+  streams: MarkedStream[];
+}
+
+/** Reads a printed document as the build reads it to merge it. */
+export function loadPrinted(bytes: Uint8Array): Promise<PDFDocument> {
+  return PDFDocument.load(bytes, { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
+}
+
+/** Marks every unit's pages of a printed document (in a worker thread: print/mark-worker.ts). */
+export async function markPrinted({ bytes, parts }: MarkRequest): Promise<MarkedDocument> {
+  const pdf = await loadPrinted(bytes);
+  const marks: ContentMarks[] = [];
+  const streams: MarkedStream[] = [];
+  for (const part of parts) {
+    const count = part.pages[1] - part.pages[0] + 1;
+    const marked = markStreams(pdf, part.structure, Array.from({ length: count }, (_, i) => i + 1), part.pages[0] - 1);
+    marks.push(marked.marks);
+    streams.push(...marked.streams);
+  }
+  return { marks, streams };
+}
+
+/** Puts the marked streams in place in the document as the build read it, in page order: the same objects
+ * as marking it in place. */
+export function putMarkedStreams(pdf: PDFDocument, streams: readonly MarkedStream[]): void {
+  const pages = pdf.getPages();
+  for (const { index, bytes } of streams) {
+    const page = pages[index];
+    if (!page) throw new Error(`a marked stream for page ${index + 1} of a document of ${pages.length} pages`);
+    putMarkedStream(pdf, page, bytes);
+  }
+}
