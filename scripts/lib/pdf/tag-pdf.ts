@@ -188,6 +188,19 @@ export function markStreams(pdf: PDFDocument, structure: DocumentStructure, page
   return { marks: marker.marks, streams };
 }
 
+/** The names written for every structure element and marked-content reference, made once: PDFName.of (and
+ * context.obj, which calls it for every key) decodes its argument with a regular expression on every call. */
+const NAMES = {
+  Type: PDFName.of('Type'),
+  StructElem: PDFName.of('StructElem'),
+  MCR: PDFName.of('MCR'),
+  S: PDFName.of('S'),
+  P: PDFName.of('P'),
+  Pg: PDFName.of('Pg'),
+  K: PDFName.of('K'),
+  MCID: PDFName.of('MCID'),
+};
+
 /**
  * Makes a PDF printed untagged by Chromium a tagged PDF from the book's structure as the page measured it:
  * every page's content marked (each text object, path and image given to the element it was drawn for, the
@@ -277,24 +290,34 @@ export async function tagPdf(pdf: PDFDocument, structure: DocumentStructure, opt
     const self = context.nextRef();
     const kids = fill(self);
     if (kids.length === 0) return undefined;
-    const dict = context.obj({ Type: 'StructElem', S: type, P: parent }) as PDFDict;
+    const dict = PDFDict.withContext(context);
+    dict.set(NAMES.Type, NAMES.StructElem);
+    dict.set(NAMES.S, PDFName.of(type));
+    dict.set(NAMES.P, parent);
     const first = firstPage(kids);
-    if (first) dict.set(PDFName.of('Pg'), first);
-    dict.set(PDFName.of('K'), context.obj(kids));
+    if (first) dict.set(NAMES.Pg, first);
+    const array = PDFArray.withContext(context);
+    for (const kid of kids) array.push(kid);
+    dict.set(NAMES.K, array);
     for (const [key, value] of Object.entries(extra)) dict.set(PDFName.of(key), value);
     context.assign(self, dict);
     count++;
     return self;
   };
   const firstPage = (kids: PDFObject[]): PDFRef | undefined => {
-    for (const kid of kids) if (kid instanceof PDFDict) return kid.get(PDFName.of('Pg')) as PDFRef | undefined;
+    for (const kid of kids) if (kid instanceof PDFDict) return kid.get(NAMES.Pg) as PDFRef | undefined;
     return undefined;
   };
   const mcr = (page: number, mcid: number, parent: PDFRef): PDFObject => {
     const list = parentTree.get(page) ?? [];
     list[mcid] = parent;
     parentTree.set(page, list);
-    return context.obj({ Type: 'MCR', Pg: pageRef(page) as PDFRef, MCID: mcid });
+    const dict = PDFDict.withContext(context);
+    dict.set(NAMES.Type, NAMES.MCR);
+    const ref = pageRef(page);
+    if (ref) dict.set(NAMES.Pg, ref);
+    dict.set(NAMES.MCID, PDFNumber.of(mcid));
+    return dict;
   };
   /** The marked content of consecutive leaves; the two parts of a word hyphenated at a line end go into a
    * Span whose ActualText is the word whole (the page keeps its hyphen for search and copy). */

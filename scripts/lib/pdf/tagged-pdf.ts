@@ -91,12 +91,31 @@ export const STANDARD_TYPES = new Set(
   ).split(' '),
 );
 
+/** The names the structure tree is read by, made once: PDFName.of decodes its argument with a regular
+ * expression on every call, which reading every element and marked-content reference of a book paid. */
+const NAMES = {
+  K: PDFName.of('K'),
+  Type: PDFName.of('Type'),
+  Pg: PDFName.of('Pg'),
+  MCR: PDFName.of('MCR'),
+  MCID: PDFName.of('MCID'),
+  OBJR: PDFName.of('OBJR'),
+  Obj: PDFName.of('Obj'),
+  S: PDFName.of('S'),
+  Alt: PDFName.of('Alt'),
+  ActualText: PDFName.of('ActualText'),
+  ID: PDFName.of('ID'),
+  Lang: PDFName.of('Lang'),
+  A: PDFName.of('A'),
+};
+
 /** `content: false` skips reading the pages' content streams (the build, which just marked every item):
  * each page then counts as having exactly the MCIDs the structure tree refers to. */
 export function readTaggedPdf(pdf: PDFDocument, { content = true }: { content?: boolean } = {}): TaggedPdf {
   const { catalog, context } = pdf;
   const pages = pdf.getPages();
-  const pageIndex = new Map(pages.map((p, i) => [p.ref.toString(), i + 1]));
+  // PDFRef.of gives one object per reference: looked up as objects.
+  const pageIndex = new Map<PDFRef, number>(pages.map((p, i) => [p.ref, i + 1]));
   const markInfo = catalog.lookupMaybe(PDFName.of('MarkInfo'), PDFDict);
   const viewer = catalog.lookupMaybe(PDFName.of('ViewerPreferences'), PDFDict);
   const infoRef = context.trailerInfo.Info;
@@ -121,8 +140,16 @@ export function readTaggedPdf(pdf: PDFDocument, { content = true }: { content?: 
 
   if (root) {
     const seen = new Set<PDFObject>();
+    // A name's text, once per name: PDFName.decodeText goes byte by byte every time.
+    const names = new Map<PDFName, string>();
+    const nameText = (name: PDFName | undefined): string | undefined => {
+      if (!name) return undefined;
+      let found = names.get(name);
+      if (found === undefined) names.set(name, (found = name.decodeText()));
+      return found;
+    };
     const kidsOf = (holder: PDFDict, inheritedPage: number): StructKid[] => {
-      const k = holder.get(PDFName.of('K'));
+      const k = holder.get(NAMES.K);
       const items = k === undefined ? [] : k instanceof PDFArray ? k.asArray() : [k];
       const kids: StructKid[] = [];
       for (const item of items) {
@@ -133,14 +160,15 @@ export function readTaggedPdf(pdf: PDFDocument, { content = true }: { content?: 
         const object = item instanceof PDFRef ? context.lookup(item) : item;
         if (!(object instanceof PDFDict) || seen.has(object)) continue;
         seen.add(object);
-        const type = object.lookupMaybe(PDFName.of('Type'), PDFName)?.decodeText();
-        const pg = object.get(PDFName.of('Pg'));
-        const page = pg instanceof PDFRef ? (pageIndex.get(pg.toString()) ?? 0) : inheritedPage;
-        if (type === 'MCR') {
-          const mcid = object.lookup(PDFName.of('MCID'));
+        // PDFName.of gives one object per name: compared as objects.
+        const type = object.lookupMaybe(NAMES.Type, PDFName);
+        const pg = object.get(NAMES.Pg);
+        const page = pg instanceof PDFRef ? (pageIndex.get(pg) ?? 0) : inheritedPage;
+        if (type === NAMES.MCR) {
+          const mcid = object.lookup(NAMES.MCID);
           if (mcid instanceof PDFNumber) kids.push({ kind: 'content', page, mcid: mcid.asNumber() });
-        } else if (type === 'OBJR') {
-          const obj = object.get(PDFName.of('Obj'));
+        } else if (type === NAMES.OBJR) {
+          const obj = object.get(NAMES.Obj);
           if (obj instanceof PDFRef) kids.push({ kind: 'annotation', page, annotation: obj });
         } else {
           kids.push({ kind: 'element', element: element(object, page) });
@@ -149,17 +177,17 @@ export function readTaggedPdf(pdf: PDFDocument, { content = true }: { content?: 
       return kids;
     };
     const element = (dict: PDFDict, page: number): StructElement => {
-      const type = dict.lookupMaybe(PDFName.of('S'), PDFName)?.decodeText() ?? '';
+      const type = nameText(dict.lookupMaybe(NAMES.S, PDFName)) ?? '';
       const found: StructElement = { type, role: standardRole(type, roleMap), kids: [] };
-      const alt = text(dict.lookup(PDFName.of('Alt')));
-      const actualText = text(dict.lookup(PDFName.of('ActualText')));
-      const id = text(dict.lookup(PDFName.of('ID')));
-      const lang = text(dict.lookup(PDFName.of('Lang')));
+      const alt = text(dict.lookup(NAMES.Alt));
+      const actualText = text(dict.lookup(NAMES.ActualText));
+      const id = text(dict.lookup(NAMES.ID));
+      const lang = text(dict.lookup(NAMES.Lang));
       if (alt !== undefined) found.alt = alt;
       if (actualText !== undefined) found.actualText = actualText;
       if (id !== undefined) found.id = id;
       if (lang !== undefined) found.lang = lang;
-      const attributes = dict.lookup(PDFName.of('A'));
+      const attributes = dict.lookup(NAMES.A);
       const lists = attributes instanceof PDFArray ? attributes.asArray().map((a) => context.lookup(a)) : [attributes];
       for (const list of lists) {
         if (!(list instanceof PDFDict)) continue;
