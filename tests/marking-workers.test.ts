@@ -1,23 +1,31 @@
 // npm test: unit (no build, no browser: run with the other unit files in one process, tests/units.ts)
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { PDFDocument, StandardFonts } from 'pdf-lib';
+import { PDFArray, PDFDocument, PDFName, StandardFonts } from 'pdf-lib';
 import { markContent } from '../scripts/lib/pdf/tag-pdf.ts';
 import { loadPrinted, putMarkedStreams } from '../scripts/lib/print/mark-document.ts';
 import { MarkingWorkers } from '../scripts/lib/print/marking-workers.ts';
+import { mergeUnits } from '../scripts/lib/print/merge-pdf.ts';
+import type { PrintedUnit, UnitLayout, UnitSource } from '../scripts/lib/print/document-layout.ts';
 import type { DocumentStructure } from '../scripts/lib/print/structure.ts';
 
-/** Two pages as Chromium prints them for the matter here: text, a rule, each page's drawing in two content
- * streams; a paragraph on each page whose rectangle (CSS px from the top left) holds the first line. */
-async function printedDocument(): Promise<{ bytes: Uint8Array; structure: DocumentStructure }> {
-  const pdf = await PDFDocument.create({ updateMetadata: false });
-  const font = await pdf.embedFont(StandardFonts.Helvetica);
+/** Two pages of text and a rule, each page's content in one stream as Chromium prints it, or in two
+ * streams (a page may have several); a paragraph on each page whose rectangle (CSS px from the top left)
+ * holds the first line. */
+async function printedDocument(contents: 'one stream' | 'two streams'): Promise<{ bytes: Uint8Array; structure: DocumentStructure }> {
+  const drawn = await PDFDocument.create({ updateMetadata: false });
+  const font = await drawn.embedFont(StandardFonts.Helvetica);
   for (const text of ['De eerste bladzijde.', 'De tweede bladzijde.']) {
-    const page = pdf.addPage([300, 400]);
+    const page = drawn.addPage([300, 400]);
     page.drawText(text, { x: 30, y: 340, size: 12, font });
-    // A second stream: pdf-lib starts one when the page is drawn on again after a flush.
-    page.node.normalize();
     page.drawLine({ start: { x: 30, y: 40 }, end: { x: 270, y: 40 }, thickness: 0.5 });
+  }
+  // pdf-lib writes a page's one stream in an array.
+  const pdf = await PDFDocument.load(await drawn.save({ useObjectStreams: false }), { updateMetadata: false });
+  for (const page of pdf.getPages()) {
+    const streams = page.node.lookup(PDFName.of('Contents'), PDFArray);
+    if (contents === 'one stream') page.node.set(PDFName.of('Contents'), streams.get(0));
+    else streams.push(pdf.context.register(pdf.context.flateStream('q 0.5 w 30 30 m 270 30 l S Q')));
   }
   const bytes = await pdf.save({ useObjectStreams: false });
   // y 340 pt from the bottom of 400 pt: 80 px from the top.
@@ -35,31 +43,45 @@ async function printedDocument(): Promise<{ bytes: Uint8Array; structure: Docume
   return { bytes, structure };
 }
 
-test('a document marked by a thread is the document marked in place, to the byte', async () => {
-  const { bytes, structure } = await printedDocument();
-  const inPlace = await loadPrinted(bytes);
-  const expected = await markContent(inPlace, structure, [1, 2]);
-  const workers = new MarkingWorkers(2);
-  try {
-    const marked = await workers.mark({ bytes, parts: [{ pages: [1, 2], structure }] });
-    assert.deepEqual(marked.marks, [expected]);
-    // The text of each page is its paragraph's, the rule an artifact.
-    assert.deepEqual(expected.leaves.map((l) => l.length), [1, 1]);
-    assert.equal(expected.artifacts, 2);
-    const threaded = await loadPrinted(bytes);
-    putMarkedStreams(threaded, marked.streams);
-    const a = await inPlace.save({ useObjectStreams: false });
-    const b = await threaded.save({ useObjectStreams: false });
-    assert.ok(Buffer.compare(Buffer.from(a), Buffer.from(bytes)) !== 0, 'the content was marked');
-    assert.ok(Buffer.from(a).equals(Buffer.from(b)), 'the same PDF');
-  } finally {
-    await workers.close();
-  }
-  assert.equal(workers.alive, 0);
-});
+/** The document's one unit of two pages, printed from `source`. */
+const unitOf = (source: UnitSource, structure: DocumentStructure): PrintedUnit => ({ id: 'een', firstPage: 1, pages: [1, 2], layout: { anchors: {}, links: [], structure } as unknown as UnitLayout, source });
+
+for (const contents of ['one stream', 'two streams'] as const) {
+  test(`a document marked by a thread is the document marked in place, to the byte, and so is the merge that copies it while it is marked (${contents} a page)`, async () => {
+    const { bytes, structure } = await printedDocument(contents);
+    const inPlace = await loadPrinted(bytes);
+    const expected = await markContent(inPlace, structure, [1, 2]);
+    const workers = new MarkingWorkers(2);
+    try {
+      const marked = await workers.mark({ bytes, parts: [{ pages: [1, 2], structure }] });
+      assert.deepEqual(marked.marks, [expected]);
+      // The text of each page is its paragraph's, the rules artifacts.
+      assert.deepEqual(expected.leaves.map((l) => l.length), [1, 1]);
+      assert.equal(expected.artifacts, contents === 'one stream' ? 2 : 4);
+      const threaded = await loadPrinted(bytes);
+      putMarkedStreams(threaded, marked.streams);
+      const a = await inPlace.save({ useObjectStreams: false });
+      const b = await threaded.save({ useObjectStreams: false });
+      assert.ok(!Buffer.from(a).equals(Buffer.from(bytes)), 'the content was marked');
+      assert.ok(Buffer.from(a).equals(Buffer.from(b)), 'the same PDF');
+
+      // The merge: the marked document's pages copied, or the printed ones copied and the marked streams
+      // put in place of theirs after.
+      const sheetHeight = 400;
+      const copiedMarked = await mergeUnits([unitOf({ id: 'doc', load: async () => bytes, document: async () => inPlace }, structure)], { sheetHeight });
+      const copiedWhileMarked = await mergeUnits([unitOf({ id: 'doc', load: async () => bytes, document: () => loadPrinted(bytes), marked: async () => marked.streams }, structure)], { sheetHeight });
+      const c = await copiedMarked.save({ useObjectStreams: false });
+      const d = await copiedWhileMarked.save({ useObjectStreams: false });
+      assert.ok(Buffer.from(c).equals(Buffer.from(d)), 'the same merged PDF');
+    } finally {
+      await workers.close();
+    }
+    assert.equal(workers.alive, 0);
+  });
+}
 
 test('a document a thread cannot read fails its request with the reason; the thread goes on', async () => {
-  const { bytes, structure } = await printedDocument();
+  const { bytes, structure } = await printedDocument('one stream');
   const workers = new MarkingWorkers(1);
   try {
     await assert.rejects(workers.mark({ bytes: new TextEncoder().encode('no PDF at all'), parts: [{ pages: [1, 1], structure }] }), /marking a printed document's content for the tagged PDF failed: .*PDF/i);
@@ -79,7 +101,7 @@ for (const [how, code, reason] of [
   ['cannot start', `throw new Error('geen begin');`, /failed: geen begin/],
 ] as const) {
   test(`a thread that ${how} fails its request and every later one, and no thread is left`, async () => {
-    const { bytes, structure } = await printedDocument();
+    const { bytes, structure } = await printedDocument('one stream');
     const workers = new MarkingWorkers(2, module(code));
     workers.start(2);
     assert.equal(workers.alive, 2);

@@ -4,7 +4,7 @@ import { pdfUaFindings } from '../pdf/pdf-ua-conditions.ts';
 import { tagPdf, type ContentMarks, type TagResult } from '../pdf/tag-pdf.ts';
 import { readTaggedPdf } from '../pdf/tagged-pdf.ts';
 import type { DocumentPart } from './document-layout.ts';
-import { loadPrinted, putMarkedStreams } from './mark-document.ts';
+import { loadPrinted, type MarkedDocument } from './mark-document.ts';
 import type { MarkingWorkers } from './marking-workers.ts';
 import type { PageLayout } from './runtime/contract.ts';
 import type { DocumentStructure } from './structure.ts';
@@ -37,17 +37,17 @@ export async function makeAccessible(pdf: PDFDocument, structure: DocumentStruct
 
 /**
  * A printed document of the parallel build read, and its units' pages marked for the tagged PDF, as soon as
- * it is printed: by a marking thread, while this thread reads the document for the merge and Chromium prints
- * or lays out the other documents, so after the merge only the structure tree is left to write. The marked
- * streams are put in place in the document read here (the same objects as marking it in place). Each
- * unit's marks are aligned with its structure's leaves.
+ * it is printed: by a marking thread, while this thread reads the document for the merge (and copies its
+ * pages, mergeUnits) and Chromium prints or lays out the other documents, so after the merge only the
+ * structure tree is left to write. The marked streams are put in place of the printed ones in the merged
+ * PDF (the same objects as marking the document in place). Each unit's marks are aligned with its
+ * structure's leaves.
  */
-export async function markDocument(workers: MarkingWorkers, bytes: Uint8Array, parts: readonly DocumentPart[]): Promise<{ pdf: PDFDocument; marks: ContentMarks[] }> {
-  const marking = workers.mark({ bytes, parts: parts.map((part) => ({ pages: part.pages, structure: part.layout.structure })) });
-  // Awaited below; handled here too should reading the document fail first.
-  marking.catch(() => undefined);
-  const pdf = await loadPrinted(bytes);
-  const { marks, streams } = await marking;
-  putMarkedStreams(pdf, streams);
-  return { pdf, marks };
+export function markDocument(workers: MarkingWorkers, bytes: Uint8Array, parts: readonly DocumentPart[]): { document: Promise<PDFDocument>; marked: Promise<MarkedDocument> } {
+  const marked = workers.mark({ bytes, parts: parts.map((part) => ({ pages: part.pages, structure: part.layout.structure })) });
+  const document = loadPrinted(bytes);
+  // Each is awaited by the build; handled here too, should the other fail first.
+  marked.catch(() => undefined);
+  document.catch(() => undefined);
+  return { document, marked };
 }

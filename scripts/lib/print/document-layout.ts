@@ -1,6 +1,6 @@
 import type { PDFDocument } from 'pdf-lib';
 import type { LayoutProbes, LineBreakStats } from '../layout/probes.ts';
-import type { ContentMarks } from '../pdf/tag-pdf.ts';
+import type { ContentMarks, MarkedStream } from '../pdf/tag-pdf.ts';
 import { BuildError, diagnostic } from '../diagnostics.ts';
 import type { DocumentDescription, LostBlock, PageLayout } from './runtime/contract.ts';
 import { appendStructure, emptyStructure, sliceStructure, type DocumentStructure } from './structure.ts';
@@ -20,8 +20,11 @@ export interface UnitLayout {
 export interface UnitSource {
   id: string;
   load(): Promise<Uint8Array>;
-  /** The document read, its units' content marked for the tagged PDF (a document printed in this run). */
+  /** The document read (a document printed in this run). */
   document?(): Promise<PDFDocument>;
+  /** Its units' pages marked for the tagged PDF: the streams that take the place of the pages' own, once
+   * the merge has copied them. */
+  marked?(): Promise<MarkedStream[]>;
 }
 
 /** A unit laid out: where it starts in the book, its pages in its document, its layout. */
@@ -34,7 +37,7 @@ export interface LaidOutUnit {
   layout: UnitLayout;
   /** The printed document its pages are in (when the documents were printed). */
   source?: UnitSource;
-  /** Its pages' content as marked in `source.document()`, aligned with its structure's leaves. */
+  /** Its pages' content as marked (`source.marked()`), aligned with its structure's leaves. */
   marks?: ContentMarks;
 }
 

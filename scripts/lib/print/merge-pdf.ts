@@ -1,6 +1,8 @@
-import { PDFArray, PDFDict, PDFDocument, ParseSpeeds, PDFName, PDFNull, PDFNumber, PDFHexString, PDFString, type PDFPage } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFDocument, ParseSpeeds, PDFName, PDFNull, PDFNumber, PDFHexString, PDFRef, PDFString, type PDFPage } from 'pdf-lib';
+import { putMarkedStream, type MarkedStream } from '../pdf/tag-pdf.ts';
 import { nextRecto, printedAnchors, printedPage } from './numbering.ts';
 import type { PrintedUnit } from './document-layout.ts';
+import { putMarkedStreams } from './mark-document.ts';
 
 /** CSS px to PDF points: Chromium prints 96 px to the inch. */
 const PX = 0.75;
@@ -65,7 +67,10 @@ interface CopiedDocument {
 }
 
 /** Loads every printed document the units are in and copies the pages they use, one copyPages per document,
- * giving each document's font subsets a tag of their own. */
+ * giving each document's font subsets a tag of their own. A document being marked for the tagged PDF is
+ * copied as printed, while it is marked, and its marked streams put in place of the copied ones after: the
+ * same objects as copying the marked pages, when each page has its content in one stream (as Chromium
+ * prints it); otherwise its marking is waited for and the marked pages copied. */
 async function copyDocuments(merged: PDFDocument, units: readonly PrintedUnit[]): Promise<Map<string, CopiedDocument>> {
   const wanted = new Map<string, { unit: PrintedUnit; indices: Set<number> }>();
   for (const unit of units) {
@@ -75,15 +80,34 @@ async function copyDocuments(merged: PDFDocument, units: readonly PrintedUnit[])
   }
   const copies = new Map<string, CopiedDocument>();
   const usedTags = new Set<string>();
+  const marking: { marked: () => Promise<MarkedStream[]>; pages: Map<number, PDFPage> }[] = [];
   for (const [id, { unit, indices }] of wanted) {
     const source = unit.source.document ? await unit.source.document() : await PDFDocument.load(await unit.source.load(), { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
     const order = [...indices].sort((a, b) => a - b);
+    const { marked } = unit.source;
+    const markAfter = marked !== undefined && order.every((i) => inOneStream(source.getPage(i)));
+    if (marked && !markAfter) putMarkedStreams(source, await marked());
     const before = new Set(merged.context.enumerateIndirectObjects().map(([ref]) => ref.toString()));
     const copied = await merged.copyPages(source, order);
     retagFontSubsets(merged, before, usedTags);
-    copies.set(id, { source, pages: new Map(order.map((index, k) => [index, copied[k] as PDFPage])) });
+    const pages = new Map(order.map((index, k) => [index, copied[k] as PDFPage]));
+    copies.set(id, { source, pages });
+    if (marked && markAfter) marking.push({ marked, pages });
+  }
+  for (const { marked, pages } of marking) {
+    for (const { index, bytes } of await marked()) {
+      const page = pages.get(index);
+      if (!page) throw new Error(`a marked stream for page ${index + 1}, which the merge did not copy`);
+      putMarkedStream(merged, page, bytes);
+    }
   }
   return copies;
+}
+
+/** A page whose content is in one stream, or none. */
+function inOneStream(page: PDFPage): boolean {
+  const contents = page.node.get(PDFName.of('Contents'));
+  return contents === undefined || contents instanceof PDFRef;
 }
 
 /**

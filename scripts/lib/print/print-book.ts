@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
+import type { PDFDocument } from 'pdf-lib';
 import type { Browser } from 'puppeteer';
 import { findChromium } from '../browser.ts';
 import type { Book } from '../book.ts';
@@ -19,6 +20,7 @@ import { MarkingWorkers } from './marking-workers.ts';
 import { defaultJobs } from './print-options.ts';
 import type { PageLayout } from './runtime/contract.ts';
 import type { DocumentStructure } from './structure.ts';
+import type { ContentMarks } from '../pdf/tag-pdf.ts';
 import { bookFontPackages } from '../fonts/book-fonts.ts';
 import { deferred, Semaphore, WorkerPool, type Deferred } from './scheduler.ts';
 import { bookUnits, keyedUnits, romanUnitCount, unitsDocument, type KeyedUnit, type PrintUnit } from './units.ts';
@@ -60,8 +62,9 @@ export interface LaidOutBook {
   paginated: string[];
   /** Paged.js documents opened. */
   documents: number;
-  /** How long the build waited, once every document was printed, for their content to be marked. */
-  markingWaitMs: number;
+  /** Settles once every printed document's content is marked and each unit's `marks` is set: the merge
+   * copies the documents' pages meanwhile (mergeUnits puts the marked streams in place). */
+  marked: Promise<void>;
   /** Chromium's version: of the browser used, or as recorded in the cache. */
   browserVersion?: string;
   /** Writes what was laid out into the cache: the caller calls it once the book is written, so a failed
@@ -92,8 +95,8 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
   const paginated: string[] = [];
   const open = new Set<LaidOutDocument>();
   const prints: Promise<void>[] = [];
-  // Documents being read and marked for the tagged PDF while the others lay out or print.
-  const markings: Promise<void>[] = [];
+  // Documents being marked for the tagged PDF while the others lay out or print, and the merge copies them.
+  const markings: Promise<{ batch: number[]; marks: ContentMarks[] }>[] = [];
   const closing: Promise<void>[] = [];
   const writes: (() => Promise<void>)[] = [];
   // Documents open at once: `jobs` laying out, and one laid out that waits to be printed. Each holds a
@@ -105,7 +108,6 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
   let wholeStructure: DocumentStructure | undefined;
   let wholePdf: Uint8Array | undefined;
   let failure: { error: unknown } | undefined;
-  let markingWaitMs = 0;
 
   const fail = (error: unknown): void => {
     failure ??= { error };
@@ -156,12 +158,17 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
       const id = randomBytes(8).toString('hex');
       const workers = whole ? undefined : options.marking;
       const marking = workers ? pdfFinishing().then(({ markDocument }) => markDocument(workers, pdf, parts)) : undefined;
-      const source: UnitSource = { id, load: async () => pdf, ...(marking ? { document: async () => (await marking).pdf } : {}) };
+      const source: UnitSource = {
+        id,
+        load: async () => pdf,
+        ...(marking ? { document: async () => (await marking).document, marked: async () => (await (await marking).marked).streams } : {}),
+      };
       batch.forEach((index, k) => (results[index] = { id: ids[index] as string, ...(parts[k] as DocumentPart), source }));
       if (marking) {
-        markings.push(
-          marking.then(({ marks }) => batch.forEach((index, k) => ((results[index] as Omit<LaidOutUnit, 'firstPage'>).marks = marks[k])), fail),
-        );
+        const marked = marking.then(async (m) => ({ batch, marks: (await m.marked).marks }));
+        // A marking that fails while the others lay out stops the build at once.
+        marked.catch(fail);
+        markings.push(marked);
       }
       // Written only once every document succeeded: a failed build leaves the cache as it was.
       if (cache) {
@@ -272,9 +279,6 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
     pool.close();
     await pool.done.catch(() => undefined);
     await Promise.all(prints);
-    const waiting = performance.now();
-    await Promise.all(markings);
-    markingWaitMs = performance.now() - waiting;
   } finally {
     for (const document of [...open]) closeDocument(document);
   }
@@ -287,6 +291,11 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
   const laidOut = results.map((r, i) => ({ ...(r as Omit<LaidOutUnit, 'firstPage'>), firstPage: firsts[i] as number }));
   browserVersion ??= entries.find((e) => e?.browserVersion)?.browserVersion;
   const romanPages = romanPageCount(pageCounts, frontUnits);
+  const marked = Promise.all(markings).then((done) => {
+    for (const { batch, marks } of done) batch.forEach((index, k) => ((laidOut[index] as LaidOutUnit).marks = marks[k]));
+  });
+  // Awaited by the caller; handled here too, should the build stop before.
+  marked.catch(() => undefined);
   return {
     units: laidOut,
     layout: { ...(wholeLayout ?? combineLayouts(laidOut.map((u) => u.layout), firsts, bookPageCount(pageCounts))), ...(romanPages > 0 ? { romanPages } : {}) },
@@ -294,7 +303,7 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
     whole: wholePdf,
     paginated,
     documents,
-    markingWaitMs,
+    marked,
     browserVersion,
     async commit() {
       await Promise.all(closing);
@@ -363,6 +372,8 @@ export async function printBook(options: PrintBookOptions): Promise<PrintResult>
   // One marking thread per document laid out at once, at most one per core.
   const marking = tag && !whole ? new MarkingWorkers(Math.min(jobs, availableParallelism())) : undefined;
   let laidOut: LaidOutBook;
+  let pdf: PDFDocument;
+  let mergeMs: number;
   try {
     laidOut = await layOutBook({
       book,
@@ -377,27 +388,30 @@ export async function printBook(options: PrintBookOptions): Promise<PrintResult>
       lineBreaks: whole ? undefined : options.lineBreaks,
       marking,
     });
+    const { paginateMs, settleMs, collectMs, structureMs, lineBreakingMs } = inPageTimings(laidOut.units, new Set(laidOut.paginated));
+    progress.step(
+      `print: ${laidOut.paginated.length} unit(s) paginated in ${laidOut.documents} document(s), ${units.length - laidOut.paginated.length} from the cache ` +
+        `(in the page ${(paginateMs / 1000).toFixed(1)} s, of which line breaking ${(lineBreakingMs / 1000).toFixed(1)} s; ` +
+        `hyphens ${(settleMs / 1000).toFixed(1)} s, layout ${(collectMs / 1000).toFixed(1)} s, structure ${(structureMs / 1000).toFixed(2)} s); ${laidOut.whole ? 'writing PDF' : 'merging'}`,
+    );
+    const merging = performance.now();
+    const { PDFDocument, ParseSpeeds, mergeUnits } = await pdfFinishing();
+    pdf = laidOut.whole
+      ? await PDFDocument.load(laidOut.whole, { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest })
+      : await mergeUnits(laidOut.units as PrintedUnit[], { sheetHeight: toPoints(book.config.print.trim.height) + 2 * toPoints(book.config.print.bleed) });
+    await laidOut.marked;
+    mergeMs = performance.now() - merging;
   } finally {
     await marking?.close();
   }
   const { layout } = laidOut;
-  const { paginateMs, settleMs, collectMs, structureMs, lineBreakingMs } = inPageTimings(laidOut.units, new Set(laidOut.paginated));
-  progress.step(
-    `print: ${laidOut.paginated.length} unit(s) paginated in ${laidOut.documents} document(s), ${units.length - laidOut.paginated.length} from the cache ` +
-      `(in the page ${(paginateMs / 1000).toFixed(1)} s, of which line breaking ${(lineBreakingMs / 1000).toFixed(1)} s; ` +
-      `hyphens ${(settleMs / 1000).toFixed(1)} s, layout ${(collectMs / 1000).toFixed(1)} s, structure ${(structureMs / 1000).toFixed(2)} s); ${laidOut.whole ? 'writing PDF' : 'merging'}`,
-  );
-  const { PDFDocument, ParseSpeeds, mergeUnits } = await pdfFinishing();
-  const pdf = laidOut.whole
-    ? await PDFDocument.load(laidOut.whole, { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest })
-    : await mergeUnits(laidOut.units as PrintedUnit[], { sheetHeight: toPoints(book.config.print.trim.height) + 2 * toPoints(book.config.print.bleed) });
   const producer = `Paged.js ${packageVersion('pagedjs')}, Chromium ${laidOut.browserVersion ?? 'unknown'}, pdf-lib`;
   const marks = combineMarks(laidOut.units);
   const { result, tagged, taggedMs } = await finishPdf(pdf, { book, writeDir: options.writeDir, layout, structure: laidOut.structure, ...(marks ? { marks } : {}), tag, date: options.date, producer });
   await laidOut.commit();
   if (cache) await cache.prune(laidOut.units.map((u, i) => ({ key: (units[i] as KeyedUnit).key, document: (u.source as UnitSource).id })));
   progress.step(
-    `print: ${result.pages} pages, ${layout.hyphens} hyphenated line ends; tagged in ${(taggedMs / 1000).toFixed(2)} s after the merge, ${(laidOut.markingWaitMs / 1000).toFixed(2)} s waited for marking before it (${tagged.elements} structure elements, ${tagged.sequences} marked sequences, ${tagged.artifacts} artifacts)${tagged.conforms ? ', PDF/UA-1' : ''}`,
+    `print: ${result.pages} pages, ${layout.hyphens} hyphenated line ends; merged${marking ? ' and marked' : ''} in ${(mergeMs / 1000).toFixed(2)} s after the last print, tagged in ${(taggedMs / 1000).toFixed(2)} s after that (${tagged.elements} structure elements, ${tagged.sequences} marked sequences, ${tagged.artifacts} artifacts)${tagged.conforms ? ', PDF/UA-1' : ''}`,
   );
   // Where every id was printed: the layout check finds the endnotes and their calls by them.
   const anchors: Record<string, { page: number }> = {};
