@@ -9,6 +9,7 @@ import { RUNTIME_PATH } from './print-html.ts';
 import { charactersOf, stylesheetsText, trimFontFaces } from './font-faces.ts';
 import type { LineBreakMemo } from './line-break-memo.ts';
 import type { DocumentDescription, FolioIncrement, PageLayout } from './runtime/contract.ts';
+import { noteRendererCpu, startPageProfile } from './page-profile.ts';
 import { closeTab, openTab } from './tabs.ts';
 
 /** What the print document may load: itself at /index.html, styles/, the page runtime (`runtime`, its
@@ -85,13 +86,17 @@ export async function paginate(options: PaginateOptions): Promise<LaidOutDocumen
     page.once('pageerror', (error) => reject(renderError(`a script in the page failed while laying it out: ${error instanceof Error ? error.message : String(error)}`)));
   });
   scriptFailed.catch(() => undefined);
-  const close = (): Promise<void> => closeTab(tab);
+  const close = async (): Promise<void> => {
+    await noteRendererCpu(browser).catch(() => undefined);
+    await closeTab(tab);
+  };
   const guard = <T>(work: Promise<T>): Promise<T> => Promise.race([work, crashed]);
   try {
     await serveHermetically(page, site, blocked);
     const memo = options.lineBreaks;
     if (memo) await page.exposeFunction('bookLineBreakReuse', (keys: string[]) => memo.lookup(keys));
     page.setDefaultTimeout(timeoutMs);
+    const stopProfile = await startPageProfile(page);
     const layout = await Promise.race([
       scriptFailed,
       guard(
@@ -104,6 +109,7 @@ export async function paginate(options: PaginateOptions): Promise<LaidOutDocumen
           }
           const result = (await page.evaluate(() => window.book.layout)) as PageLayout;
           if (memo) memo.store(await page.evaluate(() => window.book.freshLineBreaks()));
+          await stopProfile?.();
           if (result.errors.length > 0) throw renderError(`the page reported errors: ${result.errors.join('; ')}`);
           return result;
         })(),

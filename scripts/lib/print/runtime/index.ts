@@ -27,6 +27,12 @@ const errors: string[] = [];
 window.addEventListener('error', (event) => errors.push(String(event.message)));
 window.addEventListener('unhandledrejection', (event) => errors.push(String((event.reason as Error)?.stack || event.reason)));
 
+// Every font face the style sheets declare starts loading now (they are loaded before this script runs), so
+// all are in when the line breaker waits for them. Paged.js loads the faces nothing had asked for yet before
+// it lays out the first page (Chunker.loadFonts), and waited for them there (a quarter of a second or more,
+// with the processor idle) after the line breaker was done.
+for (const face of document.fonts) if (face.status === 'unloaded') face.load().catch(() => undefined);
+
 const lineBreaker = new LineBreaker();
 const measure = new LayoutMeasure();
 const probing = new LayoutProbing(() => lineBreaker.stats);
@@ -46,14 +52,19 @@ const DOCUMENT_FINISHERS: DocumentFinisher[] = print ? [probing.document] : [];
 
 const finishing = new PageFinishing(PAGE_FINISHERS);
 
-/** The handlers Paged.js lays the book out with, in the order a hook calls them. */
+/**
+ * The handlers Paged.js lays the book out with, in the order a hook calls them. Pages are set aside (and
+ * finished) after the running heads' strings are mended: the strings are custom properties of the page, and a
+ * change to one has Chromium compute the style of everything on the page again, once for all changes before
+ * the next measurement (the finishers' first) instead of once before it and once after.
+ */
 const HANDLERS: HandlerClass[] = [
-  setFinishedPagesAside(finishing),
   layOutWithoutFrameWaits(),
   stableRefs(),
   lostText.handler(),
   closeStringSetQuotes(),
   capitalRunningHeads(),
+  setFinishedPagesAside(finishing),
   breakWordsAtSoftHyphens(),
   keepLines(),
   repeatTableHeaders(),

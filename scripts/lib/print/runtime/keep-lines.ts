@@ -1,4 +1,10 @@
 import { pagedHandler, type HandlerClass } from './paged.ts';
+import { reusableRange } from './ranges.ts';
+
+const pieceRange = reusableRange();
+const letterRange = reusableRange();
+const beforeRange = reusableRange();
+const afterRange = reusableRange();
 
 interface LineBox {
   top: number;
@@ -12,7 +18,7 @@ function lineTops(range: Range): LineBox[] {
   const common = range.commonAncestorContainer;
   const root = common.nodeType === Node.ELEMENT_NODE ? common : (common.parentElement as Node);
   const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-  const piece = document.createRange();
+  const piece = pieceRange();
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     if (!range.intersectsNode(node) || (node.parentElement as Element).closest('.footnote, [data-note], .pagedjs_footnote_area')) continue;
     piece.selectNodeContents(node);
@@ -30,7 +36,7 @@ function lineTops(range: Range): LineBox[] {
 /** The first text position of the line whose box is `line`, within block. */
 function startOfLine(block: Element, line: LineBox): { node: Text; offset: number } | null {
   const walker = document.createTreeWalker(block, NodeFilter.SHOW_TEXT);
-  const range = document.createRange();
+  const range = letterRange();
   for (let node = walker.nextNode() as Text | null; node; node = walker.nextNode() as Text | null) {
     for (let i = 0; i < node.data.length; i++) {
       range.setStart(node, i);
@@ -56,10 +62,10 @@ export function keepLines(): HandlerClass {
       const el = start.nodeType === Node.ELEMENT_NODE ? (start as Element) : start.parentElement;
       const block = el && el.closest<HTMLElement>('p, li, dd');
       if (!block || block.closest('.pagedjs_footnote_area')) return undefined;
-      const before = document.createRange();
+      const before = beforeRange();
       before.selectNodeContents(block);
       before.setEnd(overflow.startContainer, overflow.startOffset);
-      const after = document.createRange();
+      const after = afterRange();
       after.selectNodeContents(block);
       after.setStart(overflow.startContainer, overflow.startOffset);
       const linesBefore = lineTops(before);

@@ -2,6 +2,7 @@ import type { LayoutProbes, LineBreakStats, ProbedPage, ProbeFinding } from '../
 import type { RuleId } from '../../rules.ts';
 import type { PageLayout } from './contract.ts';
 import type { DocumentFinisher, PageFinisher } from './finishers.ts';
+import { reusableRange } from './ranges.ts';
 
 const EPS = 0.75;
 
@@ -25,9 +26,11 @@ function pageOf(el: Element): number {
   return page ? Number(page.dataset.pageNumber) : 0;
 }
 
+const blockRange = reusableRange();
+
 /** The line boxes of a block fragment: one rect per line, from its text. */
 function lineRects(el: Element): Box[] {
-  const range = document.createRange();
+  const range = blockRange();
   range.selectNodeContents(el);
   const lines: Box[] = [];
   for (const r of range.getClientRects()) {

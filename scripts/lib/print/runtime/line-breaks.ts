@@ -8,6 +8,7 @@
 import type { LineBreakStats } from '../../layout/probes.ts';
 import type { ParagraphBreaks } from './contract.ts';
 import { INFINITY, knuthPlass, PARAMS, type Item } from './knuth-plass.ts';
+import { reusableRange } from './ranges.ts';
 
 const SHY = '\u00ad';
 const NBSP = '\u00a0';
@@ -62,11 +63,13 @@ interface Plan {
 
 export type LineBreakRun = LineBreakStats & { reused: number; hyphens: number };
 
+const pieceRange = reusableRange();
+
 /** The pieces of one paragraph: boxes (text between break opportunities), glue (spaces), penalties (soft
  * hyphens and explicit hyphens), each remembering the text it came from. */
 function itemize(el: HTMLElement, metrics: FontMetrics): Omit<Plan, 'el' | 'softHyphens'> {
   const items: LineItem[] = [];
-  const range = document.createRange();
+  const range = pieceRange();
   const measure = (node: Text, start: number, end: number): number => {
     range.setStart(node, start);
     range.setEnd(node, end);
@@ -342,26 +345,35 @@ function fontKey(element: Element): string {
   ].join('|');
 }
 
+/**
+ * The widths of the space, the hyphen and every character a note's marker can have, each set alone in an
+ * absolutely positioned span in `sample` (so at its own width, wherever it stands). The spans all go in before
+ * any is measured: Chromium lays the document out once for all of them, not once for each.
+ */
 function measureFont(sample: Element): FontMetrics {
-  const probe = document.createElement('span');
-  probe.style.cssText = 'position:absolute;white-space:pre;visibility:hidden';
-  sample.appendChild(probe);
-  const widthOf = (text: string, css = ''): number => {
-    probe.style.cssText = `position:absolute;white-space:pre;visibility:hidden;${css}`;
-    probe.textContent = text;
-    return probe.getBoundingClientRect().width;
+  const probes: HTMLElement[] = [];
+  const probe = (text: string, css = ''): HTMLElement => {
+    const span = document.createElement('span');
+    span.style.cssText = `position:absolute;white-space:pre;visibility:hidden;${css}`;
+    span.textContent = text;
+    sample.appendChild(span);
+    probes.push(span);
+    return span;
   };
+  const space = probe(NBSP.repeat(20));
+  const hyphen = probe('-');
+  // Every character a note's marker can have: digits, letters, roman numerals, symbols (markdown/note-series.ts).
+  const markers = Array.from('0123456789abcdefghijklmnopqrstuvwxyz*†‡§‖¶', (c) => [c, probe(c, 'font-size:0.68em;font-variant-numeric:lining-nums')] as const);
   const metrics: FontMetrics = {
     fontSize: parseFloat(getComputedStyle(sample).fontSize),
-    space: widthOf(NBSP.repeat(20)) / 20,
-    hyphen: widthOf('-'),
+    space: space.getBoundingClientRect().width / 20,
+    hyphen: hyphen.getBoundingClientRect().width,
     digit: {},
     widths: new Map(),
     boxes: [],
   };
-  // Every character a note's marker can have: digits, letters, roman numerals, symbols (markdown/note-series.ts).
-  for (const c of '0123456789abcdefghijklmnopqrstuvwxyz*†‡§‖¶') metrics.digit[c] = widthOf(c, 'font-size:0.68em;font-variant-numeric:lining-nums');
-  probe.remove();
+  for (const [c, span] of markers) metrics.digit[c] = span.getBoundingClientRect().width;
+  for (const span of probes) span.remove();
   return metrics;
 }
 

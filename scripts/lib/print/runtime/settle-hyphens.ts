@@ -1,4 +1,5 @@
 import type { PageFinisher } from './finishers.ts';
+import { reusableRange } from './ranges.ts';
 
 const SHY = '\u00ad';
 
@@ -7,10 +8,12 @@ const SHY = '\u00ad';
  * is laid out, a soft hyphen that ends a line becomes a real hyphen (same glyph, same width) and every other
  * one is removed; neither changes where lines break. Returns the hyphens it made.
  */
+const letterRange = reusableRange();
+
 export function settleSoftHyphens(root: Node): number {
   const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
   const edits: [Text, string, Set<number>][] = [];
-  const range = document.createRange();
+  const range = letterRange();
   const rectOf = (node: Text, start: number, end: number): DOMRect | null => {
     range.setStart(node, start);
     range.setEnd(node, end);
