@@ -38,11 +38,13 @@ async function bundle(dir) {
   const { build } = await import('esbuild');
   const temporary = `${dir}.${process.pid}.tmp`;
   await build({
-    // The commands, and the module of the threads that mark the tagged PDF's content (scripts/lib/print/
-    // marking-workers.ts starts it from beside the chunks).
+    // The commands, and the modules of the threads that mark the tagged PDF's content (scripts/lib/print/
+    // marking-workers.ts) and render citations (scripts/lib/citations/citation-pool.ts): each starts its own from
+    // beside the chunks.
     entryPoints: [
       ...COMMANDS.map((command) => ({ in: path.join(scriptsDir, `${command}.ts`), out: command })),
       { in: path.join(scriptsDir, 'lib', 'print', 'mark-worker.ts'), out: 'mark-worker' },
+      { in: path.join(scriptsDir, 'lib', 'citations', 'citation-worker.ts'), out: 'citation-worker' },
     ],
     outdir: temporary,
     bundle: true,

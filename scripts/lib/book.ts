@@ -15,8 +15,10 @@ import { resolveManuscriptFile } from './manuscript-files.ts';
 import { decodeUtf8 } from './text-encoding.ts';
 import { createMarkdown } from './markdown/create-markdown.ts';
 import type { NoteDefinition, NotesEnv } from './markdown/notes.ts';
-import { BIBLIOGRAPHY_FALLBACK, BIBLIOGRAPHY_PLACEHOLDER, type CitationsEnv } from './markdown/citations.ts';
+import { BIBLIOGRAPHY_FALLBACK, BIBLIOGRAPHY_PLACEHOLDER, parseAroundCitations, type CitationsEnv } from './markdown/citations.ts';
 import { loadCitations, renderSourcesSection, type BookCitations } from './citations/book-citations.ts';
+import { citationPool } from './citations/citation-pool.ts';
+import type { CitationRequest, RenderedCitation } from './citations/csl.ts';
 import type { ImageReference, ImagesEnv } from './markdown/images.ts';
 import { resolveImages, type BookImage } from './images.ts';
 import { buildIndex, type BookIndex } from './book-index/book-index.ts';
@@ -131,23 +133,30 @@ export async function readBook({ manuscriptDir, cacheDir, renderedChapters }: Lo
   if (hasErrors(fileProblems)) throw new BuildError(fileProblems);
   const diagnostics: Diagnostic[] = [];
   const chapters: Chapter[] = [];
-  const citations = config.citations ? await loadCitations(config.citations, dir, display, configFile, locate, cacheDir ? new DiskMemo(cacheDir) : undefined, config.language) : undefined;
+  const entries = contentsEntries(config);
+  // The citation threads start now, so that they compile the style while the sources and chapters are read.
+  const pool = config.citations ? citationPool() : undefined;
+  if (config.citations) pool?.start({ config: config.citations, manuscriptDir: dir, language: config.language }, entries.length);
+  const citations = config.citations ? await loadCitations(config.citations, dir, display, configFile, locate, cacheDir ? new DiskMemo(cacheDir) : undefined, config.language, pool) : undefined;
   const names = config.index?.names ? await readNames(dir, config.index.names, display, diagnostics) : undefined;
   const indexNames = (names ?? []).flatMap((n) => [n.key, ...n.aliases].map((name) => ({ name, key: n.key }))).sort((a, b) => b.name.length - a.name.length);
   // What every chapter's rendering reads besides its own source: book.yaml, the style, the sources, the names.
   const setupKey = renderedChapters
     ? digest([JSON.stringify(config), citations?.styleKey ?? '', JSON.stringify(citations ? [...citations.bibliography.entries].map(([id, entry]) => [id, entry.item]) : []), JSON.stringify(indexNames)])
     : '';
-  const entries = contentsEntries(config);
   if (renderedChapters && renderedChapters.size > 4 * entries.length) renderedChapters.clear();
-  let chapterNumber = 0;
+  // Every chapter is parsed first, its citations sent to the pool as it is; each is rendered to HTML once its
+  // citations are back. What reading a chapter finds is kept with it, and reported in the chapters' order.
+  const readings: { problems: Diagnostic[]; entry: (typeof entries)[number]; file: string; citedKeys?: string[]; rendered?: Promise<RenderedChapter> }[] = [];
   for (const [index, entry] of entries.entries()) {
     const relative = entry.file;
     const absolute = path.resolve(dir, relative);
     const file = display(absolute);
     const listedAt = locate(entry.keyPath);
+    const reading: (typeof readings)[number] = { problems: [], entry, file };
+    readings.push(reading);
     const problem = (rule: RuleId, message: string, at: Place = { file: configFile, ...listedAt }): void => {
-      diagnostics.push(diagnostic(rule, at, message));
+      reading.problems.push(diagnostic(rule, at, message));
     };
     // Outside the folder or a URL was refused with book.yaml (config-files.ts); here it is only missing.
     const located = resolveManuscriptFile(dir, relative);
@@ -167,19 +176,33 @@ export async function readBook({ manuscriptDir, cacheDir, renderedChapters }: Lo
     }
     const source = decoded.text;
     if (source.trim() === '') problem('manuscript/empty-chapter', `chapter file "${relative}" is empty: it makes a chapter of nothing`);
-    let chapter: Chapter;
-    if (!renderedChapters) chapter = renderChapter({ index, file, source, config, diagnostics, citations, indexNames });
-    else {
-      const key = digest([String(index), file, source, setupKey]);
-      let rendered = renderedChapters.get(key);
-      if (!rendered) {
-        const found: Diagnostic[] = [];
-        rendered = { chapter: renderChapter({ index, file, source, config, diagnostics: found, citations, indexNames }), diagnostics: found };
-        renderedChapters.set(key, rendered);
-      }
-      chapter = rendered.chapter;
-      diagnostics.push(...rendered.diagnostics);
+    const key = renderedChapters ? digest([String(index), file, source, setupKey]) : '';
+    const kept = renderedChapters?.get(key);
+    if (kept) {
+      reading.citedKeys = kept.chapter.citedKeys;
+      reading.rendered = Promise.resolve(kept);
+      continue;
     }
+    const found: Diagnostic[] = [];
+    const parsed = parseChapter({ index, file, source, config, diagnostics: found, citations, indexNames }, true);
+    reading.citedKeys = parsed.citedKeys;
+    reading.rendered = (parsed.citations && citations ? citations.renderAhead(parsed.citations) : Promise.resolve(undefined)).then((citationsRendered) => {
+      const rendered = { chapter: parsed.finish(citationsRendered), diagnostics: found };
+      renderedChapters?.set(key, rendered);
+      return rendered;
+    });
+    // Awaited below, in order; failing before then is not an unhandled rejection.
+    reading.rendered.catch(() => undefined);
+  }
+  // The list of sources is rendered beside the chapters' citations.
+  const generating = citations ? renderSourcesSection(citations, readings) : Promise.resolve(undefined);
+  generating.catch(() => undefined);
+  let chapterNumber = 0;
+  for (const { problems, entry, file, rendered } of readings) {
+    diagnostics.push(...problems);
+    if (!rendered) continue;
+    const { chapter, diagnostics: found } = await rendered;
+    diagnostics.push(...found);
     // Image files are read on every read (a rendered chapter is kept by its source, not by its images').
     const resolved = await resolveImages(chapter.imageReferences, file, dir);
     diagnostics.push(...resolved.diagnostics);
@@ -220,8 +243,7 @@ export async function readBook({ manuscriptDir, cacheDir, renderedChapters }: Lo
     const { line, column } = locate(['language']);
     diagnostics.push(diagnostic('hyphenation/no-patterns', { file: configFile, line, column }, `no hyphenation patterns for language "${config.language}": the text is set without hyphenation (print.hyphenation.enabled: false says so)`));
   }
-  const generated = citations ? renderSourcesSection(citations, chapters) : undefined;
-  const bibliography = placeBibliography(chapters, generated);
+  const bibliography = placeBibliography(chapters, await generating);
   return { config, manuscriptDir: dir, chapters, parts, diagnostics, configFile, locateConfig: locate, citations, bibliography, crossReferences, ...(index ? { index } : {}) };
 }
 
@@ -256,7 +278,24 @@ async function readNames(dir: string, relative: string, display: (file: string) 
   return parsed.names;
 }
 
-export function renderChapter({ index, file, source, config, diagnostics, citations, indexNames }: ChapterSource): Chapter {
+export function renderChapter(source: ChapterSource): Chapter {
+  return parseChapter(source, false).finish();
+}
+
+/** A chapter parsed, its citations not yet rendered: `finish` renders it to HTML once they are. */
+interface ParsedChapter {
+  /** The chapter's citations in reading order, for `finish`; none when it has none. */
+  citations?: CitationRequest[];
+  citedKeys?: string[];
+  /** The chapter, with its citations as rendered (`citations`'s answer, when there were any). */
+  finish(rendered?: RenderedCitation[]): Chapter;
+}
+
+/**
+ * Parses a chapter. With `deferCitations` its citations are left for the caller to render (readBook has them
+ * rendered on other threads meanwhile) and handed to `finish`; otherwise they are rendered during the parse.
+ */
+function parseChapter({ index, file, source, config, diagnostics, citations, indexNames }: ChapterSource, deferCitations: boolean): ParsedChapter {
   const id = `ch${index + 1}`;
   const { hyphenation } = config.print;
   const md = createMarkdown({
@@ -273,23 +312,31 @@ export function renderChapter({ index, file, source, config, diagnostics, citati
     ...(indexNames ? { indexNames } : {}),
   });
   const env: NotesEnv & CitationsEnv & ImagesEnv & IndexMarksEnv = {};
-  const tokens = md.parse(source, env);
-  const headings: Heading[] = [];
-  tokens.forEach((token: Token, i: number) => {
-    if (token.type !== 'heading_open') return;
-    headings.push({
-      level: Number(token.tag.slice(1)),
-      text: headingText(tokens[i + 1]),
-      id: String(token.attrGet('id') ?? ''),
-      line: (token.map?.[0] ?? 0) + 1,
-    });
-  });
-  const html = md.renderer.render(tokens, md.options, env);
-  const title = headings.find((h) => h.level === 1)?.text ?? headings[0]?.text ?? config.title;
-  const chapter: Chapter = { index, file, id, title, headings, html, notes: env.notes ?? [], source, imageReferences: env.images ?? [], images: [], kind: 'chapter' };
-  if (env.citedKeys) chapter.citedKeys = env.citedKeys;
-  if (env.indexMarks?.length) chapter.indexMarks = env.indexMarks;
-  return chapter;
+  const tokens = deferCitations ? undefined : md.parse(source, env);
+  const parse = tokens ? { citations: undefined, finish: () => tokens } : parseAroundCitations(md, source, env);
+  return {
+    ...(parse.citations ? { citations: parse.citations } : {}),
+    ...(env.citedKeys ? { citedKeys: env.citedKeys } : {}),
+    finish(rendered) {
+      const tokens = parse.finish(rendered);
+      const headings: Heading[] = [];
+      tokens.forEach((token: Token, i: number) => {
+        if (token.type !== 'heading_open') return;
+        headings.push({
+          level: Number(token.tag.slice(1)),
+          text: headingText(tokens[i + 1]),
+          id: String(token.attrGet('id') ?? ''),
+          line: (token.map?.[0] ?? 0) + 1,
+        });
+      });
+      const html = md.renderer.render(tokens, md.options, env);
+      const title = headings.find((h) => h.level === 1)?.text ?? headings[0]?.text ?? config.title;
+      const chapter: Chapter = { index, file, id, title, headings, html, notes: env.notes ?? [], source, imageReferences: env.images ?? [], images: [], kind: 'chapter' };
+      if (env.citedKeys) chapter.citedKeys = env.citedKeys;
+      if (env.indexMarks?.length) chapter.indexMarks = env.indexMarks;
+      return chapter;
+    },
+  };
 }
 
 /**

@@ -8,6 +8,7 @@ import type { LineBreakMemo } from './print/line-break-memo.ts';
 import type { Check, CheckFindings } from './checks/check.ts';
 import { checkSources, runChecks } from './checks/run-checks.ts';
 import { releaseCitationEngine } from './citations/csl.ts';
+import { releaseCitationPool } from './citations/citation-pool.ts';
 import { collectGarbage } from './memory.ts';
 import type { CommonArgs } from './cli-args.ts';
 import { BuildError, formatDiagnostic, hasErrors, type Diagnostic } from './diagnostics.ts';
@@ -98,6 +99,7 @@ export async function buildBook(args: BuildOptions, resident?: ResidentBuild): P
     });
     if (!resident) {
       releaseCitationEngine();
+      releaseCitationPool();
       collectGarbage();
     }
     const diagnostics = await checkSources(book, args.outDir);

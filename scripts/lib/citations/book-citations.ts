@@ -7,6 +7,7 @@ import { digest, type DiskMemo } from '../disk-memo.ts';
 import { packageVersion } from '../paths.ts';
 import { CslResourceError, loadStyle, renderBibliography, citeprocRequest, renderCitations, type CitationRequest, type CslStyle, type RenderedCitation } from './csl.ts';
 import { locatorTerms, type LocatorTerms } from './syntax.ts';
+import type { CitationPool } from './citation-pool.ts';
 
 /** What the book model keeps of its citations: the sources, the style, and what reading them found. */
 export interface BookCitations {
@@ -20,12 +21,19 @@ export interface BookCitations {
   diagnostics: Diagnostic[];
   /** Where rendered citations are kept between builds (none: render every time). */
   memo?: DiskMemo;
+  /** Threads that render the citations and the list off the main thread (none: in line). */
+  pool?: CitationPool;
   /** Digest of the style, its locale and citeproc's version: part of every memo key. */
   styleKey: string;
   /** The book's language (BCP 47), for the list's default title. */
   language: string;
   /** The Markdown plugin's options for one chapter. */
   renderer(): CitationsOptions | undefined;
+  /**
+   * A chapter's citations as `renderer().render` gives them, from the memo, else rendered on the pool's
+   * threads (in line when there is no pool or it fails), while the main thread reads on.
+   */
+  renderAhead(citations: CitationRequest[]): Promise<RenderedCitation[]>;
 }
 
 export async function loadCitations(
@@ -36,6 +44,7 @@ export async function loadCitations(
   locate: (keyPath: readonly (string | number)[]) => { line: number; column: number },
   memo?: DiskMemo,
   language = 'en',
+  pool?: CitationPool,
 ): Promise<BookCitations> {
   const diagnostics: Diagnostic[] = [];
   const references = typeof config.bibliography === 'string' ? [config.bibliography] : config.bibliography;
@@ -58,6 +67,9 @@ export async function loadCitations(
   /** What citeproc's answer depends on: the style, and the entries of the sources cited. */
   const keyOf = (kind: string, keys: string[], request: unknown): string =>
     digest([kind, styleKey, JSON.stringify([...new Set(keys)].sort().map((k) => bibliography.entries.get(k)?.item ?? null)), JSON.stringify(request)]);
+  const citationsKey = (citations: CitationRequest[]): string => keyOf('citations', citations.flatMap((c) => c.items.map((i) => i.key)), citeprocRequest(citations));
+  const renderInLine = (citations: CitationRequest[]): RenderedCitation[] => (style ? renderCitations(citations, bibliography, style) : []);
+  if (style) pool?.sources([...bibliography.entries].map(([id, entry]) => [id, entry.item]));
   return {
     config,
     bibliography,
@@ -65,18 +77,22 @@ export async function loadCitations(
     terms,
     diagnostics,
     memo,
+    ...(pool ? { pool } : {}),
     styleKey,
     language,
     renderer() {
       if (!style || !terms) return undefined;
-      const chosen = style;
       const options = { noteStyle: style.class === 'note', terms, notesAfterPunctuation: config.notesAfterPunctuation };
-      const render = (citations: CitationRequest[]): RenderedCitation[] => renderCitations(citations, bibliography, chosen);
-      if (!memo) return { ...options, render };
-      return {
-        ...options,
-        render: (citations) => memo.through(keyOf('citations', citations.flatMap((c) => c.items.map((i) => i.key)), citeprocRequest(citations)), () => render(citations)),
-      };
+      if (!memo) return { ...options, render: renderInLine };
+      return { ...options, render: (citations) => memo.through(citationsKey(citations), () => renderInLine(citations)) };
+    },
+    async renderAhead(citations) {
+      const key = memo ? citationsKey(citations) : '';
+      const stored = memo?.get<RenderedCitation[]>(key);
+      if (stored !== undefined) return stored;
+      const rendered = (await pool?.renderCitations(citations).catch(() => undefined)) ?? renderInLine(citations);
+      memo?.set(key, rendered);
+      return rendered;
     },
   };
 }
@@ -104,18 +120,22 @@ export function listTitle(citations: BookCitations): string {
   return term ? term[0]!.toLocaleUpperCase(citations.language) + term.slice(1) : 'References';
 }
 
-/** The style's list of every source the chapters cite (and `nocite` names), as HTML entries. */
-export function renderSourcesSection(
+/** The style's list of every source the chapters cite (and `nocite` names), as HTML entries; on the pool's
+ * threads when there is one (with the chapters' citations), else in line. */
+export async function renderSourcesSection(
   citations: BookCitations,
   chapters: readonly { citedKeys?: string[] }[],
-): { title: string; html: string } | undefined {
+): Promise<{ title: string; html: string } | undefined> {
   const { section } = citations.config;
   if (!section.enabled || !citations.style) return undefined;
   const cited = [...new Set([...chapters.flatMap((c) => c.citedKeys ?? []), ...nociteKeys(citations.config, citations.bibliography)])];
   const style = citations.style;
-  const render = (): string => renderBibliography(cited, citations.bibliography, style);
   const key = digest(['bibliography', citations.styleKey, JSON.stringify(cited.map((k) => citations.bibliography.entries.get(k)?.item ?? null))]);
-  const entries = citations.memo ? citations.memo.through(key, render) : render();
+  let entries = citations.memo?.get<string>(key);
+  if (entries === undefined) {
+    entries = (await citations.pool?.renderBibliography(cited).catch(() => undefined)) ?? renderBibliography(cited, citations.bibliography, style);
+    citations.memo?.set(key, entries);
+  }
   if (!entries) return undefined;
   return { title: listTitle(citations), html: `<div class="csl-bib-body">\n${entries}\n</div>` };
 }

@@ -7,7 +7,7 @@ import type { CitationsConfig } from '../config/schema.ts';
 import { digest } from '../disk-memo.ts';
 import { resolveManuscriptFile } from '../manuscript-files.ts';
 import { projectRoot } from '../paths.ts';
-import type { Bibliography } from './bibliography.ts';
+import type { CslItem } from './bibliography.ts';
 import { patchCiteproc, type CiteprocInternals } from './citeproc-patches.ts';
 import type { CitationItem } from './syntax.ts';
 
@@ -120,11 +120,16 @@ export interface RenderedCitation {
   author?: string;
 }
 
+/** What citeproc reads of the sources: a `Bibliography`, or the items alone as a worker has them. */
+export interface CitedSources {
+  entries: ReadonlyMap<string, { item: CslItem }>;
+}
+
 patchCiteproc(CSL as unknown as CiteprocInternals);
 
 /** The engine last built, by what it was built from: a watching build reads the book again on every save. */
 let lastEngine: { key: string; engine: Engine } | undefined;
-const engineKeys = new WeakMap<Bibliography, WeakMap<CslStyle, string>>();
+const engineKeys = new WeakMap<CitedSources, WeakMap<CslStyle, string>>();
 
 /**
  * Lets the engine go: a compiled Chicago style holds some 30 MB, and a one-off build has no use for it
@@ -135,7 +140,7 @@ export function releaseCitationEngine(): void {
 }
 
 /** Building an engine compiles the whole style (~0.1 s for Chicago notes): one per bibliography and style. */
-function sharedEngine(bibliography: Bibliography, style: CslStyle): Engine {
+function sharedEngine(bibliography: CitedSources, style: CslStyle): Engine {
   let byStyle = engineKeys.get(bibliography);
   if (!byStyle) engineKeys.set(bibliography, (byStyle = new WeakMap()));
   let key = byStyle.get(style);
@@ -144,11 +149,15 @@ function sharedEngine(bibliography: Bibliography, style: CslStyle): Engine {
     key = digest([style.xml, style.locale, style.readLocale(style.locale), items]);
     byStyle.set(style, key);
   }
-  if (lastEngine?.key !== key) lastEngine = { key, engine: engineFor(bibliography, style) };
+  if (lastEngine?.key !== key) lastEngine = { key, engine: createEngine(bibliography, style) };
   return lastEngine.engine;
 }
 
-function engineFor(bibliography: Bibliography, style: CslStyle): Engine {
+/**
+ * A new engine for the style. It reads the sources from `bibliography.entries` only when citations are
+ * rendered, so a worker compiles the style before the sources are read (citation-worker.ts).
+ */
+export function createEngine(bibliography: CitedSources, style: CslStyle): Engine {
   const engine = new CSL.Engine(
     {
       retrieveLocale: (lang) => style.readLocale(lang),
@@ -167,8 +176,7 @@ function engineFor(bibliography: Bibliography, style: CslStyle): Engine {
  * (short form, ibid.). A fresh state per chapter: a chapter's first citation of a source is given in full.
  * Unknown keys are left out (the check reports them).
  */
-export function renderCitations(citations: CitationRequest[], bibliography: Bibliography, style: CslStyle): RenderedCitation[] {
-  const engine = sharedEngine(bibliography, style);
+export function renderCitations(citations: CitationRequest[], bibliography: CitedSources, style: CslStyle, engine = sharedEngine(bibliography, style)): RenderedCitation[] {
   const rendered: RenderedCitation[] = [];
   const clusters: CiteprocCitation[] = [];
   const seen = new Set<string>();
@@ -233,8 +241,7 @@ function toCiteproc(item: CitationItem, authorInText: boolean): CiteprocCitation
 }
 
 /** The style's bibliography of the given sources, as HTML entries; empty when the style has none. */
-export function renderBibliography(ids: string[], bibliography: Bibliography, style: CslStyle): string {
-  const engine = sharedEngine(bibliography, style);
+export function renderBibliography(ids: string[], bibliography: CitedSources, style: CslStyle, engine = sharedEngine(bibliography, style)): string {
   engine.updateItems(ids.filter((id) => bibliography.entries.has(id)));
   const result = engine.makeBibliography();
   if (!result) return '';
@@ -267,10 +274,10 @@ interface ParticleName {
   family: string;
 }
 
-const particleNamesOf = new WeakMap<Bibliography, ParticleName[]>();
+const particleNamesOf = new WeakMap<CitedSources, ParticleName[]>();
 
 /** The names in the sources with a particle that stays with the surname ("van der" Linden). */
-function particleNames(bibliography: Bibliography): ParticleName[] {
+function particleNames(bibliography: CitedSources): ParticleName[] {
   let names = particleNamesOf.get(bibliography);
   if (names) return names;
   names = [];

@@ -19,6 +19,53 @@ export interface CitationsEnv {
   [key: string | symbol]: unknown;
 }
 
+/** Set by `parseAroundCitations`: the citations are left waiting for their text instead of rendered. */
+const DEFER = Symbol('defer citations');
+const PENDING = Symbol('pending citations');
+
+interface DeferringEnv {
+  [DEFER]?: boolean;
+  [PENDING]?: { requests: CitationRequest[]; apply(rendered: RenderedCitation[]): void };
+}
+
+/** Each Markdown instance's `citation_render` rule, where `parseAroundCitations` stops. */
+const renderRules = new WeakMap<MarkdownIt, (state: StateCore) => void>();
+
+/** A parse stopped where the citations are rendered (see `parseAroundCitations`). */
+export interface ParseAroundCitations {
+  /** The citations found, in reading order; undefined when there are none. */
+  citations?: CitationRequest[];
+  /** Goes on with the parse once `citations` are rendered (their `options.render` answer): the tokens. */
+  finish(rendered?: RenderedCitation[]): Token[];
+}
+
+/**
+ * `md.parse` in two parts: up to the rule that renders the citations, and on from there once the caller has
+ * them rendered (readBook has them rendered on other threads while it parses the other chapters). The rules
+ * after it read the rendered citations (the notes' HTML), so they wait. Without citations, one part.
+ */
+export function parseAroundCitations(md: MarkdownIt, source: string, env: CitationsEnv): ParseAroundCitations {
+  const deferring = env as CitationsEnv & DeferringEnv;
+  deferring[DEFER] = true;
+  const state = new md.core.State(source, md, env);
+  const rules = md.core.ruler.getRules('');
+  const renderRule = renderRules.get(md);
+  const cut = renderRule ? rules.indexOf(renderRule) + 1 : rules.length;
+  for (const rule of rules.slice(0, cut)) rule(state);
+  const pending = deferring[PENDING];
+  return {
+    ...(pending ? { citations: pending.requests } : {}),
+    finish(rendered) {
+      if (pending) {
+        if (!rendered) throw new Error('the citations were not rendered');
+        pending.apply(rendered);
+      }
+      for (const rule of rules.slice(cut)) rule(state);
+      return state.tokens;
+    },
+  };
+}
+
 /** What a `citation` token (and the `citation_author` token of a narrative citation in a note style) carries. */
 interface CitationMeta {
   items: CitationItem[];
@@ -120,7 +167,7 @@ export function citations(md: MarkdownIt, options: CitationsOptions): void {
     if (made > 0 && env.footnotes?.list) renumber(state, env.footnotes.list, bodyRefs);
   });
 
-  md.core.ruler.after('footnote_tail', 'citation_render', (state: StateCore) => {
+  const renderRule = (state: StateCore): void => {
     const found: { token: Token; citation: CitationRequest; next: string; inNote: boolean; written: boolean }[] = [];
     let noteIndex = 0;
     let inNotes = false;
@@ -145,8 +192,9 @@ export function citations(md: MarkdownIt, options: CitationsOptions): void {
       noteLine = 0;
     }
     if (found.length === 0) return;
-    const rendered = options.render(found.map((f) => f.citation));
-    found.forEach((f, i) => {
+    // May run later (parseAroundCitations): it reads what was taken above (the text after each citation),
+    // before the rules that follow change the tokens.
+    const apply = (rendered: RenderedCitation[]): void => found.forEach((f, i) => {
       const result = rendered[i] ?? { html: '' };
       const data = meta(f.token);
       if (f.citation.narrative && !options.noteStyle) {
@@ -158,7 +206,13 @@ export function citations(md: MarkdownIt, options: CitationsOptions): void {
       const ownNote = options.noteStyle && f.inNote && !f.written;
       data.html = ownNote ? capitalizeFirst(result.html) : f.inNote ? fitToText(result.html, f.next) : result.html;
     });
-  });
+    const requests = found.map((f) => f.citation);
+    const env = state.env as DeferringEnv;
+    if (env[DEFER]) env[PENDING] = { requests, apply };
+    else apply(options.render(requests));
+  };
+  md.core.ruler.after('footnote_tail', 'citation_render', renderRule);
+  renderRules.set(md, renderRule);
 
   // Where the list of sources goes: a `::: {#refs}` block, or after a heading with id `refs`; failing
   // those, after a heading that ends the chapter (an author's "References" with nothing under it).

@@ -1,0 +1,233 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { CitationsConfig } from '../config/schema.ts';
+import { digest } from '../disk-memo.ts';
+import type { CslItem } from './bibliography.ts';
+import type { CitationRequest, RenderedCitation } from './csl.ts';
+
+/**
+ * Renders chapters' citations on worker threads (citation-worker.ts), each with a CSL engine of its own.
+ * Chapters are independent (a fresh citeproc state each: csl.ts renderCitations), so they render side by
+ * side, and a worker compiles the style while the main thread still reads the sources and the chapters.
+ * One job per worker at a time; the rest wait here, in order. A worker that fails rejects its job and every
+ * job after it (the caller renders those in line): nothing waits for a thread that is gone.
+ */
+
+/** What a worker loads the style from: what the main thread's `loadStyle` is called with. */
+export interface CitationSetup {
+  config: CitationsConfig;
+  manuscriptDir: string;
+  language: string;
+}
+
+export type PoolRequest =
+  | { kind: 'setup'; key: string; setup: CitationSetup }
+  | { kind: 'sources'; key: string; items: [string, CslItem][] }
+  | { kind: 'citations'; job: number; requests: CitationRequest[] }
+  | { kind: 'bibliography'; job: number; ids: string[] };
+
+export type PoolReply = { job: number; ok: true; value: RenderedCitation[] | string } | { job: number; ok: false; error: { message: string; stack?: string } };
+
+type SetupMessage = Extract<PoolRequest, { kind: 'setup' }>;
+type SourcesMessage = Extract<PoolRequest, { kind: 'sources' }>;
+type JobMessage = Extract<PoolRequest, { kind: 'citations' | 'bibliography' }>;
+
+interface Job {
+  message: JobMessage;
+  /** The style and sources the job was asked for: a worker is given them first if it has others. */
+  setup: SetupMessage;
+  sources?: SourcesMessage;
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+}
+
+interface PoolWorker {
+  thread: Worker;
+  job?: Job;
+  setupKey?: string;
+  sourcesKey?: string;
+}
+
+/** The worker's module: beside this one under tsx; from the commands' bundle, an entry of its own in the
+ * bundle's folder, where this module's chunk is too (scripts/run.mjs). */
+export const CITATION_WORKER = new URL(import.meta.url.endsWith('.ts') ? './citation-worker.ts' : './citation-worker.js', import.meta.url);
+
+export class CitationPool {
+  private readonly workers: PoolWorker[] = [];
+  private readonly queue: Job[] = [];
+  private setupMessage?: SetupMessage;
+  private sourcesMessage?: SourcesMessage;
+  private nextJob = 0;
+  private idleTimer?: NodeJS.Timeout;
+  /** Set once a worker failed: every job is refused from then on (and rendered in line by the caller). */
+  private failure?: Error;
+
+  constructor(
+    /** Threads at most. */
+    readonly size: number,
+    private readonly workerUrl: URL = CITATION_WORKER,
+    /** Idle threads end after this long (a watching build keeps them between saves). */
+    private readonly idleMs = 30_000,
+  ) {}
+
+  /** Whether jobs go to threads (false once one failed). */
+  get usable(): boolean {
+    return !this.failure;
+  }
+
+  /** Gives the threads the style to compile, starting up to `threads` of them; the jobs after this use it. */
+  start(setup: CitationSetup, threads: number): void {
+    if (this.failure) return;
+    const key = digest(['setup', JSON.stringify(setup)]);
+    if (this.setupMessage?.key !== key) {
+      this.setupMessage = { kind: 'setup', key, setup };
+      this.sourcesMessage = undefined;
+    }
+    for (const worker of this.workers) if (!worker.job) this.bring(worker, this.setupMessage);
+    while (this.workers.length < Math.min(this.size, Math.max(1, threads)) && !this.failure) this.spawn();
+    this.idle();
+  }
+
+  /** The sources the jobs after this render from. */
+  sources(items: [string, CslItem][]): void {
+    if (this.failure || !this.setupMessage) return;
+    const key = digest(['sources', JSON.stringify(items)]);
+    if (this.sourcesMessage?.key !== key) this.sourcesMessage = { kind: 'sources', key, items };
+    for (const worker of this.workers) if (!worker.job) this.bring(worker, this.setupMessage, this.sourcesMessage);
+  }
+
+  renderCitations(requests: CitationRequest[]): Promise<RenderedCitation[]> {
+    return this.submit({ kind: 'citations', job: this.nextJob++, requests }) as Promise<RenderedCitation[]>;
+  }
+
+  renderBibliography(ids: string[]): Promise<string> {
+    return this.submit({ kind: 'bibliography', job: this.nextJob++, ids }) as Promise<string>;
+  }
+
+  /** Ends the threads; jobs still waiting are refused. */
+  async close(): Promise<void> {
+    clearTimeout(this.idleTimer);
+    const workers = this.workers.splice(0);
+    for (const job of this.queue.splice(0)) job.reject(new Error('the citation pool was closed'));
+    await Promise.all(workers.map(async (worker) => {
+      worker.job?.reject(new Error('the citation pool was closed'));
+      worker.job = undefined;
+      await worker.thread.terminate();
+    }));
+  }
+
+  private submit(message: JobMessage): Promise<unknown> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (!this.setupMessage) return Promise.reject(new Error('the citation pool has no style (start() first)'));
+    const setup = this.setupMessage;
+    const sources = this.sourcesMessage;
+    return new Promise((resolve, reject) => {
+      this.queue.push({ message, setup, ...(sources ? { sources } : {}), resolve, reject });
+      clearTimeout(this.idleTimer);
+      if (this.workers.length === 0) this.spawn();
+      this.pump();
+    });
+  }
+
+  private spawn(): void {
+    let thread: Worker;
+    try {
+      thread = startThread(this.workerUrl);
+    } catch (error) {
+      this.fail(error instanceof Error ? error : new Error(String(error)));
+      return;
+    }
+    const worker: PoolWorker = { thread };
+    // A thread with no job keeps no process alive (a one-off `check`, a test file).
+    thread.unref();
+    thread.on('message', (reply: PoolReply) => this.answer(worker, reply));
+    thread.on('error', (error) => this.fail(error, worker));
+    thread.on('exit', (code) => {
+      if (this.workers.includes(worker)) this.fail(new Error(`a citation worker stopped (exit code ${code})`), worker);
+    });
+    this.workers.push(worker);
+    if (this.setupMessage) this.bring(worker, this.setupMessage, this.sourcesMessage);
+  }
+
+  /** Gives a worker the style and sources it lacks. */
+  private bring(worker: PoolWorker, setup: SetupMessage, sources?: SourcesMessage): void {
+    if (worker.setupKey !== setup.key) {
+      worker.thread.postMessage(setup);
+      worker.setupKey = setup.key;
+      worker.sourcesKey = undefined;
+    }
+    if (sources && worker.sourcesKey !== sources.key) {
+      worker.thread.postMessage(sources);
+      worker.sourcesKey = sources.key;
+    }
+  }
+
+  private pump(): void {
+    for (const worker of this.workers) {
+      if (worker.job) continue;
+      const job = this.queue.shift();
+      if (!job) break;
+      this.bring(worker, job.setup, job.sources);
+      worker.job = job;
+      worker.thread.ref();
+      worker.thread.postMessage(job.message);
+    }
+  }
+
+  private answer(worker: PoolWorker, reply: PoolReply): void {
+    const job = worker.job;
+    if (!job || job.message.job !== reply.job) return;
+    worker.job = undefined;
+    worker.thread.unref();
+    if (reply.ok) job.resolve(reply.value);
+    else job.reject(Object.assign(new Error(`citation worker: ${reply.error.message}`), reply.error.stack ? { stack: reply.error.stack } : {}));
+    this.pump();
+    this.idle();
+  }
+
+  private fail(error: Error, worker?: PoolWorker): void {
+    this.failure ??= error;
+    const failed = worker ? [worker] : [];
+    // Every thread goes: the jobs waiting are refused, and refused from now on, rather than wait for one.
+    for (const other of this.workers.splice(0)) {
+      if (!failed.includes(other)) failed.push(other);
+    }
+    for (const each of failed) {
+      each.job?.reject(error);
+      each.job = undefined;
+      void each.thread.terminate().catch(() => undefined);
+    }
+    for (const job of this.queue.splice(0)) job.reject(error);
+  }
+
+  /** Ends the threads once none has had a job for `idleMs`. */
+  private idle(): void {
+    clearTimeout(this.idleTimer);
+    if (this.queue.length > 0 || this.workers.some((w) => w.job)) return;
+    this.idleTimer = setTimeout(() => void this.close(), this.idleMs);
+    this.idleTimer.unref();
+  }
+}
+
+/**
+ * A thread running the module at `url`. Under tsx (the tests, `npx tsx`) the module is TypeScript, and Node
+ * 20 gives a worker none of its parent's module hooks: the thread registers tsx's before it imports it.
+ */
+function startThread(url: URL): Worker {
+  if (!url.pathname.endsWith('.ts')) return new Worker(url);
+  const tsx = import.meta.resolve('tsx/esm/api');
+  return new Worker(`import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); });`, { eval: true });
+}
+
+let shared: CitationPool | undefined;
+
+/** The process's pool: as many threads as cores at most, started when a book with citations is read. */
+export function citationPool(): CitationPool {
+  if (!shared?.usable) shared = new CitationPool(Math.max(1, availableParallelism()));
+  return shared;
+}
+
+/** Ends the process's threads (a one-off build, once the book is read); the next read starts new ones. */
+export function releaseCitationPool(): void {
+  void shared?.close();
+}
