@@ -39,8 +39,8 @@ describe('the citation pool', () => {
     style = loadStyle(config.citations, MANUSCRIPT, config.language);
     const file = path.join(MANUSCRIPT, String(config.citations.bibliography));
     bibliography = await readBibliographies([{ absolute: file, display: file }], []);
-    pool = new CitationPool(2);
-    pool.start(setup, 2);
+    pool = new CitationPool(2, { spawnAt: 1 });
+    pool.start(setup);
     pool.sources([...bibliography.entries].map(([id, entry]) => [id, entry.item]));
   });
   after(() => pool.close());
@@ -50,6 +50,7 @@ describe('the citation pool', () => {
     assert.ok(keys.length >= 4, 'the book has sources to cite');
     const requests = chapters(keys);
     const [threads, list] = await Promise.all([Promise.all(requests.map((chapter) => pool.renderCitations(chapter))), pool.renderBibliography(keys)]);
+    assert.equal(pool.threads, 2, 'the chapters waiting started a second thread');
     const inLine = requests.map((chapter) => renderCitations(chapter, bibliography, style));
     assert.deepEqual(threads, inLine);
     assert.equal(list, renderBibliography(keys, bibliography, style));
@@ -66,24 +67,40 @@ describe('the citation pool', () => {
   });
 
   test('a worker that cannot start or stops refuses its jobs instead of leaving them waiting', async () => {
-    const missing = new CitationPool(1, new URL('./no-such-worker.js', import.meta.url));
-    missing.start(setup, 1);
+    const missing = new CitationPool(1, { workerUrl: new URL('./no-such-worker.js', import.meta.url) });
+    missing.start(setup);
     await assert.rejects(missing.renderCitations([]), /no-such-worker|Cannot find/);
     assert.equal(missing.usable, false);
     await assert.rejects(missing.renderBibliography([]));
     await missing.close();
 
-    const stopping = new CitationPool(2, new URL(`data:text/javascript,${encodeURIComponent('process.exit(3)')}`));
-    stopping.start(setup, 2);
+    const stopping = new CitationPool(2, { workerUrl: new URL(`data:text/javascript,${encodeURIComponent('process.exit(3)')}`), spawnAt: 1 });
+    stopping.start(setup);
     const jobs = [stopping.renderCitations([]), stopping.renderCitations([]), stopping.renderCitations([])];
     for (const job of jobs) await assert.rejects(job, /stopped \(exit code 3\)/);
     await stopping.close();
   });
 
+  test('a second thread starts only for citations enough to pay for it', async () => {
+    const own = new CitationPool(2);
+    try {
+      own.start(setup);
+      own.sources([...bibliography.entries].map(([id, entry]) => [id, entry.item]));
+      const few = chapters([...bibliography.entries.keys()]).slice(0, 2);
+      await Promise.all(few.map((chapter) => own.renderCitations(chapter)));
+      assert.equal(own.threads, 1);
+      const many = chapters([...bibliography.entries.keys()]).flatMap(() => chapters([...bibliography.entries.keys()]));
+      await Promise.all(many.map((chapter) => own.renderCitations(chapter)));
+      assert.equal(own.threads, 2);
+    } finally {
+      await own.close();
+    }
+  });
+
   test('a source read after the style is started is found, and other sources replace it', async () => {
     const own = new CitationPool(1);
     try {
-      own.start(setup, 1);
+      own.start(setup);
       const [id, entry] = [...bibliography.entries][0]!;
       const renamed = { ...entry.item, id: 'hernoemd', title: 'Een andere titel' };
       own.sources([['hernoemd', renamed]]);

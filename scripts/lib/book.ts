@@ -134,9 +134,11 @@ export async function readBook({ manuscriptDir, cacheDir, renderedChapters }: Lo
   const diagnostics: Diagnostic[] = [];
   const chapters: Chapter[] = [];
   const entries = contentsEntries(config);
-  // The citation threads start now, so that they compile the style while the sources and chapters are read.
-  const pool = config.citations ? citationPool() : undefined;
-  if (config.citations) pool?.start({ config: config.citations, manuscriptDir: dir, language: config.language }, entries.length);
+  // A book of chapters has their citations rendered on other threads (chapters are independent: csl.ts), the
+  // first of which starts now, to compile the style while the sources and chapters are read. One chapter's
+  // citations are rendered in line: in order, on one engine, as a thread would, and a thread's start is not free.
+  const pool = config.citations && entries.length > 1 ? citationPool() : undefined;
+  if (config.citations) pool?.start({ config: config.citations, manuscriptDir: dir, language: config.language });
   const citations = config.citations ? await loadCitations(config.citations, dir, display, configFile, locate, cacheDir ? new DiskMemo(cacheDir) : undefined, config.language, pool) : undefined;
   const names = config.index?.names ? await readNames(dir, config.index.names, display, diagnostics) : undefined;
   const indexNames = (names ?? []).flatMap((n) => [n.key, ...n.aliases].map((name) => ({ name, key: n.key }))).sort((a, b) => b.name.length - a.name.length);

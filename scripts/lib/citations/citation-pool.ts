@@ -34,6 +34,8 @@ type JobMessage = Extract<PoolRequest, { kind: 'citations' | 'bibliography' }>;
 
 interface Job {
   message: JobMessage;
+  /** Its citations: what it costs to render, roughly. */
+  weight: number;
   /** The style and sources the job was asked for: a worker is given them first if it has others. */
   setup: SetupMessage;
   sources?: SourcesMessage;
@@ -62,21 +64,42 @@ export class CitationPool {
   /** Set once a worker failed: every job is refused from then on (and rendered in line by the caller). */
   private failure?: Error;
 
+  private readonly workerUrl: URL;
+  private readonly idleMs: number;
+  private readonly spawnAt: number;
+
   constructor(
     /** Threads at most. */
     readonly size: number,
-    private readonly workerUrl: URL = CITATION_WORKER,
-    /** Idle threads end after this long (a watching build keeps them between saves). */
-    private readonly idleMs = 30_000,
-  ) {}
+    options: {
+      workerUrl?: URL;
+      /** Idle threads end after this long (a watching build keeps them between saves). */
+      idleMs?: number;
+      /**
+       * Another thread starts when this many citations wait for one. A thread's start, its compile of the
+       * style and its first, unoptimised renders cost about what rendering ~60 citations on a warm thread
+       * costs: a small book's few citations are not worth a second.
+       */
+      spawnAt?: number;
+    } = {},
+  ) {
+    this.workerUrl = options.workerUrl ?? CITATION_WORKER;
+    this.idleMs = options.idleMs ?? 30_000;
+    this.spawnAt = options.spawnAt ?? 60;
+  }
+
+  /** The threads running. */
+  get threads(): number {
+    return this.workers.length;
+  }
 
   /** Whether jobs go to threads (false once one failed). */
   get usable(): boolean {
     return !this.failure;
   }
 
-  /** Gives the threads the style to compile, starting up to `threads` of them; the jobs after this use it. */
-  start(setup: CitationSetup, threads: number): void {
+  /** Gives the threads the style to compile, starting one if none runs; the jobs after this use it. */
+  start(setup: CitationSetup): void {
     if (this.failure) return;
     const key = digest(['setup', JSON.stringify(setup)]);
     if (this.setupMessage?.key !== key) {
@@ -84,7 +107,7 @@ export class CitationPool {
       this.sourcesMessage = undefined;
     }
     for (const worker of this.workers) if (!worker.job) this.bring(worker, this.setupMessage);
-    while (this.workers.length < Math.min(this.size, Math.max(1, threads)) && !this.failure) this.spawn();
+    if (this.workers.length === 0 && this.size > 0) this.spawn();
     this.idle();
   }
 
@@ -97,11 +120,11 @@ export class CitationPool {
   }
 
   renderCitations(requests: CitationRequest[]): Promise<RenderedCitation[]> {
-    return this.submit({ kind: 'citations', job: this.nextJob++, requests }) as Promise<RenderedCitation[]>;
+    return this.submit({ kind: 'citations', job: this.nextJob++, requests }, requests.length) as Promise<RenderedCitation[]>;
   }
 
   renderBibliography(ids: string[]): Promise<string> {
-    return this.submit({ kind: 'bibliography', job: this.nextJob++, ids }) as Promise<string>;
+    return this.submit({ kind: 'bibliography', job: this.nextJob++, ids }, 0) as Promise<string>;
   }
 
   /** Ends the threads; jobs still waiting are refused. */
@@ -116,16 +139,21 @@ export class CitationPool {
     }));
   }
 
-  private submit(message: JobMessage): Promise<unknown> {
+  private submit(message: JobMessage, weight: number): Promise<unknown> {
     if (this.failure) return Promise.reject(this.failure);
     if (!this.setupMessage) return Promise.reject(new Error('the citation pool has no style (start() first)'));
     const setup = this.setupMessage;
     const sources = this.sourcesMessage;
     return new Promise((resolve, reject) => {
-      this.queue.push({ message, setup, ...(sources ? { sources } : {}), resolve, reject });
+      this.queue.push({ message, weight, setup, ...(sources ? { sources } : {}), resolve, reject });
       clearTimeout(this.idleTimer);
       if (this.workers.length === 0) this.spawn();
       this.pump();
+      const waiting = this.queue.reduce((sum, job) => sum + job.weight, 0);
+      if (waiting >= this.spawnAt && this.workers.length < this.size && !this.failure) {
+        this.spawn();
+        this.pump();
+      }
     });
   }
 
@@ -221,7 +249,7 @@ function startThread(url: URL): Worker {
 
 let shared: CitationPool | undefined;
 
-/** The process's pool: as many threads as cores at most, started when a book with citations is read. */
+/** The process's pool: as many threads as cores at most, started when a book of chapters with citations is read. */
 export function citationPool(): CitationPool {
   if (!shared?.usable) shared = new CitationPool(Math.max(1, availableParallelism()));
   return shared;
