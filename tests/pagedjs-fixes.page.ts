@@ -3,9 +3,9 @@
 import type { PageLayout } from '../scripts/lib/print/runtime/contract.ts';
 import { LayoutProbing } from '../scripts/lib/print/runtime/layout-probes.ts';
 import { LostText } from '../scripts/lib/print/runtime/lost-text.ts';
-import { breakWordsAtSoftHyphens, closeStringSetQuotes, layOutWithoutFrameWaits, numberNoteCalls, orderNoteSeries, reportUnplaceableBlocks, splitLongNotes, stableRefs } from '../scripts/lib/print/runtime/pagedjs-fixes.ts';
+import { breakWordsAtSoftHyphens, closeStringSetQuotes, keepStringsOffTheText, layOutWithoutFrameWaits, numberNoteCalls, orderNoteSeries, reportUnplaceableBlocks, splitLongNotes, stableRefs } from '../scripts/lib/print/runtime/pagedjs-fixes.ts';
 
-export type FixName = 'stableRefs' | 'closeStringSetQuotes' | 'breakWordsAtSoftHyphens' | 'layOutWithoutFrameWaits' | 'numberNoteCalls' | 'orderNoteSeries' | 'reportUnplaceableBlocks' | 'splitLongNotes';
+export type FixName = 'stableRefs' | 'closeStringSetQuotes' | 'keepStringsOffTheText' | 'breakWordsAtSoftHyphens' | 'layOutWithoutFrameWaits' | 'numberNoteCalls' | 'orderNoteSeries' | 'reportUnplaceableBlocks' | 'splitLongNotes';
 
 export interface Harness {
   /** Lays the document out with Paged.js as it is, plus the named fixes; `probe`: the build's layout probes
@@ -27,6 +27,7 @@ window.harness = {
     for (const fix of fixes) {
       if (fix === 'stableRefs') handlers.push(stableRefs());
       if (fix === 'closeStringSetQuotes') handlers.push(closeStringSetQuotes());
+      if (fix === 'keepStringsOffTheText') handlers.push(keepStringsOffTheText());
       if (fix === 'breakWordsAtSoftHyphens') handlers.push(breakWordsAtSoftHyphens());
       if (fix === 'layOutWithoutFrameWaits') handlers.push(layOutWithoutFrameWaits());
       if (fix === 'numberNoteCalls') numberNoteCalls(window.Paged);

@@ -101,6 +101,25 @@ describe('Paged.js 0.4.3 and the fixes the runtime makes to it', () => {
     assert.match(await head(['closeStringSetQuotes']), /Staat en revolutie – 1/);
   });
 
+  test('keepStringsOffTheText: without it the running heads\' strings reach every element of the text; with it only the margin boxes, which print the same heads', async () => {
+    const body = `<h1>Staat en revolutie</h1>${paragraphs(6, WORDS)}<h1>De arbeidersraden</h1>${paragraphs(6, WORDS)}`;
+    const css = 'h1 { string-set: title content(text); break-before: page; }\n@page { @top-center { content: string(title) " – " counter(page); } }';
+    const strings = async (fixes: FixName[]): Promise<{ text: string[]; heads: string[] }> => {
+      const { page } = await layOut(body, css, ['closeStringSetQuotes', ...fixes]);
+      const text = await page.$$eval('.pagedjs_page_content p', (ps) => ps.map((p) => getComputedStyle(p).getPropertyValue('--pagedjs-string-first-title')));
+      const file = path.join(dir, `strings-${fixes.length}.pdf`);
+      await writeFile(file, await page.pdf({ preferCSSPageSize: true }));
+      await page.close();
+      return { text, heads: (await pdfPageTexts(file)).map((t) => t.split('\n')[0] ?? '') };
+    };
+    const unpatched = await strings([]);
+    const patched = await strings(['keepStringsOffTheText']);
+    assert.ok(unpatched.text.some((value) => value.includes('Staat en revolutie')), `the strings reach the text: ${JSON.stringify(unpatched.text)}`);
+    assert.deepEqual(patched.text.filter(Boolean), [], 'the strings stop at the page area');
+    assert.ok(unpatched.heads.some((head) => /De arbeidersraden – \d/.test(head)), `the heads print: ${JSON.stringify(unpatched.heads)}`);
+    assert.deepEqual(patched.heads, unpatched.heads);
+  });
+
   test('breakWordsAtSoftHyphens: without it a page may break a word where no soft hyphen allows', async () => {
     // Long hyphenated words on a narrow page: some page ends inside a word.
     const word = 'arbei\u00adders\u00adraden\u00adverte\u00adgen\u00adwoor\u00addiging';

@@ -15,7 +15,7 @@ import { LayoutMeasure } from './measure-layout.ts';
 import { StructureMeasure } from './measure-structure.ts';
 import { fillContents, fillEndnoteHeads, fillPageReferences, setFolios } from './numbers.ts';
 import type { HandlerClass } from './paged.ts';
-import { breakWordsAtSoftHyphens, closeStringSetQuotes, layOutWithoutFrameWaits, numberNoteCalls, orderNoteSeries, reportUnplaceableBlocks, splitLongNotes, stableRefs } from './pagedjs-fixes.ts';
+import { breakWordsAtSoftHyphens, closeStringSetQuotes, keepStringsOffTheText, layOutWithoutFrameWaits, numberNoteCalls, orderNoteSeries, reportUnplaceableBlocks, splitLongNotes, stableRefs } from './pagedjs-fixes.ts';
 import { capitalRunningHeads } from './running-heads.ts';
 import { HyphenSettling } from './settle-hyphens.ts';
 import { fitTables, keepTableRows, repeatTableHeaders } from './tables.ts';
@@ -29,8 +29,7 @@ window.addEventListener('unhandledrejection', (event) => errors.push(String((eve
 
 // Every font face the style sheets declare starts loading now (they are loaded before this script runs), so
 // all are in when the line breaker waits for them. Paged.js loads the faces nothing had asked for yet before
-// it lays out the first page (Chunker.loadFonts), and waited for them there (a quarter of a second or more,
-// with the processor idle) after the line breaker was done.
+// it lays out the first page (Chunker.loadFonts): the tab waited for them there, idle, after the line breaker.
 for (const face of document.fonts) if (face.status === 'unloaded') face.load().catch(() => undefined);
 
 const lineBreaker = new LineBreaker();
@@ -64,6 +63,7 @@ const HANDLERS: HandlerClass[] = [
   lostText.handler(),
   closeStringSetQuotes(),
   capitalRunningHeads(),
+  keepStringsOffTheText(),
   setFinishedPagesAside(finishing),
   breakWordsAtSoftHyphens(),
   keepLines(),

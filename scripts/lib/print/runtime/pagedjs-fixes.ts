@@ -46,6 +46,34 @@ export function closeStringSetQuotes(): HandlerClass {
 }
 
 /**
+ * Paged.js hands each page its running heads' strings (`string-set`) as custom properties of the page element
+ * (`--pagedjs-string-first-<name>` and its `last`, `start` and `first-except`), set once the page is laid out.
+ * A custom property is inherited by everything below it, so Chromium computed the style of every element on
+ * the page again, the text's too, for values only the margin boxes read. Each string's properties are set back
+ * to their initial value on the page's text and note area (`.pagedjs_area`): there they keep the value they
+ * had, nothing below inherits the change, and the margin boxes, outside the area, read the strings as before.
+ */
+export function keepStringsOffTheText(): HandlerClass {
+  return class KeepStringsOffTheText extends pagedHandler() {
+    private readonly kept = new Set<string>();
+    private sheet: CSSStyleSheet | undefined;
+
+    afterPageLayout(fragment: HTMLElement): void {
+      for (const name of Array.from(fragment.style)) {
+        if (!name.startsWith('--pagedjs-string-') || this.kept.has(name)) continue;
+        this.kept.add(name);
+        if (!this.sheet) {
+          const style = document.createElement('style');
+          document.head.appendChild(style);
+          this.sheet = style.sheet as CSSStyleSheet;
+        }
+        this.sheet.insertRule(`.pagedjs_area { ${name}: initial; }`, this.sheet.cssRules.length);
+      }
+    }
+  };
+}
+
+/**
  * When a page ends inside a hyphenated word, Paged.js picks the split letter by measuring single letters,
  * which miscounts soft hyphens and splits at a place the patterns never allowed ("bureauc-ratie"). The
  * split moves back to the last soft hyphen (or space) before it, so pages break where lines may break.
