@@ -3,20 +3,20 @@
 import type { PageLayout } from '../scripts/lib/print/runtime/contract.ts';
 import { LayoutProbing } from '../scripts/lib/print/runtime/layout-probes.ts';
 import { LostText } from '../scripts/lib/print/runtime/lost-text.ts';
-import { breakWordsAtSoftHyphens, closeStringSetQuotes, keepStringsOffTheText, layOutWithoutFrameWaits, numberNoteCalls, orderNoteSeries, reportUnplaceableBlocks, splitLongNotes, stableRefs } from '../scripts/lib/print/runtime/pagedjs-fixes.ts';
+import { breakWordsAtSoftHyphens, closeStringSetQuotes, keepStringsOffTheText, layOutWithoutFrameWaits, noResizeObservers, numberNoteCalls, orderNoteSeries, reportUnplaceableBlocks, splitLongNotes, stableRefs } from '../scripts/lib/print/runtime/pagedjs-fixes.ts';
 
-export type FixName = 'stableRefs' | 'closeStringSetQuotes' | 'keepStringsOffTheText' | 'breakWordsAtSoftHyphens' | 'layOutWithoutFrameWaits' | 'numberNoteCalls' | 'orderNoteSeries' | 'reportUnplaceableBlocks' | 'splitLongNotes';
+export type FixName = 'stableRefs' | 'closeStringSetQuotes' | 'keepStringsOffTheText' | 'noResizeObservers' | 'breakWordsAtSoftHyphens' | 'layOutWithoutFrameWaits' | 'numberNoteCalls' | 'orderNoteSeries' | 'reportUnplaceableBlocks' | 'splitLongNotes';
 
 export interface Harness {
   /** Lays the document out with Paged.js as it is, plus the named fixes; `probe`: the build's layout probes
    * then read every page (runtime/layout-probes.ts), and their findings' rules are returned. */
-  layOut(fixes: FixName[], probe?: boolean): Promise<{ pages: number; unplaceable: string[]; findings: string[]; lost: string[] }>;
+  layOut(fixes: FixName[], probe?: boolean): Promise<{ pages: number; observed: number; unplaceable: string[]; findings: string[]; lost: string[] }>;
 }
 
 declare global {
   interface Window {
     harness: Harness;
-    PagedPolyfill: { preview(): Promise<{ total: number }> };
+    PagedPolyfill: { preview(): Promise<{ total: number; pages: { ro?: unknown }[] }> };
   }
 }
 
@@ -28,6 +28,7 @@ window.harness = {
       if (fix === 'stableRefs') handlers.push(stableRefs());
       if (fix === 'closeStringSetQuotes') handlers.push(closeStringSetQuotes());
       if (fix === 'keepStringsOffTheText') handlers.push(keepStringsOffTheText());
+      if (fix === 'noResizeObservers') noResizeObservers(window.Paged);
       if (fix === 'breakWordsAtSoftHyphens') handlers.push(breakWordsAtSoftHyphens());
       if (fix === 'layOutWithoutFrameWaits') handlers.push(layOutWithoutFrameWaits());
       if (fix === 'numberNoteCalls') numberNoteCalls(window.Paged);
@@ -42,11 +43,13 @@ window.harness = {
     window.Paged.registerHandlers(...handlers);
     const flow = await window.PagedPolyfill.preview();
     const lost = lostText.lost().map((block) => `${block.line}${block.part ? ' (part)' : ''}`);
-    if (!probe) return { pages: flow.total, unplaceable, findings: [], lost };
+    // Pages Paged.js watches with a ResizeObserver.
+    const observed = flow.pages.filter((page) => page.ro).length;
+    if (!probe) return { pages: flow.total, observed, unplaceable, findings: [], lost };
     const probing = new LayoutProbing(() => null);
     for (const page of document.querySelectorAll<HTMLElement>('.pagedjs_page')) probing.page.finish(page);
     const layout = { pageCount: flow.total, errors: [] } as unknown as PageLayout;
     probing.document.finish(layout);
-    return { pages: flow.total, unplaceable, findings: (layout.probes?.findings ?? []).map((f) => f.rule), lost };
+    return { pages: flow.total, observed, unplaceable, findings: (layout.probes?.findings ?? []).map((f) => f.rule), lost };
   },
 };

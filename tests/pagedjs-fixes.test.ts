@@ -120,6 +120,22 @@ describe('Paged.js 0.4.3 and the fixes the runtime makes to it', () => {
     assert.deepEqual(patched.heads, unpatched.heads);
   });
 
+  test('noResizeObservers: without it Paged.js watches every page it laid out with a ResizeObserver; with it none, and the same pages', async () => {
+    const body = `${paragraphs(8, WORDS)}<p>Een zin.<span class="footnote" data-note>Een noot.</span></p>${paragraphs(8, WORDS)}`;
+    const css = '.footnote { float: footnote; }\np { text-align: justify; }';
+    const laidOut = async (fixes: FixName[]) => {
+      const { page, pages, observed } = await layOut(body, css, fixes);
+      const texts = await page.$$eval('.pagedjs_page', (els) => els.map((el) => el.textContent ?? ''));
+      await page.close();
+      return { pages, observed, texts };
+    };
+    const unpatched = await laidOut([]);
+    const patched = await laidOut(['noResizeObservers']);
+    assert.ok(unpatched.pages > 2 && unpatched.observed === unpatched.pages, `every page observed: ${unpatched.observed} of ${unpatched.pages}`);
+    assert.equal(patched.observed, 0);
+    assert.deepEqual(patched.texts, unpatched.texts);
+  });
+
   test('breakWordsAtSoftHyphens: without it a page may break a word where no soft hyphen allows', async () => {
     // Long hyphenated words on a narrow page: some page ends inside a word.
     const word = 'arbei\u00adders\u00adraden\u00adverte\u00adgen\u00adwoor\u00addiging';

@@ -15,7 +15,7 @@ import { LayoutMeasure } from './measure-layout.ts';
 import { StructureMeasure } from './measure-structure.ts';
 import { fillContents, fillEndnoteHeads, fillPageReferences, setFolios } from './numbers.ts';
 import type { HandlerClass } from './paged.ts';
-import { breakWordsAtSoftHyphens, closeStringSetQuotes, keepStringsOffTheText, layOutWithoutFrameWaits, numberNoteCalls, orderNoteSeries, reportUnplaceableBlocks, splitLongNotes, stableRefs } from './pagedjs-fixes.ts';
+import { breakWordsAtSoftHyphens, closeStringSetQuotes, keepStringsOffTheText, layOutWithoutFrameWaits, noResizeObservers, numberNoteCalls, orderNoteSeries, reportUnplaceableBlocks, splitLongNotes, stableRefs } from './pagedjs-fixes.ts';
 import { capitalRunningHeads } from './running-heads.ts';
 import { HyphenSettling } from './settle-hyphens.ts';
 import { fitTables, keepTableRows, repeatTableHeaders } from './tables.ts';
@@ -75,6 +75,8 @@ numberNoteCalls(window.Paged);
 orderNoteSeries(window.Paged);
 splitLongNotes(window.Paged);
 if (print) reportUnplaceableBlocks((block, page) => probing.unplaceableBlock(block, page));
+// The preview's frames are visible, and a page that grows there is laid out again.
+if (print) noResizeObservers(window.Paged);
 window.Paged.registerHandlers(...HANDLERS);
 
 /** The layout once Paged.js is done; `window.book.layout` is set last, since the build waits for it. */

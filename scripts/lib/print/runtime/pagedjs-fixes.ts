@@ -119,6 +119,40 @@ export function layOutWithoutFrameWaits(): HandlerClass {
   };
 }
 
+interface PageWithListeners {
+  listening: boolean;
+  addListeners(contents: unknown): boolean;
+  listenersLeftOut?: true;
+}
+
+/**
+ * Paged.js watches each page it lays out with a ResizeObserver, to lay the book out again from a page that grows
+ * later (a font or an image arriving late), and measures the page's content for it as soon as the page is laid
+ * out: a forced layout of the page, before the hooks that change it again. The build lays out in a hidden tab,
+ * where observers never report (they report in frames, and a hidden tab gets none), with the fonts loaded and
+ * the images waited for (Layout.waitForImages) before a page is measured: the runtime installs this when it
+ * prints, and a page is laid out without an observer. (Page is not exported: its prototype is reached through
+ * the first page the chunker makes.)
+ */
+export function noResizeObservers(Paged: PagedNamespace): void {
+  const Chunker = (Paged as unknown as { Chunker?: { prototype: { addPage(blank?: boolean): PageWithListeners; resizeObserversLeftOut?: true } } }).Chunker;
+  if (!Chunker || Chunker.prototype.resizeObserversLeftOut) return;
+  const addPage = Chunker.prototype.addPage;
+  Chunker.prototype.addPage = function (this: unknown, blank?: boolean): PageWithListeners {
+    const page = addPage.call(this, blank);
+    const prototype = Object.getPrototypeOf(page) as PageWithListeners;
+    if (!prototype.listenersLeftOut) {
+      prototype.addListeners = function (this: PageWithListeners): boolean {
+        this.listening = true;
+        return true;
+      };
+      prototype.listenersLeftOut = true;
+    }
+    return page;
+  };
+  Chunker.prototype.resizeObserversLeftOut = true;
+}
+
 /**
  * Paged.js's call for a note copies only the note's classes. It also gets the number the note prints
  * (`data-note-number`, written by the build into the manuscript's HTML), so neither the call nor the note
