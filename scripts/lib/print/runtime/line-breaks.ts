@@ -12,8 +12,28 @@ import { reusableRange } from './ranges.ts';
 
 const SHY = '\u00ad';
 const NBSP = '\u00a0';
-const BREAK_AFTER = /[-–—\/]/;
 const LETTER = /[\p{L}\p{M}\p{N}]/u;
+const SHY_CODE = 0xad;
+const NBSP_CODE = 0xa0;
+
+// itemize reads every character of the book: code-unit tests instead of a regular expression per character.
+/** A hyphen or dash Chromium may break after (`-`, `–`, `—`, `/`). */
+const isBreakAfter = (code: number): boolean => code === 0x2d || code === 0x2013 || code === 0x2014 || code === 0x2f;
+/** What `/\s/` matches, decided by it once per code unit. */
+const spaceClass = new Uint8Array(0x10000);
+function isSpace(code: number): boolean {
+  let known = spaceClass[code] as number;
+  if (!known) spaceClass[code] = known = /\s/.test(String.fromCharCode(code)) ? 1 : 2;
+  return known === 1;
+}
+
+/** Each distinct font key (fontKey) as a short number, for the pieces' keys. */
+const fontIds = new Map<string, number>();
+function fontId(key: string): number {
+  let id = fontIds.get(key);
+  if (id === undefined) fontIds.set(key, (id = fontIds.size));
+  return id;
+}
 
 /** Where an item's text is, and where it went once the breaks were pinned. */
 interface TextPiece {
@@ -77,7 +97,7 @@ function itemize(el: HTMLElement, metrics: FontMetrics): Omit<Plan, 'el' | 'soft
     for (const rect of range.getClientRects()) w += rect.width;
     return w;
   };
-  const fonts = new Map<Element, string>();
+  const fonts = new Map<Element, number>();
   /** A piece inside its text node is measured later, once per document, by measurePieces. */
   const pieceBox = (node: Text, start: number, end: number, stretch: number): LineItem => {
     const text = node.data;
@@ -86,7 +106,7 @@ function itemize(el: HTMLElement, metrics: FontMetrics): Omit<Plan, 'el' | 'soft
     if (start === 0 || end >= text.length) return { type: 'box', width: measure(node, start, end), stretch, node, start, end };
     const parent = node.parentElement as Element;
     let font = fonts.get(parent);
-    if (font === undefined) fonts.set(parent, (font = fontKey(parent)));
+    if (font === undefined) fonts.set(parent, (font = fontId(fontKey(parent))));
     // The letters on either side, and the one beyond a soft hyphen: fonts kern and join ligatures across it.
     const before = text[start - 1] === SHY ? text.slice(Math.max(0, start - 2), start) : (text[start - 1] as string);
     const after = text[end] === SHY ? text.slice(end, end + 2) : (text[end] as string);
@@ -128,25 +148,27 @@ function itemize(el: HTMLElement, metrics: FontMetrics): Omit<Plan, 'el' | 'soft
     const text = textNode.data;
     let i = 0;
     while (i < text.length) {
-      const ch = text[i] as string;
-      if (/\s/.test(ch) && ch !== NBSP) {
+      const code = text.charCodeAt(i);
+      if (code !== NBSP_CODE && isSpace(code)) {
         let j = i;
-        while (j < text.length && /\s/.test(text[j] as string) && text[j] !== NBSP) j++;
+        while (j < text.length && text.charCodeAt(j) !== NBSP_CODE && isSpace(text.charCodeAt(j))) j++;
         const prev = items[items.length - 1];
         if (prev && prev.type === 'glue') items.push({ type: 'collapsed', node: textNode, start: i, end: j, width: 0 });
         else items.push({ type: 'glue', width: space, stretch: space * PARAMS.stretchRatio, shrink: space * PARAMS.shrinkRatio, node: textNode, start: i, end: j });
         i = j;
-      } else if (ch === SHY) {
+      } else if (code === SHY_CODE) {
         items.push({ type: 'penalty', width: metrics.hyphen * (fontSize / metrics.fontSize), penalty: PARAMS.hyphenPenalty, flagged: true, node: textNode, start: i, end: i + 1 });
         i++;
       } else {
         let j = i;
-        while (j < text.length && text[j] !== SHY && !(/\s/.test(text[j] as string) && text[j] !== NBSP)) {
+        while (j < text.length) {
+          const c = text.charCodeAt(j);
+          if (c === SHY_CODE || (c !== NBSP_CODE && isSpace(c))) break;
           j++;
-          if (BREAK_AFTER.test(text[j - 1] as string) && LETTER.test(text[j] || '') && j - 1 > i && LETTER.test(text[j - 2] as string)) break;
+          if (isBreakAfter(text.charCodeAt(j - 1)) && LETTER.test(text[j] || '') && j - 1 > i && LETTER.test(text[j - 2] as string)) break;
         }
         items.push(pieceBox(textNode, i, j, (j - i) * letterPx));
-        if (BREAK_AFTER.test(text[j - 1] as string) && LETTER.test(text[j] || '')) {
+        if (isBreakAfter(text.charCodeAt(j - 1)) && LETTER.test(text[j] || '')) {
           items.push({ type: 'penalty', width: 0, penalty: PARAMS.exHyphenPenalty, flagged: true, node: textNode, start: j - 1, end: j, explicit: true });
         }
         i = j;
