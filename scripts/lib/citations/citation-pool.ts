@@ -249,9 +249,18 @@ function startThread(url: URL): Worker {
 
 let shared: CitationPool | undefined;
 
-/** The process's pool: as many threads as cores at most, started when a book of chapters with citations is read. */
-export function citationPool(): CitationPool {
-  if (!shared?.usable) shared = new CitationPool(Math.max(1, availableParallelism()));
+/**
+ * The process's pool: as many threads as cores at most, started when a book of chapters with citations is
+ * read. `BOOK_CITATION_THREADS` sets the most (internal, to measure against: 0 renders every citation in line).
+ */
+export function citationPool(): CitationPool | undefined {
+  const set = process.env.BOOK_CITATION_THREADS;
+  const size = set === undefined || set === '' ? Math.max(1, availableParallelism()) : Math.max(0, Math.floor(Number(set)) || 0);
+  if (size === 0) return undefined;
+  if (!shared?.usable || shared.size !== size) {
+    void shared?.close();
+    shared = new CitationPool(size);
+  }
   return shared;
 }
 
