@@ -250,12 +250,15 @@ function startThread(url: URL): Worker {
 let shared: CitationPool | undefined;
 
 /**
- * The process's pool: as many threads as cores at most, started when a book of chapters with citations is
- * read. `BOOK_CITATION_THREADS` sets the most (internal, to measure against: 0 renders every citation in line).
+ * The process's pool, started when a book of chapters with citations is read: a thread for every core but
+ * one, at least one. V8 compiles hot code and collects garbage on threads of its own, which the main thread's
+ * citeproc kept busy on the other core: on two cores two citation threads took ~1.8× the processor time of
+ * rendering in line and longer, one took the same time (docs/performance.md). `BOOK_CITATION_THREADS` sets
+ * the most (internal, to measure against: 0 renders every citation in line).
  */
 export function citationPool(): CitationPool | undefined {
   const set = process.env.BOOK_CITATION_THREADS;
-  const size = set === undefined || set === '' ? Math.max(1, availableParallelism()) : Math.max(0, Math.floor(Number(set)) || 0);
+  const size = set === undefined || set === '' ? Math.max(1, availableParallelism() - 1) : Math.max(0, Math.floor(Number(set)) || 0);
   if (size === 0) return undefined;
   if (!shared?.usable || shared.size !== size) {
     void shared?.close();
