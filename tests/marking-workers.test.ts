@@ -47,7 +47,7 @@ async function printedDocument(contents: 'one stream' | 'two streams'): Promise<
 const unitOf = (source: UnitSource, structure: DocumentStructure): PrintedUnit => ({ id: 'een', firstPage: 1, pages: [1, 2], layout: { anchors: {}, links: [], structure } as unknown as UnitLayout, source });
 
 for (const contents of ['one stream', 'two streams'] as const) {
-  test(`a document marked by a thread is the document marked in place, to the byte, and so is the merge that copies it while it is marked (${contents} a page)`, async () => {
+  test(`a document marked by a thread (or none) is the document marked in place, to the byte, and so is the merge that copies it while it is marked (${contents} a page)`, async () => {
     const { bytes, structure } = await printedDocument(contents);
     const inPlace = await loadPrinted(bytes);
     const expected = await markContent(inPlace, structure, [1, 2]);
@@ -55,6 +55,10 @@ for (const contents of ['one stream', 'two streams'] as const) {
     try {
       const marked = await workers.mark({ bytes, parts: [{ pages: [1, 2], structure }] });
       assert.deepEqual(marked.marks, [expected]);
+      // No threads (BOOK_MARK_THREADS=0): marked on this one, a page at a time, the same.
+      const here = await new MarkingWorkers(0).mark({ bytes, parts: [{ pages: [1, 2], structure }] });
+      assert.deepEqual(here.marks, marked.marks);
+      assert.deepEqual(here.streams.map((s) => [s.index, Buffer.from(s.bytes).toString('hex')]), marked.streams.map((s) => [s.index, Buffer.from(s.bytes).toString('hex')]));
       // The text of each page is its paragraph's, the rules artifacts.
       assert.deepEqual(expected.leaves.map((l) => l.length), [1, 1]);
       assert.equal(expected.artifacts, contents === 'one stream' ? 2 : 4);

@@ -146,28 +146,37 @@ export function putMarkedStream(pdf: PDFDocument, page: PDFPage, bytes: Uint8Arr
  * Marks the content of the structure's pages `pages` (the PDF's pages `offset` further on) for the tagged
  * PDF: each text object, path and image given to the leaf it was drawn for, the rest an artifact; each
  * page's content becomes one stream, compressed. Yields between pages: a page still printing in Chromium
- * is answered meanwhile. Each page is compressed on zlib's thread while the next is marked, one at a time
- * and in page order (so the PDF's objects are the same as compressed in line).
+ * is answered meanwhile, and the merge copies pages.
  */
 export async function markContent(pdf: PDFDocument, structure: DocumentStructure, pages: readonly number[], offset = 0): Promise<ContentMarks> {
+  const { marks, streams } = await markStreamsInTurn(pdf, structure, pages, offset);
+  const pdfPages = pdf.getPages();
+  for (const { index, bytes } of streams) putMarkedStream(pdf, pdfPages[index] as PDFPage, bytes);
+  return marks;
+}
+
+/**
+ * The marking of `markContent`, the PDF left as it is: each marked page's stream, compressed on zlib's
+ * thread while the next page is marked, one at a time and in page order (at zlib's default level: handing
+ * every page to zlib at once cost more than twice the processor time, docs/performance.md).
+ */
+export async function markStreamsInTurn(pdf: PDFDocument, structure: DocumentStructure, pages: readonly number[], offset = 0): Promise<{ marks: ContentMarks; streams: MarkedStream[] }> {
   const pdfPages = pdf.getPages();
   const marker = pageMarker(pdf, structure, pages);
-  // The pages marked so far, compressed and put in place one after another.
-  let written: Promise<void> = Promise.resolve();
+  const streams: MarkedStream[] = [];
+  let compressed: Promise<void> = Promise.resolve();
   for (const number of pages) {
-    const page = pdfPages[number + offset - 1];
-    if (!page) continue;
+    const index = number + offset - 1;
+    if (!pdfPages[index]) continue;
     if (marker.marks.pages.length > 0) await new Promise((resolve) => setImmediate(resolve));
-    const data = marker.mark(number, number + offset - 1);
+    const data = marker.mark(number, index);
     if (!data) continue;
-    // At zlib's default level, one page at a time: compressing every page at once on libuv's threads cost
-    // more than twice the processor time (docs/performance.md).
-    written = written.then(async () => putMarkedStream(pdf, page, await deflated(data)));
-    // Handled here too: a page that fails to mark ends the loop before `written` is awaited.
-    written.catch(() => undefined);
+    compressed = compressed.then(async () => void streams.push({ index, bytes: await deflated(data) }));
+    // Handled here too: a page that fails to mark ends the loop before `compressed` is awaited.
+    compressed.catch(() => undefined);
   }
-  await written;
-  return marker.marks;
+  await compressed;
+  return { marks: marker.marks, streams };
 }
 
 /**

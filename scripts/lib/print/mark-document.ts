@@ -1,5 +1,5 @@
 import { PDFDocument, ParseSpeeds } from 'pdf-lib';
-import { markStreams, putMarkedStream, type ContentMarks, type MarkedStream } from '../pdf/tag-pdf.ts';
+import { markStreams, markStreamsInTurn, putMarkedStream, type ContentMarks, type MarkedStream } from '../pdf/tag-pdf.ts';
 import type { DocumentStructure } from './structure.ts';
 
 /** A printed document to mark for the tagged PDF: its bytes, and each unit's pages in it with its structure. */
@@ -20,14 +20,17 @@ export function loadPrinted(bytes: Uint8Array): Promise<PDFDocument> {
   return PDFDocument.load(bytes, { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
 }
 
-/** Marks every unit's pages of a printed document (in a worker thread: print/mark-worker.ts). */
-export async function markPrinted({ bytes, parts }: MarkRequest): Promise<MarkedDocument> {
+/** Marks every unit's pages of a printed document: on a marking thread (print/mark-worker.ts) at once, or
+ * on this thread (`inTurn`) a page at a time, yielding between pages, each compressed on zlib's thread
+ * while the next is marked. The same marks and streams. */
+export async function markPrinted({ bytes, parts }: MarkRequest, { inTurn = false }: { inTurn?: boolean } = {}): Promise<MarkedDocument> {
   const pdf = await loadPrinted(bytes);
   const marks: ContentMarks[] = [];
   const streams: MarkedStream[] = [];
   for (const part of parts) {
     const count = part.pages[1] - part.pages[0] + 1;
-    const marked = markStreams(pdf, part.structure, Array.from({ length: count }, (_, i) => i + 1), part.pages[0] - 1);
+    const pages = Array.from({ length: count }, (_, i) => i + 1);
+    const marked = inTurn ? await markStreamsInTurn(pdf, part.structure, pages, part.pages[0] - 1) : markStreams(pdf, part.structure, pages, part.pages[0] - 1);
     marks.push(marked.marks);
     streams.push(...marked.streams);
   }

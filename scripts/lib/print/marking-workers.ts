@@ -49,7 +49,7 @@ export class MarkingWorkers {
   private running = 0;
 
   constructor(
-    /** Threads at most. */
+    /** Threads at most; 0: the documents are marked on this thread (BOOK_MARK_THREADS=0). */
     private readonly most: number,
     private readonly file: URL = markWorkerFile(),
   ) {}
@@ -64,8 +64,9 @@ export class MarkingWorkers {
     while (this.threads.length < Math.min(count, this.most) && !this.failure && !this.closed) this.spawn();
   }
 
-  /** The document's content marked by a thread. */
+  /** The document's content marked by a thread; with no threads (`most` 0), on this one. */
   mark(request: MarkRequest): Promise<MarkedDocument> {
+    if (this.most === 0) return import('./mark-document.ts').then(({ markPrinted }) => markPrinted(request, { inTurn: true }));
     if (this.failure) return Promise.reject(this.failure);
     if (this.closed) return Promise.reject(new Error('the marking threads were closed'));
     return new Promise<MarkedDocument>((resolve, reject) => {

@@ -347,6 +347,20 @@ function inPageTimings(units: readonly LaidOutUnit[], paginated: ReadonlySet<str
   return sum;
 }
 
+/**
+ * Threads that mark the printed documents: one per document laid out at once, at most one per core, on a
+ * machine of more than two cores. On two, the main thread marking while zlib compresses on another already
+ * keeps both busy once Chromium has printed, and each thread's code compiled afresh cost ~0.4 s more
+ * processor time for no sooner a file (docs/performance.md). BOOK_MARK_THREADS=N (internal, for measuring)
+ * sets it.
+ */
+function markingThreads(jobs: number): number {
+  const asked = Number(process.env.BOOK_MARK_THREADS);
+  if (process.env.BOOK_MARK_THREADS && Number.isInteger(asked) && asked >= 0) return asked;
+  const cores = availableParallelism();
+  return cores > 2 ? Math.min(jobs, cores) : 0;
+}
+
 /** Book model -> units -> laid out and printed by Paged.js in Chromium -> one PDF -> finished -> the output folder. */
 export async function printBook(options: PrintBookOptions): Promise<PrintResult> {
   const { book, progress } = options;
@@ -369,8 +383,7 @@ export async function printBook(options: PrintBookOptions): Promise<PrintResult>
   progress.step(`print: paginating with Paged.js: ${units.length} units, ${whole ? 'as one document' : `${jobs} documents at a time`}`);
   // What finishes the PDF loads while Node waits on Chromium.
   pdfFinishing().catch(() => undefined);
-  // One marking thread per document laid out at once, at most one per core.
-  const marking = tag && !whole ? new MarkingWorkers(Math.min(jobs, availableParallelism())) : undefined;
+  const marking = tag && !whole ? new MarkingWorkers(markingThreads(jobs)) : undefined;
   let laidOut: LaidOutBook;
   let pdf: PDFDocument;
   let mergeMs: number;
