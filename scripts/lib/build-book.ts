@@ -21,6 +21,7 @@ import { TARGETS } from './targets/index.ts';
 import { planTargets } from './targets/plan.ts';
 import type { BuildOutputs, OutputSummary, TargetContext } from './targets/target.ts';
 import { logRun } from './run-log.ts';
+import { reportStages, stageDone } from './stage-times.ts';
 import type { Book } from './book.ts';
 
 export interface BuildResult {
@@ -91,6 +92,7 @@ export async function buildBook(args: BuildOptions, resident?: ResidentBuild): P
   let staging: Staging | undefined;
   try {
     progress.step(`reading ${args.manuscriptDir}`);
+    let clock = performance.now();
     if (args.print?.cache === false) await rm(bookCacheDir(args.outDir), { recursive: true, force: true });
     const book = await readBook({
       manuscriptDir: args.manuscriptDir,
@@ -102,7 +104,9 @@ export async function buildBook(args: BuildOptions, resident?: ResidentBuild): P
       releaseCitationPool();
       collectGarbage();
     }
+    clock = stageDone('read', clock);
     const diagnostics = await checkSources(book, args.outDir);
+    clock = stageDone('source checks', clock);
     if (hasErrors(diagnostics)) throw new BuildError(diagnostics);
     for (const d of diagnostics) if (!args.quiet) process.stderr.write(`${formatDiagnostic(d)}\n`);
     progress.step(`${book.chapters.length} chapter(s), ${book.chapters.reduce((n, c) => n + c.notes.length, 0)} notes`);
@@ -134,10 +138,14 @@ export async function buildBook(args: BuildOptions, resident?: ResidentBuild): P
     // What a target can know is missing fails the build before any target has laid out a page.
     for (const target of targets) await target.prepare?.(context);
     for (const target of targets) summaries.push(await target.build(context));
+    clock = performance.now();
     const finalPath = await staging.commit();
     relocateOutputs(outputs, summaries, finalPath);
     book.citations?.memo?.save();
+    clock = stageDone('into the output folder', clock);
     const checks = args.checks ? await runChecks(book, args.checks, { outputs, outDir: args.outDir, browser }) : [];
+    stageDone('output checks', clock);
+    reportStages();
     return { book, outputs, summaries, diagnostics, checks, seconds: progress.elapsed() / 1000 };
   } finally {
     await staging?.discard();

@@ -4,6 +4,7 @@ import { PDFArray, PDFDict, PDFHexString, PDFName, PDFNumber, PDFRawStream, PDFR
 import type { DocumentStructure, StructureElement } from '../print/structure.ts';
 import { markPageContent, type MarkTarget } from './mark-content.ts';
 import { parseToUnicode, streamBytes } from './tagged-pdf.ts';
+import { stageDone } from '../stage-times.ts';
 
 export interface TagOptions {
   /** What a note's call says it leads to, before the note's number ("Noot" → “Noot 3”). */
@@ -228,11 +229,13 @@ export async function tagPdf(pdf: PDFDocument, structure: DocumentStructure, opt
 
   // Content: each page's leaves are the targets its drawing goes to.
   const done = new Set(marked?.pages ?? []);
+  const marking = performance.now();
   const own = await markContent(
     pdf,
     structure,
     pages.map((_, i) => i + 1).filter((page) => !done.has(page)),
   );
+  stageDone(`pages marked after the merge (${pages.length - done.size})`, marking);
   const sequences = own.sequences + (marked?.sequences ?? 0);
   const artifacts = own.artifacts + (marked?.artifacts ?? 0);
   const words = new Map<string, string>();

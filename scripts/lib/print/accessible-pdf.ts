@@ -8,6 +8,7 @@ import { loadPrinted, type MarkedDocument } from './mark-document.ts';
 import type { MarkingWorkers } from './marking-workers.ts';
 import type { PageLayout } from './runtime/contract.ts';
 import type { DocumentStructure } from './structure.ts';
+import { stageDone } from '../stage-times.ts';
 
 /** What a note's call is announced as, by the book's language (the link's Contents: “Noot 3”). */
 const NOTE_LABELS: Record<string, string> = { nl: 'Noot', en: 'Note', de: 'Anmerkung', fr: 'Note', es: 'Nota', it: 'Nota', pt: 'Nota', sv: 'Not', da: 'Note', no: 'Note', nb: 'Note', pl: 'Przypis' };
@@ -27,8 +28,11 @@ export async function makeAccessible(pdf: PDFDocument, structure: DocumentStruct
   const titles: Record<string, string> = {};
   for (const heading of layout.headings) titles[heading.id] ??= heading.text;
   const language = config.language.toLowerCase().split('-')[0] ?? '';
+  const tagging = performance.now();
   const result = await tagPdf(pdf, structure, { noteLabel: NOTE_LABELS[language] ?? 'Note', titles }, marked);
+  const checking = stageDone('tagged', tagging);
   const findings = pdfUaFindings(readTaggedPdf(pdf, { content: false }));
+  stageDone('structure checked', checking);
   // The catalog's metadata, title and language are written after this (pdf-postprocess.ts): they are the
   // postprocess's to get right, and the check reads them in the finished file.
   const structural = findings.filter((f) => !['pdfua/metadata', 'pdfua/display-doc-title', 'pdfua/lang'].includes(f.rule));

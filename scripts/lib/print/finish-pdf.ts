@@ -7,6 +7,7 @@ import type { ContentMarks } from '../pdf/tag-pdf.ts';
 import type { AccessibleResult } from './accessible-pdf.ts';
 import type { PageLayout } from './runtime/contract.ts';
 import type { DocumentStructure } from './structure.ts';
+import { stageDone } from '../stage-times.ts';
 
 /** What finishes the printed PDF: pdf-lib and the post-processing passes run with it. */
 interface PdfFinishing {
@@ -76,11 +77,15 @@ export async function finishPdf(pdf: PDFDocument, options: FinishOptions): Promi
   const tagging = performance.now();
   const tagged = options.tag === false ? { sequences: 0, elements: 0, artifacts: 0, conforms: false } : await makeAccessible(pdf, options.structure, book.config, layout, options.marks);
   const taggedMs = performance.now() - tagging;
+  let clock = performance.now();
   postprocessDocument(pdf, { config: book.config, layout, date: options.date, producer: options.producer, pdfUa: tagged.conforms });
   padDocument(pdf, book.config.print);
+  clock = stageDone('post-processed', clock);
   const pages = pdf.getPageCount();
   const finished = await pdf.save({ useObjectStreams: false, objectsPerTick: Infinity });
+  clock = stageDone('saved', clock);
   const file = path.join(options.writeDir, `${outputBaseName(book)}.pdf`);
   await writeFileAtomic(file, finished);
+  stageDone('written', clock);
   return { result: { file, pages, bytes: finished.byteLength, layout }, tagged, taggedMs };
 }

@@ -3,6 +3,7 @@ import { putMarkedStream, type MarkedStream } from '../pdf/tag-pdf.ts';
 import { nextRecto, printedAnchors, printedPage } from './numbering.ts';
 import type { PrintedUnit } from './document-layout.ts';
 import { putMarkedStreams } from './mark-document.ts';
+import { stageDone } from '../stage-times.ts';
 
 /** CSS px to PDF points: Chromium prints 96 px to the inch. */
 const PX = 0.75;
@@ -82,7 +83,9 @@ async function copyDocuments(merged: PDFDocument, units: readonly PrintedUnit[])
   const usedTags = new Set<string>();
   const marking: { marked: () => Promise<MarkedStream[]>; pages: Map<number, PDFPage> }[] = [];
   for (const [id, { unit, indices }] of wanted) {
+    const loading = performance.now();
     const source = unit.source.document ? await unit.source.document() : await PDFDocument.load(await unit.source.load(), { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
+    stageDone(unit.source.document ? 'printed document read' : 'cached document read', loading);
     const order = [...indices].sort((a, b) => a - b);
     const { marked } = unit.source;
     const markAfter = marked !== undefined && order.every((i) => inOneStream(source.getPage(i)));
@@ -95,7 +98,10 @@ async function copyDocuments(merged: PDFDocument, units: readonly PrintedUnit[])
     if (marked && markAfter) marking.push({ marked, pages });
   }
   for (const { marked, pages } of marking) {
-    for (const { index, bytes } of await marked()) {
+    const waiting = performance.now();
+    const streams = await marked();
+    stageDone('marked streams waited for', waiting);
+    for (const { index, bytes } of streams) {
       const page = pages.get(index);
       if (!page) throw new Error(`a marked stream for page ${index + 1}, which the merge did not copy`);
       putMarkedStream(merged, page, bytes);

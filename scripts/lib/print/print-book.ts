@@ -23,6 +23,7 @@ import type { DocumentStructure } from './structure.ts';
 import type { ContentMarks } from '../pdf/tag-pdf.ts';
 import { bookFontPackages } from '../fonts/book-fonts.ts';
 import { deferred, Semaphore, WorkerPool, type Deferred } from './scheduler.ts';
+import { stageDone } from '../stage-times.ts';
 import { bookUnits, keyedUnits, romanUnitCount, unitsDocument, type KeyedUnit, type PrintUnit } from './units.ts';
 
 export interface LayOutOptions {
@@ -153,7 +154,9 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
       if (contents) await document.fillContents(contents);
       const references = Object.assign({}, ...numbers.map((n) => n.references ?? {})) as Record<string, string>;
       if (Object.keys(references).length > 0) await document.fillPageReferences(references);
+      const printing = performance.now();
       const pdf = await document.print();
+      stageDone('document printed', printing);
       if (whole) wholePdf = pdf;
       const id = randomBytes(8).toString('hex');
       const workers = whole ? undefined : options.marking;
@@ -197,6 +200,7 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
       return;
     }
     let document: LaidOutDocument;
+    const opening = performance.now();
     try {
       documents++;
       const browser = await options.browser();
@@ -214,6 +218,7 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
       tabs.release();
       throw error;
     }
+    let clock = stageDone('document laid out', opening);
     open.add(document);
     paginated.push(...batch.map((i) => ids[i] as string));
     let parts: DocumentPart[];
@@ -223,6 +228,7 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
       const description = await document.describe();
       parts = splitDocument(document.layout, description, batch.map((i) => ids[i] as string));
       if (whole) wholeStructure = description.structure;
+      clock = stageDone('document described', clock);
     } catch (error) {
       closeDocument(document);
       throw error;
@@ -256,7 +262,9 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
   };
 
   // The last unit's key is of its body without pages: it is laid out every time, and not kept.
+  const reading = performance.now();
   const entries: (CacheEntry | undefined)[] = await Promise.all(units.map((u, i) => (cache && isKeyed(u) && i !== last ? cache.get(u.key) : undefined)));
+  stageDone('cache entries read', reading);
   try {
     const planned = plan(entries.flatMap((entry, i) => (entry || i === last ? [] : [i])));
     // The marking threads load their modules while Chromium lays out.
@@ -375,7 +383,9 @@ export async function printBook(options: PrintBookOptions): Promise<PrintResult>
     // The browser's identity without starting it: a build served wholly from the cache needs no Chromium.
     const chromium = findChromium();
     const binary = await stat(chromium);
+    const keying = performance.now();
     const keyed = await keyedUnits(book, units, `${chromium} ${binary.size} ${binary.mtimeMs}`);
+    stageDone('units keyed', keying);
     units = keyed.units;
     options.lineBreaks?.useEnvironment(keyed.environment);
     cache = options.cache === false ? undefined : new PrintCache(cacheDir(options.outDir));
@@ -388,6 +398,7 @@ export async function printBook(options: PrintBookOptions): Promise<PrintResult>
   let pdf: PDFDocument;
   let mergeMs: number;
   try {
+    const layingOut = performance.now();
     laidOut = await layOutBook({
       book,
       units,
@@ -401,6 +412,7 @@ export async function printBook(options: PrintBookOptions): Promise<PrintResult>
       lineBreaks: whole ? undefined : options.lineBreaks,
       marking,
     });
+    stageDone('laid out and printed', layingOut);
     const { paginateMs, settleMs, collectMs, structureMs, lineBreakingMs } = inPageTimings(laidOut.units, new Set(laidOut.paginated));
     progress.step(
       `print: ${laidOut.paginated.length} unit(s) paginated in ${laidOut.documents} document(s), ${units.length - laidOut.paginated.length} from the cache ` +
@@ -412,7 +424,9 @@ export async function printBook(options: PrintBookOptions): Promise<PrintResult>
     pdf = laidOut.whole
       ? await PDFDocument.load(laidOut.whole, { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest })
       : await mergeUnits(laidOut.units as PrintedUnit[], { sheetHeight: toPoints(book.config.print.trim.height) + 2 * toPoints(book.config.print.bleed) });
+    const waiting = stageDone('merged', merging);
     await laidOut.marked;
+    stageDone('marking waited for', waiting);
     mergeMs = performance.now() - merging;
   } finally {
     await marking?.close();
@@ -421,8 +435,11 @@ export async function printBook(options: PrintBookOptions): Promise<PrintResult>
   const producer = `Paged.js ${packageVersion('pagedjs')}, Chromium ${laidOut.browserVersion ?? 'unknown'}, pdf-lib`;
   const marks = combineMarks(laidOut.units);
   const { result, tagged, taggedMs } = await finishPdf(pdf, { book, writeDir: options.writeDir, layout, structure: laidOut.structure, ...(marks ? { marks } : {}), tag, date: options.date, producer });
+  let clock = performance.now();
   await laidOut.commit();
+  clock = stageDone('cache written', clock);
   if (cache) await cache.prune(laidOut.units.map((u, i) => ({ key: (units[i] as KeyedUnit).key, document: (u.source as UnitSource).id })));
+  stageDone('cache pruned', clock);
   progress.step(
     `print: ${result.pages} pages, ${layout.hyphens} hyphenated line ends; merged${marking ? ' and marked' : ''} in ${(mergeMs / 1000).toFixed(2)} s after the last print, tagged in ${(taggedMs / 1000).toFixed(2)} s after that (${tagged.elements} structure elements, ${tagged.sequences} marked sequences, ${tagged.artifacts} artifacts)${tagged.conforms ? ', PDF/UA-1' : ''}`,
   );
