@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { assertSameBook, summarize } from './equivalence.ts';
@@ -95,6 +96,25 @@ describe('npm run build -- --watch', () => {
     const expected = await summarize(pdf('seq'));
     assert.ok(expected.pages.some((text) => /revolutie van de arbeiders/.test(text.replace(/\s+/g, ' '))), 'the edit is in the fresh build');
     assertSameBook(await summarize(pdf('out')), expected, 'watch rebuild');
+  });
+
+  test("a save's PDF is the same file as a one-off build's from the same cache: the units marked in an earlier build are used as marked", async () => {
+    // The save of the test before laid out one unit again and took three from the cache, marked as the first
+    // build printed them. (The fresh build that test made in the manuscript folder is seen as a change too.)
+    assert.match(watching.stderr, /merged and marked in [\d.]+ s after the last print \(3 unit\(s\) as marked before\)/);
+    const changes = (): number => watching.stderr.match(/^changed: /gm)?.length ?? 0;
+    await watching.until(() => watching.builds() + watching.failures() === changes() + 1, 'the builds of every change seen');
+    const once = await mkdtemp(path.join(tmpdir(), 'book-test-once-'));
+    try {
+      await cp(out(), once, { recursive: true });
+      const built = await runScript('build.ts', ['--manuscript', dir, '--out', once, '--format', 'pdf', '--jobs', '2'], ENV, undefined, repo);
+      assert.equal(built.code, 0, built.stderr);
+      assert.match(built.stderr, /0 unit\(s\) paginated in 0 document\(s\), 4 from the cache/);
+      assert.doesNotMatch(built.stderr, /as marked before/);
+      assert.ok((await readFile(path.join(once, 'proefboek.pdf'))).equals(await readFile(pdf('out'))), 'the save and the one-off build made different files');
+    } finally {
+      await removeDir(once);
+    }
   });
 
   test('a broken save is reported with file and line, keeps the last good book, and the next good save builds', async () => {

@@ -5,6 +5,7 @@ import { launchBrowser, type BrowserSession } from './browser.ts';
 import { prepareSpareTabs } from './print/tabs.ts';
 import { defaultJobs } from './print/print-options.ts';
 import type { LineBreakMemo } from './print/line-break-memo.ts';
+import type { MarkedPartMemo } from './print/marked-parts.ts';
 import type { Check, CheckFindings } from './checks/check.ts';
 import { checkSources, runChecks } from './checks/run-checks.ts';
 import { releaseCitationEngine } from './citations/csl.ts';
@@ -48,12 +49,15 @@ export interface BuildOptions extends CommonArgs {
 
 /**
  * What a long-running build (`--watch`) keeps between builds: one Chromium, the chapters as they were
- * rendered (keyed by their source and everything that shapes them) and the line breaker's decisions. A
+ * rendered (keyed by their source and everything that shapes them), the line breaker's decisions and the
+ * printed pages' content as marked for the tagged PDF. A
  * one-off build has none, and lets the citation engine go once it has read the book.
  */
 export interface ResidentBuild {
   renderedChapters: Map<string, RenderedChapter>;
   lineBreaks: LineBreakMemo;
+  /** The units' pages as marked for the tagged PDF, by printed document. */
+  markedParts: MarkedPartMemo;
   browser?: Promise<BrowserSession>;
 }
 
@@ -133,6 +137,7 @@ export async function buildBook(args: BuildOptions, resident?: ResidentBuild): P
       outputs,
       print: args.print,
       lineBreaks: resident?.lineBreaks,
+      markedParts: resident?.markedParts,
       browser,
     };
     // What a target can know is missing fails the build before any target has laid out a page.

@@ -18,6 +18,8 @@ interface PdfFinishing {
   mergeUnits: typeof import('./merge-pdf.ts').mergeUnits;
   makeAccessible: typeof import('./accessible-pdf.ts').makeAccessible;
   markDocument: typeof import('./accessible-pdf.ts').markDocument;
+  loadPrinted: typeof import('./mark-document.ts').loadPrinted;
+  markPart: typeof import('./mark-document.ts').markPart;
 }
 
 let finishing: Promise<PdfFinishing> | undefined;
@@ -27,8 +29,8 @@ let finishing: Promise<PdfFinishing> | undefined;
  * begins to lay out, while Node waits on Chromium, not while it reads the manuscript.
  */
 export function pdfFinishing(): Promise<PdfFinishing> {
-  finishing ??= Promise.all([import('pdf-lib'), import('./pdf-postprocess.ts'), import('./pad-pages.ts'), import('./merge-pdf.ts'), import('./accessible-pdf.ts')]).then(
-    ([{ PDFDocument, ParseSpeeds }, { postprocessDocument }, { padDocument }, { mergeUnits }, { makeAccessible, markDocument }]) => ({
+  finishing ??= Promise.all([import('pdf-lib'), import('./pdf-postprocess.ts'), import('./pad-pages.ts'), import('./merge-pdf.ts'), import('./accessible-pdf.ts'), import('./mark-document.ts')]).then(
+    ([{ PDFDocument, ParseSpeeds }, { postprocessDocument }, { padDocument }, { mergeUnits }, { makeAccessible, markDocument }, { loadPrinted, markPart }]) => ({
       PDFDocument,
       ParseSpeeds,
       postprocessDocument,
@@ -36,6 +38,8 @@ export function pdfFinishing(): Promise<PdfFinishing> {
       mergeUnits,
       makeAccessible,
       markDocument,
+      loadPrinted,
+      markPart,
     }),
   );
   return finishing;

@@ -1,5 +1,6 @@
 import { PDFDocument, ParseSpeeds } from 'pdf-lib';
 import { markStreams, markStreamsInTurn, putMarkedStream, type ContentMarks, type MarkedStream } from '../pdf/tag-pdf.ts';
+import type { MarkedPart } from './marked-parts.ts';
 import type { DocumentStructure } from './structure.ts';
 
 /** A printed document to mark for the tagged PDF: its bytes, and each unit's pages in it with its structure. */
@@ -35,6 +36,13 @@ export async function markPrinted({ bytes, parts }: MarkRequest, { inTurn = fals
     streams.push(...marked.streams);
   }
   return { marks, streams };
+}
+
+/** One unit's pages of a document read (`loadPrinted`) marked on this thread, a page at a time, as
+ * `markPrinted` marks them: the document is only read. */
+export function markPart(pdf: PDFDocument, part: MarkRequest['parts'][number]): Promise<MarkedPart> {
+  const pages = Array.from({ length: part.pages[1] - part.pages[0] + 1 }, (_, i) => i + 1);
+  return markStreamsInTurn(pdf, part.structure, pages, part.pages[0] - 1);
 }
 
 /** Puts the marked streams in place in the document as the build read it, in page order: the same objects

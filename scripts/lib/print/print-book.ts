@@ -17,6 +17,7 @@ import type { LineBreakMemo } from './line-break-memo.ts';
 import { bookPageCount, firstPages, folioIncrements, printedAnchors, printedNumbers, referencePages, romanPageCount } from './numbering.ts';
 import { blockedError, paginate, type LaidOutDocument } from './paginate.ts';
 import { MarkingWorkers } from './marking-workers.ts';
+import { markedParts, MarkedPartMemo, type MarkedPart } from './marked-parts.ts';
 import { defaultJobs } from './print-options.ts';
 import type { PageLayout } from './runtime/contract.ts';
 import type { DocumentStructure } from './structure.ts';
@@ -49,6 +50,9 @@ export interface LayOutOptions {
   /** The threads that mark each printed document's content for the tagged PDF as soon as it is printed
    * (more than one job); none: the PDF is not tagged, or tagged whole after the merge. */
   marking?: MarkingWorkers;
+  /** Units' pages marked in earlier builds, by their printed document (a watching build keeps them): a unit
+   * from the cache is marked only if it is not in here, and what is marked goes in. */
+  markedParts?: MarkedPartMemo;
 }
 
 export interface LaidOutBook {
@@ -66,6 +70,8 @@ export interface LaidOutBook {
   /** Settles once every printed document's content is marked and each unit's `marks` is set: the merge
    * copies the documents' pages meanwhile (mergeUnits puts the marked streams in place). */
   marked: Promise<void>;
+  /** Units from the cache whose pages were marked in an earlier build (`markedParts`). */
+  markedBefore: number;
   /** Chromium's version: of the browser used, or as recorded in the cache. */
   browserVersion?: string;
   /** Writes what was laid out into the cache: the caller calls it once the book is written, so a failed
@@ -104,6 +110,7 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
   // renderer of a few hundred MB: without the bound a long book had four or more.
   const tabs = new Semaphore(Math.max(1, options.jobs) + 1);
   let documents = 0;
+  let markedBefore = 0;
   let browserVersion: string | undefined;
   let wholeLayout: PageLayout | undefined;
   let wholeStructure: DocumentStructure | undefined;
@@ -168,6 +175,8 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
       };
       batch.forEach((index, k) => (results[index] = { id: ids[index] as string, ...(parts[k] as DocumentPart), source }));
       if (marking) {
+        const memo = options.markedParts;
+        if (memo) void marking.then(async (m) => markedParts(await m.marked, parts).forEach((part, k) => memo.set(id, (parts[k] as DocumentPart).pages, part)), () => undefined);
         const marked = marking.then(async (m) => ({ batch, marks: (await m.marked).marks }));
         // A marking that fails while the others lay out stops the build at once.
         marked.catch(fail);
@@ -261,6 +270,45 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
     pool.add([last]);
   };
 
+  /**
+   * A unit served from the cache, its printed document's pages marked for the tagged PDF as soon as it is
+   * decided on (while Chromium lays out the others), or as marked in an earlier build: its document's
+   * source, shared by its units, gives the merge their marked streams. Each cached document is read once.
+   */
+  const cachedSources = new Map<string, { source: UnitSource; parts: Promise<MarkedPart>[] }>();
+  const useCached = (index: number, entry: CacheEntry, store: PrintCache): UnitSource => {
+    const { document } = entry;
+    let cached = cachedSources.get(document);
+    if (!cached) {
+      const parts: Promise<MarkedPart>[] = [];
+      let read: Promise<PDFDocument> | undefined;
+      const source: UnitSource = {
+        id: document,
+        load: () => store.pdf(document),
+        ...(options.marking && options.print
+          ? {
+              document: () => (read ??= store.pdf(document).then(async (bytes) => (await pdfFinishing()).loadPrinted(bytes))),
+              marked: async () => (await Promise.all(parts)).flatMap((part) => part.streams),
+            }
+          : {}),
+      };
+      cached = { source, parts };
+      cachedSources.set(document, cached);
+    }
+    if (cached.source.marked) {
+      const memo = options.markedParts;
+      const kept = memo?.get(document, entry.pages);
+      if (kept) markedBefore++;
+      const part = kept ? Promise.resolve(kept) : cached.source.document!().then(async (pdf) => (await pdfFinishing()).markPart(pdf, { pages: entry.pages, structure: entry.layout.structure }));
+      if (!kept && memo) void part.then((marked) => memo.set(document, entry.pages, marked), () => undefined);
+      cached.parts.push(part);
+      const marked = part.then((m) => ({ batch: [index], marks: [m.marks] }));
+      marked.catch(fail);
+      markings.push(marked);
+    }
+    return cached.source;
+  };
+
   // The last unit's key is of its body without pages: it is laid out every time, and not kept.
   const reading = performance.now();
   const entries: (CacheEntry | undefined)[] = await Promise.all(units.map((u, i) => (cache && isKeyed(u) && i !== last ? cache.get(u.key) : undefined)));
@@ -279,7 +327,7 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
       (anchorSets[index] as Deferred<Record<string, { page: number }>>).resolve(entry.layout.anchors);
       const numbers = await numbersOf(index);
       if (JSON.stringify(numbers) !== entry.printState) return void mismatched.push(index);
-      results[index] = { id: ids[index] as string, source: { id: entry.document, load: () => cache.pdf(entry.document) }, pages: entry.pages, layout: entry.layout };
+      results[index] = { id: ids[index] as string, source: useCached(index, entry, cache), pages: entry.pages, layout: entry.layout };
     });
     await Promise.all(decisions).catch(fail);
     if (!failure) pool.add(...plan(mismatched.sort((a, b) => a - b)));
@@ -312,6 +360,7 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
     paginated,
     documents,
     marked,
+    markedBefore,
     browserVersion,
     async commit() {
       await Promise.all(closing);
@@ -336,6 +385,8 @@ export interface PrintBookOptions {
   cache?: boolean;
   /** Line-breaking decisions kept between builds (a watching build; more than one job). */
   lineBreaks?: LineBreakMemo;
+  /** Units' pages marked for the tagged PDF, kept between builds (a watching build; more than one job). */
+  markedParts?: MarkedPartMemo;
   timeoutMs?: number;
 }
 
@@ -411,6 +462,7 @@ export async function printBook(options: PrintBookOptions): Promise<PrintResult>
       leastDocumentChars: options.jobs === undefined ? 75_000 : 0,
       lineBreaks: whole ? undefined : options.lineBreaks,
       marking,
+      markedParts: marking ? options.markedParts : undefined,
     });
     stageDone('laid out and printed', layingOut);
     const { paginateMs, settleMs, collectMs, structureMs, lineBreakingMs } = inPageTimings(laidOut.units, new Set(laidOut.paginated));
@@ -439,9 +491,10 @@ export async function printBook(options: PrintBookOptions): Promise<PrintResult>
   await laidOut.commit();
   clock = stageDone('cache written', clock);
   if (cache) await cache.prune(laidOut.units.map((u, i) => ({ key: (units[i] as KeyedUnit).key, document: (u.source as UnitSource).id })));
+  options.markedParts?.keepOnly(laidOut.units.map((u) => ({ document: (u.source as UnitSource).id, pages: u.pages })));
   stageDone('cache pruned', clock);
   progress.step(
-    `print: ${result.pages} pages, ${layout.hyphens} hyphenated line ends; merged${marking ? ' and marked' : ''} in ${(mergeMs / 1000).toFixed(2)} s after the last print, tagged in ${(taggedMs / 1000).toFixed(2)} s after that (${tagged.elements} structure elements, ${tagged.sequences} marked sequences, ${tagged.artifacts} artifacts)${tagged.conforms ? ', PDF/UA-1' : ''}`,
+    `print: ${result.pages} pages, ${layout.hyphens} hyphenated line ends; merged${marking ? ' and marked' : ''} in ${(mergeMs / 1000).toFixed(2)} s after the last print${laidOut.markedBefore > 0 ? ` (${laidOut.markedBefore} unit(s) as marked before)` : ''}, tagged in ${(taggedMs / 1000).toFixed(2)} s after that (${tagged.elements} structure elements, ${tagged.sequences} marked sequences, ${tagged.artifacts} artifacts)${tagged.conforms ? ', PDF/UA-1' : ''}`,
   );
   // Where every id was printed: the layout check finds the endnotes and their calls by them.
   const anchors: Record<string, { page: number }> = {};
