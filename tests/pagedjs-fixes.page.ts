@@ -3,9 +3,9 @@
 import type { PageLayout } from '../scripts/lib/print/runtime/contract.ts';
 import { LayoutProbing } from '../scripts/lib/print/runtime/layout-probes.ts';
 import { LostText } from '../scripts/lib/print/runtime/lost-text.ts';
-import { breakWordsAtSoftHyphens, closeStringSetQuotes, keepStringsOffTheText, layOutWithoutFrameWaits, noResizeObservers, numberNoteCalls, orderNoteSeries, reportUnplaceableBlocks, splitLongNotes, stableRefs } from '../scripts/lib/print/runtime/pagedjs-fixes.ts';
+import { breakWordsAtSoftHyphens, closeStringSetQuotes, keepStringsOffTheText, layOutWithoutFrameWaits, noResizeObservers, numberNoteCalls, orderNoteSeries, reportUnplaceableBlocks, splitLongNotes, stableRefs, stableSelectorIds } from '../scripts/lib/print/runtime/pagedjs-fixes.ts';
 
-export type FixName = 'stableRefs' | 'closeStringSetQuotes' | 'keepStringsOffTheText' | 'noResizeObservers' | 'breakWordsAtSoftHyphens' | 'layOutWithoutFrameWaits' | 'numberNoteCalls' | 'orderNoteSeries' | 'reportUnplaceableBlocks' | 'splitLongNotes';
+export type FixName = 'stableRefs' | 'closeStringSetQuotes' | 'keepStringsOffTheText' | 'noResizeObservers' | 'breakWordsAtSoftHyphens' | 'layOutWithoutFrameWaits' | 'numberNoteCalls' | 'orderNoteSeries' | 'reportUnplaceableBlocks' | 'splitLongNotes' | 'stableSelectorIds';
 
 export interface Harness {
   /** Lays the document out with Paged.js as it is, plus the named fixes; `probe`: the build's layout probes
@@ -35,6 +35,7 @@ window.harness = {
       if (fix === 'orderNoteSeries') orderNoteSeries(window.Paged);
       if (fix === 'reportUnplaceableBlocks') reportUnplaceableBlocks((block) => unplaceable.push(block.id));
       if (fix === 'splitLongNotes') splitLongNotes(window.Paged);
+      if (fix === 'stableSelectorIds') stableSelectorIds(window.Paged);
     }
     // What the build's guard finds lost (runtime/lost-text.ts), as `line` or `line (part)`; it reads the
     // blocks' refs, so only with stableRefs.

@@ -87,6 +87,31 @@ describe('Paged.js 0.4.3 and the fixes the runtime makes to it', () => {
     assert.ok(c.includes('ch1-fn-1'), `the note keeps its id as its ref: ${c.join(' ')}`);
   });
 
+  test('stableSelectorIds: without it the attributes Paged.js sets for `p + p` and `:first-of-type` are random on every run; with it the same, and the rules still apply', async () => {
+    const body = `<section><h2>Kop</h2>${paragraphs(3, WORDS)}</section>`;
+    const css = 'p + p { text-indent: 7px; } p:first-of-type { color: rgb(0, 128, 0); }';
+    const marks = async (fixes: FixName[]): Promise<{ marks: string[]; indents: string[]; colors: string[] }> => {
+      const { page } = await layOut(body, css, fixes);
+      const found = await page.$$eval('.pagedjs_pages p', (els) => ({
+        marks: els.map((el) => `${el.getAttribute('data-following')}|${el.getAttribute('data-nth-of-type')}`),
+        indents: els.map((el) => getComputedStyle(el).textIndent),
+        colors: els.map((el) => getComputedStyle(el).color),
+      }));
+      await page.close();
+      return found;
+    };
+    const [a, b] = [await marks([]), await marks([])];
+    assert.notDeepEqual(a.marks, b.marks, 'Paged.js as it is names the rules anew on every run');
+    const [c, d] = [await marks(['stableSelectorIds']), await marks(['stableSelectorIds'])];
+    assert.deepEqual(c.marks, d.marks);
+    assert.deepEqual(c.marks, ['null|nth-of-type-0', 'following-0|null', 'following-0|null']);
+    // The rules apply as they did: the paragraphs after the first are indented, the first is green.
+    assert.deepEqual(c.indents, a.indents);
+    assert.deepEqual(c.colors, a.colors);
+    assert.deepEqual(c.indents, ['0px', '7px', '7px']);
+    assert.equal(c.colors[0], 'rgb(0, 128, 0)');
+  });
+
   test('closeStringSetQuotes: without it a running head followed by a folio prints neither', async () => {
     const body = `<h1>Staat en revolutie</h1>${paragraphs(2, WORDS)}`;
     const css = 'h1 { string-set: title content(text); }\n@page { @top-center { content: string(title) " – " counter(page); } }';

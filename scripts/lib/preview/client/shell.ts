@@ -6,7 +6,7 @@
  */
 import type { Diagnostic } from '../../diagnostics.ts';
 import { bookPageCount, contentsNumbers, firstPages, folioLabel, romanPageCount } from '../../print/numbering.ts';
-import type { PageLayout } from '../../print/runtime/contract.ts';
+import type { PageLayout, ParagraphBreaks, PreviewHost } from '../../print/runtime/contract.ts';
 
 /** What tests and the bench read: the version shown in each view, and the page count. */
 interface PreviewStatus {
@@ -46,6 +46,47 @@ let view = 'paged';
 let wanted = 0;
 let wantedUnits: UnitEvent[] = [];
 let rendering = false;
+
+/** Each unit's line-breaking decisions of its last layout, by paragraph key (line-breaks.ts). */
+const lineBreaks = new Map<string, Map<string, ParagraphBreaks>>();
+/** The keys each unit's frame asked for in its layout under way. */
+const askedKeys = new Map<string, string[]>();
+
+/** The frame on show for a unit. */
+const shownFrame = (unit: string): HTMLIFrameElement | undefined => shownFrames().find((frame) => frame.dataset.unit === unit);
+
+/**
+ * What the frames ask of this page. Only strings and objects made here are kept: an object of a frame's
+ * own would keep the frame's whole document alive after it is gone.
+ */
+const host: PreviewHost = {
+  lineBreakReuse(unit, keys) {
+    const asked = Array.from(keys, String);
+    askedKeys.set(unit, asked);
+    const known = lineBreaks.get(unit);
+    return asked.map((key) => known?.get(key) ?? null);
+  },
+  previousLayout(unit) {
+    return shownFrame(unit)?.contentWindow?.book?.layoutRecord();
+  },
+};
+window.bookPreviewHost = host;
+
+/** Keeps what a unit's new layout decided and reused, for its next one. */
+function keepLineBreaks(frame: HTMLIFrameElement): void {
+  const unit = frame.dataset.unit as string;
+  const known = lineBreaks.get(unit);
+  const kept = new Map<string, ParagraphBreaks>();
+  for (const key of askedKeys.get(unit) ?? []) {
+    const breaks = known?.get(key);
+    if (breaks) kept.set(key, breaks);
+  }
+  for (const [key, breaks] of frame.contentWindow?.book.freshLineBreaks() ?? []) {
+    kept.set(String(key), { html: String(breaks.html), outcome: breaks.outcome, hyphens: Number(breaks.hyphens), ...(breaks.softHyphens ? { softHyphens: Array.from(breaks.softHyphens, String) } : {}) });
+  }
+  lineBreaks.set(unit, kept);
+  askedKeys.delete(unit);
+}
 
 /** The frames on show, in reading order: one per unit (front matter, each chapter, the sources). */
 function shownFrames(): HTMLIFrameElement[] {
@@ -203,6 +244,7 @@ async function renderPaged(): Promise<void> {
         status.textContent = `zetten mislukt: ${(error as Error).message}`;
         break;
       }
+      for (const { frame } of fresh) keepLineBreaks(frame);
       const kept = new Set(placed.map((p) => p.frame));
       for (const frame of shown) if (!kept.has(frame)) frame.remove();
       for (const { frame } of fresh) {

@@ -5,6 +5,7 @@
  */
 import type { LayoutProbes } from '../../layout/probes.ts';
 import type { DocumentStructure } from '../structure.ts';
+import type { LayoutRecord, ResumeReport } from './resume-layout.ts';
 
 /** What the page reports after Paged.js has laid it out. */
 export interface PageLayout {
@@ -93,6 +94,18 @@ export interface BookPage {
   /** Line-breaking decisions made in this document that `bookLineBreakReuse` did not know (a watching build
    * keeps them): the paragraph's key and what was decided. */
   freshLineBreaks(): [string, ParagraphBreaks][];
+  /** The preview's: this layout, for the unit's next one to resume from (resume-layout.ts); once laid out. */
+  layoutRecord(): LayoutRecord | undefined;
+  /** The preview's: how many pages of the unit's last layout this one kept. */
+  resumed(): ResumeReport | undefined;
+}
+
+/** What the preview's page offers the unit documents in its frames (`window.parent.bookPreviewHost`). */
+export interface PreviewHost {
+  /** Line-breaking decisions of the unit's earlier layouts, as `bookLineBreakReuse`. */
+  lineBreakReuse(unit: string, keys: string[]): (ParagraphBreaks | null)[];
+  /** The layout of the unit on show, if it is laid out. */
+  previousLayout(unit: string): LayoutRecord | undefined;
 }
 
 /** What a document asks of the runtime before it loads (`window.bookRuntimeOptions`). */
@@ -108,5 +121,7 @@ declare global {
     bookRuntimeOptions?: RuntimeOptions;
     /** Given by a watching build (page.exposeFunction): the decisions of earlier builds for these paragraph keys. */
     bookLineBreakReuse?: (keys: string[]) => Promise<(ParagraphBreaks | null)[]>;
+    /** Set by the preview's page (client/shell.ts) for the frames it holds. */
+    bookPreviewHost?: PreviewHost;
   }
 }

@@ -4,7 +4,7 @@
  * starts, finishes each page as it is laid out, and publishes `window.book` (contract.ts) for the build.
  */
 import { AnchorMeasure } from './anchors.ts';
-import type { BookPage, PageLayout, RuntimeOptions } from './contract.ts';
+import type { BookPage, PageLayout, PreviewHost, RuntimeOptions } from './contract.ts';
 import { setFinishedPagesAside } from './finished-pages.ts';
 import { PageFinishing, type DocumentFinisher, type PageFinisher } from './finishers.ts';
 import { keepLines } from './keep-lines.ts';
@@ -15,7 +15,8 @@ import { LayoutMeasure } from './measure-layout.ts';
 import { StructureMeasure } from './measure-structure.ts';
 import { fillContents, fillEndnoteHeads, fillPageReferences, setFolios } from './numbers.ts';
 import type { HandlerClass } from './paged.ts';
-import { breakWordsAtSoftHyphens, closeStringSetQuotes, keepStringsOffTheText, layOutWithoutFrameWaits, noResizeObservers, numberNoteCalls, orderNoteSeries, reportUnplaceableBlocks, splitLongNotes, stableRefs } from './pagedjs-fixes.ts';
+import { breakWordsAtSoftHyphens, closeStringSetQuotes, keepStringsOffTheText, layOutWithoutFrameWaits, noResizeObservers, stableSelectorIds, numberNoteCalls, orderNoteSeries, reportUnplaceableBlocks, splitLongNotes, stableRefs } from './pagedjs-fixes.ts';
+import { LayoutResumption } from './resume-layout.ts';
 import { capitalRunningHeads } from './running-heads.ts';
 import { HyphenSettling } from './settle-hyphens.ts';
 import { fitTables, keepTableRows, repeatTableHeaders } from './tables.ts';
@@ -31,6 +32,24 @@ window.addEventListener('unhandledrejection', (event) => errors.push(String((eve
 // all are in when the line breaker waits for them. Paged.js loads the faces nothing had asked for yet before
 // it lays out the first page (Chunker.loadFonts): the tab waited for them there, idle, after the line breaker.
 for (const face of document.fonts) if (face.status === 'unloaded') face.load().catch(() => undefined);
+
+/** In the preview, the page that holds this document's frame, and the unit the frame shows. */
+function previewHost(): { host: PreviewHost; unit: string } | undefined {
+  if (print || window.parent === window) return undefined;
+  try {
+    const host = window.parent.bookPreviewHost;
+    const unit = (window.frameElement as HTMLElement | null)?.dataset.unit;
+    return host && unit ? { host, unit } : undefined;
+  } catch {
+    // A frame of another origin: no host.
+    return undefined;
+  }
+}
+const hosted = previewHost();
+// The preview keeps the unit's line-breaking decisions between saves, as a watching build does.
+if (hosted && !window.bookLineBreakReuse) window.bookLineBreakReuse = async (keys) => hosted.host.lineBreakReuse(hosted.unit, keys);
+/** The preview lays a unit out again from the page before the first change (resume-layout.ts). */
+const resumption = hosted ? new LayoutResumption(() => hosted.host.previousLayout(hosted.unit)) : undefined;
 
 const lineBreaker = new LineBreaker();
 const measure = new LayoutMeasure();
@@ -69,6 +88,7 @@ const HANDLERS: HandlerClass[] = [
   keepLines(),
   repeatTableHeaders(),
   keepTableRows(),
+  ...(resumption ? [resumption.handler()] : []),
 ];
 
 numberNoteCalls(window.Paged);
@@ -77,6 +97,8 @@ splitLongNotes(window.Paged);
 if (print) reportUnplaceableBlocks((block, page) => probing.unplaceableBlock(block, page));
 // The preview's frames are visible, and a page that grows there is laid out again.
 if (print) noResizeObservers(window.Paged);
+// The preview's pages of one layout stand in for those of the next (resume-layout.ts).
+if (resumption) stableSelectorIds(window.Paged);
 window.Paged.registerHandlers(...HANDLERS);
 
 /** The layout once Paged.js is done; `window.book.layout` is set last, since the build waits for it. */
@@ -114,6 +136,8 @@ const book: BookPage = {
     fillEndnoteHeads(pages);
   },
   freshLineBreaks: () => lineBreaker.fresh,
+  layoutRecord: () => (book.layout ? resumption?.record() : undefined),
+  resumed: () => resumption?.report,
 };
 window.book = book;
 

@@ -29,6 +29,37 @@ export function stableRefs(): HandlerClass {
   };
 }
 
+interface SelectorsPrototype {
+  processSelectors(parsed: unknown, selectors: Record<string, [string, string]>): void;
+  stableSelectorIds?: true;
+}
+
+/**
+ * Paged.js sets the rules whose selectors CSS would read across pages (`p + p`, `:first-of-type`) on an
+ * attribute it gives the elements they select instead (`data-following`, `data-nth-of-type`), named by a
+ * random UUID per rule, in the source and in the rule it adds to the style sheet. Two layouts of the same
+ * document differed in every such attribute, and a page of one could not stand for a page of the other (the
+ * preview keeps the pages before an edit: resume-layout.ts). Each name becomes the rule's number in its
+ * handler (`following-3`), before the attributes and rules are written.
+ */
+export function stableSelectorIds(Paged: PagedNamespace): void {
+  for (const Handler of Paged.registeredHandlers) {
+    const prototype = Handler.prototype as Partial<SelectorsPrototype>;
+    if (typeof prototype.processSelectors !== 'function' || prototype.stableSelectorIds) continue;
+    const processSelectors = prototype.processSelectors;
+    prototype.processSelectors = function (this: unknown, parsed, selectors) {
+      const names = new Map<string, string>();
+      for (const entry of Object.values(selectors)) {
+        const id = entry[0];
+        if (!names.has(id)) names.set(id, `${id.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, '')}${names.size}`);
+        entry[0] = names.get(id) as string;
+      }
+      return processSelectors.call(this, parsed, selectors);
+    };
+    prototype.stableSelectorIds = true;
+  }
+}
+
 /**
  * Paged.js stores running-head strings without their closing quote (`"Title`), which only works when
  * string() is the last thing in `content`. The quote is closed, so a folio may follow the head.

@@ -1,0 +1,290 @@
+/**
+ * The preview lays a unit out again on every save in a new frame. Pages before the first change come out as
+ * they did the last time, so they are not laid out again: the last layout of the unit (`LayoutRecord`,
+ * published by the frame on show) kept each page's text and note area as Paged.js left it, and where in the
+ * source the page started and ended. The new layout replays those pages in order (each gets the old page's
+ * area instead of Paged.js's layout of it, and Paged.js goes on from the old page's end in the new source) up
+ * to the page before the one the first change is on, and lays out from there.
+ *
+ * Only what Paged.js's `Page.layout` does is skipped: every hook around it runs on the replayed page as on one
+ * laid out (running heads' strings, counters, a note's rest carried to the next page, the page's number and
+ * side, the pages set aside). A page is kept only if its layout is a function of the source before the change:
+ * it must end before the page the change begins on starts (a change can pull text back onto the page before
+ * it, never further). A page whose layout left a note to the next page from inside the layout (Paged.js's
+ * queue of notes is filled there only when a note fits nowhere on its call's page) ends the replay: the queue
+ * is not in the record. Anything else that differs (the style sheets, the language) lays out the whole unit.
+ */
+import { pagedHandler, type Chunker, type HandlerClass } from './paged.ts';
+
+/** A place in a document's source: the node as its position in document order (every node counted) and the
+ * offset in it, as in Paged.js's break tokens. */
+export interface SourcePlace {
+  node: number;
+  offset?: number;
+}
+
+/** One page as Paged.js laid it out. */
+export interface PageRecord {
+  /** Where its text starts in the source: null for the source's start. */
+  start: SourcePlace | null;
+  /** Where the next page's starts: null when the source ended on this page. */
+  end: SourcePlace | null;
+  /** A copy of the page's text and note area (`.pagedjs_area`) straight after its layout. */
+  area: Element;
+  /** The layout left a note for the next page (or a break fell where the record cannot place it). */
+  unplaceable: boolean;
+}
+
+/** A unit's last layout, as the next layout of the unit reads it. */
+export interface LayoutRecord {
+  /** What the layout depended on besides the source: the style sheets as Paged.js set them, the language. */
+  setting: string;
+  /** A copy of the source as Paged.js laid it out (after its own and the runtime's changes). */
+  source: Node;
+  /** By page position (0 for the first page); blank pages and pages added for a note's rest have none. */
+  pages: (PageRecord | undefined)[];
+}
+
+/** The nodes of `root` in document order, `root` itself not counted. */
+function nodesInOrder(root: Node): Node[] {
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_ALL);
+  const nodes: Node[] = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) nodes.push(node);
+  return nodes;
+}
+
+function sameNode(a: Node, b: Node): boolean {
+  if (a.nodeType !== b.nodeType || a.nodeName !== b.nodeName) return false;
+  if (a.nodeType !== Node.ELEMENT_NODE) return a.nodeValue === b.nodeValue;
+  const x = a as Element;
+  const y = b as Element;
+  if (x.attributes.length !== y.attributes.length) return false;
+  for (const attribute of x.attributes) if (y.getAttribute(attribute.name) !== attribute.value) return false;
+  return true;
+}
+
+/** How deep `node` is below `root`. */
+function depthBelow(node: Node, root: Node): number {
+  let depth = 0;
+  for (let up = node.parentNode; up && up !== root; up = up.parentNode) depth++;
+  return depth;
+}
+
+/** The position of the first node in document order where `before` and `after` differ (their length if
+ * neither differs, the shorter's if one goes on). A node counts as differing where its name, attributes,
+ * text or depth do (the order and the depths of the nodes make the tree), not where only what is inside it
+ * does. */
+export function firstDifference(before: Node, after: Node): number {
+  const a = document.createTreeWalker(before, NodeFilter.SHOW_ALL);
+  const b = document.createTreeWalker(after, NodeFilter.SHOW_ALL);
+  let index = 0;
+  for (;;) {
+    const x = a.nextNode();
+    const y = b.nextNode();
+    if (!x || !y) return index;
+    if (!sameNode(x, y) || depthBelow(x, before) !== depthBelow(y, after)) return index;
+    index++;
+  }
+}
+
+/**
+ * How many of the last layout's pages can be kept when the new source first differs at node `changed`: the
+ * pages before the one holding the page break before the change, less those after a page that cannot be
+ * replayed.
+ */
+export function keptPages(record: LayoutRecord, changed: number): number {
+  let holding = -1;
+  record.pages.forEach((page, position) => {
+    if (page && (page.start === null || page.start.node < changed)) holding = position;
+  });
+  // The page the change is on may now start earlier: the page before it is laid out again too.
+  const kept = Math.max(0, holding - 1);
+  for (let position = 0; position < kept; position++) {
+    const page = record.pages[position];
+    if (page && page.unplaceable) return position;
+  }
+  return kept;
+}
+
+/** What a layout depends on besides its source. */
+function layoutSetting(): string {
+  // Rules Paged.js adds through the style sheet's object model are not in its text.
+  const styles = Array.from(document.querySelectorAll<HTMLStyleElement>('style[data-pagedjs-inserted-styles]'), (style) =>
+    Array.from(style.sheet?.cssRules ?? [], (rule) => rule.cssText).join('\n'),
+  ).join('\n');
+  return `${document.documentElement.lang}\n${styles}`;
+}
+
+interface BreakTokenLike {
+  node?: Node;
+  offset?: number;
+}
+
+/**
+ * A break token Paged.js can go on from: its `BreakToken` is not exported, and what the chunker and Layout
+ * use of one is its node, its offset, `equals` and `toJSON` (chunker/breaktoken.js, the same logic).
+ */
+class ReplayedBreakToken {
+  constructor(
+    readonly node: Node,
+    readonly offset: number | undefined,
+  ) {}
+
+  equals(other: BreakTokenLike | undefined): boolean {
+    if (!other) return false;
+    if (this.node && other.node && this.node !== other.node) return false;
+    if (this.offset && other.offset && this.offset !== other.offset) return false;
+    return true;
+  }
+
+  toJSON(hash?: boolean): string | Record<string, never> {
+    if (!this.node) return {};
+    const element = this.node.nodeType === Node.ELEMENT_NODE ? (this.node as HTMLElement) : null;
+    const node = element && element.dataset.ref ? element.dataset.ref : hash ? this.node.parentElement?.dataset.ref : undefined;
+    const index = this.node.parentElement ? Array.from(this.node.parentElement.childNodes).indexOf(this.node as ChildNode) : 0;
+    return JSON.stringify({ node, index, offset: this.offset });
+  }
+}
+
+interface LaidOutPage {
+  position: number;
+  element: HTMLElement;
+  area: HTMLElement;
+  wrapper: HTMLElement;
+  footnotesArea: HTMLElement;
+  startToken?: unknown;
+  endToken?: unknown;
+  settings: { maxChars?: number };
+  layout(contents: Node, breakToken: BreakTokenLike | false | undefined, maxChars?: number): Promise<BreakTokenLike | undefined>;
+  clear(): void;
+  addListeners(contents: Node): void;
+}
+
+/** Where `token` is in the source whose nodes are numbered by `index`; undefined if it is not found there. */
+function placeOf(token: BreakTokenLike | false | undefined, index: Map<Node, number>): SourcePlace | null | undefined {
+  if (!token || !token.node) return null;
+  const node = index.get(token.node);
+  if (node === undefined) return undefined;
+  return token.offset === undefined ? { node } : { node, offset: token.offset };
+}
+
+function samePlace(a: SourcePlace | null | undefined, b: SourcePlace | null | undefined): boolean {
+  if (a === undefined || b === undefined) return false;
+  if (a === null || b === null) return a === b;
+  return a.node === b.node && a.offset === b.offset;
+}
+
+/** A footnote call on the page whose note is not in the page's note area. */
+function holdsNote(area: Element): boolean {
+  const notes = new Set(Array.from(area.querySelectorAll<HTMLElement>('.pagedjs_footnote_area [data-footnote-marker]'), (note) => note.dataset.footnoteMarker));
+  return Array.from(area.querySelectorAll<HTMLElement>('.pagedjs_page_content [data-footnote-call]')).some((call) => !notes.has(call.dataset.footnoteCall));
+}
+
+/** What the handler reports about the layout it took part in. */
+export interface ResumeReport {
+  /** Pages replayed from the unit's last layout. */
+  kept: number;
+  /** Pages that could have been, by where the source first differs (before a page that cannot be replayed). */
+  keepable: number;
+  /** Why none could be, when there was a last layout. */
+  reason?: string;
+}
+
+/**
+ * The handler that records this layout and replays the pages of `previous()` (the unit's last layout, if the
+ * preview has one) that the change leaves as they were. `record()` is the layout once Paged.js is done.
+ */
+export class LayoutResumption {
+  private readonly pages: (PageRecord | undefined)[] = [];
+  private source: Node | undefined;
+  private setting = '';
+  private index = new Map<Node, number>();
+  private nodes: Node[] = [];
+  /** The last layout while its pages are replayed. */
+  private replaying: { previous: LayoutRecord; keepable: number } | undefined;
+  report: ResumeReport | undefined;
+
+  constructor(private readonly previous: () => LayoutRecord | undefined) {}
+
+  /** The layout for the next one to resume from: once every page is laid out. */
+  record(): LayoutRecord | undefined {
+    if (!this.source) return undefined;
+    return { setting: this.setting, source: this.source, pages: this.pages };
+  }
+
+  handler(): HandlerClass {
+    const resumption = this;
+    return class ResumeLayout extends pagedHandler() {
+      afterParsed(): void {
+        const chunker = this.chunker as Chunker & { addPage(blank?: boolean): LaidOutPage };
+        const addPage = chunker.addPage;
+        chunker.addPage = function (this: typeof chunker, blank?: boolean): LaidOutPage {
+          const page = addPage.call(this, blank);
+          const layout = page.layout;
+          page.layout = function (this: LaidOutPage, contents, breakToken, maxChars) {
+            return resumption.layOut(this, layout, contents, breakToken, maxChars);
+          };
+          return page;
+        };
+      }
+    };
+  }
+
+  private async layOut(page: LaidOutPage, layout: LaidOutPage['layout'], contents: Node, breakToken: BreakTokenLike | false | undefined, maxChars: number | undefined): Promise<BreakTokenLike | undefined> {
+    // The source is read at the first page: every handler's afterParsed has changed it by then.
+    if (!this.source) this.begin(contents);
+    const start = placeOf(breakToken, this.index);
+    const old = this.replaying?.previous.pages[page.position];
+    let end: BreakTokenLike | undefined;
+    if (this.replaying && old && page.position < this.replaying.keepable && samePlace(old.start, start)) {
+      end = this.replay(page, old, contents, breakToken, maxChars);
+      (this.report as ResumeReport).kept++;
+    } else {
+      // From here on every page is laid out: the last layout is let go.
+      this.replaying = undefined;
+      end = await layout.call(page, contents, breakToken, maxChars);
+    }
+    const place = placeOf(end, this.index);
+    this.pages[page.position] = {
+      start: start ?? null,
+      end: place ?? null,
+      area: (page.element.querySelector('.pagedjs_area') as Element).cloneNode(true) as Element,
+      unplaceable: start === undefined || place === undefined || holdsNote(page.element),
+    };
+    return end;
+  }
+
+  private begin(contents: Node): void {
+    this.nodes = nodesInOrder(contents);
+    this.index = new Map(this.nodes.map((node, i) => [node, i]));
+    this.source = contents.cloneNode(true);
+    this.setting = layoutSetting();
+    const previous = this.previous();
+    if (!previous) return;
+    if (previous.setting !== this.setting) {
+      this.report = { kept: 0, keepable: 0, reason: 'the style sheets or the language differ' };
+      return;
+    }
+    const keepable = keptPages(previous, firstDifference(previous.source, contents));
+    this.report = { kept: 0, keepable };
+    if (keepable > 0) this.replaying = { previous, keepable };
+  }
+
+  /** Page `page` as `old` was, and the token Paged.js goes on from. */
+  private replay(page: LaidOutPage, old: PageRecord, contents: Node, breakToken: BreakTokenLike | false | undefined, maxChars: number | undefined): BreakTokenLike | undefined {
+    page.clear();
+    page.startToken = breakToken;
+    // As Page.layout: the first length given is the most Layout renders before it looks for an overflow.
+    if (!page.settings.maxChars && maxChars) page.settings.maxChars = maxChars;
+    const area = document.importNode(old.area, true) as HTMLElement;
+    (page.element.querySelector('.pagedjs_area') as Element).replaceWith(area);
+    page.area = area.querySelector('.pagedjs_page_content') as HTMLElement;
+    page.wrapper = page.area.lastElementChild as HTMLElement;
+    page.footnotesArea = area.querySelector('.pagedjs_footnote_area') as HTMLElement;
+    page.addListeners(contents);
+    const node = old.end ? this.nodes[old.end.node] : undefined;
+    const end = old.end && node ? new ReplayedBreakToken(node, old.end.offset) : undefined;
+    page.endToken = end;
+    return end;
+  }
+}

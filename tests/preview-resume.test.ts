@@ -1,0 +1,151 @@
+import assert from 'node:assert/strict';
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Page } from 'puppeteer';
+import { launchBrowser, type BrowserSession } from '../scripts/lib/browser.ts';
+import { projectRoot } from '../scripts/lib/paths.ts';
+import { withSentence } from '../scripts/lib/preview/measure-latency.ts';
+import { startPreviewServer, type PreviewServer } from '../scripts/lib/preview/preview-server.ts';
+import { removeDir } from './helpers.ts';
+
+const CHAPTER = '01-lenins-strijd-tegen-het-stalinisme.md';
+
+/** One page of a unit's frame as shown: its number, side and running heads, its text, its whole markup. */
+interface ShownPage {
+  number: string;
+  classes: string;
+  heads: string;
+  text: string;
+  html: string;
+}
+
+/** The chapter's pages in the frame on show, and how many pages its layout kept from the last one. */
+async function chapterPages(page: Page): Promise<{ pages: ShownPage[]; kept: number | undefined; keepable: number | undefined }> {
+  return page.evaluate(() => {
+    const frame = document.querySelector<HTMLIFrameElement>('.frames iframe[data-unit="ch1"]:not(.next)');
+    const doc = frame?.contentDocument;
+    const win = frame?.contentWindow as unknown as { book: { resumed(): { kept: number; keepable: number } | undefined } } | null;
+    const pages = Array.from(doc?.querySelectorAll<HTMLElement>('.pagedjs_pages > .pagedjs_page') ?? [], (p) => ({
+      number: p.dataset.pageNumber ?? '',
+      classes: p.className,
+      // The running heads' strings, as the margin boxes read them.
+      heads: Array.from(p.style)
+        .filter((name) => name.startsWith('--pagedjs-string-'))
+        .map((name) => `${name}=${p.style.getPropertyValue(name)}`)
+        .join(';'),
+      text: p.textContent ?? '',
+      html: p.outerHTML,
+    }));
+    const report = win?.book.resumed();
+    return { pages, kept: report?.kept, keepable: report?.keepable };
+  });
+}
+
+/** The chapter with `sentence` added to the plain paragraph halfway through it. */
+function withSentenceHalfway(source: string, sentence: string): string {
+  const blocks = source.split('\n\n');
+  const plain = blocks.map((b, i) => (/^[^#[\s>*-]/.test(b) && !/\{\.[\w-]+\}\s*$/.test(b) ? i : -1)).filter((i) => i >= 0);
+  const index = plain[Math.floor(plain.length / 2)] as number;
+  blocks[index] = `${blocks[index]} ${sentence}`;
+  return blocks.join('\n\n');
+}
+
+/** The chapter with a new paragraph of its own halfway through: every block after it moves down. */
+function withParagraphHalfway(source: string, paragraph: string): string {
+  const blocks = source.split('\n\n');
+  blocks.splice(Math.floor(blocks.length / 2), 0, paragraph);
+  return blocks.join('\n\n');
+}
+
+describe('the preview lays a chapter out again from the page before an edit, as a layout from scratch would', () => {
+  let work: string;
+  let chapter: string;
+  let original: string;
+  let server: PreviewServer;
+  let session: BrowserSession;
+  let shell: Page;
+
+  before(async () => {
+    work = await mkdtemp(path.join(tmpdir(), 'book-preview-resume-'));
+    await cp(path.join(projectRoot, 'manuscript'), work, { recursive: true });
+    chapter = path.join(work, CHAPTER);
+    original = await readFile(chapter, 'utf8');
+    server = await startPreviewServer({ manuscriptDir: work, port: 0 });
+    session = await launchBrowser();
+    shell = await session.browser.newPage();
+    await shell.setViewport({ width: 1400, height: 900 });
+    await shell.goto(server.url, { waitUntil: 'load' });
+    await shell.waitForFunction('window.preview && window.preview.pagedVersion > 0', { timeout: 90_000 });
+  });
+  after(async () => {
+    await session?.close();
+    await server?.close();
+    await removeDir(work);
+  });
+
+  /**
+   * Saves `edited`, waits for `marker` on screen, and compares the chapter's pages with those of a second
+   * preview page opened afterwards, which lays every unit out from scratch (it has no earlier layout).
+   */
+  async function compareWithScratch(edited: string, marker: string): Promise<{ kept: number; pages: number }> {
+    await writeFile(chapter, edited);
+    await shell.waitForFunction(
+      (text: string) => document.querySelector<HTMLIFrameElement>('.frames iframe[data-unit="ch1"]:not(.next)')?.contentDocument?.querySelector('.pagedjs_pages')?.textContent?.includes(text),
+      { timeout: 60_000, polling: 50 },
+      marker,
+    );
+    const resumed = await chapterPages(shell);
+    const scratchPage = await session.browser.newPage();
+    try {
+      await scratchPage.setViewport({ width: 1400, height: 900 });
+      await scratchPage.goto(server.url, { waitUntil: 'load' });
+      await scratchPage.waitForFunction('window.preview && window.preview.pagedVersion > 0', { timeout: 90_000 });
+      const scratch = await chapterPages(scratchPage);
+      assert.equal(scratch.kept, undefined, 'the second page had an earlier layout to resume from');
+      assert.ok(scratch.pages.some((p) => p.text.includes(marker)), 'the second page does not show the edit');
+      assert.equal(resumed.pages.length, scratch.pages.length, 'page count');
+      resumed.pages.forEach((p, i) => {
+        const s = scratch.pages[i] as ShownPage;
+        assert.equal(p.text, s.text, `text of page ${i + 1}`);
+        assert.equal(p.heads, s.heads, `running heads of page ${i + 1}`);
+        assert.equal(p.classes, s.classes, `classes of page ${i + 1}`);
+        assert.equal(p.number, s.number, `number of page ${i + 1}`);
+        assert.equal(p.html, s.html, `markup of page ${i + 1}`);
+      });
+    } finally {
+      await scratchPage.close();
+    }
+    return { kept: resumed.kept ?? 0, pages: resumed.pages.length };
+  }
+
+  test('a sentence added at the end: every page but the last two kept, the pages as from scratch', async () => {
+    const marker = `${Date.now()}`;
+    const { kept, pages } = await compareWithScratch(withSentence(original, `Meting ${marker}.`, 'end'), marker);
+    assert.ok(kept >= pages - 3, `${kept} of ${pages} pages kept`);
+  });
+
+  test('a sentence added halfway: the pages before it kept, the pages as from scratch', async () => {
+    const marker = `${Date.now()}`;
+    const { kept, pages } = await compareWithScratch(withSentenceHalfway(original, `Halverwege ${marker}.`), marker);
+    assert.ok(kept > 0 && kept < pages - 2, `${kept} of ${pages} pages kept`);
+  });
+
+  test('a paragraph added halfway, moving every later block and note down: the pages as from scratch', async () => {
+    const marker = `${Date.now()}`;
+    const paragraph = `Een nieuwe alinea ${marker}, lang genoeg om ${'de regels van de bladzijde te verschuiven en '.repeat(6)}een noot te dragen.[^nieuw]\n\n[^nieuw]: De noot van de nieuwe alinea.`;
+    const { kept } = await compareWithScratch(withParagraphHalfway(original, paragraph), marker);
+    assert.ok(kept > 0, 'no page kept');
+  });
+
+  test('text taken out at the end, pulling lines back: the pages as from scratch', async () => {
+    const marker = `${Date.now()}`;
+    // The last plain paragraph shortened to its first sentence and the marker.
+    const blocks = original.split('\n\n');
+    const last = blocks.findLastIndex((b) => /^[^#[\s>*-]/.test(b) && !/\{\.[\w-]+\}\s*$/.test(b));
+    blocks[last] = `${(blocks[last] as string).split('. ')[0]}. Kort ${marker}.`;
+    const { kept } = await compareWithScratch(blocks.join('\n\n'), marker);
+    assert.ok(kept > 0, 'no page kept');
+  });
+});
