@@ -5,7 +5,6 @@
  */
 import type { LayoutProbes } from '../../layout/probes.ts';
 import type { DocumentStructure } from '../structure.ts';
-import type { LayoutRecord, ResumeReport } from './resume-layout.ts';
 
 /** What the page reports after Paged.js has laid it out. */
 export interface PageLayout {
@@ -98,6 +97,47 @@ export interface BookPage {
   layoutRecord(): LayoutRecord | undefined;
   /** The preview's: how many pages of the unit's last layout this one kept. */
   resumed(): ResumeReport | undefined;
+}
+
+/* The preview's record of a unit's layout, for the next layout to resume from (resume-layout.ts). */
+
+/** A place in a document's source: the node as its position in document order (every node counted) and the
+ * offset in it, as in Paged.js's break tokens. */
+export interface SourcePlace {
+  node: number;
+  offset?: number;
+}
+
+/** One page as Paged.js laid it out. */
+export interface PageRecord {
+  /** Where its text starts in the source: null for the source's start. */
+  start: SourcePlace | null;
+  /** Where the next page's starts: null when the source ended on this page. */
+  end: SourcePlace | null;
+  /** A copy of the page's text and note area (`.pagedjs_area`) straight after its layout. */
+  area: Element;
+  /** The layout left a note for the next page (or a break fell where the record cannot place it). */
+  unplaceable: boolean;
+}
+
+/** A unit's last layout, as the next layout of the unit reads it. */
+export interface LayoutRecord {
+  /** What the layout depended on besides the source: the style sheets as Paged.js set them, the language. */
+  setting: string;
+  /** A copy of the source as Paged.js laid it out (after its own and the runtime's changes). */
+  source: Node;
+  /** By page position (0 for the first page); blank pages and pages added for a note's rest have none. */
+  pages: (PageRecord | undefined)[];
+}
+
+/** What the handler reports about the layout it took part in. */
+export interface ResumeReport {
+  /** Pages replayed from the unit's last layout. */
+  kept: number;
+  /** Pages that could have been, by where the source first differs (before a page that cannot be replayed). */
+  keepable: number;
+  /** Why none could be, when there was a last layout. */
+  reason?: string;
 }
 
 /** What the preview's page offers the unit documents in its frames (`window.parent.bookPreviewHost`). */

@@ -14,36 +14,8 @@
  * queue of notes is filled there only when a note fits nowhere on its call's page) ends the replay: the queue
  * is not in the record. Anything else that differs (the style sheets, the language) lays out the whole unit.
  */
+import type { LayoutRecord, PageRecord, ResumeReport, SourcePlace } from './contract.ts';
 import { pagedHandler, type Chunker, type HandlerClass } from './paged.ts';
-
-/** A place in a document's source: the node as its position in document order (every node counted) and the
- * offset in it, as in Paged.js's break tokens. */
-export interface SourcePlace {
-  node: number;
-  offset?: number;
-}
-
-/** One page as Paged.js laid it out. */
-export interface PageRecord {
-  /** Where its text starts in the source: null for the source's start. */
-  start: SourcePlace | null;
-  /** Where the next page's starts: null when the source ended on this page. */
-  end: SourcePlace | null;
-  /** A copy of the page's text and note area (`.pagedjs_area`) straight after its layout. */
-  area: Element;
-  /** The layout left a note for the next page (or a break fell where the record cannot place it). */
-  unplaceable: boolean;
-}
-
-/** A unit's last layout, as the next layout of the unit reads it. */
-export interface LayoutRecord {
-  /** What the layout depended on besides the source: the style sheets as Paged.js set them, the language. */
-  setting: string;
-  /** A copy of the source as Paged.js laid it out (after its own and the runtime's changes). */
-  source: Node;
-  /** By page position (0 for the first page); blank pages and pages added for a note's rest have none. */
-  pages: (PageRecord | undefined)[];
-}
 
 /** The nodes of `root` in document order, `root` itself not counted. */
 function nodesInOrder(root: Node): Node[] {
@@ -178,16 +150,6 @@ function samePlace(a: SourcePlace | null | undefined, b: SourcePlace | null | un
 function holdsNote(area: Element): boolean {
   const notes = new Set(Array.from(area.querySelectorAll<HTMLElement>('.pagedjs_footnote_area [data-footnote-marker]'), (note) => note.dataset.footnoteMarker));
   return Array.from(area.querySelectorAll<HTMLElement>('.pagedjs_page_content [data-footnote-call]')).some((call) => !notes.has(call.dataset.footnoteCall));
-}
-
-/** What the handler reports about the layout it took part in. */
-export interface ResumeReport {
-  /** Pages replayed from the unit's last layout. */
-  kept: number;
-  /** Pages that could have been, by where the source first differs (before a page that cannot be replayed). */
-  keepable: number;
-  /** Why none could be, when there was a last layout. */
-  reason?: string;
 }
 
 /**
