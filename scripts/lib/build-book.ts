@@ -5,7 +5,7 @@ import { launchBrowser, type BrowserSession } from './browser.ts';
 import { prepareSpareTabs } from './print/tabs.ts';
 import { defaultJobs } from './print/print-options.ts';
 import type { LineBreakMemo } from './print/line-break-memo.ts';
-import type { MarkedPartMemo } from './print/marked-parts.ts';
+import type { KeptDocuments } from './print/kept-documents.ts';
 import type { Check, CheckFindings } from './checks/check.ts';
 import { checkSources, runChecks } from './checks/run-checks.ts';
 import { releaseCitationEngine } from './citations/csl.ts';
@@ -57,7 +57,7 @@ export interface ResidentBuild {
   renderedChapters: Map<string, RenderedChapter>;
   lineBreaks: LineBreakMemo;
   /** The units' pages as marked for the tagged PDF, by printed document. */
-  markedParts: MarkedPartMemo;
+  keptDocuments: KeptDocuments;
   browser?: Promise<BrowserSession>;
 }
 
@@ -137,7 +137,7 @@ export async function buildBook(args: BuildOptions, resident?: ResidentBuild): P
       outputs,
       print: args.print,
       lineBreaks: resident?.lineBreaks,
-      markedParts: resident?.markedParts,
+      keptDocuments: resident?.keptDocuments,
       browser,
     };
     // What a target can know is missing fails the build before any target has laid out a page.

@@ -2,7 +2,7 @@ import { buildBook, type BuildOptions, type BuildResult, type ResidentBuild } fr
 import { BuildError, formatDiagnostic } from './diagnostics.ts';
 import { stylesDir } from './paths.ts';
 import { LineBreakMemo } from './print/line-break-memo.ts';
-import { MarkedPartMemo } from './print/marked-parts.ts';
+import { KeptDocuments } from './print/kept-documents.ts';
 import { prepareSpareTabs } from './print/tabs.ts';
 import { watchFolders } from './preview/watch.ts';
 import { report as reportError } from './run-cli.ts';
@@ -29,7 +29,7 @@ export interface WatchReport {
  * replaces the last good book.
  */
 export async function watchBuild(args: BuildOptions, report: WatchReport): Promise<WatchedBuild> {
-  const resident: ResidentBuild = { renderedChapters: new Map(), lineBreaks: new LineBreakMemo(), markedParts: new MarkedPartMemo() };
+  const resident: ResidentBuild = { renderedChapters: new Map(), lineBreaks: new LineBreakMemo(), keptDocuments: new KeptDocuments() };
   const buildOnce = async (): Promise<void> => {
     try {
       report.built(await buildBook(args, resident));

@@ -5,6 +5,7 @@ import type { BuildOutputs } from '../targets/outputs.ts';
 import type { Check, CheckFindings } from './check.ts';
 import { CHECKS } from './index.ts';
 import { applyRuleSettings, ruleSettingProblems } from './rule-settings.ts';
+import { stageDone } from '../stage-times.ts';
 
 export interface RunChecksOptions {
   outputs?: BuildOutputs;
@@ -20,8 +21,10 @@ export async function runChecks(book: Book, checks: readonly Check[], options: R
   const browser = options.browser ?? (() => (own ??= import('../browser.ts').then(({ launchBrowser }) => launchBrowser())));
   try {
     for (const check of checks) {
+      const checking = performance.now();
       const found = await check.run({ book, outputs: options.outputs ?? {}, outDir: options.outDir, browser });
       results.push({ check, diagnostics: applyRuleSettings(found, book) });
+      stageDone(`check ${check.name}`, checking);
     }
   } finally {
     await (await own?.catch(() => undefined))?.close();

@@ -1,6 +1,6 @@
 import { PDFDocument, ParseSpeeds } from 'pdf-lib';
 import { markStreams, markStreamsInTurn, putMarkedStream, type ContentMarks, type MarkedStream } from '../pdf/tag-pdf.ts';
-import type { MarkedPart } from './marked-parts.ts';
+import type { MarkedPart } from './kept-documents.ts';
 import type { DocumentStructure } from './structure.ts';
 
 /** A printed document to mark for the tagged PDF: its bytes, and each unit's pages in it with its structure. */

@@ -85,7 +85,7 @@ async function copyDocuments(merged: PDFDocument, units: readonly PrintedUnit[])
   for (const [id, { unit, indices }] of wanted) {
     const loading = performance.now();
     const source = unit.source.document ? await unit.source.document() : await PDFDocument.load(await unit.source.load(), { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
-    stageDone(unit.source.document ? 'printed document read' : 'cached document read', loading);
+    stageDone('document read', loading);
     const order = [...indices].sort((a, b) => a - b);
     const { marked } = unit.source;
     const markAfter = marked !== undefined && order.every((i) => inOneStream(source.getPage(i)));

@@ -17,7 +17,7 @@ import type { LineBreakMemo } from './line-break-memo.ts';
 import { bookPageCount, firstPages, folioIncrements, printedAnchors, printedNumbers, referencePages, romanPageCount } from './numbering.ts';
 import { blockedError, paginate, type LaidOutDocument } from './paginate.ts';
 import { MarkingWorkers } from './marking-workers.ts';
-import { markedParts, MarkedPartMemo, type MarkedPart } from './marked-parts.ts';
+import { markedParts, KeptDocuments, type MarkedPart } from './kept-documents.ts';
 import { defaultJobs } from './print-options.ts';
 import type { PageLayout } from './runtime/contract.ts';
 import type { DocumentStructure } from './structure.ts';
@@ -50,9 +50,10 @@ export interface LayOutOptions {
   /** The threads that mark each printed document's content for the tagged PDF as soon as it is printed
    * (more than one job); none: the PDF is not tagged, or tagged whole after the merge. */
   marking?: MarkingWorkers;
-  /** Units' pages marked in earlier builds, by their printed document (a watching build keeps them): a unit
-   * from the cache is marked only if it is not in here, and what is marked goes in. */
-  markedParts?: MarkedPartMemo;
+  /** The printed documents as read and their units' pages as marked in earlier builds (a watching build
+   * keeps them; with `marking` only): a cached unit is marked only if it is not in here, and a document is
+   * read once; what is read and marked goes in. */
+  keptDocuments?: KeptDocuments;
 }
 
 export interface LaidOutBook {
@@ -70,7 +71,7 @@ export interface LaidOutBook {
   /** Settles once every printed document's content is marked and each unit's `marks` is set: the merge
    * copies the documents' pages meanwhile (mergeUnits puts the marked streams in place). */
   marked: Promise<void>;
-  /** Units from the cache whose pages were marked in an earlier build (`markedParts`). */
+  /** Units from the cache whose pages were marked in an earlier build (`keptDocuments`). */
   markedBefore: number;
   /** Chromium's version: of the browser used, or as recorded in the cache. */
   browserVersion?: string;
@@ -168,15 +169,16 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
       const id = randomBytes(8).toString('hex');
       const workers = whole ? undefined : options.marking;
       const marking = workers ? pdfFinishing().then(({ markDocument }) => markDocument(workers, pdf, parts)) : undefined;
+      const kept = options.keptDocuments;
+      const read = async (): Promise<PDFDocument> => (await (marking as NonNullable<typeof marking>)).document;
       const source: UnitSource = {
         id,
         load: async () => pdf,
-        ...(marking ? { document: async () => (await marking).document, marked: async () => (await (await marking).marked).streams } : {}),
+        ...(marking ? { document: () => (kept ? kept.read(id, read) : read()), marked: async () => (await (await marking).marked).streams } : {}),
       };
       batch.forEach((index, k) => (results[index] = { id: ids[index] as string, ...(parts[k] as DocumentPart), source }));
       if (marking) {
-        const memo = options.markedParts;
-        if (memo) void marking.then(async (m) => markedParts(await m.marked, parts).forEach((part, k) => memo.set(id, (parts[k] as DocumentPart).pages, part)), () => undefined);
+        if (kept) void marking.then(async (m) => markedParts(await m.marked, parts).forEach((part, k) => kept.keepMarked(id, (parts[k] as DocumentPart).pages, part)), () => undefined);
         const marked = marking.then(async (m) => ({ batch, marks: (await m.marked).marks }));
         // A marking that fails while the others lay out stops the build at once.
         marked.catch(fail);
@@ -273,34 +275,32 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
   /**
    * A unit served from the cache, its printed document's pages marked for the tagged PDF as soon as it is
    * decided on (while Chromium lays out the others), or as marked in an earlier build: its document's
-   * source, shared by its units, gives the merge their marked streams. Each cached document is read once.
+   * source, shared by its units, gives the merge their marked streams. Each cached document is read once
+   * (once for as long as it is kept).
    */
-  const cachedSources = new Map<string, { source: UnitSource; parts: Promise<MarkedPart>[] }>();
+  const cachedSources = new Map<string, { source: UnitSource; read(): Promise<PDFDocument>; parts: Promise<MarkedPart>[] }>();
   const useCached = (index: number, entry: CacheEntry, store: PrintCache): UnitSource => {
     const { document } = entry;
+    const kept = options.keptDocuments;
     let cached = cachedSources.get(document);
     if (!cached) {
       const parts: Promise<MarkedPart>[] = [];
-      let read: Promise<PDFDocument> | undefined;
+      let reading: Promise<PDFDocument> | undefined;
+      const readNow = async (): Promise<PDFDocument> => (await pdfFinishing()).loadPrinted(await store.pdf(document));
+      const read = (): Promise<PDFDocument> => (reading ??= kept ? kept.read(document, readNow) : readNow());
       const source: UnitSource = {
         id: document,
         load: () => store.pdf(document),
-        ...(options.marking && options.print
-          ? {
-              document: () => (read ??= store.pdf(document).then(async (bytes) => (await pdfFinishing()).loadPrinted(bytes))),
-              marked: async () => (await Promise.all(parts)).flatMap((part) => part.streams),
-            }
-          : {}),
+        ...(options.marking && options.print ? { document: read, marked: async () => (await Promise.all(parts)).flatMap((part) => part.streams) } : {}),
       };
-      cached = { source, parts };
+      cached = { source, read, parts };
       cachedSources.set(document, cached);
     }
     if (cached.source.marked) {
-      const memo = options.markedParts;
-      const kept = memo?.get(document, entry.pages);
-      if (kept) markedBefore++;
-      const part = kept ? Promise.resolve(kept) : cached.source.document!().then(async (pdf) => (await pdfFinishing()).markPart(pdf, { pages: entry.pages, structure: entry.layout.structure }));
-      if (!kept && memo) void part.then((marked) => memo.set(document, entry.pages, marked), () => undefined);
+      const before = kept?.marked(document, entry.pages);
+      if (before) markedBefore++;
+      const part = before ? Promise.resolve(before) : cached.read().then(async (pdf) => (await pdfFinishing()).markPart(pdf, { pages: entry.pages, structure: entry.layout.structure }));
+      if (!before && kept) void part.then((marked) => kept.keepMarked(document, entry.pages, marked), () => undefined);
       cached.parts.push(part);
       const marked = part.then((m) => ({ batch: [index], marks: [m.marks] }));
       marked.catch(fail);
@@ -385,8 +385,9 @@ export interface PrintBookOptions {
   cache?: boolean;
   /** Line-breaking decisions kept between builds (a watching build; more than one job). */
   lineBreaks?: LineBreakMemo;
-  /** Units' pages marked for the tagged PDF, kept between builds (a watching build; more than one job). */
-  markedParts?: MarkedPartMemo;
+  /** The printed documents as read and their units' pages as marked for the tagged PDF, kept between builds
+   * (a watching build; more than one job). */
+  keptDocuments?: KeptDocuments;
   timeoutMs?: number;
 }
 
@@ -462,7 +463,7 @@ export async function printBook(options: PrintBookOptions): Promise<PrintResult>
       leastDocumentChars: options.jobs === undefined ? 75_000 : 0,
       lineBreaks: whole ? undefined : options.lineBreaks,
       marking,
-      markedParts: marking ? options.markedParts : undefined,
+      keptDocuments: marking ? options.keptDocuments : undefined,
     });
     stageDone('laid out and printed', layingOut);
     const { paginateMs, settleMs, collectMs, structureMs, lineBreakingMs } = inPageTimings(laidOut.units, new Set(laidOut.paginated));
@@ -491,7 +492,7 @@ export async function printBook(options: PrintBookOptions): Promise<PrintResult>
   await laidOut.commit();
   clock = stageDone('cache written', clock);
   if (cache) await cache.prune(laidOut.units.map((u, i) => ({ key: (units[i] as KeyedUnit).key, document: (u.source as UnitSource).id })));
-  options.markedParts?.keepOnly(laidOut.units.map((u) => ({ document: (u.source as UnitSource).id, pages: u.pages })));
+  options.keptDocuments?.keepOnly(laidOut.units.map((u) => ({ document: (u.source as UnitSource).id, pages: u.pages })));
   stageDone('cache pruned', clock);
   progress.step(
     `print: ${result.pages} pages, ${layout.hyphens} hyphenated line ends; merged${marking ? ' and marked' : ''} in ${(mergeMs / 1000).toFixed(2)} s after the last print${laidOut.markedBefore > 0 ? ` (${laidOut.markedBefore} unit(s) as marked before)` : ''}, tagged in ${(taggedMs / 1000).toFixed(2)} s after that (${tagged.elements} structure elements, ${tagged.sequences} marked sequences, ${tagged.artifacts} artifacts)${tagged.conforms ? ', PDF/UA-1' : ''}`,

@@ -20,7 +20,7 @@ export const printTarget: Target = {
       jobs: context.print?.jobs,
       cache: context.print?.cache,
       lineBreaks: context.lineBreaks,
-      markedParts: context.markedParts,
+      keptDocuments: context.keptDocuments,
     });
     context.outputs.pdf = result;
     return { file: result.file, detail: `${result.pages} pages`, bytes: result.bytes };

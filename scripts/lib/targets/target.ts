@@ -3,7 +3,7 @@ import type { BrowserSession } from '../browser.ts';
 import type { PrintBuildOptions } from '../cli-args.ts';
 import type { Format } from '../formats.ts';
 import type { LineBreakMemo } from '../print/line-break-memo.ts';
-import type { MarkedPartMemo } from '../print/marked-parts.ts';
+import type { KeptDocuments } from '../print/kept-documents.ts';
 import type { Progress } from '../progress.ts';
 import type { BuildOutputs, OutputSummary } from './outputs.ts';
 
@@ -28,7 +28,7 @@ export interface TargetContext {
   /** Line-breaking decisions a watching build keeps from one build to the next. */
   lineBreaks?: LineBreakMemo;
   /** Printed pages marked for the tagged PDF, which a watching build keeps from one build to the next. */
-  markedParts?: MarkedPartMemo;
+  keptDocuments?: KeptDocuments;
 }
 
 /** One output format: what it needs built before it, and how it is made. */
