@@ -59,6 +59,12 @@ for (const contents of ['one stream', 'two streams'] as const) {
       const here = await new MarkingWorkers(0).mark({ bytes, parts: [{ pages: [1, 2], structure }] });
       assert.deepEqual(here.marks, marked.marks);
       assert.deepEqual(here.streams.map((s) => [s.index, Buffer.from(s.bytes).toString('hex')]), marked.streams.map((s) => [s.index, Buffer.from(s.bytes).toString('hex')]));
+      // On this thread, in the document as the merge read it: the same, and that document left as it was read.
+      const read = await loadPrinted(bytes);
+      const inRead = await new MarkingWorkers(0).mark({ bytes, parts: [{ pages: [1, 2], structure }] }, Promise.resolve(read));
+      assert.deepEqual(inRead.marks, marked.marks);
+      assert.deepEqual(inRead.streams.map((s) => [s.index, Buffer.from(s.bytes).toString('hex')]), marked.streams.map((s) => [s.index, Buffer.from(s.bytes).toString('hex')]));
+      assert.ok(Buffer.from(await read.save({ useObjectStreams: false })).equals(Buffer.from(await (await loadPrinted(bytes)).save({ useObjectStreams: false }))), 'the read document unchanged');
       // The text of each page is its paragraph's, the rules artifacts.
       assert.deepEqual(expected.leaves.map((l) => l.length), [1, 1]);
       assert.equal(expected.artifacts, contents === 'one stream' ? 2 : 4);

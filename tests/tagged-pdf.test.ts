@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
-import { PDFDocument } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRef } from 'pdf-lib';
 import { scanContent } from '../scripts/lib/pdf/content-stream.ts';
 import { markPageContent, type MarkTarget } from '../scripts/lib/pdf/mark-content.ts';
 import { pdfUaFindings } from '../scripts/lib/pdf/pdf-ua-conditions.ts';
@@ -95,6 +95,27 @@ describe('the book’s screen PDF is tagged (PDF/UA-1)', () => {
     assert.equal((await pdfInfo(pdfFile)).fields.Tagged, 'yes');
     assert.deepEqual(pdfUaFindings(readTaggedPdf(pdf)), []);
     assert.match(readTaggedPdf(pdf, { content: false }).xmp ?? '', /<pdfuaid:part>1<\/pdfuaid:part>/);
+  });
+
+  test('content on its element\u2019s page is referenced by its bare MCID; an MCR dictionary only names another page', () => {
+    const Pg = PDFName.of('Pg');
+    let bare = 0;
+    let dictionaries = 0;
+    for (const [, object] of pdf.context.enumerateIndirectObjects()) {
+      if (!(object instanceof PDFDict) || object.get(PDFName.of('Type')) !== PDFName.of('StructElem')) continue;
+      const kids = object.get(PDFName.of('K'));
+      for (const kid of kids instanceof PDFArray ? kids.asArray() : []) {
+        if (kid instanceof PDFNumber) {
+          assert.ok(object.get(Pg) instanceof PDFRef, 'a bare MCID in an element with no /Pg');
+          bare++;
+        } else if (kid instanceof PDFDict && kid.get(PDFName.of('Type')) === PDFName.of('MCR')) {
+          assert.notEqual(kid.get(Pg), object.get(Pg), 'an MCR dictionary for content on the element\u2019s own page');
+          dictionaries++;
+        }
+      }
+    }
+    assert.ok(bare > 300, `${bare} bare MCIDs`);
+    assert.ok(dictionaries > 0 && dictionaries < bare / 5, `${dictionaries} MCR dictionaries against ${bare} bare MCIDs`);
   });
 
   test('a page read by its tags: no running head, a paragraph, the note it calls, the next paragraph', async () => {

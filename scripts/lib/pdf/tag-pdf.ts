@@ -1,6 +1,6 @@
 import { promisify } from 'node:util';
 import { deflate, deflateSync } from 'node:zlib';
-import { PDFArray, PDFDict, PDFHexString, PDFName, PDFNumber, PDFRawStream, PDFRef, PDFStream, PDFString, type PDFDocument, type PDFObject, type PDFPage } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFHexString, PDFName, PDFNumber, PDFObject, PDFRawStream, PDFRef, PDFStream, PDFString, type PDFDocument, type PDFPage } from 'pdf-lib';
 import type { DocumentStructure, StructureElement } from '../print/structure.ts';
 import { markPageContent, type MarkTarget } from './mark-content.ts';
 import { parseToUnicode, streamBytes } from './tagged-pdf.ts';
@@ -23,6 +23,11 @@ export interface TagResult {
 /** Blocks a note follows when its call is in one; and blocks it ends, inside, since only their kind of
  * element may follow them (a list item, a table cell). */
 const deflated = promisify(deflate);
+
+/** zlib's level for the marked pages' content. Level 1 takes a quarter of the default level's processor
+ * time for ~25 % more bytes of content (docs/performance.md, "Tagging the screen PDF"); the bare MCIDs of
+ * the structure tree more than make up for it in the file. */
+const MARKED_CONTENT_LEVEL = Number(process.env.BOOK_MARK_LEVEL ?? 1);
 
 /** Bytes as a latin1 string, without copying them into a Buffer first. */
 const latin1 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
@@ -158,7 +163,7 @@ export async function markContent(pdf: PDFDocument, structure: DocumentStructure
 
 /**
  * The marking of `markContent`, the PDF left as it is: each marked page's stream, compressed on zlib's
- * thread while the next page is marked, one at a time and in page order (at zlib's default level: handing
+ * thread while the next page is marked, one at a time and in page order (handing
  * every page to zlib at once cost more than twice the processor time, docs/performance.md).
  */
 export async function markStreamsInTurn(pdf: PDFDocument, structure: DocumentStructure, pages: readonly number[], offset = 0): Promise<{ marks: ContentMarks; streams: MarkedStream[] }> {
@@ -172,7 +177,7 @@ export async function markStreamsInTurn(pdf: PDFDocument, structure: DocumentStr
     if (marker.marks.pages.length > 0) await new Promise((resolve) => setImmediate(resolve));
     const data = marker.mark(number, index);
     if (!data) continue;
-    compressed = compressed.then(async () => void streams.push({ index, bytes: await deflated(data) }));
+    compressed = compressed.then(async () => void streams.push({ index, bytes: await deflated(data, { level: MARKED_CONTENT_LEVEL }) }));
     // Handled here too: a page that fails to mark ends the loop before `compressed` is awaited.
     compressed.catch(() => undefined);
   }
@@ -182,7 +187,7 @@ export async function markStreamsInTurn(pdf: PDFDocument, structure: DocumentStr
 
 /**
  * The same marking as `markContent`, leaving the PDF as it is: each marked page's new stream, compressed
- * (zlib's default level, the same bytes), to be put in place with `putMarkedStream` in a copy of the PDF
+ * (the same bytes), to be put in place with `putMarkedStream` in a copy of the PDF
  * read elsewhere (the marking worker threads, print/mark-worker.ts).
  */
 export function markStreams(pdf: PDFDocument, structure: DocumentStructure, pages: readonly number[], offset = 0): { marks: ContentMarks; streams: MarkedStream[] } {
@@ -193,7 +198,7 @@ export function markStreams(pdf: PDFDocument, structure: DocumentStructure, page
     const index = number + offset - 1;
     if (!pdfPages[index]) continue;
     const data = marker.mark(number, index);
-    if (data) streams.push({ index, bytes: deflateSync(data) });
+    if (data) streams.push({ index, bytes: deflateSync(data, { level: MARKED_CONTENT_LEVEL }) });
   }
   return { marks: marker.marks, streams };
 }
@@ -297,8 +302,18 @@ export async function tagPdf(pdf: PDFDocument, structure: DocumentStructure, opt
   const ids: [string, PDFRef][] = [];
   let count = 0;
   const pageRef = (page: number): PDFRef | undefined => pages[page - 1]?.ref;
+  const pageNumbers = new Map(pages.map((page, index) => [page.ref, index + 1]));
 
-  const write = (type: string, parent: PDFRef, fill: (self: PDFRef) => PDFObject[], extra: Record<string, PDFObject> = {}): PDFRef | undefined => {
+  /** A marked-content reference: written as the bare MCID when it is on the element's own page (its /Pg),
+   * as an MCR dictionary naming its page otherwise. Most of a tree's references are bare, which keeps the
+   * tree small to write, save and read back. */
+  interface ContentRef {
+    page: number;
+    mcid: number;
+  }
+  type Kid = PDFObject | ContentRef;
+  const isContent = (kid: Kid): kid is ContentRef => !(kid instanceof PDFObject);
+  const write = (type: string, parent: PDFRef, fill: (self: PDFRef) => Kid[], extra: Record<string, PDFObject> = {}): PDFRef | undefined => {
     const self = context.nextRef();
     const kids = fill(self);
     if (kids.length === 0) return undefined;
@@ -307,35 +322,50 @@ export async function tagPdf(pdf: PDFDocument, structure: DocumentStructure, opt
     dict.set(NAMES.S, PDFName.of(type));
     dict.set(NAMES.P, parent);
     const first = firstPage(kids);
-    if (first) dict.set(NAMES.Pg, first);
+    const own = first ? pageRef(first) : undefined;
+    if (own) dict.set(NAMES.Pg, own);
     const array = PDFArray.withContext(context);
-    for (const kid of kids) array.push(kid);
+    for (const kid of kids) {
+      if (!isContent(kid)) array.push(kid);
+      else if (kid.page === first) array.push(PDFNumber.of(kid.mcid));
+      else {
+        const mcr = PDFDict.withContext(context);
+        mcr.set(NAMES.Type, NAMES.MCR);
+        const ref = pageRef(kid.page);
+        if (ref) mcr.set(NAMES.Pg, ref);
+        mcr.set(NAMES.MCID, PDFNumber.of(kid.mcid));
+        array.push(mcr);
+      }
+    }
     dict.set(NAMES.K, array);
     for (const [key, value] of Object.entries(extra)) dict.set(PDFName.of(key), value);
     context.assign(self, dict);
     count++;
     return self;
   };
-  const firstPage = (kids: PDFObject[]): PDFRef | undefined => {
-    for (const kid of kids) if (kid instanceof PDFDict) return kid.get(NAMES.Pg) as PDFRef | undefined;
+  /** The page of an element's first marked content or annotation, its /Pg. */
+  const firstPage = (kids: Kid[]): number | undefined => {
+    for (const kid of kids) {
+      if (isContent(kid)) return kid.page;
+      if (kid instanceof PDFDict) {
+        const pg = kid.get(NAMES.Pg);
+        const page = pg instanceof PDFRef ? pageNumbers.get(pg) : undefined;
+        if (page) return page;
+      }
+    }
     return undefined;
   };
-  const mcr = (page: number, mcid: number, parent: PDFRef): PDFObject => {
+  const mcr = (page: number, mcid: number, parent: PDFRef): ContentRef => {
     const list = parentTree.get(page) ?? [];
     list[mcid] = parent;
     parentTree.set(page, list);
-    const dict = PDFDict.withContext(context);
-    dict.set(NAMES.Type, NAMES.MCR);
-    const ref = pageRef(page);
-    if (ref) dict.set(NAMES.Pg, ref);
-    dict.set(NAMES.MCID, PDFNumber.of(mcid));
-    return dict;
+    return { page, mcid };
   };
   /** The marked content of consecutive leaves; the two parts of a word hyphenated at a line end go into a
    * Span whose ActualText is the word whole (the page keeps its hyphen for search and copy). */
-  const contentKids = (leafIndices: number[], self: PDFRef): PDFObject[] => {
+  const contentKids = (leafIndices: number[], self: PDFRef): Kid[] => {
     const entries = leafIndices.flatMap((i) => leafMcids[i] ?? []);
-    const out: PDFObject[] = [];
+    const out: Kid[] = [];
     for (let k = 0; k < entries.length; k++) {
       const entry = entries[k] as { page: number; mcid: number; word?: string };
       const next = entries[k + 1];
@@ -359,8 +389,8 @@ export async function tagPdf(pdf: PDFDocument, structure: DocumentStructure, opt
     const element = elements.get(key);
     if (!element) return undefined;
     const kids = children.get(key) ?? [];
-    const leafKids = (self: PDFRef, keep: (kind: string) => boolean): PDFObject[] => {
-      const out: PDFObject[] = [];
+    const leafKids = (self: PDFRef, keep: (kind: string) => boolean): Kid[] => {
+      const out: Kid[] = [];
       let run: number[] = [];
       const flush = (): void => {
         if (run.length > 0) out.push(...contentKids(run, self));

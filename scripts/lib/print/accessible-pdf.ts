@@ -48,8 +48,8 @@ export async function makeAccessible(pdf: PDFDocument, structure: DocumentStruct
  * structure's leaves.
  */
 export function markDocument(workers: MarkingWorkers, bytes: Uint8Array, parts: readonly DocumentPart[]): { document: Promise<PDFDocument>; marked: Promise<MarkedDocument> } {
-  const marked = workers.mark({ bytes, parts: parts.map((part) => ({ pages: part.pages, structure: part.layout.structure })) });
   const document = loadPrinted(bytes);
+  const marked = workers.mark({ bytes, parts: parts.map((part) => ({ pages: part.pages, structure: part.layout.structure })) }, document);
   // Each is awaited by the build; handled here too, should the other fail first.
   marked.catch(() => undefined);
   document.catch(() => undefined);

@@ -23,9 +23,11 @@ export function loadPrinted(bytes: Uint8Array): Promise<PDFDocument> {
 
 /** Marks every unit's pages of a printed document: on a marking thread (print/mark-worker.ts) at once, or
  * on this thread (`inTurn`) a page at a time, yielding between pages, each compressed on zlib's thread
- * while the next is marked. The same marks and streams. */
-export async function markPrinted({ bytes, parts }: MarkRequest, { inTurn = false }: { inTurn?: boolean } = {}): Promise<MarkedDocument> {
-  const pdf = await loadPrinted(bytes);
+ * while the next is marked. The same marks and streams. On this thread it may mark the document as the
+ * merge reads it (`read`), not a second reading of it: marking only reads the document, and so does
+ * copying its pages. */
+export async function markPrinted({ bytes, parts }: MarkRequest, { inTurn = false, read }: { inTurn?: boolean; read?: Promise<PDFDocument> } = {}): Promise<MarkedDocument> {
+  const pdf = await (read ?? loadPrinted(bytes));
   const marks: ContentMarks[] = [];
   const streams: MarkedStream[] = [];
   for (const part of parts) {

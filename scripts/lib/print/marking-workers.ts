@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import type { PDFDocument } from 'pdf-lib';
 import type { ContentMarks } from '../pdf/tag-pdf.ts';
 import type { MarkedDocument, MarkRequest } from './mark-document.ts';
 
@@ -64,9 +65,10 @@ export class MarkingWorkers {
     while (this.threads.length < Math.min(count, this.most) && !this.failure && !this.closed) this.spawn();
   }
 
-  /** The document's content marked by a thread; with no threads (`most` 0), on this one. */
-  mark(request: MarkRequest): Promise<MarkedDocument> {
-    if (this.most === 0) return import('./mark-document.ts').then(({ markPrinted }) => markPrinted(request, { inTurn: true }));
+  /** The document's content marked by a thread; with no threads (`most` 0), on this one, in the document as
+   * this thread read it (`read`) when given. */
+  mark(request: MarkRequest, read?: Promise<PDFDocument>): Promise<MarkedDocument> {
+    if (this.most === 0) return import('./mark-document.ts').then(({ markPrinted }) => markPrinted(request, { inTurn: true, ...(read ? { read } : {}) }));
     if (this.failure) return Promise.reject(this.failure);
     if (this.closed) return Promise.reject(new Error('the marking threads were closed'));
     return new Promise<MarkedDocument>((resolve, reject) => {
