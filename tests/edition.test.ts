@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { strFromU8, unzipSync } from 'fflate';
 import type { Diagnostic } from '../scripts/lib/diagnostics.ts';
 import { commandText, pdfPageTexts } from '../scripts/lib/pdf/poppler.ts';
 import { projectRoot } from '../scripts/lib/paths.ts';
-import type { RunResult } from './helpers.ts';
+import { runScript, type RunResult } from './helpers.ts';
 import { sharedBuild } from './shared-build.ts';
 
 const EDITION = path.join(projectRoot, 'tests', 'manuscripts', 'edition');
@@ -366,5 +367,18 @@ describe('the sample edition: contributors, a part, numbered chapters, authors u
     const endnotes = /<section class="endnotes" role="doc-endnotes" aria-label="Aantekeningen bij Klassenmaatschappij en staat">[^]*?<\/section>/.exec(web)?.[0] ?? '';
     assert.match(endnotes, /<li id="ch2-fn-(\d+)" data-note-series="vert"><span class="note-number">i<\/span> [^]*?\(vert\.\)<\/span><\/span> <a class="note-back" href="#ch2-ref-\1"/);
     assert.match(web, /<a class="note-ref" id="ch2-ref-\d+" href="#ch2-fn-\d+" data-note-series="vert" aria-label="aantekening i">i<\/a>/);
+  });
+
+  test('built again on the warm cache: every unit but the index comes from it (the contents and the cross-references waited for the index, which waited for them), the same pages', async () => {
+    const again = await mkdtemp(path.join(tmpdir(), 'edition-cached-'));
+    try {
+      await cp(out, again, { recursive: true });
+      const rebuilt = await runScript('build.ts', ['--manuscript', EDITION, '--out', again, '--format', 'pdf'], {}, 180_000);
+      assert.equal(rebuilt.code, 0, rebuilt.stderr);
+      assert.match(rebuilt.stderr, /1 unit\(s\) paginated in 1 document\(s\), \d+ from the cache/);
+      assert.deepEqual(await pdfPageTexts(path.join(again, 'staat-en-revolutie.pdf')), pages);
+    } finally {
+      await rm(again, { recursive: true, force: true });
+    }
   });
 });

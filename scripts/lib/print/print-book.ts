@@ -329,9 +329,13 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
       if (JSON.stringify(numbers) !== entry.printState) return void mismatched.push(index);
       results[index] = { id: ids[index] as string, source: useCached(index, entry, cache), pages: entry.pages, layout: entry.layout };
     });
+    // The last unit is built as soon as every other unit's pages are known, from the cache or laid out: not
+    // after the decisions, since a cached unit that prints what depends on every unit (the contents, a
+    // cross-reference) waits for the last unit's pages to be decided.
+    const lastBuilt = buildLast().catch(fail);
     await Promise.all(decisions).catch(fail);
     if (!failure) pool.add(...plan(mismatched.sort((a, b) => a - b)));
-    await buildLast().catch(fail);
+    await lastBuilt;
     pool.close();
     await pool.done.catch(() => undefined);
     await Promise.all(prints);
