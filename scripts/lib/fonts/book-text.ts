@@ -22,6 +22,8 @@ const INVISIBLE = /^[\p{Z}\p{Cc}\p{Cf}\s\uFE00-\uFE0F]$/u;
 const MONO_ELEMENTS = new Set(['code', 'pre', 'kbd', 'samp']);
 
 const cache = new WeakMap<Book, CharacterUse[]>();
+/** Each chapter's character uses, by everything they are found from (file, source, HTML, notes). */
+const chapterUses = new Map<string, CharacterUse[]>();
 
 /**
  * Every visible character of the book with the role of the font that sets it, found where a reader sees it:
@@ -55,13 +57,23 @@ export function bookCharacters(book: Book): CharacterUse[] {
   };
   const record = (char: string, role: TextRole, file: string, locate: () => { line: number; column: number }): void => recordIn(group(file, role), char, role, file, 0, locate);
 
+  if (chapterUses.size > 4 * book.chapters.length) chapterUses.clear();
   for (const chapter of book.chapters) {
+    // A chapter's characters are its file's alone: a watching build finds those of an unchanged chapter again.
+    const key = [chapter.file, chapter.source, chapter.html, ...chapter.notes.flatMap((note) => [String(note.line), note.html])].join('\0');
+    const known = chapterUses.get(key);
+    if (known) {
+      list.push(...known);
+      continue;
+    }
+    const before = list.length;
     const lines = chapter.source.split('\n');
     const locate = (char: string, line: number): { line: number; column: number } => locateIn(lines, char, line);
     const body = group(chapter.file, 'body');
     const mono = group(chapter.file, 'mono');
     walkHtml(chapter.html, (char, role, line) => recordIn(role === 'mono' ? mono : body, char, role, chapter.file, line, locate));
     for (const note of chapter.notes) walkHtml(note.html, (char, role) => recordIn(role === 'mono' ? mono : body, char, role, chapter.file, note.line, locate), note.line);
+    chapterUses.set(key, list.slice(before));
   }
 
   const c = book.config;
