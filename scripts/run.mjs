@@ -35,7 +35,7 @@ function bundleKey() {
 
 /** Bundles every command into `dir`: written beside it and renamed, so a run never sees half a bundle. */
 async function bundle(dir) {
-  const { build } = await import('esbuild');
+  const { build, stop } = await import('esbuild');
   const temporary = `${dir}.${process.pid}.tmp`;
   await build({
     // The commands, and the modules of the threads that mark the tagged PDF's content (scripts/lib/print/
@@ -55,6 +55,8 @@ async function bundle(dir) {
     packages: 'external',
     logLevel: 'error',
   });
+  // esbuild's service process (~40 MB) would otherwise live as long as the command.
+  await stop();
   try {
     renameSync(temporary, dir);
   } catch (error) {

@@ -107,9 +107,9 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
   const markings: Promise<{ batch: number[]; marks: ContentMarks[] }>[] = [];
   const closing: Promise<void>[] = [];
   const writes: (() => Promise<void>)[] = [];
-  // Documents open at once: `jobs` laying out, and one laid out that waits to be printed. Each holds a
-  // renderer of a few hundred MB: without the bound a long book had four or more.
-  const tabs = new Semaphore(Math.max(1, options.jobs) + 1);
+  // Documents open at once (laying out, waiting to be printed, printing), each a renderer of 150-250 MB on a
+  // long book: no more than the jobs, so the next document opens only once one before it is printed and closed.
+  const tabs = new Semaphore(Math.max(1, options.jobs));
   let documents = 0;
   let markedBefore = 0;
   let browserVersion: string | undefined;
@@ -256,8 +256,18 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
 
   const pool = new WorkerPool<number[]>(options.jobs, (batch) => layOutBatch(batch).catch(fail));
   const sizes = units.map((u) => u.body.length);
-  const plan = (indices: number[]): number[][] =>
-    options.jobs === 1 ? (indices.length > 0 ? [indices] : []) : batchUnits(indices, sizes, options.jobs, options.documentChars ?? 300_000, options.leastDocumentChars);
+  const aim = options.documentChars ?? 300_000;
+  const plan = (indices: number[]): number[][] => {
+    if (options.jobs === 1) return indices.length > 0 ? [indices] : [];
+    const batches = batchUnits(indices, sizes, options.jobs, aim, options.leastDocumentChars);
+    // Laid out in more than one round, a document that waits for every unit (the contents page) stays open
+    // until the last round is laid out: its units alone make a small one (a renderer of ~40 MB, not ~150).
+    if (!options.print || batches.length <= options.jobs) return batches;
+    const waiting = indices.filter(waitsForAll);
+    const others = indices.filter((i) => !waitsForAll(i));
+    if (waiting.length === 0 || others.length === 0 || waiting.reduce((sum, i) => sum + (sizes[i] ?? 0), 0) > aim / 2) return batches;
+    return [waiting, ...batchUnits(others, sizes, options.jobs, aim, options.leastDocumentChars)];
+  };
   /** The last unit's body from every other unit's anchors, as printed pages; then it is laid out. */
   const buildLast = async (): Promise<void> => {
     if (last < 0) return;
