@@ -129,7 +129,6 @@ interface LaidOutPage {
   settings: { maxChars?: number };
   layout(contents: Node, breakToken: BreakTokenLike | false | undefined, maxChars?: number): Promise<BreakTokenLike | undefined>;
   clear(): void;
-  addListeners(contents: Node): void;
 }
 
 /** Where `token` is in the source whose nodes are numbered by `index`; undefined if it is not found there. */
@@ -189,6 +188,11 @@ export class LayoutResumption {
           return page;
         };
       }
+
+      afterRendered(): void {
+        // Every page replayed, none laid out: the last layout (another frame's document) is let go all the same.
+        resumption.replaying = undefined;
+      }
     };
   }
 
@@ -199,7 +203,7 @@ export class LayoutResumption {
     const old = this.replaying?.previous.pages[page.position];
     let end: BreakTokenLike | undefined;
     if (this.replaying && old && page.position < this.replaying.keepable && samePlace(old.start, start)) {
-      end = this.replay(page, old, contents, breakToken, maxChars);
+      end = this.replay(page, old, breakToken, maxChars);
       (this.report as ResumeReport).kept++;
     } else {
       // From here on every page is laid out: the last layout is let go.
@@ -233,7 +237,7 @@ export class LayoutResumption {
   }
 
   /** Page `page` as `old` was, and the token Paged.js goes on from. */
-  private replay(page: LaidOutPage, old: PageRecord, contents: Node, breakToken: BreakTokenLike | false | undefined, maxChars: number | undefined): BreakTokenLike | undefined {
+  private replay(page: LaidOutPage, old: PageRecord, breakToken: BreakTokenLike | false | undefined, maxChars: number | undefined): BreakTokenLike | undefined {
     page.clear();
     page.startToken = breakToken;
     // As Page.layout: the first length given is the most Layout renders before it looks for an overflow.
@@ -243,7 +247,9 @@ export class LayoutResumption {
     page.area = area.querySelector('.pagedjs_page_content') as HTMLElement;
     page.wrapper = page.area.lastElementChild as HTMLElement;
     page.footnotesArea = area.querySelector('.pagedjs_footnote_area') as HTMLElement;
-    page.addListeners(contents);
+    // No ResizeObserver, unlike a page Paged.js laid out: it measures the page as soon as it is added (a
+    // forced layout) and reports every later change of its size, and a replayed page has no Layout to check
+    // an overflow with (Page.checkOverflowAfterResize returns at once): it would only cost.
     const node = old.end ? this.nodes[old.end.node] : undefined;
     const end = old.end && node ? new ReplayedBreakToken(node, old.end.offset) : undefined;
     page.endToken = end;
