@@ -11,6 +11,7 @@ import type { LineBreakMemo } from './line-break-memo.ts';
 import type { DocumentDescription, FolioIncrement, PageLayout } from './runtime/contract.ts';
 import { noteRendererCpu, startPageProfile } from './page-profile.ts';
 import { closeTab, openTab } from './tabs.ts';
+import { stageDone } from '../stage-times.ts';
 
 /** What the print document may load: itself at /index.html, styles/, the page runtime (`runtime`, its
  * script), the manuscript folder, Paged.js and the font packages. The build serves it by request
@@ -72,8 +73,11 @@ export interface PaginateOptions {
 /** Lays out one document in a tab of its own and waits until Paged.js is done; the caller prints and closes. */
 export async function paginate(options: PaginateOptions): Promise<LaidOutDocument> {
   const { browser, html, timeoutMs } = options;
+  let clock = performance.now();
   const site = printSite(html, options.manuscriptDir, options.fontPackages, await pageBundle('print-runtime'));
+  clock = stageDone('page site made', clock);
   const tab = await openTab(browser, Boolean(options.isolated));
+  clock = stageDone('tab opened', clock);
   const { page } = tab;
   const blocked: string[] = [];
   const crashed = new Promise<never>((_, reject) => {
@@ -101,12 +105,15 @@ export async function paginate(options: PaginateOptions): Promise<LaidOutDocumen
       scriptFailed,
       guard(
         (async () => {
+          clock = stageDone('page set up', clock);
           await page.goto(`${BOOK_ORIGIN}/index.html`, { waitUntil: 'load', timeout: timeoutMs });
+          clock = stageDone('page loaded', clock);
           try {
             await page.waitForFunction(() => window.book?.layout !== undefined, { timeout: timeoutMs, polling: 50 });
           } catch {
             throw renderError(`Paged.js did not finish within ${Math.round(timeoutMs / 1000)} s`);
           }
+          clock = stageDone('laid out in the page', clock);
           const result = (await page.evaluate(() => window.book.layout)) as PageLayout;
           if (memo) memo.store(await page.evaluate(() => window.book.freshLineBreaks()));
           await stopProfile?.();
