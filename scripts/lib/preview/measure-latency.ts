@@ -40,11 +40,18 @@ export async function measurePreviewLatency(manuscriptDir: string, runs: number,
       const edited = withSentence(original, `Meting ${marker}.`, place);
       const start = performance.now();
       await writeFile(chapter, edited);
+      // The frames' text is read only when the shell has swapped new pages in (it counts them in the same task):
+      // read every 10 ms, the whole book's text took the page's main thread from the layout it measures (at
+      // 20×, ~300 pages a time).
       await page.waitForFunction(
-        (text: string) =>
-          Array.from(document.querySelectorAll<HTMLIFrameElement>('.frames iframe:not(.next)')).some((frame) =>
+        (text: string) => {
+          const seen = window as unknown as { preview: { pagedVersion: number }; latencyReadVersion?: number };
+          if (seen.preview.pagedVersion === seen.latencyReadVersion) return false;
+          seen.latencyReadVersion = seen.preview.pagedVersion;
+          return Array.from(document.querySelectorAll<HTMLIFrameElement>('.frames iframe:not(.next)')).some((frame) =>
             Boolean(frame.contentDocument?.querySelector('.pagedjs_pages')?.textContent?.includes(text)),
-          ),
+          );
+        },
         { timeout: 60_000, polling: 10 },
         marker,
       );
