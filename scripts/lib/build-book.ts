@@ -142,6 +142,7 @@ export async function buildBook(args: BuildOptions, resident?: ResidentBuild): P
     };
     // What a target can know is missing fails the build before any target has laid out a page.
     for (const target of targets) await target.prepare?.(context);
+    for (const target of targets) target.begin?.(context);
     for (const target of targets) summaries.push(await target.build(context));
     clock = performance.now();
     const finalPath = await staging.commit();

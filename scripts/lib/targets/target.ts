@@ -42,5 +42,8 @@ export interface Target {
   /** Checks what this target needs before any target is built (a missing profile, a missing tool), so a
    * build that cannot finish fails before it lays out a page. */
   prepare?(context: TargetContext): Promise<void>;
+  /** Begins the part of the work that needs no other target's output, beside the targets built before this
+   * one (the EPUB's cover image while the print edition lays out); `build` then waits for it. */
+  begin?(context: TargetContext): void;
   build(context: TargetContext): Promise<OutputSummary>;
 }
