@@ -1,16 +1,11 @@
 import assert from 'node:assert/strict';
-import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { writeFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'puppeteer';
-import { launchBrowser, type BrowserSession } from '../scripts/lib/browser.ts';
-import { projectRoot } from '../scripts/lib/paths.ts';
+import type { BrowserSession } from '../scripts/lib/browser.ts';
 import { withSentence } from '../scripts/lib/preview/measure-latency.ts';
-import { startPreviewServer, type PreviewServer } from '../scripts/lib/preview/preview-server.ts';
-import { removeDir } from './helpers.ts';
-
-const CHAPTER = '01-lenins-strijd-tegen-het-stalinisme.md';
+import type { PreviewServer } from '../scripts/lib/preview/preview-server.ts';
+import { CHAPTER, openPreviewOfCopy, type PreviewOfCopy } from './preview-copy.ts';
 
 /** One page of a unit's frame as shown: its number, side and running heads, its text, its whole markup. */
 interface ShownPage {
@@ -60,29 +55,19 @@ function withParagraphHalfway(source: string, paragraph: string): string {
 }
 
 describe('the preview lays a chapter out again from the page before an edit, as a layout from scratch would', () => {
-  let work: string;
   let chapter: string;
   let original: string;
   let server: PreviewServer;
   let session: BrowserSession;
   let shell: Page;
+  let preview: PreviewOfCopy | undefined;
 
   before(async () => {
-    work = await mkdtemp(path.join(tmpdir(), 'book-preview-resume-'));
-    await cp(path.join(projectRoot, 'manuscript'), work, { recursive: true });
-    chapter = path.join(work, CHAPTER);
-    original = await readFile(chapter, 'utf8');
-    server = await startPreviewServer({ manuscriptDir: work, port: 0 });
-    session = await launchBrowser();
-    shell = await session.browser.newPage();
-    await shell.setViewport({ width: 1400, height: 900 });
-    await shell.goto(server.url, { waitUntil: 'load' });
-    await shell.waitForFunction('window.preview && window.preview.pagedVersion > 0', { timeout: 90_000 });
+    preview = await openPreviewOfCopy('book-preview-resume-', { width: 1400, height: 900 });
+    ({ chapter, original, server, session, page: shell } = preview);
   });
   after(async () => {
-    await session?.close();
-    await server?.close();
-    await removeDir(work);
+    await preview?.close();
   });
 
   /**

@@ -1,18 +1,15 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'puppeteer';
-import { launchBrowser, type BrowserSession } from '../scripts/lib/browser.ts';
 import { projectRoot } from '../scripts/lib/paths.ts';
 import { withSentence } from '../scripts/lib/preview/measure-latency.ts';
-import { startPreviewServer, type PreviewServer } from '../scripts/lib/preview/preview-server.ts';
-import { commandLine, removeDir } from './helpers.ts';
-
-const CHAPTER = '01-lenins-strijd-tegen-het-stalinisme.md';
+import type { PreviewServer } from '../scripts/lib/preview/preview-server.ts';
+import { commandLine } from './helpers.ts';
+import { CHAPTER, openPreviewOfCopy, type PreviewOfCopy } from './preview-copy.ts';
 
 /** A GET with the path exactly as written (fetch() would normalise `..` away before sending). */
 function rawGet(port: number, rawPath: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
@@ -48,26 +45,16 @@ describe('npm run preview on a copy of the book', () => {
   let chapter: string;
   let original: string;
   let server: PreviewServer;
-  let session: BrowserSession;
   let page: Page;
+  let preview: PreviewOfCopy | undefined;
 
   before(async () => {
-    work = await mkdtemp(path.join(tmpdir(), 'book-preview-test-'));
-    await cp(path.join(projectRoot, 'manuscript'), work, { recursive: true });
-    chapter = path.join(work, CHAPTER);
-    original = await readFile(chapter, 'utf8');
-    server = await startPreviewServer({ manuscriptDir: work, port: 0 });
-    session = await launchBrowser();
-    page = await session.browser.newPage();
     // Narrower than a spread at full size: the frames are zoomed, as on a laptop.
-    await page.setViewport({ width: 1000, height: 900 });
-    await page.goto(server.url, { waitUntil: 'load' });
-    await page.waitForFunction('window.preview && window.preview.pagedVersion > 0', { timeout: 90_000 });
+    preview = await openPreviewOfCopy('book-preview-test-', { width: 1000, height: 900 });
+    ({ work, chapter, original, server, page } = preview);
   });
   after(async () => {
-    await session?.close();
-    await server?.close();
-    await removeDir(work);
+    await preview?.close();
   });
 
   test('listens on the loopback address by default', () => {
