@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import puppeteer, { type Browser, type BrowserContext, type HTTPRequest, type Page } from 'puppeteer';
@@ -259,6 +259,10 @@ async function connectToShared(endpoint: string): Promise<BrowserSession> {
 export interface SiteMap {
   origin: string;
   folders: Record<string, string>;
+  /** Prefixes of `folders` that are installed packages (Paged.js, the fonts): their files are kept in memory
+   * once read, for as long as the file on disk is the same one unchanged. A watching build loads them on
+   * every save. */
+  packages?: string[];
   documents: Record<string, { body: string; contentType: string }>;
 }
 
@@ -316,13 +320,26 @@ export async function lookupSite(site: SiteMap, pathname: string): Promise<SiteL
     if (located.kind === 'outside') return { kind: 'outside' };
     if (located.kind !== 'inside') return { kind: 'missing' };
     try {
-      const body = await readFile(located.real);
+      const body = site.packages?.includes(prefix) ? await readPackageFile(located.real) : await readFile(located.real);
       return { kind: 'found', body, contentType: CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream' };
     } catch {
       return { kind: 'missing' };
     }
   }
   return { kind: 'outside' };
+}
+
+const packageFiles = new Map<string, { state: string; body: Buffer }>();
+
+/** A package's file as read before, if it is the same file with the same size and times. */
+async function readPackageFile(file: string): Promise<Buffer> {
+  const info = await stat(file, { bigint: true });
+  const state = `${info.ino}:${info.size}:${info.mtimeNs}:${info.ctimeNs}`;
+  const kept = packageFiles.get(file);
+  if (kept?.state === state) return kept.body;
+  const body = await readFile(file);
+  packageFiles.set(file, { state, body });
+  return body;
 }
 
 async function respond(request: HTTPRequest, site: SiteMap, blocked: string[]): Promise<void> {

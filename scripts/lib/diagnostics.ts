@@ -63,15 +63,28 @@ export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === 'error');
 }
 
+/** Where each line of the last text asked about starts: a check reports many findings in one text. */
+let lineStartsOf: { text: string; starts: number[] } | undefined;
+
+function lineStarts(text: string): number[] {
+  if (lineStartsOf?.text === text) return lineStartsOf.starts;
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  lineStartsOf = { text, starts };
+  return starts;
+}
+
 /** Line and column (1-based) of a character offset in a text. */
 export function positionOf(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      lineStart = i + 1;
-    }
+  const starts = lineStarts(text);
+  // The last line starting at or before the offset (an offset past the end counts from the last line).
+  const end = Math.min(offset, text.length);
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if ((starts[middle] as number) <= end) low = middle;
+    else high = middle - 1;
   }
-  return { line, column: offset - lineStart + 1 };
+  return { line: low + 1, column: offset - (starts[low] as number) + 1 };
 }

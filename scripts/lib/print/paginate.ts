@@ -40,6 +40,7 @@ export function printSite(html: string, manuscriptDir: string, fontPackages: str
       '/pkg/pagedjs/': packageDir('pagedjs'),
       ...Object.fromEntries(fontPackages.map((name) => [`/pkg/${name}/`, packageDir(name)])),
     },
+    packages: ['/pkg/pagedjs/', ...fontPackages.map((name) => `/pkg/${name}/`)],
   };
 }
 
@@ -108,10 +109,16 @@ export async function paginate(options: PaginateOptions): Promise<LaidOutDocumen
           clock = stageDone('page set up', clock);
           await page.goto(`${BOOK_ORIGIN}/index.html`, { waitUntil: 'load', timeout: timeoutMs });
           clock = stageDone('page loaded', clock);
+          // The page says when it is done: asking every 50 ms lost 25 ms of a layout on average.
+          let timer: NodeJS.Timeout | undefined;
+          const timedOut = new Promise<never>((_, reject) => {
+            timer = setTimeout(() => reject(renderError(`Paged.js did not finish within ${Math.round(timeoutMs / 1000)} s`)), timeoutMs);
+          });
           try {
-            await page.waitForFunction(() => window.book?.layout !== undefined, { timeout: timeoutMs, polling: 50 });
-          } catch {
-            throw renderError(`Paged.js did not finish within ${Math.round(timeoutMs / 1000)} s`);
+            // A page whose runtime never ran has no `window.book`: it times out, as one that never finishes.
+            await Promise.race([page.evaluate(() => (window.book ? window.book.whenLaidOut() : new Promise<void>(() => undefined))), timedOut]);
+          } finally {
+            clearTimeout(timer);
           }
           clock = stageDone('laid out in the page', clock);
           const result = (await page.evaluate(() => window.book.layout)) as PageLayout;

@@ -83,6 +83,8 @@ export interface ParagraphBreaks {
 export interface BookPage {
   /** Set once Paged.js has laid out every page (and the page measured them). */
   layout?: PageLayout;
+  /** Settles as `layout` is set: what the build waits for, instead of asking for `layout` again and again. */
+  whenLaidOut(): Promise<void>;
   describe(): DocumentDescription;
   /** Moves the page counter on at the given pages: only folios change, nothing in the text area moves. */
   setFolios(increments: FolioIncrement[]): void;

@@ -101,6 +101,10 @@ if (print) noResizeObservers(window.Paged);
 if (resumption) stableSelectorIds(window.Paged);
 window.Paged.registerHandlers(...HANDLERS);
 
+let announceLayout: () => void = () => undefined;
+/** Settles once `window.book.layout` is set (`whenLaidOut`). */
+const laidOut = new Promise<void>((resolve) => (announceLayout = resolve));
+
 /** The layout once Paged.js is done; `window.book.layout` is set last, since the build waits for it. */
 function finish(): void {
   let layout: PageLayout;
@@ -119,14 +123,17 @@ function finish(): void {
   } catch (error) {
     errors.push(String((error as Error)?.stack || error));
     window.book.layout = { errors } as unknown as PageLayout;
+    announceLayout();
     return;
   }
   for (const finisher of DOCUMENT_FINISHERS) finisher.finish(layout);
   window.book.layout = layout;
+  announceLayout();
 }
 
 const book: BookPage = {
   layout: undefined,
+  whenLaidOut: () => laidOut,
   describe: () => ({ ...anchors.describe(), structure: structure.describe(), lost: lostText.lost() }),
   setFolios,
   fillContents,
