@@ -66,6 +66,27 @@ describe('marking a page’s content', () => {
     const marked = markPageContent(source, PAGE_HEIGHT, [text, call], (t) => (t ? 'Link' : 'P'));
     assert.deepEqual(marked.mcids, [0, 1]);
   });
+
+  test('past a text object’s first glyph, what could hide its end or matter after it is still read', () => {
+    // A literal string holding “ ET ” after the first glyph: the text object does not end inside it.
+    const withString = `.75 0 0 -.75 0 ${PAGE_HEIGHT} cm\nBT\n/F1 12 Tf\n1 0 0 -1 100 200 Tm\n<0061> Tj\n6 0 Td (x ET y) Tj\nET\n${line(40, 'HEAD')}`;
+    const paragraph: MarkTarget = { kind: 'text', rects: [[95, 188, 400, 204]] };
+    const marked = markPageContent(withString, PAGE_HEIGHT, [paragraph], () => 'P');
+    assert.deepEqual(marking(marked.source), ['Tj:mcid 0', 'Tj:mcid 0', ...Array(4).fill('Tj:Artifact')]);
+    assert.match(marked.source, /\(x ET y\) Tj\nET\nEMC\n/);
+    // A font set after the first glyph is the font of the next text object, which sets none: the word it
+    // ends is decoded in it.
+    const fonts: string[] = [];
+    const hyphenated = `.75 0 0 -.75 0 ${PAGE_HEIGHT} cm\nBT\n/F1 12 Tf\n1 0 0 -1 100 200 Tm\n<0061> Tj\n/F2 12 Tf\n6 0 Td <002d> Tj\nET\nBT\n1 0 0 -1 100 220 Tm\n<0062> Tj\nET\n`;
+    const lines: MarkTarget = { kind: 'text', rects: [[95, 188, 400, 204], [95, 208, 400, 224]], hyphenated: [0] };
+    const split = markPageContent(hyphenated, PAGE_HEIGHT, [lines], () => 'P', (font, bytes) => {
+      fonts.push(font);
+      return String.fromCharCode((bytes.charCodeAt(0) << 8) | bytes.charCodeAt(1));
+    });
+    assert.deepEqual(split.words, ['ab']);
+    assert.deepEqual([...new Set(fonts)], ['F1', 'F2']);
+    assert.ok(fonts.lastIndexOf('F2') > fonts.indexOf('F1'));
+  });
 });
 
 const KITCHEN_SINK = path.join(projectRoot, 'tests', 'manuscripts', 'kitchen-sink');

@@ -326,6 +326,30 @@ function readItems(source: string, pageHeight: number): Item[] {
     if (py > path.maxY) path.maxY = py;
   };
   const length = source.length;
+  // Past a text object's first glyph nothing in it is wanted but where it ends (Chromium shows one glyph an
+  // operation, most of a page's bytes): its ET is found with indexOf and the glyphs between are not read,
+  // unless something there could matter after it or hide an ET (a string, a comment, a dictionary, a font,
+  // leading or graphics state set, a line moved by ' " T*): then it is read token by token as before.
+  const next = new Map<string, number>();
+  const nextOf = (needle: string, from: number): number => {
+    let at = next.get(needle);
+    if (at === undefined || (at >= 0 && at < from)) {
+      at = source.indexOf(needle, from);
+      next.set(needle, at);
+    }
+    return at < 0 ? length : at;
+  };
+  const UNSKIPPABLE = ['(', '%', '<<', 'Tf', 'TL', 'T*', "'", '"', 'q', 'Q', 'cm', 'BI'];
+  const pastPlacedText = (from: number): number => {
+    let et = nextOf('ET', from);
+    while (et < length && !((et === 0 || WHITESPACE[source.charCodeAt(et - 1)]) && (et + 2 >= length || WHITESPACE[source.charCodeAt(et + 2)] || DELIMITER[source.charCodeAt(et + 2)]))) {
+      next.delete('ET');
+      et = nextOf('ET', et + 1);
+    }
+    if (et >= length) return from;
+    for (const needle of UNSKIPPABLE) if (nextOf(needle, from) < et) return from;
+    return et;
+  };
   let i = 0;
   while (i < length) {
     const c = source.charCodeAt(i);
@@ -388,10 +412,19 @@ function readItems(source: string, pageHeight: number): Item[] {
       i = from;
     }
     while (i < length && !WHITESPACE[source.charCodeAt(i)] && !DELIMITER[source.charCodeAt(i)]) i++;
+    // A delimiter no token begins with (a stray `)` or `>`): passed over, as content-stream.ts does.
+    if (i === from) {
+      i++;
+      start = -1;
+      count = 0;
+      continue;
+    }
     // The operator showing one glyph, Chromium's commonest, is known without a substring.
     if (i - from === 2 && c === 84 && source.charCodeAt(from + 1) === 106) {
-      if (text && Number.isNaN(text.x)) [text.x, text.y] = toPage(...apply(multiply(tm, ctm), 0, 0));
-      else if (!text) items.push({ kind: 'text', start, end: i, ...toPoint(toPage(...apply(multiply(tm, ctm), 0, 0))) });
+      if (text && Number.isNaN(text.x)) {
+        [text.x, text.y] = toPage(...apply(multiply(tm, ctm), 0, 0));
+        i = pastPlacedText(i);
+      } else if (!text) items.push({ kind: 'text', start, end: i, ...toPoint(toPage(...apply(multiply(tm, ctm), 0, 0))) });
       start = -1;
       count = 0;
       continue;
