@@ -2,7 +2,7 @@
 // `npm run build|check|preview|release|bench` start here: `node scripts/run.mjs <command> [options]`.
 // The commands are TypeScript. Run through tsx, every import went through its loader thread, half a second of
 // each start (a cold 1× build: 1.15 s to the first line of output, 0.6 s from a bundle). So the commands are
-// bundled with esbuild, the installed packages left outside, into .cache/cli/<digest of scripts/>/ (inside
+// bundled with esbuild, the installed packages left outside, into .cache/cli/<key of scripts/>/ (inside
 // the repository, so the bundle finds the repository by walking up even where node_modules is a link), made
 // again whenever a file under scripts/ changes. Plain JavaScript: it runs before any loader.
 // No source maps: Node reads them as each module loads, which gave back most of the gain. A stack trace of
@@ -16,20 +16,29 @@ const COMMANDS = ['build', 'check', 'preview', 'release', 'bench'];
 const scriptsDir = path.dirname(fileURLToPath(import.meta.url));
 const root = path.dirname(scriptsDir);
 
-/** Every TypeScript file under scripts/, as paths relative to it, sorted. */
-function sources() {
-  return readdirSync(scriptsDir, { withFileTypes: true, recursive: true })
-    .filter((entry) => entry.isFile() && entry.name.endsWith('.ts'))
-    // `parentPath` from Node 20.12; `path` before it.
-    .map((entry) => path.relative(scriptsDir, path.join(entry.parentPath ?? entry.path, entry.name)))
-    .sort();
+/** Every TypeScript file under scripts/, as paths relative to it, sorted. Walked folder by folder: Node 20's
+ * `readdirSync(…, { recursive: true })` took ~10 ms here, this ~1 ms. */
+function sources(dir = scriptsDir, relative = '', found = []) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const name = relative ? `${relative}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) sources(path.join(dir, entry.name), name, found);
+    else if (entry.isFile() && entry.name.endsWith('.ts')) found.push(name);
+  }
+  return relative ? found : found.sort();
 }
 
-/** Names the bundle after what it is made from: the sources and esbuild's version. */
+/**
+ * Names the bundle after what it is made from: esbuild's version and each source's name, size, modification
+ * time (to the nanosecond) and inode. Looking at the files, not reading them: every start pays for this check,
+ * and a source saved again (an editor's save writes a new file or a new time) makes a new bundle, even unchanged.
+ */
 function bundleKey() {
   const hash = createHash('sha256');
   hash.update(JSON.parse(readFileSync(path.join(root, 'node_modules', 'esbuild', 'package.json'), 'utf8')).version);
-  for (const file of sources()) hash.update(`\0${file}\0`).update(readFileSync(path.join(scriptsDir, file)));
+  for (const file of sources()) {
+    const { size, mtimeNs, ino } = statSync(path.join(scriptsDir, file), { bigint: true });
+    hash.update(`\0${file}\0${size} ${mtimeNs} ${ino}`);
+  }
   return hash.digest('hex').slice(0, 16);
 }
 

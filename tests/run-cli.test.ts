@@ -42,6 +42,15 @@ test('scripts/run.mjs runs a bundle of the command, and a changed source makes a
   assert.match(second.stderr, /gebruiksfout: .*--bogus/, 'the edited source is what runs, not the bundle made before');
   assert.equal((await readdir(path.join(root, '.cache', 'cli'))).length, 2);
 
+  // The check looks at sizes and times, not contents: an edit of the same size is seen too.
+  await writeFile(cliFile, (await readFile(cliFile, 'utf8')).replace('gebruiksfout: ', 'GEBRUIKSFOUT: '));
+  const third = run(root, 'build', '--bogus');
+  assert.match(third.stderr, /GEBRUIKSFOUT: .*--bogus/, 'an edit that keeps the size is what runs');
+  assert.equal((await readdir(path.join(root, '.cache', 'cli'))).length, 3);
+  const again = run(root, 'build', '--bogus');
+  assert.match(again.stderr, /GEBRUIKSFOUT: /);
+  assert.equal((await readdir(path.join(root, '.cache', 'cli'))).length, 3, 'nothing changed: the same bundle runs');
+
   const unknown = run(root, 'publish');
   assert.equal(unknown.status, 2);
   assert.match(unknown.stderr, /usage: node scripts\/run\.mjs <build\|check\|preview\|release\|bench>/);
