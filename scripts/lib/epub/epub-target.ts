@@ -1,15 +1,15 @@
 import path from 'node:path';
 import { outputBaseName, writeFileAtomic } from '../output.ts';
-import type { Target, TargetContext } from '../targets/target.ts';
+import { whenIdle, type Target, type TargetContext } from '../targets/target.ts';
 import { contentDocuments } from './content-documents.ts';
 import { coverAlt, renderCover } from './cover.ts';
-import { packageEpub } from './package-epub.ts';
 import { planPageBreaks } from './page-breaks.ts';
 import { printLayout } from './print-layout.ts';
 
-/** The cover image of each build, begun before the print edition is laid out: it needs nothing but the
- * book, and its tab runs on the core the print edition's layout leaves (a small book is one document). */
-const covers = new WeakMap<TargetContext, Promise<Uint8Array>>();
+/** What each build begins before the print edition is laid out: the cover image, which needs nothing but the
+ * book, its tab on the core the print edition's layout leaves (a small book is one document); and the
+ * packager's modules (epub-gen-memory: ~0.15 s), loaded while Node waits on that layout. */
+const begun = new WeakMap<TargetContext, { cover: Promise<Uint8Array>; packager: () => Promise<typeof import('./package-epub.ts')> }>();
 
 /** Book model + print layout -> content documents with notes and page breaks -> cover -> EPUB 3. */
 export const epubTarget: Target = {
@@ -21,17 +21,19 @@ export const epubTarget: Target = {
     const cover = context.browser().then((session) => renderCover(context.book, session));
     // Awaited by build; handled here too, should an earlier target fail the build first.
     cover.catch(() => undefined);
-    covers.set(context, cover);
+    begun.set(context, { cover, packager: whenIdle(context, () => import('./package-epub.ts')) });
   },
   async build(context) {
     const { book, progress } = context;
     const session = await context.browser();
     if (!context.outputs.pdf) progress.step('epub: paginating the print edition for the page list');
-    const layout = await printLayout({ book, session, version: context.version, date: context.date, reuse: context.outputs.pdf?.layout, jobs: context.print?.jobs });
+    const layout = await printLayout({ book, session, version: context.version, date: context.date, reuse: context.outputs.pdf?.layout, jobs: context.print?.jobs, loaded: context.waitingOnLayout });
     const plan = planPageBreaks(layout);
     progress.step('epub: rendering the cover');
-    const cover = await (covers.get(context) ?? renderCover(book, session));
-    covers.delete(context);
+    const started = begun.get(context);
+    begun.delete(context);
+    const cover = await (started?.cover ?? renderCover(book, session));
+    const { packageEpub } = await (started?.packager() ?? import('./package-epub.ts'));
     const documents = contentDocuments(book, plan, coverAlt(book), { version: context.version, date: context.date });
     progress.step(`epub: packaging ${documents.length} documents, ${plan.pages.length} page-break markers`);
     const base = outputBaseName(book);

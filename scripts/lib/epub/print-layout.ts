@@ -20,6 +20,8 @@ export async function printLayout(options: {
   /** Documents laid out at once, as the print build would (1: the whole book as one document). */
   jobs?: number;
   timeoutMs?: number;
+  /** Called once the documents are loaded in their tabs (LayOutOptions.loaded). */
+  loaded?: () => void;
 }): Promise<PageLayout> {
   const { book } = options;
   // The page list names every printed page, the blanks that complete the signature included.
@@ -33,6 +35,7 @@ export async function printLayout(options: {
     print: false,
     timeoutMs: options.timeoutMs,
     leastDocumentChars: options.jobs === undefined ? 75_000 : 0,
+    loaded: options.loaded,
   });
   await laidOut.commit();
   return printed(laidOut.layout);

@@ -47,10 +47,8 @@ export async function environmentKey(inputs: EnvironmentInputs): Promise<string>
     const dir = packageDir(pkg);
     files.push(path.join(dir, 'package.json'), ...(await filesIn(dir)).filter((f) => f.endsWith('.css')));
   }
-  for (const file of files) {
-    hash.update(`${path.relative(projectRoot, file)}\n`);
-    hash.update(await readFile(file).catch(() => Buffer.from('(missing)')));
-  }
+  const contents = await Promise.all(files.map((file) => readFile(file).catch(() => Buffer.from('(missing)'))));
+  files.forEach((file, i) => hash.update(`${path.relative(projectRoot, file)}\n`).update(contents[i] as Buffer));
   return hash.digest('hex');
 }
 

@@ -69,6 +69,8 @@ export interface PaginateOptions {
   isolated?: boolean;
   /** Line-breaking decisions of earlier builds, used and added to (a watching build keeps them). */
   lineBreaks?: LineBreakMemo;
+  /** Called when the document is loaded in its tab and Paged.js lays it out. */
+  loaded?: () => void;
 }
 
 /** Lays out one document in a tab of its own and waits until Paged.js is done; the caller prints and closes. */
@@ -109,6 +111,7 @@ export async function paginate(options: PaginateOptions): Promise<LaidOutDocumen
           clock = stageDone('page set up', clock);
           await page.goto(`${BOOK_ORIGIN}/index.html`, { waitUntil: 'load', timeout: timeoutMs });
           clock = stageDone('page loaded', clock);
+          options.loaded?.();
           // The page says when it is done: asking every 50 ms lost 25 ms of a layout on average.
           let timer: NodeJS.Timeout | undefined;
           const timedOut = new Promise<never>((_, reject) => {

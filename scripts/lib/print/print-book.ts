@@ -54,6 +54,9 @@ export interface LayOutOptions {
    * keeps them; with `marking` only): a cached unit is marked only if it is not in here, and a document is
    * read once; what is read and marked goes in. */
   keptDocuments?: KeptDocuments;
+  /** Called once, when the documents opened first are loaded in their tabs: Node then only waits on
+   * Chromium's layout. */
+  loaded?: () => void;
 }
 
 export interface LaidOutBook {
@@ -117,6 +120,13 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
   let wholeStructure: DocumentStructure | undefined;
   let wholePdf: Uint8Array | undefined;
   let failure: { error: unknown } | undefined;
+  let loading = 0;
+  let loadedBefore = false;
+  const documentLoaded = (): void => {
+    if (--loading > 0 || loadedBefore) return;
+    loadedBefore = true;
+    options.loaded?.();
+  };
 
   const fail = (error: unknown): void => {
     failure ??= { error };
@@ -216,6 +226,7 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
       documents++;
       const browser = await options.browser();
       browserVersion ??= await browser.version();
+      loading++;
       document = await paginate({
         browser,
         html: unitsDocument(book, batch.map((i) => ({ body: bodies[i] as string }))),
@@ -224,6 +235,7 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
         timeoutMs: options.timeoutMs ?? 120_000,
         isolated: !whole,
         lineBreaks: options.lineBreaks,
+        loaded: documentLoaded,
       });
     } catch (error) {
       tabs.release();
@@ -410,6 +422,8 @@ export interface PrintBookOptions {
    * (a watching build; more than one job). */
   keptDocuments?: KeptDocuments;
   timeoutMs?: number;
+  /** Called once the documents opened first are loaded in their tabs (see LayOutOptions.loaded). */
+  loaded?: () => void;
 }
 
 /** What the page spent on the units laid out in this build: a unit from the cache keeps the timings of the
@@ -452,7 +466,8 @@ export async function printBook(options: PrintBookOptions): Promise<PrintResult>
   const tag = process.env.BOOK_UNTAGGED !== '1';
   let units: (PrintUnit | KeyedUnit)[] = bookUnits(book, { version: options.version, buildDate: options.date });
   let cache: PrintCache | undefined;
-  if (!whole) {
+  // The keys name units in the cache and the line breaker's memo: a build without either has no use for them.
+  if (!whole && (options.cache !== false || options.lineBreaks)) {
     // The browser's identity without starting it: a build served wholly from the cache needs no Chromium.
     const chromium = findChromium();
     const binary = await stat(chromium);
@@ -464,8 +479,6 @@ export async function printBook(options: PrintBookOptions): Promise<PrintResult>
     cache = options.cache === false ? undefined : new PrintCache(cacheDir(options.outDir));
   }
   progress.step(`print: paginating with Paged.js: ${units.length} units, ${whole ? 'as one document' : `${jobs} documents at a time`}`);
-  // What finishes the PDF loads while Node waits on Chromium.
-  pdfFinishing().catch(() => undefined);
   const marking = tag && !whole ? new MarkingWorkers(markingThreads(jobs)) : undefined;
   let laidOut: LaidOutBook;
   let pdf: PDFDocument;
@@ -485,6 +498,12 @@ export async function printBook(options: PrintBookOptions): Promise<PrintResult>
       lineBreaks: whole ? undefined : options.lineBreaks,
       marking,
       keptDocuments: marking ? options.keptDocuments : undefined,
+      // What finishes the PDF (pdf-lib: ~0.2 s) loads while Node waits on Chromium's layout, not while the
+      // documents are made and served to their tabs.
+      loaded: () => {
+        pdfFinishing().catch(() => undefined);
+        options.loaded?.();
+      },
     });
     stageDone('laid out and printed', layingOut);
     const { paginateMs, settleMs, collectMs, structureMs, lineBreakingMs } = inPageTimings(laidOut.units, new Set(laidOut.paginated));

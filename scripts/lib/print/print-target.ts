@@ -21,6 +21,7 @@ export const printTarget: Target = {
       cache: context.print?.cache,
       lineBreaks: context.lineBreaks,
       keptDocuments: context.keptDocuments,
+      loaded: context.waitingOnLayout,
     });
     context.outputs.pdf = result;
     return { file: result.file, detail: `${result.pages} pages`, bytes: result.bytes };

@@ -29,6 +29,12 @@ export interface TargetContext {
   lineBreaks?: LineBreakMemo;
   /** Printed pages marked for the tagged PDF, which a watching build keeps from one build to the next. */
   keptDocuments?: KeptDocuments;
+  /** Settles once Node has nothing to do but wait for Chromium to lay out the print edition (its documents are
+   * loaded in their tabs), or once the first target is built: what a target begins for later (`whenIdle`)
+   * starts then, so that it does not hold up the print edition on its way into Chromium. */
+  idle: Promise<void>;
+  /** Says that Node now waits on Chromium's layout: a target that lays out pages calls it once its documents are loaded. */
+  waitingOnLayout(): void;
 }
 
 /** One output format: what it needs built before it, and how it is made. */
@@ -46,4 +52,16 @@ export interface Target {
    * one (the EPUB's cover image while the print edition lays out); `build` then waits for it. */
   begin?(context: TargetContext): void;
   build(context: TargetContext): Promise<OutputSummary>;
+}
+
+/**
+ * Work a target begins for later (in `begin`), started once the build is idle (`TargetContext.idle`): the
+ * returned function gives its result, starting it at once if the build is not idle yet when it is asked for.
+ */
+export function whenIdle<T>(context: TargetContext, work: () => Promise<T>): () => Promise<T> {
+  let started: Promise<T> | undefined;
+  const start = (): Promise<T> => (started ??= work());
+  // Awaited by the target's build; handled here too, should the build stop before.
+  void context.idle.then(() => start().catch(() => undefined));
+  return start;
 }

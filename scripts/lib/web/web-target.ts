@@ -5,7 +5,7 @@ import { imageFiles } from '../images.ts';
 import { writeDirAtomic } from '../output-dir.ts';
 import { libDir, stylesDir } from '../paths.ts';
 import type { WebResult } from '../targets/outputs.ts';
-import type { Target } from '../targets/target.ts';
+import { whenIdle, type Target, type TargetContext } from '../targets/target.ts';
 import { webFonts } from './web-fonts.ts';
 import { webHtml } from './web-html.ts';
 
@@ -24,9 +24,15 @@ export function webDir(outDir: string): string {
   return path.join(outDir, 'web');
 }
 
-/** Book model -> index.html, web.css, fonts.css, theme.js and the woff2 fonts, all relative links. */
-export async function buildWebEdition({ book, outDir, version, date }: WebEditionOptions): Promise<WebResult> {
-  const dir = webDir(outDir);
+/** The web edition's pages, styles, scripts and fonts, as they will be written. */
+interface WebEditionFiles {
+  html: string;
+  fonts: Awaited<ReturnType<typeof webFonts>>;
+  css: Buffer;
+  theme: Buffer;
+}
+
+async function webEditionFiles({ book, version, date }: Omit<WebEditionOptions, 'outDir'>): Promise<WebEditionFiles> {
   const fonts = await webFonts(book);
   const html = webHtml(book, {
     version,
@@ -34,6 +40,17 @@ export async function buildWebEdition({ book, outDir, version, date }: WebEditio
     stylesheets: ['fonts.css', 'web.css'],
     scripts: ['theme.js'],
   });
+  const [css, theme] = await Promise.all([readFile(path.join(stylesDir, 'web.css')), readFile(path.join(runtimeDir, 'theme.js'))]);
+  return { html, fonts, css, theme };
+}
+
+/** Book model -> index.html, web.css, fonts.css, theme.js and the woff2 fonts, all relative links. */
+export async function buildWebEdition(options: WebEditionOptions): Promise<WebResult> {
+  return writeWebEdition(options.book, options.outDir, await webEditionFiles(options));
+}
+
+async function writeWebEdition(book: Book, outDir: string, { html, fonts, css, theme }: WebEditionFiles): Promise<WebResult> {
+  const dir = webDir(outDir);
   const files: string[] = [];
   let bytes = 0;
   await writeDirAtomic(dir, async (temp) => {
@@ -44,8 +61,8 @@ export async function buildWebEdition({ book, outDir, version, date }: WebEditio
     };
     await write('index.html', html);
     await write('fonts.css', fonts.css);
-    await write('web.css', await readFile(path.join(stylesDir, 'web.css')));
-    await write('theme.js', await readFile(path.join(runtimeDir, 'theme.js')));
+    await write('web.css', css);
+    await write('theme.js', theme);
     // The files reading found and decoded, inside the manuscript folder: nothing else is copied.
     for (const { file, relative } of imageFiles(book.chapters.flatMap((c) => c.images))) {
       const target = path.join(temp, 'images', ...relative.split('/'));
@@ -65,18 +82,23 @@ export async function buildWebEdition({ book, outDir, version, date }: WebEditio
   return { dir, index: path.join(dir, 'index.html'), files, bytes };
 }
 
+/** The pages of each build's web edition, made while Node waits on the print edition's layout: the edition
+ * reads no other format's output. */
+const begun = new WeakMap<TargetContext, () => Promise<WebEditionFiles>>();
+
 export const webTarget: Target = {
   format: 'web',
   needs: [],
   reads: [],
+  begin(context) {
+    begun.set(context, whenIdle(context, () => webEditionFiles({ book: context.book, version: context.version, date: context.date })));
+  },
   async build(context) {
     context.progress.step('web: writing the web edition');
-    const result = await buildWebEdition({
-      book: context.book,
-      outDir: context.writeDir,
-      version: context.version,
-      date: context.date,
-    });
+    const made = begun.get(context);
+    begun.delete(context);
+    const files = await (made?.() ?? webEditionFiles({ book: context.book, version: context.version, date: context.date }));
+    const result = await writeWebEdition(context.book, context.writeDir, files);
     context.outputs.web = result;
     return { file: result.dir, detail: `${result.files.length} files`, bytes: result.bytes };
   },
