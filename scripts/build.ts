@@ -26,7 +26,7 @@ await runCli(async () => {
     const browser = options.formats.some((f) => f === 'pdf' || f === 'press') ? import('./lib/browser.ts').then(({ launchBrowser }) => launchBrowser()) : undefined;
     browser?.catch(() => undefined);
     const { buildBook } = await import('./lib/build-book.ts');
-    printSummary(await buildBook({ ...options, browser }));
+    printSummary(await buildBook({ ...options, browser, exiting: true }));
     return;
   }
   const { watchBuild } = await import('./lib/watch-build.ts');

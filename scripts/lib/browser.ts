@@ -64,8 +64,11 @@ export interface BrowserSession {
   browser: Browser;
   /** Contexts of the test run's Chromium (SHARED_BROWSER_ENV), not a Chromium of this build's own. */
   shared?: boolean;
-  /** Ends every process of this Chromium and removes its temporary folder. */
-  close(): Promise<void>;
+  /** Ends every process of this Chromium and removes its temporary folder. `exiting`: this process exits
+   * straight after, so the processes are killed and the rest is left to the watchdog, which ends what is left
+   * of them and removes the folder as this process exits (the ~0.1 s of Chromium's teardown and the folder's
+   * removal no build waits for). */
+  close(options?: { exiting?: boolean }): Promise<void>;
 }
 
 /** Browsers closed by the build itself: their tabs report "interrupted" or "stopped", not a crash. */
@@ -179,11 +182,12 @@ export async function launchBrowser(timeoutMs = 30_000): Promise<BrowserSession>
   let closing: Promise<void> | undefined;
   return {
     browser,
-    close() {
+    close({ exiting = false } = {}) {
       closing ??= (async () => {
         closedOnPurpose.add(browser);
         // Nothing of the profile is kept, so there is nothing to close in order: the whole group goes at
         // once (a graceful close left the zygote and renderers running, holding this process's pipes open).
+        if (exiting && watchdog) return killGroup(browserPid);
         const exited = child && child.exitCode === null && child.signalCode === null ? new Promise<void>((resolve) => child.once('exit', () => resolve())) : Promise.resolve();
         killGroup(browserPid);
         await Promise.race([exited, new Promise<void>((resolve) => setTimeout(resolve, 5_000).unref())]);

@@ -45,6 +45,8 @@ export interface BuildOptions extends CommonArgs {
   /** Chromium, already starting (the build command starts it before it loads the pipeline); the build
    * closes it. Otherwise the build starts one when it needs it. */
   browser?: Promise<BrowserSession>;
+  /** The process exits once the build is done: its Chromium is closed as by `close({ exiting: true })`. */
+  exiting?: boolean;
 }
 
 /**
@@ -170,7 +172,7 @@ export async function buildBook(args: BuildOptions, resident?: ResidentBuild): P
   } finally {
     await staging?.discard();
     // A browser started early but never asked for is closed too; a resident one stays for the next build.
-    if (!resident) await (session ?? (await launching?.catch(() => undefined)))?.close();
+    if (!resident) await (session ?? (await launching?.catch(() => undefined)))?.close({ exiting: args.exiting });
   }
 }
 
