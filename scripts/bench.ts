@@ -5,6 +5,7 @@
 // Builds books of N times the manuscript (and the same in one chapter, and an outside document) with our build
 // and, on the same text, in the same run and interleaved with it: pagedjs-cli on a plain HTML version,
 // Pandoc + XeLaTeX (when installed), pagedjs-cli on our own book HTML; medians of paired runs and their ratios.
+// At 1×, `ours` also builds every format through npm (`npm run build -- --no-cache`: issue 24's start-up target).
 // Then N× with one chapter edited (warm cache) and in `build --watch`, and the preview's latency.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -79,7 +80,7 @@ await runCli(async () => {
   const measure = values.measure.split(',').filter(Boolean);
   for (const m of measure) if (!['build', 'edit', 'preview'].includes(m)) throw new UsageError(`--measure: "${m}" is not one of build, edit, preview`);
   const rowIds = values.rows.split(',').filter(Boolean) as RowId[];
-  for (const id of rowIds) if (!ROW_IDS.includes(id)) throw new UsageError(`--rows: "${id}" is not one of ${ROW_IDS.join(', ')}`);
+  for (const id of rowIds) if (!(ROW_IDS as readonly string[]).includes(id)) throw new UsageError(`--rows: "${id}" is not one of ${ROW_IDS.join(', ')}`);
   const scales: Scale[] = [
     ...parseScales(values.scales, Number(values['long-copies'])),
     ...values.document.map((file): Scale => ({ kind: 'document', file: path.resolve(file), ...(values['document-language'] ? { language: values['document-language'] } : {}) })),
@@ -123,7 +124,8 @@ async function benchScales(scales: Scale[], rowIds: RowId[], runs: number, memor
     const rows: PreparedRow[] = [];
     const skipped: string[] = [];
     const prepared = performance.now();
-    for (const id of rowIds) {
+    const oneCopy = scale.kind === 'copies' && scale.times === 1;
+    for (const id of oneCopy && rowIds.includes('ours') ? [...rowIds, 'formats' as const] : rowIds) {
       const row = await prepareRow(id, manuscript, path.join(work, `rows-${slug}`));
       if ('run' in row) rows.push(row);
       else skipped.push(`${row.label}: skipped, ${row.reason}`);
