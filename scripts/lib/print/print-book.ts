@@ -16,6 +16,7 @@ import { toPoints } from './lengths.ts';
 import type { LineBreakMemo } from './line-break-memo.ts';
 import { bookPageCount, firstPages, folioIncrements, printedAnchors, printedNumbers, referencePages, romanPageCount } from './numbering.ts';
 import { blockedError, paginate, type LaidOutDocument } from './paginate.ts';
+import { prepareSpareTabs } from './tabs.ts';
 import { MarkingWorkers } from './marking-workers.ts';
 import { markedParts, KeptDocuments, type MarkedPart } from './kept-documents.ts';
 import { defaultJobs } from './print-options.ts';
@@ -114,6 +115,7 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
   // long book: no more than the jobs, so the next document opens only once one before it is printed and closed.
   const tabs = new Semaphore(Math.max(1, options.jobs));
   let documents = 0;
+  let waitingForTabs = 0;
   let markedBefore = 0;
   let browserVersion: string | undefined;
   let wholeLayout: PageLayout | undefined;
@@ -215,7 +217,16 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
 
   /** One document: its units laid out together, cut apart, their page counts made known. */
   const layOutBatch = async (batch: number[]): Promise<void> => {
+    // Its tab is made while it waits for a place (the documents before it lay out or print): a browser context
+    // and its renderer take 0.2-0.5 s to start, which a document opened on demand waited for. One spare for
+    // each document waiting: two that wait at once would otherwise share one and the second wait all the same.
+    if (!whole) {
+      const browser = await options.browser();
+      waitingForTabs++;
+      if (!failure) prepareSpareTabs(browser, waitingForTabs);
+    }
     await tabs.acquire();
+    if (!whole) waitingForTabs--;
     if (failure) {
       tabs.release();
       return;
