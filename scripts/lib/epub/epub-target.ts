@@ -1,15 +1,28 @@
 import path from 'node:path';
+import type { Book } from '../book.ts';
 import { outputBaseName, writeFileAtomic } from '../output.ts';
 import { whenIdle, type Target, type TargetContext } from '../targets/target.ts';
 import { contentDocuments } from './content-documents.ts';
 import { coverAlt, renderCover } from './cover.ts';
 import { planPageBreaks } from './page-breaks.ts';
 import { printLayout } from './print-layout.ts';
+import type { DeflatedAhead } from './zip.ts';
+
+/** The packager's module and what it deflated ahead. */
+interface Packager {
+  packageEpub: (typeof import('./package-epub.ts'))['packageEpub'];
+  ahead: DeflatedAhead;
+}
 
 /** What each build begins before the print edition is laid out: the cover image, which needs nothing but the
- * book, its tab on the core the print edition's layout leaves (a small book is one document); and the
- * packager's modules (epub-gen-memory: ~0.15 s), loaded while Node waits on that layout. */
-const begun = new WeakMap<TargetContext, { cover: Promise<Uint8Array>; packager: () => Promise<typeof import('./package-epub.ts')> }>();
+ * book, its tab on the core the print edition's layout leaves (a small book is one document); and, while Node
+ * waits on that layout, the packager's modules (epub-gen-memory: ~0.15 s) and the fonts and cover deflated. */
+const begun = new WeakMap<TargetContext, { cover: Promise<Uint8Array>; packager: () => Promise<Packager> }>();
+
+async function packager(book: Book, cover: Promise<Uint8Array>): Promise<Packager> {
+  const { packageEpub, deflateAhead } = await import('./package-epub.ts');
+  return { packageEpub, ahead: await deflateAhead(book, cover) };
+}
 
 /** Book model + print layout -> content documents with notes and page breaks -> cover -> EPUB 3. */
 export const epubTarget: Target = {
@@ -21,7 +34,7 @@ export const epubTarget: Target = {
     const cover = context.browser().then((session) => renderCover(context.book, session));
     // Awaited by build; handled here too, should an earlier target fail the build first.
     cover.catch(() => undefined);
-    begun.set(context, { cover, packager: whenIdle(context, () => import('./package-epub.ts')) });
+    begun.set(context, { cover, packager: whenIdle(context, () => packager(context.book, cover)) });
   },
   async build(context) {
     const { book, progress } = context;
@@ -32,12 +45,12 @@ export const epubTarget: Target = {
     progress.step('epub: rendering the cover');
     const started = begun.get(context);
     begun.delete(context);
-    const cover = await (started?.cover ?? renderCover(book, session));
-    const { packageEpub } = await (started?.packager() ?? import('./package-epub.ts'));
+    const cover = started?.cover ?? renderCover(book, session);
+    const { packageEpub, ahead } = await (started?.packager() ?? packager(book, cover));
     const documents = contentDocuments(book, plan, coverAlt(book), { version: context.version, date: context.date });
     progress.step(`epub: packaging ${documents.length} documents, ${plan.pages.length} page-break markers`);
     const base = outputBaseName(book);
-    const epub = await packageEpub({ book, documents, plan, cover, date: context.date, version: context.version, printFile: `${base}.pdf` });
+    const epub = await packageEpub({ book, documents, plan, cover: await cover, date: context.date, version: context.version, printFile: `${base}.pdf`, ahead });
     const file = path.join(context.writeDir, `${base}.epub`);
     await writeFileAtomic(file, epub);
     context.outputs.epub = { file, bytes: epub.byteLength, pages: plan.pages.length };
