@@ -11,9 +11,9 @@ export interface LatencySample {
   ms: number;
 }
 
-/** Where in the chapter the sentence goes: its first paragraph (an early page, shown while the rest is still
- * laid out) or its last (the page the whole chapter has to be laid out for). */
-export type EditPlace = 'start' | 'end';
+/** Where in the chapter the sentence goes: its first paragraph, the plain paragraph halfway through its plain
+ * paragraphs, or its last. */
+export type EditPlace = 'start' | 'middle' | 'end';
 
 /**
  * Saves a chapter of a copy of the manuscript `runs` times with a new sentence in its first or last paragraph
@@ -65,11 +65,12 @@ export async function measurePreviewLatency(manuscriptDir: string, runs: number,
   return samples;
 }
 
-/** The chapter with a sentence added to its first (or last) plain paragraph (not a heading, lead or note). */
+/** The chapter with a sentence added to its first, middle or last plain paragraph (not a heading, lead or note). */
 export function withSentence(source: string, sentence: string, place: EditPlace = 'start'): string {
   const blocks = source.split('\n\n');
   const plain = (b: string): boolean => /^[^#\[\s>*-]/.test(b) && !/\{\.[\w-]+\}\s*$/.test(b);
-  const index = place === 'start' ? blocks.findIndex(plain) : blocks.findLastIndex(plain);
+  const plainIndexes = blocks.flatMap((block, i) => (plain(block) ? [i] : []));
+  const index = (place === 'start' ? plainIndexes[0] : place === 'end' ? plainIndexes[plainIndexes.length - 1] : plainIndexes[Math.floor(plainIndexes.length / 2)]) ?? -1;
   if (index < 0) return `${source.trimEnd()}\n\n${sentence}\n`;
   blocks[index] = `${blocks[index]} ${sentence}`;
   return blocks.join('\n\n');
