@@ -17,11 +17,11 @@ interface ShownPage {
 }
 
 /** The chapter's pages in the frame on show, and how many pages its layout kept from the last one. */
-async function chapterPages(page: Page): Promise<{ pages: ShownPage[]; kept: number | undefined; keepable: number | undefined }> {
+async function chapterPages(page: Page): Promise<{ pages: ShownPage[]; kept: number | undefined; keepable: number | undefined; whole: boolean | undefined }> {
   return page.evaluate(() => {
     const frame = document.querySelector<HTMLIFrameElement>('.frames iframe[data-unit="ch1"]:not(.next)');
     const doc = frame?.contentDocument;
-    const win = frame?.contentWindow as unknown as { book: { resumed(): { kept: number; keepable: number } | undefined } } | null;
+    const win = frame?.contentWindow as unknown as { book: { resumed(): { kept: number; keepable: number; whole?: boolean } | undefined } } | null;
     const pages = Array.from(doc?.querySelectorAll<HTMLElement>('.pagedjs_pages > .pagedjs_page') ?? [], (p) => ({
       number: p.dataset.pageNumber ?? '',
       classes: p.className,
@@ -34,17 +34,8 @@ async function chapterPages(page: Page): Promise<{ pages: ShownPage[]; kept: num
       html: p.outerHTML,
     }));
     const report = win?.book.resumed();
-    return { pages, kept: report?.kept, keepable: report?.keepable };
+    return { pages, kept: report?.kept, keepable: report?.keepable, whole: report?.whole };
   });
-}
-
-/** The chapter with `sentence` added to the plain paragraph halfway through it. */
-function withSentenceHalfway(source: string, sentence: string): string {
-  const blocks = source.split('\n\n');
-  const plain = blocks.map((b, i) => (/^[^#[\s>*-]/.test(b) && !/\{\.[\w-]+\}\s*$/.test(b) ? i : -1)).filter((i) => i >= 0);
-  const index = plain[Math.floor(plain.length / 2)] as number;
-  blocks[index] = `${blocks[index]} ${sentence}`;
-  return blocks.join('\n\n');
 }
 
 /** The chapter with a new paragraph of its own halfway through: every block after it moves down. */
@@ -74,7 +65,7 @@ describe('the preview lays a chapter out again from the page before an edit, as 
    * Saves `edited`, waits for `marker` on screen, and compares the chapter's pages with those of a second
    * preview page opened afterwards, which lays every unit out from scratch (it has no earlier layout).
    */
-  async function compareWithScratch(edited: string, marker: string): Promise<{ kept: number; pages: number }> {
+  async function compareWithScratch(edited: string, marker: string): Promise<{ kept: number; pages: number; whole: boolean }> {
     await writeFile(chapter, edited);
     await shell.waitForFunction(
       (text: string) => document.querySelector<HTMLIFrameElement>('.frames iframe[data-unit="ch1"]:not(.next)')?.contentDocument?.querySelector('.pagedjs_pages')?.textContent?.includes(text),
@@ -102,19 +93,21 @@ describe('the preview lays a chapter out again from the page before an edit, as 
     } finally {
       await scratchPage.close();
     }
-    return { kept: resumed.kept ?? 0, pages: resumed.pages.length };
+    return { kept: resumed.kept ?? 0, pages: resumed.pages.length, whole: resumed.whole === true };
   }
 
-  test('a sentence added at the end: every page but the last two kept, the pages as from scratch', async () => {
+  test('a sentence added at the end: every page but the last two kept whole, the pages as from scratch', async () => {
     const marker = `${Date.now()}`;
-    const { kept, pages } = await compareWithScratch(withSentence(original, `Meting ${marker}.`, 'end'), marker);
+    const { kept, pages, whole } = await compareWithScratch(withSentence(original, `Meting ${marker}.`, 'end'), marker);
     assert.ok(kept >= pages - 3, `${kept} of ${pages} pages kept`);
+    assert.ok(whole, 'the kept pages were replayed through the hooks, not taken whole');
   });
 
   test('a sentence added halfway: the pages before it kept, the pages as from scratch', async () => {
     const marker = `${Date.now()}`;
-    const { kept, pages } = await compareWithScratch(withSentenceHalfway(original, `Halverwege ${marker}.`), marker);
+    const { kept, pages, whole } = await compareWithScratch(withSentence(original, `Halverwege ${marker}.`, 'middle'), marker);
     assert.ok(kept > 0 && kept < pages - 2, `${kept} of ${pages} pages kept`);
+    assert.ok(whole, 'the kept pages were replayed through the hooks, not taken whole');
   });
 
   test('a paragraph added halfway, moving every later block and note down: the pages as from scratch', async () => {

@@ -116,8 +116,9 @@ export interface PageRecord {
   start: SourcePlace | null;
   /** Where the next page's starts: null when the source ended on this page. */
   end: SourcePlace | null;
-  /** A copy of the page's text and note area (`.pagedjs_area`) straight after its layout. */
-  area: Element;
+  /** A copy of the page's text and note area (`.pagedjs_area`) straight after its layout; none for a page
+   * taken whole from an earlier layout. */
+  area?: Element;
   /** The layout left a note for the next page (or a break fell where the record cannot place it). */
   unplaceable: boolean;
 }
@@ -130,6 +131,22 @@ export interface LayoutRecord {
   source: Node;
   /** By page position (0 for the first page); blank pages and pages added for a note's rest have none. */
   pages: (PageRecord | undefined)[];
+  /** Every page whole (`.pagedjs_page`, blank pages too) as the layout left it, before the preview numbered it. */
+  wholePages: Element[];
+  /** By page position, what the next pages' layout reads of the handlers' state once the page was done. */
+  after: (HandlerState | undefined)[];
+  /** The rules in Paged.js's own style sheet when the first page was laid out. */
+  rulesAtStart: number;
+}
+
+/** What a page's layout leaves to the next pages in Paged.js's handlers (resume-layout.ts). */
+export interface HandlerState {
+  /** The running heads' strings as the next page starts from (StringSets' last string of each). */
+  strings: Record<string, string> | undefined;
+  /** Rules in Paged.js's own style sheet: its page hooks add some (page counters reset, target-counter()). */
+  rules: number;
+  /** Running elements (`position: running()`) were set: the record does not keep which. */
+  runningElements: boolean;
 }
 
 /** What the handler reports about the layout it took part in. */
@@ -138,6 +155,8 @@ export interface ResumeReport {
   kept: number;
   /** Pages that could have been, by where the source first differs (before a page that cannot be replayed). */
   keepable: number;
+  /** The kept pages were taken whole, no hook run on them (else each was replayed through Paged.js's hooks). */
+  whole?: boolean;
   /** Why none could be, when there was a last layout. */
   reason?: string;
 }

@@ -10,38 +10,59 @@ import { pagedHandler, type Chunker, type HandlerClass, type PagedPage } from '.
  * count on earlier pages being there: target-counter() would not find them, so the contents page is
  * filled in after pagination. Each page is finished (the page finishers run on it) just before it goes.
  */
-export function setFinishedPagesAside(finishing: PageFinishing): HandlerClass {
-  return class SetFinishedPagesAside extends pagedHandler() {
-    private readonly aside = document.createDocumentFragment();
-    private count = 0;
+export class FinishedPages {
+  private readonly aside = document.createDocumentFragment();
+  private count = 0;
+  private readonly finalized = new WeakSet<PagedPage>();
 
-    private readonly finalized = new WeakSet<PagedPage>();
+  constructor(private readonly finishing: PageFinishing) {}
 
-    afterPageLayout(_pageElement: HTMLElement, _page: unknown, _breakToken: unknown, chunker: Chunker): void {
-      this.setAside(chunker);
-    }
-
-    // Paged.js sizes a page's margin boxes when it finalizes the page, from their computed style, which a page
-    // out of the document does not have. Pages it adds for the rest of a long note (Chunker.clonePage) are laid
-    // out before the page they follow is finalized: a page waits in the document until it is.
-    finalizePage(_pageElement: HTMLElement, page: PagedPage, _breakToken: unknown, chunker: Chunker): void {
+  /**
+   * Pages an earlier layout made, taken whole as the first pages of this one (the preview: resume-layout.ts),
+   * finished already: they go aside at once, all but the last two (the next page is added after the last,
+   * and Paged.js looks back one page), without being laid out in the document first.
+   */
+  adopt(pages: PagedPage[], pagesArea: Element): void {
+    const inDocument = document.createDocumentFragment();
+    pages.forEach((page, i) => {
       this.finalized.add(page);
-      this.setAside(chunker);
-    }
+      if (i < pages.length - 2) {
+        this.aside.appendChild(page.element);
+        this.count++;
+      } else inDocument.appendChild(page.element);
+    });
+    pagesArea.appendChild(inDocument);
+  }
 
-    private setAside(chunker: Chunker): void {
-      while (this.count < chunker.pages.length - 2 && this.finalized.has(chunker.pages[this.count] as PagedPage)) {
-        const finished = chunker.pages[this.count++] as PagedPage;
-        finishing.finish(finished.element);
-        finished.removeListeners();
-        this.aside.appendChild(finished.element);
+  handler(): HandlerClass {
+    const pages = this;
+    return class SetFinishedPagesAside extends pagedHandler() {
+      afterPageLayout(_pageElement: HTMLElement, _page: unknown, _breakToken: unknown, chunker: Chunker): void {
+        pages.setAside(chunker);
       }
-    }
 
-    afterRendered(pages: PagedPage[]): void {
-      while (this.count < pages.length) finishing.finish((pages[this.count++] as PagedPage).element);
-      const area = document.querySelector('.pagedjs_pages');
-      if (area) area.insertBefore(this.aside, area.firstChild);
+      // Paged.js sizes a page's margin boxes when it finalizes the page, from their computed style, which a page
+      // out of the document does not have. Pages it adds for the rest of a long note (Chunker.clonePage) are laid
+      // out before the page they follow is finalized: a page waits in the document until it is.
+      finalizePage(_pageElement: HTMLElement, page: PagedPage, _breakToken: unknown, chunker: Chunker): void {
+        pages.finalized.add(page);
+        pages.setAside(chunker);
+      }
+
+      afterRendered(laidOut: PagedPage[]): void {
+        while (pages.count < laidOut.length) pages.finishing.finish((laidOut[pages.count++] as PagedPage).element);
+        const area = document.querySelector('.pagedjs_pages');
+        if (area) area.insertBefore(pages.aside, area.firstChild);
+      }
+    };
+  }
+
+  private setAside(chunker: Chunker): void {
+    while (this.count < chunker.pages.length - 2 && this.finalized.has(chunker.pages[this.count] as PagedPage)) {
+      const finished = chunker.pages[this.count++] as PagedPage;
+      this.finishing.finish(finished.element);
+      finished.removeListeners();
+      this.aside.appendChild(finished.element);
     }
-  };
+  }
 }

@@ -5,7 +5,7 @@
  */
 import { AnchorMeasure } from './anchors.ts';
 import type { BookPage, PageLayout, PreviewHost, RuntimeOptions } from './contract.ts';
-import { setFinishedPagesAside } from './finished-pages.ts';
+import { FinishedPages } from './finished-pages.ts';
 import { PageFinishing, type DocumentFinisher, type PageFinisher } from './finishers.ts';
 import { keepLines } from './keep-lines.ts';
 import { LayoutProbing } from './layout-probes.ts';
@@ -48,8 +48,6 @@ function previewHost(): { host: PreviewHost; unit: string } | undefined {
 const hosted = previewHost();
 // The preview keeps the unit's line-breaking decisions between saves, as a watching build does.
 if (hosted && !window.bookLineBreakReuse) window.bookLineBreakReuse = async (keys) => hosted.host.lineBreakReuse(hosted.unit, keys);
-/** The preview lays a unit out again from the page before the first change (resume-layout.ts). */
-const resumption = hosted ? new LayoutResumption(() => hosted.host.previousLayout(hosted.unit)) : undefined;
 
 const lineBreaker = new LineBreaker();
 const measure = new LayoutMeasure();
@@ -69,6 +67,9 @@ const PAGE_FINISHERS: PageFinisher[] = print ? [measure, probing.page, anchors, 
 const DOCUMENT_FINISHERS: DocumentFinisher[] = print ? [probing.document] : [];
 
 const finishing = new PageFinishing(PAGE_FINISHERS);
+const finishedPages = new FinishedPages(finishing);
+/** The preview lays a unit out again from the page before the first change (resume-layout.ts). */
+const resumption = hosted ? new LayoutResumption(() => hosted.host.previousLayout(hosted.unit), finishedPages) : undefined;
 
 /**
  * The handlers Paged.js lays the book out with, in the order a hook calls them. Pages are set aside (and
@@ -83,7 +84,7 @@ const HANDLERS: HandlerClass[] = [
   closeStringSetQuotes(),
   capitalRunningHeads(),
   keepStringsOffTheText(),
-  setFinishedPagesAside(finishing),
+  finishedPages.handler(),
   breakWordsAtSoftHyphens(),
   keepLines(),
   repeatTableHeaders(),
@@ -98,7 +99,10 @@ if (print) reportUnplaceableBlocks((block, page) => probing.unplaceableBlock(blo
 // The preview's frames are visible, and a page that grows there is laid out again.
 if (print) noResizeObservers(window.Paged);
 // The preview's pages of one layout stand in for those of the next (resume-layout.ts).
-if (resumption) stableSelectorIds(window.Paged);
+if (resumption) {
+  stableSelectorIds(window.Paged);
+  resumption.trackHandlerState(window.Paged);
+}
 window.Paged.registerHandlers(...HANDLERS);
 
 let announceLayout: () => void = () => undefined;

@@ -6,16 +6,22 @@
  * area instead of Paged.js's layout of it, and Paged.js goes on from the old page's end in the new source) up
  * to the page before the one the first change is on, and lays out from there.
  *
- * Only what Paged.js's `Page.layout` does is skipped: every hook around it runs on the replayed page as on one
- * laid out (running heads' strings, counters, a note's rest carried to the next page, the page's number and
- * side, the pages set aside). A page is kept only if its layout is a function of the source before the change:
+ * The kept pages are taken whole when the record says what the next pages need of them: each page as the
+ * last layout left it (its running heads, number and side, split elements marked), and the state Paged.js's
+ * handlers carried from it to the next page (the running heads' last strings; no rule added to Paged.js's
+ * style sheet by a page hook, no running element, no note carried over). No hook runs on them: a page costs
+ * a copy, not a layout of its own. Otherwise only what Paged.js's `Page.layout` does is skipped: every hook
+ * around it runs on the replayed page as on one laid out (running heads' strings, counters, a note's rest
+ * carried to the next page, the page's number and side, the pages set aside). A page is kept only if its
+ * layout is a function of the source before the change:
  * it must end before the page the change begins on starts (a change can pull text back onto the page before
  * it, never further). A page whose layout left a note to the next page from inside the layout (Paged.js's
  * queue of notes is filled there only when a note fits nowhere on its call's page) ends the replay: the queue
  * is not in the record. Anything else that differs (the style sheets, the language) lays out the whole unit.
  */
-import type { LayoutRecord, PageRecord, ResumeReport, SourcePlace } from './contract.ts';
-import { pagedHandler, type Chunker, type HandlerClass } from './paged.ts';
+import type { HandlerState, LayoutRecord, PageRecord, ResumeReport, SourcePlace } from './contract.ts';
+import type { FinishedPages } from './finished-pages.ts';
+import { pagedHandler, type Chunker, type HandlerClass, type PagedNamespace, type PagedPage } from './paged.ts';
 
 /** The nodes of `root` in document order, `root` itself not counted. */
 function nodesInOrder(root: Node): Node[] {
@@ -118,10 +124,12 @@ class ReplayedBreakToken {
   }
 }
 
-interface LaidOutPage {
+interface LaidOutPage extends PagedPage {
   position: number;
-  element: HTMLElement;
+  id?: string;
+  blank?: boolean;
   area: HTMLElement;
+  pagebox?: HTMLElement;
   wrapper: HTMLElement;
   footnotesArea: HTMLElement;
   startToken?: unknown;
@@ -131,12 +139,42 @@ interface LaidOutPage {
   clear(): void;
 }
 
+/** Paged.js's Page, not exported: reached through a page the chunker makes. */
+type PageClass = new (pagesArea: Element, template: HTMLTemplateElement, blank: boolean, hooks: unknown, settings: unknown) => LaidOutPage;
+
+/** The chunker as the resumption drives it. */
+interface ResumedChunker extends Chunker {
+  pages: LaidOutPage[];
+  total: number;
+  pagesArea: HTMLElement;
+  pageTemplate: HTMLTemplateElement;
+  hooks: unknown;
+  settings: unknown;
+  addPage(blank?: boolean): LaidOutPage;
+  layout(content: Node, startAt?: BreakTokenLike | false): AsyncGenerator<unknown>;
+  recoredCharLength(length: number): void;
+}
+
+interface StringSetsState {
+  pageLastString?: Record<string, string>;
+  afterPageLayout(...args: unknown[]): unknown;
+}
+
+interface RunningHeadersState {
+  runningSelectors?: Record<string, unknown>;
+  afterPageLayout(...args: unknown[]): unknown;
+}
+
 /** Where `token` is in the source whose nodes are numbered by `index`; undefined if it is not found there. */
 function placeOf(token: BreakTokenLike | false | undefined, index: Map<Node, number>): SourcePlace | null | undefined {
   if (!token || !token.node) return null;
   const node = index.get(token.node);
   if (node === undefined) return undefined;
   return token.offset === undefined ? { node } : { node, offset: token.offset };
+}
+
+function copyPlace(place: SourcePlace | null): SourcePlace | null {
+  return place && (place.offset === undefined ? { node: place.node } : { node: place.node, offset: place.offset });
 }
 
 function samePlace(a: SourcePlace | null | undefined, b: SourcePlace | null | undefined): boolean {
@@ -157,6 +195,17 @@ function holdsNote(area: Element): boolean {
  */
 export class LayoutResumption {
   private readonly pages: (PageRecord | undefined)[] = [];
+  private readonly after: (HandlerState | undefined)[] = [];
+  private wholePages: Element[] = [];
+  private rulesAtStart = 0;
+  /** Paged.js's own style sheet, where its page hooks add rules. */
+  private sheet: CSSStyleSheet | undefined;
+  /** The handlers' state is followed (trackHandlerState): pages can be taken whole. */
+  private tracked = false;
+  /** StringSets' last strings after the latest page, and those to give it before the next page. */
+  private lastStrings: Record<string, string> | undefined;
+  private pendingStrings: Record<string, string> | undefined;
+  private runningElements = false;
   private source: Node | undefined;
   private setting = '';
   private index = new Map<Node, number>();
@@ -165,21 +214,54 @@ export class LayoutResumption {
   private replaying: { previous: LayoutRecord; keepable: number } | undefined;
   report: ResumeReport | undefined;
 
-  constructor(private readonly previous: () => LayoutRecord | undefined) {}
+  constructor(
+    private readonly previous: () => LayoutRecord | undefined,
+    private readonly finished: FinishedPages,
+  ) {}
 
   /** The layout for the next one to resume from: once every page is laid out. */
   record(): LayoutRecord | undefined {
     if (!this.source) return undefined;
-    return { setting: this.setting, source: this.source, pages: this.pages };
+    return { setting: this.setting, source: this.source, pages: this.pages, wholePages: this.wholePages, after: this.after, rulesAtStart: this.rulesAtStart };
+  }
+
+  /**
+   * Follows the state of Paged.js's handlers that the next page reads (before its preview() makes them): the
+   * running heads' last strings (StringSets, given back to it before the first page laid out after pages taken
+   * whole) and whether running elements were set (RunningHeaders, whose state is not kept: no page is then
+   * taken whole). Without either handler no page is taken whole.
+   */
+  trackHandlerState(Paged: PagedNamespace): void {
+    const resumption = this;
+    const StringSets = Paged.registeredHandlers.find((H) => H.name === 'StringSets');
+    const RunningHeaders = Paged.registeredHandlers.find((H) => H.name === 'RunningHeaders');
+    if (!StringSets || !RunningHeaders) return;
+    const strings = StringSets.prototype as unknown as StringSetsState;
+    const afterStrings = strings.afterPageLayout;
+    strings.afterPageLayout = function (this: StringSetsState, ...args: unknown[]): unknown {
+      if (resumption.pendingStrings) this.pageLastString = { ...resumption.pendingStrings };
+      resumption.pendingStrings = undefined;
+      const result = afterStrings.apply(this, args);
+      resumption.lastStrings = this.pageLastString ? { ...this.pageLastString } : undefined;
+      return result;
+    };
+    const running = RunningHeaders.prototype as unknown as RunningHeadersState;
+    const afterRunning = running.afterPageLayout;
+    running.afterPageLayout = function (this: RunningHeadersState, ...args: unknown[]): unknown {
+      if (Object.keys(this.runningSelectors ?? {}).length > 0) resumption.runningElements = true;
+      return afterRunning.apply(this, args);
+    };
+    this.tracked = true;
   }
 
   handler(): HandlerClass {
     const resumption = this;
     return class ResumeLayout extends pagedHandler() {
       afterParsed(): void {
-        const chunker = this.chunker as Chunker & { addPage(blank?: boolean): LaidOutPage };
+        const chunker = this.chunker as ResumedChunker;
+        resumption.sheet = (this as unknown as { polisher?: { styleSheet?: CSSStyleSheet } }).polisher?.styleSheet;
         const addPage = chunker.addPage;
-        chunker.addPage = function (this: typeof chunker, blank?: boolean): LaidOutPage {
+        chunker.addPage = function (this: ResumedChunker, blank?: boolean): LaidOutPage {
           const page = addPage.call(this, blank);
           const layout = page.layout;
           page.layout = function (this: LaidOutPage, contents, breakToken, maxChars) {
@@ -187,13 +269,83 @@ export class LayoutResumption {
           };
           return page;
         };
+        const layout = chunker.layout;
+        chunker.layout = function (this: ResumedChunker, content: Node, startAt?: BreakTokenLike | false) {
+          // A layout again after an overflow (Chunker.render from a page on) goes as Paged.js does it.
+          const from = startAt ? undefined : resumption.takeWhole(this, content);
+          return layout.call(this, content, from ?? startAt);
+        };
       }
 
-      afterRendered(): void {
+      finalizePage(_element: HTMLElement, page: LaidOutPage): void {
+        resumption.after[page.position] = { strings: resumption.lastStrings, rules: resumption.sheet?.cssRules.length ?? 0, runningElements: resumption.runningElements };
+      }
+
+      afterRendered(pages: LaidOutPage[]): void {
+        // As the layout left them, before the preview numbers them (set aside pages are back in by now).
+        resumption.wholePages = pages.map((page) => page.element.cloneNode(true) as Element);
         // Every page replayed, none laid out: the last layout (another frame's document) is let go all the same.
         resumption.replaying = undefined;
       }
     };
+  }
+
+  /**
+   * Takes the kept pages of the last layout whole, when its record allows it: copies of its pages as the
+   * chunker's first pages (set aside at once), the handlers' state as after the last of them, and the token
+   * Paged.js goes on from. Undefined when the pages are replayed one by one or laid out.
+   */
+  private takeWhole(chunker: ResumedChunker, content: Node): BreakTokenLike | undefined {
+    if (!this.source) this.begin(content);
+    const replaying = this.replaying;
+    if (!replaying || !this.tracked || chunker.pages.length > 0) return undefined;
+    const { previous, keepable } = replaying;
+    const state = previous.after[keepable - 1];
+    const last = previous.pages[keepable - 1];
+    const node = last?.end ? this.nodes[last.end.node] : undefined;
+    if (!state || state.runningElements || state.rules !== previous.rulesAtStart || previous.wholePages.length < keepable || !last?.end || !node) return undefined;
+    // Paged.js's Page, from a page made and taken out again.
+    const probe = chunker.addPage();
+    chunker.pages.pop();
+    probe.element.remove();
+    const Page = probe.constructor as PageClass;
+    const pages: LaidOutPage[] = [];
+    for (let position = 0; position < keepable; position++) {
+      const element = document.importNode(previous.wholePages[position] as Element, true) as HTMLElement;
+      const page = new Page(chunker.pagesArea, chunker.pageTemplate, element.classList.contains('pagedjs_blank_page'), chunker.hooks, chunker.settings);
+      page.element = element;
+      page.pagebox = element.querySelector('.pagedjs_pagebox') as HTMLElement;
+      page.area = element.querySelector('.pagedjs_page_content') as HTMLElement;
+      page.wrapper = page.area?.lastElementChild as HTMLElement;
+      page.footnotesArea = element.querySelector('.pagedjs_footnote_area') as HTMLElement;
+      page.position = position;
+      page.id = element.id;
+      const old = previous.pages[position];
+      if (old) {
+        page.startToken = this.tokenAt(old.start);
+        page.endToken = this.tokenAt(old.end);
+        // Copies made here: an object of the last layout's frame would keep its document alive.
+        this.pages[position] = { start: copyPlace(old.start), end: copyPlace(old.end), unplaceable: old.unplaceable };
+      }
+      const after = previous.after[position];
+      this.after[position] = after && { strings: after.strings && { ...after.strings }, rules: after.rules, runningElements: after.runningElements };
+      pages.push(page);
+      chunker.pages.push(page);
+      // As the chunker does after each page it lays out: the length it renders before looking for an overflow.
+      if (old && page.wrapper) chunker.recoredCharLength(page.wrapper.textContent?.length ?? 0);
+    }
+    chunker.total = chunker.pages.length;
+    this.finished.adopt(pages, chunker.pagesArea);
+    this.pendingStrings = state.strings && { ...state.strings };
+    this.lastStrings = this.pendingStrings;
+    this.report = { kept: keepable, keepable, whole: true };
+    this.replaying = undefined;
+    return new ReplayedBreakToken(node, last.end.offset);
+  }
+
+  private tokenAt(place: SourcePlace | null): ReplayedBreakToken | undefined {
+    const node = place ? this.nodes[place.node] : undefined;
+    return place && node ? new ReplayedBreakToken(node, place.offset) : undefined;
   }
 
   private async layOut(page: LaidOutPage, layout: LaidOutPage['layout'], contents: Node, breakToken: BreakTokenLike | false | undefined, maxChars: number | undefined): Promise<BreakTokenLike | undefined> {
@@ -202,8 +354,8 @@ export class LayoutResumption {
     const start = placeOf(breakToken, this.index);
     const old = this.replaying?.previous.pages[page.position];
     let end: BreakTokenLike | undefined;
-    if (this.replaying && old && page.position < this.replaying.keepable && samePlace(old.start, start)) {
-      end = this.replay(page, old, breakToken, maxChars);
+    if (this.replaying && old?.area && page.position < this.replaying.keepable && samePlace(old.start, start)) {
+      end = this.replay(page, old.area, old.end, breakToken, maxChars);
       (this.report as ResumeReport).kept++;
     } else {
       // From here on every page is laid out: the last layout is let go.
@@ -225,6 +377,7 @@ export class LayoutResumption {
     this.index = new Map(this.nodes.map((node, i) => [node, i]));
     this.source = contents.cloneNode(true);
     this.setting = layoutSetting();
+    this.rulesAtStart = this.sheet?.cssRules.length ?? 0;
     const previous = this.previous();
     if (!previous) return;
     if (previous.setting !== this.setting) {
@@ -237,12 +390,12 @@ export class LayoutResumption {
   }
 
   /** Page `page` as `old` was, and the token Paged.js goes on from. */
-  private replay(page: LaidOutPage, old: PageRecord, breakToken: BreakTokenLike | false | undefined, maxChars: number | undefined): BreakTokenLike | undefined {
+  private replay(page: LaidOutPage, oldArea: Element, oldEnd: SourcePlace | null, breakToken: BreakTokenLike | false | undefined, maxChars: number | undefined): BreakTokenLike | undefined {
     page.clear();
     page.startToken = breakToken;
     // As Page.layout: the first length given is the most Layout renders before it looks for an overflow.
     if (!page.settings.maxChars && maxChars) page.settings.maxChars = maxChars;
-    const area = document.importNode(old.area, true) as HTMLElement;
+    const area = document.importNode(oldArea, true) as HTMLElement;
     (page.element.querySelector('.pagedjs_area') as Element).replaceWith(area);
     page.area = area.querySelector('.pagedjs_page_content') as HTMLElement;
     page.wrapper = page.area.lastElementChild as HTMLElement;
@@ -250,8 +403,7 @@ export class LayoutResumption {
     // No ResizeObserver, unlike a page Paged.js laid out: it measures the page as soon as it is added (a
     // forced layout) and reports every later change of its size, and a replayed page has no Layout to check
     // an overflow with (Page.checkOverflowAfterResize returns at once): it would only cost.
-    const node = old.end ? this.nodes[old.end.node] : undefined;
-    const end = old.end && node ? new ReplayedBreakToken(node, old.end.offset) : undefined;
+    const end = this.tokenAt(oldEnd);
     page.endToken = end;
     return end;
   }
