@@ -120,15 +120,31 @@ function goTo(pageNumber: number, offset: number): boolean {
   return true;
 }
 
-/** Zoom that fits a spread in the view, and the frame as tall as its pages. */
-function fit(frame: HTMLIFrameElement): void {
+/**
+ * The zoom that fits a spread in the view at the shell's width, and one row of spreads at that zoom (a page and
+ * the gap below it), as measured on a frame: every unit's pages are the same size, so a new frame takes them
+ * without being measured unzoomed first, a layout of all its pages for one number.
+ */
+let fitted: { width: number; zoom: number; row: number } | undefined;
+
+/** Measures `fitted` on `frame` if the shell's width has changed since it was (or it never was). */
+function fitZoom(frame: HTMLIFrameElement): void {
+  if (fitted?.width === frames.clientWidth) return;
   const doc = frame.contentDocument;
   const first = doc && doc.querySelector('.pagedjs_page');
   if (!doc || !first) return;
   doc.documentElement.style.zoom = '';
-  const spread = first.getBoundingClientRect().width * 2 + 48;
-  const zoom = Math.min(1, frames.clientWidth / spread);
-  doc.documentElement.style.zoom = String(zoom);
+  const box = first.getBoundingClientRect();
+  const zoom = Math.min(1, frames.clientWidth / (box.width * 2 + 48));
+  fitted = { width: frames.clientWidth, zoom, row: Math.round((box.height + 24) * zoom) };
+}
+
+/** Zoom that fits a spread in the view, and the frame as tall as its pages. */
+function fit(frame: HTMLIFrameElement): void {
+  fitZoom(frame);
+  const doc = frame.contentDocument;
+  if (!doc || !fitted) return;
+  doc.documentElement.style.zoom = String(fitted.zoom);
   const pages = doc.querySelector('.pagedjs_pages');
   frame.style.height = `${Math.ceil(pages ? pages.getBoundingClientRect().bottom : 0)}px`;
 }
@@ -190,6 +206,7 @@ function numberPages(): void {
 
 /** One row of spreads in a frame: a page and the gap below it, as shown. */
 function rowHeight(frame: HTMLIFrameElement): number {
+  if (fitted?.width === frames.clientWidth) return fitted.row;
   const doc = frame.contentDocument;
   const page = doc && doc.querySelector('.pagedjs_page');
   if (!doc || !page) return 0;
@@ -249,9 +266,12 @@ async function renderPaged(): Promise<void> {
       for (const frame of shown) if (!kept.has(frame)) frame.remove();
       for (const { frame } of fresh) {
         frame.classList.remove('next');
-        fit(frame);
+        fitZoom(frame);
       }
+      // Numbered before they are fitted: the new folios and page references are then laid out with the zoom,
+      // in the one layout of the frame that measuring its height takes.
       numberPages();
+      for (const { frame } of fresh) fit(frame);
       if (keep) goTo(Math.min(keep.page, preview.pages), keep.offset);
       preview.pagedVersion = version;
       setStatus();
@@ -340,6 +360,7 @@ element<HTMLElement>('.problems-close').addEventListener('click', () => {
   problems.hidden = true;
 });
 window.addEventListener('resize', () => {
+  fitted = undefined;
   for (const frame of shownFrames()) fit(frame);
   numberPages();
 });

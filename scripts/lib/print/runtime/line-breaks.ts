@@ -404,6 +404,8 @@ type Outcome = ParagraphBreaks['outcome'];
 interface Remembered {
   outcomes: (Outcome | null)[];
   settled(el: HTMLElement, outcome: Outcome, hyphens?: number, softHyphens?: string[]): void;
+  /** Gives the remembered paragraphs their pinned HTML. */
+  pin(): void;
   finish(stats: LineBreakRun): void;
 }
 
@@ -425,7 +427,7 @@ export class LineBreaker {
    */
   private async rememberedBreaks(paragraphs: HTMLElement[], metrics: FontMetrics): Promise<Remembered> {
     const reuse = window.bookLineBreakReuse;
-    const none: Remembered = { outcomes: [], settled() {}, finish() {} };
+    const none: Remembered = { outcomes: [], settled() {}, pin() {}, finish() {} };
     if (typeof reuse !== 'function') return none;
     const font = JSON.stringify([metrics.fontSize, metrics.space, metrics.hyphen, metrics.digit]);
     const keys = paragraphs.map((el) => {
@@ -434,22 +436,22 @@ export class LineBreaker {
       return `${font}\n${setting.join(' ')}\n${el.innerHTML}`;
     });
     const found = await reuse(keys);
-    const outcomes = paragraphs.map((el, i) => {
-      const entry = found[i];
-      if (!entry) return null;
-      if (entry.outcome === 'pinned') {
-        el.innerHTML = entry.html;
-        el.dataset.lines = 'pinned';
-        for (const word of entry.softHyphens || []) this.insertedHyphens.add(word);
-      }
-      return entry.outcome;
-    });
+    const outcomes = paragraphs.map((_, i) => found[i]?.outcome ?? null);
     const keyOf = new Map(paragraphs.map((el, i) => [el, keys[i] as string]));
     const fresh: [string, ParagraphBreaks][] = [];
     return {
       outcomes,
       settled(el, outcome, hyphens = 0, softHyphens = []) {
         fresh.push([keyOf.get(el) as string, { html: el.innerHTML, outcome, hyphens, softHyphens }]);
+      },
+      pin: () => {
+        paragraphs.forEach((el, i) => {
+          const entry = found[i];
+          if (entry?.outcome !== 'pinned') return;
+          el.innerHTML = entry.html;
+          el.dataset.lines = 'pinned';
+          for (const word of entry.softHyphens || []) this.insertedHyphens.add(word);
+        });
       },
       finish: (stats) => {
         for (const [i, outcome] of outcomes.entries()) {
@@ -537,6 +539,10 @@ export class LineBreaker {
           remembered.settled(plan.el, 'pinned', hyphens, plan.softHyphens);
         }
       }
+      // The remembered paragraphs get their lines last: written before, their new HTML had Chromium lay the
+      // whole document out again at the first measurement of a changed paragraph (the preview's save of a
+      // long chapter: every paragraph but one), for lines nothing measures.
+      remembered.pin();
       remembered.finish(stats);
     } finally {
       hideNotes.remove();
