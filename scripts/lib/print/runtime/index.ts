@@ -80,7 +80,8 @@ const resumption = hosted ? new LayoutResumption(() => hosted.host.previousLayou
 const HANDLERS: HandlerClass[] = [
   layOutWithoutFrameWaits(),
   stableRefs(),
-  lostText.handler(),
+  // What a layout lost is for the build to refuse (describe()); the preview shows what it has.
+  ...(print ? [lostText.handler()] : []),
   closeStringSetQuotes(),
   capitalRunningHeads(),
   keepStringsOffTheText(),
