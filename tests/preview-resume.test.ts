@@ -65,14 +65,33 @@ describe('the preview lays a chapter out again from the page before an edit, as 
    * Saves `edited`, waits for `marker` on screen, and compares the chapter's pages with those of a second
    * preview page opened afterwards, which lays every unit out from scratch (it has no earlier layout).
    */
-  async function compareWithScratch(edited: string, marker: string): Promise<{ kept: number; pages: number; whole: boolean }> {
+  async function compareWithScratch(edited: string, marker: string): Promise<{ kept: number; pages: number; whole: boolean; early: number }> {
+    // The pages shown while the rest of the chapter is laid out, as they stood in the frame on show.
+    await shell.evaluate(() => {
+      const seen = window as unknown as { earlyPages: [number, string][]; bookPreviewHost: { pageLaidOut(unit: string, position: number, page: Element): void } };
+      seen.earlyPages = [];
+      const host = seen.bookPreviewHost;
+      const pageLaidOut = host.pageLaidOut.bind(host);
+      host.pageLaidOut = (unit, position, page) => {
+        pageLaidOut(unit, position, page);
+        const frame = document.querySelector<HTMLIFrameElement>(`.frames iframe[data-unit="${unit}"]:not(.next)`);
+        const shown = frame?.contentDocument?.querySelectorAll('.pagedjs_pages > .pagedjs_page')[position];
+        seen.earlyPages.push([position, shown?.outerHTML ?? '']);
+      };
+    });
     await writeFile(chapter, edited);
     await shell.waitForFunction(
       (text: string) => document.querySelector<HTMLIFrameElement>('.frames iframe[data-unit="ch1"]:not(.next)')?.contentDocument?.querySelector('.pagedjs_pages')?.textContent?.includes(text),
       { timeout: 60_000, polling: 50 },
       marker,
     );
+    await shell.waitForFunction('window.preview.pagedVersion === window.preview.buildVersion', { timeout: 60_000, polling: 50 });
     const resumed = await chapterPages(shell);
+    const early = await shell.evaluate(() => (window as unknown as { earlyPages: [number, string][] }).earlyPages);
+    const withoutBookPage = (html: string): string => html.replace(/ data-book-page="\d+"/, '');
+    for (const [position, html] of early) {
+      assert.equal(withoutBookPage(html), withoutBookPage((resumed.pages[position] as ShownPage).html), `page ${position + 1} as shown before the rest was laid out`);
+    }
     const scratchPage = await session.browser.newPage();
     try {
       await scratchPage.setViewport({ width: 1400, height: 900 });
@@ -93,7 +112,7 @@ describe('the preview lays a chapter out again from the page before an edit, as 
     } finally {
       await scratchPage.close();
     }
-    return { kept: resumed.kept ?? 0, pages: resumed.pages.length, whole: resumed.whole === true };
+    return { kept: resumed.kept ?? 0, pages: resumed.pages.length, whole: resumed.whole === true, early: early.length };
   }
 
   test('a sentence added at the end: every page but the last two kept whole, the pages as from scratch', async () => {
@@ -105,9 +124,10 @@ describe('the preview lays a chapter out again from the page before an edit, as 
 
   test('a sentence added halfway: the pages before it kept, the pages as from scratch', async () => {
     const marker = `${Date.now()}`;
-    const { kept, pages, whole } = await compareWithScratch(withSentence(original, `Halverwege ${marker}.`, 'middle'), marker);
+    const { kept, pages, whole, early } = await compareWithScratch(withSentence(original, `Halverwege ${marker}.`, 'middle'), marker);
     assert.ok(kept > 0 && kept < pages - 2, `${kept} of ${pages} pages kept`);
     assert.ok(whole, 'the kept pages were replayed through the hooks, not taken whole');
+    assert.ok(early > 0, 'no page shown before the rest of the chapter was laid out');
   });
 
   test('a paragraph added halfway, moving every later block and note down: the pages as from scratch', async () => {

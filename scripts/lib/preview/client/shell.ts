@@ -11,6 +11,9 @@ import type { PageLayout, ParagraphBreaks, PreviewHost } from '../../print/runti
 /** What tests and the bench read: the version shown in each view, and the page count. */
 interface PreviewStatus {
   pagedVersion: number;
+  /** Counts every change to the pages on show: a unit's frame swapped in, or a page of a layout under way put in
+   * place of the page on show. */
+  pageChanges: number;
   webVersion: number;
   buildVersion: number;
   pages: number;
@@ -40,7 +43,7 @@ const problemList = element<HTMLElement>('.problem-list');
 const jump = element<HTMLFormElement>('.jump');
 const pageInput = element<HTMLInputElement>('#jump-page');
 const pageCount = element<HTMLElement>('.page-count');
-const preview: PreviewStatus = { pagedVersion: 0, webVersion: 0, buildVersion: 0, pages: 0, ok: null, diagnostics: [] };
+const preview: PreviewStatus = { pagedVersion: 0, pageChanges: 0, webVersion: 0, buildVersion: 0, pages: 0, ok: null, diagnostics: [] };
 window.preview = preview;
 let view = 'paged';
 let wanted = 0;
@@ -51,6 +54,9 @@ let rendering = false;
 const lineBreaks = new Map<string, Map<string, ParagraphBreaks>>();
 /** The keys each unit's frame asked for in its layout under way. */
 const askedKeys = new Map<string, string[]>();
+
+/** The printed folio of every id on show, as numberPages() last found them. */
+let folios: Record<string, string> = {};
 
 /** The frame on show for a unit. */
 const shownFrame = (unit: string): HTMLIFrameElement | undefined => shownFrames().find((frame) => frame.dataset.unit === unit);
@@ -68,6 +74,18 @@ const host: PreviewHost = {
   },
   previousLayout(unit) {
     return shownFrame(unit)?.contentWindow?.book?.layoutRecord();
+  },
+  pageLaidOut(unit, position, page) {
+    const frame = shownFrame(unit);
+    const doc = frame?.contentDocument;
+    const old = doc?.querySelectorAll<HTMLElement>('.pagedjs_pages > .pagedjs_page')[position];
+    if (!frame || !doc || !old) return;
+    // A copy in the frame's own document: nothing of the frame laying out is kept.
+    const copy = doc.importNode(page, true) as HTMLElement;
+    if (old.dataset.bookPage) copy.dataset.bookPage = old.dataset.bookPage;
+    old.replaceWith(copy);
+    frame.contentWindow?.book.fillPageReferences(folios);
+    preview.pageChanges++;
   },
 };
 window.bookPreviewHost = host;
@@ -192,7 +210,7 @@ function numberPages(): void {
     previousEven = unitPages.length % 2 === 0;
   });
   numbered.find((f) => f.dataset.unit === 'front')?.contentWindow?.book.fillContents(contentsNumbers(numbered.map((f) => f.dataset.unit as string), firsts, romanPages));
-  const folios: Record<string, string> = {};
+  folios = {};
   pages.forEach((unitPages, i) =>
     unitPages.forEach((page, k) => {
       for (const element of page.querySelectorAll('.pagedjs_page_content [id]')) folios[element.id] ??= folioLabel((firsts[i] as number) + k, romanPages);
@@ -274,6 +292,7 @@ async function renderPaged(): Promise<void> {
       for (const { frame } of fresh) fit(frame);
       if (keep) goTo(Math.min(keep.page, preview.pages), keep.offset);
       preview.pagedVersion = version;
+      preview.pageChanges++;
       setStatus();
     }
   } finally {

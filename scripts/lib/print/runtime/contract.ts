@@ -167,6 +167,10 @@ export interface PreviewHost {
   lineBreakReuse(unit: string, keys: string[]): (ParagraphBreaks | null)[];
   /** The layout of the unit on show, if it is laid out. */
   previousLayout(unit: string): LayoutRecord | undefined;
+  /** A page of the unit's layout under way is done (the page after it laid out too, which may mark it): the
+   * first few the layout makes go on show in place of the same page of the unit's frame on show, before the
+   * rest is laid out. */
+  pageLaidOut(unit: string, position: number, page: Element): void;
 }
 
 /** What a document asks of the runtime before it loads (`window.bookRuntimeOptions`). */

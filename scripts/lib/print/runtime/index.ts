@@ -69,7 +69,13 @@ const DOCUMENT_FINISHERS: DocumentFinisher[] = print ? [probing.document] : [];
 const finishing = new PageFinishing(PAGE_FINISHERS);
 const finishedPages = new FinishedPages(finishing);
 /** The preview lays a unit out again from the page before the first change (resume-layout.ts). */
-const resumption = hosted ? new LayoutResumption(() => hosted.host.previousLayout(hosted.unit), finishedPages) : undefined;
+const resumption = hosted
+  ? new LayoutResumption(
+      () => hosted.host.previousLayout(hosted.unit),
+      finishedPages,
+      (position, page) => hosted.host.pageLaidOut(hosted.unit, position, page),
+    )
+  : undefined;
 
 /**
  * The handlers Paged.js lays the book out with, in the order a hook calls them. Pages are set aside (and

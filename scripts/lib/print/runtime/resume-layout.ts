@@ -23,6 +23,10 @@ import type { HandlerState, LayoutRecord, PageRecord, ResumeReport, SourcePlace 
 import type { FinishedPages } from './finished-pages.ts';
 import { pagedHandler, type Chunker, type HandlerClass, type PagedNamespace, type PagedPage } from './paged.ts';
 
+/** The pages laid out first that are shown while the rest is laid out: the change is on the first or second
+ * (keptPages), and the next may take its lines. */
+const SHOWN_EARLY = 4;
+
 /** The nodes of `root` in document order, `root` itself not counted. */
 function nodesInOrder(root: Node): Node[] {
   const walker = document.createTreeWalker(root, NodeFilter.SHOW_ALL);
@@ -214,9 +218,15 @@ export class LayoutResumption {
   private replaying: { previous: LayoutRecord; keepable: number } | undefined;
   report: ResumeReport | undefined;
 
+  /** Positions of the pages this layout laid out itself (neither kept nor blank), and how many were shown. */
+  private readonly laidOut = new Set<number>();
+  private shown = 0;
+
   constructor(
     private readonly previous: () => LayoutRecord | undefined,
     private readonly finished: FinishedPages,
+    /** Shows a page laid out while the rest still is. */
+    private readonly show: (position: number, page: Element) => void = () => undefined,
   ) {}
 
   /** The layout for the next one to resume from: once every page is laid out. */
@@ -277,8 +287,15 @@ export class LayoutResumption {
         };
       }
 
-      finalizePage(_element: HTMLElement, page: LaidOutPage): void {
+      finalizePage(_element: HTMLElement, page: LaidOutPage, _breakToken: unknown, chunker: ResumedChunker): void {
         resumption.after[page.position] = { strings: resumption.lastStrings, rules: resumption.sheet?.cssRules.length ?? 0, runningElements: resumption.runningElements };
+        // The page before this one is done now (this page's hooks mark its split elements): the first pages this
+        // layout makes, where the change is, are shown before the rest is laid out.
+        const before = chunker.pages[page.position - 1];
+        if (before && resumption.laidOut.has(before.position) && resumption.shown < SHOWN_EARLY) {
+          resumption.shown++;
+          resumption.show(before.position, before.element);
+        }
       }
 
       afterRendered(pages: LaidOutPage[]): void {
@@ -361,6 +378,7 @@ export class LayoutResumption {
       // From here on every page is laid out: the last layout is let go.
       this.replaying = undefined;
       end = await layout.call(page, contents, breakToken, maxChars);
+      this.laidOut.add(page.position);
     }
     const place = placeOf(end, this.index);
     this.pages[page.position] = {
