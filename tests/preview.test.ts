@@ -31,14 +31,17 @@ const pagedText = (page: Page): Promise<string> =>
     Array.from(document.querySelectorAll<HTMLIFrameElement>('.frames iframe:not(.next)'), (f) => f.contentDocument?.querySelector('.pagedjs_pages')?.textContent ?? '').join('\n'),
   );
 
-/** Waits until the paged view on show has `text` in it. */
-const waitForPagedText = (page: Page, text: string): Promise<unknown> =>
-  page.waitForFunction(
+/** Waits until the paged view on show has `text` in it (the first pages of a layout go on show before the rest
+ * is laid out), then until the whole unit's new frame is on show. */
+const waitForPagedText = async (page: Page, text: string): Promise<void> => {
+  await page.waitForFunction(
     (marker: string) =>
       Array.from(document.querySelectorAll<HTMLIFrameElement>('.frames iframe:not(.next)')).some((f) => f.contentDocument?.querySelector('.pagedjs_pages')?.textContent?.includes(marker)),
     { timeout: 60_000, polling: 50 },
     text,
   );
+  await page.waitForFunction('window.preview.pagedVersion === window.preview.buildVersion', { timeout: 60_000, polling: 50 });
+};
 
 describe('npm run preview on a copy of the book', () => {
   let work: string;
