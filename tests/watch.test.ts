@@ -87,10 +87,24 @@ describe('npm run build -- --watch', () => {
     // One paragraph changes (its lines are broken again); the others keep the lines the first build chose.
     const edited = source.replace('De internationale revolutie liep op nederlagen uit', 'De internationale revolutie van de arbeiders liep op zware nederlagen uit');
     assert.notEqual(edited, source);
+    // The output folder as the save finds it, for a one-off build of the same edit below.
+    const beforeSave = await mkdtemp(path.join(tmpdir(), 'book-test-before-'));
+    await cp(out(), beforeSave, { recursive: true });
     await writeFile(file, edited);
     await watching.until(() => watching.builds() >= 2, 'a build after the save');
+    const saved = await readFile(pdf('out'));
     assert.match(watching.stderr, /changed: .*02-tweede\.md/);
-    assert.match(watching.stderr, /1 unit\(s\) paginated in 1 document\(s\), 3 from the cache/);
+    assert.match(watching.stderr, /1 unit\(s\) paginated in 1 document\(s\), 3 from the cache, 1 document\(s\) loaded before the save/);
+    try {
+      // The chapter laid out in the tab loaded before the save (document-tabs.ts) against the same chapter laid
+      // out in a new tab, from the same cache: the same file.
+      const once = await runScript('build.ts', ['--manuscript', dir, '--out', beforeSave, '--format', 'pdf', '--jobs', '2'], ENV, undefined, repo);
+      assert.equal(once.code, 0, once.stderr);
+      assert.match(once.stderr, /1 unit\(s\) paginated in 1 document\(s\), 3 from the cache \(/);
+      assert.ok((await readFile(path.join(beforeSave, 'proefboek.pdf'))).equals(saved), 'the save laid out in a tab loaded before it made a different file');
+    } finally {
+      await removeDir(beforeSave);
+    }
     const fresh = await runScript('build.ts', ['--manuscript', dir, '--out', path.join(dir, 'seq'), '--format', 'pdf', '--jobs', '1'], ENV, undefined, repo);
     assert.equal(fresh.code, 0, fresh.stderr);
     const expected = await summarize(pdf('seq'));

@@ -293,9 +293,23 @@ const CONTENT_TYPES: Record<string, string> = {
  * build never depends on the network.
  */
 export async function serveHermetically(page: Page, site: SiteMap, blocked: string[]): Promise<void> {
+  await serveFrom(page, () => ({ site, blocked }));
+}
+
+/** Where a page's requests are answered from, asked at each request: a page loaded ahead of its document
+ * (print/document-tabs.ts) is served by the site of the document it is given. `served` records what was
+ * answered, by path. */
+export interface PageServing {
+  site: SiteMap;
+  blocked: string[];
+  served?: Map<string, Buffer | string>;
+}
+
+/** serveHermetically, from whatever `serving()` gives at each request. */
+export async function serveFrom(page: Page, serving: () => PageServing): Promise<void> {
   await page.setRequestInterception(true);
   page.on('request', (request: HTTPRequest) => {
-    void respond(request, site, blocked);
+    void respond(request, serving());
   });
 }
 
@@ -346,14 +360,16 @@ async function readPackageFile(file: string): Promise<Buffer> {
   return body;
 }
 
-async function respond(request: HTTPRequest, site: SiteMap, blocked: string[]): Promise<void> {
+async function respond(request: HTTPRequest, { site, blocked, served }: PageServing): Promise<void> {
   const url = request.url();
   if (url.startsWith('data:') || url.startsWith('blob:')) return request.continue();
   if (!url.startsWith(`${site.origin}/`)) {
     blocked.push(url);
     return request.abort('blockedbyclient');
   }
-  const found = await lookupSite(site, new URL(url).pathname);
+  const { pathname } = new URL(url);
+  const found = await lookupSite(site, pathname);
+  if (found.kind === 'found') served?.set(pathname, found.body);
   // Cacheable within the tab: Paged.js fetches every stylesheet again and loads each font face it declares
   // once more, which would otherwise cost a round trip to the build each.
   if (found.kind === 'found') return request.respond({ status: 200, contentType: found.contentType, body: found.body, headers: { 'cache-control': 'max-age=86400' } });

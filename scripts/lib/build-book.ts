@@ -6,6 +6,7 @@ import { prepareSpareTabs } from './print/tabs.ts';
 import { defaultJobs } from './print/print-options.ts';
 import type { LineBreakMemo } from './print/line-break-memo.ts';
 import type { KeptDocuments } from './print/kept-documents.ts';
+import type { DocumentTabs } from './print/document-tabs.ts';
 import type { Check, CheckFindings } from './checks/check.ts';
 import { checkSources, runChecks } from './checks/run-checks.ts';
 import { releaseCitationEngine } from './citations/csl.ts';
@@ -60,6 +61,8 @@ export interface ResidentBuild {
   lineBreaks: LineBreakMemo;
   /** The units' pages as marked for the tagged PDF, by printed document. */
   keptDocuments: KeptDocuments;
+  /** The next document, loaded while the build waits for a save. */
+  documentTabs: DocumentTabs;
   browser?: Promise<BrowserSession>;
 }
 
@@ -149,6 +152,7 @@ export async function buildBook(args: BuildOptions, resident?: ResidentBuild): P
       print: args.print,
       lineBreaks: resident?.lineBreaks,
       keptDocuments: resident?.keptDocuments,
+      heldTabs: resident?.documentTabs,
       browser,
       idle,
       waitingOnLayout,

@@ -3,6 +3,7 @@ import { BuildError, formatDiagnostic } from './diagnostics.ts';
 import { stylesDir } from './paths.ts';
 import { LineBreakMemo } from './print/line-break-memo.ts';
 import { KeptDocuments } from './print/kept-documents.ts';
+import { DocumentTabs } from './print/document-tabs.ts';
 import { prepareSpareTabs } from './print/tabs.ts';
 import { watchFolders } from './preview/watch.ts';
 import { report as reportError } from './run-cli.ts';
@@ -29,12 +30,17 @@ export interface WatchReport {
  * replaces the last good book.
  */
 export async function watchBuild(args: BuildOptions, report: WatchReport): Promise<WatchedBuild> {
-  const resident: ResidentBuild = { renderedChapters: new Map(), lineBreaks: new LineBreakMemo(), keptDocuments: new KeptDocuments() };
+  const resident: ResidentBuild = { renderedChapters: new Map(), lineBreaks: new LineBreakMemo(), keptDocuments: new KeptDocuments(), documentTabs: new DocumentTabs() };
   const buildOnce = async (): Promise<void> => {
     try {
       report.built(await buildBook(args, resident));
       const session = await resident.browser?.catch(() => undefined);
-      if (session) prepareSpareTabs(session.browser, 1);
+      // The next save's document is loaded meanwhile (its head: Paged.js, the runtime, the styles), with a
+      // spare tab for a save it cannot stand for.
+      if (session) {
+        resident.documentTabs.prepare(session.browser, resident.lineBreaks);
+        prepareSpareTabs(session.browser, 1);
+      }
     } catch (error) {
       if (error instanceof BuildError) report.failed(error.diagnostics.map(formatDiagnostic).join('\n'));
       else {
@@ -58,6 +64,7 @@ export async function watchBuild(args: BuildOptions, report: WatchReport): Promi
     stopped,
     async stop() {
       await watcher.close();
+      await resident.documentTabs.close();
       await (await resident.browser?.catch(() => undefined))?.close();
       resolveStopped();
     },

@@ -10,20 +10,20 @@ import { charactersOf, stylesheetsText, trimFontFaces } from './font-faces.ts';
 import type { LineBreakMemo } from './line-break-memo.ts';
 import type { DocumentDescription, FolioIncrement, PageLayout } from './runtime/contract.ts';
 import { noteRendererCpu, startPageProfile } from './page-profile.ts';
-import { closeTab, openTab } from './tabs.ts';
+import { closeTab, openTab, type Tab } from './tabs.ts';
 import { stageDone } from '../stage-times.ts';
 
 /** What the print document may load: itself at /index.html, styles/, the page runtime (`runtime`, its
  * script), the manuscript folder, Paged.js and the font packages. The build serves it by request
  * interception, the preview over HTTP. */
-export function printSite(html: string, manuscriptDir: string, fontPackages: string[], runtime: string, origin = BOOK_ORIGIN): SiteMap {
+export function printSite(html: string, manuscriptDir: string, fontPackages: string[], runtime: string, origin = BOOK_ORIGIN, fontText = html): SiteMap {
   let characters: Set<number> | undefined;
   const fontSheets: SiteMap['documents'] = {};
   for (const name of fontPackages) {
     for (const [, href] of html.matchAll(new RegExp(`<link rel="stylesheet" href="(/pkg/${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/[^"]+\\.css)">`, 'g'))) {
       const file = path.join(packageDir(name), (href as string).slice(`/pkg/${name}/`.length));
       if (!existsSync(file)) continue;
-      characters ??= charactersOf([html, stylesheetsText(stylesDir)]);
+      characters ??= charactersOf([fontText, stylesheetsText(stylesDir)]);
       fontSheets[href as string] = { body: trimFontFaces(readFileSync(file, 'utf8'), characters), contentType: 'text/css; charset=utf-8' };
     }
   }
@@ -49,6 +49,8 @@ export interface LaidOutDocument {
   layout: PageLayout;
   /** Requests the page made that the build does not serve. */
   blocked: string[];
+  /** Laid out in a tab loaded before the document was known (print/document-tabs.ts). */
+  loadedAhead: boolean;
   describe(): Promise<DocumentDescription>;
   setFolios(increments: FolioIncrement[]): Promise<void>;
   fillContents(pages: Record<string, string>): Promise<void>;
@@ -57,6 +59,21 @@ export interface LaidOutDocument {
    * (accessible-pdf.ts), which Chromium's own tags do not match. */
   print(): Promise<Uint8Array>;
   close(): Promise<void>;
+}
+
+/** A tab whose document was loaded before its body was known (print/document-tabs.ts). */
+export interface HeldTab {
+  tab: Tab;
+  /** Puts the document's body in: Paged.js begins. */
+  release(): Promise<void>;
+}
+
+/** Documents loaded ahead of their body, for a watching build (print/document-tabs.ts). */
+export interface HeldTabs {
+  /** The held tab, serving `site` from now on, if it can lay out `html`; otherwise none. */
+  take(browser: Browser, html: string, site: SiteMap, blocked: string[], lineBreaks?: LineBreakMemo): Promise<HeldTab | undefined>;
+  /** The document a build laid out: the next held one is made like it (`unlessNoted`: only if none was). */
+  noteDocument(html: string, manuscriptDir: string, fontPackages: string[], unlessNoted?: boolean): void;
 }
 
 export interface PaginateOptions {
@@ -71,6 +88,8 @@ export interface PaginateOptions {
   lineBreaks?: LineBreakMemo;
   /** Called when the document is loaded in its tab and Paged.js lays it out. */
   loaded?: () => void;
+  /** A document loaded ahead that may stand for this one (a watching build's, isolated only). */
+  heldTabs?: HeldTabs;
 }
 
 /** Lays out one document in a tab of its own and waits until Paged.js is done; the caller prints and closes. */
@@ -79,10 +98,12 @@ export async function paginate(options: PaginateOptions): Promise<LaidOutDocumen
   let clock = performance.now();
   const site = printSite(html, options.manuscriptDir, options.fontPackages, await pageBundle('print-runtime'));
   clock = stageDone('page site made', clock);
-  const tab = await openTab(browser, Boolean(options.isolated));
-  clock = stageDone('tab opened', clock);
-  const { page } = tab;
   const blocked: string[] = [];
+  const held = options.isolated ? await options.heldTabs?.take(browser, html, site, blocked, options.lineBreaks) : undefined;
+  if (options.isolated) options.heldTabs?.noteDocument(html, options.manuscriptDir, options.fontPackages);
+  const tab = held?.tab ?? (await openTab(browser, Boolean(options.isolated)));
+  clock = stageDone(held ? 'held tab taken' : 'tab opened', clock);
+  const { page } = tab;
   const crashed = new Promise<never>((_, reject) => {
     page.once('error', (error) => reject(renderError(`the browser tab crashed: ${error.message}`)));
     browser.once('disconnected', () => reject(renderError(browserGone(browser))));
@@ -99,9 +120,12 @@ export async function paginate(options: PaginateOptions): Promise<LaidOutDocumen
   };
   const guard = <T>(work: Promise<T>): Promise<T> => Promise.race([work, crashed]);
   try {
-    await serveHermetically(page, site, blocked);
     const memo = options.lineBreaks;
-    if (memo) await page.exposeFunction('bookLineBreakReuse', (keys: string[]) => memo.lookup(keys));
+    // A held tab serves this document's site already, and has the memo.
+    if (!held) {
+      await serveHermetically(page, site, blocked);
+      if (memo) await page.exposeFunction('bookLineBreakReuse', (keys: string[]) => memo.lookup(keys));
+    }
     page.setDefaultTimeout(timeoutMs);
     const stopProfile = await startPageProfile(page);
     const layout = await Promise.race([
@@ -109,8 +133,9 @@ export async function paginate(options: PaginateOptions): Promise<LaidOutDocumen
       guard(
         (async () => {
           clock = stageDone('page set up', clock);
-          await page.goto(`${BOOK_ORIGIN}/index.html`, { waitUntil: 'load', timeout: timeoutMs });
-          clock = stageDone('page loaded', clock);
+          if (held) await held.release();
+          else await page.goto(`${BOOK_ORIGIN}/index.html`, { waitUntil: 'load', timeout: timeoutMs });
+          clock = stageDone(held ? 'body put in' : 'page loaded', clock);
           options.loaded?.();
           // The page says when it is done: asking every 50 ms lost 25 ms of a layout on average.
           let timer: NodeJS.Timeout | undefined;
@@ -135,6 +160,7 @@ export async function paginate(options: PaginateOptions): Promise<LaidOutDocumen
     return {
       layout,
       blocked,
+      loadedAhead: Boolean(held),
       describe: () => guard(page.evaluate(() => window.book.describe())),
       setFolios: (increments) => guard(page.evaluate((list) => window.book.setFolios(list), increments)),
       fillContents: (pages) => guard(page.evaluate((numbers) => window.book.fillContents(numbers), pages)),

@@ -15,7 +15,7 @@ import { finishPdf, pdfFinishing } from './finish-pdf.ts';
 import { toPoints } from './lengths.ts';
 import type { LineBreakMemo } from './line-break-memo.ts';
 import { bookPageCount, firstPages, folioIncrements, printedAnchors, printedNumbers, referencePages, romanPageCount } from './numbering.ts';
-import { blockedError, paginate, type LaidOutDocument } from './paginate.ts';
+import { blockedError, paginate, type HeldTabs, type LaidOutDocument } from './paginate.ts';
 import { prepareSpareTabs } from './tabs.ts';
 import { MarkingWorkers } from './marking-workers.ts';
 import { markedParts, KeptDocuments, type MarkedPart } from './kept-documents.ts';
@@ -58,6 +58,8 @@ export interface LayOutOptions {
   /** Called once, when the documents opened first are loaded in their tabs: Node then only waits on
    * Chromium's layout. */
   loaded?: () => void;
+  /** The next document, loaded while a watching build waits for a save (print/document-tabs.ts). */
+  heldTabs?: HeldTabs;
 }
 
 export interface LaidOutBook {
@@ -72,6 +74,8 @@ export interface LaidOutBook {
   paginated: string[];
   /** Paged.js documents opened. */
   documents: number;
+  /** Of them, laid out in a tab loaded before the build (print/document-tabs.ts). */
+  loadedAhead: number;
   /** Settles once every printed document's content is marked and each unit's `marks` is set: the merge
    * copies the documents' pages meanwhile (mergeUnits puts the marked streams in place). */
   marked: Promise<void>;
@@ -116,6 +120,7 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
   const tabs = new Semaphore(Math.max(1, options.jobs));
   let documents = 0;
   let waitingForTabs = 0;
+  let loadedAhead = 0;
   let markedBefore = 0;
   let browserVersion: string | undefined;
   let wholeLayout: PageLayout | undefined;
@@ -247,7 +252,9 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
         isolated: !whole,
         lineBreaks: options.lineBreaks,
         loaded: documentLoaded,
+        heldTabs: options.print ? options.heldTabs : undefined,
       });
+      if (document.loadedAhead) loadedAhead++;
     } catch (error) {
       tabs.release();
       throw error;
@@ -403,6 +410,7 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
     whole: wholePdf,
     paginated,
     documents,
+    loadedAhead,
     marked,
     markedBefore,
     browserVersion,
@@ -432,6 +440,8 @@ export interface PrintBookOptions {
   /** The printed documents as read and their units' pages as marked for the tagged PDF, kept between builds
    * (a watching build; more than one job). */
   keptDocuments?: KeptDocuments;
+  /** The next document, loaded while a watching build waits for a save (more than one job). */
+  heldTabs?: HeldTabs;
   timeoutMs?: number;
   /** Called once the documents opened first are loaded in their tabs (see LayOutOptions.loaded). */
   loaded?: () => void;
@@ -515,11 +525,15 @@ export async function printBook(options: PrintBookOptions): Promise<PrintResult>
         pdfFinishing().catch(() => undefined);
         options.loaded?.();
       },
+      heldTabs: whole ? undefined : options.heldTabs,
     });
     stageDone('laid out and printed', layingOut);
+    // A build that laid out nothing (every unit from the cache) gives the next held document the book's head.
+    if (!whole) options.heldTabs?.noteDocument(unitsDocument(book, units), book.manuscriptDir, bookFontPackages(book), true);
     const { paginateMs, settleMs, collectMs, structureMs, lineBreakingMs } = inPageTimings(laidOut.units, new Set(laidOut.paginated));
     progress.step(
-      `print: ${laidOut.paginated.length} unit(s) paginated in ${laidOut.documents} document(s), ${units.length - laidOut.paginated.length} from the cache ` +
+      `print: ${laidOut.paginated.length} unit(s) paginated in ${laidOut.documents} document(s), ${units.length - laidOut.paginated.length} from the cache` +
+        `${laidOut.loadedAhead > 0 ? `, ${laidOut.loadedAhead} document(s) loaded before the save` : ''} ` +
         `(in the page ${(paginateMs / 1000).toFixed(1)} s, of which line breaking ${(lineBreakingMs / 1000).toFixed(1)} s; ` +
         `hyphens ${(settleMs / 1000).toFixed(1)} s, layout ${(collectMs / 1000).toFixed(1)} s, structure ${(structureMs / 1000).toFixed(2)} s); ${laidOut.whole ? 'writing PDF' : 'merging'}`,
     );

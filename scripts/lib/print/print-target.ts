@@ -22,6 +22,7 @@ export const printTarget: Target = {
       lineBreaks: context.lineBreaks,
       keptDocuments: context.keptDocuments,
       loaded: context.waitingOnLayout,
+      heldTabs: context.heldTabs,
     });
     context.outputs.pdf = result;
     return { file: result.file, detail: `${result.pages} pages`, bytes: result.bytes };

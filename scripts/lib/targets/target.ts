@@ -4,6 +4,7 @@ import type { PrintBuildOptions } from '../cli-args.ts';
 import type { Format } from '../formats.ts';
 import type { LineBreakMemo } from '../print/line-break-memo.ts';
 import type { KeptDocuments } from '../print/kept-documents.ts';
+import type { HeldTabs } from '../print/paginate.ts';
 import type { Progress } from '../progress.ts';
 import type { BuildOutputs, OutputSummary } from './outputs.ts';
 
@@ -35,6 +36,8 @@ export interface TargetContext {
   idle: Promise<void>;
   /** Says that Node now waits on Chromium's layout: a target that lays out pages calls it once its documents are loaded. */
   waitingOnLayout(): void;
+  /** The next document, loaded while a watching build waits for a save (print/document-tabs.ts). */
+  heldTabs?: HeldTabs;
 }
 
 /** One output format: what it needs built before it, and how it is made. */

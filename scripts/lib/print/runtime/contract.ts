@@ -188,5 +188,12 @@ declare global {
     bookLineBreakReuse?: (keys: string[]) => Promise<(ParagraphBreaks | null)[]>;
     /** Set by the preview's page (client/shell.ts) for the frames it holds. */
     bookPreviewHost?: PreviewHost;
+    /** In a document loaded ahead of its body (`<body data-book-held>`, print/document-tabs.ts): puts the
+     * body in and lets Paged.js begin. */
+    bookRelease?: (body: string) => void;
   }
 }
+
+/** The attribute of the body of a document loaded ahead of its content (print/document-tabs.ts): the runtime
+ * waits for `window.bookRelease` before the line breaker and Paged.js begin. */
+export const HELD_BODY_ATTRIBUTE = 'data-book-held';

@@ -4,7 +4,7 @@
  * starts, finishes each page as it is laid out, and publishes `window.book` (contract.ts) for the build.
  */
 import { AnchorMeasure } from './anchors.ts';
-import type { BookPage, PageLayout, PreviewHost, RuntimeOptions } from './contract.ts';
+import { HELD_BODY_ATTRIBUTE, type BookPage, type PageLayout, type PreviewHost, type RuntimeOptions } from './contract.ts';
 import { FinishedPages } from './finished-pages.ts';
 import { PageFinishing, type DocumentFinisher, type PageFinisher } from './finishers.ts';
 import { keepLines } from './keep-lines.ts';
@@ -161,7 +161,19 @@ window.book = book;
 
 // Paged.js reads its config object when it loads and calls these once the document is ready. Tables are
 // fitted to the measure first: a condensed or turned table is what the line breaker and Paged.js then see.
-window.PagedConfig.before = () => {
+// A document loaded ahead of its body (print/document-tabs.ts) waits here, with Paged.js, the runtime, the
+// styles and the fonts' style sheets loaded, until the build puts the body in: from there on it is laid out as
+// a document loaded whole (Paged.js reads the body by its markup, wrapContent).
+window.PagedConfig.before = async () => {
+  if (document.body.hasAttribute(HELD_BODY_ATTRIBUTE)) {
+    await new Promise<void>((resolve) => {
+      window.bookRelease = (body) => {
+        document.body.removeAttribute(HELD_BODY_ATTRIBUTE);
+        document.body.innerHTML = body;
+        resolve();
+      };
+    });
+  }
   fitTables();
   return lineBreaker.run();
 };

@@ -1,0 +1,135 @@
+import type { Browser } from 'puppeteer';
+import { BOOK_ORIGIN, lookupSite, serveFrom, type PageServing, type SiteMap } from '../browser.ts';
+import { pageBundle } from '../page-bundles.ts';
+import type { LineBreakMemo } from './line-break-memo.ts';
+import { printSite, type HeldTab, type HeldTabs } from './paginate.ts';
+import { HELD_BODY_ATTRIBUTE } from './runtime/contract.ts';
+import { closeTab, openTab, prepareSpareTabs, type Tab } from './tabs.ts';
+
+/** A document's markup before its body: what a held document shares with the one it is given. */
+function headOf(html: string): string | undefined {
+  const at = html.indexOf('<body>');
+  return at < 0 ? undefined : html.slice(0, at);
+}
+
+/**
+ * The body's markup as the HTML parser builds it from the document (print-html.ts ends it with
+ * `</body>\n</html>\n`): the white space after `</body>` and `</html>` goes into the body too.
+ */
+export function parsedBody(html: string): string {
+  const start = html.indexOf('<body>') + '<body>'.length;
+  const end = html.lastIndexOf('</body>');
+  return html.slice(start, end) + html.slice(end + '</body>'.length).replace('</html>', '');
+}
+
+/** How long a save waits for the held document to finish loading (it takes well under a second). */
+const HELD_LOAD_WAIT_MS = 5_000;
+
+function sameBody(a: Buffer | string, b: Buffer | string): boolean {
+  if (typeof a === 'string' || typeof b === 'string') return a === b;
+  return a.equals(b);
+}
+
+interface HeldDocument {
+  tab: Tab;
+  head: string;
+  serving: PageServing & { served: Map<string, Buffer | string> };
+  lineBreaks?: LineBreakMemo;
+  /** A page error or a crash while it was held. */
+  failed: boolean;
+}
+
+/**
+ * A watching build's next document, loaded while it waits for the save: a tab of its own with the last
+ * document's head (Paged.js and the page runtime compiled, the styles and the fonts' style sheets loaded)
+ * and a held, empty body. A save whose document has the same head, and whose site serves the same bytes at
+ * every path the held document loaded, puts its body in (`window.bookRelease`) and is laid out from there;
+ * any other is laid out in a new tab as before. Each held tab lays out one document and is closed with it, so
+ * no layout starts from what another left behind: what a held document has done before its body comes is
+ * what every document does before its body is parsed (its head's scripts and style sheets), and Paged.js
+ * reads the body by its markup (`wrapContent`).
+ */
+export class DocumentTabs implements HeldTabs {
+  private held: Promise<HeldDocument | undefined> | undefined;
+  private last: { html: string; manuscriptDir: string; fontPackages: string[] } | undefined;
+
+  /** The document a build laid out: the next held document is made like it (`unlessNoted`: only if none was). */
+  noteDocument(html: string, manuscriptDir: string, fontPackages: string[], unlessNoted = false): void {
+    if (unlessNoted && this.last) return;
+    this.last = { html, manuscriptDir, fontPackages };
+  }
+
+  /** Loads the next document's head in a tab of its own, unless one is held already. */
+  prepare(browser: Browser, lineBreaks?: LineBreakMemo): void {
+    const last = this.last;
+    if (this.held || !last || !browser.connected) return;
+    const held = this.load(browser, last, lineBreaks).catch(() => undefined);
+    this.held = held;
+  }
+
+  private async load(browser: Browser, last: NonNullable<DocumentTabs['last']>, lineBreaks?: LineBreakMemo): Promise<HeldDocument | undefined> {
+    const head = headOf(last.html);
+    if (head === undefined) return undefined;
+    const html = `${head}<body ${HELD_BODY_ATTRIBUTE}>\n</body>\n</html>\n`;
+    // The fonts' style sheets as the last document had them (trimmed to the characters it uses).
+    const site: SiteMap = printSite(html, last.manuscriptDir, last.fontPackages, await pageBundle('print-runtime'), BOOK_ORIGIN, last.html);
+    const tab = await openTab(browser, true);
+    // A spare for a save whose document this one cannot stand for.
+    prepareSpareTabs(browser, 1);
+    const held: HeldDocument = { tab, head, serving: { site, blocked: [], served: new Map() }, lineBreaks, failed: false };
+    const { page } = tab;
+    page.once('error', () => (held.failed = true));
+    page.on('pageerror', () => (held.failed = true));
+    try {
+      await serveFrom(page, () => held.serving);
+      if (lineBreaks) await page.exposeFunction('bookLineBreakReuse', (keys: string[]) => lineBreaks.lookup(keys));
+      await page.goto(`${BOOK_ORIGIN}/index.html`, { waitUntil: 'load', timeout: 60_000 });
+      await page.waitForFunction(() => typeof window.bookRelease === 'function', { timeout: 60_000 });
+    } catch {
+      await closeTab(tab);
+      return undefined;
+    }
+    return held;
+  }
+
+  /**
+   * The held tab, serving `site` from now on, if it can lay out `html`: the same head, the same line-breaking
+   * memo, and every path the held document loaded served the same by `site`. Otherwise it is closed.
+   */
+  async take(browser: Browser, html: string, site: SiteMap, blocked: string[], lineBreaks?: LineBreakMemo): Promise<HeldTab | undefined> {
+    const holding = this.held;
+    this.held = undefined;
+    if (!holding) return undefined;
+    // One still loading is further on than a new tab would be; one that hangs is given up.
+    let timer: NodeJS.Timeout | undefined;
+    const held = await Promise.race([holding, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), HELD_LOAD_WAIT_MS)))]);
+    clearTimeout(timer);
+    if (!held) {
+      void holding.then((late) => late && closeTab(late.tab));
+      return undefined;
+    }
+    if (held.failed || held.tab.page.isClosed() || held.tab.page.browser() !== browser || !browser.connected || held.serving.blocked.length > 0 || held.lineBreaks !== lineBreaks || headOf(html) !== held.head || !(await this.servesAlike(held.serving.served, site))) {
+      await closeTab(held.tab);
+      return undefined;
+    }
+    held.serving = { site, blocked, served: held.serving.served };
+    const { page } = held.tab;
+    return { tab: held.tab, release: () => page.evaluate((body) => (window.bookRelease as (body: string) => void)(body), parsedBody(html)) };
+  }
+
+  private async servesAlike(served: Map<string, Buffer | string>, site: SiteMap): Promise<boolean> {
+    for (const [pathname, body] of served) {
+      // The document itself is not loaded again: its head was compared, its body is put in.
+      if (pathname === '/index.html') continue;
+      const now = await lookupSite(site, pathname);
+      if (now.kind !== 'found' || !sameBody(now.body, body)) return false;
+    }
+    return true;
+  }
+
+  async close(): Promise<void> {
+    const held = await this.held;
+    this.held = undefined;
+    if (held) await closeTab(held.tab);
+  }
+}
