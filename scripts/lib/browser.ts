@@ -66,8 +66,8 @@ export interface BrowserSession {
   shared?: boolean;
   /** Ends every process of this Chromium and removes its temporary folder. `exiting`: this process exits
    * straight after, so the processes are killed and the rest is left to the watchdog, which ends what is left
-   * of them and removes the folder as this process exits (the ~0.1 s of Chromium's teardown and the folder's
-   * removal no build waits for). */
+   * of them and removes the folder as this process exits: the build's last line and its exit need not wait
+   * for Chromium's teardown and the folder's removal. */
   close(options?: { exiting?: boolean }): Promise<void>;
 }
 
