@@ -85,6 +85,9 @@ export class DocumentTabs implements HeldTabs {
       if (lineBreaks) await page.exposeFunction('bookLineBreakReuse', (keys: string[]) => lineBreaks.lookup(keys));
       await page.goto(`${BOOK_ORIGIN}/index.html`, { waitUntil: 'load', timeout: 60_000 });
       await page.waitForFunction(() => typeof window.bookRelease === 'function', { timeout: 60_000 });
+      // The fonts' files too (a document loads those its text uses as it is laid out): the faces are those of
+      // the last document's characters, and one the next document does not use changes nothing on its pages.
+      await page.evaluate(() => Promise.all(Array.from(document.fonts, (face) => face.load())).then(() => undefined));
     } catch {
       await closeTab(tab);
       return undefined;
