@@ -101,6 +101,8 @@ export async function paginate(options: PaginateOptions): Promise<LaidOutDocumen
   const blocked: string[] = [];
   const held = options.isolated ? await options.heldTabs?.take(browser, html, site, blocked, options.lineBreaks) : undefined;
   if (options.isolated) options.heldTabs?.noteDocument(html, options.manuscriptDir, options.fontPackages);
+  // Measuring (BOOK_RENDERER_CPU): what the held tab's renderer spent before the document came is not the document's.
+  if (held) await noteRendererCpu(browser).catch(() => undefined);
   const tab = held?.tab ?? (await openTab(browser, Boolean(options.isolated)));
   clock = stageDone(held ? 'held tab taken' : 'tab opened', clock);
   const { page } = tab;
