@@ -28,18 +28,36 @@ function sources(dir = scriptsDir, relative = '', found = []) {
 }
 
 /**
- * Names the bundle after what it is made from: esbuild's version and each source's name, size, modification
+ * Names the bundle after what it is made from: esbuild's version, this file and each source's name, size, modification
  * time (to the nanosecond) and inode. Looking at the files, not reading them: every start pays for this check,
  * and a source saved again (an editor's save writes a new file or a new time) makes a new bundle, even unchanged.
  */
 function bundleKey() {
   const hash = createHash('sha256');
   hash.update(JSON.parse(readFileSync(path.join(root, 'node_modules', 'esbuild', 'package.json'), 'utf8')).version);
-  for (const file of sources()) {
+  // This file too: it says how the bundle is made.
+  for (const file of ['run.mjs', ...sources()]) {
     const { size, mtimeNs, ino } = statSync(path.join(scriptsDir, file), { bigint: true });
     hash.update(`\0${file}\0${size} ${mtimeNs} ${ino}`);
   }
   return hash.digest('hex').slice(0, 16);
+}
+
+/** An esbuild plugin: every installed package is left to Node (as `packages: 'external'` does), but those named
+ * and the packages they import. */
+function packagesOutsideBut(bundled) {
+  return {
+    name: 'packages-outside-but',
+    setup(build) {
+      build.onResolve({ filter: /^[^./]/ }, (args) => {
+        if (args.path.startsWith('node:')) return { path: args.path, external: true };
+        const name = args.path.startsWith('@') ? args.path.split('/').slice(0, 2).join('/') : args.path.split('/')[0];
+        // A package named, and whatever a file of an installed package imports: only the named ones are read.
+        const inside = bundled.includes(name) || args.importer.includes(`${path.sep}node_modules${path.sep}`);
+        return inside ? undefined : { path: args.path, external: true };
+      });
+    },
+  };
 }
 
 /** Bundles every command into `dir`: written beside it and renamed, so a run never sees half a bundle. */
@@ -61,7 +79,9 @@ async function bundle(dir) {
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    packages: 'external',
+    // The installed packages stay outside, but for pdf-lib: as a package, Node resolves and loads its ~300
+    // CommonJS files one by one (~0.13 s, while Chromium lays out the book); bundled, it loads in ~0.06 s.
+    plugins: [packagesOutsideBut(['pdf-lib'])],
     logLevel: 'error',
   });
   // esbuild's service process (~40 MB) would otherwise live as long as the command.
