@@ -122,15 +122,6 @@ describe('a parallel build gives the same book as the sequential one', () => {
     assertSameBook(await summarize(pdf('par4')), sequential, 'four documents');
   });
 
-  test('in more than one round: later documents loaded while they wait for a tab', async () => {
-    // A document per unit, two at a time: the third and fourth get their bodies put into tabs that loaded the
-    // book's head while they waited (print/document-tabs.ts).
-    const run = await runScript('build.ts', ['--manuscript', dir, '--out', path.join(dir, 'rounds'), '--format', 'pdf', '--jobs', '2', '--no-cache'], { ...ENV, BOOK_DOCUMENT_CHARS: '1' });
-    assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stderr, /4 unit\(s\) paginated in 4 document\(s\), 0 from the cache, [12] document\(s\) loaded while waiting for a tab/);
-    assertSameBook(await summarize(pdf('rounds')), sequential, 'rounds');
-  });
-
   test('incremental: a chapter edited, only that chapter paginated again', async () => {
     const file = path.join(dir, '02-tweede.md');
     await writeFile(file, (await readFile(file, 'utf8')).replace('## Deel 2', '## Deel twee, herschreven'));

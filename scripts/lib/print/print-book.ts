@@ -17,7 +17,6 @@ import type { LineBreakMemo } from './line-break-memo.ts';
 import { bookPageCount, firstPages, folioIncrements, printedAnchors, printedNumbers, referencePages, romanPageCount } from './numbering.ts';
 import { blockedError, paginate, type HeldTabs, type LaidOutDocument } from './paginate.ts';
 import { prepareSpareTabs } from './tabs.ts';
-import { DocumentTabs } from './document-tabs.ts';
 import { MarkingWorkers } from './marking-workers.ts';
 import { markedParts, KeptDocuments, type MarkedPart } from './kept-documents.ts';
 import { defaultJobs } from './print-options.ts';
@@ -122,9 +121,6 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
   let documents = 0;
   let waitingForTabs = 0;
   let loadedAhead = 0;
-  /** A later round's next document, loaded while it waits for its place (a one-off build laid out in more than
-   * one round; a watching build has its own, `heldTabs`). */
-  let loadingAhead: DocumentTabs | undefined;
   let markedBefore = 0;
   let browserVersion: string | undefined;
   let wholeLayout: PageLayout | undefined;
@@ -232,12 +228,7 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
     if (!whole) {
       const browser = await options.browser();
       waitingForTabs++;
-      if (!failure) {
-        prepareSpareTabs(browser, waitingForTabs);
-        // And the document's head loaded in one (the documents of a book share it): its body is put in once it
-        // has its place, instead of the page being loaded then.
-        loadingAhead?.prepare(browser, options.lineBreaks);
-      }
+      if (!failure) prepareSpareTabs(browser, waitingForTabs);
     }
     await tabs.acquire();
     if (!whole) waitingForTabs--;
@@ -261,7 +252,7 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
         isolated: !whole,
         lineBreaks: options.lineBreaks,
         loaded: documentLoaded,
-        heldTabs: options.print ? (options.heldTabs ?? loadingAhead) : undefined,
+        heldTabs: options.print ? options.heldTabs : undefined,
       });
       if (document.loadedAhead) loadedAhead++;
     } catch (error) {
@@ -373,7 +364,6 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
     const planned = plan(entries.flatMap((entry, i) => (entry || i === last ? [] : [i])));
     // The marking threads load their modules while Chromium lays out.
     if (options.print) options.marking?.start(planned.length);
-    if (options.print && !whole && !options.heldTabs && planned.length > options.jobs) loadingAhead = new DocumentTabs();
     pool.add(...planned);
     const mismatched: number[] = [];
     // A cached unit is used when it would print the same numbers again; otherwise (a unit before it grew or
@@ -398,7 +388,6 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
     await Promise.all(prints);
   } finally {
     for (const document of [...open]) closeDocument(document);
-    if (loadingAhead) closing.push(loadingAhead.close());
   }
   if (failure) {
     await Promise.all(closing);
@@ -488,15 +477,6 @@ function markingThreads(jobs: number): number {
   return cores > 2 ? Math.min(jobs, cores) : 0;
 }
 
-/**
- * BOOK_DOCUMENT_CHARS=N (internal, for the tests of equivalence): documents of about N characters, so a small
- * book is laid out in more than one round, as a long one is.
- */
-function documentCharsAsked(): number | undefined {
-  const asked = Number(process.env.BOOK_DOCUMENT_CHARS);
-  return process.env.BOOK_DOCUMENT_CHARS && Number.isInteger(asked) && asked > 0 ? asked : undefined;
-}
-
 /** Book model -> units -> laid out and printed by Paged.js in Chromium -> one PDF -> finished -> the output folder. */
 export async function printBook(options: PrintBookOptions): Promise<PrintResult> {
   const { book, progress } = options;
@@ -536,7 +516,6 @@ export async function printBook(options: PrintBookOptions): Promise<PrintResult>
       timeoutMs: options.timeoutMs,
       // --jobs given: even a small book is laid out as that many documents (the tests of equivalence use small books).
       leastDocumentChars: options.jobs === undefined ? 75_000 : 0,
-      documentChars: documentCharsAsked(),
       lineBreaks: whole ? undefined : options.lineBreaks,
       marking,
       keptDocuments: marking ? options.keptDocuments : undefined,
@@ -554,7 +533,7 @@ export async function printBook(options: PrintBookOptions): Promise<PrintResult>
     const { paginateMs, settleMs, collectMs, structureMs, lineBreakingMs } = inPageTimings(laidOut.units, new Set(laidOut.paginated));
     progress.step(
       `print: ${laidOut.paginated.length} unit(s) paginated in ${laidOut.documents} document(s), ${units.length - laidOut.paginated.length} from the cache` +
-        `${laidOut.loadedAhead > 0 ? `, ${laidOut.loadedAhead} document(s) loaded ${options.heldTabs ? 'before the save' : 'while waiting for a tab'}` : ''} ` +
+        `${laidOut.loadedAhead > 0 ? `, ${laidOut.loadedAhead} document(s) loaded before the save` : ''} ` +
         `(in the page ${(paginateMs / 1000).toFixed(1)} s, of which line breaking ${(lineBreakingMs / 1000).toFixed(1)} s; ` +
         `hyphens ${(settleMs / 1000).toFixed(1)} s, layout ${(collectMs / 1000).toFixed(1)} s, structure ${(structureMs / 1000).toFixed(2)} s); ${laidOut.whole ? 'writing PDF' : 'merging'}`,
     );
