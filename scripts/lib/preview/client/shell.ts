@@ -84,7 +84,7 @@ const host: PreviewHost = {
     const copy = doc.importNode(page, true) as HTMLElement;
     if (old.dataset.bookPage) copy.dataset.bookPage = old.dataset.bookPage;
     old.replaceWith(copy);
-    frame.contentWindow?.book.fillPageReferences(folios);
+    frame.contentWindow?.book?.fillPageReferences(folios);
     preview.pageChanges++;
   },
 };

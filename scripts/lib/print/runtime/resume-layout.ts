@@ -294,7 +294,11 @@ export class LayoutResumption {
         const before = chunker.pages[page.position - 1];
         if (before && resumption.laidOut.has(before.position) && resumption.shown < SHOWN_EARLY) {
           resumption.shown++;
-          resumption.show(before.position, before.element);
+          try {
+            resumption.show(before.position, before.element);
+          } catch {
+            // Showing a page early is a courtesy: the layout goes on, and the whole frame is shown when done.
+          }
         }
       }
 
