@@ -11,8 +11,6 @@ import { stageDone } from '../stage-times.ts';
 
 /** What finishes the printed PDF: pdf-lib and the post-processing passes run with it. */
 interface PdfFinishing {
-  PDFDocument: typeof import('pdf-lib').PDFDocument;
-  ParseSpeeds: typeof import('pdf-lib').ParseSpeeds;
   postprocessDocument: typeof import('./pdf-postprocess.ts').postprocessDocument;
   padDocument: typeof import('./pad-pages.ts').padDocument;
   mergeUnits: typeof import('./merge-pdf.ts').mergeUnits;
@@ -29,10 +27,10 @@ let finishing: Promise<PdfFinishing> | undefined;
  * begins to lay out, while Node waits on Chromium, not while it reads the manuscript.
  */
 export function pdfFinishing(): Promise<PdfFinishing> {
-  finishing ??= Promise.all([import('pdf-lib'), import('./pdf-postprocess.ts'), import('./pad-pages.ts'), import('./merge-pdf.ts'), import('./accessible-pdf.ts'), import('./mark-document.ts')]).then(
-    ([{ PDFDocument, ParseSpeeds }, { postprocessDocument }, { padDocument }, { mergeUnits }, { makeAccessible, markDocument }, { loadPrinted, markPart }]) => ({
-      PDFDocument,
-      ParseSpeeds,
+  // pdf-lib comes with these modules, which import it by name: bundled into the commands (scripts/run.mjs), a
+  // CommonJS package imported as a whole module here would not give its names.
+  finishing ??= Promise.all([import('./pdf-postprocess.ts'), import('./pad-pages.ts'), import('./merge-pdf.ts'), import('./accessible-pdf.ts'), import('./mark-document.ts')]).then(
+    ([{ postprocessDocument }, { padDocument }, { mergeUnits }, { makeAccessible, markDocument }, { loadPrinted, markPart }]) => ({
       postprocessDocument,
       padDocument,
       mergeUnits,

@@ -538,9 +538,9 @@ export async function printBook(options: PrintBookOptions): Promise<PrintResult>
         `hyphens ${(settleMs / 1000).toFixed(1)} s, layout ${(collectMs / 1000).toFixed(1)} s, structure ${(structureMs / 1000).toFixed(2)} s); ${laidOut.whole ? 'writing PDF' : 'merging'}`,
     );
     const merging = performance.now();
-    const { PDFDocument, ParseSpeeds, mergeUnits } = await pdfFinishing();
+    const { loadPrinted, mergeUnits } = await pdfFinishing();
     pdf = laidOut.whole
-      ? await PDFDocument.load(laidOut.whole, { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest })
+      ? await loadPrinted(laidOut.whole)
       : await mergeUnits(laidOut.units as PrintedUnit[], { sheetHeight: toPoints(book.config.print.trim.height) + 2 * toPoints(book.config.print.bleed) });
     const waiting = stageDone('merged', merging);
     await laidOut.marked;
