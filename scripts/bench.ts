@@ -1,10 +1,11 @@
 #!/usr/bin/env tsx
-// npm run bench [-- --scales 1,5,20,long,100] [--runs 3] [--rows ours,plain,latex,reference]
+// npm run bench [-- --scales 1,5,20,long,100] [--runs 3] [--rows ours,plain,latex,reference,untagged]
 //   [--measure build,edit,preview] [--memory] [--long-copies 14] [--edit-scale 20] [--preview-scales 1,20,long] [--manuscript DIR]
 //   [--document FILE.md [--document-language en]]
 // Builds books of N times the manuscript (and the same in one chapter, and an outside document) with our build
 // and, on the same text, in the same run and interleaved with it: pagedjs-cli on a plain HTML version,
-// Pandoc + XeLaTeX (when installed), pagedjs-cli on our own book HTML; medians of paired runs and their ratios.
+// Pandoc + XeLaTeX (when installed), pagedjs-cli on our own book HTML, our build with the screen PDF untagged
+// (asked for only); medians of paired runs and their ratios.
 // At 1×, `ours` also builds every format through npm (`npm run build -- --no-cache`: issue 24's start-up target).
 // Then N× with one chapter edited (warm cache) and in `build --watch`, and the preview's latency.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -16,7 +17,7 @@ import { runPagedjsCli, writeReferenceHtml } from './lib/bench/reference.ts';
 import { LONG_COPIES, parseScales, scaleName, scaleSlug, writeScaleManuscript, type Scale } from './lib/bench/scales.ts';
 import { writeSyntheticBook } from './lib/bench/synthetic-book.ts';
 import { measureWatchLatency } from './lib/bench/watch-latency.ts';
-import { median, prepareRow, ROW_IDS, runRows, type PreparedRow, type RowId, type RowResult } from './lib/bench/yardsticks.ts';
+import { DEFAULT_ROW_IDS, median, prepareRow, ROW_IDS, runRows, TAGGING_BUDGET, type PreparedRow, type RowId, type RowResult } from './lib/bench/yardsticks.ts';
 import { UsageError } from './lib/cli-args.ts';
 import { formatLineStretch, measureLineStretch } from './lib/layout/line-stretch.ts';
 import { readPdfLines } from './lib/layout/pdf-lines.ts';
@@ -50,6 +51,10 @@ function printRows(rows: RowResult[]): void {
     console.log(`  ${row.label.padEnd(44)} ${String(row.pages).padStart(5)}  ${row.seconds.toFixed(2).padStart(7)}  ${perPage.padStart(7)}  ${ratio.padStart(8)}  ${(row.peakBytes ? mb(row.peakBytes) : '–').padStart(7)}`);
     if (row.runs.length > 1) console.log(`    runs: ${row.runs.map((r) => r.seconds.toFixed(2)).join(', ')} s`);
     for (const note of row.notes) console.log(`    ${note}`);
+    if (row.id === 'untagged' && row.ratio !== undefined) {
+      const within = row.ratio <= TAGGING_BUDGET;
+      console.log(`    tagged/untagged ${row.ratio.toFixed(3)}× (${row.ratio >= 1 ? '+' : ''}${((row.ratio - 1) * 100).toFixed(1)} %): ${within ? 'within' : 'over'} the tagged PDF's budget of ${TAGGING_BUDGET.toFixed(2)}× (issue 20)`);
+    }
   }
 }
 
@@ -67,7 +72,7 @@ await runCli(async () => {
     options: {
       scales: { type: 'string', default: '1,5,20,long,100' },
       runs: { type: 'string', default: '3' },
-      rows: { type: 'string', default: ROW_IDS.join(',') },
+      rows: { type: 'string', default: DEFAULT_ROW_IDS.join(',') },
       measure: { type: 'string', default: 'build,edit,preview' },
       memory: { type: 'boolean', default: false },
       'long-copies': { type: 'string', default: String(LONG_COPIES) },
@@ -82,6 +87,7 @@ await runCli(async () => {
   for (const m of measure) if (!['build', 'edit', 'preview'].includes(m)) throw new UsageError(`--measure: "${m}" is not one of build, edit, preview`);
   const rowIds = values.rows.split(',').filter(Boolean) as RowId[];
   for (const id of rowIds) if (!(ROW_IDS as readonly string[]).includes(id)) throw new UsageError(`--rows: "${id}" is not one of ${ROW_IDS.join(', ')}`);
+  if (rowIds.includes('untagged') && !rowIds.includes('ours')) throw new UsageError('--rows: "untagged" is measured against "ours": ask for both');
   const scales: Scale[] = [
     ...parseScales(values.scales, Number(values['long-copies'])),
     ...values.document.map((file): Scale => ({ kind: 'document', file: path.resolve(file), ...(values['document-language'] ? { language: values['document-language'] } : {}) })),

@@ -13,10 +13,12 @@ import { plainBookHtml } from '../scripts/lib/bench/plain-html.ts';
 import { parseScales } from '../scripts/lib/bench/scales.ts';
 import { asSection, writeSyntheticBook } from '../scripts/lib/bench/synthetic-book.ts';
 import { sfntFromWoff, tableChecksum } from '../scripts/lib/bench/woff.ts';
-import { median } from '../scripts/lib/bench/yardsticks.ts';
+import { median, prepareRow, runRows, type PreparedRow } from '../scripts/lib/bench/yardsticks.ts';
 import { packageDir, projectRoot } from '../scripts/lib/paths.ts';
+import { pdfInfo } from '../scripts/lib/pdf/poppler.ts';
 import { validateHtml } from '../scripts/lib/web/validate-html.ts';
-import { removeDir } from './helpers.ts';
+import { chapterWithNotes, minimalConfig } from './fixtures.ts';
+import { makeManuscript, removeDir } from './helpers.ts';
 
 /** The bench's yardsticks are made from the manuscript: what they are given must be the book's text and setup. */
 describe('bench yardsticks', () => {
@@ -153,5 +155,27 @@ describe('bench books', () => {
     assert.throws(() => parseScales('1,huge'), /--scales: "huge"/);
     assert.equal(median([3, 1, 2]), 2);
     assert.equal(median([4, 1, 2, 3]), 2.5);
+  });
+});
+
+describe('the untagged row', () => {
+  test('our build of the same book with the screen PDF left untagged, paired run by run with ours', async () => {
+    const manuscript = await makeManuscript({ 'book.yaml': minimalConfig(), '01-hoofdstuk.md': chapterWithNotes('Hoofdstuk', 2, 4) });
+    const work = await mkdtemp(path.join(tmpdir(), 'bench-test-rows-'));
+    try {
+      const rows = (await Promise.all((['ours', 'untagged'] as const).map((id) => prepareRow(id, manuscript, work)))) as PreparedRow[];
+      assert.deepEqual(rows.map((row) => row.label), ['ours: npm run build, PDF, no cache', 'ours, untagged screen PDF']);
+      const order: string[] = [];
+      const [ours, untagged] = await runRows(rows, 2, false, (row) => order.push(row.id));
+      assert.deepEqual(order, ['ours', 'untagged', 'untagged', 'ours'], 'alternated run by run');
+      assert.ok(ours && untagged && ours.pages > 0 && untagged.pages === ours.pages);
+      assert.equal(untagged.ratio, median(ours.runs.map((run, r) => run.seconds / (untagged.runs[r]?.seconds ?? NaN))));
+      const tagged = async (id: string): Promise<string | undefined> => (await pdfInfo(path.join(work, id, 'proefboek.pdf'))).fields.Tagged;
+      assert.equal(await tagged('ours'), 'yes');
+      assert.equal(await tagged('untagged'), 'no');
+    } finally {
+      await removeDir(work);
+      await removeDir(manuscript);
+    }
   });
 });

@@ -7,8 +7,13 @@ import { writePlainHtml } from './plain-html.ts';
 import { runTimed, runTimedCommand } from './process-tree.ts';
 import { runPagedjsCli, writeReferenceHtml } from './reference.ts';
 
-/** The rows of a scale: our build, and what it is measured against on the same text. */
-export const ROW_IDS = ['ours', 'plain', 'latex', 'reference'] as const;
+/** The rows of a scale: our build, and what it is measured against on the same text; `untagged` is our build
+ * with the screen PDF left untagged, to show what tagging costs (issue 20 allows it 10 %). */
+export const ROW_IDS = ['ours', 'plain', 'latex', 'reference', 'untagged'] as const;
+/** The rows run when `--rows` is not given: `untagged` only when asked (another 20× build a run). */
+export const DEFAULT_ROW_IDS: readonly RowId[] = ['ours', 'plain', 'latex', 'reference'];
+/** What tagging the screen PDF may add to our build's time: ours/untagged at most this (issue 20). */
+export const TAGGING_BUDGET = 1.1;
 /** The rows one asks for, and `formats`: with `ours`, the 1× book is also built in every format, as the issue's
  * start-up target (1× in every format under 3 s) is worded. */
 export type RowId = (typeof ROW_IDS)[number] | 'formats';
@@ -42,6 +47,8 @@ export function rowLabel(id: RowId): string {
       return 'ours: npm run build, PDF, no cache';
     case 'formats':
       return 'ours: npm run build, every format, no cache';
+    case 'untagged':
+      return 'ours, untagged screen PDF';
     case 'plain':
       return `pagedjs-cli ${packageVersion('pagedjs-cli')}, plain HTML and CSS`;
     case 'latex':
@@ -72,14 +79,17 @@ export async function prepareRow(id: RowId, manuscript: string, work: string): P
   await mkdir(work, { recursive: true });
   const label = rowLabel(id);
   switch (id) {
-    case 'ours': {
-      const out = path.join(work, 'ours');
+    case 'ours':
+    case 'untagged': {
+      const out = path.join(work, id);
+      // BOOK_UNTAGGED is internal, for this measurement only: the same build, the screen PDF not tagged.
+      const env = id === 'untagged' ? { BOOK_UNTAGGED: '1' } : {};
       return {
         id,
         label,
         async run(measureMemory) {
           const args = [path.join(projectRoot, 'scripts/run.mjs'), 'build', '--quiet', '--manuscript', manuscript, '--out', out, '--format', 'pdf', '--no-cache'];
-          const run = await runTimed(args, { measureMemory });
+          const run = await runTimed(args, { env, measureMemory });
           if (run.code !== 0) throw new Error(`build failed (${run.code}):\n${run.stderr.split('\n').filter((l) => !/\binfo\b|\bwarning\b/.test(l)).join('\n')}`);
           return { seconds: run.seconds, peakBytes: run.peakBytes, pages: Number(/(\d+) pages/.exec(run.stdout)?.[1] ?? 0), notes: [] };
         },
