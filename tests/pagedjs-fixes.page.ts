@@ -3,7 +3,7 @@
 import type { PageLayout } from '../scripts/lib/print/runtime/contract.ts';
 import { LayoutProbing } from '../scripts/lib/print/runtime/layout-probes.ts';
 import { LostText } from '../scripts/lib/print/runtime/lost-text.ts';
-import { breakWordsAtSoftHyphens, closeStringSetQuotes, keepStringsOffTheText, layOutWithoutFrameWaits, noResizeObservers, numberNoteCalls, orderNoteSeries, reportUnplaceableBlocks, splitLongNotes, stableRefs, stableSelectorIds } from '../scripts/lib/print/runtime/pagedjs-fixes.ts';
+import { breakWordsAtSoftHyphens, closeStringSetQuotes, keepStringsOffTheText, layOutWithoutFrameWaits, noResizeObservers, numberNoteCalls, orderNoteSeries, reportUnplaceableBlocks, splitLongNotes, stableRefs, stableSelectorIds, styleSheetsFetchedAtLoad } from '../scripts/lib/print/runtime/pagedjs-fixes.ts';
 
 export type FixName = 'stableRefs' | 'closeStringSetQuotes' | 'keepStringsOffTheText' | 'noResizeObservers' | 'breakWordsAtSoftHyphens' | 'layOutWithoutFrameWaits' | 'numberNoteCalls' | 'orderNoteSeries' | 'reportUnplaceableBlocks' | 'splitLongNotes' | 'stableSelectorIds';
 
@@ -11,6 +11,8 @@ export interface Harness {
   /** Lays the document out with Paged.js as it is, plus the named fixes; `probe`: the build's layout probes
    * then read every page (runtime/layout-probes.ts), and their findings' rules are returned. */
   layOut(fixes: FixName[], probe?: boolean): Promise<{ pages: number; observed: number; unplaceable: string[]; findings: string[]; lost: string[] }>;
+  /** Installs styleSheetsFetchedAtLoad, as the runtime does when it loads; settles once the sheets are in. */
+  fetchStyleSheets(): Promise<void>;
 }
 
 declare global {
@@ -21,6 +23,9 @@ declare global {
 }
 
 window.harness = {
+  async fetchStyleSheets() {
+    await styleSheetsFetchedAtLoad(window.Paged);
+  },
   async layOut(fixes, probe = false) {
     const unplaceable: string[] = [];
     const handlers = [];

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { build } from 'esbuild';
 import type { Page } from 'puppeteer';
-import { BOOK_ORIGIN, launchBrowser, serveHermetically, type BrowserSession } from '../scripts/lib/browser.ts';
+import { BOOK_ORIGIN, launchBrowser, serveHermetically, type BrowserSession, type SiteMap } from '../scripts/lib/browser.ts';
 import { packageDir, projectRoot } from '../scripts/lib/paths.ts';
 import { pdfPageTexts } from '../scripts/lib/pdf/poppler.ts';
 import type { FixName, Harness } from './pagedjs-fixes.page.ts';
@@ -36,26 +36,25 @@ after(async () => {
 
 const PAGE = '@page { size: 100mm 80mm; margin: 10mm; }\nbody { font: 12px/16px serif; }';
 
-/** A tab with `body` and `css`, Paged.js loaded but not started; `hidden`: in a window of its own, minimized. */
-async function open(body: string, css: string, hidden = false): Promise<Page> {
+/** A tab with `body` and `css`, Paged.js loaded but not started; `hidden`: in a window of its own, minimized;
+ * `sheets`: style sheets the page links to, by path, served from this object for as long as they are in it. */
+async function open(body: string, css: string, hidden = false, sheets: Record<string, string> = {}): Promise<Page> {
   const page = await (hidden ? await session.browser.createBrowserContext() : session.browser).newPage();
   if (hidden) {
     const cdp = await page.createCDPSession();
     const { windowId } = await cdp.send('Browser.getWindowForTarget');
     await cdp.send('Browser.setWindowBounds', { windowId, bounds: { windowState: 'minimized' } });
   }
-  const html = `<!doctype html><html lang="nl"><head><meta charset="utf-8"><style>${PAGE}\n${css}</style>
+  const links = Object.keys(sheets).map((href) => `<link rel="stylesheet" href="${href}">`).join('');
+  const html = `<!doctype html><html lang="nl"><head><meta charset="utf-8"><style>${PAGE}\n${css}</style>${links}
 <script>window.PagedConfig = { auto: false };</script>
 <script src="/pkg/pagedjs/dist/paged.polyfill.js"></script><script src="/harness.js"></script></head><body>${body}</body></html>`;
-  await serveHermetically(
-    page,
-    {
-      origin: BOOK_ORIGIN,
-      documents: { '/index.html': { body: html, contentType: 'text/html' }, '/harness.js': { body: harness, contentType: 'text/javascript' } },
-      folders: { '/pkg/pagedjs/': packageDir('pagedjs') },
-    },
-    [],
-  );
+  const documents: SiteMap['documents'] = { '/index.html': { body: html, contentType: 'text/html' }, '/harness.js': { body: harness, contentType: 'text/javascript' } };
+  await serveHermetically(page, { origin: BOOK_ORIGIN, documents, folders: { '/pkg/pagedjs/': packageDir('pagedjs') } }, []);
+  // Looked up at each request: a sheet taken out of `sheets` is not found (404) from then on.
+  for (const href of Object.keys(sheets)) {
+    Object.defineProperty(documents, href, { enumerable: true, get: () => (href in sheets ? { body: sheets[href] as string, contentType: 'text/css' } : undefined) });
+  }
   await page.goto(`${BOOK_ORIGIN}/index.html`, { waitUntil: 'load' });
   return page;
 }
@@ -267,6 +266,27 @@ describe('Paged.js 0.4.3 and the fixes the runtime makes to it', () => {
     assert.ok(patched.text.endsWith(whole('Het einde van het hoofdstuk.')), patched.text.slice(-80));
     // The note whole and once, in its order, over the pages' feet.
     assert.equal(patched.notes, whole(WORDS.repeat(60)));
+  });
+
+  test('styleSheetsFetchedAtLoad: without it Paged.js fetches each linked style sheet again when it begins; with it the sheet fetched before serves, and the same pages', async () => {
+    const body = paragraphs(6, WORDS);
+    const SHEET = 'p { font-size: 17px; line-height: 23px; margin: 0 0 9px; }';
+    /** The pages' texts, the sheet taken off the server once the page is loaded (and, with the fix, its sheets fetched). */
+    const pages = async (fetchFirst: boolean, takeOff: boolean): Promise<string[]> => {
+      const sheets: Record<string, string> = { '/sheet.css': SHEET };
+      const page = await open(body, '', false, sheets);
+      if (fetchFirst) await page.evaluate(() => (window as unknown as { harness: Harness }).harness.fetchStyleSheets());
+      if (takeOff) delete sheets['/sheet.css'];
+      await page.evaluate(() => (window as unknown as { harness: Harness }).harness.layOut([]));
+      const texts = await page.$$eval('.pagedjs_page', (els) => els.map((el) => el.textContent ?? ''));
+      await page.close();
+      return texts;
+    };
+    const served = await pages(false, false);
+    assert.ok(served.length >= 2, `${served.length} pages`);
+    // Paged.js as it is asks for the sheet again as it begins: taken off the server, its rules are lost.
+    assert.notDeepEqual(await pages(false, true), served);
+    assert.deepEqual(await pages(true, true), served);
   });
 
   test('reportUnplaceableBlocks: a block that fits on no page is only a console message without it', async () => {

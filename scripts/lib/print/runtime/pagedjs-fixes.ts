@@ -365,3 +365,58 @@ export function splitLongNotes(Paged: PagedNamespace): void {
   };
   prototype.longNotesSplit = true;
 }
+
+/** A style sheet as Paged.js hands it to its polisher: a URL it fetches, or `{ url: text }`. */
+type StyleSheetSource = string | Record<string, string | Promise<string>>;
+
+interface PreviewerPrototype {
+  removeStyles(doc?: Document): StyleSheetSource[];
+  styleSheetsFetchedAtLoad?: true;
+}
+
+/** The linked style sheets Paged.js takes out of the document when it begins (Previewer.removeStyles). */
+const LINKED_SHEETS = "link[rel='stylesheet']:not([data-pagedjs-ignore], [media~='screen'])";
+
+/** A sheet's text as Paged.js's own `request` reads it: an XMLHttpRequest's text, through a Response. */
+function fetchSheet(url: string): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const request = new XMLHttpRequest();
+    request.open('get', url, true);
+    request.onload = () => {
+      const status = request.status === 0 && url.startsWith('file://') ? 200 : request.status;
+      resolve(new Response(request.responseText, { status }).text());
+    };
+    request.onerror = reject;
+    request.send(null);
+  });
+}
+
+/**
+ * Paged.js takes the linked style sheets out of the document when it begins and fetches each one again to
+ * parse it, after `PagedConfig.before` (the line breaker). In the build every request is answered by Node, which
+ * by then is loading and deflating what the later formats need, so the tab waited for those answers with
+ * nothing to do (docs/performance.md). Each sheet is fetched once when the runtime loads (Node is waiting on
+ * the page then), as Paged.js fetches it, and Paged.js is handed its text: the same sheets, in the same order,
+ * parsed the same. Settles once every sheet is in.
+ */
+export function styleSheetsFetchedAtLoad(Paged: PagedNamespace, doc: Document = document): Promise<unknown> {
+  const Previewer = (Paged as unknown as { Previewer?: { prototype: PreviewerPrototype } }).Previewer;
+  if (!Previewer || Previewer.prototype.styleSheetsFetchedAtLoad) return Promise.resolve();
+  const fetched = new Map<string, Promise<string>>();
+  for (const link of doc.querySelectorAll<HTMLLinkElement>(LINKED_SHEETS)) {
+    if (fetched.has(link.href)) continue;
+    const text = fetchSheet(link.href);
+    // A sheet that fails fails the layout when Paged.js asks for it, as its own request would; not before.
+    text.catch(() => undefined);
+    fetched.set(link.href, text);
+  }
+  const removeStyles = Previewer.prototype.removeStyles;
+  Previewer.prototype.removeStyles = function (this: unknown, from?: Document): StyleSheetSource[] {
+    return removeStyles.call(this, from).map((sheet) => {
+      const text = typeof sheet === 'string' ? fetched.get(sheet) : undefined;
+      return text ? { [sheet as string]: text } : sheet;
+    });
+  };
+  Previewer.prototype.styleSheetsFetchedAtLoad = true;
+  return Promise.allSettled(fetched.values());
+}
