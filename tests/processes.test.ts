@@ -4,6 +4,8 @@ import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import puppeteer from 'puppeteer';
+import { CHROMIUM_ARGS, chromiumArguments } from '../scripts/lib/chromium-process.ts';
 import { UsageError } from '../scripts/lib/cli-args.ts';
 import { BuildError, diagnostic } from '../scripts/lib/diagnostics.ts';
 import { projectRoot } from '../scripts/lib/paths.ts';
@@ -213,4 +215,9 @@ describe('exit codes and what is printed', () => {
     const run = await guardedRun('build', ['--manuscript', manuscript, '--out', path.join(work, 'debug'), '--format', 'web', '--debug', '--quiet']);
     assert.equal(run.code, 0, run.stderr);
   });
+});
+
+test('Chromium starts with the command line puppeteer would give it (the build starts it before puppeteer is loaded)', () => {
+  const profile = path.join(tmpdir(), 'book-chromium-x', 'profile');
+  assert.deepEqual(chromiumArguments(profile), [...puppeteer.defaultArgs({ headless: true, args: [...CHROMIUM_ARGS], userDataDir: profile }), '--remote-debugging-port=0']);
 });

@@ -1,34 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import puppeteer, { type Browser, type BrowserContext, type HTTPRequest, type Page } from 'puppeteer';
+import { BROWSER_ENV, configuredChromium, SHARED_BROWSER_ENV, startChromium, type ChromiumProcess } from './chromium-process.ts';
 import { BuildError, diagnostic } from './diagnostics.ts';
-import { atInterrupt, interruption } from './interrupt.ts';
+import { interruption } from './interrupt.ts';
 import { logRun } from './run-log.ts';
 import { locateFile } from './manuscript-files.ts';
 
-export const BROWSER_ENV = 'CHROMIUM_PATH';
-const SYSTEM_CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
-
-/** Headless flags that keep Chromium quiet on a machine without network. */
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-dev-shm-usage',
-  '--disable-sync',
-  '--no-first-run',
-  '--font-render-hinting=none',
-  // Headless Chrome still builds the omnibox popups of its hidden window, as two WebUI renderers for every
-  // browser context: ~0.7 s of CPU per context, a second of a 20× build on two cores. The book needs none.
-  '--disable-features=WebUIOmniboxPopup,WebUIOmniboxAimPopup,WebUIOmniboxFullPopup',
-  // The network service in the browser process, not a process of its own (~25-35 MB): the build's pages load
-  // only what request interception serves them.
-  '--enable-features=NetworkServiceInProcess2',
-];
+export { BROWSER_ENV, SHARED_BROWSER_ENV } from './chromium-process.ts';
 
 function noBrowser(message: string): BuildError {
   return new BuildError(
@@ -43,13 +23,9 @@ function noBrowser(message: string): BuildError {
 
 /** Where Chromium is: $CHROMIUM_PATH (or $PUPPETEER_EXECUTABLE_PATH), the system's, or puppeteer's download. */
 export function findChromium(env: NodeJS.ProcessEnv = process.env): string {
-  const fromEnv = env[BROWSER_ENV] ?? env.PUPPETEER_EXECUTABLE_PATH;
-  if (fromEnv) {
-    if (!existsSync(fromEnv)) throw noBrowser(`${BROWSER_ENV} is set to ${fromEnv}, which does not exist`);
-    return fromEnv;
-  }
-  const system = SYSTEM_CHROMIUM.find((p) => existsSync(p));
-  if (system) return system;
+  const configured = configuredChromium(env);
+  if (typeof configured === 'string') return configured;
+  if (configured) throw noBrowser(`${BROWSER_ENV} is set to ${configured.missing}, which does not exist`);
   let downloaded: string | undefined;
   try {
     downloaded = puppeteer.executablePath();
@@ -81,134 +57,41 @@ export function browserGone(browser: Browser): string {
   return closedOnPurpose.has(browser) ? 'the build stopped the browser (another part of it failed)' : 'the browser quit unexpectedly';
 }
 
-/** Ends a process group at once; a group already gone is fine. */
-function killGroup(pid: number | undefined): void {
-  if (!pid) return;
-  try {
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // Gone already.
-    }
-  }
-}
-
 /**
- * A shell that outlives this process only to clean up after it. It waits for the end of a pipe this process
- * holds, which closes however the process ends (SIGKILL included), then ends the browser's process group
- * (its pid comes down the pipe once Chromium is up), every other process that names the browser's folder in
- * its command line or environment (one started before the pid was known; the crash handlers, which leave the
- * group), and removes the folder. A build that closes its browser in order ends the watchdog first.
+ * Chromium for one build (or one watching session), connected to: `started` if the caller started it
+ * already (chromium-process.ts: the build command does, before it loads puppeteer), otherwise started now.
+ * Its processes, folder and watchdog are chromium-process.ts's; puppeteer only connects, as its own launch
+ * does once Chromium listens (the same switches, the same WebSocket). Puppeteer's signal handlers are not
+ * involved: they exited the process (SIGINT) or closed the browser under the build (SIGTERM: "the browser quit
+ * unexpectedly"), leaving the profile behind either way.
  */
-const WATCHDOG = `
-read -r pid
-cat >/dev/null
-[ -n "$pid" ] && kill -9 -"$pid" 2>/dev/null
-for f in $(grep -lsF "$1" /proc/[0-9]*/cmdline /proc/[0-9]*/environ); do
-  p=\${f#/proc/}
-  p=\${p%%/*}
-  [ "$p" = "$$" ] || kill -9 "$p" 2>/dev/null
-done
-rm -rf "$1"
-`;
-
-function startWatchdog(home: string): ChildProcess | undefined {
-  try {
-    const watchdog = spawn('sh', ['-c', WATCHDOG, 'book-browser-watchdog', home], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
-    watchdog.on('error', () => undefined);
-    watchdog.stdin?.on('error', () => undefined);
-    watchdog.unref();
-    (watchdog.stdin as unknown as { unref?: () => void } | null)?.unref?.();
-    return watchdog;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Starts Chromium for one build (or one watching session): in a process group of its own, with its profile
- * and its temporary files (--disable-dev-shm-usage puts shared memory there) in one folder of its own, so that
- * closing it ends every process it started (zygote, renderers, the network service) and leaves no file. On
- * SIGINT, SIGTERM and SIGHUP the same happens from interrupt.ts; when this process is killed outright, from the
- * watchdog. Puppeteer's own signal handlers are off: they exited the process (SIGINT) or closed the browser
- * under the build (SIGTERM: "the browser quit unexpectedly"), leaving the profile behind either way.
- */
-export async function launchBrowser(timeoutMs = 30_000): Promise<BrowserSession> {
+export async function launchBrowser(timeoutMs = 30_000, started?: ChromiumProcess): Promise<BrowserSession> {
   const shared = process.env[SHARED_BROWSER_ENV];
-  if (shared) return connectToShared(shared);
-  logRun('chromium');
-  const executablePath = findChromium();
-  const home = mkdtempSync(path.join(tmpdir(), 'book-chromium-'));
-  const removeHome = (): void => rmSync(home, { recursive: true, force: true, maxRetries: 3 });
-  // Started before Chromium, so that no moment of the launch is left uncovered.
-  const watchdog = startWatchdog(home);
-  const endWatchdog = (): void => {
-    if (watchdog?.pid) killGroup(watchdog.pid);
-  };
-  let browserPid: number | undefined;
-  // The watchdog is left running: interrupted during the launch, Chromium may not have a pid yet and may still
-  // write its profile after the folder is removed here; the watchdog, once this process has exited, ends every
-  // process naming the folder and removes it again.
-  const unregister = atInterrupt(() => {
-    killGroup(browserPid);
-    removeHome();
-  });
+  if (shared && !started) return connectToShared(shared);
+  const chromium = started ?? startChromium(findChromium(), timeoutMs);
   let browser: Browser;
   try {
-    mkdirSync(path.join(home, 'tmp'));
-    browser = await puppeteer.launch({
-      executablePath,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      userDataDir: path.join(home, 'profile'),
-      env: { ...process.env, TMPDIR: path.join(home, 'tmp') },
-      handleSIGINT: false,
-      handleSIGTERM: false,
-      handleSIGHUP: false,
-      timeout: timeoutMs,
-      protocolTimeout: 120_000,
-    });
+    browser = await puppeteer.connect({ browserWSEndpoint: await chromium.endpoint, protocolTimeout: 120_000, defaultViewport: { width: 800, height: 600 } });
   } catch (error) {
-    unregister();
-    removeHome();
-    endWatchdog();
-    throw new BuildError(diagnostic('browser/launch', { file: executablePath, source: 'chromium' }, `Chromium did not start: ${(error as Error).message.split('\n')[0]}`));
+    await chromium.stop();
+    throw new BuildError(diagnostic('browser/launch', { file: chromium.executablePath, source: 'chromium' }, `Chromium did not start: ${(error as Error).message.split('\n')[0]}`));
   }
-  const child = browser.process();
-  browserPid = child?.pid;
-  watchdog?.stdin?.write(`${browserPid ?? ''}\n`);
   let closing: Promise<void> | undefined;
   return {
     browser,
     close({ exiting = false } = {}) {
       closing ??= (async () => {
         closedOnPurpose.add(browser);
-        // Nothing of the profile is kept, so there is nothing to close in order: the whole group goes at
-        // once (a graceful close left the zygote and renderers running, holding this process's pipes open).
-        if (exiting && watchdog) return killGroup(browserPid);
-        const exited = child && child.exitCode === null && child.signalCode === null ? new Promise<void>((resolve) => child.once('exit', () => resolve())) : Promise.resolve();
-        killGroup(browserPid);
-        await Promise.race([exited, new Promise<void>((resolve) => setTimeout(resolve, 5_000).unref())]);
+        if (exiting) return chromium.stop({ exiting });
+        const stopped = chromium.stop();
         browser.disconnect().catch(() => undefined);
-        await rm(home, { recursive: true, force: true, maxRetries: 3 }).catch(() => undefined);
-        endWatchdog();
-        unregister();
+        await stopped;
       })();
       return closing;
     },
   };
 }
 
-/**
- * The DevTools WebSocket endpoint of a Chromium that `npm test` starts once for the builds of a test run
- * (tests/run.mjs): each build then opens its pages in a browser context of its own there instead of starting a
- * Chromium (about 3 s of processor time each, most of a small test build's). Empty or unset: every build starts
- * its own. A test about the browser's own life (a crash, an interrupt, a launch that fails, what a build leaves
- * running) unsets it for the builds it runs.
- */
-export const SHARED_BROWSER_ENV = 'BOOK_SHARED_CHROMIUM';
 
 /**
  * A build's share of the shared Chromium: a connection that sees only the targets of the contexts it made, and
@@ -370,8 +253,9 @@ async function respond(request: HTTPRequest, { site, blocked, served }: PageServ
   const { pathname } = new URL(url);
   const found = await lookupSite(site, pathname);
   if (found.kind === 'found') served?.set(pathname, found.body);
-  // Cacheable within the tab: Paged.js fetches every stylesheet again and loads each font face it declares
-  // once more, which would otherwise cost a round trip to the build each.
+  // Cacheable within the tab: Paged.js loads each font face it declares once more, which would otherwise cost
+  // a round trip to the build each. (An XMLHttpRequest still comes here, cached or not: Paged.js's second fetch
+  // of each style sheet, which the runtime makes while the page loads, pagedjs-fixes.ts styleSheetsFetchedAtLoad.)
   if (found.kind === 'found') return request.respond({ status: 200, contentType: found.contentType, body: found.body, headers: { 'cache-control': 'max-age=86400' } });
   blocked.push(url);
   return request.respond({ status: 404, contentType: 'text/plain', body: 'not found' });
