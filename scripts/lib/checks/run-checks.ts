@@ -12,6 +12,8 @@ export interface RunChecksOptions {
   outDir: string;
   /** The build's Chromium; without it a check that needs a browser starts one of its own. */
   browser?: () => Promise<BrowserSession>;
+  /** Lets Node's other work in between checks (a watching build checks beside the layout, whose page Node serves). */
+  yieldBetween?: boolean;
 }
 
 /** Runs checks in order and returns each one's findings with book.yaml's rule settings applied. */
@@ -25,6 +27,7 @@ export async function runChecks(book: Book, checks: readonly Check[], options: R
       const found = await check.run({ book, outputs: options.outputs ?? {}, outDir: options.outDir, browser });
       results.push({ check, diagnostics: applyRuleSettings(found, book) });
       stageDone(`check ${check.name}`, checking);
+      if (options.yieldBetween) await new Promise((resolve) => setImmediate(resolve));
     }
   } finally {
     await (await own?.catch(() => undefined))?.close();
@@ -39,8 +42,8 @@ export function findingsOf(results: readonly CheckFindings[]): Diagnostic[] {
 
 /** What the build finds before it builds anything: the source checks' findings, and the settings in
  * book.yaml `rules:` it cannot apply. */
-export async function checkSources(book: Book, outDir: string): Promise<Diagnostic[]> {
-  return [...findingsOf(await runChecks(book, sourceChecks(), { outDir })), ...ruleSettingProblems(book)];
+export async function checkSources(book: Book, outDir: string, options: { yieldBetween?: boolean } = {}): Promise<Diagnostic[]> {
+  return [...findingsOf(await runChecks(book, sourceChecks(), { outDir, ...options })), ...ruleSettingProblems(book)];
 }
 
 /** Checks that read only the manuscript: the build runs these before any target. */

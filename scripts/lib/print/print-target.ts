@@ -23,6 +23,7 @@ export const printTarget: Target = {
       keptDocuments: context.keptDocuments,
       loaded: context.waitingOnLayout,
       heldTabs: context.heldTabs,
+      ...(context.sourcesChecked ? { sourcesChecked: context.sourcesChecked } : {}),
     });
     context.outputs.pdf = result;
     return { file: result.file, detail: `${result.pages} pages`, bytes: result.bytes };
