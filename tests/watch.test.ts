@@ -143,6 +143,9 @@ describe('npm run build -- --watch', () => {
     const builds = watching.builds();
     await writeFile(file, source);
     await watching.until(() => watching.builds() > builds, 'a build after the fix');
+    // The broken save's checks ran beside its layout, which was kept nowhere: the fix finds the cache as the
+    // last good book left it.
+    assert.match(watching.stderr.slice(watching.stderr.lastIndexOf('changed:')), /0 unit\(s\) paginated in 0 document\(s\), 4 from the cache/);
   });
 
   test('a style changed: every unit laid out again, and the book equals a fresh build with that style', async () => {

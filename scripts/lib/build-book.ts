@@ -176,7 +176,8 @@ export async function buildBook(args: BuildOptions, resident?: ResidentBuild): P
       browser,
       idle,
       waitingOnLayout,
-      ...(sourcesChecked ? { sourcesChecked } : {}),
+      // Asked for by a target that laid nothing out, the checks start at once (nothing else would start them).
+      ...(sourcesChecked ? { sourcesChecked: () => (idleNow(), sourcesChecked) } : {}),
     };
     // What a target can know is missing fails the build before any target has laid out a page.
     try {

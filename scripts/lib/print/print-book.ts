@@ -447,7 +447,7 @@ export interface PrintBookOptions {
   loaded?: () => void;
   /** The source checks of a watching build, run beside the layout: awaited before the layout is merged or
    * kept (TargetContext.sourcesChecked). */
-  sourcesChecked?: Promise<void>;
+  sourcesChecked?: () => Promise<void>;
 }
 
 /** What the page spent on the units laid out in this build: a unit from the cache keeps the timings of the
@@ -531,7 +531,7 @@ export async function printBook(options: PrintBookOptions): Promise<PrintResult>
       heldTabs: whole ? undefined : options.heldTabs,
     });
     stageDone('laid out and printed', layingOut);
-    await options.sourcesChecked;
+    await options.sourcesChecked?.();
     // A build that laid out nothing (every unit from the cache) gives the next held document the book's head.
     if (!whole) options.heldTabs?.noteDocument(unitsDocument(book, units), book.manuscriptDir, bookFontPackages(book), true);
     const { paginateMs, settleMs, collectMs, structureMs, lineBreakingMs } = inPageTimings(laidOut.units, new Set(laidOut.paginated));

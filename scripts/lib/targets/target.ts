@@ -39,8 +39,9 @@ export interface TargetContext {
   /** The next document, loaded while a watching build waits for a save (print/document-tabs.ts). */
   heldTabs?: HeldTabs;
   /** A watching build's source checks, run beside the layout: rejects with their findings when they found an
-   * error. A target awaits it before it keeps anything of its layout (the print cache). */
-  sourcesChecked?: Promise<void>;
+   * error. A target awaits it before it keeps anything of its layout (the print cache); asked for before the
+   * build is idle, they start at once. */
+  sourcesChecked?: () => Promise<void>;
 }
 
 /** One output format: what it needs built before it, and how it is made. */
