@@ -7,6 +7,7 @@ import { defaultJobs } from './print/print-options.ts';
 import type { LineBreakMemo } from './print/line-break-memo.ts';
 import type { KeptDocuments } from './print/kept-documents.ts';
 import type { DocumentTabs } from './print/document-tabs.ts';
+import type { MarkingWorkers } from './print/marking-workers.ts';
 import type { Check, CheckFindings } from './checks/check.ts';
 import { checkSources, runChecks } from './checks/run-checks.ts';
 import { releaseCitationEngine } from './citations/csl.ts';
@@ -63,6 +64,8 @@ export interface ResidentBuild {
   keptDocuments: KeptDocuments;
   /** The next document, loaded while the build waits for a save. */
   documentTabs: DocumentTabs;
+  /** The thread that marks a save's printed document for the tagged PDF (made after the first build). */
+  markingWorkers?: MarkingWorkers;
   browser?: Promise<BrowserSession>;
 }
 
@@ -173,6 +176,7 @@ export async function buildBook(args: BuildOptions, resident?: ResidentBuild): P
       lineBreaks: resident?.lineBreaks,
       keptDocuments: resident?.keptDocuments,
       heldTabs: resident?.documentTabs,
+      ...(resident?.markingWorkers && !resident.markingWorkers.ended ? { markingWorkers: resident.markingWorkers } : {}),
       browser,
       idle,
       waitingOnLayout,

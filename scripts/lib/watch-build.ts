@@ -5,6 +5,7 @@ import { LineBreakMemo } from './print/line-break-memo.ts';
 import { KeptDocuments } from './print/kept-documents.ts';
 import { DocumentTabs } from './print/document-tabs.ts';
 import { prepareSpareTabs } from './print/tabs.ts';
+import { MarkingWorkers, residentMarkingThreads } from './print/marking-workers.ts';
 import { watchFolders } from './preview/watch.ts';
 import { report as reportError } from './run-cli.ts';
 
@@ -41,6 +42,13 @@ export async function watchBuild(args: BuildOptions, report: WatchReport): Promi
         resident.documentTabs.prepare(session.browser, resident.lineBreaks);
         prepareSpareTabs(session.browser, 1);
       }
+      // And the thread that marks the save's printed document, its modules loaded meanwhile; one that failed is
+      // replaced (a failure fails its build, not the ones after).
+      const threads = residentMarkingThreads();
+      if (threads > 0 && (!resident.markingWorkers || resident.markingWorkers.ended)) {
+        resident.markingWorkers = new MarkingWorkers(threads);
+        resident.markingWorkers.start(threads);
+      }
     } catch (error) {
       if (error instanceof BuildError) report.failed(error.diagnostics.map(formatDiagnostic).join('\n'));
       else {
@@ -65,6 +73,7 @@ export async function watchBuild(args: BuildOptions, report: WatchReport): Promi
     async stop() {
       await watcher.close();
       await resident.documentTabs.close();
+      await resident.markingWorkers?.close();
       await (await resident.browser?.catch(() => undefined))?.close();
       resolveStopped();
     },

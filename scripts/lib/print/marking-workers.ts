@@ -55,6 +55,11 @@ export class MarkingWorkers {
     private readonly file: URL = markWorkerFile(),
   ) {}
 
+  /** A thread failed or they were closed: no request will be answered. */
+  get ended(): boolean {
+    return this.closed || this.failure !== undefined;
+  }
+
   /** Threads started and not yet ended. */
   get alive(): number {
     return this.running;
@@ -145,4 +150,17 @@ export class MarkingWorkers {
     }
     for (const job of this.queue.splice(0)) job.reject(error);
   }
+}
+
+/**
+ * The marking threads a watching build keeps for its saves: one (BOOK_MARK_THREADS=N sets it, 0: none). A
+ * save prints one document, after Chromium is done with it: its pages are marked on the core Chromium has
+ * left, while this thread copies the other documents' pages into the merged PDF, not after them. Kept, the
+ * thread's modules are loaded once, while the build waits for the first save (not in the first build, where
+ * Chromium has both cores).
+ */
+export function residentMarkingThreads(): number {
+  const asked = Number(process.env.BOOK_MARK_THREADS);
+  if (process.env.BOOK_MARK_THREADS && Number.isInteger(asked) && asked >= 0) return asked;
+  return 1;
 }

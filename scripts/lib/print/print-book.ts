@@ -448,6 +448,9 @@ export interface PrintBookOptions {
   /** The source checks of a watching build, run beside the layout: awaited before the layout is merged or
    * kept (TargetContext.sourcesChecked). */
   sourcesChecked?: () => Promise<void>;
+  /** A watching build's marking thread, kept between builds (marking-workers.ts `residentMarkingThreads`); otherwise the build
+   * starts its own (`markingThreads`) and ends them with it. */
+  markingWorkers?: MarkingWorkers;
 }
 
 /** What the page spent on the units laid out in this build: a unit from the cache keeps the timings of the
@@ -503,7 +506,8 @@ export async function printBook(options: PrintBookOptions): Promise<PrintResult>
     cache = options.cache === false ? undefined : new PrintCache(cacheDir(options.outDir));
   }
   progress.step(`print: paginating with Paged.js: ${units.length} units, ${whole ? 'as one document' : `${jobs} documents at a time`}`);
-  const marking = tag && !whole ? new MarkingWorkers(markingThreads(jobs)) : undefined;
+  const ownMarking = !options.markingWorkers;
+  const marking = tag && !whole ? (options.markingWorkers ?? new MarkingWorkers(markingThreads(jobs))) : undefined;
   let laidOut: LaidOutBook;
   let pdf: PDFDocument;
   let mergeMs: number;
@@ -551,7 +555,7 @@ export async function printBook(options: PrintBookOptions): Promise<PrintResult>
     stageDone('marking waited for', waiting);
     mergeMs = performance.now() - merging;
   } finally {
-    await marking?.close();
+    if (ownMarking) await marking?.close();
   }
   const { layout } = laidOut;
   const producer = `Paged.js ${packageVersion('pagedjs')}, Chromium ${laidOut.browserVersion ?? 'unknown'}, pdf-lib`;

@@ -24,6 +24,7 @@ export const printTarget: Target = {
       loaded: context.waitingOnLayout,
       heldTabs: context.heldTabs,
       ...(context.sourcesChecked ? { sourcesChecked: context.sourcesChecked } : {}),
+      ...(context.markingWorkers ? { markingWorkers: context.markingWorkers } : {}),
     });
     context.outputs.pdf = result;
     return { file: result.file, detail: `${result.pages} pages`, bytes: result.bytes };

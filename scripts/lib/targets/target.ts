@@ -4,6 +4,7 @@ import type { PrintBuildOptions } from '../cli-args.ts';
 import type { Format } from '../formats.ts';
 import type { LineBreakMemo } from '../print/line-break-memo.ts';
 import type { KeptDocuments } from '../print/kept-documents.ts';
+import type { MarkingWorkers } from '../print/marking-workers.ts';
 import type { HeldTabs } from '../print/paginate.ts';
 import type { Progress } from '../progress.ts';
 import type { BuildOutputs, OutputSummary } from './outputs.ts';
@@ -42,6 +43,8 @@ export interface TargetContext {
    * error. A target awaits it before it keeps anything of its layout (the print cache); asked for before the
    * build is idle, they start at once. */
   sourcesChecked?: () => Promise<void>;
+  /** The marking thread a watching build keeps for its saves (marking-workers.ts residentMarkingThreads). */
+  markingWorkers?: MarkingWorkers;
 }
 
 /** One output format: what it needs built before it, and how it is made. */
