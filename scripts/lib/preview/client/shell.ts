@@ -78,12 +78,20 @@ const host: PreviewHost = {
   pageLaidOut(unit, position, page) {
     const frame = shownFrame(unit);
     const doc = frame?.contentDocument;
-    const old = doc?.querySelectorAll<HTMLElement>('.pagedjs_pages > .pagedjs_page')[position];
-    if (!frame || !doc || !old) return;
+    const shown = doc?.querySelectorAll<HTMLElement>('.pagedjs_pages > .pagedjs_page');
+    const old = shown?.[position];
+    const last = shown?.[position - 1];
+    // A page past the last on show (the edit made the unit longer) follows it.
+    if (!frame || !doc || !(old || (last && position === shown?.length))) return;
     // A copy in the frame's own document: nothing of the frame laying out is kept.
     const copy = doc.importNode(page, true) as HTMLElement;
-    if (old.dataset.bookPage) copy.dataset.bookPage = old.dataset.bookPage;
-    old.replaceWith(copy);
+    if (old) {
+      if (old.dataset.bookPage) copy.dataset.bookPage = old.dataset.bookPage;
+      old.replaceWith(copy);
+    } else if (last) {
+      last.after(copy);
+      fit(frame);
+    }
     frame.contentWindow?.book?.fillPageReferences(folios);
     preview.pageChanges++;
   },

@@ -15,6 +15,13 @@ export class FinishedPages {
   private count = 0;
   private readonly finalized = new WeakSet<PagedPage>();
 
+  /**
+   * Called once every page is laid out, before the pages set aside go back in; what it returns is waited for.
+   * The preview shows the last pages of a layout early and has them painted here: once the pages are back, the
+   * next paint lays all of them out, a long chapter's main thread for a while.
+   */
+  beforeReturn: ((laidOut: PagedPage[]) => Promise<void> | undefined) | undefined;
+
   constructor(private readonly finishing: PageFinishing) {}
 
   /**
@@ -49,10 +56,15 @@ export class FinishedPages {
         pages.setAside(chunker);
       }
 
-      afterRendered(laidOut: PagedPage[]): void {
+      afterRendered(laidOut: PagedPage[]): Promise<void> | void {
         while (pages.count < laidOut.length) pages.finishing.finish((laidOut[pages.count++] as PagedPage).element);
-        const area = document.querySelector('.pagedjs_pages');
-        if (area) area.insertBefore(pages.aside, area.firstChild);
+        const putBack = (): void => {
+          const area = document.querySelector('.pagedjs_pages');
+          if (area) area.insertBefore(pages.aside, area.firstChild);
+        };
+        const waiting = pages.beforeReturn?.(laidOut);
+        if (!waiting) return putBack();
+        return waiting.then(putBack, putBack);
       }
     };
   }

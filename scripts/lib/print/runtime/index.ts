@@ -76,6 +76,7 @@ const resumption = hosted
       (position, page) => hosted.host.pageLaidOut(hosted.unit, position, page),
     )
   : undefined;
+if (resumption) finishedPages.beforeReturn = (pages) => resumption.showLast(pages);
 
 /**
  * The handlers Paged.js lays the book out with, in the order a hook calls them. Pages are set aside (and

@@ -218,7 +218,7 @@ export class LayoutResumption {
   private replaying: { previous: LayoutRecord; keepable: number } | undefined;
   report: ResumeReport | undefined;
 
-  /** Positions of the pages this layout laid out itself (neither kept nor blank), and how many were shown. */
+  /** Positions of the pages this layout laid out itself (neither kept nor blank) not shown early, and how many were. */
   private readonly laidOut = new Set<number>();
   private shown = 0;
 
@@ -292,23 +292,42 @@ export class LayoutResumption {
         // The page before this one is done now (this page's hooks mark its split elements): the first pages this
         // layout makes, where the change is, are shown before the rest is laid out.
         const before = chunker.pages[page.position - 1];
-        if (before && resumption.laidOut.has(before.position) && resumption.shown < SHOWN_EARLY) {
-          resumption.shown++;
-          try {
-            resumption.show(before.position, before.element);
-          } catch {
-            // Showing a page early is a courtesy: the layout goes on, and the whole frame is shown when done.
-          }
-        }
+        if (before) resumption.showEarly(before);
       }
 
       afterRendered(pages: LaidOutPage[]): void {
-        // As the layout left them, before the preview numbers them (set aside pages are back in by now).
+        // As the layout left them, before the preview numbers them.
         resumption.wholePages = pages.map((page) => page.element.cloneNode(true) as Element);
         // Every page replayed, none laid out: the last layout (another frame's document) is let go all the same.
         resumption.replaying = undefined;
       }
     };
+  }
+
+  /**
+   * Once every page is laid out, before the pages set aside go back in (FinishedPages.beforeReturn): the last
+   * page has no page after it to wait for, and is shown now if it is one of the first this layout laid out (an
+   * edit at the end of a unit). Settles once it is painted: with only the last pages in this document, the paint
+   * does not lay out every page of it first.
+   */
+  showLast(pages: PagedPage[]): Promise<void> | undefined {
+    const last = pages[pages.length - 1] as LaidOutPage | undefined;
+    if (!last || !this.showEarly(last)) return undefined;
+    return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+  }
+
+  /** Shows `page`, done, in place of the same page on show if it is one of the first this layout laid out. */
+  private showEarly(page: LaidOutPage): boolean {
+    if (!this.laidOut.has(page.position) || this.shown >= SHOWN_EARLY) return false;
+    this.shown++;
+    this.laidOut.delete(page.position);
+    try {
+      this.show(page.position, page.element);
+      return true;
+    } catch {
+      // Showing a page early is a courtesy: the layout goes on, and the whole frame is shown when done.
+      return false;
+    }
   }
 
   /**
