@@ -47,10 +47,12 @@ export function fillContents(pages: Record<string, string>): void {
  * section's string, set on the page), so nothing in the text area moves.
  */
 export function fillEndnoteHeads(pages: Record<string, string>): void {
+  // Looked up once, not once a page (a search of the whole document each): the preview calls this on every frame
+  // at every numbering and every page shown early, and only the endnotes unit has the label.
+  const label = document.querySelector<HTMLElement>('.endnotes[data-endnotes-pages]')?.dataset.endnotesPages ?? '';
+  if (!label) return;
   for (const page of document.querySelectorAll<HTMLElement>('.pagedjs_pages > .pagedjs_page')) {
-    const section = page.querySelector<HTMLElement>('.endnotes');
-    const label = (document.querySelector<HTMLElement>('.endnotes[data-endnotes-pages]')?.dataset.endnotesPages) ?? '';
-    if (!section || !label) continue;
+    if (!page.querySelector('.endnotes')) continue;
     const folios = [...new Set(Array.from(page.querySelectorAll('a.endnote-back'), (a) => pages[(a.getAttribute('href') as string).slice(1)]).filter((p): p is string => p !== undefined))];
     if (folios.length === 0) continue;
     const range = folios.length === 1 ? folios[0] : `${folios[0]}\u2013${folios[folios.length - 1]}`;

@@ -55,18 +55,36 @@ function depthBelow(node: Node, root: Node): number {
 /** The position of the first node in document order where `before` and `after` differ (their length if
  * neither differs, the shorter's if one goes on). A node counts as differing where its name, attributes,
  * text or depth do (the order and the depths of the nodes make the tree), not where only what is inside it
- * does. */
-export function firstDifference(before: Node, after: Node): number {
-  const a = document.createTreeWalker(before, NodeFilter.SHOW_ALL);
-  const b = document.createTreeWalker(after, NodeFilter.SHOW_ALL);
-  let index = 0;
-  for (;;) {
-    const x = a.nextNode();
-    const y = b.nextNode();
-    if (!x || !y) return index;
-    if (!sameNode(x, y) || depthBelow(x, before) !== depthBelow(y, after)) return index;
-    index++;
-  }
+ * does. `positions`: each node of `after` (not `after` itself) by its position in document order.
+ */
+export function firstDifference(before: Node, after: Node, positions: Map<Node, number> = new Map(nodesInOrder(after).map((node, i) => [node, i]))): number {
+  /** The position of the node after `node` and everything inside it, in `after`. */
+  const following = (node: Node): number => {
+    let last = node;
+    while (last.lastChild) last = last.lastChild;
+    return last === after ? 0 : (positions.get(last) as number) + 1;
+  };
+  // Children are compared in pairs; a pair equal as a whole (isEqualNode: names, attributes, text and children,
+  // compared natively) is passed over at once, so only the way down to the first difference is walked a node at
+  // a time.
+  const compare = (x0: Node, y0: Node): number | undefined => {
+    let x = x0.firstChild;
+    let y = y0.firstChild;
+    let position = y0 === after ? 0 : (positions.get(y0) as number) + 1;
+    while (x && y) {
+      if (!x.isEqualNode(y)) {
+        if (!sameNode(x, y)) return position;
+        const inside = compare(x, y);
+        if (inside !== undefined) return inside;
+      }
+      position = following(y);
+      x = x.nextSibling;
+      y = y.nextSibling;
+    }
+    // Where one's children go on and the other's end, the next nodes differ in depth (or one has none).
+    return x || y ? position : undefined;
+  };
+  return compare(before, after) ?? following(after);
 }
 
 /**
@@ -425,7 +443,7 @@ export class LayoutResumption {
       this.report = { kept: 0, keepable: 0, reason: 'the style sheets or the language differ' };
       return;
     }
-    const keepable = keptPages(previous, firstDifference(previous.source, contents));
+    const keepable = keptPages(previous, firstDifference(previous.source, contents, this.index));
     this.report = { kept: 0, keepable };
     if (keepable > 0) this.replaying = { previous, keepable };
   }
