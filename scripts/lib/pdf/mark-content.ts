@@ -10,7 +10,7 @@ export interface MarkTarget {
   kind: 'text' | 'generated' | 'image';
   rects: PageRect[];
   /** Indices of `rects` whose line ends in a hyphen the line break put there. */
-  hyphenated?: number[];
+  hyphenated?: number[] | undefined;
 }
 
 export interface MarkedPage {
@@ -45,7 +45,6 @@ interface Show {
   start: number;
   end: number;
   font: string;
-  bytes: string;
 }
 
 interface Item {
@@ -56,9 +55,16 @@ interface Item {
   x: number;
   y: number;
   /** Where a text object's BT ends and its ET begins, and the font set when it began. */
-  btEnd?: number;
-  etStart?: number;
-  font?: string;
+  btEnd: number | undefined;
+  etStart: number | undefined;
+  font: string | undefined;
+}
+
+/** An item other than a text object: every item has the same fields, so that the loops over a page's items
+ * see one shape of object (V8 otherwise optimizes them for the shapes seen first and throws the code away
+ * at the next, several times on a book's first document). */
+function drawn(kind: Item['kind'], start: number, end: number, x: number, y: number): Item {
+  return { kind, start, end, x, y, btEnd: undefined, etStart: undefined, font: undefined };
 }
 
 /** A stretch of content marked as one sequence: its target (-1: an artifact) and the word it holds part of. */
@@ -66,7 +72,7 @@ interface Piece {
   start: number;
   end: number;
   target: number;
-  word?: number;
+  word: number | undefined;
   /** Whole items may join the next piece of the same target; a piece inside a text object may not. */
   inside: boolean;
   count: number;
@@ -93,6 +99,9 @@ export function markPageContent(
   decode?: (font: string, bytes: string) => string,
 ): MarkedPage {
   const items = readItems(source, pageHeight);
+  // Nothing drawn: nothing to mark. (Also keeps the empty arrays of a blank page out of the loops below,
+  // whose optimized code would otherwise be thrown away for them: see the note at `readItems`.)
+  if (items.length === 0) return { source, mcids: [], byTarget: new Map(), words: [], artifacts: 0 };
   // How far a point is from a target's rectangle (0 inside, a little at its right edge, where the next
   // run begins), within a pixel's tolerance; the nearest target of the first kind that has one wins.
   const distance = (rect: PageRect, x: number, y: number): number => {
@@ -105,18 +114,22 @@ export function markPageContent(
   // image. A generated target's box holds text of its own element too (a note's box, its text): text wins
   // unless it is further than the rounding of the page's measures (a tenth of a pixel) or only at its edge.
   const rounds = [rectsByRow(targets, ['text', 'generated']), rectsByRow(targets, ['image'])];
-  const assigned = items.map((item) => {
-    for (const rows of item.kind === 'text' ? rounds : rounds.slice(1)) {
-      let best = { target: -1, rect: -1, score: Infinity };
-      for (const [t, r] of rows.get(Math.floor(item.y)) ?? []) {
+  const assigned: { target: number; rect: number; score: number }[] = [];
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i] as Item;
+    let found = { target: -1, rect: -1, score: Infinity };
+    for (let k = item.kind === 'text' ? 0 : 1; k < rounds.length && found.target < 0; k++) {
+      const row = (rounds[k] as Map<number, [number, number][]>).get(Math.floor(item.y));
+      if (!row) continue;
+      for (let e = 0; e < row.length; e++) {
+        const [t, r] = row[e] as [number, number];
         const target = targets[t] as MarkTarget;
         const score = distance(target.rects[r] as PageRect, item.x, item.y) + (target.kind === 'generated' ? 0.25 : 0);
-        if (score < best.score) best = { target: t, rect: r, score };
+        if (score < found.score) found = { target: t, rect: r, score };
       }
-      if (best.target >= 0) return best;
     }
-    return { target: -1, rect: -1, score: Infinity };
-  });
+    assigned.push(found);
+  }
 
   // Hyphenated words: the last text object on a hyphenated line ends the word's first part, the next line's
   // first text object begins its second.
@@ -124,9 +137,10 @@ export function markPageContent(
   const words: string[] = [];
   if (decode) {
     const lastOnLine = new Map<string, number>();
-    assigned.forEach((a, i) => {
+    for (let i = 0; i < assigned.length; i++) {
+      const a = assigned[i] as { target: number; rect: number };
       if (a.target >= 0 && items[i]?.kind === 'text' && targets[a.target]?.hyphenated?.includes(a.rect)) lastOnLine.set(`${a.target}:${a.rect}`, i);
-    });
+    }
     for (const i of [...lastOnLine.values()].sort((a, b) => a - b)) {
       const first = items[i] as Item;
       let j = i + 1;
@@ -136,13 +150,15 @@ export function markPageContent(
       const firstShows = showsOf(source, first);
       const secondShows = showsOf(source, second);
       if (firstShows.length === 0 || secondShows.length === 0) continue;
-      const text = (show: Show): string => decode(show.font, show.bytes);
+      const text = (show: Show): string => decode(show.font, shownBytes(source, show));
       let p = firstShows.length - 1;
       while (p > 0 && !/\s/.test(text(firstShows[p - 1] as Show))) p--;
       let q = 0;
       while (q < secondShows.length - 1 && !/\s/.test(text(secondShows[q + 1] as Show))) q++;
-      const head = firstShows.slice(p).map(text).join('');
-      const tail = secondShows.slice(0, q + 1).map(text).join('');
+      let head = '';
+      for (let k = p; k < firstShows.length; k++) head += text(firstShows[k] as Show);
+      let tail = '';
+      for (let k = 0; k <= q; k++) tail += text(secondShows[k] as Show);
       if (!head.endsWith('-') || /\s/.test(tail)) continue;
       const word = words.length;
       words.push(head.slice(0, -1) + tail);
@@ -152,7 +168,8 @@ export function markPageContent(
   }
 
   const pieces: Piece[] = [];
-  items.forEach((item, i) => {
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i] as Item;
     const target = (assigned[i] as { target: number }).target;
     const itemCuts = cuts.get(i);
     if (!itemCuts || target < 0 || item.btEnd === undefined || item.etStart === undefined) {
@@ -160,8 +177,8 @@ export function markPageContent(
       if (last && !last.inside && last.target === target) {
         last.end = item.end;
         last.count++;
-      } else pieces.push({ start: item.start, end: item.end, target, inside: false, count: 1 });
-      return;
+      } else pieces.push({ start: item.start, end: item.end, target, word: undefined, inside: false, count: 1 });
+      continue;
     }
     // A word's part at the start of the text object (before its cut), the line's words, and a word's part
     // at its end (after its cut).
@@ -172,13 +189,13 @@ export function markPageContent(
         pieces.push({ start: from, end: cut.at, target, word: cut.word, inside: true, count: 1 });
         from = cut.at;
       } else {
-        if (cut.at > from) pieces.push({ start: from, end: cut.at, target, inside: true, count: 1 });
+        if (cut.at > from) pieces.push({ start: from, end: cut.at, target, word: undefined, inside: true, count: 1 });
         from = cut.at;
         word = cut.word;
       }
     }
-    pieces.push({ start: from, end: item.etStart, target, ...(word !== undefined ? { word } : {}), inside: true, count: 1 });
-  });
+    pieces.push({ start: from, end: item.etStart, target, word, inside: true, count: 1 });
+  }
 
   const edits: { at: number; text: string }[] = [];
   const mcids: number[] = [];
@@ -218,35 +235,34 @@ export function markPageContent(
  */
 function rectsByRow(targets: readonly MarkTarget[], kinds: readonly MarkTarget['kind'][]): Map<number, [number, number][]> {
   const rows = new Map<number, [number, number][]>();
-  targets.forEach((target, t) => {
-    if (!kinds.includes(target.kind)) return;
-    target.rects.forEach((rect, r) => {
+  for (let t = 0; t < targets.length; t++) {
+    const target = targets[t] as MarkTarget;
+    if (!kinds.includes(target.kind)) continue;
+    for (let r = 0; r < target.rects.length; r++) {
+      const rect = target.rects[r] as PageRect;
       for (let row = Math.floor(rect[1] - 0.5) - 1; row <= Math.floor(rect[3] + 0.5) + 1; row++) {
         const list = rows.get(row);
         if (list) list.push([t, r]);
         else rows.set(row, [[t, r]]);
       }
-    });
-  });
+    }
+  }
   return rows;
-}
-
-function toPoint([x, y]: [number, number]): { x: number; y: number } {
-  return { x, y };
 }
 
 /**
  * A text object's text-showing operations, read again when a hyphenated word needs its glyphs: each with
- * the offsets it spans (from its first operand to past its operator), the font set for it and the bytes it
- * shows. A reader of its own, as readItems: it keeps only strings and the last name, and reads nothing else
- * (strings, dictionaries and names read as content-stream.ts reads them).
+ * the offsets it spans (from its first operand to past its operator) and the font set for it; the bytes it
+ * shows are read from those offsets when asked for (`shownBytes`), for the few operations around a line's
+ * hyphen, not for every glyph of the line. A reader of its own, as readItems: it keeps only where the last
+ * name is and reads nothing else (strings, dictionaries and names skipped as content-stream.ts reads them).
  */
 function showsOf(source: string, item: Item): Show[] {
   const shows: Show[] = [];
   if (item.btEnd === undefined || item.etStart === undefined) return shows;
   let font = item.font ?? '';
-  let name = '';
-  let strings: string[] = [];
+  let nameFrom = -1;
+  let nameTo = -1;
   let start = -1;
   let i = item.btEnd;
   const end = item.etStart;
@@ -261,9 +277,13 @@ function showsOf(source: string, item: Item): Show[] {
       continue;
     }
     if (start < 0) start = i;
-    if (c === 40 || (c === 60 && source.charCodeAt(i + 1) !== 60)) {
-      strings.push(c === 40 ? literalString(source, i + 1, end) : hexString(source, i + 1, end));
-      i = stringEnd.at < 0 ? end : stringEnd.at;
+    if (c === 40) {
+      i = skipLiteralString(source, i, end);
+      continue;
+    }
+    if (c === 60 && source.charCodeAt(i + 1) !== 60) {
+      const close = source.indexOf('>', i + 1);
+      i = close < 0 || close >= end ? end : close + 1;
       continue;
     }
     if (c === 60) {
@@ -276,24 +296,69 @@ function showsOf(source: string, item: Item): Show[] {
       continue;
     }
     if (c === 47) {
-      const from = ++i;
+      nameFrom = ++i;
       while (i < end && !WHITESPACE[source.charCodeAt(i)] && !DELIMITER[source.charCodeAt(i)]) i++;
-      name = decodeName(source.slice(from, i));
+      nameTo = i;
       continue;
     }
     const from = i;
     while (i < end && !WHITESPACE[source.charCodeAt(i)] && !DELIMITER[source.charCodeAt(i)]) i++;
     // Numbers are operands: read past. Anything else ends an operation.
     if ((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46) {
-      if (!Number.isNaN(Number(source.slice(from, i)))) continue;
+      if (isPlainNumber(source, from, i) || !Number.isNaN(Number(source.slice(from, i)))) continue;
     }
-    const operator = source.slice(from, i);
-    if (operator === 'Tf') font = name;
-    else if (TEXT_SHOWING.has(operator)) shows.push({ start, end: i, font, bytes: strings.join('') });
-    strings = [];
+    // Chromium's commonest operators, Tj and Td, known without a substring.
+    const two = i - from === 2 && c === 84 ? source.charCodeAt(from + 1) : 0;
+    if (two === 106) shows.push({ start, end: i, font });
+    else if (two !== 100) {
+      const operator = source.slice(from, i);
+      if (operator === 'Tf') font = nameFrom < 0 ? '' : decodeName(source.slice(nameFrom, nameTo));
+      else if (TEXT_SHOWING.has(operator)) shows.push({ start, end: i, font });
+    }
     start = -1;
   }
   return shows;
+}
+
+/** Digits with at most one point, after an optional sign: a number as Number() reads it, without a substring. */
+function isPlainNumber(source: string, from: number, to: number): boolean {
+  let i = from;
+  const first = source.charCodeAt(i);
+  if (first === 43 || first === 45) i++;
+  let digits = 0;
+  let point = false;
+  for (; i < to; i++) {
+    const d = source.charCodeAt(i);
+    if (d >= 48 && d <= 57) digits++;
+    else if (d === 46 && !point) point = true;
+    else return false;
+  }
+  return digits > 0;
+}
+
+/** The bytes a text-showing operation of `showsOf` shows: its string operands, read and joined. */
+function shownBytes(source: string, show: Show): string {
+  let out = '';
+  let i = show.start;
+  const end = show.end;
+  while (i < end) {
+    const c = source.charCodeAt(i);
+    if (c === 37) {
+      while (i < end && source.charCodeAt(i) !== 10 && source.charCodeAt(i) !== 13) i++;
+      continue;
+    }
+    if (c === 40 || (c === 60 && source.charCodeAt(i + 1) !== 60)) {
+      out += c === 40 ? literalString(source, i + 1, end) : hexString(source, i + 1, end);
+      i = stringEnd.at < 0 ? end : stringEnd.at;
+      continue;
+    }
+    if (c === 60) {
+      i = skipDictionary(source, i, end);
+      continue;
+    }
+    i++;
+  }
+  return out;
 }
 
 /**
@@ -424,7 +489,10 @@ function readItems(source: string, pageHeight: number): Item[] {
       if (text && Number.isNaN(text.x)) {
         [text.x, text.y] = toPage(...apply(multiply(tm, ctm), 0, 0));
         i = pastPlacedText(i);
-      } else if (!text) items.push({ kind: 'text', start, end: i, ...toPoint(toPage(...apply(multiply(tm, ctm), 0, 0))) });
+      } else if (!text) {
+        const [x, y] = toPage(...apply(multiply(tm, ctm), 0, 0));
+        items.push(drawn('text', start, i, x, y));
+      }
       start = -1;
       count = 0;
       continue;
@@ -451,7 +519,7 @@ function readItems(source: string, pageHeight: number): Item[] {
       case 'BT':
         tm = IDENTITY;
         tlm = IDENTITY;
-        text = { kind: 'text', start: opStart, end: opEnd, x: NaN, y: NaN, btEnd: opEnd, font };
+        text = { kind: 'text', start: opStart, end: opEnd, x: NaN, y: NaN, btEnd: opEnd, etStart: undefined, font };
         break;
       case 'ET':
         if (text) {
@@ -487,7 +555,7 @@ function readItems(source: string, pageHeight: number): Item[] {
         const [x0, y0] = apply(ctm, 0, 0);
         const [x1, y1] = apply(ctm, 1, 1);
         const [x, y] = o === 'sh' ? [NaN, NaN] : toPage((x0 + x1) / 2, (y0 + y1) / 2);
-        items.push({ kind: 'image', start: opStart, end: opEnd, x, y });
+        items.push(drawn('image', opStart, opEnd, x, y));
         break;
       }
       case 'BI': {
@@ -498,7 +566,7 @@ function readItems(source: string, pageHeight: number): Item[] {
         const [x0, y0] = apply(ctm, 0, 0);
         const [x1, y1] = apply(ctm, 1, 1);
         const [x, y] = toPage((x0 + x1) / 2, (y0 + y1) / 2);
-        items.push({ kind: 'image', start: opStart, end: i, x, y });
+        items.push(drawn('image', opStart, i, x, y));
         break;
       }
       default:
@@ -509,7 +577,7 @@ function readItems(source: string, pageHeight: number): Item[] {
           } else {
             // Text shown outside BT/ET is malformed; it is still content to mark.
             const [x, y] = toPage(...apply(multiply(tm, ctm), 0, 0));
-            items.push({ kind: 'text', start: opStart, end: opEnd, x, y });
+            items.push(drawn('text', opStart, opEnd, x, y));
           }
         } else if (PATH_CONSTRUCTION.has(o)) {
           if (!path) path = { start: opStart, minX: Infinity, minY: Infinity, maxX: -Infinity, maxY: -Infinity };
@@ -520,7 +588,7 @@ function readItems(source: string, pageHeight: number): Item[] {
         } else if (PATH_PAINTING.has(o) || o === 'n') {
           if (path && o !== 'n') {
             const [x, y] = toPage((path.minX + path.maxX) / 2, (path.minY + path.maxY) / 2);
-            items.push({ kind: 'path', start: path.start, end: opEnd, x, y });
+            items.push(drawn('path', path.start, opEnd, x, y));
           }
           path = undefined;
         }

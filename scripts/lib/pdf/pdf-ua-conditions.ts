@@ -40,7 +40,9 @@ export function pdfUaFindings(pdf: TaggedPdf): PdfUaFinding[] {
   else if (!/<dc:title>[\s\S]*?<rdf:li[^>]*>[^<]+<\/rdf:li>/.test(pdf.xmp)) add('pdfua/metadata', 'the XMP metadata has no dc:title');
 
   // Content: every painting operator tagged or an artifact; every MCID in the tree exactly once.
-  const referenced = new Map<string, number>();
+  // How often the tree refers to each page's MCIDs: page -> MCID -> references (no string per reference).
+  const referenced = new Map<number, Map<number, number>>();
+  const references = (page: number, mcid: number): number => referenced.get(page)?.get(mcid) ?? 0;
   const inLink = new Set<string>();
   const annotationsInTree = new Set<string>();
   for (const page of pdf.pages) {
@@ -78,8 +80,9 @@ export function pdfUaFindings(pdf: TaggedPdf): PdfUaFinding[] {
     for (const kid of element.kids) {
       if (kid.kind === 'element') walk(kid.element, role, page);
       else if (kid.kind === 'content') {
-        const key = `${kid.page}:${kid.mcid}`;
-        referenced.set(key, (referenced.get(key) ?? 0) + 1);
+        let onPage = referenced.get(kid.page);
+        if (!onPage) referenced.set(kid.page, (onPage = new Map()));
+        onPage.set(kid.mcid, (onPage.get(kid.mcid) ?? 0) + 1);
       } else {
         annotationsInTree.add(kid.annotation.toString());
         if (role === 'Link') inLink.add(kid.annotation.toString());
@@ -98,21 +101,14 @@ export function pdfUaFindings(pdf: TaggedPdf): PdfUaFinding[] {
   }
 
   if (pdf.structure) {
-    const referencedOn = new Map<number, number[]>();
-    for (const key of referenced.keys()) {
-      const [page, mcid] = key.split(':').map(Number) as [number, number];
-      const list = referencedOn.get(page);
-      if (list) list.push(mcid);
-      else referencedOn.set(page, [mcid]);
-    }
     for (const page of pdf.pages) {
       const present = new Set(page.mcids);
-      const missing = page.mcids.filter((mcid) => (referenced.get(`${page.page}:${mcid}`) ?? 0) !== 1);
+      const missing = page.mcids.filter((mcid) => references(page.page, mcid) !== 1);
       if (missing.length > 0) {
-        const twice = missing.filter((mcid) => (referenced.get(`${page.page}:${mcid}`) ?? 0) > 1);
+        const twice = missing.filter((mcid) => references(page.page, mcid) > 1);
         add('pdfua/content-not-in-structure', `${missing.length - twice.length} marked-content sequence(s) in no structure element${twice.length ? `, ${twice.length} in more than one` : ''} (MCID ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ' …' : ''})`, page.page);
       }
-      const absent = (referencedOn.get(page.page) ?? []).filter((mcid) => !present.has(mcid)).map((mcid) => `${page.page}:${mcid}`);
+      const absent = [...(referenced.get(page.page)?.keys() ?? [])].filter((mcid) => !present.has(mcid)).map((mcid) => `${page.page}:${mcid}`);
       if (absent.length > 0) add('pdfua/structure-content-missing', `the structure tree refers to ${absent.length} MCID(s) this page does not have (${absent.slice(0, 5).join(', ')})`, page.page);
     }
   }

@@ -29,6 +29,14 @@ const deflated = promisify(deflate);
  * the structure tree more than make up for it in the file. */
 const MARKED_CONTENT_LEVEL = Number(process.env.BOOK_MARK_LEVEL ?? 1);
 
+/** The targets of a page without leaves: an array that held a target, as every other page's does, and
+ * emptied. V8 optimizes the marker for the kinds of array it has seen, and an array that never held an
+ * object is another kind: the first blank page threw the marker's optimized code away, as did an array
+ * made by `map`, whose kind differs before and after its caller is optimized (see `drawn` in
+ * mark-content.ts). */
+const NO_TARGETS: MarkTarget[] = [{ kind: 'text', rects: [], hyphenated: undefined }];
+NO_TARGETS.pop();
+
 /** Bytes as a latin1 string, without copying them into a Buffer first. */
 const latin1 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 
@@ -81,16 +89,26 @@ function pageMarker(pdf: PDFDocument, structure: DocumentStructure, pages: reado
   const mark = (number: number, index: number): Buffer | undefined => {
     const page = pdfPages[index] as PDFPage;
     marks.pages.push(number);
-    const streams = contentRefs(page)
-      .map((ref) => context.lookup(ref))
-      .filter((s): s is PDFStream => s instanceof PDFStream);
-    if (streams.length === 0) return undefined;
-    const source = streams.map((s) => latin1(streamBytes(s))).join('\n');
+    // The streams' text joined by newlines, in a loop: see `drawn` in mark-content.ts.
+    const refs = contentRefs(page);
+    let source: string | undefined;
+    for (let k = 0; k < refs.length; k++) {
+      const stream = context.lookup(refs[k]);
+      if (!(stream instanceof PDFStream)) continue;
+      const text = latin1(streamBytes(stream));
+      source = source === undefined ? text : `${source}\n${text}`;
+    }
+    if (source === undefined) return undefined;
     const leafIndices = leavesByPage.get(number) ?? [];
-    const targets: MarkTarget[] = leafIndices.map((i) => {
-      const leaf = structure.leaves[i] as DocumentStructure['leaves'][number];
-      return { kind: leaf.kind, rects: leaf.rects, ...(leaf.hyphenated ? { hyphenated: leaf.hyphenated } : {}) };
-    });
+    // One kind of array and one shape of target, however the page is: see NO_TARGETS.
+    let targets = NO_TARGETS;
+    if (leafIndices.length > 0) {
+      targets = [];
+      for (let k = 0; k < leafIndices.length; k++) {
+        const leaf = structure.leaves[leafIndices[k] as number] as DocumentStructure['leaves'][number];
+        targets.push({ kind: leaf.kind, rects: leaf.rects, hyphenated: leaf.hyphenated });
+      }
+    }
     const tagOf = (t: number): string => {
       const leaf = structure.leaves[leafIndices[t] as number] as DocumentStructure['leaves'][number];
       const owner = elements.get(leaf.owner);
