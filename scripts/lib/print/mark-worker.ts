@@ -4,6 +4,9 @@
 import { parentPort } from 'node:worker_threads';
 import { markPrinted, type MarkRequest } from './mark-document.ts';
 import type { MarkReply } from './marking-workers.ts';
+import { sharePdfNumbers } from '../pdf/pdf-lib-patches.ts';
+
+sharePdfNumbers();
 
 const port = parentPort;
 if (!port) throw new Error('print/mark-worker.ts runs as a worker thread of print/marking-workers.ts');

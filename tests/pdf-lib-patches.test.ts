@@ -1,0 +1,40 @@
+// npm test: unit
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { PDFDocument, PDFName, PDFNumber, PDFPage } from 'pdf-lib';
+import { sharePdfNumbers, withUnsharedPdfNumbers } from '../scripts/lib/pdf/pdf-lib-patches.ts';
+
+/** A document whose numbers are of every kind pdf-lib writes out: whole, fractional, negative, tiny, huge. */
+async function documentWithNumbers(): Promise<Uint8Array> {
+  const pdf = await PDFDocument.create({ updateMetadata: false });
+  const page: PDFPage = pdf.addPage([419.53, 595.28]);
+  page.drawText('Lenin', { x: 72.5, y: 500 });
+  const values = [0, -0, 1, 2, 2, 3.25, -7.125, 1e-7, -3e-9, 123456789012345680000000, 0.1 + 0.2, 65535, 65536, 612.28];
+  page.node.set(PDFName.of('Numbers'), pdf.context.obj(values));
+  // A copy of the page into a second document: pdf-lib clones each number as it copies.
+  const merged = await PDFDocument.create({ updateMetadata: false });
+  const [copied] = await merged.copyPages(pdf, [0]);
+  merged.addPage(copied as PDFPage);
+  merged.addPage(copied as PDFPage);
+  return merged.save({ useObjectStreams: false });
+}
+
+describe('pdf-lib patches (pdf-lib-patches.ts)', () => {
+  test('unpatched, every PDFNumber.of makes a new object; shared, one per value', async () => {
+    sharePdfNumbers();
+    await withUnsharedPdfNumbers(() => assert.notEqual(PDFNumber.of(12.5), PDFNumber.of(12.5)));
+    assert.equal(PDFNumber.of(12.5), PDFNumber.of(12.5));
+    assert.equal(PDFNumber.of(3).clone(), PDFNumber.of(3));
+    assert.notEqual(PDFNumber.of(3), PDFNumber.of(4));
+    assert.equal(PDFNumber.of(-7.125).toString(), '-7.125');
+  });
+
+  test('a document saved with shared numbers is the same bytes as without', async () => {
+    sharePdfNumbers();
+    const unshared = await withUnsharedPdfNumbers(() => documentWithNumbers());
+    const shared = await documentWithNumbers();
+    assert.ok(Buffer.from(shared).equals(Buffer.from(unshared)), 'sharing numbers changed the file');
+    // The document has every one of them, as pdf-lib writes it either way.
+    assert.match(Buffer.from(shared).toString('latin1'), /\/Numbers \[ 0 0 1 2 2 3\.25 -7\.125 0\.0+\d+ -0\.0+\d+ 123456789012345680000000 0\.30000000000000004 65535 65536 612\.28 \]/);
+  });
+});
