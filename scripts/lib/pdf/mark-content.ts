@@ -240,10 +240,12 @@ function rectsByRow(targets: readonly MarkTarget[], kinds: readonly MarkTarget['
     if (!kinds.includes(target.kind)) continue;
     for (let r = 0; r < target.rects.length; r++) {
       const rect = target.rects[r] as PageRect;
+      // One pair for all the rows of the rectangle: the rows are only read.
+      const entry: [number, number] = [t, r];
       for (let row = Math.floor(rect[1] - 0.5) - 1; row <= Math.floor(rect[3] + 0.5) + 1; row++) {
         const list = rows.get(row);
-        if (list) list.push([t, r]);
-        else rows.set(row, [[t, r]]);
+        if (list) list.push(entry);
+        else rows.set(row, [entry]);
       }
     }
   }
@@ -361,6 +363,12 @@ function shownBytes(source: string, show: Show): string {
   return out;
 }
 
+/** What `readItems` looks for past a text object's first glyph: what could matter after it or hide its ET
+ * (a string, a comment, a dictionary, a font, leading or graphics state set, a line moved by ' " T*),
+ * then the ET itself, last. */
+const NEEDLES = ['(', '%', '<<', 'Tf', 'TL', 'T*', "'", '"', 'q', 'Q', 'cm', 'BI', 'ET'];
+const ET = NEEDLES.length - 1;
+
 /**
  * The text objects, painted paths and images of a content stream, with where each is on the page. A reader
  * of its own, which keeps no operands but numbers and a name and skips strings unread: a page of Chromium's
@@ -395,24 +403,24 @@ function readItems(source: string, pageHeight: number): Item[] {
   // operation, most of a page's bytes): its ET is found with indexOf and the glyphs between are not read,
   // unless something there could matter after it or hide an ET (a string, a comment, a dictionary, a font,
   // leading or graphics state set, a line moved by ' " T*): then it is read token by token as before.
-  const next = new Map<string, number>();
-  const nextOf = (needle: string, from: number): number => {
-    let at = next.get(needle);
-    if (at === undefined || (at >= 0 && at < from)) {
-      at = source.indexOf(needle, from);
-      next.set(needle, at);
+  // Where each needle (UNSKIPPABLE, then ET) is next found, from where it was last looked for: -2 not yet.
+  const next: number[] = NEEDLES.map(() => -2);
+  const nextOf = (k: number, from: number): number => {
+    let at = next[k] as number;
+    if (at === -2 || (at >= 0 && at < from)) {
+      at = source.indexOf(NEEDLES[k] as string, from);
+      next[k] = at;
     }
     return at < 0 ? length : at;
   };
-  const UNSKIPPABLE = ['(', '%', '<<', 'Tf', 'TL', 'T*', "'", '"', 'q', 'Q', 'cm', 'BI'];
   const pastPlacedText = (from: number): number => {
-    let et = nextOf('ET', from);
+    let et = nextOf(ET, from);
     while (et < length && !((et === 0 || WHITESPACE[source.charCodeAt(et - 1)]) && (et + 2 >= length || WHITESPACE[source.charCodeAt(et + 2)] || DELIMITER[source.charCodeAt(et + 2)]))) {
-      next.delete('ET');
-      et = nextOf('ET', et + 1);
+      next[ET] = -2;
+      et = nextOf(ET, et + 1);
     }
     if (et >= length) return from;
-    for (const needle of UNSKIPPABLE) if (nextOf(needle, from) < et) return from;
+    for (let k = 0; k < ET; k++) if (nextOf(k, from) < et) return from;
     return et;
   };
   let i = 0;
