@@ -20,7 +20,7 @@ export function coverAlt(book: Book): string {
 
 /** Renders the cover in the build's Chromium, served hermetically, and returns PNG bytes. */
 export async function renderCover(book: Book, session: BrowserSession, timeoutMs = 60_000): Promise<Uint8Array> {
-  const page = await session.browser.newPage();
+  const page = (await session.takeInitialTab?.()) ?? (await session.browser.newPage());
   try {
     await page.setViewport({ ...COVER_SIZE, deviceScaleFactor: 1 });
     const blocked = await loadCoverPage(book, page, coverHtml(book), timeoutMs);
