@@ -175,14 +175,24 @@ function fit(frame: HTMLIFrameElement): void {
   frame.style.height = `${Math.ceil(pages ? pages.getBoundingClientRect().bottom : 0)}px`;
 }
 
+/**
+ * The frame's layout once Paged.js is done, taken from the frame's own promise in the task that ends the layout.
+ * Polled for, the finished frame waited for the poll's next turn, and a paint that came first took the main
+ * thread for all of the hidden frame's pages before the swap.
+ */
 function waitForPages(frame: HTMLIFrameElement, timeoutMs: number): Promise<PageLayout> {
   return new Promise((resolve, reject) => {
-    const started = performance.now();
+    const timer = setTimeout(() => reject(new Error('Paged.js did not finish')), timeoutMs);
     const poll = (): void => {
-      const layout = frame.contentWindow?.book?.layout;
-      if (layout) return resolve(layout);
-      if (performance.now() - started > timeoutMs) return reject(new Error('Paged.js did not finish'));
-      setTimeout(poll, 15);
+      const book = frame.contentWindow?.book;
+      if (!book) {
+        setTimeout(poll, 15);
+        return;
+      }
+      void book.whenLaidOut().then(() => {
+        clearTimeout(timer);
+        resolve(book.layout as PageLayout);
+      });
     };
     poll();
   });
