@@ -2,9 +2,9 @@
  * pdf-lib 1.17 makes a new `PDFNumber` for every number it reads, copies or is given, and each one writes its
  * number out in its constructor (`numberToString`: two `toString`s, a `split` and a `parseInt`). Merging the
  * 20× book's printed documents and writing its structure tree made ~25 ms of a watching build's save of
- * that alone (a V8 profile), and as many small objects for the collector. A `PDFNumber` cannot change once
- * made (its value and its text are set in the constructor; pdf-lib has no setter, and nothing in it or here
- * tells two equal numbers apart by identity), so one object per value can stand for every use of it:
+ * that alone (a V8 profile). A `PDFNumber` cannot change once made (its value and its text are set in the
+ * constructor; pdf-lib has no setter, and nothing in it or here tells two equal numbers apart by identity),
+ * so one object per value can stand for every use of it:
  * `PDFNumber.of` gives the object it gave before for the same number. The file written is the same bytes
  * (`tests/pdf-lib-patches.test.ts` saves a document with and without it).
  */

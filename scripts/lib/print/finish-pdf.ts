@@ -31,7 +31,7 @@ export function pdfFinishing(): Promise<PdfFinishing> {
   // CommonJS package imported as a whole module here would not give its names.
   finishing ??= Promise.all([import('./pdf-postprocess.ts'), import('./pad-pages.ts'), import('./merge-pdf.ts'), import('./accessible-pdf.ts'), import('./mark-document.ts'), import('../pdf/pdf-lib-patches.ts')]).then(
     ([{ postprocessDocument }, { padDocument }, { mergeUnits }, { makeAccessible, markDocument }, { loadPrinted, markPart }, { sharePdfNumbers }]) => {
-      // One PDFNumber per value from here on: the same bytes, less made and collected (pdf-lib-patches.ts).
+      // One PDFNumber per value from here on: the same bytes, less made (pdf-lib-patches.ts).
       sharePdfNumbers();
       return { postprocessDocument, padDocument, mergeUnits, makeAccessible, markDocument, loadPrinted, markPart };
     },
