@@ -165,8 +165,9 @@ export interface ChromiumProcess {
   stop(options?: { exiting?: boolean }): Promise<void>;
 }
 
-/** The line Chromium writes to stderr once it takes DevTools connections (as puppeteer reads it). */
-const ENDPOINT_LINE = /^DevTools listening on (ws:\/\/.*)$/m;
+/** The line Chromium writes to stderr once it takes DevTools connections (as puppeteer reads it), whole: a
+ * chunk of stderr may end inside the address. */
+const ENDPOINT_LINE = /^DevTools listening on (ws:\/\/\S+)\r?\n/m;
 
 /**
  * Starts Chromium: in a process group of its own, with its profile and its temporary files
@@ -201,6 +202,7 @@ export function startChromium(executablePath: string, timeoutMs = 30_000): Chrom
   watchdog?.stdin?.write(`${started.pid ?? ''}\n`);
   const endpoint = new Promise<string>((resolve, reject) => {
     let said = '';
+    let settled = false;
     let timer: NodeJS.Timeout | undefined;
     const fail = (why: string): void => {
       clearTimeout(timer);
@@ -214,8 +216,9 @@ export function startChromium(executablePath: string, timeoutMs = 30_000): Chrom
     started.stderr?.on('data', (chunk: Buffer) => {
       if (said.length > 20_000) return;
       said += chunk.toString();
-      const found = ENDPOINT_LINE.exec(said);
+      const found = settled ? null : ENDPOINT_LINE.exec(said);
       if (found) {
+        settled = true;
         clearTimeout(timer);
         resolve(found[1] as string);
       }
