@@ -27,6 +27,9 @@ import { pagedHandler, type Chunker, type HandlerClass, type PagedNamespace, typ
  * (keptPages), and the next may take its lines. */
 const SHOWN_EARLY = 4;
 
+/** The longest the layout waits for the last page shown early to be painted (three frames at 60 Hz). */
+const PAINT_WAIT_MS = 50;
+
 /** The nodes of `root` in document order, `root` itself not counted. */
 function nodesInOrder(root: Node): Node[] {
   const walker = document.createTreeWalker(root, NodeFilter.SHOW_ALL);
@@ -326,12 +329,16 @@ export class LayoutResumption {
    * Once every page is laid out, before the pages set aside go back in (FinishedPages.beforeReturn): the last
    * page has no page after it to wait for, and is shown now if it is one of the first this layout laid out (an
    * edit at the end of a unit). Settles once it is painted: with only the last pages in this document, the paint
-   * does not lay out every page of it first.
+   * does not lay out every page of it first. Or after PAINT_WAIT_MS, whichever comes first: on a busy machine a
+   * frame can be long in coming, and the whole layout waits here (the page then shows with the swap).
    */
   showLast(pages: PagedPage[]): Promise<void> | undefined {
     const last = pages[pages.length - 1] as LaidOutPage | undefined;
     if (!last || !this.showEarly(last)) return undefined;
-    return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+    return new Promise((resolve) => {
+      requestAnimationFrame(() => setTimeout(resolve, 0));
+      setTimeout(resolve, PAINT_WAIT_MS);
+    });
   }
 
   /** Shows `page`, done, in place of the same page on show if it is one of the first this layout laid out. */
