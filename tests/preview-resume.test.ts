@@ -68,10 +68,12 @@ describe('the preview lays a chapter out again from the page before an edit, as 
   async function compareWithScratch(edited: string, marker: string): Promise<{ kept: number; pages: number; whole: boolean; early: number }> {
     // The pages shown while the rest of the chapter is laid out, as they stood in the frame on show.
     await shell.evaluate(() => {
-      const seen = window as unknown as { earlyPages: [number, string][]; bookPreviewHost: { pageLaidOut(unit: string, position: number, page: Element): void } };
+      type PageLaidOut = (unit: string, position: number, page: Element) => void;
+      const seen = window as unknown as { earlyPages: [number, string][]; shellPageLaidOut?: PageLaidOut; bookPreviewHost: { pageLaidOut: PageLaidOut } };
       seen.earlyPages = [];
       const host = seen.bookPreviewHost;
-      const pageLaidOut = host.pageLaidOut.bind(host);
+      // The shell's own, wrapped once for every edit (not the wrapper of the edit before: each page would count twice).
+      const pageLaidOut = (seen.shellPageLaidOut ??= host.pageLaidOut.bind(host));
       host.pageLaidOut = (unit, position, page) => {
         pageLaidOut(unit, position, page);
         const frame = document.querySelector<HTMLIFrameElement>(`.frames iframe[data-unit="${unit}"]:not(.next)`);
@@ -122,6 +124,17 @@ describe('the preview lays a chapter out again from the page before an edit, as 
     assert.ok(whole, 'the kept pages were replayed through the hooks, not taken whole');
     // The pages laid out again, the last one too (it has no page after it to wait for), before the frame's swap.
     assert.equal(early, pages - kept, 'pages laid out again but not shown before the rest');
+  });
+
+  test('paragraphs added at the end, making the chapter longer: the new last page shown before the swap too, the pages as from scratch', async () => {
+    const marker = `${Date.now()}`;
+    const before = (await chapterPages(shell)).pages.length;
+    const added = Array.from({ length: 4 }, (_, i) => `Slotalinea ${i + 1} ${marker}: ${'de arbeidersraden moesten de macht grijpen, gesteund door de soldaten en de boeren op het platteland, '.repeat(8)}tot slot.`);
+    const { kept, pages, early } = await compareWithScratch(`${original.trimEnd()}\n\n${added.join('\n\n')}\n`, marker);
+    assert.ok(pages > before, `${pages} pages, as many as the ${before} before`);
+    assert.ok(kept > 0, 'no page kept');
+    // Every page laid out again is shown early, the pages past the last one on show added after it.
+    assert.equal(early, Math.min(pages - kept, 4), 'pages laid out again but not shown before the rest');
   });
 
   test('a sentence added halfway: the pages before it kept, the pages as from scratch', async () => {
