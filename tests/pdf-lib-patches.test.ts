@@ -1,8 +1,8 @@
 // npm test: unit
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { PDFDocument, PDFName, PDFNumber, PDFPage } from 'pdf-lib';
-import { sharePdfNumbers, withUnsharedPdfNumbers } from '../scripts/lib/pdf/pdf-lib-patches.ts';
+import { PDFDict, PDFDocument, PDFName, PDFNumber, PDFPage, PDFRawStream } from 'pdf-lib';
+import { sharePdfNumbers, withPdfLibWriting, withUnsharedPdfNumbers, writePdfsInBulk } from '../scripts/lib/pdf/pdf-lib-patches.ts';
 
 /** A document whose numbers are of every kind pdf-lib writes out: whole, fractional, negative, tiny, huge. */
 async function documentWithNumbers(): Promise<Uint8Array> {
@@ -36,5 +36,41 @@ describe('pdf-lib patches (pdf-lib-patches.ts)', () => {
     assert.ok(Buffer.from(shared).equals(Buffer.from(unshared)), 'sharing numbers changed the file');
     // The document has every one of them, as pdf-lib writes it either way.
     assert.match(Buffer.from(shared).toString('latin1'), /\/Numbers \[ 0 0 1 2 2 3\.25 -7\.125 0\.0+\d+ -0\.0+\d+ 123456789012345680000000 0\.30000000000000004 65535 65536 612\.28 \]/);
+  });
+
+  test('written in bulk, a document is the same bytes as pdf-lib writes it, without its entry arrays', async () => {
+    writePdfsInBulk();
+    /** A document with streams (a page's content, a raw stream of every byte value, an empty one) and nested
+     * dictionaries, copied into a second one (which clones each dictionary), saved. */
+    const written = async (): Promise<Uint8Array> => {
+      const pdf = await PDFDocument.create({ updateMetadata: false });
+      const page = pdf.addPage([419.53, 595.28]);
+      page.drawText('Staat en revolutie', { x: 72, y: 500 });
+      const every = Uint8Array.from({ length: 512 }, (_, i) => i % 256);
+      page.node.set(PDFName.of('Raw'), pdf.context.register(PDFRawStream.of(pdf.context.obj({ Kind: 'every byte', Nested: { A: [1, 2, { B: 'c' }] } }) as PDFDict, every)));
+      page.node.set(PDFName.of('Empty'), pdf.context.register(PDFRawStream.of(pdf.context.obj({}) as PDFDict, new Uint8Array(0))));
+      const merged = await PDFDocument.create({ updateMetadata: false });
+      const [copied] = await merged.copyPages(pdf, [0]);
+      merged.addPage(copied as PDFPage);
+      return merged.save({ useObjectStreams: false });
+    };
+    // pdf-lib's own writing copies every dictionary's entries to an array to measure it, write it and clone it.
+    const entries = PDFDict.prototype.entries;
+    let calls = 0;
+    PDFDict.prototype.entries = function (this: PDFDict) {
+      calls++;
+      return entries.call(this);
+    };
+    try {
+      const unpatched = await withPdfLibWriting(written);
+      const callsUnpatched = calls;
+      calls = 0;
+      const patched = await written();
+      assert.ok(Buffer.from(patched).equals(Buffer.from(unpatched)), 'writing in bulk changed the file');
+      assert.ok(calls < callsUnpatched / 2, `entries() called ${calls} times patched, ${callsUnpatched} unpatched`);
+      assert.ok(Buffer.from(patched).includes(Buffer.concat([Buffer.from('stream\n'), Buffer.from(Uint8Array.from({ length: 512 }, (_, i) => i % 256)), Buffer.from('\nendstream')])));
+    } finally {
+      PDFDict.prototype.entries = entries;
+    }
   });
 });

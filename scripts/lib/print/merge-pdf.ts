@@ -1,4 +1,4 @@
-import { PDFArray, PDFDict, PDFDocument, ParseSpeeds, PDFName, PDFNull, PDFNumber, PDFHexString, PDFRef, PDFString, type PDFPage } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFDocument, ParseSpeeds, PDFName, PDFNull, PDFNumber, PDFHexString, PDFRef, PDFString, type PDFObject, type PDFPage } from 'pdf-lib';
 import { putMarkedStream, type MarkedStream } from '../pdf/tag-pdf.ts';
 import { nextRecto, printedAnchors, printedPage } from './numbering.ts';
 import type { PrintedUnit } from './document-layout.ts';
@@ -26,6 +26,7 @@ export async function mergeUnits(units: readonly PrintedUnit[], options: MergeOp
   // not once per unit in it.
   const copies = await copyDocuments(merged, units);
 
+  const destinations = new Map<PDFDocument, DocumentDestination[]>();
   let first = 1;
   for (const [index, unit] of units.entries()) {
     if (first !== unit.firstPage) throw new Error(`unit ${unit.id} was printed to start on page ${unit.firstPage}, not ${first}`);
@@ -33,7 +34,9 @@ export async function mergeUnits(units: readonly PrintedUnit[], options: MergeOp
     const [from, to] = unit.pages;
     const indices = Array.from({ length: to - from + 1 }, (_, i) => from - 1 + i);
     const copied = indices.map((i) => copiedPages.get(i) as PDFPage);
-    const renamed = copyDestinations(source, merged, dests, indices, copied, unit.id);
+    let sourceDests = destinations.get(source);
+    if (!sourceDests) destinations.set(source, (sourceDests = documentDestinations(source)));
+    const renamed = copyDestinations(sourceDests, merged, dests, from - 1, copied, unit.id);
     // Links to other units are drawn below from the layout; Chromium's own (to a name in its document) go.
     const crossLinks = new Set(unit.layout.links.map((l) => l.id));
     for (const page of copied) {
@@ -90,7 +93,8 @@ async function copyDocuments(merged: PDFDocument, units: readonly PrintedUnit[])
     const { marked } = unit.source;
     const markAfter = marked !== undefined && order.every((i) => inOneStream(source.getPage(i)));
     if (marked && !markAfter) putMarkedStreams(source, await marked());
-    const before = new Set(merged.context.enumerateIndirectObjects().map(([ref]) => ref.toString()));
+    // What copyPages adds is numbered after every object there before.
+    const before = merged.context.largestObjectNumber;
     const copied = await merged.copyPages(source, order);
     retagFontSubsets(merged, before, usedTags);
     const pages = new Map(order.map((index, k) => [index, copied[k] as PDFPage]));
@@ -119,9 +123,9 @@ function inOneStream(page: PDFPage): boolean {
 /**
  * Chromium names the font subsets of every document it prints AAAAAA+, BAAAAA+, …: in a book merged from
  * several documents, different subsets of one font would share a name, which a RIP may take for one font.
- * Each newly copied subset gets a tag no other subset in the book has (deterministic, for reproducible files).
+ * Each newly copied subset (an object numbered after `before`) gets a tag no other subset in the book has (deterministic, for reproducible files).
  */
-function retagFontSubsets(pdf: PDFDocument, before: Set<string>, usedTags: Set<string>): void {
+function retagFontSubsets(pdf: PDFDocument, before: number, usedTags: Set<string>): void {
   const renamed = new Map<string, string>();
   const retag = (name: string): string => {
     const match = /^([A-Z]{6})\+(.+)$/.exec(name);
@@ -137,7 +141,7 @@ function retagFontSubsets(pdf: PDFDocument, before: Set<string>, usedTags: Set<s
     return `${next}+${rest}`;
   };
   for (const [ref, object] of pdf.context.enumerateIndirectObjects()) {
-    if (before.has(ref.toString()) || !(object instanceof PDFDict)) continue;
+    if (ref.objectNumber <= before || !(object instanceof PDFDict)) continue;
     for (const key of ['BaseFont', 'FontName']) {
       const value = object.get(PDFName.of(key));
       if (value instanceof PDFName) object.set(PDFName.of(key), PDFName.of(retag(value.decodeText())));
@@ -156,28 +160,41 @@ function subsetTag(tag: string, n: number): string {
   return tag.slice(0, 2) + tail;
 }
 
-/** Copies a unit's named destinations, pointing at the merged pages; a name another unit already used is
- * given the unit's id as a suffix. Returns the renames. */
-function copyDestinations(
-  source: PDFDocument,
-  merged: PDFDocument,
-  dests: PDFDict,
-  indices: number[],
-  copied: PDFPage[],
-  unitId: string,
-): Map<string, string> {
-  const renamed = new Map<string, string>();
+/** A named destination of a printed document: its name, the index of its page, and the rest of its array. */
+interface DocumentDestination {
+  name: string;
+  page: number;
+  rest: PDFObject[];
+}
+
+/** A printed document's named destinations, in its Dests' order, each with its page's index (found once for
+ * the document, not once for each unit in it). */
+function documentDestinations(source: PDFDocument): DocumentDestination[] {
   const sourceDests = source.catalog.lookupMaybe(PDFName.of('Dests'), PDFDict);
-  if (!sourceDests) return renamed;
-  const sourcePages = source.getPages();
+  if (!sourceDests) return [];
+  const pageIndex = new Map(source.getPages().map((page, index) => [page.ref, index]));
+  const found: DocumentDestination[] = [];
   for (const [key, value] of sourceDests.entries()) {
     const target = source.context.lookup(value);
     const array = target instanceof PDFDict ? target.lookup(PDFName.of('D')) : target;
     if (!(array instanceof PDFArray)) continue;
-    const page = copied[indices.indexOf(sourcePages.findIndex((p) => p.ref === array.get(0)))];
-    if (!page) continue;
+    const first = array.get(0);
+    const page = first instanceof PDFRef ? pageIndex.get(first) : undefined;
+    if (page === undefined) continue;
     const rest = array.asArray().slice(1).map((item) => (item instanceof PDFNumber ? PDFNumber.of(item.asNumber()) : item instanceof PDFName ? item : PDFNull));
-    let name = key.decodeText();
+    found.push({ name: key.decodeText(), page, rest });
+  }
+  return found;
+}
+
+/** Copies a unit's named destinations (its pages are the document's from `offset` on), pointing at the merged
+ * pages; a name another unit already used is given the unit's id as a suffix. Returns the renames. */
+function copyDestinations(sourceDests: readonly DocumentDestination[], merged: PDFDocument, dests: PDFDict, offset: number, copied: PDFPage[], unitId: string): Map<string, string> {
+  const renamed = new Map<string, string>();
+  for (const { name: sourceName, page: index, rest } of sourceDests) {
+    const page = copied[index - offset];
+    if (!page) continue;
+    let name = sourceName;
     if (dests.has(PDFName.of(name))) {
       const unique = `${name}-${unitId}`;
       renamed.set(name, unique);
