@@ -401,6 +401,26 @@ function measureFont(sample: Element): FontMetrics {
 
 type Outcome = ParagraphBreaks['outcome'];
 
+/** Marks a paragraph whose lines the line breaker reads while paragraphs are skipped (`skipLines`). */
+const OPEN_ATTRIBUTE = 'data-lines-open';
+
+/**
+ * While decisions can be reused, the paragraphs are laid out as boxes without their lines (content-visibility:
+ * hidden) but for those the line breaker measures: the first (the font's probes) and those it breaks anew. The
+ * whole source's lines were laid out two or three times before (as the document loaded, at the text's width,
+ * after the new paragraphs' lines were set) for nothing that reads them: Paged.js moves the source into its
+ * template once the lines are chosen. A paragraph is a block as wide as the text whatever its contents, so its
+ * width, part of its key, is the same either way; nothing in a table is skipped (a cell is as wide as its
+ * contents).
+ */
+function skipLines(): HTMLStyleElement {
+  const style = document.createElement('style');
+  style.dataset.pagedjsIgnore = '';
+  style.textContent = `:is(.chapter p, .chapter li, .chapter dd):not(table *, [${OPEN_ATTRIBUTE}]) { content-visibility: hidden; }`;
+  document.head.appendChild(style);
+  return style;
+}
+
 interface Remembered {
   outcomes: (Outcome | null)[];
   settled(el: HTMLElement, outcome: Outcome, hyphens?: number, softHyphens?: string[]): void;
@@ -464,7 +484,28 @@ export class LineBreaker {
     };
   }
 
+  /** Paragraphs skipped from the document's load (`skipFromLoad`), until `run` ends. */
+  private skipping: HTMLStyleElement | undefined;
+
+  /**
+   * In a document whose decisions will be reused (the preview's frames), called as it loads: its paragraphs'
+   * lines are not laid out at its first rendering either (`skipLines`).
+   */
+  skipFromLoad(): void {
+    this.skipping ??= skipLines();
+  }
+
   async run(): Promise<void> {
+    try {
+      await this.breakLines();
+    } finally {
+      for (const el of document.querySelectorAll(`[${OPEN_ATTRIBUTE}]`)) el.removeAttribute(OPEN_ATTRIBUTE);
+      this.skipping?.remove();
+      this.skipping = undefined;
+    }
+  }
+
+  private async breakLines(): Promise<void> {
     const started = performance.now();
     await document.fonts.ready;
     const body = document.body;
@@ -475,6 +516,7 @@ export class LineBreaker {
       this.stats = stats;
       return;
     }
+    if (typeof window.bookLineBreakReuse === 'function') this.skipping ??= skipLines();
     body.style.width = 'var(--text-width)';
     // Notes are still inline until Paged.js floats them; each counts as its call's width.
     const hideNotes = document.createElement('style');
@@ -489,9 +531,11 @@ export class LineBreaker {
         (el) => !el.closest('.footnote') && !el.querySelector('p, ul, ol, dl, div, blockquote, pre, table') && getComputedStyle(el).textAlign === 'justify',
       );
       if (paragraphs.length === 0) return;
+      paragraphs[0]?.setAttribute(OPEN_ATTRIBUTE, '');
       const metrics = measureFont(paragraphs[0] as HTMLElement);
       const remembered = await this.rememberedBreaks(paragraphs, metrics);
       const todo = paragraphs.filter((_, i) => !remembered.outcomes[i]);
+      for (const el of todo) el.setAttribute(OPEN_ATTRIBUTE, '');
       stats.paragraphs += paragraphs.length - todo.length;
       stats.reused = paragraphs.length - todo.length;
       // Pieces are measured unjustified and unhyphenated: in the greedy layout a piece at a line end carries
