@@ -3,7 +3,7 @@
 import type { PageLayout } from '../scripts/lib/print/runtime/contract.ts';
 import { LayoutProbing } from '../scripts/lib/print/runtime/layout-probes.ts';
 import { LostText } from '../scripts/lib/print/runtime/lost-text.ts';
-import { breakWordsAtSoftHyphens, closeStringSetQuotes, keepStringsOffTheText, layOutWithoutFrameWaits, noResizeObservers, numberNoteCalls, orderNoteSeries, reportUnplaceableBlocks, splitLongNotes, stableRefs, stableSelectorIds, styleSheetsFetchedAtLoad } from '../scripts/lib/print/runtime/pagedjs-fixes.ts';
+import { breakWordsAtSoftHyphens, closeStringSetQuotes, contentMovedIntoTemplate, keepStringsOffTheText, layOutWithoutFrameWaits, noResizeObservers, numberNoteCalls, orderNoteSeries, reportUnplaceableBlocks, splitLongNotes, stableRefs, stableSelectorIds, styleSheetsFetchedAtLoad } from '../scripts/lib/print/runtime/pagedjs-fixes.ts';
 
 export type FixName = 'stableRefs' | 'closeStringSetQuotes' | 'keepStringsOffTheText' | 'noResizeObservers' | 'breakWordsAtSoftHyphens' | 'layOutWithoutFrameWaits' | 'numberNoteCalls' | 'orderNoteSeries' | 'reportUnplaceableBlocks' | 'splitLongNotes' | 'stableSelectorIds';
 
@@ -13,6 +13,12 @@ export interface Harness {
   layOut(fixes: FixName[], probe?: boolean): Promise<{ pages: number; observed: number; unplaceable: string[]; findings: string[]; lost: string[] }>;
   /** Installs styleSheetsFetchedAtLoad, as the runtime does when it loads; settles once the sheets are in. */
   fetchStyleSheets(): Promise<void>;
+  /**
+   * Splits the body's text nodes as the line breaker does (and leaves an empty one), marks each element with a
+   * property of its own, and has Paged.js put the body into its template, with contentMovedIntoTemplate or
+   * without: the template's tree node by node (each text node apart), and how many elements kept their mark.
+   */
+  wrapContent(moved: boolean): { tree: string[]; marked: number };
 }
 
 declare global {
@@ -23,6 +29,29 @@ declare global {
 }
 
 window.harness = {
+  wrapContent(moved) {
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    const texts: Text[] = [];
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) texts.push(node as Text);
+    for (const text of texts) {
+      if (text.data.length > 4) text.splitText(3).splitText(1);
+      text.after(document.createTextNode(''));
+    }
+    for (const element of document.body.querySelectorAll('*')) (element as unknown as { mark: boolean }).mark = true;
+    if (moved) contentMovedIntoTemplate(window.Paged);
+    const Previewer = (window.Paged as unknown as { Previewer: { prototype: { wrapContent(): DocumentFragment } } }).Previewer;
+    const content = Previewer.prototype.wrapContent.call(undefined);
+    const tree: string[] = [];
+    const describe = (node: Node, depth: number): void => {
+      const element = node.nodeType === Node.ELEMENT_NODE ? (node as Element) : undefined;
+      const attributes = element ? Array.from(element.attributes, (a) => `${a.name}=${JSON.stringify(a.value)}`).join(' ') : '';
+      tree.push(`${depth} ${node.nodeType} ${node.nodeName} ${attributes} ${element ? '' : JSON.stringify(node.nodeValue)}`);
+      for (const child of node.childNodes) describe(child, depth + 1);
+    };
+    describe(content, 0);
+    const marked = Array.from(content.querySelectorAll('*')).filter((element) => (element as unknown as { mark?: boolean }).mark).length;
+    return { tree, marked };
+  },
   async fetchStyleSheets() {
     await styleSheetsFetchedAtLoad(window.Paged);
   },

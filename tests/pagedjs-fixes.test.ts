@@ -289,6 +289,27 @@ describe('Paged.js 0.4.3 and the fixes the runtime makes to it', () => {
     assert.deepEqual(await pages(true, true), served);
   });
 
+  test('contentMovedIntoTemplate: without it Paged.js parses the body again from its markup; with it the body\'s own nodes, in the same tree', async () => {
+    // What a chapter holds: notes, a soft hyphen, no-break spaces, entities, a comment, a line break, preformatted text.
+    const body = `<section class="chapter" id="ch1"><h1 id="ch1-a">Hoofd&shy;stuk <em>één</em></h1><p id="p1">Een&nbsp;zin &amp; &lt;tekst&gt; “zo”.<span class="footnote" data-note="footnote" title='a "b"'>Een <a href="#x">noot</a>.</span><!-- opmerking --> over&shy;winnen<br>verder</p>
+<pre id="code">\n\ncode  met   spaties\n</pre>
+<ul><li>een</li><li>twee <strong>vet</strong></li></ul>${paragraphs(3, WORDS)}</section>\n`;
+    const wrapped = async (moved: boolean): Promise<{ tree: string[]; marked: number }> => {
+      const page = await open(body, '');
+      const result = await page.evaluate((move) => (window as unknown as { harness: Harness }).harness.wrapContent(move), moved);
+      await page.close();
+      return result;
+    };
+    const parsed = await wrapped(false);
+    const moved = await wrapped(true);
+    const elements = parsed.tree.filter((line) => line.split(' ')[1] === '1').length;
+    assert.equal(elements, 15);
+    // Paged.js as it is: every element made anew from the markup, the split text nodes joined by the parse.
+    assert.equal(parsed.marked, 0);
+    assert.equal(moved.marked, elements);
+    assert.deepEqual(moved.tree, parsed.tree);
+  });
+
   test('reportUnplaceableBlocks: a block that fits on no page is only a console message without it', async () => {
     // A block that may not break and is taller than a page: Paged.js cannot start it anywhere.
     const body = `<div style="break-inside: avoid"><p id="plate-1">${WORDS}</p><p id="plate-2">${WORDS.repeat(40)}</p></div>${paragraphs(1, WORDS)}`;

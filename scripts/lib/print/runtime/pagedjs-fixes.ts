@@ -420,3 +420,39 @@ export function styleSheetsFetchedAtLoad(Paged: PagedNamespace, doc: Document = 
   Previewer.prototype.styleSheetsFetchedAtLoad = true;
   return Promise.allSettled(fetched.values());
 }
+
+interface ContentPreviewerPrototype {
+  wrapContent(): DocumentFragment;
+  contentMoved?: true;
+}
+
+/**
+ * Paged.js begins by putting the body into a template through its markup: the body serialised and the markup
+ * parsed again into the template (`template.innerHTML = body.innerHTML`), the longest part of its start in a
+ * long chapter. The body's nodes are moved into the template instead, with what the way through the markup
+ * changed made as it made it: the adjacent text nodes the line breaker split joined (`normalize`), and a line
+ * feed that opens a preformatted block's text dropped (the parser drops one there and Chromium does not write
+ * one more): the same tree as the parse gave, without the markup in between.
+ */
+export function contentMovedIntoTemplate(Paged: PagedNamespace): void {
+  const Previewer = (Paged as unknown as { Previewer?: { prototype: ContentPreviewerPrototype } }).Previewer;
+  if (!Previewer || Previewer.prototype.contentMoved) return;
+  Previewer.prototype.wrapContent = function (): DocumentFragment {
+    const body = document.body;
+    const found = body.querySelector<HTMLTemplateElement>(":scope > template[data-ref='pagedjs-content']");
+    if (found) return found.content;
+    const template = document.createElement('template');
+    template.dataset.ref = 'pagedjs-content';
+    for (const block of body.querySelectorAll('pre, textarea, listing')) {
+      const first = block.firstChild;
+      if (first instanceof Text && first.data.startsWith('\n')) first.deleteData(0, 1);
+    }
+    body.normalize();
+    const range = document.createRange();
+    range.selectNodeContents(body);
+    template.content.appendChild(range.extractContents());
+    body.appendChild(template);
+    return template.content;
+  };
+  Previewer.prototype.contentMoved = true;
+}
