@@ -20,7 +20,15 @@ const WORD = /\p{L}[\p{L}\p{M}’']*/gu;
 export function hyphenateText(text: string, options: HyphenationOptions): string {
   const hyphenator = hyphenatorFor(options.language);
   if (!hyphenator) return text;
-  return text.replace(WORD, (word) => {
+  // A text read again (the preview's or a watching build's next save of a chapter: all of it but the edit) is
+  // looked up whole, not word by word.
+  const setting = `${options.language}/${options.leftmin}/${options.rightmin}/${options.minWordLength}`;
+  let texts = hyphenatedTexts.get(setting);
+  if (!texts) hyphenatedTexts.set(setting, (texts = new Map()));
+  const known = texts.get(text);
+  if (known !== undefined) return known;
+  if (texts.size >= KEPT_TEXTS) texts.clear();
+  const hyphenated = text.replace(WORD, (word) => {
     if (word.length < options.minWordLength) return word;
     // Words repeat through a book: the patterns run once per word and setting.
     const key = `${options.language}/${options.leftmin}/${options.rightmin}/${options.minWordLength}/${word}`;
@@ -28,9 +36,14 @@ export function hyphenateText(text: string, options: HyphenationOptions): string
     if (hyphenated === undefined) hyphenatedWords.set(key, (hyphenated = hyphenateWord(hyphenator, word, options)));
     return hyphenated;
   });
+  texts.set(text, hyphenated);
+  return hyphenated;
 }
 
 const hyphenatedWords = new Map<string, string>();
+/** Texts hyphenated, by setting; emptied when it holds `KEPT_TEXTS` (the book has 56, of ~600 characters each). */
+const hyphenatedTexts = new Map<string, Map<string, string>>();
+const KEPT_TEXTS = 20_000;
 
 function hyphenateWord(hyphenator: Hyphenator, word: string, options: HyphenationOptions): string {
   const parts = hyphenator.hyphenateSync(word, { hyphenChar: SOFT_HYPHEN, minWordLength: options.minWordLength }).split(SOFT_HYPHEN);
