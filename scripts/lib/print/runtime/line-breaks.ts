@@ -401,6 +401,9 @@ function measureFont(sample: Element): FontMetrics {
 
 type Outcome = ParagraphBreaks['outcome'];
 
+/** What a list item or definition that is not one paragraph holds. */
+const BLOCKS = 'p, ul, ol, dl, div, blockquote, pre, table';
+
 /** Marks a paragraph whose lines the line breaker reads while paragraphs are skipped (`skipLines`). */
 const OPEN_ATTRIBUTE = 'data-lines-open';
 
@@ -411,12 +414,12 @@ const OPEN_ATTRIBUTE = 'data-lines-open';
  * after the new paragraphs' lines were set) for nothing that reads them: Paged.js moves the source into its
  * template once the lines are chosen. A paragraph is a block as wide as the text whatever its contents, so its
  * width, part of its key, is the same either way; nothing in a table is skipped (a cell is as wide as its
- * contents).
+ * contents), nor a list item that holds blocks (a paragraph in it may be one the line breaker measures).
  */
 function skipLines(): HTMLStyleElement {
   const style = document.createElement('style');
   style.dataset.pagedjsIgnore = '';
-  style.textContent = `:is(.chapter p, .chapter li, .chapter dd):not(table *, [${OPEN_ATTRIBUTE}]) { content-visibility: hidden; }`;
+  style.textContent = `:is(.chapter p, .chapter li, .chapter dd):not(table *, :has(${BLOCKS}), [${OPEN_ATTRIBUTE}]) { content-visibility: hidden; }`;
   document.head.appendChild(style);
   return style;
 }
@@ -528,7 +531,7 @@ export class LineBreaker {
     try {
       // A list item or definition that holds blocks of its own (paragraphs, a nested list) is not one paragraph.
       const paragraphs = Array.from(document.querySelectorAll<HTMLElement>('.chapter p, .chapter li, .chapter dd')).filter(
-        (el) => !el.closest('.footnote') && !el.querySelector('p, ul, ol, dl, div, blockquote, pre, table') && getComputedStyle(el).textAlign === 'justify',
+        (el) => !el.closest('.footnote') && !el.querySelector(BLOCKS) && getComputedStyle(el).textAlign === 'justify',
       );
       if (paragraphs.length === 0) return;
       paragraphs[0]?.setAttribute(OPEN_ATTRIBUTE, '');
