@@ -22,8 +22,22 @@ const INVISIBLE = /^[\p{Z}\p{Cc}\p{Cf}\s\uFE00-\uFE0F]$/u;
 const MONO_ELEMENTS = new Set(['code', 'pre', 'kbd', 'samp']);
 
 const cache = new WeakMap<Book, CharacterUse[]>();
-/** Each chapter's character uses, by everything they are found from (file, source, HTML, notes). */
-const chapterUses = new Map<string, CharacterUse[]>();
+/** What a chapter's characters are found from: its source, its HTML and its notes' lines and HTML. */
+interface ChapterText {
+  source: string;
+  html: string;
+  notes: readonly { line: number; html: string }[];
+}
+
+/** The character uses last found in each chapter file, with what they were found from. A watching build's
+ * unchanged chapter has the same strings again, which compare by reference first; keyed by those texts
+ * joined, every save made and hashed ~9 MB of keys for the 20× book (a heap profile of its saves). */
+const chapterUses = new Map<string, { text: ChapterText; uses: CharacterUse[] }>();
+
+function sameText(a: ChapterText, b: ChapterText): boolean {
+  if (a.source !== b.source || a.html !== b.html || a.notes.length !== b.notes.length) return false;
+  return a.notes.every((note, i) => note.line === b.notes[i]?.line && note.html === b.notes[i]?.html);
+}
 
 /**
  * Every visible character of the book with the role of the font that sets it, found where a reader sees it:
@@ -60,10 +74,9 @@ export function bookCharacters(book: Book): CharacterUse[] {
   if (chapterUses.size > 4 * book.chapters.length) chapterUses.clear();
   for (const chapter of book.chapters) {
     // A chapter's characters are its file's alone: a watching build finds those of an unchanged chapter again.
-    const key = [chapter.file, chapter.source, chapter.html, ...chapter.notes.flatMap((note) => [String(note.line), note.html])].join('\0');
-    const known = chapterUses.get(key);
-    if (known) {
-      list.push(...known);
+    const known = chapterUses.get(chapter.file);
+    if (known && sameText(known.text, chapter)) {
+      list.push(...known.uses);
       continue;
     }
     const before = list.length;
@@ -73,7 +86,7 @@ export function bookCharacters(book: Book): CharacterUse[] {
     const mono = group(chapter.file, 'mono');
     walkHtml(chapter.html, (char, role, line) => recordIn(role === 'mono' ? mono : body, char, role, chapter.file, line, locate));
     for (const note of chapter.notes) walkHtml(note.html, (char, role) => recordIn(role === 'mono' ? mono : body, char, role, chapter.file, note.line, locate), note.line);
-    chapterUses.set(key, list.slice(before));
+    chapterUses.set(chapter.file, { text: { source: chapter.source, html: chapter.html, notes: chapter.notes.map(({ line, html }) => ({ line, html })) }, uses: list.slice(before) });
   }
 
   const c = book.config;
