@@ -150,6 +150,14 @@ export async function readBook({ manuscriptDir, cacheDir, renderedChapters }: Lo
   // Every chapter is parsed first, its citations sent to the pool as it is; each is rendered to HTML once its
   // citations are back. What reading a chapter finds is kept with it, and reported in the chapters' order.
   const readings: { problems: Diagnostic[]; entry: (typeof entries)[number]; file: string; citedKeys?: string[]; rendered?: Promise<RenderedChapter> }[] = [];
+  // Every chapter file is asked for at once, not one after another: each read is a round trip to libuv's
+  // threads, and a watching build reads every file on every save. Awaited in order below.
+  const files = entries.map((entry) => {
+    const located = resolveManuscriptFile(dir, entry.file);
+    const bytes = located.kind === 'inside' ? readFile(located.real) : undefined;
+    bytes?.catch(() => undefined);
+    return bytes;
+  });
   for (const [index, entry] of entries.entries()) {
     const relative = entry.file;
     const absolute = path.resolve(dir, relative);
@@ -161,11 +169,11 @@ export async function readBook({ manuscriptDir, cacheDir, renderedChapters }: Lo
       reading.problems.push(diagnostic(rule, at, message));
     };
     // Outside the folder or a URL was refused with book.yaml (config-files.ts); here it is only missing.
-    const located = resolveManuscriptFile(dir, relative);
+    const read = files[index];
     let bytes: Buffer;
     try {
-      if (located.kind !== 'inside') throw new Error('not inside');
-      bytes = await readFile(located.real);
+      if (!read) throw new Error('not inside');
+      bytes = await read;
     } catch (error) {
       const folder = (error as NodeJS.ErrnoException).code === 'EISDIR';
       problem('manuscript/missing-chapter', folder ? `chapter file "${relative}" is a folder, not a file` : `chapter file "${relative}" not found (looked for ${display(absolute)})`);
