@@ -4,10 +4,11 @@ import { bookCacheDir } from './disk-memo.ts';
 import { launchBrowser, type BrowserSession } from './browser.ts';
 import { pageBundle } from './page-bundles.ts';
 import { prepareSpareTabs } from './print/tabs.ts';
-import { defaultJobs } from './print/print-options.ts';
+import { defaultJobs, LEAST_DOCUMENT_CHARS } from './print/print-options.ts';
 import type { LineBreakMemo } from './print/line-break-memo.ts';
 import type { KeptDocuments } from './print/kept-documents.ts';
-import type { DocumentTabs } from './print/document-tabs.ts';
+import { DocumentTabs } from './print/document-tabs.ts';
+import { firstRoundDocuments, foretellDocument } from './print/foretold-document.ts';
 import type { MarkingWorkers } from './print/marking-workers.ts';
 import type { Check, CheckFindings } from './checks/check.ts';
 import { checkSources, runChecks } from './checks/run-checks.ts';
@@ -100,7 +101,22 @@ export async function buildBook(args: BuildOptions, resident?: ResidentBuild): P
   const jobs = args.print?.jobs ?? defaultJobs();
   // Not in a test run's shared Chromium, which is up already: there nothing overlaps, and the processor time a
   // spare tab costs is lost when the book is laid out as one document or the build fails on its input.
-  if (!resident && jobs > 1) launching?.then(({ browser, shared }) => shared || prepareSpareTabs(browser, jobs), () => undefined);
+  // Where the manuscript's files foretell the documents' head, those tabs load it too, while the citations are
+  // rendered (one core is idle then), and each takes its document's body once the book is read
+  // (print/foretold-document.ts); BOOK_FORETOLD_DOCUMENTS=0 (internal, for measuring) leaves them empty.
+  const foretold = !resident && jobs > 1 && pdf && process.env.BOOK_FORETOLD_DOCUMENTS !== '0' ? foretellDocument(args.manuscriptDir).catch(() => undefined) : undefined;
+  const foretoldTabs = foretold ? new DocumentTabs('while the manuscript was read') : undefined;
+  if (!resident && jobs > 1) {
+    launching?.then(
+      async ({ browser, shared }) => {
+        if (shared) return;
+        const document = await foretold;
+        if (document && foretoldTabs) foretoldTabs.holdForetold(browser, document, firstRoundDocuments(document, jobs, args.print?.jobs === undefined ? LEAST_DOCUMENT_CHARS : 0));
+        else prepareSpareTabs(browser, jobs);
+      },
+      () => undefined,
+    );
+  }
   // The page runtime's script is read and its sources' digests checked while the manuscript is read, not
   // between the reading and the first page.
   if (pdf) pageBundle('print-runtime').catch(() => undefined);
@@ -179,7 +195,7 @@ export async function buildBook(args: BuildOptions, resident?: ResidentBuild): P
       print: args.print,
       lineBreaks: resident?.lineBreaks,
       keptDocuments: resident?.keptDocuments,
-      heldTabs: resident?.documentTabs,
+      heldTabs: resident?.documentTabs ?? foretoldTabs,
       ...(resident?.markingWorkers && !resident.markingWorkers.ended ? { markingWorkers: resident.markingWorkers } : {}),
       browser,
       idle,
@@ -218,6 +234,8 @@ export async function buildBook(args: BuildOptions, resident?: ResidentBuild): P
     return { book, outputs, summaries, diagnostics, checks, seconds: progress.elapsed() / 1000 };
   } finally {
     await staging?.discard();
+    // A held tab no document took; a process that exits leaves it to Chromium's end.
+    if (!args.exiting) await foretoldTabs?.close();
     // A browser started early but never asked for is closed too; a resident one stays for the next build.
     if (!resident) await (session ?? (await launching?.catch(() => undefined)))?.close({ exiting: args.exiting });
   }

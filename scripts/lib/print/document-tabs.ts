@@ -1,6 +1,7 @@
 import type { Browser } from 'puppeteer';
 import { BOOK_ORIGIN, lookupSite, serveFrom, type PageServing, type SiteMap } from '../browser.ts';
 import { pageBundle } from '../page-bundles.ts';
+import type { ForetoldDocument } from './foretold-document.ts';
 import type { LineBreakMemo } from './line-break-memo.ts';
 import { printSite, type HeldTab, type HeldTabs } from './paginate.ts';
 import { HELD_BODY_ATTRIBUTE } from './runtime/contract.ts';
@@ -42,7 +43,8 @@ interface HeldDocument {
 /**
  * A watching build's next document, loaded while it waits for the save: a tab of its own with the last
  * document's head (Paged.js and the page runtime compiled, the styles and the fonts' style sheets loaded)
- * and a held, empty body. A save whose document has the same head, and whose site serves the same bytes at
+ * and a held, empty body; or a one-off build's first documents, loaded with the head the manuscript's files
+ * foretell while the book is read (`holdForetold`), taken in the order the documents open. A save whose document has the same head, and whose site serves the same bytes at
  * every path the held document loaded, puts its body in (`window.bookRelease`) and is laid out from there;
  * any other is laid out in a new tab as before. Each held tab lays out one document and is closed with it, so
  * no layout starts from what another left behind: what a held document has done before its body comes is
@@ -50,8 +52,16 @@ interface HeldDocument {
  * reads the body by its markup (`wrapContent`).
  */
 export class DocumentTabs implements HeldTabs {
-  private held: Promise<HeldDocument | undefined> | undefined;
+  private held: Promise<HeldDocument | undefined>[] = [];
   private last: { html: string; manuscriptDir: string; fontPackages: string[] } | undefined;
+
+  /** `loadedWhen`: when the held documents were loaded, as the build's progress line says it. */
+  constructor(readonly loadedWhen = 'before the save') {}
+
+  /** Held documents not yet taken. */
+  get holding(): number {
+    return this.held.length;
+  }
 
   /** The document a build laid out: the next held document is made like it (`unlessNoted`: only if none was). */
   noteDocument(html: string, manuscriptDir: string, fontPackages: string[], unlessNoted = false): void {
@@ -62,20 +72,29 @@ export class DocumentTabs implements HeldTabs {
   /** Loads the next document's head in a tab of its own, unless one is held already. */
   prepare(browser: Browser, lineBreaks?: LineBreakMemo): void {
     const last = this.last;
-    if (this.held || !last || !browser.connected) return;
-    const held = this.load(browser, last, lineBreaks).catch(() => undefined);
-    this.held = held;
+    if (this.held.length > 0 || !last || !browser.connected) return;
+    this.held.push(this.load(browser, { ...last, fontText: last.html, spare: true }, lineBreaks).catch(() => undefined));
   }
 
-  private async load(browser: Browser, last: NonNullable<DocumentTabs['last']>, lineBreaks?: LineBreakMemo): Promise<HeldDocument | undefined> {
-    const head = headOf(last.html);
+  /** Loads the foretold head in `count` tabs, for a one-off build's first documents (foretold-document.ts). */
+  holdForetold(browser: Browser, foretold: ForetoldDocument, count: number): void {
+    if (!browser.connected) return;
+    for (let i = 0; i < count; i++) this.held.push(this.load(browser, { ...foretold, spare: false }).catch(() => undefined));
+  }
+
+  private async load(
+    browser: Browser,
+    made: { html: string; fontText: string; manuscriptDir: string; fontPackages: string[]; spare: boolean },
+    lineBreaks?: LineBreakMemo,
+  ): Promise<HeldDocument | undefined> {
+    const head = headOf(made.html);
     if (head === undefined) return undefined;
     const html = `${head}<body ${HELD_BODY_ATTRIBUTE}>\n</body>\n</html>\n`;
-    // The fonts' style sheets as the last document had them (trimmed to the characters it uses).
-    const site: SiteMap = printSite(html, last.manuscriptDir, last.fontPackages, await pageBundle('print-runtime'), BOOK_ORIGIN, last.html);
+    // The fonts' style sheets trimmed to the characters of `fontText`: the last document's, or the files'.
+    const site: SiteMap = printSite(html, made.manuscriptDir, made.fontPackages, await pageBundle('print-runtime'), BOOK_ORIGIN, made.fontText);
     const tab = await openTab(browser, true);
     // A spare for a save whose document this one cannot stand for.
-    prepareSpareTabs(browser, 1);
+    if (made.spare) prepareSpareTabs(browser, 1);
     const held: HeldDocument = { tab, head, serving: { site, blocked: [], served: new Map() }, lineBreaks, failed: false };
     const { page } = tab;
     page.once('error', () => (held.failed = true));
@@ -100,8 +119,7 @@ export class DocumentTabs implements HeldTabs {
    * memo, and every path the held document loaded served the same by `site`. Otherwise it is closed.
    */
   async take(browser: Browser, html: string, site: SiteMap, blocked: string[], lineBreaks?: LineBreakMemo): Promise<HeldTab | undefined> {
-    const holding = this.held;
-    this.held = undefined;
+    const holding = this.held.shift();
     if (!holding) return undefined;
     // One still loading is further on than a new tab would be; one that hangs is given up.
     let timer: NodeJS.Timeout | undefined;
@@ -131,8 +149,7 @@ export class DocumentTabs implements HeldTabs {
   }
 
   async close(): Promise<void> {
-    const held = await this.held;
-    this.held = undefined;
-    if (held) await closeTab(held.tab);
+    const held = await Promise.all(this.held.splice(0));
+    await Promise.all(held.map((document) => document && closeTab(document.tab)));
   }
 }
