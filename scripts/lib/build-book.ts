@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { readBook, type RenderedChapter } from './book.ts';
 import { bookCacheDir } from './disk-memo.ts';
@@ -7,6 +8,7 @@ import { prepareSpareTabs } from './print/tabs.ts';
 import { defaultJobs, LEAST_DOCUMENT_CHARS } from './print/print-options.ts';
 import type { LineBreakMemo } from './print/line-break-memo.ts';
 import type { KeptDocuments } from './print/kept-documents.ts';
+import { cacheDir as printCacheDir } from './print/cache.ts';
 import { DocumentTabs } from './print/document-tabs.ts';
 import { firstRoundDocuments, foretellDocument } from './print/foretold-document.ts';
 import type { MarkingWorkers } from './print/marking-workers.ts';
@@ -111,7 +113,9 @@ export async function buildBook(args: BuildOptions, resident?: ResidentBuild): P
       async ({ browser, shared }) => {
         if (shared) return;
         const document = await foretold;
-        if (document && foretoldTabs) foretoldTabs.holdForetold(browser, document, firstRoundDocuments(document, jobs, args.print?.jobs === undefined ? LEAST_DOCUMENT_CHARS : 0));
+        // With pages in the print cache most units are likely printed already: one document for what changed.
+        const cached = args.print?.cache !== false && existsSync(printCacheDir(args.outDir));
+        if (document && foretoldTabs) foretoldTabs.holdForetold(browser, document, cached ? 1 : firstRoundDocuments(document, jobs, args.print?.jobs === undefined ? LEAST_DOCUMENT_CHARS : 0));
         else prepareSpareTabs(browser, jobs);
       },
       () => undefined,
