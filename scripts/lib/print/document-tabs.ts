@@ -44,9 +44,9 @@ interface HeldDocument {
  * A watching build's next document, loaded while it waits for the save: a tab of its own with the last
  * document's head (Paged.js and the page runtime compiled, the styles and the fonts' style sheets loaded)
  * and a held, empty body; or a one-off build's first documents, loaded with the head the manuscript's files
- * foretell while the book is read (`holdForetold`), taken in the order the documents open. A save whose document has the same head, and whose site serves the same bytes at
- * every path the held document loaded, puts its body in (`window.bookRelease`) and is laid out from there;
- * any other is laid out in a new tab as before. Each held tab lays out one document and is closed with it, so
+ * foretell while the book is read (`holdForetold`), taken in the order the documents open. A document with
+ * the same head, whose site serves the same bytes at every path the held document loaded, puts its body in
+ * (`window.bookRelease`) and is laid out from there; any other is laid out in a new tab as before. Each held tab lays out one document and is closed with it, so
  * no layout starts from what another left behind: what a held document has done before its body comes is
  * what every document does before its body is parsed (its head's scripts and style sheets), and Paged.js
  * reads the body by its markup (`wrapContent`).
@@ -105,7 +105,7 @@ export class DocumentTabs implements HeldTabs {
       await page.goto(`${BOOK_ORIGIN}/index.html`, { waitUntil: 'load', timeout: 60_000 });
       await page.waitForFunction(() => typeof window.bookRelease === 'function', { timeout: 60_000 });
       // The fonts' files too (a document loads those its text uses as it is laid out): the faces are those of
-      // the last document's characters, and one the next document does not use changes nothing on its pages.
+      // `fontText`'s characters, and one the document does not use changes nothing on its pages.
       await page.evaluate(() => Promise.all(Array.from(document.fonts, (face) => face.load())).then(() => undefined));
     } catch {
       await closeTab(tab);
