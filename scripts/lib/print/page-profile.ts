@@ -102,6 +102,7 @@ export async function startPageProfile(page: Page): Promise<(() => Promise<void>
 }
 
 const rendererCpu = new Map<number, number>();
+const browserSessions = new WeakMap<Browser, Promise<CDPSession>>();
 
 /**
  * Internal, for measuring on a busy machine (docs/performance.md): with BOOK_RENDERER_CPU=1, the processor
@@ -110,13 +111,12 @@ const rendererCpu = new Map<number, number>();
  */
 export async function noteRendererCpu(browser: Browser): Promise<void> {
   if (process.env.BOOK_RENDERER_CPU !== '1') return;
-  const cdp = await browser.target().createCDPSession();
-  try {
-    const { processInfo } = (await cdp.send('SystemInfo.getProcessInfo')) as { processInfo: { type: string; id: number; cpuTime: number }[] };
-    for (const info of processInfo) if (info.type === 'renderer') rendererCpu.set(info.id, info.cpuTime);
-  } finally {
-    await cdp.detach().catch(() => undefined);
-  }
+  // One session with the browser for the build, not one a call: after two sessions had been made and detached
+  // while documents opened (held tabs taken), puppeteer no longer found the browser's target at their close.
+  let session = browserSessions.get(browser);
+  if (!session) browserSessions.set(browser, (session = browser.target().createCDPSession()));
+  const { processInfo } = (await (await session).send('SystemInfo.getProcessInfo')) as { processInfo: { type: string; id: number; cpuTime: number }[] };
+  for (const info of processInfo) if (info.type === 'renderer') rendererCpu.set(info.id, info.cpuTime);
   const total = [...rendererCpu.values()].reduce((a, b) => a + b, 0);
   process.stderr.write(`renderer processor time: ${total.toFixed(2)} s in ${rendererCpu.size} renderers\n`);
 }
