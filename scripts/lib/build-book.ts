@@ -106,13 +106,14 @@ export async function buildBook(args: BuildOptions, resident?: ResidentBuild): P
   // Where the manuscript's files foretell the documents' head, those tabs load it too, while the citations are
   // rendered (one core is idle then), and each takes its document's body once the book is read
   // (print/foretold-document.ts); BOOK_FORETOLD_DOCUMENTS=0 (internal, for measuring) leaves them empty.
-  const foretold = !resident && jobs > 1 && pdf && process.env.BOOK_FORETOLD_DOCUMENTS !== '0' ? foretellDocument(args.manuscriptDir).catch(() => undefined) : undefined;
-  const foretoldTabs = foretold ? new DocumentTabs('while the manuscript was read') : undefined;
+  // The files are read once Chromium is up, when the main thread waits for the citations, not while it parses
+  // the chapters they are sent from.
+  const foretoldTabs = !resident && jobs > 1 && pdf && process.env.BOOK_FORETOLD_DOCUMENTS !== '0' ? new DocumentTabs('while the manuscript was read') : undefined;
   if (!resident && jobs > 1) {
     launching?.then(
       async ({ browser, shared }) => {
         if (shared) return;
-        const document = await foretold;
+        const document = foretoldTabs ? await foretellDocument(args.manuscriptDir).catch(() => undefined) : undefined;
         // With pages in the print cache most units are likely printed already: one document for what changed.
         const cached = args.print?.cache !== false && existsSync(printCacheDir(args.outDir));
         if (document && foretoldTabs) foretoldTabs.holdForetold(browser, document, cached ? 1 : firstRoundDocuments(document, jobs, args.print?.jobs === undefined ? LEAST_DOCUMENT_CHARS : 0));
