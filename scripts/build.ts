@@ -29,7 +29,7 @@ await runCli(async () => {
     const browser = pdf ? import('./lib/browser.ts').then(({ launchBrowser }) => launchBrowser(undefined, chromium)) : undefined;
     browser?.catch(() => undefined);
     const { buildBook } = await import('./lib/build-book.ts');
-    printSummary(await buildBook({ ...options, browser, exiting: true }));
+    printSummary(await buildBook({ ...options, browser, exiting: true, ...(chromium ? { chromiumEndpoint: chromium.endpoint } : {}) }));
     return;
   }
   const { watchBuild } = await import('./lib/watch-build.ts');

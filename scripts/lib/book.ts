@@ -109,6 +109,8 @@ export interface LoadBookOptions {
   /** Rendered chapters kept by a long-running caller (the preview) between reads: an unchanged chapter is
    * not rendered again. Keyed by everything rendering reads. */
   renderedChapters?: Map<string, RenderedChapter>;
+  /** Called with book.yaml as soon as it is read and valid, before the chapters are. */
+  configRead?: (config: BookConfig) => void;
 }
 
 /** A chapter as rendering left it, with what rendering found in it. */
@@ -125,12 +127,13 @@ export async function loadBook(options: LoadBookOptions): Promise<Book> {
 }
 
 /** Reads as much of the manuscript as it can and reports every problem; only a bad book.yaml throws. */
-export async function readBook({ manuscriptDir, cacheDir, renderedChapters }: LoadBookOptions): Promise<Book> {
+export async function readBook({ manuscriptDir, cacheDir, renderedChapters, configRead }: LoadBookOptions): Promise<Book> {
   const dir = path.resolve(manuscriptDir);
   const display = (file: string): string => path.relative(process.cwd(), file) || file;
   const { config, file: configFile, locate } = await loadConfig(dir, display(dir));
   const fileProblems = configFileProblems(config, dir, configFile, locate);
   if (hasErrors(fileProblems)) throw new BuildError(fileProblems);
+  configRead?.(config);
   const diagnostics: Diagnostic[] = [];
   const chapters: Chapter[] = [];
   const entries = contentsEntries(config);

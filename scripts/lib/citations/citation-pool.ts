@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { CitationsConfig } from '../config/schema.ts';
 import { digest } from '../disk-memo.ts';
+import { startThread } from '../start-thread.ts';
 import type { CslItem } from './bibliography.ts';
 import type { CitationRequest, RenderedCitation } from './csl.ts';
 
@@ -235,16 +236,6 @@ export class CitationPool {
     this.idleTimer = setTimeout(() => void this.close(), this.idleMs);
     this.idleTimer.unref();
   }
-}
-
-/**
- * A thread running the module at `url`. Under tsx (the tests, `npx tsx`) the module is TypeScript, and Node
- * 20 gives a worker none of its parent's module hooks: the thread registers tsx's before it imports it.
- */
-function startThread(url: URL): Worker {
-  if (!url.pathname.endsWith('.ts')) return new Worker(url);
-  const tsx = import.meta.resolve('tsx/esm/api');
-  return new Worker(`import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); });`, { eval: true });
 }
 
 let shared: CitationPool | undefined;

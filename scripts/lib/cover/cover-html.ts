@@ -11,7 +11,7 @@ export function coverNames(c: Book['config']): string {
 }
 
 /** The front of the cover, the same markup for the ebook's cover image and the printed cover (styles/cover.css). */
-export function frontHtml(book: Book): string {
+export function frontHtml(book: Pick<Book, 'config'>): string {
   const c = book.config;
   return `<section class="front">
 <div><div class="rule"></div><p class="author">${escapeHtml(coverNames(c))}</p></div>
@@ -21,7 +21,7 @@ export function frontHtml(book: Book): string {
 }
 
 /** A page of the cover design: the book's fonts and styles/cover.css, with `variables` and extra CSS in the head. */
-export function coverPage(book: Book, body: string, css: string): string {
+export function coverPage(book: Pick<Book, 'config'>, body: string, css: string): string {
   const c = book.config;
   const links = fontStylesheets(c.print.fonts.body).map((href) => `<link rel="stylesheet" href="${href}">`).join('\n');
   return `<!doctype html>

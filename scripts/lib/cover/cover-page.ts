@@ -8,7 +8,7 @@ import { packageDir, stylesDir } from '../paths.ts';
  * font's package, nothing else; resolves once its fonts are ready, with the addresses it asked for that the
  * build does not serve. The full-wrap cover PDF and the EPUB's cover image both load theirs through here.
  */
-export async function loadCoverPage(book: Book, page: Page, html: string, timeoutMs: number): Promise<string[]> {
+export async function loadCoverPage(book: Pick<Book, 'config'>, page: Page, html: string, timeoutMs: number): Promise<string[]> {
   const pkg = book.config.print.fonts.body.package;
   const site: SiteMap = {
     origin: BOOK_ORIGIN,

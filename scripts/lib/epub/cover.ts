@@ -8,7 +8,7 @@ import { loadCoverPage } from '../cover/cover-page.ts';
 export const COVER_SIZE = { width: 1600, height: 2400 };
 
 /** The cover image's page: the front of the cover design (styles/cover.css) at 1600 × 2400 px. */
-export function coverHtml(book: Book): string {
+export function coverHtml(book: Pick<Book, 'config'>): string {
   return coverPage(book, frontHtml(book), `:root { --u: 1px; --front-w: ${COVER_SIZE.width}px; --front-h: ${COVER_SIZE.height}px; }`);
 }
 
@@ -19,7 +19,7 @@ export function coverAlt(book: Book): string {
 }
 
 /** Renders the cover in the build's Chromium, served hermetically, and returns PNG bytes. */
-export async function renderCover(book: Book, session: BrowserSession, timeoutMs = 60_000): Promise<Uint8Array> {
+export async function renderCover(book: Pick<Book, 'config'>, session: BrowserSession, timeoutMs = 60_000): Promise<Uint8Array> {
   const page = (await session.takeInitialTab?.()) ?? (await session.browser.newPage());
   try {
     await page.setViewport({ ...COVER_SIZE, deviceScaleFactor: 1 });

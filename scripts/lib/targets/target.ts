@@ -45,6 +45,9 @@ export interface TargetContext {
   sourcesChecked?: () => Promise<void>;
   /** The marking thread a watching build keeps for its saves (marking-workers.ts residentMarkingThreads). */
   markingWorkers?: MarkingWorkers;
+  /** The EPUB's cover image, rendered on a thread of its own while the manuscript was read (epub/cover-thread.ts);
+   * undefined when the thread could not: the EPUB target renders it then. */
+  epubCover?: Promise<Uint8Array | undefined>;
 }
 
 /** One output format: what it needs built before it, and how it is made. */
