@@ -28,8 +28,10 @@ await runCli(async () => {
     const chromium = pdf ? startChromiumEarly() : undefined;
     const browser = pdf ? import('./lib/browser.ts').then(({ launchBrowser }) => launchBrowser(undefined, chromium)) : undefined;
     browser?.catch(() => undefined);
+    // The EPUB's cover is drawn on a thread of its own while this one loads and reads (epub/cover-thread.ts).
+    const coverThread = chromium && options.formats.includes('epub') ? (await import('./lib/epub/cover-thread.ts')).coverOnThread(chromium.endpoint) : undefined;
     const { buildBook } = await import('./lib/build-book.ts');
-    printSummary(await buildBook({ ...options, browser, exiting: true, ...(chromium ? { chromiumEndpoint: chromium.endpoint } : {}) }));
+    printSummary(await buildBook({ ...options, browser, exiting: true, ...(coverThread ? { coverThread } : {}) }));
     return;
   }
   const { watchBuild } = await import('./lib/watch-build.ts');

@@ -337,7 +337,9 @@ test('the cover drawn on a thread of its own while the book is read (cover-threa
   const chromium = startChromium(findChromium());
   let session: BrowserSession | undefined;
   try {
-    const onThread = await coverOnThread(chromium.endpoint, Promise.resolve(config)).image;
+    const thread = coverOnThread(chromium.endpoint);
+    thread.render(config);
+    const onThread = await thread.image;
     assert.ok(onThread, 'the thread drew the cover');
     session = await launchBrowser(undefined, chromium);
     assert.equal(await session.takeInitialTab?.(), undefined, 'the thread drew it in the tab Chromium opened as it started');

@@ -17,8 +17,7 @@ import { checkSources, runChecks } from './checks/run-checks.ts';
 import { releaseCitationEngine } from './citations/csl.ts';
 import { releaseCitationPool } from './citations/citation-pool.ts';
 import { collectGarbage } from './memory.ts';
-import type { BookConfig } from './config/schema.ts';
-import { coverOnThread } from './epub/cover-thread.ts';
+import type { CoverThread } from './epub/cover-thread.ts';
 import type { CommonArgs } from './cli-args.ts';
 import { BuildError, formatDiagnostic, hasErrors, type Diagnostic } from './diagnostics.ts';
 import type { Format } from './formats.ts';
@@ -55,9 +54,9 @@ export interface BuildOptions extends CommonArgs {
   browser?: Promise<BrowserSession>;
   /** The process exits once the build is done: its Chromium is closed as by `close({ exiting: true })`. */
   exiting?: boolean;
-  /** The DevTools address of `browser`'s Chromium, once it listens (chromium-process.ts): with it, the EPUB's
-   * cover is rendered over a connection of its own, on a thread of its own, while the manuscript is read. */
-  chromiumEndpoint?: Promise<string>;
+  /** The EPUB's cover, rendered on a thread of its own with `browser`'s Chromium (epub/cover-thread.ts): given
+   * book.yaml as soon as it is read, ended with the build. */
+  coverThread?: CoverThread;
 }
 
 /**
@@ -130,8 +129,7 @@ export async function buildBook(args: BuildOptions, resident?: ResidentBuild): P
   // The page runtime's script is read and its sources' digests checked while the manuscript is read, not
   // between the reading and the first page.
   if (pdf) pageBundle('print-runtime').catch(() => undefined);
-  let configRead: ((config: BookConfig) => void) | undefined;
-  const coverThread = !resident && args.chromiumEndpoint && args.formats.includes('epub') ? coverOnThread(args.chromiumEndpoint, new Promise((resolve) => (configRead = resolve))) : undefined;
+  const coverThread = resident ? undefined : args.coverThread;
   let session: BrowserSession | undefined;
   let staging: Staging | undefined;
   try {
@@ -142,7 +140,7 @@ export async function buildBook(args: BuildOptions, resident?: ResidentBuild): P
       manuscriptDir: args.manuscriptDir,
       cacheDir: args.print?.cache === false ? undefined : bookCacheDir(args.outDir),
       renderedChapters: resident?.renderedChapters,
-      configRead,
+      ...(coverThread ? { configRead: coverThread.render } : {}),
     });
     if (!resident) {
       releaseCitationEngine();

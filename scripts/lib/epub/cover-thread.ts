@@ -1,3 +1,4 @@
+import type { Worker } from 'node:worker_threads';
 import type { BookConfig } from '../config/schema.ts';
 import { startThread } from '../start-thread.ts';
 
@@ -16,38 +17,54 @@ export interface CoverThread {
   /** The PNG, or undefined when the thread could not render it: the build then renders it on the main thread,
    * which reports why (a cover that asks for what the build does not serve) as it always did. */
   image: Promise<Uint8Array | undefined>;
+  /** Gives the thread book.yaml: it renders the cover as soon as it has it and Chromium listens. */
+  render(config: BookConfig): void;
   /** Ends the thread, done or not (the build failed, or is over). */
   stop(): void;
 }
 
 /**
- * The EPUB's cover image rendered on a thread of its own while the main thread reads the manuscript
- * (cover-worker.ts). The cover needs only book.yaml and Chromium, both there early in the reading, but each
- * step of rendering it is a DevTools round trip answered in the event loop of whoever asked, which the reading
- * holds for hundreds of milliseconds at a time: asked from the main thread, the cover was drawn once the reading
- * was over, beside the print edition's page load and layout, on the core they would otherwise have had. The
- * thread has its own connection and event loop, and the core the reading leaves idle.
+ * The EPUB's cover image rendered on a thread of its own while the main thread loads its modules and reads the
+ * manuscript (cover-worker.ts). The cover needs only book.yaml and Chromium, both there early in the reading,
+ * but each step of rendering it is a DevTools round trip answered in the event loop of whoever asked, which the
+ * reading holds for hundreds of milliseconds at a time: asked from the main thread, the cover was drawn once
+ * the reading was over, beside the print edition's page load and layout, on the core they would otherwise
+ * have had. The thread has a connection and an event loop of its own, and the core the reading leaves idle; it
+ * starts once Chromium listens (its own start then done), and loads puppeteer while the main thread still
+ * loads the pipeline.
  */
-export function coverOnThread(endpoint: Promise<string>, config: Promise<BookConfig>): CoverThread {
+export function coverOnThread(endpoint: Promise<string>): CoverThread {
   let stopped = false;
-  const worker = startThread(COVER_WORKER);
-  const image = new Promise<Uint8Array | undefined>((resolve) => {
-    worker.once('message', (reply: CoverReply) => resolve('png' in reply ? reply.png : undefined));
-    worker.once('error', () => resolve(undefined));
-    worker.once('exit', () => resolve(undefined));
-  });
-  void Promise.all([endpoint, config]).then(
-    ([address, book]) => {
-      if (!stopped) worker.postMessage({ endpoint: address, config: book } satisfies CoverRequest);
+  let settle!: (image: Uint8Array | undefined) => void;
+  const image = new Promise<Uint8Array | undefined>((resolve) => (settle = resolve));
+  let giveConfig!: (config: BookConfig) => void;
+  const config = new Promise<BookConfig>((resolve) => (giveConfig = resolve));
+  const started: Promise<Worker | undefined> = endpoint.then(
+    (address) => {
+      if (stopped) return undefined;
+      const worker = startThread(COVER_WORKER);
+      // Not what keeps a process alive: the build's Chromium and its connection do, until the build is over.
+      worker.unref();
+      worker.once('message', (reply: CoverReply) => settle('png' in reply ? reply.png : undefined));
+      worker.once('error', () => settle(undefined));
+      worker.once('exit', () => settle(undefined));
+      void config.then((book) => worker.postMessage({ endpoint: address, config: book } satisfies CoverRequest));
+      return worker;
     },
-    () => undefined,
+    () => {
+      settle(undefined);
+      return undefined;
+    },
   );
-  void image.then(() => worker.terminate());
+  const end = (): void => void started.then((worker) => worker?.terminate());
+  void image.then(end);
   return {
     image,
+    render: giveConfig,
     stop() {
       stopped = true;
-      void worker.terminate();
+      settle(undefined);
+      end();
     },
   };
 }
