@@ -1,4 +1,3 @@
-import MarkdownIt from 'markdown-it';
 import type { Book } from '../book.ts';
 import { authorNames, contributorsOf } from '../contributors.ts';
 import { fontStylesheets } from '../fonts/font-css.ts';
@@ -73,10 +72,4 @@ export function wrapHtml(book: Book, g: CoverGeometry, content: WrapContent): st
 ${frontHtml(book)}
 </div>`;
   return coverPage(book, body, css);
-}
-
-/** The back cover's text: cover.md in the manuscript folder when there is one, else book.yaml's description. */
-export function backText(book: Book, coverMarkdown: string | undefined): string {
-  if (coverMarkdown !== undefined) return new MarkdownIt({ html: false, typographer: false }).render(coverMarkdown);
-  return book.config.description ? `<p>${escapeHtml(book.config.description)}</p>` : '';
 }

@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import MarkdownIt from 'markdown-it';
 import { PDFDocument, ParseSpeeds } from 'pdf-lib';
 import sharp from 'sharp';
 import { $ } from 'zx';
@@ -21,10 +22,18 @@ import { loadCoverPage } from './cover-page.ts';
 import type { CoverResult } from '../targets/outputs.ts';
 import { decodeUtf8 } from '../text-encoding.ts';
 import { isbnBarcodeSvg } from './barcode.ts';
-import { backText, wrapHtml } from './cover-html.ts';
+import { wrapHtml } from './cover-html.ts';
+import { escapeHtml } from '../html.ts';
 import { coverGeometry, spineHasText, type CoverGeometry } from './spine.ts';
 
 const execFileAsync = promisify(execFile);
+
+/** The back cover's text: cover.md in the manuscript folder when there is one, else book.yaml's description.
+ * Here, not in cover-html.ts with the front, which the EPUB's cover thread loads without markdown-it. */
+export function backText(book: Book, coverMarkdown: string | undefined): string {
+  if (coverMarkdown !== undefined) return new MarkdownIt({ html: false, typographer: false }).render(coverMarkdown);
+  return book.config.description ? `<p>${escapeHtml(book.config.description)}</p>` : '';
+}
 
 export interface CoverOptions {
   book: Book;
