@@ -28,8 +28,9 @@ await runCli(async () => {
     const chromium = pdf ? startChromiumEarly() : undefined;
     const browser = pdf ? import('./lib/browser.ts').then(({ launchBrowser }) => launchBrowser(undefined, chromium)) : undefined;
     browser?.catch(() => undefined);
-    // The EPUB's cover is drawn on a thread of its own while this one loads and reads (epub/cover-thread.ts).
-    const coverThread = chromium && options.formats.includes('epub') ? (await import('./lib/epub/cover-thread.ts')).coverOnThread(chromium.endpoint) : undefined;
+    // The EPUB's cover is drawn on a thread of its own while this one loads and reads (epub/cover-thread.ts);
+    // BOOK_COVER_THREAD=0 (internal, for measuring) draws it on this one after the reading.
+    const coverThread = chromium && options.formats.includes('epub') && process.env.BOOK_COVER_THREAD !== '0' ? (await import('./lib/epub/cover-thread.ts')).coverOnThread(chromium.endpoint) : undefined;
     const { buildBook } = await import('./lib/build-book.ts');
     printSummary(await buildBook({ ...options, browser, exiting: true, ...(coverThread ? { coverThread } : {}) }));
     return;
