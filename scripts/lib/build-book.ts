@@ -18,6 +18,7 @@ import { releaseCitationEngine } from './citations/csl.ts';
 import { releaseCitationPool } from './citations/citation-pool.ts';
 import { collectGarbage } from './memory.ts';
 import type { CoverThread } from './epub/cover-thread.ts';
+import type { PageLayout } from './print/runtime/contract.ts';
 import type { CommonArgs } from './cli-args.ts';
 import { BuildError, formatDiagnostic, hasErrors, type Diagnostic } from './diagnostics.ts';
 import type { Format } from './formats.ts';
@@ -195,6 +196,8 @@ export async function buildBook(args: BuildOptions, resident?: ResidentBuild): P
     });
     // Awaited below (and by the print target); handled here too, should a target fail first.
     sourcesChecked?.catch(() => undefined);
+    let printLaidOut!: (layout: PageLayout) => void;
+    const printLayout = new Promise<PageLayout>((resolve) => (printLaidOut = resolve));
     const context: TargetContext = {
       book,
       outDir: args.outDir,
@@ -212,6 +215,8 @@ export async function buildBook(args: BuildOptions, resident?: ResidentBuild): P
       browser,
       idle,
       waitingOnLayout,
+      printLayout,
+      printLaidOut,
       // Asked for by a target that laid nothing out, the checks start at once (nothing else would start them).
       ...(sourcesChecked ? { sourcesChecked: () => (idleNow(), sourcesChecked) } : {}),
     };

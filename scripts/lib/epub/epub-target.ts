@@ -5,7 +5,8 @@ import { whenIdle, type Target, type TargetContext } from '../targets/target.ts'
 import { contentDocuments } from './content-documents.ts';
 import { coverAlt, renderCover } from './cover.ts';
 import { planPageBreaks } from './page-breaks.ts';
-import { printLayout } from './print-layout.ts';
+import { printedLayout, printLayout } from './print-layout.ts';
+import type { PageLayout } from '../print/runtime/contract.ts';
 import type { DeflatedAhead } from './zip.ts';
 
 /** The packager's module and what it deflated ahead. */
@@ -15,13 +16,32 @@ interface Packager {
 }
 
 /** What each build begins before the print edition is laid out: the cover image, which needs nothing but the
- * book, its tab on the core the print edition's layout leaves (a small book is one document); and, while Node
- * waits on that layout, the packager's modules (epub-gen-memory: ~0.15 s) and the fonts and cover deflated. */
-const begun = new WeakMap<TargetContext, { cover: Promise<Uint8Array>; packager: () => Promise<Packager> }>();
+ * book, its tab on the core the print edition's layout leaves (a small book is one document); while Node waits
+ * on that layout, the packager's modules (epub-gen-memory) and the fonts and cover deflated; and once the
+ * layout is known (`printLayout`), before the print edition is printed, the EPUB itself, packaged while
+ * Chromium prints. */
+const begun = new WeakMap<TargetContext, { cover: Promise<Uint8Array>; packager: () => Promise<Packager>; packaged: Promise<Packaged>; layoutKnown: () => boolean }>();
 
 async function packager(book: Book, cover: Promise<Uint8Array>): Promise<Packager> {
   const { packageEpub, deflateAhead } = await import('./package-epub.ts');
   return { packageEpub, ahead: await deflateAhead(book, cover) };
+}
+
+/** The EPUB's bytes, and the print layout its page list was made from. */
+interface Packaged {
+  layout: PageLayout;
+  epub: Uint8Array;
+  documents: number;
+  pages: number;
+}
+
+async function packaged(context: TargetContext, layout: PageLayout, cover: Promise<Uint8Array>, packaging: Promise<Packager>): Promise<Packaged> {
+  const { book } = context;
+  const plan = planPageBreaks(printedLayout(book, layout));
+  const { packageEpub, ahead } = await packaging;
+  const documents = contentDocuments(book, plan, coverAlt(book), { version: context.version, date: context.date });
+  const epub = await packageEpub({ book, documents, plan, cover: await cover, date: context.date, version: context.version, printFile: `${outputBaseName(book)}.pdf`, ahead });
+  return { layout, epub, documents: documents.length, pages: plan.pages.length };
 }
 
 /** Book model + print layout -> content documents with notes and page breaks -> cover -> EPUB 3. */
@@ -35,26 +55,44 @@ export const epubTarget: Target = {
     const cover = context.epubCover ? context.epubCover.then((image) => image ?? render()) : render();
     // Awaited by build; handled here too, should an earlier target fail the build first.
     cover.catch(() => undefined);
-    begun.set(context, { cover, packager: whenIdle(context, () => packager(context.book, cover)) });
+    const packaging = whenIdle(context, () => packager(context.book, cover));
+    let known = false;
+    const early = context.printLayout.then((layout) => {
+      known = true;
+      return packaged(context, layout, cover, packaging());
+    });
+    early.catch(() => undefined);
+    begun.set(context, { cover, packager: packaging, packaged: early, layoutKnown: () => known });
   },
   async build(context) {
     const { book, progress } = context;
-    const session = await context.browser();
-    if (!context.outputs.pdf) progress.step('epub: paginating the print edition for the page list');
-    const layout = await printLayout({ book, session, version: context.version, date: context.date, reuse: context.outputs.pdf?.layout, jobs: context.print?.jobs, loaded: context.waitingOnLayout });
-    const plan = planPageBreaks(layout);
-    progress.step('epub: rendering the cover');
     const started = begun.get(context);
     begun.delete(context);
-    const cover = started?.cover ?? renderCover(book, session);
-    const { packageEpub, ahead } = await (started?.packager() ?? packager(book, cover));
-    const documents = contentDocuments(book, plan, coverAlt(book), { version: context.version, date: context.date });
-    progress.step(`epub: packaging ${documents.length} documents, ${plan.pages.length} page-break markers`);
     const base = outputBaseName(book);
-    const epub = await packageEpub({ book, documents, plan, cover: await cover, date: context.date, version: context.version, printFile: `${base}.pdf`, ahead });
+    let made: Packaged;
+    const printed = context.outputs.pdf?.layout;
+    // Packaged while the print edition was printed, from the layout it was printed with (the same object).
+    const early = printed && started?.layoutKnown() ? await started.packaged : undefined;
+    if (early && early.layout === printed) {
+      progress.step('epub: rendering the cover');
+      progress.step(`epub: packaging ${early.documents} documents, ${early.pages} page-break markers`);
+      made = early;
+    } else {
+      const session = await context.browser();
+      if (!printed) progress.step('epub: paginating the print edition for the page list');
+      const layout = await printLayout({ book, session, version: context.version, date: context.date, reuse: printed, jobs: context.print?.jobs, loaded: context.waitingOnLayout });
+      const plan = planPageBreaks(layout);
+      progress.step('epub: rendering the cover');
+      const cover = started?.cover ?? renderCover(book, session);
+      const { packageEpub, ahead } = await (started?.packager() ?? packager(book, cover));
+      const documents = contentDocuments(book, plan, coverAlt(book), { version: context.version, date: context.date });
+      progress.step(`epub: packaging ${documents.length} documents, ${plan.pages.length} page-break markers`);
+      const epub = await packageEpub({ book, documents, plan, cover: await cover, date: context.date, version: context.version, printFile: `${base}.pdf`, ahead });
+      made = { layout, epub, documents: documents.length, pages: plan.pages.length };
+    }
     const file = path.join(context.writeDir, `${base}.epub`);
-    await writeFileAtomic(file, epub);
-    context.outputs.epub = { file, bytes: epub.byteLength, pages: plan.pages.length };
-    return { file, detail: `${documents.length} documents, page list of ${plan.pages.length} pages`, bytes: epub.byteLength };
+    await writeFileAtomic(file, made.epub);
+    context.outputs.epub = { file, bytes: made.epub.byteLength, pages: made.pages };
+    return { file, detail: `${made.documents} documents, page list of ${made.pages} pages`, bytes: made.epub.byteLength };
   },
 };

@@ -6,6 +6,11 @@ import { defaultJobs, LEAST_DOCUMENT_CHARS } from '../print/print-options.ts';
 import type { PageLayout } from '../print/runtime/contract.ts';
 import { bookUnits } from '../print/units.ts';
 
+/** The page list names every printed page, the blanks that complete the signature included. */
+export function printedLayout(book: Book, layout: PageLayout): PageLayout {
+  return { ...layout, pageCount: paddedPageCount(layout.pageCount, book.config.print) };
+}
+
 /**
  * The print edition's layout, for the page list. A full build reuses the PDF target's; an EPUB-only build
  * lays out the same units itself, as the print build would, and reads where the pages fell (nothing is
@@ -24,8 +29,7 @@ export async function printLayout(options: {
   loaded?: () => void;
 }): Promise<PageLayout> {
   const { book } = options;
-  // The page list names every printed page, the blanks that complete the signature included.
-  const printed = (layout: PageLayout): PageLayout => ({ ...layout, pageCount: paddedPageCount(layout.pageCount, book.config.print) });
+  const printed = (layout: PageLayout): PageLayout => printedLayout(book, layout);
   if (options.reuse) return printed(options.reuse);
   const laidOut = await layOutBook({
     book,

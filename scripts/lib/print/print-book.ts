@@ -9,7 +9,7 @@ import { packageVersion } from '../paths.ts';
 import type { Progress } from '../progress.ts';
 import { batchUnits } from './batches.ts';
 import { cacheDir, PrintCache, type CacheEntry } from './cache.ts';
-import { combineLayouts, combineMarks, combineStructures, splitDocument, type DocumentPart, type LaidOutUnit, type PrintedUnit, type UnitSource } from './document-layout.ts';
+import { combineLayouts, combineMarks, combineStructures, splitDocument, type DocumentPart, type LaidOutUnit, type PrintedUnit, type UnitLayout, type UnitSource } from './document-layout.ts';
 import type { PrintResult } from '../targets/outputs.ts';
 import { finishPdf, pdfFinishing } from './finish-pdf.ts';
 import { toPoints } from './lengths.ts';
@@ -60,6 +60,9 @@ export interface LayOutOptions {
   loaded?: () => void;
   /** The next document, loaded while a watching build waits for a save (print/document-tabs.ts). */
   heldTabs?: HeldTabs;
+  /** Called once with the book's layout as soon as every unit is laid out (or taken from the cache) and its
+   * pages counted, before the last documents are printed: the layout LaidOutBook then has, the same object. */
+  layoutKnown?: (layout: PageLayout) => void;
 }
 
 export interface LaidOutBook {
@@ -108,6 +111,8 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
   // Where each unit's ids are (pages counted from its first): what cross-references print.
   const anchorSets: Deferred<Record<string, { page: number }>>[] = units.map(() => deferred<Record<string, { page: number }>>());
   const results: (Omit<LaidOutUnit, 'firstPage'> | undefined)[] = units.map(() => undefined);
+  // Each unit's layout, as laid out or from the cache: with every page count, the book's layout (`layoutKnown`).
+  const unitLayouts: Deferred<UnitLayout>[] = units.map(() => deferred<UnitLayout>());
   const paginated: string[] = [];
   const open = new Set<LaidOutDocument>();
   const prints: Promise<void>[] = [];
@@ -280,6 +285,8 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
       if (!count.settled) count.resolve(part.pages[1] - part.pages[0] + 1);
       const anchors = anchorSets[batch[k] as number] as Deferred<Record<string, { page: number }>>;
       if (!anchors.settled) anchors.resolve(part.layout.anchors);
+      const known = unitLayouts[batch[k] as number] as Deferred<UnitLayout>;
+      if (!known.settled) known.resolve(part.layout);
     });
     prints.push(finishDocument(batch, document, parts));
   };
@@ -356,6 +363,21 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
     return cached.source;
   };
 
+  /** The whole book's layout, pages numbered as printed. */
+  const bookLayout = (layouts: readonly UnitLayout[], pageCounts: readonly number[]): PageLayout => {
+    const romanPages = romanPageCount(pageCounts, frontUnits);
+    return { ...(wholeLayout ?? combineLayouts(layouts, firstPages(pageCounts), bookPageCount(pageCounts))), ...(romanPages > 0 ? { romanPages } : {}) };
+  };
+  let knownLayout: PageLayout | undefined;
+  if (options.layoutKnown) {
+    const known = options.layoutKnown;
+    void Promise.all([Promise.all(counts.map((c) => c.promise)), Promise.all(unitLayouts.map((l) => l.promise))]).then(([pageCounts, layouts]) => {
+      if (failure) return;
+      knownLayout = bookLayout(layouts, pageCounts);
+      known(knownLayout);
+    }, () => undefined);
+  }
+
   // The last unit's key is of its body without pages: it is laid out every time, and not kept.
   const reading = performance.now();
   const entries: (CacheEntry | undefined)[] = await Promise.all(units.map((u, i) => (cache && isKeyed(u) && i !== last ? cache.get(u.key) : undefined)));
@@ -375,6 +397,8 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
       const numbers = await numbersOf(index);
       if (JSON.stringify(numbers) !== entry.printState) return void mismatched.push(index);
       results[index] = { id: ids[index] as string, source: useCached(index, entry, cache), pages: entry.pages, layout: entry.layout };
+      const known = unitLayouts[index] as Deferred<UnitLayout>;
+      if (!known.settled) known.resolve(entry.layout);
     });
     // The last unit is built as soon as every other unit's pages are known, from the cache or laid out: not
     // after the decisions, since a cached unit that prints what depends on every unit (the contents, a
@@ -397,7 +421,6 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
   const firsts = firstPages(pageCounts);
   const laidOut = results.map((r, i) => ({ ...(r as Omit<LaidOutUnit, 'firstPage'>), firstPage: firsts[i] as number }));
   browserVersion ??= entries.find((e) => e?.browserVersion)?.browserVersion;
-  const romanPages = romanPageCount(pageCounts, frontUnits);
   const marked = Promise.all(markings).then((done) => {
     for (const { batch, marks } of done) batch.forEach((index, k) => ((laidOut[index] as LaidOutUnit).marks = marks[k]));
   });
@@ -405,7 +428,7 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
   marked.catch(() => undefined);
   return {
     units: laidOut,
-    layout: { ...(wholeLayout ?? combineLayouts(laidOut.map((u) => u.layout), firsts, bookPageCount(pageCounts))), ...(romanPages > 0 ? { romanPages } : {}) },
+    layout: knownLayout ?? bookLayout(laidOut.map((u) => u.layout), pageCounts),
     structure: wholeStructure ?? combineStructures(laidOut.map((u) => u.layout), firsts),
     whole: wholePdf,
     paginated,
@@ -451,6 +474,8 @@ export interface PrintBookOptions {
   /** A watching build's marking thread, kept between builds (marking-workers.ts `residentMarkingThreads`); otherwise the build
    * starts its own (`markingThreads`) and ends them with it. */
   markingWorkers?: MarkingWorkers;
+  /** Called with the book's layout once it is known, before the last documents are printed (LayOutOptions.layoutKnown). */
+  layoutKnown?: (layout: PageLayout) => void;
 }
 
 /** What the page spent on the units laid out in this build: a unit from the cache keeps the timings of the
@@ -533,6 +558,7 @@ export async function printBook(options: PrintBookOptions): Promise<PrintResult>
         options.loaded?.();
       },
       heldTabs: whole ? undefined : options.heldTabs,
+      ...(options.layoutKnown ? { layoutKnown: options.layoutKnown } : {}),
     });
     stageDone('laid out and printed', layingOut);
     await options.sourcesChecked?.();

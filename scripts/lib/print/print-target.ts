@@ -22,6 +22,7 @@ export const printTarget: Target = {
       lineBreaks: context.lineBreaks,
       keptDocuments: context.keptDocuments,
       loaded: context.waitingOnLayout,
+      layoutKnown: context.printLaidOut,
       heldTabs: context.heldTabs,
       ...(context.sourcesChecked ? { sourcesChecked: context.sourcesChecked } : {}),
       ...(context.markingWorkers ? { markingWorkers: context.markingWorkers } : {}),

@@ -7,6 +7,7 @@ import type { KeptDocuments } from '../print/kept-documents.ts';
 import type { MarkingWorkers } from '../print/marking-workers.ts';
 import type { HeldTabs } from '../print/paginate.ts';
 import type { Progress } from '../progress.ts';
+import type { PageLayout } from '../print/runtime/contract.ts';
 import type { BuildOutputs, OutputSummary } from './outputs.ts';
 
 export type { BuildOutputs, OutputSummary } from './outputs.ts';
@@ -48,6 +49,11 @@ export interface TargetContext {
   /** The EPUB's cover image, rendered on a thread of its own while the manuscript was read (epub/cover-thread.ts);
    * undefined when the thread could not: the EPUB target renders it then. */
   epubCover?: Promise<Uint8Array | undefined>;
+  /** The print edition's layout as soon as every page is laid out, before the last documents are printed: the
+   * print target gives it (`printLaidOut`), and the EPUB, which reads it for its page list, is packaged while
+   * Chromium prints. Never settles in a build that does not make the print edition. */
+  printLayout: Promise<PageLayout>;
+  printLaidOut(layout: PageLayout): void;
 }
 
 /** One output format: what it needs built before it, and how it is made. */
