@@ -4,7 +4,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chapterWithNotes, minimalConfig } from './fixtures.ts';
 import { assertSameBook, summarize, type PdfSummary } from './equivalence.ts';
-import { makeManuscript, OWN_BROWSER, removeDir, runScript, type RunResult } from './helpers.ts';
+import { makeManuscript, removeDir, runScript, type RunResult } from './helpers.ts';
 import { BOOK_EPOCH, bookRelease } from './shared-build.ts';
 import { batchUnits } from '../scripts/lib/print/batches.ts';
 
@@ -114,21 +114,6 @@ describe('a parallel build gives the same book as the sequential one', () => {
     const run = await build(dir, path.join(dir, 'par'), '--jobs', '2');
     assert.match(run.stderr, /0 unit\(s\) paginated in 0 document\(s\), 4 from the cache/);
     assertSameBook(await summarize(pdf('par')), sequential, 'cached');
-  });
-
-  test('cold, its own Chromium: the first documents loaded while the manuscript was read, the same bytes as without', async () => {
-    // A test run's builds share one Chromium, which is up before they read: only a build that starts its own
-    // loads the foretold head in its first tabs (print/foretold-document.ts).
-    const ownBuild = (out: string, env: NodeJS.ProcessEnv = {}): Promise<RunResult> =>
-      runScript('build.ts', ['--manuscript', dir, '--out', path.join(dir, out), '--format', 'pdf', '--jobs', '2', '--no-cache'], { ...ENV, ...OWN_BROWSER, ...env });
-    const run = await ownBuild('ahead');
-    assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stderr, /4 unit\(s\) paginated in 2 document\(s\), 0 from the cache, 2 document\(s\) loaded while the manuscript was read/);
-    const without = await ownBuild('not-ahead', { BOOK_FORETOLD_DOCUMENTS: '0' });
-    assert.equal(without.code, 0, without.stderr);
-    assert.doesNotMatch(without.stderr, /loaded while the manuscript was read/);
-    assert.deepEqual(await readFile(pdf('ahead')), await readFile(pdf('not-ahead')));
-    assertSameBook(await summarize(pdf('ahead')), sequential, 'laid out in tabs loaded ahead');
   });
 
   test('one document per unit (more jobs than needed)', async () => {

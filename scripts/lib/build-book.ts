@@ -1,16 +1,13 @@
-import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { readBook, type RenderedChapter } from './book.ts';
 import { bookCacheDir } from './disk-memo.ts';
 import { launchBrowser, type BrowserSession } from './browser.ts';
 import { pageBundle } from './page-bundles.ts';
 import { prepareSpareTabs } from './print/tabs.ts';
-import { defaultJobs, LEAST_DOCUMENT_CHARS } from './print/print-options.ts';
+import { defaultJobs } from './print/print-options.ts';
 import type { LineBreakMemo } from './print/line-break-memo.ts';
 import type { KeptDocuments } from './print/kept-documents.ts';
-import { cacheDir as printCacheDir } from './print/cache.ts';
-import { DocumentTabs } from './print/document-tabs.ts';
-import { firstRoundDocuments, foretellDocument } from './print/foretold-document.ts';
+import type { DocumentTabs } from './print/document-tabs.ts';
 import type { MarkingWorkers } from './print/marking-workers.ts';
 import type { Check, CheckFindings } from './checks/check.ts';
 import { checkSources, runChecks } from './checks/run-checks.ts';
@@ -108,25 +105,7 @@ export async function buildBook(args: BuildOptions, resident?: ResidentBuild): P
   const jobs = args.print?.jobs ?? defaultJobs();
   // Not in a test run's shared Chromium, which is up already: there nothing overlaps, and the processor time a
   // spare tab costs is lost when the book is laid out as one document or the build fails on its input.
-  // Where the manuscript's files foretell the documents' head, those tabs load it too, while the citations are
-  // rendered (one core is idle then), and each takes its document's body once the book is read
-  // (print/foretold-document.ts); BOOK_FORETOLD_DOCUMENTS=0 (internal, for measuring) leaves them empty.
-  // The files are read once Chromium is up, when the main thread waits for the citations, not while it parses
-  // the chapters they are sent from.
-  const foretoldTabs = !resident && jobs > 1 && pdf && process.env.BOOK_FORETOLD_DOCUMENTS !== '0' ? new DocumentTabs('while the manuscript was read') : undefined;
-  if (!resident && jobs > 1) {
-    launching?.then(
-      async ({ browser, shared }) => {
-        if (shared) return;
-        const document = foretoldTabs ? await foretellDocument(args.manuscriptDir).catch(() => undefined) : undefined;
-        // With pages in the print cache most units are likely printed already: one document for what changed.
-        const cached = args.print?.cache !== false && existsSync(printCacheDir(args.outDir));
-        if (document && foretoldTabs) foretoldTabs.holdForetold(browser, document, cached ? 1 : firstRoundDocuments(document, jobs, args.print?.jobs === undefined ? LEAST_DOCUMENT_CHARS : 0));
-        else prepareSpareTabs(browser, jobs);
-      },
-      () => undefined,
-    );
-  }
+  if (!resident && jobs > 1) launching?.then(({ browser, shared }) => shared || prepareSpareTabs(browser, jobs), () => undefined);
   // The page runtime's script is read and its sources' digests checked while the manuscript is read, not
   // between the reading and the first page.
   if (pdf) pageBundle('print-runtime').catch(() => undefined);
@@ -209,7 +188,7 @@ export async function buildBook(args: BuildOptions, resident?: ResidentBuild): P
       print: args.print,
       lineBreaks: resident?.lineBreaks,
       keptDocuments: resident?.keptDocuments,
-      heldTabs: resident?.documentTabs ?? foretoldTabs,
+      heldTabs: resident?.documentTabs,
       ...(resident?.markingWorkers && !resident.markingWorkers.ended ? { markingWorkers: resident.markingWorkers } : {}),
       ...(coverThread ? { epubCover: coverThread.image } : {}),
       browser,
@@ -252,8 +231,6 @@ export async function buildBook(args: BuildOptions, resident?: ResidentBuild): P
   } finally {
     coverThread?.stop();
     await staging?.discard();
-    // A held tab no document took; a process that exits leaves it to Chromium's end.
-    if (!args.exiting) await foretoldTabs?.close();
     // A browser started early but never asked for is closed too; a resident one stays for the next build.
     if (!resident) await (session ?? (await launching?.catch(() => undefined)))?.close({ exiting: args.exiting });
   }

@@ -2,7 +2,7 @@ import type { Book } from '../book.ts';
 import type { BrowserSession } from '../browser.ts';
 import { paddedPageCount } from '../print/pad-pages.ts';
 import { layOutBook } from '../print/print-book.ts';
-import { defaultJobs, LEAST_DOCUMENT_CHARS } from '../print/print-options.ts';
+import { defaultJobs } from '../print/print-options.ts';
 import type { PageLayout } from '../print/runtime/contract.ts';
 import { bookUnits } from '../print/units.ts';
 

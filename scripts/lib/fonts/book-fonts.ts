@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Book } from '../book.ts';
-import type { BookConfig, FontConfig } from '../config/schema.ts';
+import type { FontConfig } from '../config/schema.ts';
 import { bookCharacters, type CharacterUse, type TextRole } from './book-text.ts';
 import { packageDir } from '../paths.ts';
 import { trimFontFaces } from '../print/font-faces.ts';
@@ -32,19 +32,12 @@ const cache = new WeakMap<Book, BookFonts>();
 export function bookFonts(book: Book): BookFonts {
   let fonts = cache.get(book);
   if (fonts) return fonts;
-  fonts = fontsFor(book.config, bookCharacters(book));
-  cache.set(book, fonts);
-  return fonts;
-}
-
-/** The fonts that set these characters, as `bookFonts` chooses them. */
-export function fontsFor<Use extends { codePoint: number; role: TextRole }>(config: Pick<BookConfig, 'print'>, uses: Iterable<Use>): Omit<BookFonts, 'uncovered'> & { uncovered: Use[] } {
-  const { body, mono, fallback } = config.print.fonts;
+  const { body, mono, fallback } = book.config.print.fonts;
   const chains: Record<TextRole, FontConfig[]> = { body: [body, ...fallback], mono: [mono, ...fallback] };
   const used: Record<TextRole, Set<FontConfig>> = { body: new Set([body]), mono: new Set() };
-  const uncovered: Use[] = [];
+  const uncovered: CharacterUse[] = [];
   const characters = new Set<number>();
-  for (const use of uses) {
+  for (const use of bookCharacters(book)) {
     characters.add(use.codePoint);
     const font = chains[use.role].find((family) => familyCoverage(family).has(use.codePoint));
     if (use.role === 'mono') used.mono.add(mono);
@@ -54,7 +47,9 @@ export function fontsFor<Use extends { codePoint: number; role: TextRole }>(conf
   const ordered = (role: TextRole): FontConfig[] => chains[role].filter((font) => used[role].has(font));
   // The text's font, the code's, then the fallbacks either needs.
   const families = [...new Set([...ordered('body').slice(0, 1), ...ordered('mono').slice(0, 1), ...ordered('body'), ...ordered('mono')])];
-  return { body: ordered('body'), mono: ordered('mono'), families, characters, uncovered };
+  fonts = { body: ordered('body'), mono: ordered('mono'), families, characters, uncovered };
+  cache.set(book, fonts);
+  return fonts;
 }
 
 /** The npm packages of the fonts a book is set in (what the print site serves). */

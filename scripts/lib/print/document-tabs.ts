@@ -1,7 +1,6 @@
 import type { Browser } from 'puppeteer';
 import { BOOK_ORIGIN, lookupSite, serveFrom, type PageServing, type SiteMap } from '../browser.ts';
 import { pageBundle } from '../page-bundles.ts';
-import type { ForetoldDocument } from './foretold-document.ts';
 import type { LineBreakMemo } from './line-break-memo.ts';
 import { printSite, type HeldTab, type HeldTabs } from './paginate.ts';
 import { HELD_BODY_ATTRIBUTE } from './runtime/contract.ts';
@@ -43,25 +42,16 @@ interface HeldDocument {
 /**
  * A watching build's next document, loaded while it waits for the save: a tab of its own with the last
  * document's head (Paged.js and the page runtime compiled, the styles and the fonts' style sheets loaded)
- * and a held, empty body; or a one-off build's first documents, loaded with the head the manuscript's files
- * foretell while the book is read (`holdForetold`), taken in the order the documents open. A document with
- * the same head, whose site serves the same bytes at every path the held document loaded, puts its body in
- * (`window.bookRelease`) and is laid out from there; any other is laid out in a new tab as before. Each held tab lays out one document and is closed with it, so
+ * and a held, empty body. A save whose document has the same head, and whose site serves the same bytes at
+ * every path the held document loaded, puts its body in (`window.bookRelease`) and is laid out from there;
+ * any other is laid out in a new tab as before. Each held tab lays out one document and is closed with it, so
  * no layout starts from what another left behind: what a held document has done before its body comes is
  * what every document does before its body is parsed (its head's scripts and style sheets), and Paged.js
  * reads the body by its markup (`wrapContent`).
  */
 export class DocumentTabs implements HeldTabs {
-  private held: Promise<HeldDocument | undefined>[] = [];
+  private held: Promise<HeldDocument | undefined> | undefined;
   private last: { html: string; manuscriptDir: string; fontPackages: string[] } | undefined;
-
-  /** `loadedWhen`: when the held documents were loaded, as the build's progress line says it. */
-  constructor(readonly loadedWhen = 'before the save') {}
-
-  /** Held documents not yet taken. */
-  get holding(): number {
-    return this.held.length;
-  }
 
   /** The document a build laid out: the next held document is made like it (`unlessNoted`: only if none was). */
   noteDocument(html: string, manuscriptDir: string, fontPackages: string[], unlessNoted = false): void {
@@ -72,29 +62,20 @@ export class DocumentTabs implements HeldTabs {
   /** Loads the next document's head in a tab of its own, unless one is held already. */
   prepare(browser: Browser, lineBreaks?: LineBreakMemo): void {
     const last = this.last;
-    if (this.held.length > 0 || !last || !browser.connected) return;
-    this.held.push(this.load(browser, { ...last, fontText: last.html, spare: true }, lineBreaks).catch(() => undefined));
+    if (this.held || !last || !browser.connected) return;
+    const held = this.load(browser, last, lineBreaks).catch(() => undefined);
+    this.held = held;
   }
 
-  /** Loads the foretold head in `count` tabs, for a one-off build's first documents (foretold-document.ts). */
-  holdForetold(browser: Browser, foretold: ForetoldDocument, count: number): void {
-    if (!browser.connected) return;
-    for (let i = 0; i < count; i++) this.held.push(this.load(browser, { ...foretold, spare: false }).catch(() => undefined));
-  }
-
-  private async load(
-    browser: Browser,
-    made: { html: string; fontText: string; manuscriptDir: string; fontPackages: string[]; spare: boolean },
-    lineBreaks?: LineBreakMemo,
-  ): Promise<HeldDocument | undefined> {
-    const head = headOf(made.html);
+  private async load(browser: Browser, last: NonNullable<DocumentTabs['last']>, lineBreaks?: LineBreakMemo): Promise<HeldDocument | undefined> {
+    const head = headOf(last.html);
     if (head === undefined) return undefined;
     const html = `${head}<body ${HELD_BODY_ATTRIBUTE}>\n</body>\n</html>\n`;
-    // The fonts' style sheets trimmed to the characters of `fontText`: the last document's, or the files'.
-    const site: SiteMap = printSite(html, made.manuscriptDir, made.fontPackages, await pageBundle('print-runtime'), BOOK_ORIGIN, made.fontText);
+    // The fonts' style sheets as the last document had them (trimmed to the characters it uses).
+    const site: SiteMap = printSite(html, last.manuscriptDir, last.fontPackages, await pageBundle('print-runtime'), BOOK_ORIGIN, last.html);
     const tab = await openTab(browser, true);
     // A spare for a save whose document this one cannot stand for.
-    if (made.spare) prepareSpareTabs(browser, 1);
+    prepareSpareTabs(browser, 1);
     const held: HeldDocument = { tab, head, serving: { site, blocked: [], served: new Map() }, lineBreaks, failed: false };
     const { page } = tab;
     page.once('error', () => (held.failed = true));
@@ -105,7 +86,7 @@ export class DocumentTabs implements HeldTabs {
       await page.goto(`${BOOK_ORIGIN}/index.html`, { waitUntil: 'load', timeout: 60_000 });
       await page.waitForFunction(() => typeof window.bookRelease === 'function', { timeout: 60_000 });
       // The fonts' files too (a document loads those its text uses as it is laid out): the faces are those of
-      // `fontText`'s characters, and one the document does not use changes nothing on its pages.
+      // the last document's characters, and one the next document does not use changes nothing on its pages.
       await page.evaluate(() => Promise.all(Array.from(document.fonts, (face) => face.load())).then(() => undefined));
     } catch {
       await closeTab(tab);
@@ -119,7 +100,8 @@ export class DocumentTabs implements HeldTabs {
    * memo, and every path the held document loaded served the same by `site`. Otherwise it is closed.
    */
   async take(browser: Browser, html: string, site: SiteMap, blocked: string[], lineBreaks?: LineBreakMemo): Promise<HeldTab | undefined> {
-    const holding = this.held.shift();
+    const holding = this.held;
+    this.held = undefined;
     if (!holding) return undefined;
     // One still loading is further on than a new tab would be; one that hangs is given up.
     let timer: NodeJS.Timeout | undefined;
@@ -149,7 +131,8 @@ export class DocumentTabs implements HeldTabs {
   }
 
   async close(): Promise<void> {
-    const held = await Promise.all(this.held.splice(0));
-    await Promise.all(held.map((document) => document && closeTab(document.tab)));
+    const held = await this.held;
+    this.held = undefined;
+    if (held) await closeTab(held.tab);
   }
 }

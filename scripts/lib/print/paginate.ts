@@ -74,10 +74,6 @@ export interface HeldTabs {
   take(browser: Browser, html: string, site: SiteMap, blocked: string[], lineBreaks?: LineBreakMemo): Promise<HeldTab | undefined>;
   /** The document a build laid out: the next held one is made like it (`unlessNoted`: only if none was). */
   noteDocument(html: string, manuscriptDir: string, fontPackages: string[], unlessNoted?: boolean): void;
-  /** Held documents not yet taken: the documents opened next need no spare tab. */
-  readonly holding: number;
-  /** When they were loaded, as the build's progress line says it ('before the save'). */
-  readonly loadedWhen: string;
 }
 
 export interface PaginateOptions {

@@ -19,7 +19,7 @@ import { blockedError, paginate, type HeldTabs, type LaidOutDocument } from './p
 import { prepareSpareTabs } from './tabs.ts';
 import { MarkingWorkers } from './marking-workers.ts';
 import { markedParts, KeptDocuments, type MarkedPart } from './kept-documents.ts';
-import { defaultJobs, LEAST_DOCUMENT_CHARS } from './print-options.ts';
+import { defaultJobs } from './print-options.ts';
 import type { PageLayout } from './runtime/contract.ts';
 import type { DocumentStructure } from './structure.ts';
 import type { ContentMarks } from '../pdf/tag-pdf.ts';
@@ -233,7 +233,7 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
     if (!whole) {
       const browser = await options.browser();
       waitingForTabs++;
-      if (!failure && (options.heldTabs?.holding ?? 0) < waitingForTabs) prepareSpareTabs(browser, waitingForTabs);
+      if (!failure) prepareSpareTabs(browser, waitingForTabs);
     }
     await tabs.acquire();
     if (!whole) waitingForTabs--;
@@ -547,7 +547,7 @@ export async function printBook(options: PrintBookOptions): Promise<PrintResult>
       cache,
       timeoutMs: options.timeoutMs,
       // --jobs given: even a small book is laid out as that many documents (the tests of equivalence use small books).
-      leastDocumentChars: options.jobs === undefined ? LEAST_DOCUMENT_CHARS : 0,
+      leastDocumentChars: options.jobs === undefined ? 75_000 : 0,
       lineBreaks: whole ? undefined : options.lineBreaks,
       marking,
       keptDocuments: marking ? options.keptDocuments : undefined,
@@ -567,7 +567,7 @@ export async function printBook(options: PrintBookOptions): Promise<PrintResult>
     const { paginateMs, settleMs, collectMs, structureMs, lineBreakingMs } = inPageTimings(laidOut.units, new Set(laidOut.paginated));
     progress.step(
       `print: ${laidOut.paginated.length} unit(s) paginated in ${laidOut.documents} document(s), ${units.length - laidOut.paginated.length} from the cache` +
-        `${laidOut.loadedAhead > 0 ? `, ${laidOut.loadedAhead} document(s) loaded ${options.heldTabs?.loadedWhen ?? 'ahead'}` : ''} ` +
+        `${laidOut.loadedAhead > 0 ? `, ${laidOut.loadedAhead} document(s) loaded before the save` : ''} ` +
         `(in the page ${(paginateMs / 1000).toFixed(1)} s, of which line breaking ${(lineBreakingMs / 1000).toFixed(1)} s; ` +
         `hyphens ${(settleMs / 1000).toFixed(1)} s, layout ${(collectMs / 1000).toFixed(1)} s, structure ${(structureMs / 1000).toFixed(2)} s); ${laidOut.whole ? 'writing PDF' : 'merging'}`,
     );

@@ -10,7 +10,7 @@ import { figureReserve, printedWidth, textBlock } from './image-layout.ts';
 import { NOTE_REF_PATTERN } from '../markdown/notes.ts';
 import { printedMarker, seriesOf } from '../markdown/note-series.ts';
 import { ENDNOTES_ID, endnoteCall, hasEndnotes } from './endnotes.ts';
-import { bookFonts, type BookFonts } from '../fonts/book-fonts.ts';
+import { bookFonts } from '../fonts/book-fonts.ts';
 import { fontStylesheets } from '../fonts/font-css.ts';
 import { pageSetupCss } from './page-setup.ts';
 import { INDEX_ID } from '../book-index/book-index.ts';
@@ -27,11 +27,8 @@ export interface PrintHtmlOptions {
 
 /** A Paged.js document around `body`; `finishing` as the runtime takes it (contract.ts RuntimeOptions). */
 export function printDocument(book: Book, body: string, finishing: RuntimeOptions['finishing'] = 'print'): string {
-  return printDocumentOf(book.config, bookFonts(book), body, finishing);
-}
-
-/** A Paged.js document around `body` for a book of this config set in these fonts (`printDocument`). */
-export function printDocumentOf(config: BookConfig, fonts: Pick<BookFonts, 'body' | 'mono' | 'families'>, body: string, finishing: RuntimeOptions['finishing'] = 'print'): string {
+  const { config } = book;
+  const fonts = bookFonts(book);
   const fontLinks = fonts.families
     .flatMap(fontStylesheets)
     .map((href) => `<link rel="stylesheet" href="${href}">`)

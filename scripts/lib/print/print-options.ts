@@ -23,7 +23,3 @@ export function printOptions(values: { jobs?: string | boolean | (string | boole
 export function defaultJobs(): number {
   return Math.max(2, availableParallelism());
 }
-
-/** Smallest document worth its set-up (tab, page load, fonts, Paged.js reading the styles: most of a second),
- * in characters of HTML, unless --jobs asks for that many documents (print-book.ts `leastDocumentChars`). */
-export const LEAST_DOCUMENT_CHARS = 75_000;
