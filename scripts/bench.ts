@@ -44,11 +44,11 @@ const load = (): string => loadavg().map((l) => l.toFixed(1)).join(' ');
 const BIG = 100;
 
 function printRows(rows: RowResult[]): void {
-  console.log(`  ${'row'.padEnd(44)} ${'pages'.padStart(5)}  ${'wall s'.padStart(7)}  ${'ms/page'.padStart(7)}  ${'ours/row'.padStart(8)}  ${'peak MB'.padStart(7)}`);
+  console.log(`  ${'row'.padEnd(48)} ${'pages'.padStart(5)}  ${'wall s'.padStart(7)}  ${'ms/page'.padStart(7)}  ${'ours/row'.padStart(8)}  ${'peak MB'.padStart(7)}`);
   for (const row of rows) {
     const ratio = row.ratio === undefined ? '–' : `${row.ratio.toFixed(2)}×`;
     const perPage = row.pages ? ((row.seconds * 1000) / row.pages).toFixed(1) : '–';
-    console.log(`  ${row.label.padEnd(44)} ${String(row.pages).padStart(5)}  ${row.seconds.toFixed(2).padStart(7)}  ${perPage.padStart(7)}  ${ratio.padStart(8)}  ${(row.peakBytes ? mb(row.peakBytes) : '–').padStart(7)}`);
+    console.log(`  ${row.label.padEnd(48)} ${String(row.pages).padStart(5)}  ${row.seconds.toFixed(2).padStart(7)}  ${perPage.padStart(7)}  ${ratio.padStart(8)}  ${(row.peakBytes ? mb(row.peakBytes) : '–').padStart(7)}`);
     if (row.runs.length > 1) console.log(`    runs: ${row.runs.map((r) => r.seconds.toFixed(2)).join(', ')} s`);
     for (const note of row.notes) console.log(`    ${note}`);
     if (row.id === 'untagged' && row.ratio !== undefined) {

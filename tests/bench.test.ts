@@ -164,7 +164,7 @@ describe('the untagged row', () => {
     const work = await mkdtemp(path.join(tmpdir(), 'bench-test-rows-'));
     try {
       const rows = (await Promise.all((['ours', 'untagged'] as const).map((id) => prepareRow(id, manuscript, work)))) as PreparedRow[];
-      assert.deepEqual(rows.map((row) => row.label), ['ours: npm run build, PDF, no cache', 'ours, untagged screen PDF']);
+      assert.deepEqual(rows.map((row) => row.label), ['ours: node scripts/run.mjs build, PDF, no cache', 'ours, untagged screen PDF']);
       const order: string[] = [];
       const [ours, untagged] = await runRows(rows, 2, false, (row) => order.push(row.id));
       assert.deepEqual(order, ['ours', 'untagged', 'untagged', 'ours'], 'alternated run by run');

@@ -44,7 +44,7 @@ export interface SkippedRow {
 export function rowLabel(id: RowId): string {
   switch (id) {
     case 'ours':
-      return 'ours: npm run build, PDF, no cache';
+      return 'ours: node scripts/run.mjs build, PDF, no cache';
     case 'formats':
       return 'ours: npm run build, every format, no cache';
     case 'untagged':
