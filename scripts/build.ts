@@ -28,12 +28,8 @@ await runCli(async () => {
     const chromium = pdf ? startChromiumEarly() : undefined;
     const browser = pdf ? import('./lib/browser.ts').then(({ launchBrowser }) => launchBrowser(undefined, chromium)) : undefined;
     browser?.catch(() => undefined);
-    // BOOK_COVER_THREAD=1 (internal, for measuring) draws the EPUB's cover on a thread of its own while this one
-    // loads and reads (epub/cover-thread.ts). Not the default: the thread cost 0.4-0.55 s more processor time
-    // (puppeteer loaded a second time), and the pairs found no shorter build (docs/performance.md).
-    const coverThread = chromium && options.formats.includes('epub') && process.env.BOOK_COVER_THREAD === '1' ? (await import('./lib/epub/cover-thread.ts')).coverOnThread(chromium.endpoint) : undefined;
     const { buildBook } = await import('./lib/build-book.ts');
-    printSummary(await buildBook({ ...options, browser, exiting: true, ...(coverThread ? { coverThread } : {}) }));
+    printSummary(await buildBook({ ...options, browser, exiting: true }));
     return;
   }
   const { watchBuild } = await import('./lib/watch-build.ts');

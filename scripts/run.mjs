@@ -66,13 +66,12 @@ async function bundle(dir) {
   const temporary = `${dir}.${process.pid}.tmp`;
   await build({
     // The commands, and the modules of the threads that mark the tagged PDF's content (scripts/lib/print/
-    // marking-workers.ts), render citations (scripts/lib/citations/citation-pool.ts) and the EPUB's cover
-    // (scripts/lib/epub/cover-thread.ts): each starts its own from beside the chunks.
+    // marking-workers.ts) and render citations (scripts/lib/citations/citation-pool.ts): each starts its own from
+    // beside the chunks.
     entryPoints: [
       ...COMMANDS.map((command) => ({ in: path.join(scriptsDir, `${command}.ts`), out: command })),
       { in: path.join(scriptsDir, 'lib', 'print', 'mark-worker.ts'), out: 'mark-worker' },
       { in: path.join(scriptsDir, 'lib', 'citations', 'citation-worker.ts'), out: 'citation-worker' },
-      { in: path.join(scriptsDir, 'lib', 'epub', 'cover-worker.ts'), out: 'cover-worker' },
     ],
     outdir: temporary,
     bundle: true,

@@ -3,11 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { strFromU8, unzipSync, zipSync, type Zippable } from 'fflate';
-import { findChromium, launchBrowser, type BrowserSession } from '../scripts/lib/browser.ts';
-import { startChromium } from '../scripts/lib/chromium-process.ts';
-import { loadConfig } from '../scripts/lib/config/load-config.ts';
-import { renderCover } from '../scripts/lib/epub/cover.ts';
-import { coverOnThread } from '../scripts/lib/epub/cover-thread.ts';
+import { launchBrowser } from '../scripts/lib/browser.ts';
 import { accessibilityDiagnostics, auditEpub, contentDocumentPaths } from '../scripts/lib/epub/accessibility.ts';
 import { epubcheckDiagnostics, runEpubcheck } from '../scripts/lib/epub/epubcheck.ts';
 import { chapterBody } from '../scripts/lib/epub/content-documents.ts';
@@ -329,23 +325,4 @@ describe('a full build: the EPUB page list follows the PDF it was built with', (
     assert.match(opf, /<dc:identifier id="pub-id">urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}<\/dc:identifier>/);
     assert.match(opf, /<dc:source id="print-source">[^<]*proefboek\.pdf/);
   });
-});
-
-test('the cover drawn on a thread of its own while the book is read (cover-thread.ts) is the image the main thread draws', async () => {
-  const { config } = await loadConfig(path.join(projectRoot, 'manuscript'));
-  // A Chromium of the test's own, started as the build command starts it: the thread takes the tab it opens.
-  const chromium = startChromium(findChromium());
-  let session: BrowserSession | undefined;
-  try {
-    const thread = coverOnThread(chromium.endpoint);
-    thread.render(config);
-    const onThread = await thread.image;
-    assert.ok(onThread, 'the thread drew the cover');
-    session = await launchBrowser(undefined, chromium);
-    assert.equal(await session.takeInitialTab?.(), undefined, 'the thread drew it in the tab Chromium opened as it started');
-    const onMain = await renderCover({ config }, session);
-    assert.ok(Buffer.from(onThread).equals(Buffer.from(onMain)), 'the two images differ');
-  } finally {
-    await (session?.close() ?? chromium.stop());
-  }
 });

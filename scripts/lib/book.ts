@@ -109,8 +109,6 @@ export interface LoadBookOptions {
   /** Rendered chapters kept by a long-running caller (the preview) between reads: an unchanged chapter is
    * not rendered again. Keyed by everything rendering reads. */
   renderedChapters?: Map<string, RenderedChapter>;
-  /** Called with book.yaml as soon as it is read and valid, before the chapters are. */
-  configRead?: (config: BookConfig) => void;
 }
 
 /** A chapter as rendering left it, with what rendering found in it. */
@@ -127,13 +125,12 @@ export async function loadBook(options: LoadBookOptions): Promise<Book> {
 }
 
 /** Reads as much of the manuscript as it can and reports every problem; only a bad book.yaml throws. */
-export async function readBook({ manuscriptDir, cacheDir, renderedChapters, configRead }: LoadBookOptions): Promise<Book> {
+export async function readBook({ manuscriptDir, cacheDir, renderedChapters }: LoadBookOptions): Promise<Book> {
   const dir = path.resolve(manuscriptDir);
   const display = (file: string): string => path.relative(process.cwd(), file) || file;
   const { config, file: configFile, locate } = await loadConfig(dir, display(dir));
   const fileProblems = configFileProblems(config, dir, configFile, locate);
   if (hasErrors(fileProblems)) throw new BuildError(fileProblems);
-  configRead?.(config);
   const diagnostics: Diagnostic[] = [];
   const chapters: Chapter[] = [];
   const entries = contentsEntries(config);

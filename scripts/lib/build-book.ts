@@ -14,7 +14,6 @@ import { checkSources, runChecks } from './checks/run-checks.ts';
 import { releaseCitationEngine } from './citations/csl.ts';
 import { releaseCitationPool } from './citations/citation-pool.ts';
 import { collectGarbage } from './memory.ts';
-import type { CoverThread } from './epub/cover-thread.ts';
 import type { PageLayout } from './print/runtime/contract.ts';
 import type { CommonArgs } from './cli-args.ts';
 import { BuildError, formatDiagnostic, hasErrors, type Diagnostic } from './diagnostics.ts';
@@ -52,9 +51,6 @@ export interface BuildOptions extends CommonArgs {
   browser?: Promise<BrowserSession>;
   /** The process exits once the build is done: its Chromium is closed as by `close({ exiting: true })`. */
   exiting?: boolean;
-  /** The EPUB's cover, rendered on a thread of its own with `browser`'s Chromium (epub/cover-thread.ts): given
-   * book.yaml as soon as it is read, ended with the build. */
-  coverThread?: CoverThread;
 }
 
 /**
@@ -109,7 +105,6 @@ export async function buildBook(args: BuildOptions, resident?: ResidentBuild): P
   // The page runtime's script is read and its sources' digests checked while the manuscript is read, not
   // between the reading and the first page.
   if (pdf) pageBundle('print-runtime').catch(() => undefined);
-  const coverThread = resident ? undefined : args.coverThread;
   let session: BrowserSession | undefined;
   let staging: Staging | undefined;
   try {
@@ -120,7 +115,6 @@ export async function buildBook(args: BuildOptions, resident?: ResidentBuild): P
       manuscriptDir: args.manuscriptDir,
       cacheDir: args.print?.cache === false ? undefined : bookCacheDir(args.outDir),
       renderedChapters: resident?.renderedChapters,
-      ...(coverThread ? { configRead: coverThread.render } : {}),
     });
     if (!resident) {
       releaseCitationEngine();
@@ -190,7 +184,6 @@ export async function buildBook(args: BuildOptions, resident?: ResidentBuild): P
       keptDocuments: resident?.keptDocuments,
       heldTabs: resident?.documentTabs,
       ...(resident?.markingWorkers && !resident.markingWorkers.ended ? { markingWorkers: resident.markingWorkers } : {}),
-      ...(coverThread ? { epubCover: coverThread.image } : {}),
       browser,
       idle,
       waitingOnLayout,
@@ -229,7 +222,6 @@ export async function buildBook(args: BuildOptions, resident?: ResidentBuild): P
     reportStages();
     return { book, outputs, summaries, diagnostics, checks, seconds: progress.elapsed() / 1000 };
   } finally {
-    coverThread?.stop();
     await staging?.discard();
     // A browser started early but never asked for is closed too; a resident one stays for the next build.
     if (!resident) await (session ?? (await launching?.catch(() => undefined)))?.close({ exiting: args.exiting });

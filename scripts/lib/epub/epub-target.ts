@@ -51,8 +51,7 @@ export const epubTarget: Target = {
   // The page list names the print edition's pages: from its layout when this build made it.
   reads: ['pdf'],
   begin(context) {
-    const render = (): Promise<Uint8Array> => context.browser().then((session) => renderCover(context.book, session));
-    const cover = context.epubCover ? context.epubCover.then((image) => image ?? render()) : render();
+    const cover = context.browser().then((session) => renderCover(context.book, session));
     // Awaited by build; handled here too, should an earlier target fail the build first.
     cover.catch(() => undefined);
     const packaging = whenIdle(context, () => packager(context.book, cover));

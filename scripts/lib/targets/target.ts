@@ -46,9 +46,6 @@ export interface TargetContext {
   sourcesChecked?: () => Promise<void>;
   /** The marking thread a watching build keeps for its saves (marking-workers.ts residentMarkingThreads). */
   markingWorkers?: MarkingWorkers;
-  /** The EPUB's cover image, rendered on a thread of its own while the manuscript was read (epub/cover-thread.ts);
-   * undefined when the thread could not: the EPUB target renders it then. */
-  epubCover?: Promise<Uint8Array | undefined>;
   /** The print edition's layout as soon as every page is laid out, before the last documents are printed: the
    * print target gives it (`printLaidOut`), and the EPUB, which reads it for its page list, is packaged while
    * Chromium prints. Never settles in a build that does not make the print edition. */
