@@ -35,13 +35,14 @@ interface Packaged {
   pages: number;
 }
 
-async function packaged(context: TargetContext, layout: PageLayout, cover: Promise<Uint8Array>, packaging: Promise<Packager>): Promise<Packaged> {
+/** The EPUB whose page list names the pages of `layout`, the print edition's with its blanks (`printedLayout`). */
+async function packaged(context: TargetContext, layout: PageLayout, cover: Promise<Uint8Array>, packaging: Promise<Packager>): Promise<Omit<Packaged, 'layout'>> {
   const { book } = context;
-  const plan = planPageBreaks(printedLayout(book, layout));
+  const plan = planPageBreaks(layout);
   const { packageEpub, ahead } = await packaging;
   const documents = contentDocuments(book, plan, coverAlt(book), { version: context.version, date: context.date });
   const epub = await packageEpub({ book, documents, plan, cover: await cover, date: context.date, version: context.version, printFile: `${outputBaseName(book)}.pdf`, ahead });
-  return { layout, epub, documents: documents.length, pages: plan.pages.length };
+  return { epub, documents: documents.length, pages: plan.pages.length };
 }
 
 /** Book model + print layout -> content documents with notes and page breaks -> cover -> EPUB 3. */
@@ -56,9 +57,9 @@ export const epubTarget: Target = {
     cover.catch(() => undefined);
     const packaging = whenIdle(context, () => packager(context.book, cover));
     let known = false;
-    const early = context.printLayout.then((layout) => {
+    const early = context.printLayout.then(async (layout): Promise<Packaged> => {
       known = true;
-      return packaged(context, layout, cover, packaging());
+      return { layout, ...(await packaged(context, printedLayout(context.book, layout), cover, packaging())) };
     });
     early.catch(() => undefined);
     begun.set(context, { cover, packager: packaging, packaged: early, layoutKnown: () => known });
@@ -68,7 +69,7 @@ export const epubTarget: Target = {
     const started = begun.get(context);
     begun.delete(context);
     const base = outputBaseName(book);
-    let made: Packaged;
+    let made: Omit<Packaged, 'layout'>;
     const printed = context.outputs.pdf?.layout;
     // Packaged while the print edition was printed, from the layout it was printed with (the same object).
     const early = printed && started?.layoutKnown() ? await started.packaged : undefined;
@@ -80,14 +81,10 @@ export const epubTarget: Target = {
       const session = await context.browser();
       if (!printed) progress.step('epub: paginating the print edition for the page list');
       const layout = await printLayout({ book, session, version: context.version, date: context.date, reuse: printed, jobs: context.print?.jobs, loaded: context.waitingOnLayout });
-      const plan = planPageBreaks(layout);
       progress.step('epub: rendering the cover');
       const cover = started?.cover ?? renderCover(book, session);
-      const { packageEpub, ahead } = await (started?.packager() ?? packager(book, cover));
-      const documents = contentDocuments(book, plan, coverAlt(book), { version: context.version, date: context.date });
-      progress.step(`epub: packaging ${documents.length} documents, ${plan.pages.length} page-break markers`);
-      const epub = await packageEpub({ book, documents, plan, cover: await cover, date: context.date, version: context.version, printFile: `${base}.pdf`, ahead });
-      made = { layout, epub, documents: documents.length, pages: plan.pages.length };
+      made = await packaged(context, layout, cover, started?.packager() ?? packager(book, cover));
+      progress.step(`epub: packaging ${made.documents} documents, ${made.pages} page-break markers`);
     }
     const file = path.join(context.writeDir, `${base}.epub`);
     await writeFileAtomic(file, made.epub);

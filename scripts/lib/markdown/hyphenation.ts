@@ -31,7 +31,7 @@ export function hyphenateText(text: string, options: HyphenationOptions): string
   const hyphenated = text.replace(WORD, (word) => {
     if (word.length < options.minWordLength) return word;
     // Words repeat through a book: the patterns run once per word and setting.
-    const key = `${options.language}/${options.leftmin}/${options.rightmin}/${options.minWordLength}/${word}`;
+    const key = `${setting}/${word}`;
     let hyphenated = hyphenatedWords.get(key);
     if (hyphenated === undefined) hyphenatedWords.set(key, (hyphenated = hyphenateWord(hyphenator, word, options)));
     return hyphenated;
