@@ -44,7 +44,7 @@ async function printedDocument(contents: 'one stream' | 'two streams'): Promise<
 }
 
 /** The document's one unit of two pages, printed from `source`. */
-const unitOf = (source: UnitSource, structure: DocumentStructure): PrintedUnit => ({ id: 'een', firstPage: 1, pages: [1, 2], layout: { anchors: {}, links: [], structure } as unknown as UnitLayout, source });
+const unitOf = (source: Omit<UnitSource, 'printed'>, structure: DocumentStructure): PrintedUnit => ({ id: 'een', firstPage: 1, pages: [1, 2], layout: { anchors: {}, links: [], structure } as unknown as UnitLayout, source: { printed: 1, ...source } });
 
 for (const contents of ['one stream', 'two streams'] as const) {
   test(`a document marked by a thread (or none) is the document marked in place, to the byte, and so is the merge that copies it while it is marked (${contents} a page)`, async () => {

@@ -82,6 +82,8 @@ export interface CacheEntry {
   /** The printed document the unit's pages are in, and which pages (1-based, inclusive). */
   document: string;
   pages: [number, number];
+  /** The build that printed the document (UnitSource.printed); entries written before it was kept: 0. */
+  printed?: number;
   /** Chromium's version string, for the PDF's Producer when no browser is started. */
   browserVersion: string;
 }

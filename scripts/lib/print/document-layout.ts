@@ -19,6 +19,9 @@ export interface UnitLayout {
 /** The printed PDF a unit's pages are in (several units are laid out in one document at a time). */
 export interface UnitSource {
   id: string;
+  /** The build that printed it, counted up from the first build on an empty cache (print-book.ts): the merge
+   * copies the documents printed earlier first, so what a save prints anew is numbered after what it keeps. */
+  printed: number;
   load(): Promise<Uint8Array>;
   /** The document read (a document printed in this run). */
   document?(): Promise<PDFDocument>;

@@ -71,7 +71,10 @@ interface CopiedDocument {
 }
 
 /** Loads every printed document the units are in and copies the pages they use, one copyPages per document,
- * giving each document's font subsets a tag of their own. A document being marked for the tagged PDF is
+ * giving each document's font subsets a tag of their own. The documents printed in earlier builds are copied
+ * first (in the order of their first units), then those printed later: a watching build's save prints the
+ * edited chapter anew, and what it copies from the cache keeps its objects' numbers from one save to the
+ * next; a one-off build from the same cache copies in the same order (the cache keeps when each was printed). A document being marked for the tagged PDF is
  * copied as printed, while it is marked, and its marked streams put in place of the copied ones after: the
  * same objects as copying the marked pages, when each page has its content in one stream (as Chromium
  * prints it); otherwise its marking is waited for and the marked pages copied. */
@@ -82,10 +85,11 @@ async function copyDocuments(merged: PDFDocument, units: readonly PrintedUnit[])
     for (let i = unit.pages[0] - 1; i < unit.pages[1]; i++) entry.indices.add(i);
     wanted.set(unit.source.id, entry);
   }
+  const inPrintOrder = [...wanted].sort(([, a], [, b]) => a.unit.source.printed - b.unit.source.printed);
   const copies = new Map<string, CopiedDocument>();
   const usedTags = new Set<string>();
   const marking: { marked: () => Promise<MarkedStream[]>; pages: Map<number, PDFPage> }[] = [];
-  for (const [id, { unit, indices }] of wanted) {
+  for (const [id, { unit, indices }] of inPrintOrder) {
     const loading = performance.now();
     const source = unit.source.document ? await unit.source.document() : await PDFDocument.load(await unit.source.load(), { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
     stageDone('document read', loading);

@@ -128,6 +128,8 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
   let loadedAhead = 0;
   let markedBefore = 0;
   let browserVersion: string | undefined;
+  // The documents printed in this build come after every document the cache holds (UnitSource.printed).
+  let printedNow = 1;
   let wholeLayout: PageLayout | undefined;
   let wholeStructure: DocumentStructure | undefined;
   let wholePdf: Uint8Array | undefined;
@@ -195,6 +197,7 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
       const read = async (): Promise<PDFDocument> => (await (marking as NonNullable<typeof marking>)).document;
       const source: UnitSource = {
         id,
+        printed: printedNow,
         load: async () => pdf,
         ...(marking ? { document: () => (kept ? kept.read(id, read) : read()), marked: async () => (await (await marking).marked).streams } : {}),
       };
@@ -214,7 +217,7 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
             if (index === last) continue;
             const unit = units[index] as KeyedUnit;
             const part = parts[k] as DocumentPart;
-            await cache.put({ key: unit.key, printState: JSON.stringify(numbers[k]), layout: part.layout, document: id, pages: part.pages, browserVersion: browserVersion ?? '' });
+            await cache.put({ key: unit.key, printState: JSON.stringify(numbers[k]), layout: part.layout, document: id, pages: part.pages, printed: printedNow, browserVersion: browserVersion ?? '' });
           }
         });
       }
@@ -344,6 +347,7 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
       const read = (): Promise<PDFDocument> => (reading ??= kept ? kept.read(document, readNow) : readNow());
       const source: UnitSource = {
         id: document,
+        printed: entry.printed ?? 0,
         load: () => store.pdf(document),
         ...(options.marking && options.print ? { document: read, marked: async () => (await Promise.all(parts)).flatMap((part) => part.streams) } : {}),
       };
@@ -382,6 +386,7 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
   const reading = performance.now();
   const entries: (CacheEntry | undefined)[] = await Promise.all(units.map((u, i) => (cache && isKeyed(u) && i !== last ? cache.get(u.key) : undefined)));
   stageDone('cache entries read', reading);
+  printedNow = 1 + Math.max(0, ...entries.map((entry) => entry?.printed ?? 0));
   try {
     const planned = plan(entries.flatMap((entry, i) => (entry || i === last ? [] : [i])));
     // The marking threads load their modules while Chromium lays out.
