@@ -14,6 +14,7 @@ interface PdfFinishing {
   postprocessDocument: typeof import('./pdf-postprocess.ts').postprocessDocument;
   padDocument: typeof import('./pad-pages.ts').padDocument;
   mergeUnits: typeof import('./merge-pdf.ts').mergeUnits;
+  copyEarlierDocuments: typeof import('./merge-pdf.ts').copyEarlierDocuments;
   makeAccessible: typeof import('./accessible-pdf.ts').makeAccessible;
   markDocument: typeof import('./accessible-pdf.ts').markDocument;
   loadPrinted: typeof import('./mark-document.ts').loadPrinted;
@@ -30,12 +31,12 @@ export function pdfFinishing(): Promise<PdfFinishing> {
   // pdf-lib comes with these modules, which import it by name: bundled into the commands (scripts/run.mjs), a
   // CommonJS package imported as a whole module here would not give its names.
   finishing ??= Promise.all([import('./pdf-postprocess.ts'), import('./pad-pages.ts'), import('./merge-pdf.ts'), import('./accessible-pdf.ts'), import('./mark-document.ts'), import('../pdf/pdf-lib-patches.ts')]).then(
-    ([{ postprocessDocument }, { padDocument }, { mergeUnits }, { makeAccessible, markDocument }, { loadPrinted, markPart }, { sharePdfNumbers, writePdfsInBulk }]) => {
+    ([{ postprocessDocument }, { padDocument }, { mergeUnits, copyEarlierDocuments }, { makeAccessible, markDocument }, { loadPrinted, markPart }, { sharePdfNumbers, writePdfsInBulk }]) => {
       // One PDFNumber per value, streams and dictionaries written without copies from here on: the same
       // bytes, less made (pdf-lib-patches.ts).
       sharePdfNumbers();
       writePdfsInBulk();
-      return { postprocessDocument, padDocument, mergeUnits, makeAccessible, markDocument, loadPrinted, markPart };
+      return { postprocessDocument, padDocument, mergeUnits, copyEarlierDocuments, makeAccessible, markDocument, loadPrinted, markPart };
     },
   );
   return finishing;

@@ -18,13 +18,15 @@ export interface MergeOptions {
  * with an odd page count, as Paged.js leaves one before a `break-before: right`. Named destinations (note
  * links) are carried over, and links between units are drawn anew from their layouts.
  */
-export async function mergeUnits(units: readonly PrintedUnit[], options: MergeOptions): Promise<PDFDocument> {
-  const merged = await PDFDocument.create({ updateMetadata: false });
-  const dests = merged.context.obj({}) as PDFDict;
-  const anchors = new Map<string, { page: number; top: number }>();
+export async function mergeUnits(units: readonly PrintedUnit[], options: MergeOptions, begun?: Promise<MergeCopies>): Promise<PDFDocument> {
+  const copying = begun ? await begun : await beginCopies();
   // Each printed document is copied in one go: its fonts (and other shared objects) then come over once,
   // not once per unit in it.
-  const copies = await copyDocuments(merged, units);
+  await copyDocuments(copying, units);
+  await putMarkedCopies(copying);
+  const { merged, copies } = copying;
+  const dests = merged.context.obj({}) as PDFDict;
+  const anchors = new Map<string, { page: number; top: number }>();
 
   const destinations = new Map<PDFDocument, DocumentDestination[]>();
   let first = 1;
@@ -70,6 +72,34 @@ interface CopiedDocument {
   pages: Map<number, PDFPage>;
 }
 
+/** The merged document as its printed documents are copied in: what is copied, by document id, and what is
+ * left to put in once each document's marking is done. */
+export interface MergeCopies {
+  merged: PDFDocument;
+  copies: Map<string, CopiedDocument>;
+  usedTags: Set<string>;
+  marking: { marked: () => Promise<MarkedStream[]>; pages: Map<number, PDFPage> }[];
+}
+
+async function beginCopies(): Promise<MergeCopies> {
+  return { merged: await PDFDocument.create({ updateMetadata: false }), copies: new Map(), usedTags: new Set(), marking: [] };
+}
+
+/**
+ * The merge begun before the last documents are printed: the documents of the units the build takes from
+ * the cache (printed in earlier builds, so copied before any printed in this one: `copyDocuments`) copied
+ * while Chromium prints, as soon as the build has decided on them (`LayOutOptions.cachedUnits`). `mergeUnits`
+ * copies the rest and puts in every marked stream: the same operations in the same order as a merge begun
+ * after the print.
+ */
+export async function copyEarlierDocuments(units: readonly Pick<PrintedUnit, 'source' | 'pages'>[]): Promise<MergeCopies> {
+  const copying = await beginCopies();
+  const started = performance.now();
+  await copyDocuments(copying, units);
+  stageDone('documents from the cache copied', started);
+  return copying;
+}
+
 /** Loads every printed document the units are in and copies the pages they use, one copyPages per document,
  * giving each document's font subsets a tag of their own. The documents printed in earlier builds are copied
  * first (in the order of their first units), then those printed later: a watching build's save prints the
@@ -78,17 +108,16 @@ interface CopiedDocument {
  * copied as printed, while it is marked, and its marked streams put in place of the copied ones after: the
  * same objects as copying the marked pages, when each page has its content in one stream (as Chromium
  * prints it); otherwise its marking is waited for and the marked pages copied. */
-async function copyDocuments(merged: PDFDocument, units: readonly PrintedUnit[]): Promise<Map<string, CopiedDocument>> {
-  const wanted = new Map<string, { unit: PrintedUnit; indices: Set<number> }>();
+async function copyDocuments(copying: MergeCopies, units: readonly Pick<PrintedUnit, 'source' | 'pages'>[]): Promise<void> {
+  const { merged, copies, usedTags, marking } = copying;
+  const wanted = new Map<string, { unit: Pick<PrintedUnit, 'source' | 'pages'>; indices: Set<number> }>();
   for (const unit of units) {
+    if (copies.has(unit.source.id)) continue;
     const entry = wanted.get(unit.source.id) ?? { unit, indices: new Set<number>() };
     for (let i = unit.pages[0] - 1; i < unit.pages[1]; i++) entry.indices.add(i);
     wanted.set(unit.source.id, entry);
   }
   const inPrintOrder = [...wanted].sort(([, a], [, b]) => a.unit.source.printed - b.unit.source.printed);
-  const copies = new Map<string, CopiedDocument>();
-  const usedTags = new Set<string>();
-  const marking: { marked: () => Promise<MarkedStream[]>; pages: Map<number, PDFPage> }[] = [];
   for (const [id, { unit, indices }] of inPrintOrder) {
     const loading = performance.now();
     const source = unit.source.document ? await unit.source.document() : await PDFDocument.load(await unit.source.load(), { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
@@ -101,10 +130,15 @@ async function copyDocuments(merged: PDFDocument, units: readonly PrintedUnit[])
     const before = merged.context.largestObjectNumber;
     const copied = await merged.copyPages(source, order);
     retagFontSubsets(merged, before, usedTags);
+    stageDone(`document copied (${order.length} pages)`, loading);
     const pages = new Map(order.map((index, k) => [index, copied[k] as PDFPage]));
     copies.set(id, { source, pages });
     if (marked && markAfter) marking.push({ marked, pages });
   }
+}
+
+/** The marked streams of the documents copied as printed, put in place of the copies' (in copying order). */
+async function putMarkedCopies({ merged, marking }: MergeCopies): Promise<void> {
   for (const { marked, pages } of marking) {
     const waiting = performance.now();
     const streams = await marked();
@@ -115,7 +149,6 @@ async function copyDocuments(merged: PDFDocument, units: readonly PrintedUnit[])
       putMarkedStream(merged, page, bytes);
     }
   }
-  return copies;
 }
 
 /** A page whose content is in one stream, or none. */

@@ -12,6 +12,7 @@ import { cacheDir, PrintCache, type CacheEntry } from './cache.ts';
 import { combineLayouts, combineMarks, combineStructures, splitDocument, type DocumentPart, type LaidOutUnit, type PrintedUnit, type UnitLayout, type UnitSource } from './document-layout.ts';
 import type { PrintResult } from '../targets/outputs.ts';
 import { finishPdf, pdfFinishing } from './finish-pdf.ts';
+import type { MergeCopies } from './merge-pdf.ts';
 import { toPoints } from './lengths.ts';
 import type { LineBreakMemo } from './line-break-memo.ts';
 import { bookPageCount, firstPages, folioIncrements, printedAnchors, printedNumbers, referencePages, romanPageCount } from './numbering.ts';
@@ -63,6 +64,10 @@ export interface LayOutOptions {
   /** Called once with the book's layout as soon as every unit is laid out (or taken from the cache) and its
    * pages counted, before the last documents are printed: the layout LaidOutBook then has, the same object. */
   layoutKnown?: (layout: PageLayout) => void;
+  /** Called once the build has decided which units it takes from the cache (in book order; not called when
+   * it takes none, or lays the book out as one document), while the others may still lay out or print: the
+   * merge copies their documents meanwhile (merge-pdf.ts `copyEarlierDocuments`). */
+  cachedUnits?: (units: { source: UnitSource; pages: [number, number] }[]) => void;
 }
 
 export interface LaidOutBook {
@@ -410,6 +415,8 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
     // cross-reference) waits for the last unit's pages to be decided.
     const lastBuilt = buildLast().catch(fail);
     await Promise.all(decisions).catch(fail);
+    const cached = results.flatMap((r) => (r?.source && r.source.printed < printedNow ? [{ source: r.source, pages: r.pages }] : []));
+    if (!failure && !whole && cached.length > 0) options.cachedUnits?.(cached);
     if (!failure) pool.add(...plan(mismatched.sort((a, b) => a - b)));
     await lastBuilt;
     pool.close();
@@ -541,6 +548,8 @@ export async function printBook(options: PrintBookOptions): Promise<PrintResult>
   let laidOut: LaidOutBook;
   let pdf: PDFDocument;
   let mergeMs: number;
+  // The documents of the units from the cache, copied into the merged PDF while Chromium prints the others.
+  let begun: Promise<MergeCopies> | undefined;
   try {
     const layingOut = performance.now();
     laidOut = await layOutBook({
@@ -564,6 +573,11 @@ export async function printBook(options: PrintBookOptions): Promise<PrintResult>
       },
       heldTabs: whole ? undefined : options.heldTabs,
       ...(options.layoutKnown ? { layoutKnown: options.layoutKnown } : {}),
+      cachedUnits: (cached) => {
+        begun = pdfFinishing().then(({ copyEarlierDocuments }) => copyEarlierDocuments(cached));
+        // Awaited by the merge; handled here too, should the build stop before.
+        begun.catch(() => undefined);
+      },
     });
     stageDone('laid out and printed', layingOut);
     await options.sourcesChecked?.();
@@ -580,7 +594,7 @@ export async function printBook(options: PrintBookOptions): Promise<PrintResult>
     const { loadPrinted, mergeUnits } = await pdfFinishing();
     pdf = laidOut.whole
       ? await loadPrinted(laidOut.whole)
-      : await mergeUnits(laidOut.units as PrintedUnit[], { sheetHeight: toPoints(book.config.print.trim.height) + 2 * toPoints(book.config.print.bleed) });
+      : await mergeUnits(laidOut.units as PrintedUnit[], { sheetHeight: toPoints(book.config.print.trim.height) + 2 * toPoints(book.config.print.bleed) }, begun);
     const waiting = stageDone('merged', merging);
     await laidOut.marked;
     stageDone('marking waited for', waiting);
