@@ -17,7 +17,9 @@ function printSummary(result: BuildResult): void {
   console.log(`done in ${result.seconds.toFixed(1)} s`);
 }
 
-await runCli(async () => {
+// Not awaited at the top: runCli ends the process itself, and a module without top-level await can also be
+// bundled as a CommonJS script (scripts/run.mjs runs the build from one, with V8's code cache).
+void runCli(async () => {
   const { common, values } = parseCommandArgs(process.argv.slice(2), { ...PRINT_OPTIONS, press: { type: 'boolean', default: false }, watch: { type: 'boolean', default: false } });
   const options = { ...common, press: Boolean(values.press), print: printOptions(values) };
   checkOutputFolder(common);

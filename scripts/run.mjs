@@ -6,13 +6,29 @@
 // the repository, so the bundle finds the repository by walking up even where node_modules is a link), made
 // again whenever a file under scripts/ changes. Plain JavaScript: it runs before any loader.
 // No source maps: Node reads them as each module loads, which gave back most of the gain. A stack trace of
-// the TypeScript itself: `npx tsx scripts/<command>.ts`.
+// the TypeScript itself: `npx tsx scripts/<command>.ts`. The build command also runs from a script with its
+// packages inside and V8's code cache beside it (runScript below).
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import vm from 'node:vm';
 
 const COMMANDS = ['build', 'check', 'preview', 'release', 'bench'];
+/**
+ * The commands also bundled as one script each, the packages they load inside, run from a V8 code cache (see
+ * runScript). `npm run build` only: its start is what issue 24 times; the others start as modules.
+ */
+const SCRIPT_COMMANDS = ['build'];
+/**
+ * Packages a command's script leaves to Node: native code (sharp), tools run on demand (esbuild, zx), what a
+ * build loads only on some paths (bwip-js for an ISBN, chokidar for --watch, citation-js for BibTeX, hyphen's
+ * patterns by name) and what puppeteer imports but a build never runs (typescript through cosmiconfig, for a
+ * configuration file in TypeScript; the proxy agents; the WebDriver BiDi protocol; its downloader's unpackers).
+ * The rest are small enough to read at every start and worth not compiling.
+ */
+const OUTSIDE_SCRIPTS = ['sharp', 'esbuild', 'zx', 'bwip-js', 'chokidar', '@citation-js/core', '@citation-js/plugin-bibtex', 'hyphen', 'typescript', 'proxy-agent', 'chromium-bidi', 'yargs', 'extract-zip', 'tar-fs'];
 const scriptsDir = path.dirname(fileURLToPath(import.meta.url));
 const root = path.dirname(scriptsDir);
 
@@ -60,6 +76,19 @@ function packagesOutsideBut(bundled) {
   };
 }
 
+/** An esbuild plugin: every installed package is bundled but those named (and the built-ins). */
+function packagesInsideBut(outside) {
+  return {
+    name: 'packages-inside-but',
+    setup(build) {
+      build.onResolve({ filter: /^[^./]/ }, (args) => {
+        const name = args.path.startsWith('@') ? args.path.split('/').slice(0, 2).join('/') : args.path.split('/')[0];
+        return args.path.startsWith('node:') || outside.includes(name) ? { path: args.path, external: true } : undefined;
+      });
+    },
+  };
+}
+
 /** Bundles every command into `dir`: written beside it and renamed, so a run never sees half a bundle. */
 async function bundle(dir) {
   const { build, stop } = await import('esbuild');
@@ -82,11 +111,28 @@ async function bundle(dir) {
     // The installed packages stay outside, but for pdf-lib and epub-gen-memory, both loaded while Chromium lays
     // out the book, on the core its layout would otherwise have to itself: as packages, Node resolves and loads
     // their CommonJS files one by one (pdf-lib's ~300: ~0.13 s; epub-gen-memory's with jszip, ejs, htmlparser2
-    // and the rest: ~0.18 s of processor time); bundled, ~0.06 s and ~0.11 s.
-    plugins: [packagesOutsideBut(['pdf-lib', 'epub-gen-memory'])],
+    // and the rest: ~0.18 s of processor time); bundled, ~0.06 s and ~0.11 s. And citeproc, one CommonJS file
+    // of a megabyte, which Node would scan for its export names before importing it (cjs-module-lexer, ~80 ms).
+    plugins: [packagesOutsideBut(['pdf-lib', 'epub-gen-memory', 'citeproc'])],
     // A CommonJS file bundled into an ES module that requires a built-in (epub-gen-memory's packages do:
     // `require("fs")`) finds it through esbuild's `__require`, which uses a `require` in scope when there is one.
     banner: { js: "import { createRequire as __bookCreateRequire } from 'node:module'; const require = __bookCreateRequire(import.meta.url);" },
+    logLevel: 'error',
+  });
+  // The script commands: CommonJS, so a `vm.Script` can run them (Node 20 gives an ES module no cached data), and
+  // beside the modules, whose threads' entry points (mark-worker.js, citation-worker.js) they start.
+  // `import.meta` becomes what runScript passes; `import()` becomes `require`, which a script has.
+  await build({
+    entryPoints: SCRIPT_COMMANDS.map((command) => ({ in: path.join(scriptsDir, `${command}.ts`), out: command })),
+    outdir: temporary,
+    outExtension: { '.js': '.cjs' },
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    supported: { 'dynamic-import': false },
+    define: { 'import.meta': '__bookImportMeta' },
+    plugins: [packagesInsideBut(OUTSIDE_SCRIPTS)],
     logLevel: 'error',
   });
   // esbuild's service process (~40 MB) would otherwise live as long as the command.
@@ -120,6 +166,65 @@ if (!existsSync(dir)) {
     process.exit(1);
   }
 }
+/**
+ * Runs a command's script (`<command>.cjs`) from V8's code cache beside it. Much of a build's first second was
+ * V8 compiling code that runs once, the pipeline's and its packages' (puppeteer, zod, yaml, markdown-it,
+ * citeproc, …); the cache holds the bytecode of every function a whole build compiled, which later runs read
+ * instead. A cache of the program, like the bundle, never of the book (`--no-cache` is about the book):
+ * - named after the bundle (its folder, never rewritten in place), Node's version and the processor; V8 also
+ *   refuses data of another V8, other flags or a script of another length (`cachedDataRejected`);
+ * - made at the exit of a build that succeeded with none there or with one V8 refused, and made again once by
+ *   the first successful build of every format when a build of fewer formats made it (it lacks the rest);
+ * - written beside and renamed, its SHA-256 first: a missing, damaged or refused file only means compiling, as
+ *   without a cache.
+ */
+function runScript(file) {
+  const cacheFile = `${file}.${process.version}-${process.arch}.v8cache`;
+  const source = readFileSync(file, 'utf8');
+  // One line before the source: its lines keep their numbers in stack traces. A hashbang is no statement.
+  const wrapped = `(function (exports, require, module, __filename, __dirname, __bookImportMeta) {${source.replace(/^#!/, '//')}\n})`;
+  const cache = readCodeCache(cacheFile);
+  const script = new vm.Script(wrapped, { filename: file, cachedData: cache?.data });
+  const accepted = cache !== undefined && !script.cachedDataRejected;
+  const everyFormat = !process.argv.some((arg) => /^--(format|watch)(=|$)/.test(arg));
+  if (!accepted || (everyFormat && !cache.everyFormat)) {
+    process.once('exit', (code) => {
+      if (code === 0) writeCodeCache(cacheFile, script.createCachedData(), everyFormat);
+    });
+  }
+  const module = { exports: {} };
+  script.runInThisContext()(module.exports, createRequire(file), module, file, path.dirname(file), { url: pathToFileURL(file).href });
+}
+
+/** The file's header: SHA-256 of the rest, then 1 when a build of every format made it, 0 when one of fewer. */
+const CACHE_HEADER = 33;
+
+/** The code cache and who made it, when the file is there and whole; V8 then judges whether it fits. */
+function readCodeCache(file) {
+  let bytes;
+  try {
+    bytes = readFileSync(file);
+  } catch {
+    return undefined;
+  }
+  if (bytes.length <= CACHE_HEADER || !createHash('sha256').update(bytes.subarray(32)).digest().equals(bytes.subarray(0, 32))) return undefined;
+  return { data: bytes.subarray(CACHE_HEADER), everyFormat: bytes[32] === 1 };
+}
+
+function writeCodeCache(file, data, everyFormat) {
+  const body = Buffer.concat([Buffer.from([everyFormat ? 1 : 0]), data]);
+  const temporary = `${file}.${process.pid}.tmp`;
+  try {
+    writeFileSync(temporary, Buffer.concat([createHash('sha256').update(body).digest(), body]));
+    renameSync(temporary, file);
+  } catch {
+    // A folder that cannot be written: the next run compiles, as this one did.
+    rmSync(temporary, { force: true });
+  }
+}
+
 // The command reads its options from process.argv.slice(2), as when tsx ran it.
 process.argv.splice(1, 2, path.join(scriptsDir, `${command}.ts`));
-await import(pathToFileURL(path.join(dir, `${command}.js`)).href);
+const script = path.join(dir, `${command}.cjs`);
+if (SCRIPT_COMMANDS.includes(command) && existsSync(script)) runScript(script);
+else await import(pathToFileURL(path.join(dir, `${command}.js`)).href);

@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cp, mkdtemp, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { cp, mkdtemp, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
+import vm from 'node:vm';
 import { projectRoot } from '../scripts/lib/paths.ts';
-import { removeDir } from './helpers.ts';
+import { copyOfRepository, removeDir } from './helpers.ts';
 
 const copies: string[] = [];
 after(async () => {
@@ -22,7 +24,7 @@ async function copyOfScripts(): Promise<string> {
 }
 
 function run(root: string, ...args: string[]): { status: number | null; stderr: string } {
-  const result = spawnSync(process.execPath, [path.join(root, 'scripts', 'run.mjs'), ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+  const result = spawnSync(process.execPath, [path.join(root, 'scripts', 'run.mjs'), ...args], { cwd: root, encoding: 'utf8', timeout: 120_000, env: { ...process.env, SOURCE_DATE_EPOCH: '1700000000' } });
   return { status: result.status, stderr: result.stderr };
 }
 
@@ -54,4 +56,88 @@ test('scripts/run.mjs runs a bundle of the command, and a changed source makes a
   const unknown = run(root, 'publish');
   assert.equal(unknown.status, 2);
   assert.match(unknown.stderr, /usage: node scripts\/run\.mjs <build\|check\|preview\|release\|bench>/);
+});
+
+/** Every file under `dir` (relative name -> bytes). */
+async function filesUnder(dir: string, found = new Map<string, Buffer>(), relative = ''): Promise<Map<string, Buffer>> {
+  for (const entry of await readdir(path.join(dir, relative), { withFileTypes: true })) {
+    const name = path.join(relative, entry.name);
+    if (entry.isDirectory()) await filesUnder(dir, found, name);
+    else found.set(name, await readFile(path.join(dir, name)));
+  }
+  return found;
+}
+
+/** A code cache file as run.mjs writes it: SHA-256 of the rest, then whether a build of every format made it. */
+function cacheFile(data: Buffer, everyFormat: boolean): Buffer {
+  const body = Buffer.concat([Buffer.from([everyFormat ? 1 : 0]), data]);
+  return Buffer.concat([createHash('sha256').update(body).digest(), body]);
+}
+
+test('the build runs from a code cache of its script, and a damaged, refused or partial one is made again', async () => {
+  const root = await copyOfRepository();
+  copies.push(root);
+  const manuscript = path.join(projectRoot, 'manuscript');
+  const build = (out: string, ...args: string[]): void => {
+    const result = run(root, 'build', '--manuscript', manuscript, '--out', path.join(root, out), '--no-cache', '--quiet', ...args);
+    assert.equal(result.status, 0, result.stderr);
+  };
+  build('first', '--format', 'web');
+  const [bundle] = await readdir(path.join(root, '.cache', 'cli'));
+  assert.ok(bundle);
+  const names = await readdir(path.join(root, '.cache', 'cli', bundle));
+  const name = names.find((n) => n.endsWith('.v8cache')) ?? '';
+  assert.ok(name.startsWith(`build.cjs.${process.version}-${process.arch}`), `a code cache named after Node's version beside the bundle: ${names.join(', ')}`);
+  assert.ok(!names.some((n) => n.endsWith('.tmp')), 'written beside and renamed');
+  const file = path.join(root, '.cache', 'cli', bundle, name);
+  const made = await readFile(file);
+  assert.equal(made[32], 0, 'made by a build of one format');
+  assert.deepEqual(made.subarray(0, 32), createHash('sha256').update(made.subarray(32)).digest());
+  const expected = await filesUnder(path.join(root, 'first'));
+
+  const sameAs = async (out: string, why: string): Promise<void> => assert.deepEqual(await filesUnder(path.join(root, out)), expected, why);
+  const remade = async (planted: Buffer, why: string): Promise<void> => {
+    const now = await readFile(file);
+    assert.notDeepEqual(now, planted, why);
+    assert.deepEqual(now.subarray(0, 32), createHash('sha256').update(now.subarray(32)).digest(), `${why}: whole`);
+  };
+
+  const before = (await stat(file)).mtimeMs;
+  build('cached', '--format', 'web');
+  await sameAs('cached', 'the same web edition from the cache');
+  assert.equal((await stat(file)).mtimeMs, before, 'a cache V8 takes is not written again');
+
+  // A byte changed in the middle: the digest no longer fits, the script is compiled and the cache made again.
+  const damaged = Buffer.from(made);
+  const middle = Math.floor(damaged.length / 2);
+  damaged[middle] = (damaged[middle] ?? 0) ^ 0xff;
+  await writeFile(file, damaged);
+  build('damaged', '--format', 'web');
+  await sameAs('damaged', 'the same web edition after a damaged cache');
+  await remade(damaged, 'a damaged cache is made again');
+
+  await writeFile(file, made.subarray(0, 20));
+  build('short', '--format', 'web');
+  await sameAs('short', 'the same web edition after a cut cache');
+  await remade(made.subarray(0, 20), 'a cut cache is made again');
+
+  // Whole, but of another script: V8 refuses it.
+  const other = cacheFile(new vm.Script('"another script";').createCachedData(), true);
+  await writeFile(file, other);
+  build('refused', '--format', 'web');
+  await sameAs('refused', 'the same web edition after a cache V8 refused');
+  await remade(other, 'a refused cache is made again');
+
+  // A failed build writes none.
+  const partial = await readFile(file);
+  assert.equal(run(root, 'build', '--bogus').status, 2);
+  assert.deepEqual(await readFile(file), partial);
+
+  // Made by a build of one format, it lacks the others' code: the first build of every format makes it again.
+  build('every');
+  const every = await readFile(file);
+  assert.equal(every[32], 1, 'made by a build of every format');
+  assert.ok(every.length > partial.length, `more code: ${every.length} bytes against ${partial.length}`);
+  build('again', '--format', 'web');
+  assert.deepEqual(await readFile(file), every, 'a build of fewer formats keeps the cache of every format');
 });

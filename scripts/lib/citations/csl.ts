@@ -1,7 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import type CiteprocModule from 'citeproc';
+import CSL from 'citeproc';
 import type { CiteprocCitation, CiteprocCitationItem, Engine } from 'citeproc';
 import type { CitationsConfig } from '../config/schema.ts';
 import { digest } from '../disk-memo.ts';
@@ -11,11 +10,6 @@ import type { CslItem } from './bibliography.ts';
 import { patchCiteproc, type CiteprocInternals } from './citeproc-patches.ts';
 import type { CitationItem } from './syntax.ts';
 
-/**
- * citeproc is one CommonJS file of a megabyte. Imported as ES module, Node first scans all of it for its
- * export names (cjs-module-lexer): 82 ms of every build's start, 17 ms by require.
- */
-const CSL = createRequire(import.meta.url)('citeproc') as typeof CiteprocModule;
 
 /** Styles and locales shipped with the repository (from the CSL project's styles and locales repositories). */
 export const CSL_DIR = path.join(projectRoot, 'csl');
