@@ -534,6 +534,15 @@ export class LineBreaker {
         (el) => !el.closest('.footnote') && !el.querySelector(BLOCKS) && getComputedStyle(el).textAlign === 'justify',
       );
       if (paragraphs.length === 0) return;
+      // Pieces are measured unjustified and unhyphenated: in the greedy layout a piece at a line end carries
+      // the hyphen Chromium drew there or the justification it added, and would seem wider. Every paragraph
+      // is set so before the font's probes are read: the document is laid out at the text's width once, as it
+      // is measured (justified and hyphenated first, it was laid out twice). Neither setting changes the
+      // width of the probes (alone on their line) nor anything in a paragraph's key (rememberedBreaks).
+      const measuring = document.createElement('style');
+      measuring.textContent = '[data-lines="measuring"] { hyphens: none !important; text-align: left !important; }';
+      document.head.appendChild(measuring);
+      for (const el of paragraphs) el.dataset.lines = 'measuring';
       paragraphs[0]?.setAttribute(OPEN_ATTRIBUTE, '');
       const metrics = measureFont(paragraphs[0] as HTMLElement);
       const remembered = await this.rememberedBreaks(paragraphs, metrics);
@@ -541,15 +550,9 @@ export class LineBreaker {
       for (const el of todo) el.setAttribute(OPEN_ATTRIBUTE, '');
       stats.paragraphs += paragraphs.length - todo.length;
       stats.reused = paragraphs.length - todo.length;
-      // Pieces are measured unjustified and unhyphenated: in the greedy layout a piece at a line end carries
-      // the hyphen Chromium drew there or the justification it added, and would seem wider.
-      const measuring = document.createElement('style');
-      measuring.textContent = '[data-lines="measuring"] { hyphens: none !important; text-align: left !important; }';
-      document.head.appendChild(measuring);
-      for (const el of todo) el.dataset.lines = 'measuring';
       const plans: Plan[] = todo.map((el) => ({ el, softHyphens: [], ...itemize(el, metrics) }));
       measurePieces(metrics);
-      for (const el of todo) delete el.dataset.lines;
+      for (const el of paragraphs) delete el.dataset.lines;
       measuring.remove();
       const done: { plan: Plan; lines: number; original: Node[]; hyphens: number }[] = [];
       for (const plan of plans) {
