@@ -50,6 +50,7 @@ const hosted = previewHost();
 if (hosted && !window.bookLineBreakReuse) window.bookLineBreakReuse = async (keys) => hosted.host.lineBreakReuse(hosted.unit, keys);
 
 const lineBreaker = new LineBreaker();
+lineBreaker.measureFromLoad();
 if (hosted) lineBreaker.skipFromLoad();
 const measure = new LayoutMeasure();
 const probing = new LayoutProbing(() => lineBreaker.stats);

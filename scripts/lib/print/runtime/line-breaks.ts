@@ -404,6 +404,32 @@ type Outcome = ParagraphBreaks['outcome'];
 /** What a list item or definition that is not one paragraph holds. */
 const BLOCKS = 'p, ul, ol, dl, div, blockquote, pre, table';
 
+/** The elements that may be paragraphs the line breaker sets (those justified and not in a note, below). */
+const PARAGRAPHS = '.chapter p, .chapter li, .chapter dd';
+
+/**
+ * The setting pieces are measured in: unjustified and unhyphenated (in the greedy layout a piece at a line end
+ * carries the hyphen Chromium drew there or the justification it added, and would seem wider). `text-justify`,
+ * not `text-align`: the lines and each piece's width are those of `text-align: left`, and the paragraph's
+ * computed `text-align`, which says whether it is one the line breaker sets, stays as the book's style has it.
+ */
+const MEASURING = 'hyphens: none !important; text-justify: none !important;';
+
+/**
+ * The state the line breaker measures the document in, from its first rendering: the body at the text's width,
+ * the notes hidden (each counts as its call's width until Paged.js floats them), the paragraphs set as they are
+ * measured. Chromium lays the whole document out as it loads, its costliest layout (every text is shaped), and
+ * laid it out whole again once the line breaker set this state. Tables keep their notes and setting: the
+ * tables are fitted to the measure (tables.ts) before the line breaker begins, as they were laid out before.
+ */
+function measuringFromLoad(): HTMLStyleElement {
+  const style = document.createElement('style');
+  style.dataset.pagedjsIgnore = '';
+  style.textContent = `body { width: var(--text-width); } .chapter .footnote:not(table *) { display: none !important; } :is(${PARAGRAPHS}):not(table *, .footnote *) { ${MEASURING} }`;
+  document.head.appendChild(style);
+  return style;
+}
+
 /** Marks a paragraph whose lines the line breaker reads while paragraphs are skipped (`skipLines`). */
 const OPEN_ATTRIBUTE = 'data-lines-open';
 
@@ -419,7 +445,7 @@ const OPEN_ATTRIBUTE = 'data-lines-open';
 function skipLines(): HTMLStyleElement {
   const style = document.createElement('style');
   style.dataset.pagedjsIgnore = '';
-  style.textContent = `:is(.chapter p, .chapter li, .chapter dd):not(table *, :has(${BLOCKS}), [${OPEN_ATTRIBUTE}]) { content-visibility: hidden; }`;
+  style.textContent = `:is(${PARAGRAPHS}):not(table *, :has(${BLOCKS}), [${OPEN_ATTRIBUTE}]) { content-visibility: hidden; }`;
   document.head.appendChild(style);
   return style;
 }
@@ -498,10 +524,24 @@ export class LineBreaker {
     this.skipping ??= skipLines();
   }
 
+  /** The state measured in, set from the document's load (`measuringFromLoad`) until the pieces are measured. */
+  private measuringState: HTMLStyleElement | undefined;
+
+  /** Called as the document loads, before its first rendering (the runtime runs in its head). */
+  measureFromLoad(): void {
+    this.measuringState ??= measuringFromLoad();
+  }
+
+  private endMeasuringState(): void {
+    this.measuringState?.remove();
+    this.measuringState = undefined;
+  }
+
   async run(): Promise<void> {
     try {
       await this.breakLines();
     } finally {
+      this.endMeasuringState();
       for (const el of document.querySelectorAll(`[${OPEN_ATTRIBUTE}]`)) el.removeAttribute(OPEN_ATTRIBUTE);
       this.skipping?.remove();
       this.skipping = undefined;
@@ -530,17 +570,16 @@ export class LineBreaker {
     document.head.appendChild(pinned);
     try {
       // A list item or definition that holds blocks of its own (paragraphs, a nested list) is not one paragraph.
-      const paragraphs = Array.from(document.querySelectorAll<HTMLElement>('.chapter p, .chapter li, .chapter dd')).filter(
+      const paragraphs = Array.from(document.querySelectorAll<HTMLElement>(PARAGRAPHS)).filter(
         (el) => !el.closest('.footnote') && !el.querySelector(BLOCKS) && getComputedStyle(el).textAlign === 'justify',
       );
       if (paragraphs.length === 0) return;
-      // Pieces are measured unjustified and unhyphenated: in the greedy layout a piece at a line end carries
-      // the hyphen Chromium drew there or the justification it added, and would seem wider. Every paragraph
-      // is set so before the font's probes are read: the document is laid out at the text's width once, as it
-      // is measured (justified and hyphenated first, it was laid out twice). Neither setting changes the
-      // width of the probes (alone on their line) nor anything in a paragraph's key (rememberedBreaks).
+      // Every paragraph is set as it is measured (MEASURING) before the font's probes are read, if the document
+      // was not from its load: the document is laid out at the text's width once, as it is measured. The
+      // setting changes neither the width of the probes (alone on their line) nor a paragraph's key
+      // (rememberedBreaks).
       const measuring = document.createElement('style');
-      measuring.textContent = '[data-lines="measuring"] { hyphens: none !important; text-align: left !important; }';
+      measuring.textContent = `[data-lines="measuring"] { ${MEASURING} }`;
       document.head.appendChild(measuring);
       for (const el of paragraphs) el.dataset.lines = 'measuring';
       paragraphs[0]?.setAttribute(OPEN_ATTRIBUTE, '');
@@ -554,6 +593,7 @@ export class LineBreaker {
       measurePieces(metrics);
       for (const el of paragraphs) delete el.dataset.lines;
       measuring.remove();
+      this.endMeasuringState();
       const done: { plan: Plan; lines: number; original: Node[]; hyphens: number }[] = [];
       for (const plan of plans) {
         stats.paragraphs++;
