@@ -144,6 +144,32 @@ describe('Paged.js 0.4.3 and the fixes the runtime makes to it', () => {
     assert.deepEqual(patched.heads, unpatched.heads);
   });
 
+  test('setStringsAfterReading: without it Paged.js sets a page\'s strings between its measurements of the page, and Chromium computes the style again for each; with it once, and the same strings and heads', async () => {
+    // Two names, both found on every page: a chapter's title and its sections' heads.
+    const chapter = (n: number): string => `<section><h1>Hoofdstuk ${n}</h1>${[1, 2, 3].map((s) => `<h2>Paragraaf ${n}.${s}</h2>${paragraphs(2, WORDS)}`).join('')}</section>`;
+    const body = [1, 2, 3].map(chapter).join('\n');
+    const css = `section { break-before: page; } h1 { string-set: chapter content(text); } h2 { string-set: part content(text); margin: 0; }
+@page { @top-left { content: string(chapter); } @top-right { content: string(part, start); } @bottom-center { content: string(part, last) " " counter(page); } }`;
+    const strings = async (fixes: FixName[]) => {
+      const { page, pages } = await layOut(body, css, ['closeStringSetQuotes', 'keepStringsOffTheText', ...fixes]);
+      const recalcs = (await page.metrics()).RecalcStyleCount ?? 0;
+      const props = await page.$$eval('.pagedjs_page', (els) => els.map((el) => (el as HTMLElement).style.cssText));
+      const file = path.join(dir, `string-sets-${fixes.length}.pdf`);
+      await writeFile(file, await page.pdf({ preferCSSPageSize: true }));
+      await page.close();
+      return { pages, props, recalcs, texts: await pdfPageTexts(file) };
+    };
+    const unpatched = await strings([]);
+    const patched = await strings(['setStringsAfterReading']);
+    assert.ok(unpatched.pages >= 6, `${unpatched.pages} pages`);
+    assert.deepEqual(patched.props, unpatched.props);
+    assert.ok(unpatched.props.every((p) => p.includes('--pagedjs-string-start-part')), JSON.stringify(unpatched.props));
+    assert.deepEqual(patched.texts, unpatched.texts);
+    assert.ok(unpatched.texts.some((t) => /Hoofdstuk 3/.test(t) && /Paragraaf 3\.2 5/.test(t)), JSON.stringify(unpatched.texts));
+    // One style computation fewer on every page where both names are found (each is found on every page here).
+    assert.ok(patched.recalcs <= unpatched.recalcs - unpatched.pages, `style recalculations: ${unpatched.recalcs} without, ${patched.recalcs} with, ${unpatched.pages} pages`);
+  });
+
   test('noResizeObservers: without it Paged.js watches every page it laid out with a ResizeObserver; with it none, and the same pages', async () => {
     const body = `${paragraphs(8, WORDS)}<p>Een zin.<span class="footnote" data-note>Een noot.</span></p>${paragraphs(8, WORDS)}`;
     const css = '.footnote { float: footnote; }\np { text-align: justify; }';

@@ -15,7 +15,7 @@ import { LayoutMeasure } from './measure-layout.ts';
 import { StructureMeasure } from './measure-structure.ts';
 import { fillContents, fillEndnoteHeads, fillPageReferences, setFolios } from './numbers.ts';
 import type { HandlerClass } from './paged.ts';
-import { breakWordsAtSoftHyphens, closeStringSetQuotes, contentMovedIntoTemplate, keepStringsOffTheText, layOutWithoutFrameWaits, noResizeObservers, stableSelectorIds, numberNoteCalls, orderNoteSeries, reportUnplaceableBlocks, splitLongNotes, stableRefs, styleSheetsFetchedAtLoad } from './pagedjs-fixes.ts';
+import { breakWordsAtSoftHyphens, closeStringSetQuotes, contentMovedIntoTemplate, keepStringsOffTheText, layOutWithoutFrameWaits, noResizeObservers, stableSelectorIds, numberNoteCalls, orderNoteSeries, reportUnplaceableBlocks, setStringsAfterReading, splitLongNotes, stableRefs, styleSheetsFetchedAtLoad } from './pagedjs-fixes.ts';
 import { LayoutResumption } from './resume-layout.ts';
 import { capitalRunningHeads } from './running-heads.ts';
 import { HyphenSettling } from './settle-hyphens.ts';
@@ -105,6 +105,7 @@ const HANDLERS: HandlerClass[] = [
 numberNoteCalls(window.Paged);
 orderNoteSeries(window.Paged);
 splitLongNotes(window.Paged);
+setStringsAfterReading(window.Paged);
 void styleSheetsFetchedAtLoad(window.Paged);
 contentMovedIntoTemplate(window.Paged);
 if (print) reportUnplaceableBlocks((block, page) => probing.unplaceableBlock(block, page));

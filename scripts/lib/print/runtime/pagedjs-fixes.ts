@@ -104,6 +104,41 @@ export function keepStringsOffTheText(): HandlerClass {
   };
 }
 
+interface StringSetsPrototype {
+  afterPageLayout(fragment: HTMLElement, ...rest: unknown[]): void;
+  stringSetSelectors?: unknown;
+  stringsSetAfterReading?: true;
+}
+
+/**
+ * Paged.js works out a page's running-head strings one `string-set` name after another, and for each one
+ * found on the page measures where it stands (`getBoundingClientRect`, to tell `start` from `first`) after it
+ * has set the strings of the name before as the page's custom properties. Each of those measurements made
+ * Chromium compute the style of every margin box again, for a value that does not move the text. The
+ * properties Paged.js sets while it works the page's strings out are set once it is done, in the order it set
+ * them: the same values, and the measurements read a page nothing was changed on in between.
+ */
+export function setStringsAfterReading(Paged: PagedNamespace): void {
+  const StringSets = Paged.registeredHandlers.find((H) => H.name === 'StringSets' && typeof (H.prototype as Partial<StringSetsPrototype>).afterPageLayout === 'function');
+  if (!StringSets) return;
+  const prototype = StringSets.prototype as StringSetsPrototype;
+  if (prototype.stringsSetAfterReading) return;
+  const afterPageLayout = prototype.afterPageLayout;
+  prototype.afterPageLayout = function (this: unknown, fragment: HTMLElement, ...rest: unknown[]): void {
+    const style = fragment?.style;
+    if (!style) return afterPageLayout.call(this, fragment, ...rest);
+    const held: [string, string, string | undefined][] = [];
+    Object.defineProperty(style, 'setProperty', { configurable: true, value: (name: string, value: string, priority?: string) => void held.push([name, value, priority]) });
+    try {
+      return afterPageLayout.call(this, fragment, ...rest);
+    } finally {
+      delete (style as { setProperty?: unknown }).setProperty;
+      for (const [name, value, priority] of held) style.setProperty(name, value, priority);
+    }
+  };
+  prototype.stringsSetAfterReading = true;
+}
+
 /**
  * When a page ends inside a hyphenated word, Paged.js picks the split letter by measuring single letters,
  * which miscounts soft hyphens and splits at a place the patterns never allowed ("bureauc-ratie"). The
