@@ -3,9 +3,9 @@
 import type { PageLayout } from '../scripts/lib/print/runtime/contract.ts';
 import { LayoutProbing } from '../scripts/lib/print/runtime/layout-probes.ts';
 import { LostText } from '../scripts/lib/print/runtime/lost-text.ts';
-import { breakWordsAtSoftHyphens, closeStringSetQuotes, contentMovedIntoTemplate, keepStringsOffTheText, layOutWithoutFrameWaits, noResizeObservers, numberNoteCalls, orderNoteSeries, reportUnplaceableBlocks, setStringsAfterReading, splitLongNotes, stableRefs, stableSelectorIds, styleSheetsFetchedAtLoad } from '../scripts/lib/print/runtime/pagedjs-fixes.ts';
+import { breakWordsAtSoftHyphens, closeStringSetQuotes, contentMovedIntoTemplate, keepBarePageSize, keepStringsOffTheText, layOutWithoutFrameWaits, noResizeObservers, numberNoteCalls, orderNoteSeries, reportUnplaceableBlocks, setStringsAfterReading, splitLongNotes, stableRefs, stableSelectorIds, styleSheetsFetchedAtLoad } from '../scripts/lib/print/runtime/pagedjs-fixes.ts';
 
-export type FixName = 'stableRefs' | 'closeStringSetQuotes' | 'keepStringsOffTheText' | 'noResizeObservers' | 'breakWordsAtSoftHyphens' | 'layOutWithoutFrameWaits' | 'numberNoteCalls' | 'orderNoteSeries' | 'reportUnplaceableBlocks' | 'splitLongNotes' | 'stableSelectorIds' | 'setStringsAfterReading';
+export type FixName = 'stableRefs' | 'closeStringSetQuotes' | 'keepStringsOffTheText' | 'noResizeObservers' | 'breakWordsAtSoftHyphens' | 'layOutWithoutFrameWaits' | 'numberNoteCalls' | 'orderNoteSeries' | 'reportUnplaceableBlocks' | 'splitLongNotes' | 'stableSelectorIds' | 'setStringsAfterReading' | 'keepBarePageSize';
 
 export interface Harness {
   /** Lays the document out with Paged.js as it is, plus the named fixes; `probe`: the build's layout probes
@@ -71,6 +71,7 @@ window.harness = {
       if (fix === 'splitLongNotes') splitLongNotes(window.Paged);
       if (fix === 'stableSelectorIds') stableSelectorIds(window.Paged);
       if (fix === 'setStringsAfterReading') setStringsAfterReading(window.Paged);
+      if (fix === 'keepBarePageSize') keepBarePageSize(window.Paged);
     }
     // What the build's guard finds lost (runtime/lost-text.ts), as `line` or `line (part)`; it reads the
     // blocks' refs, so only with stableRefs.

@@ -125,12 +125,12 @@ describe('Paged.js 0.4.3 and the fixes the runtime makes to it', () => {
     assert.match(await head(['closeStringSetQuotes']), /Staat en revolutie – 1/);
   });
 
-  test('keepStringsOffTheText: without it the running heads\' strings reach every element of the text; with it only the margin boxes, which print the same heads', async () => {
+  test('keepStringsOffTheText: without it the running heads\' strings reach every element of the text; with it only the margin boxes (not the text, nor the crop marks), which print the same heads', async () => {
     const body = `<h1>Staat en revolutie</h1>${paragraphs(6, WORDS)}<h1>De arbeidersraden</h1>${paragraphs(6, WORDS)}`;
     const css = 'h1 { string-set: title content(text); break-before: page; }\n@page { @top-center { content: string(title) " – " counter(page); } }';
     const strings = async (fixes: FixName[]): Promise<{ text: string[]; heads: string[] }> => {
       const { page } = await layOut(body, css, ['closeStringSetQuotes', ...fixes]);
-      const text = await page.$$eval('.pagedjs_page_content p', (ps) => ps.map((p) => getComputedStyle(p).getPropertyValue('--pagedjs-string-first-title')));
+      const text = await page.$$eval('.pagedjs_page_content p, .pagedjs_marks-crop', (els) => els.map((el) => getComputedStyle(el).getPropertyValue('--pagedjs-string-first-title')));
       const file = path.join(dir, `strings-${fixes.length}.pdf`);
       await writeFile(file, await page.pdf({ preferCSSPageSize: true }));
       await page.close();
@@ -139,7 +139,7 @@ describe('Paged.js 0.4.3 and the fixes the runtime makes to it', () => {
     const unpatched = await strings([]);
     const patched = await strings(['keepStringsOffTheText']);
     assert.ok(unpatched.text.some((value) => value.includes('Staat en revolutie')), `the strings reach the text: ${JSON.stringify(unpatched.text)}`);
-    assert.deepEqual(patched.text.filter(Boolean), [], 'the strings stop at the page area');
+    assert.deepEqual(patched.text.filter(Boolean), [], 'the strings stop at the page area and the bleeds');
     assert.ok(unpatched.heads.some((head) => /De arbeidersraden – \d/.test(head)), `the heads print: ${JSON.stringify(unpatched.heads)}`);
     assert.deepEqual(patched.heads, unpatched.heads);
   });
@@ -184,6 +184,33 @@ describe('Paged.js 0.4.3 and the fixes the runtime makes to it', () => {
     assert.ok(unpatched.pages > 2 && unpatched.observed === unpatched.pages, `every page observed: ${unpatched.observed} of ${unpatched.pages}`);
     assert.equal(patched.observed, 0);
     assert.deepEqual(patched.texts, unpatched.texts);
+  });
+
+  test('keepBarePageSize: without it Chromium computes each new page\'s style and layout twice (the bare page Paged.js measures, then the page with its side); with it once, and the same pages', async () => {
+    const body = `${paragraphs(6, WORDS)}<p>Een zin.<span class="footnote" data-note>Een noot.</span></p>${paragraphs(10, WORDS)}`;
+    // Left and right pages with other margins (the same width).
+    const css = `.footnote { float: footnote; }\n@page :left { margin-left: 14mm; margin-right: 6mm; }\n@page :right { margin-left: 6mm; margin-right: 14mm; }
+@page { @bottom-center { content: counter(page); } }`;
+    const laidOut = async (fixes: FixName[]) => {
+      const { page, pages } = await layOut(body, css, ['noResizeObservers', ...fixes]);
+      const { RecalcStyleCount, LayoutCount } = await page.metrics();
+      const areas = await page.$$eval('.pagedjs_page', (els) => els.map((el) => `${el.className} ${el.querySelector('.pagedjs_page_content')?.getAttribute('style')}`));
+      const texts = await page.$$eval('.pagedjs_page', (els) => els.map((el) => el.textContent ?? ''));
+      const file = path.join(dir, `bare-${fixes.length}.pdf`);
+      await writeFile(file, await page.pdf({ preferCSSPageSize: true }));
+      await page.close();
+      return { pages, areas, texts, pdf: await pdfPageTexts(file), styles: RecalcStyleCount ?? 0, layouts: LayoutCount ?? 0 };
+    };
+    const unpatched = await laidOut([]);
+    const patched = await laidOut(['keepBarePageSize']);
+    assert.ok(unpatched.pages >= 4, `${unpatched.pages} pages`);
+    assert.deepEqual(patched.areas, unpatched.areas);
+    assert.ok(unpatched.areas.every((a) => /column-width: \d+px/.test(a)), JSON.stringify(unpatched.areas));
+    assert.deepEqual(patched.texts, unpatched.texts);
+    assert.deepEqual(patched.pdf, unpatched.pdf);
+    // Every page after the first is made without a style and layout of its own (one more measured, with room to spare).
+    assert.ok(patched.styles <= unpatched.styles - (unpatched.pages - 2), `style recalculations: ${unpatched.styles} without, ${patched.styles} with, ${unpatched.pages} pages`);
+    assert.ok(patched.layouts <= unpatched.layouts - (unpatched.pages - 2), `layouts: ${unpatched.layouts} without, ${patched.layouts} with`);
   });
 
   test('breakWordsAtSoftHyphens: without it a page may break a word where no soft hyphen allows', async () => {

@@ -81,8 +81,9 @@ export function closeStringSetQuotes(): HandlerClass {
  * (`--pagedjs-string-first-<name>` and its `last`, `start` and `first-except`), set once the page is laid out.
  * A custom property is inherited by everything below it, so Chromium computed the style of every element on
  * the page again, the text's too, for values only the margin boxes read. Each string's properties are set back
- * to their initial value on the page's text and note area (`.pagedjs_area`): there they keep the value they
- * had, nothing below inherits the change, and the margin boxes, outside the area, read the strings as before.
+ * to their initial value on the page's text and note area (`.pagedjs_area`) and on its bleeds with their crop
+ * marks (`.pagedjs_bleed`, which print no string): there they keep the value they had, nothing below inherits
+ * the change, and the margin boxes, outside both, read the strings as before.
  */
 export function keepStringsOffTheText(): HandlerClass {
   return class KeepStringsOffTheText extends pagedHandler() {
@@ -98,7 +99,7 @@ export function keepStringsOffTheText(): HandlerClass {
           document.head.appendChild(style);
           this.sheet = style.sheet as CSSStyleSheet;
         }
-        this.sheet.insertRule(`.pagedjs_area { ${name}: initial; }`, this.sheet.cssRules.length);
+        this.sheet.insertRule(`.pagedjs_area, .pagedjs_bleed { ${name}: initial; }`, this.sheet.cssRules.length);
       }
     }
   };
@@ -217,6 +218,104 @@ export function noResizeObservers(Paged: PagedNamespace): void {
     return page;
   };
   Chunker.prototype.resizeObserversLeftOut = true;
+}
+
+interface CreatedPage {
+  pagesArea: HTMLElement;
+  pageTemplate: HTMLTemplateElement;
+  width?: number;
+  height?: number;
+  element: HTMLElement;
+  pagebox: Element | null;
+  area: HTMLElement;
+  footnotesArea: Element | null;
+  create(template?: unknown, after?: Element | null): HTMLElement;
+  areaSizeKept?: true;
+}
+
+const sheetNumbers = new WeakMap<CSSStyleSheet, number>();
+let sheetsNumbered = 0;
+
+/**
+ * What the size of a page that has only just been made from the template depends on, read without a layout:
+ * every style sheet of the document (which one, whether it applies, how many rules it has) and the classes and
+ * inline style of the elements the pages stand in.
+ */
+function barePageStyle(pagesArea: Element): string {
+  const parts: string[] = [];
+  for (const sheet of [...document.styleSheets, ...document.adoptedStyleSheets]) {
+    if (!sheetNumbers.has(sheet)) sheetNumbers.set(sheet, sheetsNumbered++);
+    let rules = -1;
+    try {
+      rules = sheet.cssRules.length;
+    } catch {
+      // A sheet of another origin: its rules cannot be read, nor changed by a script here.
+    }
+    parts.push(`${sheetNumbers.get(sheet)}:${sheet.disabled}:${sheet.media.mediaText}:${rules}`);
+  }
+  for (let element: Element | null = pagesArea; element; element = element.parentElement) {
+    parts.push(`${element.className}|${element.getAttribute('style') ?? ''}`);
+  }
+  return parts.join(' ');
+}
+
+/**
+ * Paged.js makes each page from its template, measures the page's text area at once (for the width of its
+ * columns: `Page.create`), and only then gives the page its number, side and name, which change the style of
+ * every element of the page (the side's margins are custom properties of the page). Chromium computed the
+ * style and layout of each new page twice: once for the bare page, once as it is laid out. The bare page's
+ * area is the same size on every page while the styles it depends on stay the same (`barePageStyle`): it is
+ * measured as Paged.js measures it, and measured again only when one of those changed; a page is otherwise
+ * made as Paged.js makes it, with the same column width, and its style and layout are computed once, when the
+ * layout of its text first needs them. The runtime installs this when it prints. (Page is not exported: its
+ * prototype is reached through the first page the chunker makes, which is measured.)
+ */
+export function keepBarePageSize(Paged: PagedNamespace): void {
+  const Chunker = (Paged as unknown as { Chunker?: { prototype: { addPage(blank?: boolean): CreatedPage; barePageSizeKept?: true } } }).Chunker;
+  if (!Chunker || Chunker.prototype.barePageSizeKept) return;
+  let known: { style: string; width: number; height: number } | undefined;
+  const addPage = Chunker.prototype.addPage;
+  Chunker.prototype.addPage = function (this: unknown, blank?: boolean): CreatedPage {
+    const page = addPage.call(this, blank);
+    const prototype = Object.getPrototypeOf(page) as CreatedPage;
+    if (!prototype.areaSizeKept) {
+      // The first page was measured by Paged.js itself.
+      if (page.width !== undefined && page.height !== undefined) known = { style: barePageStyle(page.pagesArea), width: page.width, height: page.height };
+      const create = prototype.create;
+      prototype.create = function (this: CreatedPage, template?: unknown, after?: Element | null): HTMLElement {
+        const style = barePageStyle(this.pagesArea);
+        if (!known || known.style !== style) {
+          const made = create.call(this, template, after);
+          known = this.width !== undefined && this.height !== undefined ? { style, width: this.width, height: this.height } : undefined;
+          return made;
+        }
+        // Paged.js's Page.create, with the area's size as measured before.
+        const clone = document.importNode(this.pageTemplate.content, true);
+        let made: HTMLElement;
+        if (after) {
+          this.pagesArea.insertBefore(clone, after.nextElementSibling);
+          const index = Array.prototype.indexOf.call(this.pagesArea.children, after.nextElementSibling);
+          made = this.pagesArea.children[index] as HTMLElement;
+        } else {
+          this.pagesArea.appendChild(clone);
+          made = this.pagesArea.lastChild as HTMLElement;
+        }
+        const area = made.querySelector('.pagedjs_page_content') as HTMLElement;
+        area.style.columnWidth = `${known.width}px`;
+        area.style.columnGap = 'calc(var(--pagedjs-margin-right) + var(--pagedjs-margin-left) + var(--pagedjs-bleed-right) + var(--pagedjs-bleed-left) + var(--pagedjs-column-gap-offset))';
+        this.width = known.width;
+        this.height = known.height;
+        this.element = made;
+        this.pagebox = made.querySelector('.pagedjs_pagebox');
+        this.area = area;
+        this.footnotesArea = made.querySelector('.pagedjs_footnote_area');
+        return made;
+      };
+      prototype.areaSizeKept = true;
+    }
+    return page;
+  };
+  Chunker.prototype.barePageSizeKept = true;
 }
 
 /**
