@@ -147,7 +147,7 @@ describe('Paged.js 0.4.3 and the fixes the runtime makes to it', () => {
   test('setStringsAfterReading: without it Paged.js sets a page\'s strings between its measurements of the page, and Chromium computes the style again for each; with it once, and the same strings and heads', async () => {
     // Two names, both found on every page: a chapter's title and its sections' heads.
     const chapter = (n: number): string => `<section><h1>Hoofdstuk ${n}</h1>${[1, 2, 3].map((s) => `<h2>Paragraaf ${n}.${s}</h2>${paragraphs(2, WORDS)}`).join('')}</section>`;
-    const body = [1, 2, 3].map(chapter).join('\n');
+    const body = [1, 2, 3, 4, 5, 6].map(chapter).join('\n');
     const css = `section { break-before: page; } h1 { string-set: chapter content(text); } h2 { string-set: part content(text); margin: 0; }
 @page { @top-left { content: string(chapter); } @top-right { content: string(part, start); } @bottom-center { content: string(part, last) " " counter(page); } }`;
     const strings = async (fixes: FixName[]) => {
@@ -161,13 +161,14 @@ describe('Paged.js 0.4.3 and the fixes the runtime makes to it', () => {
     };
     const unpatched = await strings([]);
     const patched = await strings(['setStringsAfterReading']);
-    assert.ok(unpatched.pages >= 6, `${unpatched.pages} pages`);
+    assert.ok(unpatched.pages >= 12, `${unpatched.pages} pages`);
     assert.deepEqual(patched.props, unpatched.props);
     assert.ok(unpatched.props.every((p) => p.includes('--pagedjs-string-start-part')), JSON.stringify(unpatched.props));
     assert.deepEqual(patched.texts, unpatched.texts);
     assert.ok(unpatched.texts.some((t) => /Hoofdstuk 3/.test(t) && /Paragraaf 3\.2 5/.test(t)), JSON.stringify(unpatched.texts));
-    // One style computation fewer on every page where both names are found (each is found on every page here).
-    assert.ok(patched.recalcs <= unpatched.recalcs - unpatched.pages, `style recalculations: ${unpatched.recalcs} without, ${patched.recalcs} with, ${unpatched.pages} pages`);
+    // One style computation fewer on every page where both names are found (each is found on every page here);
+    // the count has Chromium's own, at frames, too, which vary from run to run: at least one fewer on half the pages.
+    assert.ok(patched.recalcs <= unpatched.recalcs - unpatched.pages / 2, `style recalculations: ${unpatched.recalcs} without, ${patched.recalcs} with, ${unpatched.pages} pages`);
   });
 
   test('noResizeObservers: without it Paged.js watches every page it laid out with a ResizeObserver; with it none, and the same pages', async () => {
@@ -187,7 +188,7 @@ describe('Paged.js 0.4.3 and the fixes the runtime makes to it', () => {
   });
 
   test('keepBarePageSize: without it Chromium computes each new page\'s style and layout twice (the bare page Paged.js measures, then the page with its side); with it once, and the same pages', async () => {
-    const body = `${paragraphs(6, WORDS)}<p>Een zin.<span class="footnote" data-note>Een noot.</span></p>${paragraphs(10, WORDS)}`;
+    const body = `${paragraphs(6, WORDS)}<p>Een zin.<span class="footnote" data-note>Een noot.</span></p>${paragraphs(24, WORDS)}`;
     // Left and right pages with other margins (the same width).
     const css = `.footnote { float: footnote; }\n@page :left { margin-left: 14mm; margin-right: 6mm; }\n@page :right { margin-left: 6mm; margin-right: 14mm; }
 @page { @bottom-center { content: counter(page); } }`;
@@ -203,14 +204,15 @@ describe('Paged.js 0.4.3 and the fixes the runtime makes to it', () => {
     };
     const unpatched = await laidOut([]);
     const patched = await laidOut(['keepBarePageSize']);
-    assert.ok(unpatched.pages >= 4, `${unpatched.pages} pages`);
+    assert.ok(unpatched.pages >= 6, `${unpatched.pages} pages`);
     assert.deepEqual(patched.areas, unpatched.areas);
     assert.ok(unpatched.areas.every((a) => /column-width: \d+px/.test(a)), JSON.stringify(unpatched.areas));
     assert.deepEqual(patched.texts, unpatched.texts);
     assert.deepEqual(patched.pdf, unpatched.pdf);
-    // Every page after the first is made without a style and layout of its own (one more measured, with room to spare).
-    assert.ok(patched.styles <= unpatched.styles - (unpatched.pages - 2), `style recalculations: ${unpatched.styles} without, ${patched.styles} with, ${unpatched.pages} pages`);
-    assert.ok(patched.layouts <= unpatched.layouts - (unpatched.pages - 2), `layouts: ${unpatched.layouts} without, ${patched.layouts} with`);
+    // Every page after the first is made without a style and layout of its own; the counts have Chromium's own, at
+    // frames, too, which vary from run to run: at least one fewer on half the pages.
+    assert.ok(patched.styles <= unpatched.styles - unpatched.pages / 2, `style recalculations: ${unpatched.styles} without, ${patched.styles} with, ${unpatched.pages} pages`);
+    assert.ok(patched.layouts <= unpatched.layouts - unpatched.pages / 2, `layouts: ${unpatched.layouts} without, ${patched.layouts} with`);
   });
 
   test('breakWordsAtSoftHyphens: without it a page may break a word where no soft hyphen allows', async () => {
