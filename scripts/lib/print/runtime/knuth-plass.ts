@@ -97,6 +97,11 @@ export function knuthPlass(items: readonly Item[], lineWidth: (line: number) => 
     return i;
   };
   let active: Node[] = [{ pos: -1, start: 0, line: 0, fit: 1, demerits: 0, hyphens: 0, flagged: false, prev: null }];
+  // The best new node for each fitness class and run of hyphens (fit * 4 + hyphens: hyphens is at most
+  // maxHyphenRun), and the classes in the order each was first reached: the order the nodes join `active`, on
+  // which ties are decided.
+  const best: (Node | undefined)[] = new Array(4 * (PARAMS.maxHyphenRun + 1)).fill(undefined);
+  const reached: number[] = [];
   for (let i = 0; i < n; i++) {
     const it = items[i] as Item;
     let legal = false;
@@ -105,7 +110,6 @@ export function knuthPlass(items: readonly Item[], lineWidth: (line: number) => 
     if (!legal) continue;
     const penalty = it.type === 'penalty' ? it.penalty : 0;
     const flagged = it.type === 'penalty' && it.flagged;
-    const best = new Map<string, Node>();
     const keep: Node[] = [];
     for (const a of active) {
       const width = (sumW[i] as number) - (sumW[a.start] as number) + (it.type === 'penalty' ? it.width : 0);
@@ -131,17 +135,24 @@ export function knuthPlass(items: readonly Item[], lineWidth: (line: number) => 
       const fit = fitness(r);
       if (Math.abs(fit - a.fit) > 1) d += PARAMS.adjDemerits;
       const hyphens = flagged ? a.hyphens + 1 : 0;
-      const key = `${fit}/${hyphens}`;
+      const slot = fit * (PARAMS.maxHyphenRun + 1) + hyphens;
       const total = a.demerits + d;
-      const current = best.get(key);
+      const current = best[slot];
+      if (!current) reached.push(slot);
       if (!current || total < current.demerits) {
-        best.set(key, { pos: i, start: 0, line: a.line + 1, fit, demerits: total, hyphens, flagged, prev: a });
+        best[slot] = { pos: i, start: 0, line: a.line + 1, fit, demerits: total, hyphens, flagged, prev: a };
       }
     }
     active = keep;
-    for (const node of best.values()) {
-      node.start = startAfter(i);
-      active.push(node);
+    if (reached.length) {
+      const start = startAfter(i);
+      for (const slot of reached) {
+        const node = best[slot] as Node;
+        node.start = start;
+        active.push(node);
+        best[slot] = undefined;
+      }
+      reached.length = 0;
     }
     if (active.length === 0) return null;
   }

@@ -42,8 +42,8 @@ interface TextPiece {
   end?: number;
   /** A hyphen or dash in the text Chromium may break after (not a soft hyphen). */
   explicit?: boolean;
-  /** A box measured once per distinct piece (measurePieces). */
-  widthKey?: string;
+  /** A box measured once per distinct piece (measurePieces): the piece it is. */
+  piece?: PieceWidth;
   /** A <wbr>: a place to break at no width. */
   wbr?: Element;
   newStart?: number;
@@ -51,7 +51,7 @@ interface TextPiece {
 }
 
 type LineItem = Item & TextPiece;
-type PieceItem = LineItem & { type: 'box'; widthKey: string };
+type PieceItem = LineItem & { type: 'box'; piece: PieceWidth };
 
 interface PieceWidth {
   parent: Element;
@@ -111,8 +111,9 @@ function itemize(el: HTMLElement, metrics: FontMetrics): Omit<Plan, 'el' | 'soft
     const before = text[start - 1] === SHY ? text.slice(Math.max(0, start - 2), start) : (text[start - 1] as string);
     const after = text[end] === SHY ? text.slice(end, end + 2) : (text[end] as string);
     const key = `${font}\u0001${before.length}\u0001${before}${text.slice(start, end)}${after}`;
-    const item: PieceItem = { type: 'box', width: 0, stretch, node, start, end, widthKey: key };
-    if (!metrics.widths.has(key)) metrics.widths.set(key, { parent, before, piece: text.slice(start, end), after, width: undefined });
+    let piece = metrics.widths.get(key);
+    if (!piece) metrics.widths.set(key, (piece = { parent, before, piece: text.slice(start, end), after, width: undefined }));
+    const item: PieceItem = { type: 'box', width: 0, stretch, node, start, end, piece };
     metrics.boxes.push(item);
     return item;
   };
@@ -354,7 +355,7 @@ function measurePieces(metrics: FontMetrics): void {
     entry.width = w;
   });
   for (const probe of probes.values()) probe.remove();
-  for (const item of metrics.boxes) item.width = (metrics.widths.get(item.widthKey) as PieceWidth).width as number;
+  for (const item of metrics.boxes) item.width = item.piece.width as number;
   metrics.boxes = [];
 }
 
