@@ -67,9 +67,10 @@ function setPageBoxes(pdf: PDFDocument, config: BookConfig): void {
   const trimHeight = toPoints(config.print.trim.height);
   const sheetWidth = trimWidth + 2 * bleed;
   const sheetHeight = trimHeight + 2 * bleed;
+  const shifts = new Map<string, { start: PDFRef; end: PDFRef }>();
   for (const page of pdf.getPages()) {
     const top = page.getMediaBox().y + page.getMediaBox().height;
-    shiftContent(pdf, page, sheetHeight - top);
+    shiftContent(pdf, page, sheetHeight - top, shifts);
     page.setMediaBox(0, 0, sheetWidth, sheetHeight);
     page.setCropBox(0, 0, sheetWidth, sheetHeight);
     page.setBleedBox(0, 0, sheetWidth, sheetHeight);
@@ -81,14 +82,19 @@ function setPageBoxes(pdf: PDFDocument, config: BookConfig): void {
 /**
  * Moves a page's content up by `dy` points, as pdf-lib's translateContent does, with two short uncompressed
  * streams around it: translateContent adds three Flate streams per page, and deflating those was most of
- * the time spent writing a long book.
+ * the time spent writing a long book. The streams are shared by every page shifted as far (`shifts`, by
+ * the shift as written): two objects for the book, not two a page.
  */
-function shiftContent(pdf: PDFDocument, page: PDFPage, dy: number): void {
+function shiftContent(pdf: PDFDocument, page: PDFPage, dy: number, shifts: Map<string, { start: PDFRef; end: PDFRef }>): void {
   if (Math.abs(dy) < 0.001) return;
   page.node.normalize();
-  const start = pdf.context.register(pdf.context.stream(`q 1 0 0 1 0 ${dy.toFixed(4)} cm\n`));
-  const end = pdf.context.register(pdf.context.stream('Q\n'));
-  page.node.wrapContentStreams(start, end);
+  const shift = dy.toFixed(4);
+  let streams = shifts.get(shift);
+  if (!streams) {
+    streams = { start: pdf.context.register(pdf.context.stream(`q 1 0 0 1 0 ${shift} cm\n`)), end: pdf.context.register(pdf.context.stream('Q\n')) };
+    shifts.set(shift, streams);
+  }
+  page.node.wrapContentStreams(streams.start, streams.end);
 }
 
 interface OutlineNode {
