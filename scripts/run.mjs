@@ -15,6 +15,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import vm from 'node:vm';
+import { isMainThread, MessageChannel, Worker, workerData } from 'node:worker_threads';
 
 const COMMANDS = ['build', 'check', 'preview', 'release', 'bench'];
 /**
@@ -22,6 +23,12 @@ const COMMANDS = ['build', 'check', 'preview', 'release', 'bench'];
  * runScript). `npm run build` only: its start is what issue 24 times; the others start as modules.
  */
 const SCRIPT_COMMANDS = ['build'];
+/**
+ * The worker threads a script command starts, bundled as scripts beside it and run from a code cache of their
+ * own (runThreadScript): the citation threads' citeproc and style compiling, ~0.15 s of each thread's first
+ * second at 20×. The marking threads (mark-worker) run only in a watching build, which never exits with 0.
+ */
+const THREAD_SCRIPTS = ['citation-worker'];
 /**
  * Packages a command's script leaves to Node: native code (sharp), tools run on demand (esbuild, zx), what a
  * build loads only on some paths (bwip-js for an ISBN, chokidar for --watch, citation-js for BibTeX, hyphen's
@@ -133,11 +140,14 @@ async function bundle(dir) {
     banner: { js: "import { createRequire as __bookCreateRequire } from 'node:module'; const require = __bookCreateRequire(import.meta.url);" },
     logLevel: 'error',
   });
-  // The script commands: CommonJS, so a `vm.Script` can run them (Node 20 gives an ES module no cached data), and
-  // beside the modules, whose threads' entry points (mark-worker.js, citation-worker.js) they start.
+  // The script commands and their threads: CommonJS, so a `vm.Script` can run them (Node 20 gives an ES module no
+  // cached data), and beside the modules, whose thread entry points without a script (mark-worker.js) they start.
   // `import.meta` becomes what runScript passes; `import()` becomes `require`, which a script has.
   await build({
-    entryPoints: SCRIPT_COMMANDS.map((command) => ({ in: path.join(scriptsDir, `${command}.ts`), out: command })),
+    entryPoints: [
+      ...SCRIPT_COMMANDS.map((command) => ({ in: path.join(scriptsDir, `${command}.ts`), out: command })),
+      { in: path.join(scriptsDir, 'lib', 'citations', 'citation-worker.ts'), out: 'citation-worker' },
+    ],
     outdir: temporary,
     outExtension: { '.js': '.cjs' },
     bundle: true,
@@ -149,7 +159,7 @@ async function bundle(dir) {
     plugins: [packagesInsideBut(OUTSIDE_SCRIPTS)],
     logLevel: 'error',
   });
-  for (const command of SCRIPT_COMMANDS) asciiOnly(path.join(temporary, `${command}.cjs`));
+  for (const name of [...SCRIPT_COMMANDS, ...THREAD_SCRIPTS]) asciiOnly(path.join(temporary, `${name}.cjs`));
   // esbuild's service process (~40 MB) would otherwise live as long as the command.
   await stop();
   try {
@@ -166,21 +176,31 @@ async function bundle(dir) {
   }
 }
 
-const command = process.argv[2];
-if (!COMMANDS.includes(command ?? '')) {
-  console.error(`usage: node scripts/run.mjs <${COMMANDS.join('|')}> [options]`);
-  process.exit(2);
+/** The code cache of a script beside it: named after Node's version and the processor too. */
+function codeCacheFile(file) {
+  return `${file}.${process.version}-${process.arch}.v8cache`;
 }
-const dir = path.join(root, '.cache', 'cli', bundleKey());
-if (!existsSync(dir)) {
-  mkdirSync(path.dirname(dir), { recursive: true });
-  try {
-    await bundle(dir);
-  } catch (error) {
-    console.error(`cannot bundle the commands in scripts/: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  }
+
+/**
+ * A script compiled with its code cache beside it (readCodeCache) when there is one that V8 takes. `fresh` says
+ * the cache is missing, damaged or refused: the caller makes one once the script has run well.
+ */
+function compileScript(file) {
+  const bytes = readFileSync(file);
+  const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+  // One line before the source: its lines keep their numbers in stack traces. A hashbang is no statement.
+  const wrapped = `(function (exports, require, module, __filename, __dirname, __bookImportMeta) {${source.replace(/^#!/, '//')}\n})`;
+  const cache = readCodeCache(codeCacheFile(file));
+  const script = new vm.Script(wrapped, { filename: file, cachedData: cache?.data });
+  const accepted = cache !== undefined && !script.cachedDataRejected;
+  return { script, fresh: !accepted, everyFormat: accepted && cache.everyFormat };
 }
+
+function execute(script, file) {
+  const module = { exports: {} };
+  script.runInThisContext()(module.exports, createRequire(file), module, file, path.dirname(file), { url: pathToFileURL(file).href });
+}
+
 /**
  * Runs a command's script (`<command>.cjs`) from V8's code cache beside it. Much of a build's first second was
  * V8 compiling code that runs once, the pipeline's and its packages' (puppeteer, zod, yaml, markdown-it,
@@ -192,24 +212,62 @@ if (!existsSync(dir)) {
  *   the first successful build of every format when a build of fewer formats made it (it lacks the rest);
  * - written beside and renamed, its SHA-256 first: a missing, damaged or refused file only means compiling, as
  *   without a cache.
+ * The threads of THREAD_SCRIPTS it starts run from theirs under the same rules (threadStarter).
  */
 function runScript(file) {
-  const cacheFile = `${file}.${process.version}-${process.arch}.v8cache`;
-  const bytes = readFileSync(file);
-  const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
-  // One line before the source: its lines keep their numbers in stack traces. A hashbang is no statement.
-  const wrapped = `(function (exports, require, module, __filename, __dirname, __bookImportMeta) {${source.replace(/^#!/, '//')}\n})`;
-  const cache = readCodeCache(cacheFile);
-  const script = new vm.Script(wrapped, { filename: file, cachedData: cache?.data });
-  const accepted = cache !== undefined && !script.cachedDataRejected;
+  const { script, fresh, everyFormat: cachedEveryFormat } = compileScript(file);
   const everyFormat = !process.argv.some((arg) => /^--(format|watch)(=|$)/.test(arg));
-  if (!accepted || (everyFormat && !cache.everyFormat)) {
-    process.once('exit', (code) => {
-      if (code === 0) writeCodeCache(cacheFile, script.createCachedData(), everyFormat);
-    });
-  }
-  const module = { exports: {} };
-  script.runInThisContext()(module.exports, createRequire(file), module, file, path.dirname(file), { url: pathToFileURL(file).href });
+  const threadCaches = new Map();
+  process.once('exit', (code) => {
+    if (code !== 0) return;
+    if (fresh || (everyFormat && !cachedEveryFormat)) writeCodeCache(codeCacheFile(file), script.createCachedData(), everyFormat);
+    for (const [threadFile, data] of threadCaches) writeCodeCache(codeCacheFile(threadFile), data, true);
+  });
+  globalThis[THREAD_STARTER] = threadStarter(path.dirname(file), threadCaches);
+  execute(script, file);
+}
+
+/**
+ * What scripts/lib/start-thread.ts asks, when it is there, to start a thread whose module is `url`: a thread
+ * running this file, which runs the module's script from its code cache (runThreadScript), or undefined for a
+ * module without a script. A thread that compiled its script sends the code cache once it has done a job
+ * (scripts/lib/start-thread.ts threadWorked); it is written into `caches` and, at a successful exit, beside the
+ * script: a thread never writes, and a failed build leaves the cache as it was.
+ */
+function threadStarter(dir, caches) {
+  return (url) => {
+    const name = path.basename(fileURLToPath(url), '.js');
+    const file = path.join(dir, `${name}.cjs`);
+    if (path.dirname(fileURLToPath(url)) !== dir || !THREAD_SCRIPTS.includes(name) || !existsSync(file)) return undefined;
+    const { port1, port2 } = new MessageChannel();
+    port1.on('message', (data) => caches.set(file, Buffer.from(data)));
+    port1.unref();
+    return new Worker(new URL(import.meta.url), { workerData: { [THREAD_SCRIPT]: file, port: port2 }, transferList: [port2] });
+  };
+}
+
+/** The global through which the script's threads are started (scripts/lib/start-thread.ts). */
+const THREAD_STARTER = Symbol.for('book.startThread');
+/** The global a thread's script calls after a job done (scripts/lib/start-thread.ts threadWorked). */
+const THREAD_WORKED = Symbol.for('book.threadWorked');
+/** The key of workerData naming the script a thread of this file runs. */
+const THREAD_SCRIPT = 'bookThreadScript';
+
+/** In a thread of threadStarter: runs its script, and sends its code cache after the first job if it compiled. */
+function runThreadScript(file, port) {
+  const { script, fresh } = compileScript(file);
+  if (fresh) {
+    globalThis[THREAD_WORKED] = () => {
+      globalThis[THREAD_WORKED] = undefined;
+      // After the answer has gone: the cache costs the thread tens of milliseconds.
+      setImmediate(() => {
+        const data = script.createCachedData();
+        port.postMessage(data, [data.buffer]);
+        port.close();
+      });
+    };
+  } else port.close();
+  execute(script, file);
 }
 
 /** The file's header: SHA-256 of the rest, then 1 when a build of every format made it, 0 when one of fewer. */
@@ -239,8 +297,28 @@ function writeCodeCache(file, data, everyFormat) {
   }
 }
 
-// The command reads its options from process.argv.slice(2), as when tsx ran it.
-process.argv.splice(1, 2, path.join(scriptsDir, `${command}.ts`));
-const script = path.join(dir, `${command}.cjs`);
-if (SCRIPT_COMMANDS.includes(command) && existsSync(script)) runScript(script);
-else await import(pathToFileURL(path.join(dir, `${command}.js`)).href);
+async function runCommand() {
+  const command = process.argv[2];
+  if (!COMMANDS.includes(command ?? '')) {
+    console.error(`usage: node scripts/run.mjs <${COMMANDS.join('|')}> [options]`);
+    process.exit(2);
+  }
+  const dir = path.join(root, '.cache', 'cli', bundleKey());
+  if (!existsSync(dir)) {
+    mkdirSync(path.dirname(dir), { recursive: true });
+    try {
+      await bundle(dir);
+    } catch (error) {
+      console.error(`cannot bundle the commands in scripts/: ${error instanceof Error ? error.message : String(error)}`);
+      process.exit(1);
+    }
+  }
+  // The command reads its options from process.argv.slice(2), as when tsx ran it.
+  process.argv.splice(1, 2, path.join(scriptsDir, `${command}.ts`));
+  const script = path.join(dir, `${command}.cjs`);
+  if (SCRIPT_COMMANDS.includes(command) && existsSync(script)) runScript(script);
+  else await import(pathToFileURL(path.join(dir, `${command}.js`)).href);
+}
+
+if (!isMainThread && workerData?.[THREAD_SCRIPT]) runThreadScript(workerData[THREAD_SCRIPT], workerData.port);
+else await runCommand();

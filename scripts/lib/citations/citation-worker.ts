@@ -7,6 +7,7 @@ import { parentPort } from 'node:worker_threads';
 import type { Engine } from 'citeproc';
 import type { CslItem } from './bibliography.ts';
 import type { PoolReply, PoolRequest } from './citation-pool.ts';
+import { threadWorked } from '../start-thread.ts';
 import { createEngine, loadStyle, renderBibliography, renderCitations, type CitedSources, type CslStyle } from './csl.ts';
 
 interface Compiled {
@@ -68,6 +69,7 @@ parentPort!.on('message', (message: PoolRequest) => {
         const { style, sources, engine } = ready();
         const value = message.kind === 'citations' ? renderCitations(message.requests, sources, style, engine) : renderBibliography(message.ids, sources, style, engine);
         reply({ job: message.job, ok: true, value });
+        threadWorked();
       } catch (error) {
         reply({ job: message.job, ok: false, error: describe(error) });
       }
