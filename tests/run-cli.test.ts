@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import vm from 'node:vm';
+import { writeSyntheticBook } from '../scripts/lib/bench/synthetic-book.ts';
 import { projectRoot } from '../scripts/lib/paths.ts';
 import { copyOfRepository, removeDir } from './helpers.ts';
 
@@ -86,7 +87,7 @@ test('the build runs from a code cache of its script, and a damaged, refused or 
   const [bundle] = await readdir(path.join(root, '.cache', 'cli'));
   assert.ok(bundle);
   const names = await readdir(path.join(root, '.cache', 'cli', bundle));
-  const name = names.find((n) => n.endsWith('.v8cache')) ?? '';
+  const name = names.find((n) => n.startsWith('build.cjs.') && n.endsWith('.v8cache')) ?? '';
   assert.ok(name.startsWith(`build.cjs.${process.version}-${process.arch}`), `a code cache named after Node's version beside the bundle: ${names.join(', ')}`);
   assert.ok(!names.some((n) => n.endsWith('.tmp')), 'written beside and renamed');
   const file = path.join(root, '.cache', 'cli', bundle, name);
@@ -140,4 +141,49 @@ test('the build runs from a code cache of its script, and a damaged, refused or 
   assert.ok(every.length > partial.length, `more code: ${every.length} bytes against ${partial.length}`);
   build('again', '--format', 'web');
   assert.deepEqual(await readFile(file), every, 'a build of fewer formats keeps the cache of every format');
+});
+
+test('the citation threads run from a code cache of their own script, and a damaged or refused one is made again', async () => {
+  const root = await copyOfRepository();
+  copies.push(root);
+  // Two chapters: a book of one renders its citations on the main thread.
+  const manuscript = path.join(root, 'two-chapters');
+  await writeSyntheticBook(path.join(projectRoot, 'manuscript'), manuscript, 2);
+  const build = (out: string): void => {
+    const result = run(root, 'build', '--manuscript', manuscript, '--out', path.join(root, out), '--no-cache', '--quiet', '--format', 'web');
+    assert.equal(result.status, 0, result.stderr);
+  };
+  build('first');
+  const [bundle] = await readdir(path.join(root, '.cache', 'cli'));
+  assert.ok(bundle);
+  const names = await readdir(path.join(root, '.cache', 'cli', bundle));
+  const name = `citation-worker.cjs.${process.version}-${process.arch}.v8cache`;
+  assert.ok(names.includes(name), `the thread's code cache beside its script: ${names.join(', ')}`);
+  assert.ok(!names.some((n) => n.endsWith('.tmp')), 'written beside and renamed');
+  const file = path.join(root, '.cache', 'cli', bundle, name);
+  const made = await readFile(file);
+  assert.deepEqual(made.subarray(0, 32), createHash('sha256').update(made.subarray(32)).digest());
+  const script = await readFile(path.join(root, '.cache', 'cli', bundle, 'citation-worker.cjs'), 'latin1');
+  const wrapped = `(function (exports, require, module, __filename, __dirname, __bookImportMeta) {${script}\n})`;
+  assert.equal(new vm.Script(wrapped, { filename: 'citation-worker.cjs', cachedData: made.subarray(33) }).cachedDataRejected, false, 'V8 takes it for the script');
+  const expected = await filesUnder(path.join(root, 'first'));
+  const sameAs = async (out: string, why: string): Promise<void> => assert.deepEqual(await filesUnder(path.join(root, out)), expected, why);
+
+  const before = (await stat(file)).mtimeMs;
+  build('cached');
+  await sameAs('cached', 'the same web edition with the threads run from the cache');
+  assert.equal((await stat(file)).mtimeMs, before, 'a cache V8 takes is not written again');
+
+  for (const [planted, why] of [
+    [Buffer.concat([made.subarray(0, 100), Buffer.from([(made[100] ?? 0) ^ 0xff]), made.subarray(101)]), 'a damaged cache'],
+    [cacheFile(new vm.Script('"another script";').createCachedData(), true), 'a cache V8 refuses'],
+  ] as const) {
+    await writeFile(file, planted);
+    build('again');
+    await sameAs('again', `the same web edition after ${why}`);
+    const now = await readFile(file);
+    assert.notDeepEqual(now, planted, `${why} is made again`);
+    assert.deepEqual(now.subarray(0, 32), createHash('sha256').update(now.subarray(32)).digest(), `${why} is made again whole`);
+    await removeDir(path.join(root, 'again'));
+  }
 });
