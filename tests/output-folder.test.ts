@@ -36,6 +36,8 @@ describe('all or nothing: a build that fails late leaves every previous output a
   test('the press stage fails after the screen PDF was made: PDF, press PDF, EPUB and web edition are the previous ones', async () => {
     const good = await sharedBuild(manuscript, ['--press']);
     assert.equal(good.run.code, 0, good.run.stderr);
+    // The print edition and the EPUB's cover ask for Chromium at once: one start for both.
+    assert.equal(good.run.stderr.match(/starting Chromium/g)?.length, 1, good.run.stderr);
     const before = await outputDigest(good.out);
     assert.deepEqual(Object.keys(before).filter((f) => !f.startsWith('web/')), ['.book-output.json', 'proefboek-press.pdf', 'proefboek.epub', 'proefboek.pdf']);
     const out = await copyOfOutput(good.out, path.join(work, 'late-failure'));

@@ -142,12 +142,14 @@ export async function buildBook(args: BuildOptions, resident?: ResidentBuild): P
 
     const outputs: BuildOutputs = {};
     const summaries: OutputSummary[] = [];
-    const browser = async (): Promise<BrowserSession> => {
-      if (!session) {
+    // One start, however many targets ask for Chromium at once (the print edition and the EPUB's cover do).
+    let starting: Promise<BrowserSession> | undefined;
+    const browser = (): Promise<BrowserSession> => {
+      if (!starting) {
         progress.step('starting Chromium');
-        session = await (launching ?? (resident ? residentBrowser(resident) : launchBrowser()));
+        starting = (launching ?? (resident ? residentBrowser(resident) : launchBrowser())).then((started) => (session = started));
       }
-      return session;
+      return starting;
     };
     const targets = await planTargets(requestedFormats(args.formats, Boolean(args.press) || book.config.print.press.enabled), (format) => TARGETS[format]());
     // Every format is written to staging and moved into the output folder only when all have succeeded.
