@@ -4,10 +4,11 @@ import { test } from 'node:test';
 import { PDFArray, PDFDocument, PDFName, StandardFonts } from 'pdf-lib';
 import { markContent } from '../scripts/lib/pdf/tag-pdf.ts';
 import { loadPrinted, putMarkedStreams } from '../scripts/lib/print/mark-document.ts';
-import { MarkingWorkers } from '../scripts/lib/print/marking-workers.ts';
+import { markDocument } from '../scripts/lib/print/accessible-pdf.ts';
+import { MarkingWorkers, markWorkerFile } from '../scripts/lib/print/marking-workers.ts';
 import { mergeUnits } from '../scripts/lib/print/merge-pdf.ts';
-import type { PrintedUnit, UnitLayout, UnitSource } from '../scripts/lib/print/document-layout.ts';
-import type { DocumentStructure } from '../scripts/lib/print/structure.ts';
+import type { DocumentPart, PrintedUnit, UnitLayout, UnitSource } from '../scripts/lib/print/document-layout.ts';
+import { sliceStructure, type DocumentStructure } from '../scripts/lib/print/structure.ts';
 
 /** Two pages of text and a rule, each page's content in one stream as Chromium prints it, or in two
  * streams (a page may have several); a paragraph on each page whose rectangle (CSS px from the top left)
@@ -89,6 +90,28 @@ for (const contents of ['one stream', 'two streams'] as const) {
     assert.equal(workers.alive, 0);
   });
 }
+
+test("a document marked by a thread and this one together (a watching build's) is the document marked by a thread alone, marks and streams", async () => {
+  const { bytes, structure } = await printedDocument('two streams');
+  // Two units of one page each, and one unit of both pages: the halves of a unit of one page are all the thread's.
+  const partsOf = (pages: [number, number][]): DocumentPart[] =>
+    pages.map((range) => ({ pages: range, layout: { anchors: {}, links: [], structure: range[0] === range[1] ? sliceStructure(structure, range[0], range[1], '') : structure } as unknown as UnitLayout }));
+  for (const ranges of [[[1, 2]], [[1, 1], [2, 2]]] as [number, number][][]) {
+    const parts = partsOf(ranges);
+    const alone = new MarkingWorkers(1);
+    const shared = new MarkingWorkers(1, markWorkerFile(), true);
+    try {
+      const expected = await markDocument(alone, bytes, parts).marked;
+      const together = await markDocument(shared, bytes, parts).marked;
+      assert.deepEqual(together.marks, expected.marks);
+      assert.deepEqual(together.streams.map((s) => [s.index, Buffer.from(s.bytes).toString('hex')]), expected.streams.map((s) => [s.index, Buffer.from(s.bytes).toString('hex')]));
+      assert.equal(expected.streams.length, 2);
+    } finally {
+      await alone.close();
+      await shared.close();
+    }
+  }
+});
 
 test('a document a thread cannot read fails its request with the reason; the thread goes on', async () => {
   const { bytes, structure } = await printedDocument('one stream');

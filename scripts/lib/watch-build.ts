@@ -5,7 +5,7 @@ import { LineBreakMemo } from './print/line-break-memo.ts';
 import { KeptDocuments } from './print/kept-documents.ts';
 import { DocumentTabs } from './print/document-tabs.ts';
 import { prepareSpareTabs } from './print/tabs.ts';
-import { MarkingWorkers, residentMarkingThreads } from './print/marking-workers.ts';
+import { MarkingWorkers, markWorkerFile, residentMarkingThreads } from './print/marking-workers.ts';
 import { watchFolders } from './preview/watch.ts';
 import { report as reportError } from './run-cli.ts';
 
@@ -46,7 +46,7 @@ export async function watchBuild(args: BuildOptions, report: WatchReport): Promi
       // replaced (a failure fails its build, not the ones after).
       const threads = residentMarkingThreads();
       if (threads > 0 && (!resident.markingWorkers || resident.markingWorkers.ended)) {
-        resident.markingWorkers = new MarkingWorkers(threads);
+        resident.markingWorkers = new MarkingWorkers(threads, markWorkerFile(), true);
         resident.markingWorkers.start(threads);
       }
     } catch (error) {

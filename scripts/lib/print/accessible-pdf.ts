@@ -1,7 +1,7 @@
 import type { PDFDocument } from 'pdf-lib';
 import type { BookConfig } from '../config/schema.ts';
 import { pdfUaFindings } from '../pdf/pdf-ua-conditions.ts';
-import { tagPdf, type ContentMarks, type TagResult } from '../pdf/tag-pdf.ts';
+import { markStreams, tagPdf, type ContentMarks, type MarkedStream, type TagResult } from '../pdf/tag-pdf.ts';
 import { readTaggedPdf } from '../pdf/tagged-pdf.ts';
 import type { DocumentPart } from './document-layout.ts';
 import { loadPrinted, type MarkedDocument } from './mark-document.ts';
@@ -49,9 +49,48 @@ export async function makeAccessible(pdf: PDFDocument, structure: DocumentStruct
  */
 export function markDocument(workers: MarkingWorkers, bytes: Uint8Array, parts: readonly DocumentPart[]): { document: Promise<PDFDocument>; marked: Promise<MarkedDocument> } {
   const document = loadPrinted(bytes);
-  const marked = workers.mark({ bytes, parts: parts.map((part) => ({ pages: part.pages, structure: part.layout.structure })) }, document);
+  const marked =
+    workers.shareWithThisThread && workers.threaded
+      ? markShared(workers, bytes, parts, document)
+      : workers.mark({ bytes, parts: parts.map((part) => ({ pages: part.pages, structure: part.layout.structure })) }, document);
   // Each is awaited by the build; handled here too, should the other fail first.
   marked.catch(() => undefined);
   document.catch(() => undefined);
   return { document, marked };
+}
+
+/**
+ * A printed document marked by a thread and this thread together: each unit's first half of pages on the
+ * thread, the rest here, at once (this thread has nothing else to do but read and copy the document).
+ * A page's marking reads only that page and its unit's structure, and each leaf is on one page: the halves'
+ * marks joined and their streams in page order are what marking the whole on one thread makes.
+ */
+async function markShared(workers: MarkingWorkers, bytes: Uint8Array, parts: readonly DocumentPart[], document: Promise<PDFDocument>): Promise<MarkedDocument> {
+  const halves = parts.map((part) => Math.ceil((part.pages[1] - part.pages[0] + 1) / 2));
+  const theirs = workers.mark({ bytes, parts: parts.map((part, k) => ({ pages: part.pages, structure: part.layout.structure, only: [1, halves[k] as number] })) });
+  // Handled here too, should this thread's half fail first.
+  theirs.catch(() => undefined);
+  const pdf = await document;
+  const mine: { marks: ContentMarks; streams: MarkedStream[] }[] = [];
+  for (const [k, part] of parts.entries()) {
+    const count = part.pages[1] - part.pages[0] + 1;
+    const half = halves[k] as number;
+    const pages = Array.from({ length: count - half }, (_, i) => half + 1 + i);
+    mine.push(markStreams(pdf, part.layout.structure, pages, part.pages[0] - 1));
+  }
+  const thread = await theirs;
+  return {
+    marks: thread.marks.map((marks, k) => joinMarks(marks, (mine[k] as { marks: ContentMarks }).marks)),
+    streams: [...thread.streams, ...mine.flatMap((m) => m.streams)].sort((a, b) => a.index - b.index),
+  };
+}
+
+/** Two markings of one unit's structure, of different pages, as one. */
+function joinMarks(a: ContentMarks, b: ContentMarks): ContentMarks {
+  return {
+    leaves: a.leaves.map((marks, i) => [...marks, ...(b.leaves[i] ?? [])]),
+    pages: [...a.pages, ...b.pages],
+    sequences: a.sequences + b.sequences,
+    artifacts: a.artifacts + b.artifacts,
+  };
 }

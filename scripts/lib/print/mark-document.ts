@@ -6,7 +6,9 @@ import type { DocumentStructure } from './structure.ts';
 /** A printed document to mark for the tagged PDF: its bytes, and each unit's pages in it with its structure. */
 export interface MarkRequest {
   bytes: Uint8Array;
-  parts: { pages: [number, number]; structure: DocumentStructure }[];
+  /** `only`: of the unit's pages, those from the first to the second (counted from its first, inclusive);
+   * without it, all. */
+  parts: { pages: [number, number]; structure: DocumentStructure; only?: [number, number] }[];
 }
 
 /** A printed document's content marked: each unit's marks, aligned with its structure's leaves, and the
@@ -31,8 +33,8 @@ export async function markPrinted({ bytes, parts }: MarkRequest, { inTurn = fals
   const marks: ContentMarks[] = [];
   const streams: MarkedStream[] = [];
   for (const part of parts) {
-    const count = part.pages[1] - part.pages[0] + 1;
-    const pages = Array.from({ length: count }, (_, i) => i + 1);
+    const [from, to] = part.only ?? [1, part.pages[1] - part.pages[0] + 1];
+    const pages = Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
     const marked = inTurn ? await markStreamsInTurn(pdf, part.structure, pages, part.pages[0] - 1) : markStreams(pdf, part.structure, pages, part.pages[0] - 1);
     marks.push(marked.marks);
     streams.push(...marked.streams);

@@ -53,7 +53,16 @@ export class MarkingWorkers {
     /** Threads at most; 0: the documents are marked on this thread (BOOK_MARK_THREADS=0). */
     private readonly most: number,
     private readonly file: URL = markWorkerFile(),
+    /** Whether a document's pages are shared between a thread and this one (accessible-pdf.ts
+     * `markDocument`): a watching build's, whose save prints one document while this thread has nothing
+     * else to do but copy it. */
+    readonly shareWithThisThread = false,
   ) {}
+
+  /** Whether documents are marked on threads (not on this one alone). */
+  get threaded(): boolean {
+    return this.most > 0;
+  }
 
   /** A thread failed or they were closed: no request will be answered. */
   get ended(): boolean {
