@@ -163,8 +163,9 @@ export class MarkingWorkers {
 
 /**
  * The marking threads a watching build keeps for its saves: one (BOOK_MARK_THREADS=N sets it, 0: none). A
- * save prints one document, after Chromium is done with it: its pages are marked on the core Chromium has
- * left, while this thread copies the other documents' pages into the merged PDF, not after them. Kept, the
+ * save prints one document, after Chromium is done with it: half its pages are marked on the core Chromium
+ * has left, the other half on this thread once it has read and copied it (the documents from the cache are
+ * copied while Chromium prints, merge-pdf.ts `copyEarlierDocuments`). Kept, the
  * thread's modules are loaded once, while the build waits for the first save (not in the first build, where
  * Chromium has both cores).
  */
