@@ -25,10 +25,10 @@ const COMMANDS = ['build', 'check', 'preview', 'release', 'bench'];
 const SCRIPT_COMMANDS = ['build'];
 /**
  * The worker threads a script command starts, bundled as scripts beside it and run from a code cache of their
- * own (runThreadScript): the citation threads' citeproc and style compiling, ~0.15 s of each thread's first
- * second at 20×. The marking threads (mark-worker) run only in a watching build, which never exits with 0.
+ * own (runThreadScript): the citation threads (citeproc, the style) and the threads marking the tagged PDF's
+ * content (pdf-lib, the content parser), which a one-off build starts on more than two cores.
  */
-const THREAD_SCRIPTS = ['citation-worker'];
+const THREAD_SCRIPTS = ['citation-worker', 'mark-worker'];
 /**
  * Packages a command's script leaves to Node: native code (sharp), tools run on demand (esbuild, zx), what a
  * build loads only on some paths (bwip-js for an ISBN, chokidar for --watch, citation-js for BibTeX, hyphen's
@@ -141,12 +141,13 @@ async function bundle(dir) {
     logLevel: 'error',
   });
   // The script commands and their threads: CommonJS, so a `vm.Script` can run them (Node 20 gives an ES module no
-  // cached data), and beside the modules, whose thread entry points without a script (mark-worker.js) they start.
+  // cached data), and beside the modules, which the other commands and their threads run.
   // `import.meta` becomes what runScript passes; `import()` becomes `require`, which a script has.
   await build({
     entryPoints: [
       ...SCRIPT_COMMANDS.map((command) => ({ in: path.join(scriptsDir, `${command}.ts`), out: command })),
       { in: path.join(scriptsDir, 'lib', 'citations', 'citation-worker.ts'), out: 'citation-worker' },
+      { in: path.join(scriptsDir, 'lib', 'print', 'mark-worker.ts'), out: 'mark-worker' },
     ],
     outdir: temporary,
     outExtension: { '.js': '.cjs' },
@@ -230,12 +231,13 @@ function runScript(file) {
 /**
  * What scripts/lib/start-thread.ts asks, when it is there, to start a thread whose module is `url`: a thread
  * running this file, which runs the module's script from its code cache (runThreadScript), or undefined for a
- * module without a script. A thread that compiled its script sends the code cache once it has done a job
+ * module without a script. A thread that compiled its script sends the code cache when it has done its first job
  * (scripts/lib/start-thread.ts threadWorked); it is written into `caches` and, at a successful exit, beside the
  * script: a thread never writes, and a failed build leaves the cache as it was.
  */
 function threadStarter(dir, caches) {
   return (url) => {
+    if (url.protocol !== 'file:') return undefined;
     const name = path.basename(fileURLToPath(url), '.js');
     const file = path.join(dir, `${name}.cjs`);
     if (path.dirname(fileURLToPath(url)) !== dir || !THREAD_SCRIPTS.includes(name) || !existsSync(file)) return undefined;
@@ -248,7 +250,7 @@ function threadStarter(dir, caches) {
 
 /** The global through which the script's threads are started (scripts/lib/start-thread.ts). */
 const THREAD_STARTER = Symbol.for('book.startThread');
-/** The global a thread's script calls after a job done (scripts/lib/start-thread.ts threadWorked). */
+/** The global a thread's script calls when a job is done (scripts/lib/start-thread.ts threadWorked). */
 const THREAD_WORKED = Symbol.for('book.threadWorked');
 /** The key of workerData naming the script a thread of this file runs. */
 const THREAD_SCRIPT = 'bookThreadScript';
@@ -257,14 +259,16 @@ const THREAD_SCRIPT = 'bookThreadScript';
 function runThreadScript(file, port) {
   const { script, fresh } = compileScript(file);
   if (fresh) {
+    // Called before the job's answer goes: a build may end the thread as soon as it has it.
     globalThis[THREAD_WORKED] = () => {
       globalThis[THREAD_WORKED] = undefined;
-      // After the answer has gone: the cache costs the thread tens of milliseconds.
-      setImmediate(() => {
+      try {
         const data = script.createCachedData();
-        port.postMessage(data, [data.buffer]);
-        port.close();
-      });
+        port.postMessage(data);
+      } catch {
+        // No cache: the next run compiles, as this one did. The job's answer still goes.
+      }
+      port.close();
     };
   } else port.close();
   execute(script, file);

@@ -25,7 +25,11 @@ async function copyOfScripts(): Promise<string> {
 }
 
 function run(root: string, ...args: string[]): { status: number | null; stderr: string } {
-  const result = spawnSync(process.execPath, [path.join(root, 'scripts', 'run.mjs'), ...args], { cwd: root, encoding: 'utf8', timeout: 120_000, env: { ...process.env, SOURCE_DATE_EPOCH: '1700000000' } });
+  return runWith({}, root, ...args);
+}
+
+function runWith(env: Record<string, string>, root: string, ...args: string[]): { status: number | null; stderr: string } {
+  const result = spawnSync(process.execPath, [path.join(root, 'scripts', 'run.mjs'), ...args], { cwd: root, encoding: 'utf8', timeout: 120_000, env: { ...process.env, SOURCE_DATE_EPOCH: '1700000000', ...env } });
   return { status: result.status, stderr: result.stderr };
 }
 
@@ -143,7 +147,7 @@ test('the build runs from a code cache of its script, and a damaged, refused or 
   assert.deepEqual(await readFile(file), every, 'a build of fewer formats keeps the cache of every format');
 });
 
-test('the citation threads run from a code cache of their own script, and a damaged or refused one is made again', async () => {
+test('the citation and marking threads run from code caches of their own scripts, and a damaged or refused one is made again', async () => {
   const root = await copyOfRepository();
   copies.push(root);
   // Two chapters: a book of one renders its citations on the main thread.
@@ -186,4 +190,18 @@ test('the citation threads run from a code cache of their own script, and a dama
     assert.deepEqual(now.subarray(0, 32), createHash('sha256').update(now.subarray(32)).digest(), `${why} is made again whole`);
     await removeDir(path.join(root, 'again'));
   }
+
+  // The marking threads, which a one-off build starts on more than two cores: one asked for here.
+  const print = async (out: string): Promise<Buffer | undefined> => {
+    const result = runWith({ BOOK_MARK_THREADS: '1' }, root, 'build', '--manuscript', manuscript, '--out', path.join(root, out), '--no-cache', '--quiet', '--format', 'pdf');
+    assert.equal(result.status, 0, result.stderr);
+    return [...(await filesUnder(path.join(root, out)))].find(([name]) => name.endsWith('.pdf'))?.[1];
+  };
+  const pdf = await print('marked');
+  const markCache = path.join(root, '.cache', 'cli', bundle, `mark-worker.cjs.${process.version}-${process.arch}.v8cache`);
+  const marks = await readFile(markCache);
+  assert.deepEqual(marks.subarray(0, 32), createHash('sha256').update(marks.subarray(32)).digest(), 'the marking thread\'s code cache, whole');
+  assert.ok(pdf && pdf.length > 0, 'a PDF');
+  assert.deepEqual(await print('marked-again'), pdf, 'the same PDF with the marking thread run from its cache');
+  assert.deepEqual(await readFile(markCache), marks, 'a cache V8 takes is not written again');
 });

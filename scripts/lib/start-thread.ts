@@ -22,8 +22,8 @@ export function startThread(url: URL): Worker {
   return new Worker(`import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); });`, { eval: true });
 }
 
-/** Called by a thread after a job done well: a thread run from a script without a code cache then makes one,
- * with the code that job compiled. Nothing otherwise. */
+/** Called by a thread when a job is done well, before it answers: a thread run from a script without a code
+ * cache then makes one, with the code that job compiled, and sends it first. Nothing otherwise. */
 export function threadWorked(): void {
   (globalThis as { [THREAD_WORKED]?: () => void })[THREAD_WORKED]?.();
 }

@@ -68,8 +68,8 @@ parentPort!.on('message', (message: PoolRequest) => {
       try {
         const { style, sources, engine } = ready();
         const value = message.kind === 'citations' ? renderCitations(message.requests, sources, style, engine) : renderBibliography(message.ids, sources, style, engine);
-        reply({ job: message.job, ok: true, value });
         threadWorked();
+        reply({ job: message.job, ok: true, value });
       } catch (error) {
         reply({ job: message.job, ok: false, error: describe(error) });
       }

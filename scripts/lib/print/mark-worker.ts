@@ -5,6 +5,7 @@ import { parentPort } from 'node:worker_threads';
 import { markPrinted, type MarkRequest } from './mark-document.ts';
 import type { MarkReply } from './marking-workers.ts';
 import { sharePdfNumbers } from '../pdf/pdf-lib-patches.ts';
+import { threadWorked } from '../start-thread.ts';
 
 sharePdfNumbers();
 
@@ -21,6 +22,7 @@ port.on('message', (request: MarkRequest) => {
         return [index, bytes.length];
       });
       const reply: MarkReply = { marks, pages, data };
+      threadWorked();
       port.postMessage(reply, [data.buffer]);
     },
     (error: unknown) => {

@@ -1,6 +1,7 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { PDFDocument } from 'pdf-lib';
 import type { ContentMarks } from '../pdf/tag-pdf.ts';
+import { startThread } from '../start-thread.ts';
 import type { MarkedDocument, MarkRequest } from './mark-document.ts';
 
 /** What a marking thread answers a request with: the marks and each page's stream ([page index, length],
@@ -112,7 +113,7 @@ export class MarkingWorkers {
   }
 
   private spawn(): void {
-    const worker = new Worker(this.file);
+    const worker = startThread(this.file);
     this.running++;
     worker.unref();
     const thread: Thread = { worker };
