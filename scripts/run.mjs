@@ -24,11 +24,11 @@ const COMMANDS = ['build', 'check', 'preview', 'release', 'bench'];
  */
 const SCRIPT_COMMANDS = ['build'];
 /**
- * The worker threads a script command starts, bundled as scripts beside it and run from a code cache of their
+ * The worker threads a script command starts, by name and source, bundled as scripts beside it and run from a code cache of their
  * own (runThreadScript): the citation threads (citeproc, the style) and the threads marking the tagged PDF's
  * content (pdf-lib, the content parser), which a one-off build starts on more than two cores.
  */
-const THREAD_SCRIPTS = ['citation-worker', 'mark-worker'];
+const THREAD_SCRIPTS = { 'citation-worker': 'lib/citations/citation-worker.ts', 'mark-worker': 'lib/print/mark-worker.ts' };
 /**
  * Packages a command's script leaves to Node: native code (sharp), tools run on demand (esbuild, zx), what a
  * build loads only on some paths (bwip-js for an ISBN, chokidar for --watch, citation-js for BibTeX, hyphen's
@@ -146,8 +146,7 @@ async function bundle(dir) {
   await build({
     entryPoints: [
       ...SCRIPT_COMMANDS.map((command) => ({ in: path.join(scriptsDir, `${command}.ts`), out: command })),
-      { in: path.join(scriptsDir, 'lib', 'citations', 'citation-worker.ts'), out: 'citation-worker' },
-      { in: path.join(scriptsDir, 'lib', 'print', 'mark-worker.ts'), out: 'mark-worker' },
+      ...Object.entries(THREAD_SCRIPTS).map(([name, source]) => ({ in: path.join(scriptsDir, source), out: name })),
     ],
     outdir: temporary,
     outExtension: { '.js': '.cjs' },
@@ -160,7 +159,7 @@ async function bundle(dir) {
     plugins: [packagesInsideBut(OUTSIDE_SCRIPTS)],
     logLevel: 'error',
   });
-  for (const name of [...SCRIPT_COMMANDS, ...THREAD_SCRIPTS]) asciiOnly(path.join(temporary, `${name}.cjs`));
+  for (const name of [...SCRIPT_COMMANDS, ...Object.keys(THREAD_SCRIPTS)]) asciiOnly(path.join(temporary, `${name}.cjs`));
   // esbuild's service process (~40 MB) would otherwise live as long as the command.
   await stop();
   try {
@@ -240,7 +239,7 @@ function threadStarter(dir, caches) {
     if (url.protocol !== 'file:') return undefined;
     const name = path.basename(fileURLToPath(url), '.js');
     const file = path.join(dir, `${name}.cjs`);
-    if (path.dirname(fileURLToPath(url)) !== dir || !THREAD_SCRIPTS.includes(name) || !existsSync(file)) return undefined;
+    if (path.dirname(fileURLToPath(url)) !== dir || !Object.hasOwn(THREAD_SCRIPTS, name) || !existsSync(file)) return undefined;
     const { port1, port2 } = new MessageChannel();
     port1.on('message', (data) => caches.set(file, Buffer.from(data)));
     port1.unref();
