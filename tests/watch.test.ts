@@ -90,11 +90,15 @@ describe('npm run build -- --watch', () => {
     // The output folder as the save finds it, for a one-off build of the same edit below.
     const beforeSave = await mkdtemp(path.join(tmpdir(), 'book-test-before-'));
     await cp(out(), beforeSave, { recursive: true });
+    // The tab loaded before the save waits for it: a wait its progress line must not count as time in the page.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
     await writeFile(file, edited);
     await watching.until(() => watching.builds() >= 2, 'a build after the save');
     const saved = await readFile(pdf('out'));
     assert.match(watching.stderr, /changed: .*02-tweede\.md/);
     assert.match(watching.stderr, /1 unit\(s\) paginated in 1 document\(s\), 3 from the cache, 1 document\(s\) loaded before the save/);
+    const last = (text: string, pattern: RegExp): number => Number([...text.matchAll(pattern)].at(-1)?.[1]);
+    assert.ok(last(watching.stderr, /\(in the page (\d+\.\d) s/g) <= last(watching.stdout, /^done in (\d+\.\d) s/gm), watching.stderr + watching.stdout);
     try {
       // The chapter laid out in the tab loaded before the save (document-tabs.ts) against the same chapter laid
       // out in a new tab, from the same cache: the same file.
