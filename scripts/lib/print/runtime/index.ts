@@ -119,8 +119,11 @@ if (resumption) {
 }
 window.Paged.registerHandlers(...HANDLERS);
 
-/** How long a document loaded ahead waited for its body: not time in the page's work (`timings.paginateMs`). */
-let heldMs = 0;
+/**
+ * When the page's work for this build began: a document loaded ahead (print/document-tabs.ts) counts from its
+ * body going in, since its load and its wait come before the save and are no part of the build's time.
+ */
+let workSince = 0;
 let announceLayout: () => void = () => undefined;
 /** Settles once `window.book.layout` is set (`whenLaidOut`). */
 const laidOut = new Promise<void>((resolve) => (announceLayout = resolve));
@@ -130,7 +133,7 @@ function finish(): void {
   let layout: PageLayout;
   try {
     finishing.check();
-    const paginated = performance.now() - heldMs;
+    const paginated = performance.now() - workSince;
     // Line ends the line breaker chose at a soft hyphen are real hyphens already; Chromium's own are settled page by page.
     const pinned = lineBreaker.stats?.hyphens || 0;
     layout = {
@@ -175,7 +178,6 @@ window.book = book;
 // a document loaded whole (Paged.js reads the body by its markup, wrapContent).
 window.PagedConfig.before = async () => {
   if (document.body.hasAttribute(HELD_BODY_ATTRIBUTE)) {
-    const heldSince = performance.now();
     await new Promise<void>((resolve) => {
       window.bookRelease = (body) => {
         document.body.removeAttribute(HELD_BODY_ATTRIBUTE);
@@ -183,7 +185,7 @@ window.PagedConfig.before = async () => {
         resolve();
       };
     });
-    heldMs = performance.now() - heldSince;
+    workSince = performance.now();
   }
   fitTables();
   return lineBreaker.run();
