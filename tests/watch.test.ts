@@ -97,6 +97,8 @@ describe('npm run build -- --watch', () => {
     const saved = await readFile(pdf('out'));
     assert.match(watching.stderr, /changed: .*02-tweede\.md/);
     assert.match(watching.stderr, /1 unit\(s\) paginated in 1 document\(s\), 3 from the cache, 1 document\(s\) loaded before the save/);
+    // The save used the Chromium of the first build and says so by not saying it started one.
+    assert.equal(watching.stderr.match(/starting Chromium/g)?.length, 1, watching.stderr);
     const last = (text: string, pattern: RegExp): number => Number([...text.matchAll(pattern)].at(-1)?.[1]);
     assert.ok(last(watching.stderr, /\(in the page (\d+\.\d) s/g) <= last(watching.stdout, /^done in (\d+\.\d) s/gm), watching.stderr + watching.stdout);
     try {

@@ -94,6 +94,8 @@ export async function buildBook(args: BuildOptions, resident?: ResidentBuild): P
   const progress = createProgress(!args.quiet);
   // Chromium starts while the manuscript is read: its start-up and the Markdown stage run side by side.
   const pdf = args.formats.includes('pdf') || args.formats.includes('press');
+  // A watching build's later saves use the Chromium of its first build (started again only if it died).
+  const chromiumRunning = Boolean(resident?.browser);
   const launching = resident ? (pdf ? residentBrowser(resident) : undefined) : (args.browser ?? (pdf ? launchBrowser() : undefined));
   launching?.catch(() => undefined);
   // And the tabs of the documents laid out first are made then too, while the reading goes on (a small book
@@ -146,7 +148,7 @@ export async function buildBook(args: BuildOptions, resident?: ResidentBuild): P
     let starting: Promise<BrowserSession> | undefined;
     const browser = (): Promise<BrowserSession> => {
       if (!starting) {
-        progress.step('starting Chromium');
+        if (!chromiumRunning) progress.step('starting Chromium');
         starting = (launching ?? (resident ? residentBrowser(resident) : launchBrowser())).then((started) => (session = started));
       }
       return starting;
