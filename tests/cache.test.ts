@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chapterWithNotes, minimalConfig } from './fixtures.ts';
 import { assertSameBook, summarize, type PdfSummary } from './equivalence.ts';
 import { copyOfRepository, makeManuscript, removeDir, runScript, type RunResult } from './helpers.ts';
+import { PrintCache, type CacheEntry } from '../scripts/lib/print/cache.ts';
+import { KeptDocuments } from '../scripts/lib/print/kept-documents.ts';
 
 const ENV = { SOURCE_DATE_EPOCH: '1700000000' };
 
@@ -115,5 +118,54 @@ describe('the print cache follows every change that moves a page', () => {
     } finally {
       await writeFile(config, yaml);
     }
+  });
+});
+
+/** What a watching build keeps of the cache's entries (KeptDocuments): each file parsed once while it is the
+ * same file, read again once it is rewritten, a miss once it is gone, forgotten with its unit. */
+describe("a watching build's cache entries, as read before", () => {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'book-test-entries-'));
+  });
+  after(async () => {
+    await removeDir(dir);
+  });
+
+  const entry = (key: string, document: string, printState: string): CacheEntry =>
+    ({ key, printState, layout: { layout: { pageCount: 2 } } as unknown as CacheEntry['layout'], document, pages: [1, 2], printed: 1, browserVersion: 'test' }) as CacheEntry;
+
+  test('the same file: the entry as parsed before; rewritten: read again; gone: a miss; forgotten with its unit', async () => {
+    const cache = new PrintCache(dir);
+    const kept = new KeptDocuments();
+    await cache.putDocument('d1', new Uint8Array([1]));
+    await cache.put(entry('k1', 'd1', '[1]'));
+    const first = await cache.get('k1', kept);
+    assert.equal(first?.printState, '[1]');
+    assert.equal(await cache.get('k1', kept), first, 'kept: the same object');
+    assert.notEqual(await cache.get('k1'), first, 'a one-off build parses the file');
+    assert.deepEqual(await cache.get('k1'), first);
+
+    // Rewritten (beside and renamed, as every entry): another file.
+    await cache.put(entry('k1', 'd1', '[2]'));
+    const second = await cache.get('k1', kept);
+    assert.equal(second?.printState, '[2]');
+    assert.equal(await cache.get('k1', kept), second);
+
+    // An entry whose document is gone is a miss, kept or not; so is an entry file that is gone.
+    await rm(path.join(dir, 'doc-d1.pdf'));
+    assert.equal(await cache.get('k1', kept), undefined);
+    await cache.putDocument('d1', new Uint8Array([1]));
+    assert.equal(await cache.get('k1', kept), second);
+    await rm(path.join(dir, 'k1.json'));
+    assert.equal(await cache.get('k1', kept), undefined);
+
+    // Forgotten with its unit: a file of the same identity would be parsed again.
+    await cache.put(entry('k2', 'd1', '[3]'));
+    const third = await cache.get('k2', kept);
+    kept.keepOnly([{ document: 'd1', pages: [1, 2] }]);
+    assert.equal(await cache.get('k2', kept), third, 'its unit is in the book just built');
+    kept.keepOnly([{ document: 'd2', pages: [1, 2] }]);
+    assert.notEqual(await cache.get('k2', kept), third, 'its unit is not');
   });
 });

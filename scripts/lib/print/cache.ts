@@ -88,6 +88,12 @@ export interface CacheEntry {
   browserVersion: string;
 }
 
+/** Cache entries as read, by file and the file's identity (a watching build's KeptDocuments). */
+export interface KeptEntries {
+  entry(file: string, identity: string): CacheEntry | undefined;
+  keepEntry(file: string, identity: string, entry: CacheEntry): void;
+}
+
 /**
  * Paginated units on disk: one JSON per unit key, pointing into a printed document (`doc-<id>.pdf`, which
  * may hold several units). An entry is served only for the exact key and print state it was made with;
@@ -101,11 +107,30 @@ export class PrintCache {
     await rm(dir, { recursive: true, force: true });
   }
 
-  async get(key: string): Promise<CacheEntry | undefined> {
+  /**
+   * The entry of a unit key, or undefined (a miss). With `kept` (a watching build's), an entry file read
+   * before is not read again while it is the same file (inode, size, modification time): an entry is written
+   * beside and renamed, never in place, so a rewritten one is another file. What the build takes from an
+   * entry it only reads (the layouts are combined into copies), as it does with the documents kept.
+   */
+  async get(key: string, kept?: KeptEntries): Promise<CacheEntry | undefined> {
     const file = path.join(this.dir, `${key}.json`);
-    if (!existsSync(file)) return undefined;
     try {
-      const entry = JSON.parse(await readFile(file, 'utf8')) as CacheEntry;
+      let entry: CacheEntry;
+      if (kept) {
+        const info = await stat(file, { bigint: true }).catch(() => undefined);
+        if (!info) return undefined;
+        const identity = `${info.ino} ${info.size} ${info.mtimeNs}`;
+        const before = kept.entry(file, identity);
+        if (before) entry = before;
+        else {
+          entry = JSON.parse(await readFile(file, 'utf8')) as CacheEntry;
+          kept.keepEntry(file, identity, entry);
+        }
+      } else {
+        if (!existsSync(file)) return undefined;
+        entry = JSON.parse(await readFile(file, 'utf8')) as CacheEntry;
+      }
       if (entry.key !== key || !existsSync(this.documentFile(entry.document))) return undefined;
       return entry;
     } catch {

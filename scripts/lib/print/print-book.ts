@@ -389,7 +389,7 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
 
   // The last unit's key is of its body without pages: it is laid out every time, and not kept.
   const reading = performance.now();
-  const entries: (CacheEntry | undefined)[] = await Promise.all(units.map((u, i) => (cache && isKeyed(u) && i !== last ? cache.get(u.key) : undefined)));
+  const entries: (CacheEntry | undefined)[] = await Promise.all(units.map((u, i) => (cache && isKeyed(u) && i !== last ? cache.get(u.key, options.keptDocuments) : undefined)));
   stageDone('cache entries read', reading);
   printedNow = 1 + Math.max(0, ...entries.map((entry) => entry?.printed ?? 0));
   try {
