@@ -120,3 +120,24 @@ export async function noteRendererCpu(browser: Browser): Promise<void> {
   const total = [...rendererCpu.values()].reduce((a, b) => a + b, 0);
   process.stderr.write(`renderer processor time: ${total.toFixed(2)} s in ${rendererCpu.size} renderers\n`);
 }
+
+let printTraces = 0;
+let printTracing = false;
+
+/**
+ * Internal, for measuring the print (docs/performance.md), off by default: with BOOK_PRINT_TRACE set to a
+ * file, a Chromium trace from just before a document's print until its PDF is back (`<file>-N.json`, one per
+ * document printed while no other print is traced: Chromium traces one session at a time), with the
+ * renderer's style, layout and paint, the printing and every task's thread time (`toplevel`).
+ */
+export async function startPrintTrace(page: Page): Promise<(() => Promise<void>) | undefined> {
+  const file = process.env.BOOK_PRINT_TRACE;
+  if (!file || printTracing) return undefined;
+  printTracing = true;
+  const number = ++printTraces;
+  await page.tracing.start({ path: `${file}-${number}.json`, categories: [...TRACE_CATEGORIES, 'toplevel', 'printing', 'disabled-by-default-devtools.timeline.frame', 'cc', 'gpu', 'viz', 'skia', 'benchmark'] });
+  return async () => {
+    await page.tracing.stop();
+    printTracing = false;
+  };
+}

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser } from 'puppeteer';
+import type { Browser, CDPSession } from 'puppeteer';
 import { BOOK_ORIGIN, browserGone, serveHermetically, type SiteMap } from '../browser.ts';
 import { BuildError, diagnostic } from '../diagnostics.ts';
 import { pageBundle } from '../page-bundles.ts';
@@ -9,7 +9,7 @@ import { RUNTIME_PATH } from './print-html.ts';
 import { charactersOf, stylesheetsText, trimFontFaces } from './font-faces.ts';
 import type { LineBreakMemo } from './line-break-memo.ts';
 import type { DocumentDescription, FolioIncrement, PageLayout } from './runtime/contract.ts';
-import { noteRendererCpu, startPageProfile } from './page-profile.ts';
+import { noteRendererCpu, startPageProfile, startPrintTrace } from './page-profile.ts';
 import { closeTab, openTab, type Tab } from './tabs.ts';
 import { stageDone } from '../stage-times.ts';
 
@@ -159,6 +159,9 @@ export async function paginate(options: PaginateOptions): Promise<LaidOutDocumen
         })(),
       ),
     ]);
+    // The print's own session, made while the document is described and numbered.
+    const printer = page.createCDPSession();
+    printer.catch(() => undefined);
     return {
       layout,
       blocked,
@@ -170,10 +173,14 @@ export async function paginate(options: PaginateOptions): Promise<LaidOutDocumen
       print: () =>
         guard(
           (async () => {
+            const cdp = await printer;
+            const stopTrace = await startPrintTrace(page);
             // Printing switches the page to print media and back, each a style pass over every page; with
             // print media set first, the switch is one pass and there is no way back (the tab is closed after).
-            await page.emulateMediaType('print');
-            return page.pdf({ preferCSSPageSize: true, printBackground: true, timeout: timeoutMs, outline: false, tagged: false });
+            await cdp.send('Emulation.setEmulatedMedia', { media: 'print' });
+            const pdf = await printToPdf(cdp, timeoutMs);
+            await stopTrace?.();
+            return pdf;
           })(),
         ),
       close,
@@ -181,6 +188,49 @@ export async function paginate(options: PaginateOptions): Promise<LaidOutDocumen
   } catch (error) {
     await close();
     throw error;
+  }
+}
+
+/**
+ * The page's PDF, as puppeteer's `page.pdf({ preferCSSPageSize: true, printBackground: true, outline: false,
+ * tagged: false })` prints it, less two things that cost the build's print time for nothing:
+ * - its wait for `document.fonts.ready`, evaluated in an isolated world it makes at a page's first print (two
+ *   round trips before the print begins): the runtime has every face loaded before Paged.js begins;
+ * - the PDF as a stream, which Chromium writes to a file and puppeteer reads back with IO.read and closes
+ *   (two more round trips after it): returned as base64, it comes in the print's own answer.
+ */
+async function printToPdf(cdp: CDPSession, timeoutMs: number): Promise<Uint8Array> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(renderError(`the print did not finish within ${Math.round(timeoutMs / 1000)} s`)), timeoutMs);
+  });
+  try {
+    const { data } = await Promise.race([
+      cdp.send('Page.printToPDF', {
+        transferMode: 'ReturnAsBase64',
+        landscape: false,
+        displayHeaderFooter: false,
+        headerTemplate: '',
+        footerTemplate: '',
+        printBackground: true,
+        scale: 1,
+        paperWidth: 8.5,
+        paperHeight: 11,
+        marginTop: 0,
+        marginBottom: 0,
+        marginLeft: 0,
+        marginRight: 0,
+        pageRanges: '',
+        preferCSSPageSize: true,
+        generateTaggedPDF: false,
+        generateDocumentOutline: false,
+      }),
+      timedOut,
+    ]);
+    const bytes = Buffer.from(data, 'base64');
+    return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
