@@ -2,15 +2,17 @@
 // document out with Paged.js, and reports what a test reads.
 import type { PageLayout } from '../scripts/lib/print/runtime/contract.ts';
 import { LayoutProbing } from '../scripts/lib/print/runtime/layout-probes.ts';
+import { keepLines } from '../scripts/lib/print/runtime/keep-lines.ts';
 import { LostText } from '../scripts/lib/print/runtime/lost-text.ts';
+import { checkOverflowOncePerRun, runChecks } from '../scripts/lib/print/runtime/overflow-checks.ts';
 import { breakWordsAtSoftHyphens, closeStringSetQuotes, contentMovedIntoTemplate, keepBarePageSize, keepStringsOffTheText, layOutWithoutFrameWaits, noResizeObservers, numberNoteCalls, orderNoteSeries, reportUnplaceableBlocks, setStringsAfterReading, splitLongNotes, stableRefs, stableSelectorIds, styleSheetsFetchedAtLoad } from '../scripts/lib/print/runtime/pagedjs-fixes.ts';
 
-export type FixName = 'stableRefs' | 'closeStringSetQuotes' | 'keepStringsOffTheText' | 'noResizeObservers' | 'breakWordsAtSoftHyphens' | 'layOutWithoutFrameWaits' | 'numberNoteCalls' | 'orderNoteSeries' | 'reportUnplaceableBlocks' | 'splitLongNotes' | 'stableSelectorIds' | 'setStringsAfterReading' | 'keepBarePageSize';
+export type FixName = 'stableRefs' | 'closeStringSetQuotes' | 'keepStringsOffTheText' | 'noResizeObservers' | 'breakWordsAtSoftHyphens' | 'layOutWithoutFrameWaits' | 'numberNoteCalls' | 'orderNoteSeries' | 'reportUnplaceableBlocks' | 'splitLongNotes' | 'stableSelectorIds' | 'setStringsAfterReading' | 'keepBarePageSize' | 'checkOverflowOncePerRun' | 'keepLines';
 
 export interface Harness {
   /** Lays the document out with Paged.js as it is, plus the named fixes; `probe`: the build's layout probes
    * then read every page (runtime/layout-probes.ts), and their findings' rules are returned. */
-  layOut(fixes: FixName[], probe?: boolean): Promise<{ pages: number; observed: number; unplaceable: string[]; findings: string[]; lost: string[] }>;
+  layOut(fixes: FixName[], probe?: boolean): Promise<{ pages: number; observed: number; unplaceable: string[]; findings: string[]; lost: string[]; runChecks: typeof runChecks }>;
   /** Installs styleSheetsFetchedAtLoad, as the runtime does when it loads; settles once the sheets are in. */
   fetchStyleSheets(): Promise<void>;
   /**
@@ -72,6 +74,8 @@ window.harness = {
       if (fix === 'stableSelectorIds') stableSelectorIds(window.Paged);
       if (fix === 'setStringsAfterReading') setStringsAfterReading(window.Paged);
       if (fix === 'keepBarePageSize') keepBarePageSize(window.Paged);
+      if (fix === 'checkOverflowOncePerRun') checkOverflowOncePerRun(window.Paged);
+      if (fix === 'keepLines') handlers.push(keepLines());
     }
     // What the build's guard finds lost (runtime/lost-text.ts), as `line` or `line (part)`; it reads the
     // blocks' refs, so only with stableRefs.
@@ -82,11 +86,11 @@ window.harness = {
     const lost = lostText.lost().map((block) => `${block.line}${block.part ? ' (part)' : ''}`);
     // Pages Paged.js watches with a ResizeObserver.
     const observed = flow.pages.filter((page) => page.ro).length;
-    if (!probe) return { pages: flow.total, observed, unplaceable, findings: [], lost };
+    if (!probe) return { pages: flow.total, observed, unplaceable, findings: [], lost, runChecks };
     const probing = new LayoutProbing(() => null);
     for (const page of document.querySelectorAll<HTMLElement>('.pagedjs_page')) probing.page.finish(page);
     const layout = { pageCount: flow.total, errors: [] } as unknown as PageLayout;
     probing.document.finish(layout);
-    return { pages: flow.total, observed, unplaceable, findings: (layout.probes?.findings ?? []).map((f) => f.rule), lost };
+    return { pages: flow.total, observed, unplaceable, findings: (layout.probes?.findings ?? []).map((f) => f.rule), lost, runChecks };
   },
 };

@@ -365,6 +365,61 @@ describe('Paged.js 0.4.3 and the fixes the runtime makes to it', () => {
     assert.deepEqual(moved.tree, parsed.tree);
   });
 
+  test('checkOverflowOncePerRun: without it Paged.js checks for an overflow after nearly every node (a forced layout each); with it once a run of nodes, and the same pages', async () => {
+    // A chapter as the build hands it to Paged.js: a title page (so Paged.js checks after every node from the
+    // second page on), paragraphs whose text is split into spans and text nodes as the line breaker splits
+    // lines (a paragraph continued from the page before is appended node by node), notes, headings kept with
+    // what follows, lists whose last item's last paragraph has a style of its own, a quotation with padding
+    // below it, the widows and orphans Chromium keeps itself and `keepLines` moves; in three sizes of type, so
+    // the pages break at other places in each.
+    let seed = 7;
+    const random = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const words = WORDS.trim().split(' ');
+    const text = (count: number): string => Array.from({ length: count }, () => words[Math.floor(random() * words.length)]).join(' ');
+    const paragraph = (note: boolean): string => {
+      const pieces: string[] = [];
+      for (let i = Math.floor(random() * 9) + 1; i > 0; i--) pieces.push(random() < 0.5 ? `<span style="display:inline;letter-spacing:0.1px">${text(6)} </span>` : `${text(6)} `);
+      if (note) pieces.splice(1, 0, `<span class="footnote" data-note>${text(12)}</span>`);
+      return `<p>${pieces.join('')}${text(3)}.</p>`;
+    };
+    const blocks: string[] = ['<h1>Hoofdstuk</h1>'];
+    for (let i = 0; i < 200; i++) {
+      const r = random();
+      if (r < 0.08) blocks.push(`<h2>Kop ${i}</h2>`);
+      else if (r < 0.13) blocks.push(`<ul>${Array.from({ length: 3 }, () => `<li><p>${text(14)}</p><p>${text(10)}</p></li>`).join('')}</ul>`);
+      else if (r < 0.16) blocks.push(`<blockquote>${paragraph(false)}${paragraph(false)}</blockquote>`);
+      else blocks.push(paragraph(r > 0.9));
+    }
+    const body = `<section class="chapter" id="ch1">${blocks.join('\n')}</section>`;
+    const css = `@page { size: 120mm 170mm; }
+h1 { break-after: page; } h2 { break-after: avoid; margin: 8px 0 4px; font-size: 14px; }
+p { margin: 0; text-align: justify; widows: 2; orphans: 2; } p + p { text-indent: 1em; }
+li > p:last-child { margin-bottom: 3px; } li:last-child > p:last-child { margin-bottom: 0; }
+blockquote { margin: 4px 12px; padding-bottom: 6px; } .footnote { float: footnote; font-size: 10px; line-height: 12px; }`;
+    const laidOut = async (lineHeight: number, fixes: FixName[]) => {
+      const { page, pages, runChecks } = await layOut(body, `${css}\nbody { line-height: ${lineHeight}px; }`, ['stableRefs', 'stableSelectorIds', 'keepLines', 'noResizeObservers', ...fixes]);
+      const { LayoutCount } = await page.metrics();
+      const areas = await page.$$eval('.pagedjs_area', (els) => els.map((el) => el.innerHTML));
+      await page.close();
+      return { pages, areas, layouts: LayoutCount ?? 0, runChecks };
+    };
+    const ways = { runs: 0, overflowed: 0, takenOut: 0, notAlike: 0, noBreak: 0 };
+    for (const lineHeight of [15, 16, 17]) {
+      const unpatched = await laidOut(lineHeight, []);
+      const patched = await laidOut(lineHeight, ['checkOverflowOncePerRun']);
+      assert.ok(unpatched.pages >= 20, `${unpatched.pages} pages`);
+      assert.equal(patched.pages, unpatched.pages);
+      for (const [i, area] of unpatched.areas.entries()) assert.equal(patched.areas[i], area, `line height ${lineHeight}px, page ${i + 1}`);
+      // About 400 layouts without the fix, 240 with.
+      assert.ok(patched.layouts < unpatched.layouts * 0.8, `${patched.layouts} layouts with the fix, ${unpatched.layouts} without`);
+      for (const way of Object.keys(ways) as (keyof typeof ways)[]) ways[way] += patched.runChecks[way];
+    }
+    // Every way a run's check can go was taken: no overflow, the overflow in its last node, in an earlier one
+    // (the nodes after it taken out again), at an open element that ends with padding, and a prefix whose check
+    // found no break.
+    assert.ok(ways.runs > ways.overflowed && ways.overflowed > 0 && ways.takenOut > 0 && ways.notAlike > 0, JSON.stringify(ways));
+  });
+
   test('reportUnplaceableBlocks: a block that fits on no page is only a console message without it', async () => {
     // A block that may not break and is taller than a page: Paged.js cannot start it anywhere.
     const body = `<div style="break-inside: avoid"><p id="plate-1">${WORDS}</p><p id="plate-2">${WORDS.repeat(40)}</p></div>${paragraphs(1, WORDS)}`;

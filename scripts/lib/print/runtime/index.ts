@@ -16,6 +16,7 @@ import { StructureMeasure } from './measure-structure.ts';
 import { fillContents, fillEndnoteHeads, fillPageReferences, setFolios } from './numbers.ts';
 import type { HandlerClass } from './paged.ts';
 import { breakWordsAtSoftHyphens, closeStringSetQuotes, contentMovedIntoTemplate, keepBarePageSize, keepStringsOffTheText, layOutWithoutFrameWaits, noResizeObservers, stableSelectorIds, numberNoteCalls, orderNoteSeries, reportUnplaceableBlocks, setStringsAfterReading, splitLongNotes, stableRefs, styleSheetsFetchedAtLoad } from './pagedjs-fixes.ts';
+import { checkOverflowOncePerRun } from './overflow-checks.ts';
 import { LayoutResumption } from './resume-layout.ts';
 import { capitalRunningHeads } from './running-heads.ts';
 import { HyphenSettling } from './settle-hyphens.ts';
@@ -112,6 +113,7 @@ if (print) reportUnplaceableBlocks((block, page) => probing.unplaceableBlock(blo
 // The preview's frames are visible, and a page that grows there is laid out again.
 if (print) noResizeObservers(window.Paged);
 if (print) keepBarePageSize(window.Paged);
+if (print) checkOverflowOncePerRun(window.Paged);
 // The preview's pages of one layout stand in for those of the next (resume-layout.ts).
 if (resumption) {
   stableSelectorIds(window.Paged);
