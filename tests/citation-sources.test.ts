@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, test } from 'node:test';
 import { readBook, type Book } from '../scripts/lib/book.ts';
+import { readBibliographies } from '../scripts/lib/citations/bibliography.ts';
+import type { Diagnostic } from '../scripts/lib/diagnostics.ts';
 import { diagnose, places } from './citation-fixtures.ts';
 import { makeManuscript, removeDir, runScript } from './helpers.ts';
 
@@ -105,6 +109,39 @@ describe('bibliography files', () => {
     });
     assert.deepEqual(places(d).filter((p) => p[3] === 'error'), [['again.bib', 1, 7, 'error', 'citations/duplicate-key']]);
     assert.match(d[0]!.message, /first in .*refs\.bib on line 12/);
+  });
+});
+
+describe('a bibliography read again (a watching build, the preview)', () => {
+  test('the same text: the entries as parsed before and the same findings; another text: parsed anew', async () => {
+    const dir = await makeManuscript({ 'refs.yaml': CSL_YAML, 'bad.json': '[{"id": "x"}, {"id": "ok", "type": "book", "title": "Fine"}]\n' });
+    try {
+      const files = [
+        { absolute: path.join(dir, 'refs.yaml'), display: 'refs.yaml' },
+        { absolute: path.join(dir, 'bad.json'), display: 'bad.json' },
+      ];
+      const read = async (): Promise<{ entries: Map<string, unknown>; found: Diagnostic[] }> => {
+        const found: Diagnostic[] = [];
+        const { entries } = await readBibliographies(files, found);
+        return { entries, found };
+      };
+      const first = await read();
+      assert.deepEqual([...first.entries.keys()], ['roe03', 'ok']);
+      assert.deepEqual(first.found.map((d) => [d.file, d.line, d.rule]), [['bad.json', 1, 'citations/bad-bibliography']]);
+      const again = await read();
+      assert.equal(again.entries.get('roe03'), first.entries.get('roe03'), 'the entry as parsed before');
+      assert.notEqual(again.entries, first.entries, 'a new set of sources');
+      assert.deepEqual(again.found, first.found);
+      assert.notEqual(again.found[0], first.found[0], 'findings of their own');
+
+      await writeFile(files[0]!.absolute, CSL_YAML.replace('A Book in YAML', 'Another Book'));
+      const changed = await read();
+      assert.notEqual(changed.entries.get('roe03'), first.entries.get('roe03'));
+      assert.equal((changed.entries.get('roe03') as { item: { title: string } }).item.title, 'Another Book');
+      assert.equal(changed.entries.get('ok'), first.entries.get('ok'), 'the unchanged file as parsed before');
+    } finally {
+      await removeDir(dir);
+    }
   });
 });
 

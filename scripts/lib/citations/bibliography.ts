@@ -47,6 +47,15 @@ export function bibliographyFormat(file: string): BibliographyFormat | undefined
 const STATUSES = new Set<string>(['confirmed', 'partial', 'unconfirmed']);
 
 /**
+ * Each bibliography file as parsed last in this process, by its format and path, with what the parse reported:
+ * a watching build and the preview read the book again on every save, and an unchanged bibliography went
+ * through the YAML parser (for its positions) or citation.js each time. Used again while the text is the
+ * same. Nothing changes a parsed entry: readBibliographies copies them into a new set, citeproc copies an item
+ * as it retrieves it, the citation threads get clones, and the rest only read them.
+ */
+const parsedBefore = new Map<string, { text: string; display: string; parsed: Bibliography; reported: Diagnostic[] }>();
+
+/**
  * Reads the bibliography files into one set of sources (CSL-JSON, CSL-YAML, BibTeX and BibLaTeX), keeping
  * where each entry's key sits so that duplicate keys and bad entries are reported with line and column.
  */
@@ -68,7 +77,16 @@ export async function readBibliographies(files: { absolute: string; display: str
       continue;
     }
     const before = diagnostics.length;
-    const one = format === 'bibtex' ? await parseBibtex(text, display, diagnostics) : parseBibliography(text, display, diagnostics, format === 'csl-yaml');
+    const memo = `${format} ${absolute}`;
+    const last = parsedBefore.get(memo);
+    let one: Bibliography;
+    if (last && last.text === text && last.display === display) {
+      one = last.parsed;
+      for (const reported of last.reported) diagnostics.push({ ...reported });
+    } else {
+      one = format === 'bibtex' ? await parseBibtex(text, display, diagnostics) : parseBibliography(text, display, diagnostics, format === 'csl-yaml');
+      parsedBefore.set(memo, { text, display, parsed: one, reported: diagnostics.slice(before).map((reported) => ({ ...reported })) });
+    }
     if (one.entries.size === 0 && diagnostics.length > before) bibliography.unreadable = true;
     for (const [id, entry] of one.entries) {
       const existing = bibliography.entries.get(id);
