@@ -5,6 +5,7 @@ import { LayoutProbing } from '../scripts/lib/print/runtime/layout-probes.ts';
 import { keepLines } from '../scripts/lib/print/runtime/keep-lines.ts';
 import { LostText } from '../scripts/lib/print/runtime/lost-text.ts';
 import { checkOverflowOncePerRun, runChecks } from '../scripts/lib/print/runtime/overflow-checks.ts';
+import { leaveOutUnprintedFurniture } from '../scripts/lib/print/runtime/page-furniture.ts';
 import { breakWordsAtSoftHyphens, closeStringSetQuotes, contentMovedIntoTemplate, keepBarePageSize, keepStringsOffTheText, layOutWithoutFrameWaits, noResizeObservers, numberNoteCalls, orderNoteSeries, reportUnplaceableBlocks, setStringsAfterReading, splitLongNotes, stableRefs, stableSelectorIds, styleSheetsFetchedAtLoad } from '../scripts/lib/print/runtime/pagedjs-fixes.ts';
 
 export type FixName = 'stableRefs' | 'closeStringSetQuotes' | 'keepStringsOffTheText' | 'noResizeObservers' | 'breakWordsAtSoftHyphens' | 'layOutWithoutFrameWaits' | 'numberNoteCalls' | 'orderNoteSeries' | 'reportUnplaceableBlocks' | 'splitLongNotes' | 'stableSelectorIds' | 'setStringsAfterReading' | 'keepBarePageSize' | 'checkOverflowOncePerRun' | 'keepLines';
@@ -21,6 +22,8 @@ export interface Harness {
    * without: the template's tree node by node (each text node apart), and how many elements kept their mark.
    */
   wrapContent(moved: boolean): { tree: string[]; marked: number };
+  /** What the runtime does to a print document once it is laid out (runtime/page-furniture.ts). */
+  leaveOutUnprintedFurniture(): void;
 }
 
 declare global {
@@ -31,6 +34,7 @@ declare global {
 }
 
 window.harness = {
+  leaveOutUnprintedFurniture: () => leaveOutUnprintedFurniture(),
   wrapContent(moved) {
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     const texts: Text[] = [];

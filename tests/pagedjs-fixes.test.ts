@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -142,6 +144,32 @@ describe('Paged.js 0.4.3 and the fixes the runtime makes to it', () => {
     assert.deepEqual(patched.text.filter(Boolean), [], 'the strings stop at the page area and the bleeds');
     assert.ok(unpatched.heads.some((head) => /De arbeidersraden – \d/.test(head)), `the heads print: ${JSON.stringify(unpatched.heads)}`);
     assert.deepEqual(patched.heads, unpatched.heads);
+  });
+
+  test('leaveOutUnprintedFurniture: the content boxes of margin boxes without content and, without marks, the bleed boxes leave the layout; the pages print the same, and with crop marks the bleeds stay and print them', async () => {
+    const body = `<h1>Staat en revolutie</h1>${paragraphs(8, WORDS)}`;
+    const heads = 'h1 { string-set: title content(text); }\n@page { @top-center { content: string(title); } @bottom-right { content: counter(page); } }';
+    let printed = 0;
+    const print = async (css: string, leaveOut: boolean) => {
+      const { page } = await layOut(body, css, ['closeStringSetQuotes']);
+      if (leaveOut) await page.evaluate(() => (window as unknown as { harness: Harness }).harness.leaveOutUnprintedFurniture());
+      const boxes = await page.$$eval('.pagedjs_margin-content, .pagedjs_bleed', (els) => els.filter((el) => el.getClientRects().length > 0).length);
+      const file = path.join(dir, `furniture-${printed++}.pdf`);
+      await writeFile(file, await page.pdf({ preferCSSPageSize: true, printBackground: true, tagged: false }));
+      await page.close();
+      const images = execFileSync('pdftoppm', ['-r', '50', '-png', file]);
+      return { boxes, texts: await pdfPageTexts(file), images: createHash('sha256').update(images).digest('hex') };
+    };
+    for (const css of [heads, `${heads}\n@page { bleed: 3mm; marks: crop; }`]) {
+      const [as, leftOut] = [await print(css, false), await print(css, true)];
+      assert.ok(as.texts.length >= 2 && as.texts.some((text) => text.includes('Staat en revolutie')), `the heads print: ${JSON.stringify(as.texts)}`);
+      assert.deepEqual(leftOut.texts, as.texts);
+      assert.equal(leftOut.images, as.images, 'the same pages, pixel for pixel');
+      const pages = as.texts.length;
+      // Per page: 16 margin content boxes (2 with content) and 4 bleeds, kept with marks.
+      assert.equal(as.boxes, pages * 20);
+      assert.equal(leftOut.boxes, css.includes('marks') ? pages * 6 : pages * 2);
+    }
   });
 
   test('setStringsAfterReading: without it Paged.js sets a page\'s strings between its measurements of the page, and Chromium computes the style again for each; with it once, and the same strings and heads', async () => {

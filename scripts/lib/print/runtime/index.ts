@@ -14,6 +14,7 @@ import { LostText } from './lost-text.ts';
 import { LayoutMeasure } from './measure-layout.ts';
 import { StructureMeasure } from './measure-structure.ts';
 import { fillContents, fillEndnoteHeads, fillPageReferences, setFolios } from './numbers.ts';
+import { leaveOutUnprintedFurniture } from './page-furniture.ts';
 import type { HandlerClass } from './paged.ts';
 import { breakWordsAtSoftHyphens, closeStringSetQuotes, contentMovedIntoTemplate, keepBarePageSize, keepStringsOffTheText, layOutWithoutFrameWaits, noResizeObservers, stableSelectorIds, numberNoteCalls, orderNoteSeries, reportUnplaceableBlocks, setStringsAfterReading, splitLongNotes, stableRefs, styleSheetsFetchedAtLoad } from './pagedjs-fixes.ts';
 import { checkOverflowOncePerRun } from './overflow-checks.ts';
@@ -152,6 +153,7 @@ function finish(): void {
     return;
   }
   for (const finisher of DOCUMENT_FINISHERS) finisher.finish(layout);
+  if (print) leaveOutUnprintedFurniture();
   window.book.layout = layout;
   announceLayout();
 }
