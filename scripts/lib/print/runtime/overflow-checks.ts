@@ -34,9 +34,10 @@
  * When checks are due is unchanged (`maxChars`, flaw and all: a later first check could find another break).
  * A run is checked once the page holds nearly as many characters as the last pages held, the next once it
  * holds what the space left below its content is estimated to hold; where that is less than a line or two,
- * each node is checked. The loop is Paged.js's `renderTo` otherwise, step for step; Layout is not exported,
- * and its prototype is reached through the first Layout a page makes, before that page is laid out. The
- * runtime installs this when it prints.
+ * each node is checked. The loop is Paged.js's `renderTo` otherwise, step for step (a node walked again
+ * after nodes were taken out is handed to the `layoutNode` hook again: no handler listens to it). Layout is
+ * not exported: its prototype is reached through the first Layout a page makes, before that page is laid
+ * out. The runtime installs this when it prints.
  */
 import type { PagedNamespace } from './paged.ts';
 import { reusableRange } from './ranges.ts';
