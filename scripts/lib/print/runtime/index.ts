@@ -16,7 +16,7 @@ import { StructureMeasure } from './measure-structure.ts';
 import { fillContents, fillEndnoteHeads, fillPageReferences, setFolios } from './numbers.ts';
 import { leaveOutUnprintedFurniture } from './page-furniture.ts';
 import type { HandlerClass } from './paged.ts';
-import { breakWordsAtSoftHyphens, closeStringSetQuotes, contentMovedIntoTemplate, keepBarePageSize, keepStringsOffTheText, layOutWithoutFrameWaits, noResizeObservers, stableSelectorIds, numberNoteCalls, orderNoteSeries, reportUnplaceableBlocks, setStringsAfterReading, splitLongNotes, stableRefs, styleSheetsFetchedAtLoad } from './pagedjs-fixes.ts';
+import { breakWordsAtSoftHyphens, closeStringSetQuotes, contentMovedIntoTemplate, keepBarePageSize, keepStringsOffTheText, layOutWithoutFrameWaits, noResizeObservers, parseStyleSheetsAhead, type PolyfillPreviewer, stableSelectorIds, numberNoteCalls, orderNoteSeries, reportUnplaceableBlocks, setStringsAfterReading, splitLongNotes, stableRefs, styleSheetsFetchedAtLoad } from './pagedjs-fixes.ts';
 import { checkOverflowOncePerRun } from './overflow-checks.ts';
 import { LayoutResumption } from './resume-layout.ts';
 import { capitalRunningHeads } from './running-heads.ts';
@@ -182,14 +182,17 @@ window.book = book;
 // a document loaded whole (Paged.js reads the body by its markup, wrapContent).
 window.PagedConfig.before = async () => {
   if (document.body.hasAttribute(HELD_BODY_ATTRIBUTE)) {
-    await new Promise<void>((resolve) => {
+    const released = new Promise<void>((resolve) => {
       window.bookRelease = (body) => {
+        workSince = performance.now();
         document.body.removeAttribute(HELD_BODY_ATTRIBUTE);
         document.body.innerHTML = body;
         resolve();
       };
     });
-    workSince = performance.now();
+    // What Paged.js does first and without the body (its style sheets parsed), done while the body is awaited.
+    await parseStyleSheetsAhead((window as unknown as { PagedPolyfill: PolyfillPreviewer }).PagedPolyfill);
+    await released;
   }
   fitTables();
   return lineBreaker.run();

@@ -590,3 +590,120 @@ export function contentMovedIntoTemplate(Paged: PagedNamespace): void {
   };
   Previewer.prototype.contentMoved = true;
 }
+
+/** Paged.js's style-sheet parser (Polisher), as far as parseStyleSheetsAhead drives it. */
+interface Polisher {
+  /** Its base style element and the one its handlers add rules to (`styleSheet`), made by `setup`. */
+  base?: HTMLStyleElement;
+  styleEl?: HTMLStyleElement;
+  setup(): CSSStyleSheet;
+  convertViaSheet(text: string, url: string): Promise<string>;
+  insert(text: string): HTMLStyleElement | undefined;
+  add(...sheets: StyleSheetSource[]): Promise<string>;
+}
+
+interface Hook {
+  hooks: unknown[];
+  trigger(...args: unknown[]): Promise<unknown>;
+}
+
+/** The Previewer the polyfill made when it loaded (`window.PagedPolyfill`), which lays the document out. */
+export interface PolyfillPreviewer {
+  polisher: Polisher;
+  chunker: { flow(content: DocumentFragment, renderTo?: Element): Promise<{ performance: number; size: unknown; pages: unknown[] }> };
+  hooks: { beforePreview: Hook; afterPreview: Hook };
+  handlers?: unknown;
+  size: unknown;
+  initializeHandlers(): unknown;
+  wrapContent(): DocumentFragment;
+  removeStyles(doc?: Document | Element): StyleSheetSource[];
+  emit(event: string, ...args: unknown[]): void;
+  preview(content?: DocumentFragment, stylesheets?: StyleSheetSource[], renderTo?: Element): Promise<unknown>;
+}
+
+/** One style sheet parsed ahead: where it came from, its text, and what the parse had Paged.js insert, in order. */
+interface ParsedAhead {
+  url: string;
+  text: string | Promise<string>;
+  inserted: string[];
+}
+
+/**
+ * Paged.js begins (`Previewer.preview`) by taking the style sheets out of the document, making its own two
+ * (`polisher.setup`) and its handlers, and parsing every sheet with css-tree, its handlers' hooks called on
+ * each rule and declaration (`polisher.add`), before it lays out the first page. None of that reads the body,
+ * and in a document loaded ahead of its body (print/document-tabs.ts) it was on the way to the first page for
+ * nothing. This does it while the document waits: the sheets the document has now, found as `removeStyles`
+ * finds them but left in place, are parsed in order by the same polisher with the same handlers, and `preview`
+ * then takes the rest of its steps as before. What the document sees is kept in the order it was: Paged.js's
+ * own style elements are made now (its handlers hold their sheet), but disabled and left out of
+ * `removeStyles` until the moment `preview` made them; the styles the parse gives are inserted where `preview`
+ * inserted them, after the body went into Paged.js's template and the book's sheets came out (the line breaker
+ * measures the body under the book's own sheets, before that). A sheet the document gets after this (the
+ * line breaker's) is parsed after these, as it was. `preview` throws if the sheets it takes out do not begin
+ * with those parsed, or if anything came after Paged.js's own elements in the head: the order could not be
+ * kept then. Settles once the sheets are parsed.
+ */
+export async function parseStyleSheetsAhead(previewer: PolyfillPreviewer): Promise<void> {
+  const { polisher } = previewer;
+  // What removeStyles takes out when preview begins, as far as the document has it now (a copy of the head, so
+  // nothing is taken out; the sheets' texts are those styleSheetsFetchedAtLoad fetched).
+  const sheets = previewer.removeStyles(document.head.cloneNode(true) as Element);
+  polisher.setup();
+  const own = [polisher.base, polisher.styleEl].filter((el): el is HTMLStyleElement => Boolean(el));
+  for (const el of own) {
+    (el.sheet as CSSStyleSheet).disabled = true;
+    el.dataset.pagedjsIgnore = '';
+  }
+  previewer.handlers = previewer.initializeHandlers();
+  // preview triggers this hook before it made its handlers: none of them may be on it.
+  if (previewer.hooks.beforePreview.hooks.length > 0) throw new Error('parseStyleSheetsAhead: a handler registered beforePreview, which preview calls before it makes the handlers');
+  const parsed: ParsedAhead[] = [];
+  const insert = polisher.insert;
+  try {
+    for (const sheet of sheets) {
+      if (typeof sheet !== 'object') break;
+      const [url, text] = Object.entries(sheet)[0] as [string, string | Promise<string>];
+      // A sheet that failed to load fails preview, as it did: it and those after it are left to preview.
+      const original = await Promise.resolve(text).then((t) => t, () => undefined);
+      if (original === undefined) break;
+      const inserted: string[] = [];
+      polisher.insert = (css: string) => void inserted.push(css);
+      inserted.push(await polisher.convertViaSheet(original, url));
+      polisher.insert = insert;
+      parsed.push({ url, text, inserted });
+    }
+  } finally {
+    polisher.insert = insert;
+  }
+  previewer.preview = async function (this: PolyfillPreviewer, content?: DocumentFragment, stylesheets?: StyleSheetSource[], renderTo?: Element) {
+    await this.hooks.beforePreview.trigger(content, renderTo);
+    content ??= this.wrapContent();
+    stylesheets ??= this.removeStyles();
+    // Where polisher.setup made Paged.js's own elements: they are the head's last, and from here they apply.
+    const last = own[own.length - 1];
+    if (last && (last.nextElementSibling || own.some((el, i) => i > 0 && el.previousElementSibling !== own[i - 1]))) {
+      throw new Error('parseStyleSheetsAhead: an element was added to the head after Paged.js\'s own style elements');
+    }
+    for (const el of own) {
+      delete el.dataset.pagedjsIgnore;
+      (el.sheet as CSSStyleSheet).disabled = false;
+    }
+    parsed.forEach((sheet, i) => {
+      const now = stylesheets[i];
+      if (typeof now !== 'object' || Object.keys(now).length !== 1 || now[sheet.url] !== sheet.text) {
+        throw new Error(`parseStyleSheetsAhead: the style sheets preview takes out do not begin with those parsed ahead (${sheet.url})`);
+      }
+    });
+    for (const sheet of parsed) for (const css of sheet.inserted) polisher.insert(css);
+    const rest = stylesheets.slice(parsed.length);
+    if (rest.length > 0) await polisher.add(...rest);
+    const startTime = performance.now();
+    const flow = await this.chunker.flow(content, renderTo);
+    flow.performance = performance.now() - startTime;
+    flow.size = this.size;
+    this.emit('rendered', flow);
+    await this.hooks.afterPreview.trigger(flow.pages);
+    return flow;
+  };
+}
