@@ -6,7 +6,7 @@ import { keepLines } from '../scripts/lib/print/runtime/keep-lines.ts';
 import { LostText } from '../scripts/lib/print/runtime/lost-text.ts';
 import { checkOverflowOncePerRun, runChecks } from '../scripts/lib/print/runtime/overflow-checks.ts';
 import { leaveOutUnprintedFurniture } from '../scripts/lib/print/runtime/page-furniture.ts';
-import { breakWordsAtSoftHyphens, closeStringSetQuotes, contentMovedIntoTemplate, keepBarePageSize, keepStringsOffTheText, layOutWithoutFrameWaits, noResizeObservers, numberNoteCalls, orderNoteSeries, reportUnplaceableBlocks, setStringsAfterReading, splitLongNotes, stableRefs, stableSelectorIds, styleSheetsFetchedAtLoad } from '../scripts/lib/print/runtime/pagedjs-fixes.ts';
+import { breakWordsAtSoftHyphens, closeStringSetQuotes, contentMovedIntoTemplate, keepBarePageSize, keepStringsOffTheText, layOutWithoutFrameWaits, noResizeObservers, numberNoteCalls, orderNoteSeries, parseStyleSheetsAhead, type PolyfillPreviewer, reportUnplaceableBlocks, setStringsAfterReading, splitLongNotes, stableRefs, stableSelectorIds, styleSheetsFetchedAtLoad } from '../scripts/lib/print/runtime/pagedjs-fixes.ts';
 
 export type FixName = 'stableRefs' | 'closeStringSetQuotes' | 'keepStringsOffTheText' | 'noResizeObservers' | 'breakWordsAtSoftHyphens' | 'layOutWithoutFrameWaits' | 'numberNoteCalls' | 'orderNoteSeries' | 'reportUnplaceableBlocks' | 'splitLongNotes' | 'stableSelectorIds' | 'setStringsAfterReading' | 'keepBarePageSize' | 'checkOverflowOncePerRun' | 'keepLines';
 
@@ -24,6 +24,26 @@ export interface Harness {
   wrapContent(moved: boolean): { tree: string[]; marked: number };
   /** What the runtime does to a print document once it is laid out (runtime/page-furniture.ts). */
   leaveOutUnprintedFurniture(): void;
+  /**
+   * A document loaded with an empty body, as a held one (print/document-tabs.ts): its linked sheets fetched as
+   * the runtime fetches them, the sheets parsed ahead or not, then `body` put in, its paragraphs measured
+   * under the book's sheets (as the line breaker measures them), a style added to the head (as the line
+   * breaker's), and Paged.js's preview. What it read, what the pages and the head hold after.
+   */
+  layOutHeld(ahead: boolean, body: string, late: string): Promise<HeldLayout>;
+}
+
+export interface HeldLayout {
+  /** The sheets Paged.js had parsed when the body went in. */
+  parsedBeforeBody: number;
+  /** Paged.js's page width on the root, and each paragraph's font size and height, read before Paged.js began. */
+  measured: string[];
+  pages: string[];
+  /** The head's style elements' texts and disabled flags, in order, and the rules of Paged.js's own sheet. */
+  styles: string[];
+  rules: string[];
+  /** Each laid-out paragraph's color, font size and height. */
+  laidOut: string[];
 }
 
 declare global {
@@ -57,6 +77,27 @@ window.harness = {
     describe(content, 0);
     const marked = Array.from(content.querySelectorAll('*')).filter((element) => (element as unknown as { mark?: boolean }).mark).length;
     return { tree, marked };
+  },
+  async layOutHeld(ahead, body, late) {
+    const previewer = window.PagedPolyfill as unknown as PolyfillPreviewer & { polisher: { sheets: unknown[]; styleSheet: CSSStyleSheet } };
+    await styleSheetsFetchedAtLoad(window.Paged);
+    if (ahead) await parseStyleSheetsAhead(previewer);
+    const parsedBeforeBody = previewer.polisher.sheets.length;
+    document.body.innerHTML = body;
+    // Paged.js's base sheet sets its page variables on the root: none of it may apply yet.
+    const measured = [getComputedStyle(document.documentElement).getPropertyValue('--pagedjs-width') || 'no page width', ...Array.from(document.querySelectorAll('p'), (p) => `${getComputedStyle(p).fontSize} ${p.getBoundingClientRect().height}`)];
+    const style = document.createElement('style');
+    style.textContent = late;
+    document.head.appendChild(style);
+    await previewer.preview();
+    return {
+      parsedBeforeBody,
+      measured,
+      pages: Array.from(document.querySelectorAll('.pagedjs_page'), (page) => page.textContent ?? ''),
+      styles: Array.from(document.head.querySelectorAll('style'), (el) => `${el.sheet?.disabled} ${el.textContent}`),
+      rules: Array.from(previewer.polisher.styleSheet.cssRules, (rule) => rule.cssText),
+      laidOut: Array.from(document.querySelectorAll('.pagedjs_pages p'), (p) => `${getComputedStyle(p).color} ${getComputedStyle(p).fontSize} ${p.getBoundingClientRect().height}`),
+    };
   },
   async fetchStyleSheets() {
     await styleSheetsFetchedAtLoad(window.Paged);

@@ -10,7 +10,7 @@ import type { Page } from 'puppeteer';
 import { BOOK_ORIGIN, launchBrowser, serveHermetically, type BrowserSession, type SiteMap } from '../scripts/lib/browser.ts';
 import { packageDir, projectRoot } from '../scripts/lib/paths.ts';
 import { pdfPageTexts } from '../scripts/lib/pdf/poppler.ts';
-import type { FixName, Harness } from './pagedjs-fixes.page.ts';
+import type { FixName, Harness, HeldLayout } from './pagedjs-fixes.page.ts';
 import { removeDir } from './helpers.ts';
 
 /**
@@ -446,6 +446,36 @@ blockquote { margin: 4px 12px; padding-bottom: 6px; } .footnote { float: footnot
     // (the nodes after it taken out again), at an open element that ends with padding, and a prefix whose check
     // found no break.
     assert.ok(ways.runs > ways.overflowed && ways.overflowed > 0 && ways.takenOut > 0 && ways.notAlike > 0, JSON.stringify(ways));
+  });
+
+  test('parseStyleSheetsAhead: without it Paged.js parses the style sheets once the body is in; with it before, and the body measured, the styles and the pages the same', async () => {
+    const body = `<h1>Hoofdstuk</h1>${paragraphs(8, WORDS)}<p class="late">${WORDS}</p>`;
+    // The page set-up inline, the design linked (as a print document has them), and a sheet the head gets once
+    // the body is in (as the line breaker's): the design's font size must not reach the body before Paged.js begins.
+    const sheets = { '/design.css': 'p { font-size: 17px; line-height: 23px; margin: 0 0 9px; } @page { @bottom-center { content: counter(page); } }' };
+    const css = 'h1 { string-set: title content(text); break-after: avoid; } p { font-size: 11px; }';
+    const late = 'p.late { color: rgb(1, 2, 3); }';
+    const held = async (ahead: boolean): Promise<HeldLayout> => {
+      const page = await open('', css, false, sheets);
+      const result = await page.evaluate((a, b, l) => (window as unknown as { harness: Harness }).harness.layOutHeld(a, b, l), ahead, body, late);
+      await page.close();
+      return result;
+    };
+    const asItIs = await held(false);
+    const ahead = await held(true);
+    assert.equal(asItIs.parsedBeforeBody, 0);
+    // The inline sheet and the linked one, parsed while the document waited; the late one after.
+    assert.equal(ahead.parsedBeforeBody, 2);
+    assert.deepEqual(ahead.measured, asItIs.measured);
+    assert.equal(asItIs.measured[0], 'no page width');
+    assert.ok(asItIs.measured.slice(1).every((m) => m.startsWith('17px')), asItIs.measured.join(', '));
+    assert.ok(asItIs.pages.length >= 2, `${asItIs.pages.length} pages`);
+    assert.deepEqual(ahead.pages, asItIs.pages);
+    assert.deepEqual(ahead.styles, asItIs.styles);
+    assert.ok(asItIs.styles.every((s) => s.startsWith('false ')) && asItIs.styles.some((s) => s.includes('p.late')), asItIs.styles.join('\n'));
+    assert.deepEqual(ahead.rules, asItIs.rules);
+    assert.deepEqual(ahead.laidOut, asItIs.laidOut);
+    assert.ok(asItIs.laidOut.at(-1)?.startsWith('rgb(1, 2, 3) 17px'), asItIs.laidOut.at(-1));
   });
 
   test('reportUnplaceableBlocks: a block that fits on no page is only a console message without it', async () => {

@@ -179,7 +179,8 @@ window.book = book;
 // fitted to the measure first: a condensed or turned table is what the line breaker and Paged.js then see.
 // A document loaded ahead of its body (print/document-tabs.ts) waits here, with Paged.js, the runtime, the
 // styles and the fonts' style sheets loaded, until the build puts the body in: from there on it is laid out as
-// a document loaded whole (Paged.js reads the body by its markup, wrapContent).
+// a document loaded whole (Paged.js reads the body by its markup, wrapContent). Meanwhile Paged.js parses the
+// style sheets, which it did after the line breaker (parseStyleSheetsAhead keeps what the page sees in order).
 window.PagedConfig.before = async () => {
   if (document.body.hasAttribute(HELD_BODY_ATTRIBUTE)) {
     const released = new Promise<void>((resolve) => {
@@ -190,7 +191,6 @@ window.PagedConfig.before = async () => {
         resolve();
       };
     });
-    // What Paged.js does first and without the body (its style sheets parsed), done while the body is awaited.
     await parseStyleSheetsAhead((window as unknown as { PagedPolyfill: PolyfillPreviewer }).PagedPolyfill);
     await released;
   }
