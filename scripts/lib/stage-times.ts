@@ -13,6 +13,11 @@ export function stageDone(stage: string, since: number): number {
   return now;
 }
 
+/** Notes that `stage` took `ms`, as measured elsewhere (a page's own clock). */
+export function stageTook(stage: string, ms: number): void {
+  if (enabled) stages.push([stage, ms]);
+}
+
 /** Writes the stages timed since the last report as one line, and starts over. */
 export function reportStages(write: (line: string) => void = (line) => process.stderr.write(line)): void {
   if (!enabled) return;

@@ -11,7 +11,7 @@ import type { LineBreakMemo } from './line-break-memo.ts';
 import type { DocumentDescription, FolioIncrement, PageLayout } from './runtime/contract.ts';
 import { noteRendererCpu, startPageProfile, startPrintTrace } from './page-profile.ts';
 import { closeTab, openTab, type Tab } from './tabs.ts';
-import { stageDone } from '../stage-times.ts';
+import { stageDone, stageTook } from '../stage-times.ts';
 
 /** What the print document may load: itself at /index.html, styles/, the page runtime (`runtime`, its
  * script), the manuscript folder, Paged.js and the font packages. The build serves it by request
@@ -152,6 +152,11 @@ export async function paginate(options: PaginateOptions): Promise<LaidOutDocumen
           }
           clock = stageDone('laid out in the page', clock);
           const result = (await page.evaluate(() => window.book.layout)) as PageLayout;
+          // The page's own clock, from its body going in: the build's stages above include the messages between.
+          if (result.timings) {
+            stageTook('in the page, Paged.js begun', result.timings.beganMs ?? NaN);
+            stageTook('in the page, laid out', result.timings.paginateMs);
+          }
           if (memo) memo.store(await page.evaluate(() => window.book.freshLineBreaks()));
           await stopProfile?.();
           if (result.errors.length > 0) throw renderError(`the page reported errors: ${result.errors.join('; ')}`);

@@ -26,8 +26,9 @@ export interface PageLayout {
   /** What the layout probes measured. */
   probes?: LayoutProbes;
   /** Milliseconds in the page: until Paged.js finished; of it, settling soft hyphens, measuring pages and
-   * measuring their structure for the tagged PDF (absent in a layout cached before it was timed). */
-  timings: { paginateMs: number; settleMs: number; collectMs: number; structureMs?: number };
+   * measuring their structure for the tagged PDF (absent in a layout cached before it was timed), and until
+   * Paged.js began laying out pages (`beganMs`: the tables fitted, the lines broken, its style sheets parsed). */
+  timings: { paginateMs: number; settleMs: number; collectMs: number; structureMs?: number; beganMs?: number };
 }
 
 /** What the build needs to cut a laid-out document into its units. */

@@ -15,7 +15,7 @@ import { LayoutMeasure } from './measure-layout.ts';
 import { StructureMeasure } from './measure-structure.ts';
 import { fillContents, fillEndnoteHeads, fillPageReferences, setFolios } from './numbers.ts';
 import { leaveOutUnprintedFurniture } from './page-furniture.ts';
-import type { HandlerClass } from './paged.ts';
+import { pagedHandler, type HandlerClass } from './paged.ts';
 import { breakWordsAtSoftHyphens, closeStringSetQuotes, contentMovedIntoTemplate, keepBarePageSize, keepStringsOffTheText, layOutWithoutFrameWaits, noResizeObservers, parseStyleSheetsAhead, type PolyfillPreviewer, stableSelectorIds, numberNoteCalls, orderNoteSeries, reportUnplaceableBlocks, setStringsAfterReading, splitLongNotes, stableRefs, styleSheetsFetchedAtLoad } from './pagedjs-fixes.ts';
 import { checkOverflowOncePerRun } from './overflow-checks.ts';
 import { LayoutResumption } from './resume-layout.ts';
@@ -89,6 +89,11 @@ if (resumption) finishedPages.beforeReturn = (pages) => resumption.showLast(page
  * the next measurement (the finishers' first) instead of once before it and once after.
  */
 const HANDLERS: HandlerClass[] = [
+  class FlowBegun extends pagedHandler() {
+    beforeParsed(): void {
+      beganMs = performance.now() - workSince;
+    }
+  },
   layOutWithoutFrameWaits(),
   stableRefs(),
   // What a layout lost is for the build to refuse (describe()); the preview shows what it has.
@@ -127,6 +132,8 @@ window.Paged.registerHandlers(...HANDLERS);
  * body going in, since its load and its wait come before the save and are no part of the build's time.
  */
 let workSince = 0;
+/** When Paged.js began laying out pages, counted as `workSince` counts. */
+let beganMs = 0;
 let announceLayout: () => void = () => undefined;
 /** Settles once `window.book.layout` is set (`whenLaidOut`). */
 const laidOut = new Promise<void>((resolve) => (announceLayout = resolve));
@@ -144,7 +151,7 @@ function finish(): void {
       ...measure.measured,
       hyphens: pinned + hyphens.hyphens,
       errors,
-      timings: { paginateMs: paginated, settleMs: hyphens.ms, collectMs: measure.ms, structureMs: structure.ms },
+      timings: { paginateMs: paginated, settleMs: hyphens.ms, collectMs: measure.ms, structureMs: structure.ms, beganMs },
     };
   } catch (error) {
     errors.push(String((error as Error)?.stack || error));
