@@ -55,6 +55,12 @@ export interface LaidOutDocument {
   setFolios(increments: FolioIncrement[]): Promise<void>;
   fillContents(pages: Record<string, string>): Promise<void>;
   fillPageReferences(pages: Record<string, string>): Promise<void>;
+  /**
+   * Has Chromium lay the document out as the print will first (print media, every page back in the document:
+   * their first layout since Paged.js set them aside), for a document that waits for its numbers; what they
+   * change is laid out again at the print.
+   */
+  layOutForPrint(): Promise<void>;
   /** Prints the pages untagged: the build tags the PDF itself from the structure the page measured
    * (accessible-pdf.ts), which Chromium's own tags do not match. */
   print(): Promise<Uint8Array>;
@@ -175,6 +181,14 @@ export async function paginate(options: PaginateOptions): Promise<LaidOutDocumen
       setFolios: (increments) => guard(page.evaluate((list) => window.book.setFolios(list), increments)),
       fillContents: (pages) => guard(page.evaluate((numbers) => window.book.fillContents(numbers), pages)),
       fillPageReferences: (pages) => guard(page.evaluate((numbers) => window.book.fillPageReferences(numbers), pages)),
+      layOutForPrint: () =>
+        guard(
+          (async () => {
+            const cdp = await printer;
+            await cdp.send('Emulation.setEmulatedMedia', { media: 'print' });
+            await page.evaluate(() => void document.body.offsetHeight);
+          })(),
+        ),
       print: () =>
         guard(
           (async () => {

@@ -183,7 +183,16 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
         released.add(document);
         tabs.release();
       }
-      const numbers = await Promise.all(batch.map(numbersOf));
+      let numbered = false;
+      const numbering = Promise.all(batch.map(numbersOf)).finally(() => (numbered = true));
+      numbering.catch(() => undefined);
+      await new Promise((resolve) => setImmediate(resolve));
+      // A document that waits for the page counts before it (the other documents still laying out) has Chromium
+      // lay it out for the print meanwhile, its renderer otherwise idle; one whose numbers are known prints now.
+      const preparing = numbered ? undefined : document.layOutForPrint();
+      preparing?.catch(() => undefined);
+      const numbers = await numbering;
+      await preparing;
       if (failure) return;
       const increments = folioIncrements(parts, numbers.map((n) => n.first), numbers.map((n) => n.roman === true));
       if (increments.length > 0) await document.setFolios(increments);
