@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -10,7 +10,8 @@ import { parse } from 'yaml';
 import { loadBook, type Book } from '../scripts/lib/book.ts';
 import { missingLatexTools, pandocDefaults, writeLatexFont, writePandocDefaults, type LatexFont } from '../scripts/lib/bench/latex.ts';
 import { plainBookHtml } from '../scripts/lib/bench/plain-html.ts';
-import { parseScales } from '../scripts/lib/bench/scales.ts';
+import { parseScales, writeScaleManuscript } from '../scripts/lib/bench/scales.ts';
+import { loadConfig } from '../scripts/lib/config/load-config.ts';
 import { asSection, writeSyntheticBook } from '../scripts/lib/bench/synthetic-book.ts';
 import { sfntFromWoff, tableChecksum } from '../scripts/lib/bench/woff.ts';
 import { median, prepareRow, runRows, type PreparedRow } from '../scripts/lib/bench/yardsticks.ts';
@@ -155,6 +156,23 @@ describe('bench books', () => {
     assert.throws(() => parseScales('1,huge'), /--scales: "huge"/);
     assert.equal(median([3, 1, 2]), 2);
     assert.equal(median([4, 1, 2, 3]), 2.5);
+  });
+
+  test('--document: an outside Markdown document as a manuscript whose book.yaml a build accepts', async () => {
+    const work = await mkdtemp(path.join(tmpdir(), 'bench-test-document-'));
+    try {
+      const file = path.join(work, 'outside', 'README.md');
+      await mkdir(path.dirname(file), { recursive: true });
+      await writeFile(file, '# A manual\n\nSome text.\n');
+      const target = path.join(work, 'document-book');
+      // The book's own manuscript: its printer profile resolves to values book.yaml may not name.
+      await writeScaleManuscript({ kind: 'document', file }, path.join(projectRoot, 'manuscript'), target);
+      const { config } = await loadConfig(target);
+      assert.equal(config.title, 'A manual');
+      assert.deepEqual(config.chapters, ['document.md']);
+    } finally {
+      await removeDir(work);
+    }
   });
 });
 

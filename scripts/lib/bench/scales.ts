@@ -54,7 +54,10 @@ export async function writeScaleManuscript(scale: Scale, source: string, target:
  * without the book's bibliography. Files beside the document (images) come along.
  */
 async function writeDocumentManuscript(file: string, language: string | undefined, source: string, target: string): Promise<void> {
-  const { config } = await loadConfig(source);
+  // Validated as a build reads it, but written from the book's own book.yaml: the loaded configuration also
+  // holds what is derived from it (a printer profile's spine values), which book.yaml may not name.
+  await loadConfig(source);
+  const config = parse(await readFile(path.join(source, 'book.yaml'), 'utf8')) as Record<string, unknown>;
   const { metadata, body } = splitMetadataBlock(await readFile(file, 'utf8'));
   await mkdir(target, { recursive: true });
   await cp(path.dirname(path.resolve(file)), target, { recursive: true, filter: (f) => !/\.md$/i.test(f) });
