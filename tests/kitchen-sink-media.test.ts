@@ -154,6 +154,10 @@ describe('the kitchen sink: images and tables in every format', () => {
     assert.deepEqual(findings.filter((f) => f.rule === 'layout/overflow' && /06-tables\.md$/.test(f.file)), []);
     const turned = pages.findIndex((p) => flat(p).includes('A table of twelve columns, turned on a page of its own'));
     assert.ok(turned >= 0);
+    // On a page of its own: the paragraph after it begins the next page. Set upright and condensed, it would
+    // fit only with its heads broken at every syllable, and the paragraph would follow it on its page.
+    assert.ok(!flat(pages[turned] ?? '').includes('The chapter ends with a paragraph after the tables'), pages[turned]);
+    assert.ok(flat(pages[turned + 1] ?? '').includes('The chapter ends with a paragraph after the tables'), pages[turned + 1]);
   });
 
   test('EPUB: figures with captions, tables with caption and header scope, every epub:type with its role, ids unique', () => {

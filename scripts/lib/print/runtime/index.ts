@@ -201,7 +201,7 @@ window.PagedConfig.before = async () => {
     await parseStyleSheetsAhead((window as unknown as { PagedPolyfill: PolyfillPreviewer }).PagedPolyfill);
     await released;
   }
-  fitTables();
+  await fitTables();
   return lineBreaker.run();
 };
 window.PagedConfig.after = () => finish();

@@ -12,17 +12,32 @@ function excess(table: HTMLTableElement): number {
 }
 
 /**
+ * While tables are measured their words stay whole: a table fits the measure only if it does so without
+ * breaking a word at a soft hyphen. Broken there, any table of short cells "fits" a column a syllable wide
+ * (the kitchen sink's twelve columns of `Column-1-heading` were set `Col-umn-1-head-ing`, four lines a head).
+ */
+const WHOLE_WORDS = '.chapter table, .chapter table * { hyphens: none !important; }';
+
+/**
  * Before pagination, with the body at the measure (index.ts runs it before the line breaker): a table wider
  * than the measure is condensed (smaller type, tighter cells); one still too wide is turned a quarter, on a
  * page of its own, where the page's height is its measure. One that does not fit even so is left for the
- * layout check.
+ * layout check. The tables are measured in the faces they are set in, once those are in: a face still loading
+ * measures as its fallback, and a table that fits in the fallback was left unturned (the runtime starts every
+ * face loading as it loads, so `document.fonts.ready` waits for them all).
  */
-export function fitTables(): void {
+export async function fitTables(): Promise<void> {
+  const tables = document.querySelectorAll<HTMLTableElement>('.chapter table');
+  if (tables.length === 0) return;
+  await document.fonts.ready;
   const body = document.body;
   const previous = body.style.width;
   body.style.width = 'var(--text-width)';
+  const wholeWords = document.createElement('style');
+  wholeWords.textContent = WHOLE_WORDS;
+  document.head.appendChild(wholeWords);
   try {
-    for (const table of document.querySelectorAll<HTMLTableElement>('.chapter table')) {
+    for (const table of tables) {
       if (excess(table) <= 1.001) continue;
       table.classList.add('table-condensed');
       if (excess(table) <= 1.001) continue;
@@ -34,6 +49,7 @@ export function fitTables(): void {
       turned.appendChild(table);
     }
   } finally {
+    wholeWords.remove();
     body.style.width = previous;
   }
 }
