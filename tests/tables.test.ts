@@ -6,6 +6,8 @@ import { build } from 'esbuild';
 import type { HTTPRequest, Page } from 'puppeteer';
 import { BOOK_ORIGIN, launchBrowser, type BrowserSession } from '../scripts/lib/browser.ts';
 import { packageDir, projectRoot } from '../scripts/lib/paths.ts';
+// For its part of the run log (the file's time, from which tests/durations.json comes), as every test file has it.
+import './helpers.ts';
 
 /**
  * The runtime's fitting of tables to the measure (scripts/lib/print/runtime/tables.ts), in Chromium, with the
