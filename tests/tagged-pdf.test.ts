@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
-import { PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRef } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFRef } from 'pdf-lib';
 import { scanContent } from '../scripts/lib/pdf/content-stream.ts';
 import { markPageContent, type MarkTarget } from '../scripts/lib/pdf/mark-content.ts';
+import { hexText } from '../scripts/lib/pdf/tag-pdf.ts';
 import { pdfUaFindings } from '../scripts/lib/pdf/pdf-ua-conditions.ts';
 import { pdfInfo, pdfPageTexts } from '../scripts/lib/pdf/poppler.ts';
 import { readTaggedPdf } from '../scripts/lib/pdf/tagged-pdf.ts';
@@ -98,6 +99,27 @@ function blocks(page: ReadPage): ReadElement[] {
   const document = page.root.children.find((c) => c.role === 'Document');
   return (document?.children ?? []).flatMap((c) => (c.role === 'Sect' ? c.children : [c]));
 }
+
+describe('texts in the structure tree', () => {
+  // Lone surrogates, a pair, an empty text, Latin-1 and beyond: what hexText writes is what pdf-lib's own
+  // encoder writes, and what the reader reads back is what pdf-lib decodes (U+FFFD for a surrogate alone).
+  const texts = ['', 'Noot 3', 'be-hoorlijk', 'Œuvre – “Lenin’s” ß', 'emoji 😀 pair', 'alone \ud800 high', 'alone \udc00 low', 'end \ud83d', '\u0000\uffff'];
+  test('written as pdf-lib writes them', () => {
+    for (const text of texts) assert.equal(hexText(text).asString(), PDFHexString.fromText(text).asString(), JSON.stringify(text));
+  });
+  test('read back as pdf-lib decodes them, other hex strings too', async () => {
+    const pdf = await PDFDocument.create();
+    const others = ['FFFE4100', 'FEFF00', 'FEFF004', '48656C6C6F', 'feff0041', 'FEFFD800DC00', 'FEFFDC00D800', ''];
+    const hexes = [...texts.map((t) => PDFHexString.fromText(t)), ...others.map((h) => PDFHexString.of(h))];
+    const k = pdf.context.obj([]) as PDFArray;
+    for (const hex of hexes) k.push(pdf.context.obj({ Type: 'StructElem', S: 'P', ActualText: hex, K: [] }));
+    const root = pdf.context.obj({ Type: 'StructTreeRoot', K: k });
+    pdf.catalog.set(PDFName.of('StructTreeRoot'), pdf.context.register(root));
+    const read = readTaggedPdf(pdf, { content: false }).structure ?? [];
+    assert.equal(read.length, hexes.length);
+    read.forEach((element, i) => assert.equal(element.actualText, (hexes[i] as PDFHexString).decodeText(), (hexes[i] as PDFHexString).asString()));
+  });
+});
 
 describe('the book’s screen PDF is tagged (PDF/UA-1)', () => {
   let pdfFile: string;

@@ -68,8 +68,9 @@ export function pdfUaFindings(pdf: TaggedPdf): PdfUaFinding[] {
     if (!STANDARD_TYPES.has(role)) add('pdfua/role-map', `structure type /${element.type} is not standard and the RoleMap does not map it to a standard type`, page);
     const parents = LIST_PARENTS[role];
     if (parents && (!parent || !parents.includes(parent))) add('pdfua/structure-nesting', `${role} inside ${parent ?? 'the structure tree root'} (belongs in ${parents.join(' or ')})`, page);
-    const level = /^H([1-6])$/.exec(role)?.[1];
-    if (level) headings.push({ level: Number(level), page });
+    // H1–H6, read without a regular expression per element.
+    const level = role.length === 2 && role.charCodeAt(0) === 72 ? role.charCodeAt(1) - 48 : 0;
+    if (level >= 1 && level <= 6) headings.push({ level, page });
     if (role === 'Figure') {
       if (!element.alt?.trim() && !element.actualText?.trim()) found.push({ rule: 'pdfua/figure-alt', message: 'a figure has no alternative text (Alt)', ...(page ? { page } : {}), figure: figures });
       figures++;

@@ -234,6 +234,22 @@ const NAMES = {
   MCID: PDFName.of('MCID'),
 };
 
+/** Structure types and an element's other keys (Alt, ActualText, Lang, ID, A), each name made once: see NAMES. */
+const otherNames = new Map<string, PDFName>();
+function nameFor(text: string): PDFName {
+  let name = otherNames.get(text);
+  if (name === undefined) otherNames.set(text, (name = PDFName.of(text)));
+  return name;
+}
+
+/** What `PDFHexString.fromText` makes (UTF-16BE after its byte order mark, in upper-case hex), the code units
+ * turned to hex by Buffer at once, not one at a time by a string padded and upper-cased for each: one per
+ * hyphenated word's ActualText and per link's Contents. A JavaScript string's code units are UTF-16 as they
+ * are, lone surrogates too, as pdf-lib's encoder writes them. */
+export function hexText(value: string): PDFHexString {
+  return PDFHexString.of(`FEFF${Buffer.from(value, 'utf16le').swap16().toString('hex').toUpperCase()}`);
+}
+
 /**
  * Makes a PDF printed untagged by Chromium a tagged PDF from the book's structure as the page measured it:
  * every page's content marked (each text object, path and image given to the element it was drawn for, the
@@ -244,6 +260,14 @@ const NAMES = {
  * Pages are those of `structure`, 1-based, in the document as it is now (before page boxes change). Pages
  * whose content is marked already (`marked`: the parallel build marks each document as it is printed) keep it.
  */
+/** A leaf's marked content on its page: the MCID, and for a part of a word hyphenated at a line end the
+ * word's key (page and number), which its other part shares. */
+interface LeafContent {
+  page: number;
+  mcid: number;
+  word: string | undefined;
+}
+
 export async function tagPdf(pdf: PDFDocument, structure: DocumentStructure, options: TagOptions, marked?: ContentMarks): Promise<TagResult> {
   const { context } = pdf;
   const pages = pdf.getPages();
@@ -262,15 +286,21 @@ export async function tagPdf(pdf: PDFDocument, structure: DocumentStructure, opt
   const sequences = own.sequences + (marked?.sequences ?? 0);
   const artifacts = own.artifacts + (marked?.artifacts ?? 0);
   const words = new Map<string, string>();
-  const leafMcids: { page: number; mcid: number; word?: string }[][] = structure.leaves.map((leaf, i) => {
-    const leafMarks = done.has(leaf.page) ? (marked?.leaves[i] ?? []) : (own.leaves[i] ?? []);
-    return leafMarks.map(({ mcid, word, text }) => {
-      if (word === undefined) return { page: leaf.page, mcid };
-      const key = `${leaf.page}:${word}`;
-      words.set(key, text ?? '');
-      return { page: leaf.page, mcid, word: key };
-    });
-  });
+  const leafMcids: LeafContent[][] = [];
+  for (let i = 0; i < structure.leaves.length; i++) {
+    const { page } = structure.leaves[i] as DocumentStructure['leaves'][number];
+    const leafMarks = done.has(page) ? (marked?.leaves[i] ?? []) : (own.leaves[i] ?? []);
+    const contents: LeafContent[] = [];
+    for (const { mcid, word, text } of leafMarks) {
+      let key: string | undefined;
+      if (word !== undefined) {
+        key = `${page}:${word}`;
+        words.set(key, text ?? '');
+      }
+      contents.push({ page, mcid, word: key });
+    }
+    leafMcids.push(contents);
+  }
 
   // Link annotations: each to the Link element drawn where it is.
   const linksByPage = new Map<number, StructureElement[]>();
@@ -309,7 +339,7 @@ export async function tagPdf(pdf: PDFDocument, structure: DocumentStructure, opt
       const entry = { ref: item, page: index + 1, annot };
       if (best) annotationsOf.set(best.key, [...(annotationsOf.get(best.key) ?? []), entry]);
       else strayAnnotations.push(entry);
-      if (subtype === 'Link') annot.set(PDFName.of('Contents'), PDFHexString.fromText(describeLink(best, annot, options)));
+      if (subtype === 'Link') annot.set(PDFName.of('Contents'), hexText(describeLink(best, annot, options)));
     }
     page.node.set(PDFName.of('Tabs'), PDFName.of('S'));
   });
@@ -322,22 +352,18 @@ export async function tagPdf(pdf: PDFDocument, structure: DocumentStructure, opt
   const pageRef = (page: number): PDFRef | undefined => pages[page - 1]?.ref;
   const pageNumbers = new Map(pages.map((page, index) => [page.ref, index + 1]));
 
-  /** A marked-content reference: written as the bare MCID when it is on the element's own page (its /Pg),
-   * as an MCR dictionary naming its page otherwise. Most of a tree's references are bare, which keeps the
-   * tree small to write, save and read back. */
-  interface ContentRef {
-    page: number;
-    mcid: number;
-  }
-  type Kid = PDFObject | ContentRef;
-  const isContent = (kid: Kid): kid is ContentRef => !(kid instanceof PDFObject);
-  const write = (type: string, parent: PDFRef, fill: (self: PDFRef) => Kid[], extra: Record<string, PDFObject> = {}): PDFRef | undefined => {
+  /** A marked-content reference (a leaf's content itself): written as the bare MCID when it is on the
+   * element's own page (its /Pg), as an MCR dictionary naming its page otherwise. Most of a tree's references
+   * are bare, which keeps the tree small to write, save and read back. */
+  type Kid = PDFObject | LeafContent;
+  const isContent = (kid: Kid): kid is LeafContent => !(kid instanceof PDFObject);
+  const write = (type: string, parent: PDFRef, fill: (self: PDFRef) => Kid[], extra?: Record<string, PDFObject>): PDFRef | undefined => {
     const self = context.nextRef();
     const kids = fill(self);
     if (kids.length === 0) return undefined;
     const dict = PDFDict.withContext(context);
     dict.set(NAMES.Type, NAMES.StructElem);
-    dict.set(NAMES.S, PDFName.of(type));
+    dict.set(NAMES.S, nameFor(type));
     dict.set(NAMES.P, parent);
     const first = firstPage(kids);
     const own = first ? pageRef(first) : undefined;
@@ -356,7 +382,7 @@ export async function tagPdf(pdf: PDFDocument, structure: DocumentStructure, opt
       }
     }
     dict.set(NAMES.K, array);
-    for (const [key, value] of Object.entries(extra)) dict.set(PDFName.of(key), value);
+    if (extra) for (const key in extra) dict.set(nameFor(key), extra[key] as PDFObject);
     context.assign(self, dict);
     count++;
     return self;
@@ -373,27 +399,30 @@ export async function tagPdf(pdf: PDFDocument, structure: DocumentStructure, opt
     }
     return undefined;
   };
-  const mcr = (page: number, mcid: number, parent: PDFRef): ContentRef => {
-    const list = parentTree.get(page) ?? [];
-    list[mcid] = parent;
-    parentTree.set(page, list);
-    return { page, mcid };
+  /** A leaf's content as a kid of `parent`, which the parent tree records. */
+  const mcr = (content: LeafContent, parent: PDFRef): LeafContent => {
+    let list = parentTree.get(content.page);
+    if (list === undefined) parentTree.set(content.page, (list = []));
+    list[content.mcid] = parent;
+    return content;
   };
   /** The marked content of consecutive leaves; the two parts of a word hyphenated at a line end go into a
    * Span whose ActualText is the word whole (the page keeps its hyphen for search and copy). */
-  const contentKids = (leafIndices: number[], self: PDFRef): Kid[] => {
-    const entries = leafIndices.flatMap((i) => leafMcids[i] ?? []);
-    const out: Kid[] = [];
+  const contentKids = (leafIndices: number[], self: PDFRef, out: Kid[]): void => {
+    const entries: LeafContent[] = [];
+    for (let k = 0; k < leafIndices.length; k++) {
+      const list = leafMcids[leafIndices[k] as number];
+      if (list) for (let m = 0; m < list.length; m++) entries.push(list[m] as LeafContent);
+    }
     for (let k = 0; k < entries.length; k++) {
-      const entry = entries[k] as { page: number; mcid: number; word?: string };
+      const entry = entries[k] as LeafContent;
       const next = entries[k + 1];
       if (entry.word !== undefined && next?.word === entry.word) {
-        const span = write('Span', self, (ref) => [mcr(entry.page, entry.mcid, ref), mcr(next.page, next.mcid, ref)], { ActualText: PDFHexString.fromText(words.get(entry.word) ?? '') });
+        const span = write('Span', self, (ref) => [mcr(entry, ref), mcr(next, ref)], { ActualText: hexText(words.get(entry.word) ?? '') });
         if (span) out.push(span);
         k++;
-      } else out.push(mcr(entry.page, entry.mcid, self));
+      } else out.push(mcr(entry, self));
     }
-    return out;
   };
   const annotationKids = (key: string, self: PDFRef): PDFObject[] =>
     (annotationsOf.get(key) ?? []).map(({ ref, page, annot }) => {
@@ -407,54 +436,65 @@ export async function tagPdf(pdf: PDFDocument, structure: DocumentStructure, opt
     const element = elements.get(key);
     if (!element) return undefined;
     const kids = children.get(key) ?? [];
-    const leafKids = (self: PDFRef, keep: (kind: string) => boolean): Kid[] => {
+    /** The element's kids under `self`: each run of leaves as its content, each element written; `only`
+     * keeps the generated leaves (a label's), or the other leaves and the elements (a body's). */
+    const leafKids = (self: PDFRef, only?: 'generated' | 'body'): Kid[] => {
       const out: Kid[] = [];
-      let run: number[] = [];
-      const flush = (): void => {
-        if (run.length > 0) out.push(...contentKids(run, self));
-        run = [];
-      };
-      for (const kid of kids) {
+      const run: number[] = [];
+      for (let k = 0; k < kids.length; k++) {
+        const kid = kids[k] as string | number;
         if (typeof kid === 'number') {
-          if (keep((structure.leaves[kid] as { kind: string }).kind)) run.push(kid);
+          if (only === undefined || (only === 'generated') === ((structure.leaves[kid] as { kind: string }).kind === 'generated')) run.push(kid);
           continue;
         }
-        flush();
-        if (!keep('element')) continue;
+        if (run.length > 0) {
+          contentKids(run, self, out);
+          run.length = 0;
+        }
+        if (only === 'generated') continue;
         const ref = writeElement(kid, self);
         if (ref) out.push(ref);
       }
-      flush();
+      if (run.length > 0) contentKids(run, self, out);
       return out;
     };
     const extra: Record<string, PDFObject> = {};
     if (element.lang) extra.Lang = PDFString.of(element.lang);
-    if (element.role === 'Figure') extra.Alt = PDFHexString.fromText(element.alt ?? '');
+    if (element.role === 'Figure') extra.Alt = hexText(element.alt ?? '');
     if (element.role === 'TH') extra.A = context.obj({ O: 'Table', Scope: element.scope ?? 'Column' });
     if (element.role === 'L') extra.A = context.obj({ O: 'List', ListNumbering: element.numbering ?? 'None' });
     if (element.role === 'Figure' && !element.alt) delete extra.Alt;
 
     if (element.role === 'LI') {
       return write('LI', parent, (self) => {
-        const label = write('Lbl', self, (lbl) => leafKids(lbl, (kind) => kind === 'generated'));
-        const body = write('LBody', self, (lbody) => leafKids(lbody, (kind) => kind !== 'generated'));
+        const label = write('Lbl', self, (lbl) => leafKids(lbl, 'generated'));
+        const body = write('LBody', self, (lbody) => leafKids(lbody, 'body'));
         return [label, body].filter((r): r is PDFRef => r !== undefined);
       });
     }
     if (element.role === 'Note') {
       const id = element.id ?? key;
       const ref = write('Note', parent, (self) => {
-        const label = write('Lbl', self, (lbl) => leafKids(lbl, (kind) => kind === 'generated'));
-        return [...(label ? [label] : []), ...leafKids(self, (kind) => kind !== 'generated')];
+        const label = write('Lbl', self, (lbl) => leafKids(lbl, 'generated'));
+        return [...(label ? [label] : []), ...leafKids(self, 'body')];
       }, { ID: PDFString.of(id), ...extra });
       if (ref) ids.push([id, ref]);
       return ref;
     }
     if (element.role === 'Link' && element.number !== undefined) {
       // A note's call: a Reference to the note, holding the link that goes there.
-      return write('Reference', parent, (self) => [write('Link', self, (link) => [...leafKids(link, () => true), ...annotationKids(key, link)])].filter((r): r is PDFRef => r !== undefined));
+      return write('Reference', parent, (self) => [write('Link', self, (link) => [...leafKids(link), ...annotationKids(key, link)])].filter((r): r is PDFRef => r !== undefined));
     }
-    return write(element.role, parent, (self) => [...leafKids(self, () => true), ...(element.role === 'Link' ? annotationKids(key, self) : [])], extra);
+    return write(
+      element.role,
+      parent,
+      (self) => {
+        const own = leafKids(self);
+        if (element.role === 'Link') for (const kid of annotationKids(key, self)) own.push(kid);
+        return own;
+      },
+      extra,
+    );
   };
 
   const rootRef = context.nextRef();

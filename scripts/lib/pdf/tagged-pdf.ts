@@ -148,11 +148,19 @@ export function readTaggedPdf(pdf: PDFDocument, { content = true }: { content?: 
       if (found === undefined) names.set(name, (found = name.decodeText()));
       return found;
     };
+    /** An entry of a dictionary, looked up when it is a reference (`PDFDict.lookup` without its array of types). */
+    const entry = (dict: PDFDict, key: PDFName): PDFObject | undefined => {
+      const value = dict.get(key);
+      return value instanceof PDFRef ? context.lookup(value) : value;
+    };
     const kidsOf = (holder: PDFDict, inheritedPage: number): StructKid[] => {
       const k = holder.get(NAMES.K);
-      const items = k === undefined ? [] : k instanceof PDFArray ? k.asArray() : [k];
       const kids: StructKid[] = [];
-      for (const item of items) {
+      // The array read in place (asArray copies it).
+      const array = k instanceof PDFArray ? k : undefined;
+      const count = k === undefined ? 0 : array ? array.size() : 1;
+      for (let index = 0; index < count; index++) {
+        const item = array ? array.get(index) : (k as PDFObject);
         if (item instanceof PDFNumber) {
           kids.push({ kind: 'content', page: inheritedPage, mcid: item.asNumber() });
           continue;
@@ -161,11 +169,11 @@ export function readTaggedPdf(pdf: PDFDocument, { content = true }: { content?: 
         if (!(object instanceof PDFDict) || seen.has(object)) continue;
         seen.add(object);
         // PDFName.of gives one object per name: compared as objects.
-        const type = object.lookupMaybe(NAMES.Type, PDFName);
+        const type = entry(object, NAMES.Type);
         const pg = object.get(NAMES.Pg);
         const page = pg instanceof PDFRef ? (pageIndex.get(pg) ?? 0) : inheritedPage;
         if (type === NAMES.MCR) {
-          const mcid = object.lookup(NAMES.MCID);
+          const mcid = entry(object, NAMES.MCID);
           if (mcid instanceof PDFNumber) kids.push({ kind: 'content', page, mcid: mcid.asNumber() });
         } else if (type === NAMES.OBJR) {
           const obj = object.get(NAMES.Obj);
@@ -177,17 +185,18 @@ export function readTaggedPdf(pdf: PDFDocument, { content = true }: { content?: 
       return kids;
     };
     const element = (dict: PDFDict, page: number): StructElement => {
-      const type = nameText(dict.lookupMaybe(NAMES.S, PDFName)) ?? '';
+      const s = entry(dict, NAMES.S);
+      const type = nameText(s instanceof PDFName ? s : undefined) ?? '';
       const found: StructElement = { type, role: standardRole(type, roleMap), kids: [] };
-      const alt = text(dict.lookup(NAMES.Alt));
-      const actualText = text(dict.lookup(NAMES.ActualText));
-      const id = text(dict.lookup(NAMES.ID));
-      const lang = text(dict.lookup(NAMES.Lang));
+      const alt = text(entry(dict, NAMES.Alt));
+      const actualText = text(entry(dict, NAMES.ActualText));
+      const id = text(entry(dict, NAMES.ID));
+      const lang = text(entry(dict, NAMES.Lang));
       if (alt !== undefined) found.alt = alt;
       if (actualText !== undefined) found.actualText = actualText;
       if (id !== undefined) found.id = id;
       if (lang !== undefined) found.lang = lang;
-      const attributes = dict.lookup(NAMES.A);
+      const attributes = entry(dict, NAMES.A);
       const lists = attributes instanceof PDFArray ? attributes.asArray().map((a) => context.lookup(a)) : [attributes];
       for (const list of lists) {
         if (!(list instanceof PDFDict)) continue;
@@ -408,7 +417,18 @@ function bool(object: PDFObject | undefined): boolean {
 }
 
 function text(object: PDFObject | undefined): string | undefined {
-  return object instanceof PDFString || object instanceof PDFHexString ? object.decodeText() : undefined;
+  if (object instanceof PDFHexString) return hexText(object.asString()) ?? object.decodeText();
+  return object instanceof PDFString ? object.decodeText() : undefined;
+}
+
+/** A hex string's text when it is UTF-16BE after its byte order mark, whole code units, no surrogate alone
+ * (what the build writes, hexText in tag-pdf.ts), decoded by Buffer at once; otherwise undefined, for pdf-lib's
+ * `decodeText` (which turns a lone surrogate into U+FFFD, and reads PDFDocEncoding). One per hyphenated
+ * word's ActualText and per link's Contents. */
+function hexText(hex: string): string | undefined {
+  if (hex.length % 4 !== 0 || !/^feff/i.test(hex) || !/^[0-9a-f]*$/i.test(hex)) return undefined;
+  const decoded = Buffer.from(hex.slice(4), 'hex').swap16().toString('utf16le');
+  return /[\ud800-\udfff]/.test(decoded) && !/^(?:[^\ud800-\udfff]|[\ud800-\udbff][\udc00-\udfff])*$/.test(decoded) ? undefined : decoded;
 }
 
 /** A stream's decoded bytes (Flate, or none). */
