@@ -31,11 +31,12 @@ export function pdfFinishing(): Promise<PdfFinishing> {
   // pdf-lib comes with these modules, which import it by name: bundled into the commands (scripts/run.mjs), a
   // CommonJS package imported as a whole module here would not give its names.
   finishing ??= Promise.all([import('./pdf-postprocess.ts'), import('./pad-pages.ts'), import('./merge-pdf.ts'), import('./accessible-pdf.ts'), import('./mark-document.ts'), import('../pdf/pdf-lib-patches.ts')]).then(
-    ([{ postprocessDocument }, { padDocument }, { mergeUnits, copyEarlierDocuments }, { makeAccessible, markDocument }, { loadPrinted, markPart }, { sharePdfNumbers, writePdfsInBulk }]) => {
-      // One PDFNumber per value, streams and dictionaries written without copies from here on: the same
-      // bytes, less made (pdf-lib-patches.ts).
+    ([{ postprocessDocument }, { padDocument }, { mergeUnits, copyEarlierDocuments }, { makeAccessible, markDocument }, { loadPrinted, markPart }, { sharePdfNumbers, writePdfsInBulk, writePdfsInOnePass }]) => {
+      // One PDFNumber per value, streams and dictionaries written without copies, files in one pass from here
+      // on: the same bytes, less made (pdf-lib-patches.ts).
       sharePdfNumbers();
       writePdfsInBulk();
+      writePdfsInOnePass();
       return { postprocessDocument, padDocument, mergeUnits, copyEarlierDocuments, makeAccessible, markDocument, loadPrinted, markPart };
     },
   );
