@@ -41,6 +41,9 @@ void runCli(async () => {
     changed: (paths) => {
       if (!common.quiet) process.stderr.write(`changed: ${paths.map((p) => path.relative(process.cwd(), p)).join(', ')}\n`);
     },
+    unsettled: (paths) => {
+      if (!common.quiet) process.stderr.write(`changed again while read: ${paths.map((p) => path.relative(process.cwd(), p)).join(', ')}; read again\n`);
+    },
   });
   process.stderr.write(`watching ${path.relative(process.cwd(), common.manuscriptDir) || '.'} and styles/ (Ctrl-C stops)\n`);
   // The first Ctrl-C or SIGTERM stops in order (watcher, then Chromium); a second one at once.

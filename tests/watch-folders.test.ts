@@ -40,4 +40,77 @@ describe('watchFolders', () => {
       await watcher.close();
     }
   });
+
+  test('eager: a file written in two steps, its text read between them, settles only as its final text', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'watch-folders-'));
+    dirs.push(dir);
+    const file = path.join(dir, 'hoofdstuk.md');
+    await writeFile(file, 'begin\n');
+    const runs: { text: string; settled: boolean }[] = [];
+    let sawFinal: () => void = () => undefined;
+    const settledFinal = new Promise<void>((resolve) => (sawFinal = resolve));
+    // The editor's second step comes well after the run began (at the first) and well before the files count
+    // as settled: the first run reads the emptied file, and must not count it.
+    const settleMs = 300;
+    const watcher = await watchFolders(
+      [dir],
+      async (_paths, settled) => {
+        const text = await readFile(file, 'utf8');
+        const ok = await settled();
+        runs.push({ text, settled: ok });
+        if (ok && text === 'het einde\n') sawFinal();
+      },
+      { eager: true, settleMs },
+    );
+    try {
+      const begun = performance.now();
+      await writeFile(file, '');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await writeFile(file, 'het einde\n');
+      const outcome = await Promise.race([settledFinal.then(() => 'settled'), new Promise<string>((resolve) => setTimeout(() => resolve('timed out'), 5000))]);
+      assert.equal(outcome, 'settled', `runs: ${JSON.stringify(runs)}`);
+      // Both steps fell within one settling, as the test means them to (a machine slower than that tests nothing).
+      assert.ok(performance.now() - begun > settleMs);
+      assert.deepEqual(runs.filter((run) => run.settled).map((run) => run.text), ['het einde\n'], JSON.stringify(runs));
+      assert.equal(runs[0]?.text, '', `the first run began at the first step: ${JSON.stringify(runs)}`);
+      assert.equal(runs[0]?.settled, false);
+    } finally {
+      await watcher.close();
+    }
+  });
+
+  test('eager: a single write settles once, no sooner than the settling time after it', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'watch-folders-'));
+    dirs.push(dir);
+    const file = path.join(dir, 'hoofdstuk.md');
+    await writeFile(file, 'begin\n');
+    const runs: { text: string; settled: boolean; began: number; ended: number }[] = [];
+    let done: () => void = () => undefined;
+    const ran = new Promise<void>((resolve) => (done = resolve));
+    let written = 0;
+    const watcher = await watchFolders(
+      [dir],
+      async (_paths, settled) => {
+        const began = performance.now();
+        const text = await readFile(file, 'utf8');
+        const ok = await settled();
+        runs.push({ text, settled: ok, began, ended: performance.now() });
+        done();
+      },
+      { eager: true, settleMs: 200 },
+    );
+    try {
+      written = performance.now();
+      await writeFile(file, 'eens\n');
+      await Promise.race([ran, new Promise((resolve) => setTimeout(resolve, 5000))]);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.deepEqual(runs.map((run) => [run.text, run.settled]), [['eens\n', true]], JSON.stringify(runs));
+      const [run] = runs;
+      // Begun before the settling time was over, settled after it.
+      assert.ok((run?.began ?? Infinity) - written < 200, JSON.stringify(runs));
+      assert.ok((run?.ended ?? 0) - written >= 200, JSON.stringify(runs));
+    } finally {
+      await watcher.close();
+    }
+  });
 });

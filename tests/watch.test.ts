@@ -45,6 +45,16 @@ class WatchingBuild {
     return this.stderr.match(/^build failed; the last good book stays/gm)?.length ?? 0;
   }
 
+  /** Builds left because the files changed again while they were read (another begins). */
+  unsettled(): number {
+    return this.stderr.match(/^changed again while read: /gm)?.length ?? 0;
+  }
+
+  /** Every change seen has had its build (or been left for the one after it). */
+  caughtUp(): boolean {
+    return this.builds() + this.failures() + this.unsettled() === (this.stderr.match(/^changed: /gm)?.length ?? 0) + 1;
+  }
+
   async stop(): Promise<number | null> {
     this.child.kill('SIGTERM');
     const timer = setTimeout(() => this.child.kill('SIGKILL'), 20_000);
@@ -122,8 +132,7 @@ describe('npm run build -- --watch', () => {
     // The save of the test before laid out one unit again and took three from the cache, marked as the first
     // build printed them. (The fresh build that test made in the manuscript folder is seen as a change too.)
     assert.match(watching.stderr, /merged and marked in [\d.]+ s after the last print \(3 unit\(s\) as marked before\)/);
-    const changes = (): number => watching.stderr.match(/^changed: /gm)?.length ?? 0;
-    await watching.until(() => watching.builds() + watching.failures() === changes() + 1, 'the builds of every change seen');
+    await watching.until(() => watching.caughtUp(), 'the builds of every change seen');
     const once = await mkdtemp(path.join(tmpdir(), 'book-test-once-'));
     try {
       await cp(out(), once, { recursive: true });
@@ -152,6 +161,28 @@ describe('npm run build -- --watch', () => {
     // The broken save's checks ran beside its layout, which was kept nowhere: the fix finds the cache as the
     // last good book left it.
     assert.match(watching.stderr.slice(watching.stderr.lastIndexOf('changed:')), /0 unit\(s\) paginated in 0 document\(s\), 4 from the cache/);
+  });
+
+  test('a chapter written in two steps (emptied, then its text) gives one build, of its final text', async () => {
+    await watching.until(() => watching.caughtUp(), 'the builds of every change seen');
+    const file = path.join(dir, '01-hoofdstuk.md');
+    const source = await readFile(file, 'utf8');
+    const builds = watching.builds();
+    const failures = watching.failures();
+    // The save's build begins at the first step (preview/watch.ts `eager`) and reads the emptied file: it must
+    // be left, and the book built once, from the text written last.
+    await writeFile(file, '');
+    await new Promise((resolve) => setTimeout(resolve, 15));
+    await writeFile(file, `${source}\nDeze zin kwam in de tweede stap.\n`);
+    await watching.until(() => watching.builds() > builds, 'a build after the two steps');
+    // A build of the emptied file would be followed by another (the watcher sees the file changed since).
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await watching.until(() => watching.caughtUp(), 'the builds of every change seen');
+    assert.equal(watching.builds(), builds + 1, watching.stderr.slice(-2000));
+    assert.equal(watching.failures(), failures, watching.stderr.slice(-2000));
+    const book = await summarize(pdf('out'));
+    assert.ok(book.pages.some((text) => /kwam in de tweede stap/.test(text.replace(/\s+/g, ' '))), 'the final text is in the book');
+    assert.ok(book.pages.some((text) => /Het eerste hoofdstuk/.test(text.replace(/\s+/g, ' '))), 'the chapter is in the book');
   });
 
   test('a style changed: every unit laid out again, and the book equals a fresh build with that style', async () => {

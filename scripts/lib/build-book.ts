@@ -51,6 +51,17 @@ export interface BuildOptions extends CommonArgs {
   browser?: Promise<BrowserSession>;
   /** The process exits once the build is done: its Chromium is closed as by `close({ exiting: true })`. */
   exiting?: boolean;
+  /** A watching build begun at a change, before the editor may have finished writing (preview/watch.ts
+   * `eager`): true once the files are known to be as read; false, and the build is abandoned
+   * (BuildAbandoned) before anything it read is used. */
+  settled?: () => Promise<boolean>;
+}
+
+/** A watching build left because its files changed again while it read them; the watcher begins another. */
+export class BuildAbandoned extends Error {
+  constructor() {
+    super('the manuscript changed again while it was read');
+  }
 }
 
 /**
@@ -113,16 +124,22 @@ export async function buildBook(args: BuildOptions, resident?: ResidentBuild): P
     progress.step(`reading ${args.manuscriptDir}`);
     let clock = performance.now();
     if (args.print?.cache === false) await rm(bookCacheDir(args.outDir), { recursive: true, force: true });
+    // A file caught half-written fails as written last, not as read.
     const book = await readBook({
       manuscriptDir: args.manuscriptDir,
       cacheDir: args.print?.cache === false ? undefined : bookCacheDir(args.outDir),
       renderedChapters: resident?.renderedChapters,
+    }).catch(async (error: unknown) => {
+      if (args.settled && !(await args.settled())) throw new BuildAbandoned();
+      throw error;
     });
     if (!resident) {
       releaseCitationEngine();
       releaseCitationPool();
     }
     clock = stageDone('read', clock);
+    if (args.settled && !(await args.settled())) throw new BuildAbandoned();
+    clock = stageDone('settled as read', clock);
     const checkNow = async (): Promise<Diagnostic[]> => {
       const checking = performance.now();
       const found = await checkSources(book, args.outDir, { yieldBetween: Boolean(resident) });

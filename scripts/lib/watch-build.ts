@@ -1,4 +1,4 @@
-import { buildBook, type BuildOptions, type BuildResult, type ResidentBuild } from './build-book.ts';
+import { buildBook, BuildAbandoned, type BuildOptions, type BuildResult, type ResidentBuild } from './build-book.ts';
 import { BuildError, formatDiagnostic } from './diagnostics.ts';
 import { stylesDir } from './paths.ts';
 import { LineBreakMemo } from './print/line-break-memo.ts';
@@ -22,6 +22,8 @@ export interface WatchReport {
   failed(message: string): void;
   /** A change was seen and a build started. */
   changed(paths: string[]): void;
+  /** The build started by a change was left: the files changed again while it read them (it starts again). */
+  unsettled(paths: string[]): void;
 }
 
 /**
@@ -32,9 +34,9 @@ export interface WatchReport {
  */
 export async function watchBuild(args: BuildOptions, report: WatchReport): Promise<WatchedBuild> {
   const resident: ResidentBuild = { renderedChapters: new Map(), lineBreaks: new LineBreakMemo(), keptDocuments: new KeptDocuments(), documentTabs: new DocumentTabs() };
-  const buildOnce = async (): Promise<void> => {
+  const buildOnce = async (settled?: () => Promise<boolean>, paths: string[] = []): Promise<void> => {
     try {
-      report.built(await buildBook(args, resident));
+      report.built(await buildBook(settled ? { ...args, settled } : args, resident));
       const session = await resident.browser?.catch(() => undefined);
       // The next save's document is loaded meanwhile (its head: Paged.js, the runtime, the styles), with a
       // spare tab for a save it cannot stand for.
@@ -50,7 +52,8 @@ export async function watchBuild(args: BuildOptions, report: WatchReport): Promi
         resident.markingWorkers.start(threads);
       }
     } catch (error) {
-      if (error instanceof BuildError) report.failed(error.diagnostics.map(formatDiagnostic).join('\n'));
+      if (error instanceof BuildAbandoned) report.unsettled(paths);
+      else if (error instanceof BuildError) report.failed(error.diagnostics.map(formatDiagnostic).join('\n'));
       else {
         let text = '';
         reportError(error, process.argv.includes('--debug'), (line) => (text += line));
@@ -60,11 +63,12 @@ export async function watchBuild(args: BuildOptions, report: WatchReport): Promi
   };
   const watcher = await watchFolders(
     [args.manuscriptDir, stylesDir],
-    async (paths) => {
+    async (paths, settled) => {
       report.changed(paths);
-      await buildOnce();
+      await buildOnce(settled, paths);
     },
-    { skip: [args.outDir], first: buildOnce },
+    // A save's build begins at the first change: the wait for the editor's last write overlaps the reading.
+    { skip: [args.outDir], first: () => buildOnce(), eager: true },
   );
   let resolveStopped!: () => void;
   const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));

@@ -26,12 +26,21 @@ async function fileState(file: string): Promise<string> {
  * and never twice at the same time: changes that arrive while it runs trigger one more run afterwards.
  * After a run, the files it was called for are looked at again once chokidar's throttle has passed, and
  * one that changed since the run began runs it again, so the last write of a file is never missed.
+ *
+ * With `eager`, a run begins at the first change instead of once the burst is over, and `onChange` asks
+ * `settled()` before it acts on what it read: true once `settleMs` have passed since the last change with
+ * no other change seen and the run's files as they were when it began (so as it read them); false if they
+ * changed meanwhile, and then the run is made again with their last text. The wait for the burst's end
+ * overlaps the reading instead of coming before it.
  */
 export async function watchFolders(
   folders: string[],
-  onChange: (paths: string[]) => Promise<void>,
+  onChange: (paths: string[], settled: () => Promise<boolean>) => Promise<void>,
   options: {
-    debounceMs?: number;
+    /** How long the files must be left alone before what was read of them counts (the debounce). */
+    settleMs?: number;
+    /** Begin each run at the first change; `onChange` calls `settled()` before it acts on what it read. */
+    eager?: boolean;
     /** Folders inside the watched ones that are not watched (a build's own output folder). */
     skip?: string[];
     /** Run once the folders are watched, before any change: a change while it runs runs `onChange` after
@@ -40,7 +49,7 @@ export async function watchFolders(
     first?: () => Promise<void>;
   } = {},
 ): Promise<Watcher> {
-  const { debounceMs = 30, skip = [] } = options;
+  const { settleMs = 30, eager = false, skip = [] } = options;
   // Watched by their real paths: links are not followed below (see there), so a folder named through a
   // link is watched where it really is.
   const skipped = skip.map((dir) => realPathOf(dir).real);
@@ -51,6 +60,8 @@ export async function watchFolders(
   let pending: string[] = [];
   /** When chokidar last reported each pending path. */
   const reportedAt = new Map<string, number>();
+  /** When chokidar last reported any path. */
+  let lastReportAt = 0;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let closed = false;
@@ -65,8 +76,18 @@ export async function watchFolders(
   const run = async (paths: string[]): Promise<void> => {
     const lastReport = Math.max(...paths.map((file) => reportedAt.get(file) ?? 0));
     const states = new Map(await Promise.all(paths.map(async (file) => [file, await fileState(file)] as const)));
+    const settled = async (): Promise<boolean> => {
+      for (let wait = lastReportAt + settleMs - performance.now(); wait > 0; wait = lastReportAt + settleMs - performance.now()) {
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+      // A change seen since the run began runs it again anyway; a file written again that chokidar did not
+      // report (its throttle) shows in its state.
+      if (pending.length > 0) return false;
+      for (const [file, before] of states) if ((await fileState(file)) !== before) return false;
+      return true;
+    };
     try {
-      await onChange(paths);
+      await onChange(paths, settled);
     } finally {
       if (!closed) await recheck(states, lastReport);
     }
@@ -84,11 +105,12 @@ export async function watchFolders(
   };
   const schedule = (): void => {
     if (timer) clearTimeout(timer);
-    timer = setTimeout(() => void flush(), debounceMs);
+    timer = setTimeout(() => void flush(), eager ? 0 : settleMs);
   };
   const report = (file: string): void => {
     pending.push(file);
-    reportedAt.set(file, performance.now());
+    lastReportAt = performance.now();
+    reportedAt.set(file, lastReportAt);
     if (!running) schedule();
   };
   watcher.on('all', (_event, file) => report(file));
