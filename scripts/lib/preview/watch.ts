@@ -67,8 +67,9 @@ export async function watchFolders(
   let closed = false;
 
   const recheck = async (states: Map<string, string>, lastReport: number): Promise<void> => {
+    // A run due anyway looks at its files itself, and again after it, however soon it begins.
     const wait = lastReport + CHOKIDAR_CHANGE_THROTTLE_MS + 10 - performance.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    if (wait > 0 && pending.length === 0) await new Promise((resolve) => setTimeout(resolve, wait));
     for (const [file, before] of states) {
       if ((await fileState(file)) !== before) report(file);
     }
@@ -83,8 +84,13 @@ export async function watchFolders(
       // A change seen since the run began runs it again anyway; a file written again that chokidar did not
       // report (its throttle) shows in its state.
       if (pending.length > 0) return false;
-      for (const [file, before] of states) if ((await fileState(file)) !== before) return false;
-      return true;
+      let same = true;
+      for (const [file, before] of states) {
+        if ((await fileState(file)) === before) continue;
+        report(file);
+        same = false;
+      }
+      return same;
     };
     try {
       await onChange(paths, settled);

@@ -160,6 +160,10 @@ export async function paginate(options: PaginateOptions): Promise<LaidOutDocumen
           const result = (await page.evaluate(() => window.book.layout)) as PageLayout;
           // The page's own clock, from its body going in: the build's stages above include the messages between.
           if (result.timings) {
+            if (result.timings.memoAnsweredMs !== undefined) {
+              stageTook('in the page, line-break memo asked', result.timings.memoAskedMs ?? NaN);
+              stageTook('in the page, line-break memo answered', result.timings.memoAnsweredMs);
+            }
             stageTook('in the page, Paged.js begun', result.timings.beganMs ?? NaN);
             stageTook('in the page, laid out', result.timings.paginateMs);
           }

@@ -27,8 +27,9 @@ export interface PageLayout {
   probes?: LayoutProbes;
   /** Milliseconds in the page: until Paged.js finished; of it, settling soft hyphens, measuring pages and
    * measuring their structure for the tagged PDF (absent in a layout cached before it was timed), and until
-   * Paged.js began laying out pages (`beganMs`: the tables fitted, the lines broken, its style sheets parsed). */
-  timings: { paginateMs: number; settleMs: number; collectMs: number; structureMs?: number; beganMs?: number };
+   * Paged.js began laying out pages (`beganMs`: the tables fitted, the lines broken, its style sheets parsed);
+   * when the line breaker asked the build for its remembered decisions and had the answer (a watching build's). */
+  timings: { paginateMs: number; settleMs: number; collectMs: number; structureMs?: number; beganMs?: number; memoAskedMs?: number; memoAnsweredMs?: number };
 }
 
 /** What the build needs to cut a laid-out document into its units. */

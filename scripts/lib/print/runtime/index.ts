@@ -151,7 +151,7 @@ function finish(): void {
       ...measure.measured,
       hyphens: pinned + hyphens.hyphens,
       errors,
-      timings: { paginateMs: paginated, settleMs: hyphens.ms, collectMs: measure.ms, structureMs: structure.ms, beganMs },
+      timings: { paginateMs: paginated, settleMs: hyphens.ms, collectMs: measure.ms, structureMs: structure.ms, beganMs, ...lineBreakMemoTimings() },
     };
   } catch (error) {
     errors.push(String((error as Error)?.stack || error));
@@ -163,6 +163,12 @@ function finish(): void {
   if (print) leaveOutUnprintedFurniture();
   window.book.layout = layout;
   announceLayout();
+}
+
+/** When the line breaker asked the build for its remembered decisions and had the answer, counted as `workSince` counts. */
+function lineBreakMemoTimings(): { memoAskedMs?: number; memoAnsweredMs?: number } {
+  const { memoAskedAt, memoAnsweredAt } = lineBreaker;
+  return memoAskedAt === undefined || memoAnsweredAt === undefined ? {} : { memoAskedMs: memoAskedAt - workSince, memoAnsweredMs: memoAnsweredAt - workSince };
 }
 
 const book: BookPage = {

@@ -466,6 +466,9 @@ interface Remembered {
 export class LineBreaker {
   stats: LineBreakRun | null = null;
   fresh: [string, ParagraphBreaks][] = [];
+  /** When the page asked the build for its remembered decisions, and when the answer came (`performance.now()`). */
+  memoAskedAt: number | undefined;
+  memoAnsweredAt: number | undefined;
   /** Left parts of the words whose line-end hyphen the line breaker chose ("overwin-"). */
   readonly insertedHyphens = new Set<string>();
 
@@ -485,7 +488,9 @@ export class LineBreaker {
       const setting = [style.font, style.letterSpacing, style.wordSpacing, style.textIndent, style.lineHeight, style.paddingLeft, style.paddingRight, el.getBoundingClientRect().width];
       return `${font}\n${setting.join(' ')}\n${el.innerHTML}`;
     });
+    this.memoAskedAt = performance.now();
     const found = await reuse(keys);
+    this.memoAnsweredAt = performance.now();
     const outcomes = paragraphs.map((_, i) => found[i]?.outcome ?? null);
     const keyOf = new Map(paragraphs.map((el, i) => [el, keys[i] as string]));
     const fresh: [string, ParagraphBreaks][] = [];
