@@ -234,7 +234,9 @@ const NAMES = {
   MCID: PDFName.of('MCID'),
 };
 
-/** Structure types and an element's other keys (Alt, ActualText, Lang, ID, A), each name made once: see NAMES. */
+/** The other names written or read for each element (its type, Alt, ActualText, Lang, ID, A), each page
+ * (Annots, Tabs, StructParents) and each annotation (Rect, Subtype, Contents, StructParent), each made once:
+ * see NAMES. */
 const otherNames = new Map<string, PDFName>();
 function nameFor(text: string): PDFName {
   let name = otherNames.get(text);
@@ -311,15 +313,15 @@ export async function tagPdf(pdf: PDFDocument, structure: DocumentStructure, opt
   const annotationsOf = new Map<string, { ref: PDFRef; page: number; annot: PDFDict }[]>();
   const strayAnnotations: { ref: PDFRef; page: number; annot: PDFDict }[] = [];
   pages.forEach((page, index) => {
-    const annots = page.node.lookup(PDFName.of('Annots'));
+    const annots = page.node.lookup(nameFor('Annots'));
     if (!(annots instanceof PDFArray)) return;
     const height = page.getMediaBox().height;
     const links = linksByPage.get(index + 1) ?? [];
     for (const item of annots.asArray()) {
       const annot = context.lookup(item);
       if (!(item instanceof PDFRef) || !(annot instanceof PDFDict)) continue;
-      const rect = annot.lookup(PDFName.of('Rect'));
-      const subtype = annot.lookupMaybe(PDFName.of('Subtype'), PDFName)?.decodeText();
+      const rect = annot.lookup(nameFor('Rect'));
+      const subtype = annot.lookupMaybe(nameFor('Subtype'), PDFName)?.decodeText();
       const box = rect instanceof PDFArray ? rect.asArray().map((n) => (n instanceof PDFNumber ? n.asNumber() : 0)) : [0, 0, 0, 0];
       const px = [Math.min(box[0]!, box[2]!) * (4 / 3), (height - Math.max(box[1]!, box[3]!)) * (4 / 3), Math.max(box[0]!, box[2]!) * (4 / 3), (height - Math.min(box[1]!, box[3]!)) * (4 / 3)];
       let best: StructureElement | undefined;
@@ -339,9 +341,9 @@ export async function tagPdf(pdf: PDFDocument, structure: DocumentStructure, opt
       const entry = { ref: item, page: index + 1, annot };
       if (best) annotationsOf.set(best.key, [...(annotationsOf.get(best.key) ?? []), entry]);
       else strayAnnotations.push(entry);
-      if (subtype === 'Link') annot.set(PDFName.of('Contents'), hexText(describeLink(best, annot, options)));
+      if (subtype === 'Link') annot.set(nameFor('Contents'), hexText(describeLink(best, annot, options)));
     }
-    page.node.set(PDFName.of('Tabs'), PDFName.of('S'));
+    page.node.set(nameFor('Tabs'), nameFor('S'));
   });
 
   // The structure tree.
@@ -427,7 +429,7 @@ export async function tagPdf(pdf: PDFDocument, structure: DocumentStructure, opt
   const annotationKids = (key: string, self: PDFRef): PDFObject[] =>
     (annotationsOf.get(key) ?? []).map(({ ref, page, annot }) => {
       const structParent = pages.length + annotationParents.length;
-      annot.set(PDFName.of('StructParent'), PDFNumber.of(structParent));
+      annot.set(nameFor('StructParent'), PDFNumber.of(structParent));
       annotationParents.push([structParent, self]);
       return context.obj({ Type: 'OBJR', Pg: pageRef(page) as PDFRef, Obj: ref });
     });
@@ -506,10 +508,10 @@ export async function tagPdf(pdf: PDFDocument, structure: DocumentStructure, opt
   }
   // Annotations drawn over no link of the structure still belong in it (UA1 7.18.1).
   for (const { ref, page, annot } of strayAnnotations) {
-    const subtype = annot.lookupMaybe(PDFName.of('Subtype'), PDFName)?.decodeText();
+    const subtype = annot.lookupMaybe(nameFor('Subtype'), PDFName)?.decodeText();
     const self = context.nextRef();
     const structParent = pages.length + annotationParents.length;
-    annot.set(PDFName.of('StructParent'), PDFNumber.of(structParent));
+    annot.set(nameFor('StructParent'), PDFNumber.of(structParent));
     annotationParents.push([structParent, self]);
     context.assign(self, context.obj({ Type: 'StructElem', S: subtype === 'Link' ? 'Link' : 'Annot', P: documentRef, Pg: pageRef(page) as PDFRef, K: [context.obj({ Type: 'OBJR', Pg: pageRef(page) as PDFRef, Obj: ref })] }));
     top.push(self);
@@ -522,10 +524,10 @@ export async function tagPdf(pdf: PDFDocument, structure: DocumentStructure, opt
   pages.forEach((page, index) => {
     const list = parentTree.get(index + 1);
     if (!list) {
-      page.node.delete(PDFName.of('StructParents'));
+      page.node.delete(nameFor('StructParents'));
       return;
     }
-    page.node.set(PDFName.of('StructParents'), PDFNumber.of(index));
+    page.node.set(nameFor('StructParents'), PDFNumber.of(index));
     nums.push(PDFNumber.of(index), context.obj(Array.from(list, (r) => r ?? context.obj(null))));
   });
   for (const [key, ref] of annotationParents) nums.push(PDFNumber.of(key), ref);

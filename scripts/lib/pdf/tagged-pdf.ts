@@ -107,6 +107,11 @@ const NAMES = {
   ID: PDFName.of('ID'),
   Lang: PDFName.of('Lang'),
   A: PDFName.of('A'),
+  Tabs: PDFName.of('Tabs'),
+  Annots: PDFName.of('Annots'),
+  StructParent: PDFName.of('StructParent'),
+  Subtype: PDFName.of('Subtype'),
+  Contents: PDFName.of('Contents'),
 };
 
 /** `content: false` skips reading the pages' content streams (the build, which just marked every item):
@@ -214,19 +219,20 @@ export function readTaggedPdf(pdf: PDFDocument, { content = true }: { content?: 
   const fonts = new Map<PDFObject, FontUnicode>();
   pages.forEach((page, index) => {
     const facts: PageFacts = { page: index + 1, annotations: [], mcids: [], unmarked: {}, artifactInTagged: 0, taggedInArtifact: 0, unmapped: {} };
-    const tabs = page.node.lookup(PDFName.of('Tabs'));
+    const tabs = page.node.lookup(NAMES.Tabs);
     if (tabs instanceof PDFName) facts.tabs = tabs.decodeText();
-    const annots = page.node.lookup(PDFName.of('Annots'));
+    const annots = page.node.lookup(NAMES.Annots);
     if (annots instanceof PDFArray) {
       for (const item of annots.asArray()) {
         const annot = context.lookup(item);
         if (!(annot instanceof PDFDict)) continue;
-        const structParent = annot.lookup(PDFName.of('StructParent'));
+        const structParent = annot.lookup(NAMES.StructParent);
+        const contents = text(annot.lookup(NAMES.Contents));
         facts.annotations.push({
           ...(item instanceof PDFRef ? { ref: item } : {}),
-          subtype: annot.lookupMaybe(PDFName.of('Subtype'), PDFName)?.decodeText() ?? '',
+          subtype: annot.lookupMaybe(NAMES.Subtype, PDFName)?.decodeText() ?? '',
           ...(structParent instanceof PDFNumber ? { structParent: structParent.asNumber() } : {}),
-          ...(text(annot.lookup(PDFName.of('Contents'))) !== undefined ? { contents: text(annot.lookup(PDFName.of('Contents'))) } : {}),
+          ...(contents !== undefined ? { contents } : {}),
         });
       }
     }
