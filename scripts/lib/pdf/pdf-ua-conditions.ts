@@ -78,7 +78,8 @@ export function pdfUaFindings(pdf: TaggedPdf): PdfUaFinding[] {
     if (role === 'Table') checkTable(element, page, add);
     if (role === 'Note' && !element.id) add('pdfua/note-id', 'a Note has no ID', page);
     if (element.id !== undefined) ids.set(element.id, (ids.get(element.id) ?? 0) + 1);
-    for (const kid of element.kids) {
+    for (let k = 0; k < element.kids.length; k++) {
+      const kid = element.kids[k] as StructElement['kids'][number];
       if (kid.kind === 'element') walk(kid.element, role, page);
       else if (kid.kind === 'content') {
         let onPage = referenced.get(kid.page);

@@ -202,14 +202,16 @@ export function readTaggedPdf(pdf: PDFDocument, { content = true }: { content?: 
       if (id !== undefined) found.id = id;
       if (lang !== undefined) found.lang = lang;
       const attributes = entry(dict, NAMES.A);
-      const lists = attributes instanceof PDFArray ? attributes.asArray().map((a) => context.lookup(a)) : [attributes];
-      for (const list of lists) {
-        if (!(list instanceof PDFDict)) continue;
+      const readAttributes = (list: PDFObject | undefined): void => {
+        if (!(list instanceof PDFDict)) return;
         const scope = list.lookupMaybe(PDFName.of('Scope'), PDFName);
         if (scope) found.scope = scope.decodeText();
         const headers = list.lookup(PDFName.of('Headers'));
         if (headers instanceof PDFArray) found.headers = headers.asArray().map((h) => text(context.lookup(h)) ?? '');
-      }
+      };
+      // Most elements have none: no array made for them.
+      if (attributes instanceof PDFArray) for (let a = 0; a < attributes.size(); a++) readAttributes(context.lookup(attributes.get(a)));
+      else if (attributes !== undefined) readAttributes(attributes);
       found.kids = kidsOf(dict, page);
       return found;
     };
@@ -257,7 +259,8 @@ export function readTaggedPdf(pdf: PDFDocument, { content = true }: { content?: 
   });
   if (!content && result.structure) {
     const walk = (kids: StructKid[]): void => {
-      for (const kid of kids) {
+      for (let k = 0; k < kids.length; k++) {
+        const kid = kids[k] as StructKid;
         if (kid.kind === 'element') walk(kid.element.kids);
         else if (kid.kind === 'content') result.pages[kid.page - 1]?.mcids.push(kid.mcid);
       }
@@ -405,6 +408,7 @@ export function parseToUnicode(cmap: string): Map<number, string> {
 }
 
 function standardRole(type: string, roleMap: Record<string, string>): string {
+  if (STANDARD_TYPES.has(type) || !roleMap[type]) return type;
   let role = type;
   const seen = new Set<string>();
   while (!STANDARD_TYPES.has(role) && roleMap[role] && !seen.has(role)) {
