@@ -177,8 +177,11 @@ function retagFontSubsets(pdf: PDFDocument, before: number, usedTags: Set<string
     }
     return `${next}+${rest}`;
   };
-  for (const [ref, object] of pdf.context.enumerateIndirectObjects()) {
-    if (ref.objectNumber <= before || !(object instanceof PDFDict)) continue;
+  // copyPages numbers what it adds from `before` + 1 on (generation 0): those numbers in order, not every
+  // object of the book listed and sorted.
+  for (let number = before + 1; number <= pdf.context.largestObjectNumber; number++) {
+    const object = pdf.context.lookup(PDFRef.of(number));
+    if (!(object instanceof PDFDict)) continue;
     for (const key of ['BaseFont', 'FontName']) {
       const value = object.get(PDFName.of(key));
       if (value instanceof PDFName) object.set(PDFName.of(key), PDFName.of(retag(value.decodeText())));
@@ -204,9 +207,19 @@ interface DocumentDestination {
   rest: PDFObject[];
 }
 
+/** Each printed document's destinations as found: a watching build keeps the documents of the units it takes
+ * from the cache from one save to the next (kept-documents.ts), and the merge only reads them. */
+const destinationsFound = new WeakMap<PDFDocument, DocumentDestination[]>();
+
 /** A printed document's named destinations, in its Dests' order, each with its page's index (found once for
- * the document, not once for each unit in it). */
+ * the document, not once for each unit in it, nor again for a document kept). */
 function documentDestinations(source: PDFDocument): DocumentDestination[] {
+  let found = destinationsFound.get(source);
+  if (!found) destinationsFound.set(source, (found = findDestinations(source)));
+  return found;
+}
+
+function findDestinations(source: PDFDocument): DocumentDestination[] {
   const sourceDests = source.catalog.lookupMaybe(PDFName.of('Dests'), PDFDict);
   if (!sourceDests) return [];
   const pageIndex = new Map(source.getPages().map((page, index) => [page.ref, index]));
