@@ -14,6 +14,10 @@ export class FinishedPages {
   private readonly aside = document.createDocumentFragment();
   private count = 0;
   private readonly finalized = new WeakSet<PagedPage>();
+  /** Pages read ahead (`readAhead`), each with the writes its finishers make as it is set aside. */
+  private readonly read = new Map<PagedPage, () => void>();
+  /** The pages before this one were read ahead or set aside. */
+  private readUpTo = 0;
 
   /**
    * Called once every page is laid out, before the pages set aside go back in; what it returns is waited for.
@@ -44,6 +48,12 @@ export class FinishedPages {
   handler(): HandlerClass {
     const pages = this;
     return class SetFinishedPagesAside extends pagedHandler() {
+      // A page's content is laid out from here, just after Paged.js measured its empty area (Layout's
+      // constructor): nothing has changed since, so the pages to be set aside are read without a layout.
+      onPageLayout(): void {
+        pages.readAhead(this.chunker);
+      }
+
       afterPageLayout(_pageElement: HTMLElement, _page: unknown, _breakToken: unknown, chunker: Chunker): void {
         pages.setAside(chunker);
       }
@@ -57,7 +67,7 @@ export class FinishedPages {
       }
 
       afterRendered(laidOut: PagedPage[]): Promise<void> | void {
-        while (pages.count < laidOut.length) pages.finishing.finish((laidOut[pages.count++] as PagedPage).element);
+        while (pages.count < laidOut.length) pages.finish(laidOut[pages.count++] as PagedPage);
         const putBack = (): void => {
           const area = document.querySelector('.pagedjs_pages');
           if (area) area.insertBefore(pages.aside, area.firstChild);
@@ -69,10 +79,34 @@ export class FinishedPages {
     };
   }
 
+  /**
+   * Reads the pages the next `setAside` will take (all but the last two, finalized), as the page finishers would
+   * there: they stay as they are until then (Paged.js changes the page before the one it lays out, no earlier),
+   * in the same place (the pages before them are out of the document, and they are the same height).
+   * Reading them where Chromium's layout is up to date spares the layout of the latest page's changes
+   * (the running heads, the margin boxes) that their first measurement would force.
+   */
+  private readAhead(chunker: Chunker): void {
+    for (let i = Math.max(this.readUpTo, this.count); i < chunker.pages.length - 2; i++) {
+      const page = chunker.pages[i] as PagedPage;
+      if (!this.finalized.has(page)) break;
+      this.read.set(page, this.finishing.read(page.element));
+      this.readUpTo = i + 1;
+    }
+  }
+
+  /** Finishes a page: the writes of one read ahead, or every finisher. */
+  private finish(page: PagedPage): void {
+    const write = this.read.get(page);
+    if (!write) return this.finishing.finish(page.element);
+    this.read.delete(page);
+    write();
+  }
+
   private setAside(chunker: Chunker): void {
     while (this.count < chunker.pages.length - 2 && this.finalized.has(chunker.pages[this.count] as PagedPage)) {
       const finished = chunker.pages[this.count++] as PagedPage;
-      this.finishing.finish(finished.element);
+      this.finish(finished);
       finished.removeListeners();
       this.aside.appendChild(finished.element);
     }

@@ -11,6 +11,11 @@ const SHY = '\u00ad';
 const letterRange = reusableRange();
 
 export function settleSoftHyphens(root: Node): number {
+  return softHyphenSettling(root)();
+}
+
+/** Where `root`'s soft hyphens end lines, read now; the function returned settles them and returns the hyphens it made. */
+function softHyphenSettling(root: Node): () => number {
   const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
   const edits: [Text, string, Set<number>][] = [];
   const range = letterRange();
@@ -32,20 +37,22 @@ export function settleSoftHyphens(root: Node): number {
     }
     edits.push([node, text, lineEnds]);
   }
-  let hyphens = 0;
-  for (const [node, text, lineEnds] of edits) {
-    let out = '';
-    for (let i = 0; i < text.length; i++) {
-      const ch = text[i];
-      if (ch !== SHY) out += ch;
-      else if (lineEnds.has(i)) {
-        out += '-';
-        hyphens++;
+  return () => {
+    let hyphens = 0;
+    for (const [node, text, lineEnds] of edits) {
+      let out = '';
+      for (let i = 0; i < text.length; i++) {
+        const ch = text[i];
+        if (ch !== SHY) out += ch;
+        else if (lineEnds.has(i)) {
+          out += '-';
+          hyphens++;
+        }
       }
+      node.data = out;
     }
-    node.data = out;
-  }
-  return hyphens;
+    return hyphens;
+  };
 }
 
 /** Settles each finished page's soft hyphens; it writes, so it runs after the finishers that read the page. */
@@ -55,8 +62,17 @@ export class HyphenSettling implements PageFinisher {
   ms = 0;
 
   finish(page: HTMLElement): void {
+    this.read(page)();
+  }
+
+  read(page: HTMLElement): () => void {
     const started = performance.now();
-    this.hyphens += settleSoftHyphens(page);
+    const settle = softHyphenSettling(page);
     this.ms += performance.now() - started;
+    return () => {
+      const writing = performance.now();
+      this.hyphens += settle();
+      this.ms += performance.now() - writing;
+    };
   }
 }
