@@ -14,7 +14,23 @@ interface SourceBlock {
 }
 
 const NOTE = '[data-note], .footnote';
-const LETTER = /[\p{L}\p{N}]/gu;
+const LETTER = /[\p{L}\p{N}]/u;
+
+/** The letters and digits (Unicode's L and N) of a text: each code point tested as `/[\p{L}\p{N}]/gu` matches
+ * them, the ASCII ones without a regular expression (a chapter's text is read twice a layout). */
+function lettersIn(text: string): number {
+  let count = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 128) {
+      if ((code >= 48 && code <= 57) || ((code | 32) >= 97 && (code | 32) <= 122)) count++;
+    } else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      if (LETTER.test(text.slice(i, i + 2))) count++;
+      i++;
+    } else if (LETTER.test(text[i] as string)) count++;
+  }
+  return count;
+}
 
 /** A note, not inside another (notes/nested refuses those before any layout). */
 function isNote(element: Element): boolean {
@@ -22,14 +38,13 @@ function isNote(element: Element): boolean {
 }
 
 /** The letters and digits of an element's text outside its notes: spaces, hyphens and breaks Paged.js or the
- * runtime add or settle are not counted, so a block's fragments on its pages add up to the block as written. */
+ * runtime add or settle are not counted, so a block's fragments on its pages add up to the block as written.
+ * Its text less that of each note in it (the outermost: a note's notes are in its text). */
 function lettersOf(element: Element): number {
-  const walker = document.createTreeWalker(element, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT, {
-    acceptNode: (node) => (node.nodeType === Node.ELEMENT_NODE && (node as Element).matches(NOTE) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT),
-  });
-  let count = 0;
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    if (node.nodeType === Node.TEXT_NODE) count += ((node as Text).data.match(LETTER) ?? []).length;
+  let count = lettersIn(element.textContent ?? '');
+  for (const note of element.querySelectorAll(NOTE)) {
+    const outer = note.parentElement?.closest(NOTE);
+    if (!outer || outer === element || !element.contains(outer)) count -= lettersIn(note.textContent ?? '');
   }
   return count;
 }
