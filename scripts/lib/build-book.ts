@@ -192,6 +192,7 @@ export async function buildBook(args: BuildOptions, resident?: ResidentBuild): P
     sourcesChecked?.catch(() => undefined);
     let printLaidOut!: (layout: PageLayout) => void;
     const printLayout = new Promise<PageLayout>((resolve) => (printLaidOut = resolve));
+    const afterOutput: (() => Promise<void>)[] = [];
     const context: TargetContext = {
       book,
       outDir: args.outDir,
@@ -210,6 +211,7 @@ export async function buildBook(args: BuildOptions, resident?: ResidentBuild): P
       waitingOnLayout,
       printLayout,
       printLaidOut,
+      afterOutput: (work) => void afterOutput.push(work),
       // Asked for by a target that laid nothing out, the checks start at once (nothing else would start them).
       ...(sourcesChecked ? { sourcesChecked: () => (idleNow(), sourcesChecked) } : {}),
     };
@@ -238,6 +240,8 @@ export async function buildBook(args: BuildOptions, resident?: ResidentBuild): P
     relocateOutputs(outputs, summaries, finalPath);
     book.citations?.memo?.save();
     clock = stageDone('into the output folder', clock);
+    for (const work of afterOutput) await work();
+    clock = performance.now();
     const checks = args.checks ? await runChecks(book, args.checks, { outputs, outDir: args.outDir, browser }) : [];
     stageDone('output checks', clock);
     reportStages();

@@ -511,6 +511,9 @@ export interface PrintBookOptions {
   markingWorkers?: MarkingWorkers;
   /** Called with the book's layout once it is known, before the last documents are printed (LayOutOptions.layoutKnown). */
   layoutKnown?: (layout: PageLayout) => void;
+  /** Where the cache's writing and pruning go, to run once the PDF is in the output folder
+   * (TargetContext.afterOutput); without it, they run before printBook returns. */
+  afterOutput?: (work: () => Promise<void>) => void;
 }
 
 /** What the page spent on the units laid out in this build: a unit from the cache keeps the timings of the
@@ -629,12 +632,18 @@ export async function printBook(options: PrintBookOptions): Promise<PrintResult>
   const producer = `Paged.js ${packageVersion('pagedjs')}, Chromium ${laidOut.browserVersion ?? 'unknown'}, pdf-lib`;
   const marks = combineMarks(laidOut.units);
   const { result, tagged, taggedMs } = await finishPdf(pdf, { book, writeDir: options.writeDir, layout, structure: laidOut.structure, ...(marks ? { marks } : {}), tag, date: options.date, producer });
-  let clock = performance.now();
-  await laidOut.commit();
-  clock = stageDone('cache written', clock);
-  if (cache) await cache.prune(laidOut.units.map((u, i) => ({ key: (units[i] as KeyedUnit).key, document: (u.source as UnitSource).id })));
-  options.keptDocuments?.keepOnly(laidOut.units.map((u) => ({ document: (u.source as UnitSource).id, pages: u.pages })));
-  stageDone('cache pruned', clock);
+  // The cache is written (the documents printed, their units' entries) and pruned once the PDF is in the
+  // output folder: a save's new PDF does not wait for it, and a build that fails before leaves it as it was.
+  const keep = async (): Promise<void> => {
+    let clock = performance.now();
+    await laidOut.commit();
+    clock = stageDone('cache written', clock);
+    if (cache) await cache.prune(laidOut.units.map((u, i) => ({ key: (units[i] as KeyedUnit).key, document: (u.source as UnitSource).id })));
+    options.keptDocuments?.keepOnly(laidOut.units.map((u) => ({ document: (u.source as UnitSource).id, pages: u.pages })));
+    stageDone('cache pruned', clock);
+  };
+  if (options.afterOutput) options.afterOutput(keep);
+  else await keep();
   progress.step(
     `print: ${result.pages} pages, ${layout.hyphens} hyphenated line ends; merged${marking ? ' and marked' : ''} in ${(mergeMs / 1000).toFixed(2)} s after the last print${laidOut.markedBefore > 0 ? ` (${laidOut.markedBefore} unit(s) as marked before)` : ''}, tagged in ${(taggedMs / 1000).toFixed(2)} s after that (${tagged.elements} structure elements, ${tagged.sequences} marked sequences, ${tagged.artifacts} artifacts)${tagged.conforms ? ', PDF/UA-1' : ''}`,
   );

@@ -26,6 +26,7 @@ export const printTarget: Target = {
       heldTabs: context.heldTabs,
       ...(context.sourcesChecked ? { sourcesChecked: context.sourcesChecked } : {}),
       ...(context.markingWorkers ? { markingWorkers: context.markingWorkers } : {}),
+      afterOutput: context.afterOutput,
     });
     context.outputs.pdf = result;
     return { file: result.file, detail: `${result.pages} pages`, bytes: result.bytes };

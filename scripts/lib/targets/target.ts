@@ -51,6 +51,9 @@ export interface TargetContext {
    * Chromium prints. Never settles in a build that does not make the print edition. */
   printLayout: Promise<PageLayout>;
   printLaidOut(layout: PageLayout): void;
+  /** Leaves work until every file is in the output folder: run in order once they are, before the build ends
+   * (the print cache written and pruned: not on the way to a save's new PDF). A build that fails first runs none. */
+  afterOutput(work: () => Promise<void>): void;
 }
 
 /** One output format: what it needs built before it, and how it is made. */
