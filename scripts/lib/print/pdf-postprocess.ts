@@ -68,14 +68,17 @@ function setPageBoxes(pdf: PDFDocument, config: BookConfig): void {
   const sheetWidth = trimWidth + 2 * bleed;
   const sheetHeight = trimHeight + 2 * bleed;
   const shifts = new Map<string, { start: PDFRef; end: PDFRef }>();
+  const artBox = PDFName.of('ArtBox');
   for (const page of pdf.getPages()) {
-    const top = page.getMediaBox().y + page.getMediaBox().height;
+    // The box is inherited: each read goes up the page tree.
+    const media = page.getMediaBox();
+    const top = media.y + media.height;
     shiftContent(pdf, page, sheetHeight - top, shifts);
     page.setMediaBox(0, 0, sheetWidth, sheetHeight);
     page.setCropBox(0, 0, sheetWidth, sheetHeight);
     page.setBleedBox(0, 0, sheetWidth, sheetHeight);
     page.setTrimBox(bleed, bleed, trimWidth, trimHeight);
-    page.node.delete(PDFName.of('ArtBox'));
+    page.node.delete(artBox);
   }
 }
 
