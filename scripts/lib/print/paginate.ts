@@ -51,6 +51,8 @@ export interface LaidOutDocument {
   blocked: string[];
   /** Laid out in a tab loaded before the document was known (print/document-tabs.ts). */
   loadedAhead: boolean;
+  /** Its line breaker looked the build's remembered line breaks up in the page, given with the tab. */
+  linesRememberedInPage: boolean;
   describe(): Promise<DocumentDescription>;
   setFolios(increments: FolioIncrement[]): Promise<void>;
   fillContents(pages: Record<string, string>): Promise<void>;
@@ -72,6 +74,8 @@ export interface HeldTab {
   tab: Tab;
   /** Puts the document's body in: Paged.js begins. */
   release(): Promise<void>;
+  /** Whether its line breaker found the build's remembered line breaks in the page, given with the tab. */
+  linesRememberedInPage(): boolean;
 }
 
 /** Documents loaded ahead of their body, for a watching build (print/document-tabs.ts). */
@@ -181,6 +185,7 @@ export async function paginate(options: PaginateOptions): Promise<LaidOutDocumen
       layout,
       blocked,
       loadedAhead: Boolean(held),
+      linesRememberedInPage: held?.linesRememberedInPage() ?? false,
       describe: () => guard(page.evaluate(() => window.book.describe())),
       setFolios: (increments) => guard(page.evaluate((list) => window.book.setFolios(list), increments)),
       fillContents: (pages) => guard(page.evaluate((numbers) => window.book.fillContents(numbers), pages)),

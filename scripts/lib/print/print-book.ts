@@ -84,6 +84,8 @@ export interface LaidOutBook {
   documents: number;
   /** Of them, laid out in a tab loaded before the build (print/document-tabs.ts). */
   loadedAhead: number;
+  /** Of those, laid out with the line breaks the build remembered given with the tab, looked up in the page. */
+  rememberedInPage: number;
   /** Settles once every printed document's content is marked and each unit's `marks` is set: the merge
    * copies the documents' pages meanwhile (mergeUnits puts the marked streams in place). */
   marked: Promise<void>;
@@ -131,6 +133,7 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
   let documents = 0;
   let waitingForTabs = 0;
   let loadedAhead = 0;
+  let rememberedInPage = 0;
   let markedBefore = 0;
   let browserVersion: string | undefined;
   // The documents printed in this build come after every document the cache holds (UnitSource.printed).
@@ -277,6 +280,7 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
         heldTabs: options.print ? options.heldTabs : undefined,
       });
       if (document.loadedAhead) loadedAhead++;
+      if (document.linesRememberedInPage) rememberedInPage++;
     } catch (error) {
       tabs.release();
       throw error;
@@ -469,6 +473,7 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
     paginated,
     documents,
     loadedAhead,
+    rememberedInPage,
     marked,
     markedBefore,
     browserVersion,
@@ -612,7 +617,8 @@ export async function printBook(options: PrintBookOptions): Promise<PrintResult>
     const { paginateMs, settleMs, collectMs, structureMs, lineBreakingMs } = inPageTimings(laidOut.units, new Set(laidOut.paginated));
     progress.step(
       `print: ${laidOut.paginated.length} unit(s) paginated in ${laidOut.documents} document(s), ${units.length - laidOut.paginated.length} from the cache` +
-        `${laidOut.loadedAhead > 0 ? `, ${laidOut.loadedAhead} document(s) loaded before the save` : ''} ` +
+        `${laidOut.loadedAhead > 0 ? `, ${laidOut.loadedAhead} document(s) loaded before the save` : ''}` +
+        `${laidOut.rememberedInPage > 0 ? `, ${laidOut.rememberedInPage} with the remembered line breaks` : ''} ` +
         `(in the page ${(paginateMs / 1000).toFixed(1)} s, of which line breaking ${(lineBreakingMs / 1000).toFixed(1)} s; ` +
         `hyphens ${(settleMs / 1000).toFixed(1)} s, layout ${(collectMs / 1000).toFixed(1)} s, structure ${(structureMs / 1000).toFixed(2)} s); ${laidOut.whole ? 'writing PDF' : 'merging'}`,
     );

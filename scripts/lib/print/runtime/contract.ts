@@ -191,8 +191,11 @@ declare global {
     /** Set by the preview's page (client/shell.ts) for the frames it holds. */
     bookPreviewHost?: PreviewHost;
     /** In a document loaded ahead of its body (`<body data-book-held>`, print/document-tabs.ts): puts the
-     * body in and lets Paged.js begin. */
-    bookRelease?: (body: string) => void;
+     * body in and lets Paged.js begin; `memoCurrent`: the entries given by `bookLineBreaksAhead` are all the
+     * build's memo holds, and are looked up instead of asking `bookLineBreakReuse`. */
+    bookRelease?: (body: string, memoCurrent?: boolean) => void;
+    /** In a document loaded ahead of its body: the watching build's line-breaking memo, every entry by its key. */
+    bookLineBreaksAhead?: (entries: [string, ParagraphBreaks][]) => void;
   }
 }
 

@@ -4,7 +4,7 @@
  * starts, finishes each page as it is laid out, and publishes `window.book` (contract.ts) for the build.
  */
 import { AnchorMeasure } from './anchors.ts';
-import { HELD_BODY_ATTRIBUTE, type BookPage, type PageLayout, type PreviewHost, type RuntimeOptions } from './contract.ts';
+import { HELD_BODY_ATTRIBUTE, type BookPage, type ParagraphBreaks, type PageLayout, type PreviewHost, type RuntimeOptions } from './contract.ts';
 import { FinishedPages } from './finished-pages.ts';
 import { PageFinishing, type DocumentFinisher, type PageFinisher } from './finishers.ts';
 import { keepLines } from './keep-lines.ts';
@@ -196,9 +196,15 @@ window.book = book;
 // style sheets, which it did after the line breaker (parseStyleSheetsAhead keeps what the page sees in order).
 window.PagedConfig.before = async () => {
   if (document.body.hasAttribute(HELD_BODY_ATTRIBUTE)) {
+    let ahead: Map<string, ParagraphBreaks> | undefined;
+    window.bookLineBreaksAhead = (entries) => {
+      ahead = new Map(entries);
+    };
     const released = new Promise<void>((resolve) => {
-      window.bookRelease = (body) => {
+      window.bookRelease = (body, memoCurrent = false) => {
         workSince = performance.now();
+        if (memoCurrent && ahead) lineBreaker.useRemembered(ahead);
+        ahead = undefined;
         document.body.removeAttribute(HELD_BODY_ATTRIBUTE);
         document.body.innerHTML = body;
         resolve();

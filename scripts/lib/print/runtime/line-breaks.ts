@@ -466,6 +466,15 @@ interface Remembered {
 export class LineBreaker {
   stats: LineBreakRun | null = null;
   fresh: [string, ParagraphBreaks][] = [];
+  /** The build's memo as a whole, given to a document loaded ahead (`useRemembered`): looked up here. */
+  private remembered: ReadonlyMap<string, ParagraphBreaks> | undefined;
+
+  /** Every decision the build remembers, by key: the line breaker looks its paragraphs up in them instead of
+   * asking the build (`window.bookLineBreakReuse`), which would answer the same from the same entries. */
+  useRemembered(entries: ReadonlyMap<string, ParagraphBreaks>): void {
+    this.remembered = entries;
+  }
+
   /** When the page asked the build for its remembered decisions, and when the answer came (`performance.now()`). */
   memoAskedAt: number | undefined;
   memoAnsweredAt: number | undefined;
@@ -489,7 +498,8 @@ export class LineBreaker {
       return `${font}\n${setting.join(' ')}\n${el.innerHTML}`;
     });
     this.memoAskedAt = performance.now();
-    const found = await reuse(keys);
+    const remembered = this.remembered;
+    const found = remembered ? keys.map((key) => remembered.get(key) ?? null) : await reuse(keys);
     this.memoAnsweredAt = performance.now();
     const outcomes = paragraphs.map((_, i) => found[i]?.outcome ?? null);
     const keyOf = new Map(paragraphs.map((el, i) => [el, keys[i] as string]));
