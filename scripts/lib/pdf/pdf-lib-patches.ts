@@ -135,8 +135,8 @@ export async function withPdfLibWriting<T>(work: () => T | Promise<T>): Promise<
 /**
  * pdf-lib 1.17 writes a file in two passes: it measures every object (`sizeInBytes`, through every dictionary,
  * array and string in it) to make a buffer of the file's exact size, then writes every object into it. Its
- * cross-reference table is one object and two padded strings an entry. The 20× book's save took ~17 ms warm
- * in a loop, over a third of it measuring and the table. Written in one pass instead: each object goes where
+ * cross-reference table is one object and two padded strings an entry. Measuring and the table are a large
+ * part of a book's save (docs/performance.md). Written in one pass instead: each object goes where
  * the one before it ended. A buffer too small is replaced by one twice as large, and the object that did not
  * fit is written again there. A typed array drops what is written past its end, and each object's writer
  * returns the length it wrote from what it holds, so nothing before that object is lost. A stream is measured

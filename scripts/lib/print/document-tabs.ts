@@ -98,8 +98,8 @@ export class DocumentTabs implements HeldTabs {
       // the last document's characters, and one the next document does not use changes nothing on its pages.
       await page.evaluate(() => Promise.all(Array.from(document.fonts, (face) => face.load())).then(() => undefined));
       // And the line-breaking memo's entries: its line breaker looks its paragraphs up itself instead of
-      // asking the build across the DevTools protocol (a round trip of 10-40 ms at the save). Used only if the
-      // memo is unchanged when the body goes in (`take`).
+      // asking the build across the DevTools protocol, a round trip on the save's way. Used only if the memo
+      // is unchanged when the body goes in (`take`).
       const snapshot = lineBreaks?.snapshot();
       if (snapshot) {
         await page.evaluate((entries) => window.bookLineBreaksAhead?.(entries), snapshot.entries);

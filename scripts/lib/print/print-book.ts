@@ -401,9 +401,8 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
   }
 
   // The book's structure, joined from the units' as soon as every unit's layout and page count are known: in a
-  // save, once the chapter is laid out, while Chromium prints it and Node waits (2-13 ms on the 20x book's
-  // 10,904 leaves, after the print before). Used when every unit kept that layout (one laid out again is joined
-  // anew after the print).
+  // save, once the chapter is laid out, while Chromium prints it and Node waits, not after the print. Used
+  // when every unit kept that layout (one laid out again is joined anew after the print).
   let knownStructure: { layouts: readonly UnitLayout[]; structure: DocumentStructure } | undefined;
   if (!whole) {
     void Promise.all([Promise.all(counts.map((c) => c.promise)), Promise.all(unitLayouts.map((l) => l.promise))]).then(([pageCounts, layouts]) => {
