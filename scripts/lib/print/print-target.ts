@@ -26,6 +26,7 @@ export const printTarget: Target = {
       heldTabs: context.heldTabs,
       ...(context.sourcesChecked ? { sourcesChecked: context.sourcesChecked } : {}),
       ...(context.markingWorkers ? { markingWorkers: context.markingWorkers } : {}),
+      ...(context.finishRehearsal ? { finishRehearsal: context.finishRehearsal } : {}),
       afterOutput: context.afterOutput,
     });
     context.outputs.pdf = result;
