@@ -40,11 +40,12 @@ export async function watchBuild(args: BuildOptions, report: WatchReport): Promi
     try {
       report.built(await buildBook(settled ? { ...args, settled } : args, resident));
       const session = await resident.browser?.catch(() => undefined);
-      // The next save's document is loaded meanwhile (its head: Paged.js, the runtime, the styles), with a
-      // spare tab for a save it cannot stand for.
+      // The next save's document is loaded meanwhile (its head: Paged.js, the runtime, the styles), unless the
+      // build began it at its print; then a spare tab for a save it cannot stand for, made after it so as not
+      // to slow its load.
       if (session) {
-        resident.documentTabs.prepare(session.browser, resident.lineBreaks);
-        prepareSpareTabs(session.browser, 1);
+        const { browser } = session;
+        void resident.documentTabs.prepare(browser, resident.lineBreaks).then(() => prepareSpareTabs(browser, 1));
       }
       // And the thread that marks the save's printed document, its modules loaded meanwhile; one that failed is
       // replaced (a failure fails its build, not the ones after).

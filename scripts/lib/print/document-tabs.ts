@@ -1,10 +1,15 @@
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import type { Browser } from 'puppeteer';
 import { BOOK_ORIGIN, lookupSite, serveFrom, type PageServing, type SiteMap } from '../browser.ts';
 import { pageBundle } from '../page-bundles.ts';
 import type { LineBreakMemo } from './line-break-memo.ts';
 import { printSite, type HeldTab, type HeldTabs } from './paginate.ts';
 import { HELD_BODY_ATTRIBUTE } from './runtime/contract.ts';
-import { closeTab, openTab, prepareSpareTabs, type Tab } from './tabs.ts';
+import { stageTook } from '../stage-times.ts';
+import { closeTab, openTab, type Tab } from './tabs.ts';
+
+const gzipped = promisify(gzip);
 
 /** A document's markup before its body: what a held document shares with the one it is given. */
 function headOf(html: string): string | undefined {
@@ -41,6 +46,10 @@ interface HeldDocument {
   asked: number;
   /** A page error or a crash while it was held. */
   failed: boolean;
+  /** Begun at the print of the build before the save, not after that build. */
+  atPrint: boolean;
+  /** When its load began and each step of it ended (`performance.now()`), for the stage times. */
+  steps: [string, number][];
 }
 
 /**
@@ -63,24 +72,27 @@ export class DocumentTabs implements HeldTabs {
     this.last = { html, manuscriptDir, fontPackages };
   }
 
-  /** Loads the next document's head in a tab of its own, unless one is held already. */
-  prepare(browser: Browser, lineBreaks?: LineBreakMemo): void {
+  /**
+   * Loads the next document's head in a tab of its own, unless one is held already; resolves once it is loaded
+   * (or given up). `atPrint`: called as the build's last document is printed, while Node finishes the PDF and
+   * Chromium has nothing else to do (the line-breaking memo has the build's entries by then).
+   */
+  prepare(browser: Browser, lineBreaks?: LineBreakMemo, atPrint = false): Promise<void> {
     const last = this.last;
-    if (this.held || !last || !browser.connected) return;
-    const held = this.load(browser, last, lineBreaks).catch(() => undefined);
-    this.held = held;
+    if (!this.held && last && browser.connected) this.held = this.load(browser, last, lineBreaks, atPrint).catch(() => undefined);
+    return this.held ? this.held.then(() => undefined) : Promise.resolve();
   }
 
-  private async load(browser: Browser, last: NonNullable<DocumentTabs['last']>, lineBreaks?: LineBreakMemo): Promise<HeldDocument | undefined> {
+  private async load(browser: Browser, last: NonNullable<DocumentTabs['last']>, lineBreaks: LineBreakMemo | undefined, atPrint: boolean): Promise<HeldDocument | undefined> {
     const head = headOf(last.html);
     if (head === undefined) return undefined;
     const html = `${head}<body ${HELD_BODY_ATTRIBUTE}>\n</body>\n</html>\n`;
     // The fonts' style sheets as the last document had them (trimmed to the characters it uses).
     const site: SiteMap = printSite(html, last.manuscriptDir, last.fontPackages, await pageBundle('print-runtime'), BOOK_ORIGIN, last.html);
+    const steps: [string, number][] = [['begun', performance.now()]];
     const tab = await openTab(browser, true);
-    // A spare for a save whose document this one cannot stand for.
-    prepareSpareTabs(browser, 1);
-    const held: HeldDocument = { tab, head, serving: { site, blocked: [], served: new Map() }, lineBreaks, asked: 0, failed: false };
+    steps.push(['opened', performance.now()]);
+    const held: HeldDocument = { tab, head, serving: { site, blocked: [], served: new Map() }, lineBreaks, asked: 0, failed: false, atPrint, steps };
     const { page } = tab;
     page.once('error', () => (held.failed = true));
     page.on('pageerror', () => (held.failed = true));
@@ -92,19 +104,28 @@ export class DocumentTabs implements HeldTabs {
           return lineBreaks.lookup(keys);
         });
       }
+      steps.push(['served', performance.now()]);
       await page.goto(`${BOOK_ORIGIN}/index.html`, { waitUntil: 'load', timeout: 60_000 });
+      steps.push(['loaded', performance.now()]);
       await page.waitForFunction(() => typeof window.bookRelease === 'function', { timeout: 60_000 });
+      steps.push(['waiting', performance.now()]);
       // The fonts' files too (a document loads those its text uses as it is laid out): the faces are those of
       // the last document's characters, and one the next document does not use changes nothing on its pages.
       await page.evaluate(() => Promise.all(Array.from(document.fonts, (face) => face.load())).then(() => undefined));
+      steps.push(['fonts', performance.now()]);
       // And the line-breaking memo's entries: its line breaker looks its paragraphs up itself instead of
       // asking the build across the DevTools protocol, a round trip on the save's way. Used only if the memo
       // is unchanged when the body goes in (`take`).
       const snapshot = lineBreaks?.snapshot();
       if (snapshot) {
-        await page.evaluate((entries) => window.bookLineBreaksAhead?.(entries), snapshot.entries);
+        // Compressed, and as base64: what crosses the DevTools protocol costs by the byte (Node, the browser and
+        // the renderer each handle the message, escaping what is not plain ASCII), and the entries' keys and
+        // pinned HTML repeat the paragraphs' markup. Compressed on libuv's threads, beside the build's own work.
+        const packed = (await gzipped(JSON.stringify(snapshot.entries), { level: 1 })).toString('base64');
+        await page.evaluate((entries) => window.bookLineBreaksAhead?.(entries), packed);
         held.memoGiven = snapshot.version;
       }
+      steps.push(['memo', performance.now()]);
     } catch {
       await closeTab(tab);
       return undefined;
@@ -120,10 +141,20 @@ export class DocumentTabs implements HeldTabs {
     const holding = this.held;
     this.held = undefined;
     if (!holding) return undefined;
+    const asked = performance.now();
     // One still loading is further on than a new tab would be; one that hangs is given up.
     let timer: NodeJS.Timeout | undefined;
     const held = await Promise.race([holding, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), HELD_LOAD_WAIT_MS)))]);
     clearTimeout(timer);
+    if (held) {
+      const [, begun] = held.steps[0] as [string, number];
+      let before = begun;
+      for (const [step, at] of held.steps.slice(1)) {
+        stageTook(`held tab ${step}`, at - before);
+        before = at;
+      }
+      stageTook('held tab ready before the take', asked - before);
+    }
     if (!held) {
       void holding.then((late) => late && closeTab(late.tab));
       return undefined;
@@ -143,6 +174,7 @@ export class DocumentTabs implements HeldTabs {
         return page.evaluate((body, current) => (window.bookRelease as NonNullable<Window['bookRelease']>)(body, current), parsedBody(html), memoCurrent);
       },
       linesRememberedInPage: () => memoCurrent && held.asked === 0,
+      begunAtPrint: held.atPrint,
     };
   }
 

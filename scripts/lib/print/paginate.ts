@@ -53,6 +53,8 @@ export interface LaidOutDocument {
   loadedAhead: boolean;
   /** Its line breaker looked the build's remembered line breaks up in the page, given with the tab. */
   linesRememberedInPage: boolean;
+  /** It was laid out in a tab loaded ahead, begun at the print of the build before. */
+  loadedAheadFromPrint: boolean;
   describe(): Promise<DocumentDescription>;
   setFolios(increments: FolioIncrement[]): Promise<void>;
   fillContents(pages: Record<string, string>): Promise<void>;
@@ -76,6 +78,8 @@ export interface HeldTab {
   release(): Promise<void>;
   /** Whether its line breaker found the build's remembered line breaks in the page, given with the tab. */
   linesRememberedInPage(): boolean;
+  /** Begun at the print of the build before, not after that build ended. */
+  begunAtPrint: boolean;
 }
 
 /** Documents loaded ahead of their body, for a watching build (print/document-tabs.ts). */
@@ -84,6 +88,8 @@ export interface HeldTabs {
   take(browser: Browser, html: string, site: SiteMap, blocked: string[], lineBreaks?: LineBreakMemo): Promise<HeldTab | undefined>;
   /** The document a build laid out: the next held one is made like it (`unlessNoted`: only if none was). */
   noteDocument(html: string, manuscriptDir: string, fontPackages: string[], unlessNoted?: boolean): void;
+  /** Loads the next held document, unless one is held (`atPrint`: as the build's last print is done). */
+  prepare(browser: Browser, lineBreaks?: LineBreakMemo, atPrint?: boolean): Promise<void>;
 }
 
 export interface PaginateOptions {
@@ -186,6 +192,7 @@ export async function paginate(options: PaginateOptions): Promise<LaidOutDocumen
       blocked,
       loadedAhead: Boolean(held),
       linesRememberedInPage: held?.linesRememberedInPage() ?? false,
+      loadedAheadFromPrint: held?.begunAtPrint ?? false,
       describe: () => guard(page.evaluate(() => window.book.describe())),
       setFolios: (increments) => guard(page.evaluate((list) => window.book.setFolios(list), increments)),
       fillContents: (pages) => guard(page.evaluate((numbers) => window.book.fillContents(numbers), pages)),

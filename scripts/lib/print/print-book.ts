@@ -85,6 +85,8 @@ export interface LaidOutBook {
   documents: number;
   /** Of them, laid out in a tab loaded before the build (print/document-tabs.ts). */
   loadedAhead: number;
+  /** Of those, begun at the last print of the build before (not once that build had ended). */
+  loadedAheadFromPrint: number;
   /** Of those, laid out with the line breaks the build remembered given with the tab, looked up in the page. */
   rememberedInPage: number;
   /** Settles once every printed document's content is marked and each unit's `marks` is set: the merge
@@ -137,6 +139,7 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
   let documents = 0;
   let waitingForTabs = 0;
   let loadedAhead = 0;
+  let loadedAheadFromPrint = 0;
   let rememberedInPage = 0;
   let markedBefore = 0;
   let browserVersion: string | undefined;
@@ -285,6 +288,7 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
         heldTabs: options.print ? options.heldTabs : undefined,
       });
       if (document.loadedAhead) loadedAhead++;
+      if (document.loadedAheadFromPrint) loadedAheadFromPrint++;
       if (document.linesRememberedInPage) rememberedInPage++;
     } catch (error) {
       tabs.release();
@@ -477,6 +481,7 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
     paginated,
     documents,
     loadedAhead,
+    loadedAheadFromPrint,
     rememberedInPage,
     marked,
     markedBefore,
@@ -619,6 +624,9 @@ export async function printBook(options: PrintBookOptions): Promise<PrintResult>
       },
     });
     stageDone('laid out and printed', layingOut);
+    // The next save's document is loaded while Node finishes this PDF: Chromium has printed, and what the
+    // held document is given (the line-breaking memo's entries) is all this build adds.
+    if (!whole && options.heldTabs && laidOut.documents > 0) void options.heldTabs.prepare(await options.browser(), options.lineBreaks, true);
     await options.sourcesChecked?.();
     // A build that laid out nothing (every unit from the cache) gives the next held document the book's head.
     if (!whole) options.heldTabs?.noteDocument(unitsDocument(book, units), book.manuscriptDir, bookFontPackages(book), true);
@@ -626,6 +634,7 @@ export async function printBook(options: PrintBookOptions): Promise<PrintResult>
     progress.step(
       `print: ${laidOut.paginated.length} unit(s) paginated in ${laidOut.documents} document(s), ${units.length - laidOut.paginated.length} from the cache` +
         `${laidOut.loadedAhead > 0 ? `, ${laidOut.loadedAhead} document(s) loaded before the save` : ''}` +
+        `${laidOut.loadedAheadFromPrint > 0 ? `, ${laidOut.loadedAheadFromPrint} begun at the print before it` : ''}` +
         `${laidOut.rememberedInPage > 0 ? `, ${laidOut.rememberedInPage} with the remembered line breaks` : ''} ` +
         `(in the page ${(paginateMs / 1000).toFixed(1)} s, of which line breaking ${(lineBreakingMs / 1000).toFixed(1)} s; ` +
         `hyphens ${(settleMs / 1000).toFixed(1)} s, layout ${(collectMs / 1000).toFixed(1)} s, structure ${(structureMs / 1000).toFixed(2)} s); ${laidOut.whole ? 'writing PDF' : 'merging'}`,

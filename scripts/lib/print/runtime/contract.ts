@@ -194,8 +194,9 @@ declare global {
      * body in and lets Paged.js begin; `memoCurrent`: the entries given by `bookLineBreaksAhead` are all the
      * build's memo holds, and are looked up instead of asking `bookLineBreakReuse`. */
     bookRelease?: (body: string, memoCurrent?: boolean) => void;
-    /** In a document loaded ahead of its body: the watching build's line-breaking memo, every entry by its key. */
-    bookLineBreaksAhead?: (entries: [string, ParagraphBreaks][]) => void;
+    /** In a document loaded ahead of its body: the watching build's line-breaking memo, every entry by its key
+     * (`[string, ParagraphBreaks][]` as JSON, gzipped, in base64). */
+    bookLineBreaksAhead?: (entries: string) => Promise<void>;
   }
 }
 

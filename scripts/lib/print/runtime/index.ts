@@ -197,8 +197,12 @@ window.book = book;
 window.PagedConfig.before = async () => {
   if (document.body.hasAttribute(HELD_BODY_ATTRIBUTE)) {
     let ahead: Map<string, ParagraphBreaks> | undefined;
-    window.bookLineBreaksAhead = (entries) => {
-      ahead = new Map(entries);
+    window.bookLineBreaksAhead = async (entries) => {
+      const binary = atob(entries);
+      const packed = new Uint8Array(binary.length);
+      for (let i = 0; i < binary.length; i++) packed[i] = binary.charCodeAt(i);
+      const json = await new Response(new Blob([packed]).stream().pipeThrough(new DecompressionStream('gzip'))).text();
+      ahead = new Map(JSON.parse(json) as [string, ParagraphBreaks][]);
     };
     const released = new Promise<void>((resolve) => {
       window.bookRelease = (body, memoCurrent = false) => {
