@@ -20,8 +20,7 @@ class WatchingBuild {
   constructor(root: string, args: string[]) {
     this.child = spawn(process.execPath, commandLine('build', ['--watch', ...args], root), {
       cwd: root,
-      // The stage times say when a save's finishing was rehearsed (print/finish-rehearsal.ts).
-      env: { ...process.env, ...ENV, BOOK_STAGE_TIMES: '1' },
+      env: { ...process.env, ...ENV },
     });
     this.child.stdout.on('data', (d: Buffer) => (this.stdout += d.toString()));
     this.child.stderr.on('data', (d: Buffer) => (this.stderr += d.toString()));
@@ -146,32 +145,6 @@ describe('npm run build -- --watch', () => {
       assert.ok((await readFile(path.join(once, 'proefboek.pdf'))).equals(await readFile(pdf('out'))), 'the save and the one-off build made different files');
     } finally {
       await removeDir(once);
-    }
-  });
-
-  test("a save after the finishing of the save before was rehearsed is the same file as a one-off build's from the same cache", async () => {
-    await watching.until(() => watching.caughtUp(), 'the builds of every change seen');
-    const file = path.join(dir, '03-derde.md');
-    const source = await readFile(file, 'utf8');
-    let builds = watching.builds();
-    const mark = watching.stderr.length;
-    await writeFile(file, `${source}\nEen zin van de eerste opslag.\n`);
-    await watching.until(() => watching.builds() > builds, 'a build after the first save');
-    // That save's finishing done again, in memory, while the build waits for the next save.
-    await watching.until(() => /^stage times: finishing rehearsed /m.test(watching.stderr.slice(mark)), "the rehearsal of the first save's finishing");
-    const beforeSave = await mkdtemp(path.join(tmpdir(), 'book-test-before-'));
-    try {
-      await cp(out(), beforeSave, { recursive: true });
-      builds = watching.builds();
-      await writeFile(file, `${source}\nEen zin van de tweede opslag.\n`);
-      await watching.until(() => watching.builds() > builds, 'a build after the second save');
-      const saved = await readFile(pdf('out'));
-      const once = await runScript('build.ts', ['--manuscript', dir, '--out', beforeSave, '--format', 'pdf', '--jobs', '2'], ENV, undefined, repo);
-      assert.equal(once.code, 0, once.stderr);
-      assert.match(once.stderr, /1 unit\(s\) paginated in 1 document\(s\), 3 from the cache \(/);
-      assert.ok((await readFile(path.join(beforeSave, 'proefboek.pdf'))).equals(saved), 'the save after a rehearsal and the one-off build made different files');
-    } finally {
-      await removeDir(beforeSave);
     }
   });
 

@@ -9,7 +9,6 @@ import type { LineBreakMemo } from './print/line-break-memo.ts';
 import type { KeptDocuments } from './print/kept-documents.ts';
 import type { DocumentTabs } from './print/document-tabs.ts';
 import type { MarkingWorkers } from './print/marking-workers.ts';
-import type { FinishRehearsal } from './print/finish-rehearsal.ts';
 import type { Check, CheckFindings } from './checks/check.ts';
 import { checkSources, runChecks } from './checks/run-checks.ts';
 import { releaseCitationEngine } from './citations/csl.ts';
@@ -80,8 +79,6 @@ export interface ResidentBuild {
   documentTabs: DocumentTabs;
   /** The thread that marks a save's printed document for the tagged PDF (made after the first build). */
   markingWorkers?: MarkingWorkers;
-  /** A save's finishing, done again while the build waits for the next save. */
-  finishRehearsal?: FinishRehearsal;
   browser?: Promise<BrowserSession>;
 }
 
@@ -209,7 +206,6 @@ export async function buildBook(args: BuildOptions, resident?: ResidentBuild): P
       keptDocuments: resident?.keptDocuments,
       heldTabs: resident?.documentTabs,
       ...(resident?.markingWorkers && !resident.markingWorkers.ended ? { markingWorkers: resident.markingWorkers } : {}),
-      ...(resident?.finishRehearsal ? { finishRehearsal: resident.finishRehearsal } : {}),
       browser,
       idle,
       waitingOnLayout,

@@ -5,29 +5,17 @@
  */
 const enabled = process.env.BOOK_STAGE_TIMES === '1';
 let stages: [string, number][] = [];
-let muted = 0;
-
-/** Leaves the stages timed from now until the returned function is called out of the report (work done between
- * builds, print/finish-rehearsal.ts); calling it again does nothing. */
-export function muteStages(): () => void {
-  muted++;
-  let on = true;
-  return () => {
-    if (on) muted--;
-    on = false;
-  };
-}
 
 /** Notes that `stage` took from `since` (performance.now()) until now; returns now, for the next stage. */
 export function stageDone(stage: string, since: number): number {
   const now = performance.now();
-  if (enabled && muted === 0) stages.push([stage, now - since]);
+  if (enabled) stages.push([stage, now - since]);
   return now;
 }
 
 /** Notes that `stage` took `ms`, as measured elsewhere (a page's own clock). */
 export function stageTook(stage: string, ms: number): void {
-  if (enabled && muted === 0) stages.push([stage, ms]);
+  if (enabled) stages.push([stage, ms]);
 }
 
 /** Writes the stages timed since the last report as one line, and starts over. */
@@ -35,9 +23,4 @@ export function reportStages(write: (line: string) => void = (line) => process.s
   if (!enabled) return;
   write(`stage times: ${stages.map(([stage, ms]) => `${stage} ${(ms / 1000).toFixed(3)} s`).join(', ')}\n`);
   stages = [];
-}
-
-/** Writes a stage timed between builds as a line of its own (work done while a watching build waits). */
-export function reportAside(stage: string, ms: number, write: (line: string) => void = (line) => process.stderr.write(line)): void {
-  if (enabled) write(`stage times: ${stage} ${(ms / 1000).toFixed(3)} s\n`);
 }

@@ -3,7 +3,6 @@ import { BuildError, formatDiagnostic } from './diagnostics.ts';
 import { stylesDir } from './paths.ts';
 import { LineBreakMemo } from './print/line-break-memo.ts';
 import { KeptDocuments } from './print/kept-documents.ts';
-import { FinishRehearsal } from './print/finish-rehearsal.ts';
 import { DocumentTabs } from './print/document-tabs.ts';
 import { prepareSpareTabs } from './print/tabs.ts';
 import { MarkingWorkers, markWorkerFile, residentMarkingThreads } from './print/marking-workers.ts';
@@ -34,9 +33,8 @@ export interface WatchReport {
  * replaces the last good book.
  */
 export async function watchBuild(args: BuildOptions, report: WatchReport): Promise<WatchedBuild> {
-  const resident: ResidentBuild = { renderedChapters: new Map(), lineBreaks: new LineBreakMemo(), keptDocuments: new KeptDocuments(), documentTabs: new DocumentTabs(), finishRehearsal: new FinishRehearsal() };
+  const resident: ResidentBuild = { renderedChapters: new Map(), lineBreaks: new LineBreakMemo(), keptDocuments: new KeptDocuments(), documentTabs: new DocumentTabs() };
   const buildOnce = async (settled?: () => Promise<boolean>, paths: string[] = []): Promise<void> => {
-    resident.finishRehearsal?.abandon();
     try {
       report.built(await buildBook(settled ? { ...args, settled } : args, resident));
       const session = await resident.browser?.catch(() => undefined);
@@ -54,8 +52,6 @@ export async function watchBuild(args: BuildOptions, report: WatchReport): Promi
         resident.markingWorkers = new MarkingWorkers(threads, markWorkerFile(), true);
         resident.markingWorkers.start(threads);
       }
-      // The save's finishing done again meanwhile: the next save finds its code compiled.
-      resident.finishRehearsal?.start();
     } catch (error) {
       if (error instanceof BuildAbandoned) report.unsettled(paths);
       else if (error instanceof BuildError) report.failed(error.diagnostics.map(formatDiagnostic).join('\n'));
@@ -81,7 +77,6 @@ export async function watchBuild(args: BuildOptions, report: WatchReport): Promi
     stopped,
     async stop() {
       await watcher.close();
-      resident.finishRehearsal?.abandon();
       await resident.documentTabs.close();
       await resident.markingWorkers?.close();
       await (await resident.browser?.catch(() => undefined))?.close();

@@ -74,31 +74,20 @@ export interface FinishedPdf {
  * `<slug>.pdf`.
  */
 export async function finishPdf(pdf: PDFDocument, options: FinishOptions): Promise<FinishedPdf> {
-  const { bytes, pages, tagged, taggedMs } = await finishDocument(pdf, options);
-  const clock = performance.now();
-  const file = path.join(options.writeDir, `${outputBaseName(options.book)}.pdf`);
-  await writeFileAtomic(file, bytes);
-  stageDone('written', clock);
-  return { result: { file, pages, bytes: bytes.byteLength, layout: options.layout }, tagged, taggedMs };
-}
-
-/** The finished PDF's bytes (finishPdf without the write). `between`, awaited between the steps, may throw to
- * stop there (a rehearsal abandoned, print/finish-rehearsal.ts). */
-export async function finishDocument(pdf: PDFDocument, options: FinishOptions, between: () => Promise<void> = async () => undefined): Promise<{ bytes: Uint8Array; pages: number; tagged: AccessibleResult; taggedMs: number }> {
   const { book, layout } = options;
   const { postprocessDocument, padDocument, makeAccessible } = await pdfFinishing();
   const tagging = performance.now();
   const tagged = options.tag === false ? { sequences: 0, elements: 0, artifacts: 0, conforms: false } : await makeAccessible(pdf, options.structure, book.config, layout, options.marks);
   const taggedMs = performance.now() - tagging;
-  await between();
   let clock = performance.now();
   postprocessDocument(pdf, { config: book.config, layout, date: options.date, producer: options.producer, pdfUa: tagged.conforms });
   padDocument(pdf, book.config.print);
   clock = stageDone('post-processed', clock);
   const pages = pdf.getPageCount();
-  await between();
-  clock = performance.now();
-  const bytes = await pdf.save({ useObjectStreams: false, objectsPerTick: Infinity });
-  stageDone('saved', clock);
-  return { bytes, pages, tagged, taggedMs };
+  const finished = await pdf.save({ useObjectStreams: false, objectsPerTick: Infinity });
+  clock = stageDone('saved', clock);
+  const file = path.join(options.writeDir, `${outputBaseName(book)}.pdf`);
+  await writeFileAtomic(file, finished);
+  stageDone('written', clock);
+  return { result: { file, pages, bytes: finished.byteLength, layout }, tagged, taggedMs };
 }

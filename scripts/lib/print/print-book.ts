@@ -11,8 +11,7 @@ import { batchUnits } from './batches.ts';
 import { cacheDir, PrintCache, type CacheEntry } from './cache.ts';
 import { combineLayouts, combineMarks, combineStructures, splitDocument, type DocumentPart, type LaidOutUnit, type PrintedUnit, type UnitLayout, type UnitSource } from './document-layout.ts';
 import type { PrintResult } from '../targets/outputs.ts';
-import { finishPdf, pdfFinishing, type FinishOptions } from './finish-pdf.ts';
-import type { FinishRehearsal } from './finish-rehearsal.ts';
+import { finishPdf, pdfFinishing } from './finish-pdf.ts';
 import type { MergeCopies } from './merge-pdf.ts';
 import { toPoints } from './lengths.ts';
 import type { LineBreakMemo } from './line-break-memo.ts';
@@ -94,8 +93,6 @@ export interface LaidOutBook {
   marked: Promise<void>;
   /** Units from the cache whose pages were marked in an earlier build (`keptDocuments`). */
   markedBefore: number;
-  /** The documents printed in this build, as printed, with their units' pages (in the order printed). */
-  printed: { id: string; bytes: Uint8Array; parts: DocumentPart[] }[];
   /** Chromium's version: of the browser used, or as recorded in the cache. */
   browserVersion?: string;
   /** Writes what was laid out into the cache: the caller calls it once the book is written, so a failed
@@ -130,7 +127,6 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
   const prints: Promise<void>[] = [];
   // Documents being marked for the tagged PDF while the others lay out or print, and the merge copies them.
   const markings: Promise<{ batch: number[]; marks: ContentMarks[] }>[] = [];
-  const printedDocuments: LaidOutBook['printed'] = [];
   const closing: Promise<void>[] = [];
   const writes: (() => Promise<void>)[] = [];
   // Documents open at once (laying out, waiting to be printed, printing), each a renderer of 150-250 MB on a
@@ -215,7 +211,6 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
       stageDone('document printed', printing);
       if (whole) wholePdf = pdf;
       const id = randomBytes(8).toString('hex');
-      printedDocuments.push({ id, bytes: pdf, parts });
       const workers = whole ? undefined : options.marking;
       const marking = workers ? pdfFinishing().then(({ markDocument }) => markDocument(workers, pdf, parts)) : undefined;
       const kept = options.keptDocuments;
@@ -485,7 +480,6 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
     rememberedInPage,
     marked,
     markedBefore,
-    printed: printedDocuments,
     browserVersion,
     async commit() {
       await Promise.all(closing);
@@ -526,9 +520,6 @@ export interface PrintBookOptions {
   markingWorkers?: MarkingWorkers;
   /** Called with the book's layout once it is known, before the last documents are printed (LayOutOptions.layoutKnown). */
   layoutKnown?: (layout: PageLayout) => void;
-  /** Where a watching build keeps a save's finishing, to do it again while it waits for the next save
-   * (finish-rehearsal.ts). */
-  finishRehearsal?: FinishRehearsal;
   /** Where the cache's writing and pruning go, to run once the PDF is in the output folder
    * (TargetContext.afterOutput); without it, they run before printBook returns. */
   afterOutput?: (work: () => Promise<void>) => void;
@@ -654,15 +645,7 @@ export async function printBook(options: PrintBookOptions): Promise<PrintResult>
   const { layout } = laidOut;
   const producer = `Paged.js ${packageVersion('pagedjs')}, Chromium ${laidOut.browserVersion ?? 'unknown'}, pdf-lib`;
   const marks = combineMarks(laidOut.units);
-  const finishing: FinishOptions = { book, writeDir: options.writeDir, layout, structure: laidOut.structure, ...(marks ? { marks } : {}), tag, date: options.date, producer };
-  const { result, tagged, taggedMs } = await finishPdf(pdf, finishing);
-  // A save's (one document printed, the rest from the cache, marked by the kept thread with this one).
-  const save = laidOut.printed.length === 1 && laidOut.units.some((u) => u.source?.id !== laidOut.printed[0]?.id);
-  options.finishRehearsal?.keep(
-    save && marking?.shareWithThisThread && !laidOut.whole
-      ? { printed: laidOut.printed, units: laidOut.units as PrintedUnit[], workers: marking, sheetHeight: toPoints(book.config.print.trim.height) + 2 * toPoints(book.config.print.bleed), finish: finishing }
-      : undefined,
-  );
+  const { result, tagged, taggedMs } = await finishPdf(pdf, { book, writeDir: options.writeDir, layout, structure: laidOut.structure, ...(marks ? { marks } : {}), tag, date: options.date, producer });
   // The cache is written (the documents printed, their units' entries) and pruned once the PDF is in the
   // output folder: a save's new PDF does not wait for it, and a build that fails before leaves it as it was.
   const keep = async (): Promise<void> => {

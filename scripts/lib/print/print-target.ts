@@ -26,7 +26,6 @@ export const printTarget: Target = {
       heldTabs: context.heldTabs,
       ...(context.sourcesChecked ? { sourcesChecked: context.sourcesChecked } : {}),
       ...(context.markingWorkers ? { markingWorkers: context.markingWorkers } : {}),
-      ...(context.finishRehearsal ? { finishRehearsal: context.finishRehearsal } : {}),
       afterOutput: context.afterOutput,
     });
     context.outputs.pdf = result;

@@ -5,7 +5,6 @@ import type { Format } from '../formats.ts';
 import type { LineBreakMemo } from '../print/line-break-memo.ts';
 import type { KeptDocuments } from '../print/kept-documents.ts';
 import type { MarkingWorkers } from '../print/marking-workers.ts';
-import type { FinishRehearsal } from '../print/finish-rehearsal.ts';
 import type { HeldTabs } from '../print/paginate.ts';
 import type { Progress } from '../progress.ts';
 import type { PageLayout } from '../print/runtime/contract.ts';
@@ -47,8 +46,6 @@ export interface TargetContext {
   sourcesChecked?: () => Promise<void>;
   /** The marking thread a watching build keeps for its saves (marking-workers.ts residentMarkingThreads). */
   markingWorkers?: MarkingWorkers;
-  /** Where a watching build keeps a save's finishing, done again between saves (print/finish-rehearsal.ts). */
-  finishRehearsal?: FinishRehearsal;
   /** The print edition's layout as soon as every page is laid out, before the last documents are printed: the
    * print target gives it (`printLaidOut`), and the EPUB, which reads it for its page list, is packaged while
    * Chromium prints. Never settles in a build that does not make the print edition. */
