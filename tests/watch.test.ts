@@ -148,6 +148,30 @@ describe('npm run build -- --watch', () => {
     }
   });
 
+  test("a save laid out in the renderer of the save before it is the same file as a one-off build's in a new tab", async () => {
+    await watching.until(() => watching.caughtUp(), 'the builds of every change seen');
+    const file = path.join(dir, '02-tweede.md');
+    const source = await readFile(file, 'utf8');
+    const edited = source.replace('Niemand kon echter voorzien', 'Niemand kon toen echter voorzien');
+    assert.notEqual(edited, source);
+    const beforeSave = await mkdtemp(path.join(tmpdir(), 'book-test-before-'));
+    try {
+      await cp(out(), beforeSave, { recursive: true });
+      const builds = watching.builds();
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      await writeFile(file, edited);
+      await watching.until(() => watching.builds() > builds, 'a build after the save');
+      // The first save's tab, printed, was given back: the held tab for this save was loaded in its renderer.
+      assert.match(watching.stderr.slice(watching.stderr.lastIndexOf('changed:')), /1 unit\(s\) paginated in 1 document\(s\), 3 from the cache, 1 document\(s\) loaded before the save, 1 begun at the print before it, 1 in the renderer of a document printed before/);
+      const once = await runScript('build.ts', ['--manuscript', dir, '--out', beforeSave, '--format', 'pdf', '--jobs', '2'], ENV, undefined, repo);
+      assert.equal(once.code, 0, once.stderr);
+      assert.match(once.stderr, /1 unit\(s\) paginated in 1 document\(s\), 3 from the cache \(/);
+      assert.ok((await readFile(path.join(beforeSave, 'proefboek.pdf'))).equals(await readFile(pdf('out'))), 'the save laid out in a renderer used before made a different file');
+    } finally {
+      await removeDir(beforeSave);
+    }
+  });
+
   test('a broken save is reported with file and line, keeps the last good book, and the next good save builds', async () => {
     const good = await readFile(pdf('out'));
     const file = path.join(dir, '03-derde.md');

@@ -27,6 +27,13 @@ export function parsedBody(html: string): string {
   return html.slice(start, end) + html.slice(end + '</body>'.length).replace('</html>', '');
 }
 
+/**
+ * The documents one renderer lays out in turn, each loaded in the tab of the one before once it is printed:
+ * its memory grows by a few megabytes a document (the caches of its fonts, styles and compiled scripts, what
+ * the documents before left), so a long session starts a new one now and then.
+ */
+const DOCUMENTS_A_RENDERER = 12;
+
 /** How long a save waits for the held document to finish loading (it takes well under a second). */
 const HELD_LOAD_WAIT_MS = 5_000;
 
@@ -48,6 +55,8 @@ interface HeldDocument {
   failed: boolean;
   /** Begun at the print of the build before the save, not after that build. */
   atPrint: boolean;
+  /** The documents its renderer laid out before it. */
+  before: number;
   /** When its load began and each step of it ended (`performance.now()`), for the stage times. */
   steps: [string, number][];
 }
@@ -57,13 +66,18 @@ interface HeldDocument {
  * document's head (Paged.js and the page runtime compiled, the styles and the fonts' style sheets loaded)
  * and a held, empty body. A save whose document has the same head, and whose site serves the same bytes at
  * every path the held document loaded, puts its body in (`window.bookRelease`) and is laid out from there;
- * any other is laid out in a new tab as before. Each held tab lays out one document and is closed with it, so
- * no layout starts from what another left behind: what a held document has done before its body comes is
- * what every document does before its body is parsed (its head's scripts and style sheets), and Paged.js
- * reads the body by its markup (`wrapContent`).
+ * any other is laid out in a new tab as before. Each held document lays out one document's body, so no
+ * layout starts from what another left behind: what a held document has done before its body comes is what
+ * every document does before its body is parsed (its head's scripts and style sheets), and Paged.js reads the
+ * body by its markup (`wrapContent`). Once printed, its tab is given back and the next held document is
+ * loaded in it: a new document (a new window, every script run anew) in a renderer whose caches are warm, the
+ * compiled scripts, the fonts and the style sheets; the same pages (tests/watch.test.ts).
  */
 export class DocumentTabs implements HeldTabs {
   private held: Promise<HeldDocument | undefined> | undefined;
+  /** The last held document taken, once its tab is given back (printed: the next held document loads in its
+   * renderer) or closed (undefined). */
+  private returning: Promise<HeldDocument | undefined> | undefined;
   private last: { html: string; manuscriptDir: string; fontPackages: string[] } | undefined;
 
   /** The document a build laid out: the next held document is made like it (`unlessNoted`: only if none was). */
@@ -90,10 +104,21 @@ export class DocumentTabs implements HeldTabs {
     // The fonts' style sheets as the last document had them (trimmed to the characters it uses).
     const site: SiteMap = printSite(html, last.manuscriptDir, last.fontPackages, await pageBundle('print-runtime'), BOOK_ORIGIN, last.html);
     const steps: [string, number][] = [['begun', performance.now()]];
-    const tab = await openTab(browser, true);
-    steps.push(['opened', performance.now()]);
-    const held: HeldDocument = { tab, head, serving: { site, blocked: [], served: new Map() }, lineBreaks, asked: 0, failed: false, atPrint, steps };
+    const reused = await this.returning;
+    this.returning = undefined;
+    const usable = reused !== undefined && !reused.failed && reused.before + 1 < DOCUMENTS_A_RENDERER && !reused.tab.page.isClosed() && reused.tab.page.browser() === browser;
+    if (reused && !usable) void closeTab(reused.tab);
+    const tab = usable ? reused.tab : await openTab(browser, true);
     const { page } = tab;
+    if (usable) {
+      page.removeAllListeners('request');
+      page.removeAllListeners('error');
+      page.removeAllListeners('pageerror');
+      await page.removeExposedFunction('bookLineBreakReuse').catch(() => undefined);
+    }
+    steps.push([usable ? 'reused' : 'opened', performance.now()]);
+    // What the renderer was served before is compared at the take too: a cache of the renderer's may give it again.
+    const held: HeldDocument = { tab, head, serving: { site, blocked: [], served: usable ? reused.serving.served : new Map() }, lineBreaks, asked: 0, failed: false, atPrint, before: usable ? reused.before + 1 : 0, steps };
     page.once('error', () => (held.failed = true));
     page.on('pageerror', () => (held.failed = true));
     try {
@@ -164,6 +189,12 @@ export class DocumentTabs implements HeldTabs {
       return undefined;
     }
     held.serving = { site, blocked, served: held.serving.served };
+    let giveBack!: (document: HeldDocument | undefined) => void;
+    const returning = new Promise<HeldDocument | undefined>((resolve) => (giveBack = resolve));
+    const before = this.returning;
+    this.returning = returning;
+    // One given back before and not loaded in since is closed.
+    void before?.then((document) => document && closeTab(document.tab));
     const { page } = held.tab;
     const memoGiven = held.memoGiven;
     let memoCurrent = false;
@@ -175,6 +206,8 @@ export class DocumentTabs implements HeldTabs {
       },
       linesRememberedInPage: () => memoCurrent && held.asked === 0,
       begunAtPrint: held.atPrint,
+      rendererReused: held.before > 0,
+      giveBack: (reusable) => giveBack(reusable ? held : undefined),
     };
   }
 
@@ -192,5 +225,8 @@ export class DocumentTabs implements HeldTabs {
     const held = await this.held;
     this.held = undefined;
     if (held) await closeTab(held.tab);
+    // A document still laid out is closed with the browser.
+    void this.returning?.then((returned) => returned && closeTab(returned.tab));
+    this.returning = undefined;
   }
 }

@@ -55,6 +55,8 @@ export interface LaidOutDocument {
   linesRememberedInPage: boolean;
   /** It was laid out in a tab loaded ahead, begun at the print of the build before. */
   loadedAheadFromPrint: boolean;
+  /** It was laid out in a tab loaded ahead in the renderer of a document printed before. */
+  rendererReused: boolean;
   describe(): Promise<DocumentDescription>;
   setFolios(increments: FolioIncrement[]): Promise<void>;
   fillContents(pages: Record<string, string>): Promise<void>;
@@ -80,6 +82,11 @@ export interface HeldTab {
   linesRememberedInPage(): boolean;
   /** Begun at the print of the build before, not after that build ended. */
   begunAtPrint: boolean;
+  /** Loaded in the renderer of a document laid out and printed before (`recycle`). */
+  rendererReused: boolean;
+  /** Hands the tab back once its document is done with: `reusable` (printed, its print's session ended), the
+   * next held document loads in its renderer; otherwise the caller closes it. */
+  giveBack(reusable: boolean): void;
 }
 
 /** Documents loaded ahead of their body, for a watching build (print/document-tabs.ts). */
@@ -132,9 +139,14 @@ export async function paginate(options: PaginateOptions): Promise<LaidOutDocumen
     page.once('pageerror', (error) => reject(renderError(`a script in the page failed while laying it out: ${error instanceof Error ? error.message : String(error)}`)));
   });
   scriptFailed.catch(() => undefined);
-  const close = async (): Promise<void> => {
+  let printer: Promise<CDPSession> | undefined;
+  const close = async (recycle = false): Promise<void> => {
     await noteRendererCpu(browser).catch(() => undefined);
-    await closeTab(tab);
+    // A tab whose document printed well gives the next held document its renderer, as a new tab would have
+    // it: the print's media emulation ends with the print's session.
+    const reset = recycle && held && printer ? await printer.then((cdp) => cdp.detach()).then(() => true, () => false) : false;
+    held?.giveBack(reset);
+    if (!reset) await closeTab(tab);
   };
   const guard = <T>(work: Promise<T>): Promise<T> => Promise.race([work, crashed]);
   try {
@@ -185,13 +197,15 @@ export async function paginate(options: PaginateOptions): Promise<LaidOutDocumen
       ),
     ]);
     // The print's own session, made while the document is described and numbered.
-    const printer = page.createCDPSession();
+    printer = page.createCDPSession();
     printer.catch(() => undefined);
+    const printing = printer;
     return {
       layout,
       blocked,
       loadedAhead: Boolean(held),
       linesRememberedInPage: held?.linesRememberedInPage() ?? false,
+      rendererReused: held?.rendererReused ?? false,
       loadedAheadFromPrint: held?.begunAtPrint ?? false,
       describe: () => guard(page.evaluate(() => window.book.describe())),
       setFolios: (increments) => guard(page.evaluate((list) => window.book.setFolios(list), increments)),
@@ -200,7 +214,7 @@ export async function paginate(options: PaginateOptions): Promise<LaidOutDocumen
       layOutForPrint: () =>
         guard(
           (async () => {
-            const cdp = await printer;
+            const cdp = await printing;
             await cdp.send('Emulation.setEmulatedMedia', { media: 'print' });
             await page.evaluate(() => void document.body.offsetHeight);
           })(),
@@ -208,7 +222,7 @@ export async function paginate(options: PaginateOptions): Promise<LaidOutDocumen
       print: () =>
         guard(
           (async () => {
-            const cdp = await printer;
+            const cdp = await printing;
             const stopTrace = await startPrintTrace(page);
             // Printing switches the page to print media and back, each a style pass over every page; with
             // print media set first, the switch is one pass and there is no way back (the tab is closed after).
@@ -218,7 +232,7 @@ export async function paginate(options: PaginateOptions): Promise<LaidOutDocumen
             return pdf;
           })(),
         ),
-      close,
+      close: () => close(true),
     };
   } catch (error) {
     await close();

@@ -86,6 +86,8 @@ export interface LaidOutBook {
   loadedAhead: number;
   /** Of those, begun at the last print of the build before (not once that build had ended). */
   loadedAheadFromPrint: number;
+  /** Of those, laid out in the renderer of a document printed before. */
+  rendererReused: number;
   /** Of those, laid out with the line breaks the build remembered given with the tab, looked up in the page. */
   rememberedInPage: number;
   /** Settles once every printed document's content is marked and each unit's `marks` is set: the merge
@@ -136,6 +138,7 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
   let waitingForTabs = 0;
   let loadedAhead = 0;
   let loadedAheadFromPrint = 0;
+  let rendererReused = 0;
   let rememberedInPage = 0;
   let markedBefore = 0;
   let browserVersion: string | undefined;
@@ -284,6 +287,7 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
       });
       if (document.loadedAhead) loadedAhead++;
       if (document.loadedAheadFromPrint) loadedAheadFromPrint++;
+      if (document.rendererReused) rendererReused++;
       if (document.linesRememberedInPage) rememberedInPage++;
     } catch (error) {
       tabs.release();
@@ -477,6 +481,7 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
     documents,
     loadedAhead,
     loadedAheadFromPrint,
+    rendererReused,
     rememberedInPage,
     marked,
     markedBefore,
@@ -626,6 +631,7 @@ export async function printBook(options: PrintBookOptions): Promise<PrintResult>
       `print: ${laidOut.paginated.length} unit(s) paginated in ${laidOut.documents} document(s), ${units.length - laidOut.paginated.length} from the cache` +
         `${laidOut.loadedAhead > 0 ? `, ${laidOut.loadedAhead} document(s) loaded before the save` : ''}` +
         `${laidOut.loadedAheadFromPrint > 0 ? `, ${laidOut.loadedAheadFromPrint} begun at the print before it` : ''}` +
+        `${laidOut.rendererReused > 0 ? `, ${laidOut.rendererReused} in the renderer of a document printed before` : ''}` +
         `${laidOut.rememberedInPage > 0 ? `, ${laidOut.rememberedInPage} with the remembered line breaks` : ''} ` +
         `(in the page ${(paginateMs / 1000).toFixed(1)} s, of which line breaking ${(lineBreakingMs / 1000).toFixed(1)} s; ` +
         `hyphens ${(settleMs / 1000).toFixed(1)} s, layout ${(collectMs / 1000).toFixed(1)} s, structure ${(structureMs / 1000).toFixed(2)} s); ${laidOut.whole ? 'writing PDF' : 'merging'}`,
