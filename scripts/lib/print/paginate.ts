@@ -8,7 +8,7 @@ import { packageDir, stylesDir } from '../paths.ts';
 import { RUNTIME_PATH } from './print-html.ts';
 import { charactersOf, stylesheetsText, trimFontFaces } from './font-faces.ts';
 import type { LineBreakMemo } from './line-break-memo.ts';
-import type { DocumentDescription, FolioIncrement, PageLayout } from './runtime/contract.ts';
+import type { DocumentDescription, FolioIncrement, PageLayout, ParagraphBreaks } from './runtime/contract.ts';
 import { noteRendererCpu, startPageProfile, startPrintTrace } from './page-profile.ts';
 import { closeTab, openTab, type Tab } from './tabs.ts';
 import { stageDone, stageTook } from '../stage-times.ts';
@@ -158,6 +158,7 @@ export async function paginate(options: PaginateOptions): Promise<LaidOutDocumen
     }
     page.setDefaultTimeout(timeoutMs);
     const stopProfile = await startPageProfile(page);
+    let description: DocumentDescription | undefined;
     const layout = await Promise.race([
       scriptFailed,
       guard(
@@ -172,14 +173,31 @@ export async function paginate(options: PaginateOptions): Promise<LaidOutDocumen
           const timedOut = new Promise<never>((_, reject) => {
             timer = setTimeout(() => reject(renderError(`Paged.js did not finish within ${Math.round(timeoutMs / 1000)} s`)), timeoutMs);
           });
+          // What the build reads once the page is laid out comes in the answer: the layout, the description and
+          // the memo's new entries, one message instead of one each.
+          let read: { layout: PageLayout; description?: DocumentDescription; fresh?: [string, ParagraphBreaks][] };
           try {
             // A page whose runtime never ran has no `window.book`: it times out, as one that never finishes.
-            await Promise.race([page.evaluate(() => (window.book ? window.book.whenLaidOut() : new Promise<void>(() => undefined))), timedOut]);
+            read = await Promise.race([
+              page.evaluate(
+                (withMemo) =>
+                  window.book
+                    ? window.book.whenLaidOut().then(() => {
+                        const { layout } = window.book;
+                        const failed = !layout || layout.errors.length > 0;
+                        return { layout: layout as PageLayout, description: failed ? undefined : window.book.describe(), fresh: withMemo && !failed ? window.book.freshLineBreaks() : undefined };
+                      })
+                    : new Promise<never>(() => undefined),
+                Boolean(memo),
+              ),
+              timedOut,
+            ]);
           } finally {
             clearTimeout(timer);
           }
           clock = stageDone('laid out in the page', clock);
-          const result = (await page.evaluate(() => window.book.layout)) as PageLayout;
+          const result = read.layout as PageLayout;
+          description = read.description;
           // The page's own clock, from its body going in: the build's stages above include the messages between.
           if (result.timings) {
             if (result.timings.memoAnsweredMs !== undefined) {
@@ -189,7 +207,7 @@ export async function paginate(options: PaginateOptions): Promise<LaidOutDocumen
             stageTook('in the page, Paged.js begun', result.timings.beganMs ?? NaN);
             stageTook('in the page, laid out', result.timings.paginateMs);
           }
-          if (memo) memo.store(await page.evaluate(() => window.book.freshLineBreaks()));
+          if (memo && read.fresh) memo.store(read.fresh);
           await stopProfile?.();
           if (result.errors.length > 0) throw renderError(`the page reported errors: ${result.errors.join('; ')}`);
           return result;
@@ -207,7 +225,7 @@ export async function paginate(options: PaginateOptions): Promise<LaidOutDocumen
       linesRememberedInPage: held?.linesRememberedInPage() ?? false,
       rendererReused: held?.rendererReused ?? false,
       loadedAheadFromPrint: held?.begunAtPrint ?? false,
-      describe: () => guard(page.evaluate(() => window.book.describe())),
+      describe: () => (description ? Promise.resolve(description) : guard(page.evaluate(() => window.book.describe()))),
       setFolios: (increments) => guard(page.evaluate((list) => window.book.setFolios(list), increments)),
       fillContents: (pages) => guard(page.evaluate((numbers) => window.book.fillContents(numbers), pages)),
       fillPageReferences: (pages) => guard(page.evaluate((numbers) => window.book.fillPageReferences(numbers), pages)),
