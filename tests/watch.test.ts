@@ -106,9 +106,10 @@ describe('npm run build -- --watch', () => {
     await watching.until(() => watching.builds() >= 2, 'a build after the save');
     const saved = await readFile(pdf('out'));
     assert.match(watching.stderr, /changed: .*02-tweede\.md/);
-    // The held tab was begun as the first build's last print was done, not once that build had ended; given the
-    // line breaks the first build remembered, it looked its paragraphs up itself, asking the build nothing.
-    assert.match(watching.stderr, /1 unit\(s\) paginated in 1 document\(s\), 3 from the cache, 1 document\(s\) loaded before the save, 1 begun at the print before it, 1 with the remembered line breaks/);
+    // The held tab was begun as the first build's last print was done, not once that build had ended, in the
+    // renderer of a document that build printed; given the line breaks the first build remembered, it looked
+    // its paragraphs up itself, asking the build nothing.
+    assert.match(watching.stderr, /1 unit\(s\) paginated in 1 document\(s\), 3 from the cache, 1 document\(s\) loaded before the save, 1 begun at the print before it, 1 in the renderer of a document printed before, 1 with the remembered line breaks/);
     // The save used the Chromium of the first build and says so by not saying it started one.
     assert.equal(watching.stderr.match(/starting Chromium/g)?.length, 1, watching.stderr);
     const last = (text: string, pattern: RegExp): number => Number([...text.matchAll(pattern)].at(-1)?.[1]);
@@ -161,7 +162,8 @@ describe('npm run build -- --watch', () => {
       await new Promise((resolve) => setTimeout(resolve, 2000));
       await writeFile(file, edited);
       await watching.until(() => watching.builds() > builds, 'a build after the save');
-      // The first save's tab, printed, was given back: the held tab for this save was loaded in its renderer.
+      // The first save's tab, printed, was given back: the held tab for this save was loaded in its renderer,
+      // the third document that renderer lays out.
       assert.match(watching.stderr.slice(watching.stderr.lastIndexOf('changed:')), /1 unit\(s\) paginated in 1 document\(s\), 3 from the cache, 1 document\(s\) loaded before the save, 1 begun at the print before it, 1 in the renderer of a document printed before/);
       const once = await runScript('build.ts', ['--manuscript', dir, '--out', beforeSave, '--format', 'pdf', '--jobs', '2'], ENV, undefined, repo);
       assert.equal(once.code, 0, once.stderr);

@@ -42,6 +42,15 @@ function sameBody(a: Buffer | string, b: Buffer | string): boolean {
   return a.equals(b);
 }
 
+/** A tab whose document is printed, for the next held document to load in. */
+interface ReturnedTab {
+  tab: Tab;
+  /** What its renderer was served, by path. */
+  served: Map<string, Buffer | string>;
+  /** The documents its renderer laid out before the last. */
+  before: number;
+}
+
 interface HeldDocument {
   tab: Tab;
   head: string;
@@ -75,9 +84,9 @@ interface HeldDocument {
  */
 export class DocumentTabs implements HeldTabs {
   private held: Promise<HeldDocument | undefined> | undefined;
-  /** The last held document taken, once its tab is given back (printed: the next held document loads in its
-   * renderer) or closed (undefined). */
-  private returning: Promise<HeldDocument | undefined> | undefined;
+  /** The tab of the last held document taken, once it is given back (printed: the next held document loads in
+   * its renderer) or closed (undefined); or of a document laid out in a new tab (`giveBackTab`). */
+  private returning: Promise<ReturnedTab | undefined> | undefined;
   private last: { html: string; manuscriptDir: string; fontPackages: string[] } | undefined;
 
   /** The document a build laid out: the next held document is made like it (`unlessNoted`: only if none was). */
@@ -106,7 +115,7 @@ export class DocumentTabs implements HeldTabs {
     const steps: [string, number][] = [['begun', performance.now()]];
     const reused = await this.returning;
     this.returning = undefined;
-    const usable = reused !== undefined && !reused.failed && reused.before + 1 < DOCUMENTS_A_RENDERER && !reused.tab.page.isClosed() && reused.tab.page.browser() === browser;
+    const usable = reused !== undefined && reused.before + 1 < DOCUMENTS_A_RENDERER && !reused.tab.page.isClosed() && reused.tab.page.browser() === browser;
     if (reused && !usable) void closeTab(reused.tab);
     const tab = usable ? reused.tab : await openTab(browser, true);
     const { page } = tab;
@@ -118,7 +127,7 @@ export class DocumentTabs implements HeldTabs {
     }
     steps.push([usable ? 'reused' : 'opened', performance.now()]);
     // What the renderer was served before is compared at the take too: a cache of the renderer's may give it again.
-    const held: HeldDocument = { tab, head, serving: { site, blocked: [], served: usable ? reused.serving.served : new Map() }, lineBreaks, asked: 0, failed: false, atPrint, before: usable ? reused.before + 1 : 0, steps };
+    const held: HeldDocument = { tab, head, serving: { site, blocked: [], served: usable ? reused.served : new Map() }, lineBreaks, asked: 0, failed: false, atPrint, before: usable ? reused.before + 1 : 0, steps };
     page.once('error', () => (held.failed = true));
     page.on('pageerror', () => (held.failed = true));
     try {
@@ -190,11 +199,7 @@ export class DocumentTabs implements HeldTabs {
     }
     held.serving = { site, blocked, served: held.serving.served };
     let giveBack!: (document: HeldDocument | undefined) => void;
-    const returning = new Promise<HeldDocument | undefined>((resolve) => (giveBack = resolve));
-    const before = this.returning;
-    this.returning = returning;
-    // One given back before and not loaded in since is closed.
-    void before?.then((document) => document && closeTab(document.tab));
+    this.expect(new Promise<HeldDocument | undefined>((resolve) => (giveBack = resolve)).then((document) => document && { tab: document.tab, served: document.serving.served, before: document.before }));
     const { page } = held.tab;
     const memoGiven = held.memoGiven;
     let memoCurrent = false;
@@ -207,8 +212,23 @@ export class DocumentTabs implements HeldTabs {
       linesRememberedInPage: () => memoCurrent && held.asked === 0,
       begunAtPrint: held.atPrint,
       rendererReused: held.before > 0,
-      giveBack: (reusable) => giveBack(reusable ? held : undefined),
+      giveBack: (reusable) => giveBack(reusable && !held.failed ? held : undefined),
     };
+  }
+
+  /**
+   * A document's tab that was not held (a new tab, in a watching build), printed and its print's session
+   * ended: the next held document may load in its renderer.
+   */
+  giveBackTab(tab: Tab, served: Map<string, Buffer | string>): void {
+    this.expect(Promise.resolve({ tab, served, before: 0 }));
+  }
+
+  /** The tab the next held document is to load in; one given back before and not loaded in since is closed. */
+  private expect(returning: Promise<ReturnedTab | undefined>): void {
+    const before = this.returning;
+    this.returning = returning;
+    void before?.then((returned) => returned && closeTab(returned.tab));
   }
 
   private async servesAlike(served: Map<string, Buffer | string>, site: SiteMap): Promise<boolean> {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, CDPSession } from 'puppeteer';
-import { BOOK_ORIGIN, browserGone, serveHermetically, type SiteMap } from '../browser.ts';
+import { BOOK_ORIGIN, browserGone, serveFrom, type SiteMap } from '../browser.ts';
 import { BuildError, diagnostic } from '../diagnostics.ts';
 import { pageBundle } from '../page-bundles.ts';
 import { packageDir, stylesDir } from '../paths.ts';
@@ -95,6 +95,8 @@ export interface HeldTabs {
   take(browser: Browser, html: string, site: SiteMap, blocked: string[], lineBreaks?: LineBreakMemo): Promise<HeldTab | undefined>;
   /** The document a build laid out: the next held one is made like it (`unlessNoted`: only if none was). */
   noteDocument(html: string, manuscriptDir: string, fontPackages: string[], unlessNoted?: boolean): void;
+  /** A document's new tab, printed, for the next held document to load in (see DocumentTabs). */
+  giveBackTab(tab: Tab, served: Map<string, Buffer | string>): void;
   /** Loads the next held document, unless one is held (`atPrint`: as the build's last print is done). */
   prepare(browser: Browser, lineBreaks?: LineBreakMemo, atPrint?: boolean): Promise<void>;
 }
@@ -139,13 +141,16 @@ export async function paginate(options: PaginateOptions): Promise<LaidOutDocumen
     page.once('pageerror', (error) => reject(renderError(`a script in the page failed while laying it out: ${error instanceof Error ? error.message : String(error)}`)));
   });
   scriptFailed.catch(() => undefined);
+  // In a watching build, what a new tab is served is recorded too: its renderer may be given the next held document.
+  const served = options.isolated && options.heldTabs && !held ? new Map<string, Buffer | string>() : undefined;
   let printer: Promise<CDPSession> | undefined;
   const close = async (recycle = false): Promise<void> => {
     await noteRendererCpu(browser).catch(() => undefined);
     // A tab whose document printed well gives the next held document its renderer, as a new tab would have
     // it: the print's media emulation ends with the print's session.
-    const reset = recycle && held && printer ? await printer.then((cdp) => cdp.detach()).then(() => true, () => false) : false;
-    held?.giveBack(reset);
+    const reset = recycle && (held || served) && printer ? await printer.then((cdp) => cdp.detach()).then(() => true, () => false) : false;
+    if (held) held.giveBack(reset);
+    else if (reset && served) options.heldTabs?.giveBackTab(tab, served);
     if (!reset) await closeTab(tab);
   };
   const guard = <T>(work: Promise<T>): Promise<T> => Promise.race([work, crashed]);
@@ -153,7 +158,7 @@ export async function paginate(options: PaginateOptions): Promise<LaidOutDocumen
     const memo = options.lineBreaks;
     // A held tab serves this document's site already, and has the memo.
     if (!held) {
-      await serveHermetically(page, site, blocked);
+      await serveFrom(page, () => ({ site, blocked, ...(served ? { served } : {}) }));
       if (memo) await page.exposeFunction('bookLineBreakReuse', (keys: string[]) => memo.lookup(keys));
     }
     page.setDefaultTimeout(timeoutMs);
