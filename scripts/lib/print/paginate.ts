@@ -82,7 +82,7 @@ export interface HeldTab {
   linesRememberedInPage(): boolean;
   /** Begun at the print of the build before, not after that build ended. */
   begunAtPrint: boolean;
-  /** Loaded in the renderer of a document laid out and printed before (`recycle`). */
+  /** Loaded in the renderer of a document laid out and printed before (`giveBack`). */
   rendererReused: boolean;
   /** Hands the tab back once its document is done with: `reusable` (printed, its print's session ended), the
    * next held document loads in its renderer; otherwise the caller closes it. */
@@ -219,10 +219,10 @@ export async function paginate(options: PaginateOptions): Promise<LaidOutDocumen
         })(),
       ),
     ]);
-    // The print's own session, made while the document is described and numbered.
-    printer = page.createCDPSession();
-    printer.catch(() => undefined);
-    const printing = printer;
+    // The print's own session, made while the document is numbered.
+    const printing = page.createCDPSession();
+    printing.catch(() => undefined);
+    printer = printing;
     return {
       layout,
       blocked,
@@ -248,7 +248,8 @@ export async function paginate(options: PaginateOptions): Promise<LaidOutDocumen
             const cdp = await printing;
             const stopTrace = await startPrintTrace(page);
             // Printing switches the page to print media and back, each a style pass over every page; with
-            // print media set first, the switch is one pass and there is no way back (the tab is closed after).
+            // print media set first, the switch is one pass and there is no way back (the session ends after, and
+            // the emulation with it).
             await cdp.send('Emulation.setEmulatedMedia', { media: 'print' });
             const pdf = await printToPdf(cdp, timeoutMs);
             await stopTrace?.();
