@@ -89,10 +89,13 @@ export class DocumentTabs implements HeldTabs {
   private returning: Promise<ReturnedTab | undefined> | undefined;
   private last: { html: string; manuscriptDir: string; fontPackages: string[] } | undefined;
 
-  /** The document a build laid out: the next held document is made like it (`unlessNoted`: only if none was). */
-  noteDocument(html: string, manuscriptDir: string, fontPackages: string[], unlessNoted = false): void {
+  /**
+   * The document a build laid out: the next held document is made like it (`unlessNoted`: only if none was;
+   * a function is called only then, since the whole book's document is long to make).
+   */
+  noteDocument(html: string | (() => string), manuscriptDir: string, fontPackages: string[], unlessNoted = false): void {
     if (unlessNoted && this.last) return;
-    this.last = { html, manuscriptDir, fontPackages };
+    this.last = { html: typeof html === 'string' ? html : html(), manuscriptDir, fontPackages };
   }
 
   /**

@@ -625,7 +625,7 @@ export async function printBook(options: PrintBookOptions): Promise<PrintResult>
     if (!whole && options.heldTabs && laidOut.documents > 0) void options.heldTabs.prepare(await options.browser(), options.lineBreaks, true);
     await options.sourcesChecked?.();
     // A build that laid out nothing (every unit from the cache) gives the next held document the book's head.
-    if (!whole) options.heldTabs?.noteDocument(unitsDocument(book, units), book.manuscriptDir, bookFontPackages(book), true);
+    if (!whole) options.heldTabs?.noteDocument(() => unitsDocument(book, units), book.manuscriptDir, bookFontPackages(book), true);
     const { paginateMs, settleMs, collectMs, structureMs, lineBreakingMs } = inPageTimings(laidOut.units, new Set(laidOut.paginated));
     progress.step(
       `print: ${laidOut.paginated.length} unit(s) paginated in ${laidOut.documents} document(s), ${units.length - laidOut.paginated.length} from the cache` +
