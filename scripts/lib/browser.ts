@@ -7,6 +7,7 @@ import { BuildError, diagnostic } from './diagnostics.ts';
 import { interruption } from './interrupt.ts';
 import { logRun } from './run-log.ts';
 import { locateFile } from './manuscript-files.ts';
+import { encodeResponsesWithBuffer } from './puppeteer-patches.ts';
 
 export { BROWSER_ENV, SHARED_BROWSER_ENV } from './chromium-process.ts';
 
@@ -201,6 +202,7 @@ export interface PageServing {
 
 /** serveHermetically, from whatever `serving()` gives at each request. */
 export async function serveFrom(page: Page, serving: () => PageServing): Promise<void> {
+  encodeResponsesWithBuffer();
   await page.setRequestInterception(true);
   page.on('request', (request: HTTPRequest) => {
     void respond(request, serving());
