@@ -3,9 +3,9 @@
  * browser.ts) is encoded in base64 by Node's `Buffer` instead of puppeteer's portable encoder.
  *
  * Puppeteer encodes a body for `Fetch.fulfillRequest` with `String.fromCodePoint` over chunks of the bytes and
- * `btoa` (`typedArrayToBase64`), after `TextEncoder` for a string: 40–50 ms for Paged.js's 920 KB, against
- * well under a millisecond with `Buffer`. Every document's page load has its scripts, style sheets and fonts
- * encoded so, on the Node thread that serves the page, while the page waits for them. The patched
+ * `btoa` (`typedArrayToBase64`), after `TextEncoder` for a string, portable but a hundred times slower than
+ * `Buffer` (docs/performance.md). Every document's page load has its scripts, style sheets and fonts encoded
+ * so, on the Node thread that serves the page, while the page waits for them. The patched
  * `HTTPRequest.getResponse` gives the same length and the same base64 text for every body, string or bytes
  * (`tests/puppeteer-patches.test.ts` compares it with puppeteer's own).
  */

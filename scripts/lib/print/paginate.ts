@@ -93,7 +93,8 @@ export interface HeldTab {
 export interface HeldTabs {
   /** The held tab, serving `site` from now on, if it can lay out `html`; otherwise none. */
   take(browser: Browser, html: string, site: SiteMap, blocked: string[], lineBreaks?: LineBreakMemo): Promise<HeldTab | undefined>;
-  /** The document a build laid out: the next held one is made like it (`unlessNoted`: only if none was). */
+  /** The document a build laid out: the next held one is made like it (`unlessNoted`: only if none was; a
+   * function is called only then). */
   noteDocument(html: string | (() => string), manuscriptDir: string, fontPackages: string[], unlessNoted?: boolean): void;
   /** A document's new tab, printed, for the next held document to load in (see DocumentTabs). */
   giveBackTab(tab: Tab, served: Map<string, Buffer | string>): void;
