@@ -202,7 +202,7 @@ export async function paginate(options: PaginateOptions): Promise<LaidOutDocumen
             clearTimeout(timer);
           }
           clock = stageDone('laid out in the page', clock);
-          const result = read.layout as PageLayout;
+          const result = read.layout;
           description = read.description;
           // The page's own clock, from its body going in: the build's stages above include the messages between.
           if (result.timings) {
