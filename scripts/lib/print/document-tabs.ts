@@ -220,11 +220,12 @@ export class DocumentTabs implements HeldTabs {
   }
 
   /**
-   * A document's tab that was not held (a new tab, in a watching build), printed and its print's session
-   * ended: the next held document may load in its renderer.
+   * A document's tab that was not held (a new tab, in a watching build), once printed and its print's session
+   * ended: the next held document may load in its renderer. Promised as the document closes, so that a held
+   * document begun meanwhile waits for it.
    */
-  giveBackTab(tab: Tab, served: Map<string, Buffer | string>): void {
-    this.expect(Promise.resolve({ tab, served, before: 0 }));
+  giveBackTab(returned: Promise<{ tab: Tab; served: Map<string, Buffer | string> } | undefined>): void {
+    this.expect(returned.then((tab) => tab && { ...tab, before: 0 }));
   }
 
   /** The tab the next held document is to load in; one given back before and not loaded in since is closed. */

@@ -96,8 +96,9 @@ export interface HeldTabs {
   /** The document a build laid out: the next held one is made like it (`unlessNoted`: only if none was; a
    * function is called only then). */
   noteDocument(html: string | (() => string), manuscriptDir: string, fontPackages: string[], unlessNoted?: boolean): void;
-  /** A document's new tab, printed, for the next held document to load in (see DocumentTabs). */
-  giveBackTab(tab: Tab, served: Map<string, Buffer | string>): void;
+  /** A document's new tab, once printed and its print's session ended (undefined: closed instead), for the
+   * next held document to load in (see DocumentTabs). */
+  giveBackTab(returned: Promise<{ tab: Tab; served: Map<string, Buffer | string> } | undefined>): void;
   /** Loads the next held document, unless one is held (`atPrint`: as the build's last print is done). */
   prepare(browser: Browser, lineBreaks?: LineBreakMemo, atPrint?: boolean): Promise<void>;
 }
@@ -146,12 +147,16 @@ export async function paginate(options: PaginateOptions): Promise<LaidOutDocumen
   const served = options.isolated && options.heldTabs && !held ? new Map<string, Buffer | string>() : undefined;
   let printer: Promise<CDPSession> | undefined;
   const close = async (recycle = false): Promise<void> => {
+    // A new tab is promised to the held documents at once, before anything here waits: the next held document
+    // may begin loading (at the build's last print) while this tab is still being closed or given back.
+    let givenBack: ((reset: boolean) => void) | undefined;
+    if (recycle && served && printer) options.heldTabs?.giveBackTab(new Promise<boolean>((resolve) => (givenBack = resolve)).then((reset) => (reset ? { tab, served } : undefined)));
     await noteRendererCpu(browser).catch(() => undefined);
     // A tab whose document printed well gives the next held document its renderer, as a new tab would have
     // it: the print's media emulation ends with the print's session.
     const reset = recycle && (held || served) && printer ? await printer.then((cdp) => cdp.detach()).then(() => true, () => false) : false;
     if (held) held.giveBack(reset);
-    else if (reset && served) options.heldTabs?.giveBackTab(tab, served);
+    givenBack?.(reset);
     if (!reset) await closeTab(tab);
   };
   const guard = <T>(work: Promise<T>): Promise<T> => Promise.race([work, crashed]);
