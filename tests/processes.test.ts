@@ -110,6 +110,17 @@ describe('a build that fails or is stopped ends at once and leaves nothing runni
     assert.deepEqual(run.strayFiles, []);
   });
 
+  test('a build of one job in every format draws the EPUB cover in Chromium\'s first tab beside the minimized print tab', async () => {
+    // The print tab of one job is in the default context; in the first tab's window, minimizing it hid the
+    // cover's tab too, and its screenshot waited for a frame until the protocol's timeout (2 minutes).
+    const started = Date.now();
+    const run = await guardedRun('build', ['--manuscript', manuscript, '--out', path.join(work, 'one-job'), '--jobs', '1', '--quiet']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.ok(Date.now() - started < 60_000, `took ${Date.now() - started} ms`);
+    assert.ok((await readdir(path.join(work, 'one-job'))).includes('proefboek.epub'));
+    assert.deepEqual(run.leftProcesses, []);
+  });
+
   describe('stopped in the middle, over a previous build', () => {
     let goodOut: string;
     let goodDigest: Record<string, string>;

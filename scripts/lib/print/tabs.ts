@@ -39,7 +39,9 @@ async function hideWindow(page: Page): Promise<void> {
 /** A new tab: in a browser context of its own (a spare one if `prepareSpareTabs` made it), or in the default one. */
 export async function openTab(browser: Browser, isolated: boolean): Promise<Tab> {
   if (!isolated) {
-    const page = await browser.newPage();
+    // A window of its own: minimizing a tab's window hides every tab in it, and a hidden tab is never painted,
+    // so the EPUB's cover, drawn in the tab Chromium opened as it started, would wait for its screenshot forever.
+    const page = await browser.newPage({ type: 'window' });
     await hideWindow(page);
     return { page };
   }
