@@ -109,12 +109,16 @@ export async function buildBook(args: BuildOptions, resident?: ResidentBuild): P
   const chromiumRunning = Boolean(resident?.browser);
   const launching = resident ? (pdf ? residentBrowser(resident) : undefined) : (args.browser ?? (pdf ? launchBrowser() : undefined));
   launching?.catch(() => undefined);
-  // And the tabs of the documents laid out first are made then too, while the reading goes on (a small book
-  // laid out as one document leaves one unused: a quarter of a second of the core the reading leaves idle).
+  // And the tabs of the documents laid out first are made then too, while the reading goes on: one for each
+  // document laid out at once if the reading is still going on once Chromium is up, one only if it is done. A
+  // book read before Chromium has started is small, likely one document, and a second tab made then takes a
+  // third of a second of processor time from Chromium's start and the first document's tab and page; the
+  // layout makes a tab for each further document it waits for (print-book.ts).
   const jobs = args.print?.jobs ?? defaultJobs();
+  let manuscriptRead = false;
   // Not in a test run's shared Chromium, which is up already: there nothing overlaps, and the processor time a
   // spare tab costs is lost when the book is laid out as one document or the build fails on its input.
-  if (!resident && jobs > 1) launching?.then(({ browser, shared }) => shared || prepareSpareTabs(browser, jobs), () => undefined);
+  if (!resident && jobs > 1) launching?.then(({ browser, shared }) => shared || prepareSpareTabs(browser, manuscriptRead ? 1 : jobs), () => undefined);
   // The page runtime's script is read and its sources' digests checked while the manuscript is read, not
   // between the reading and the first page.
   if (pdf) pageBundle('print-runtime').catch(() => undefined);
@@ -133,6 +137,7 @@ export async function buildBook(args: BuildOptions, resident?: ResidentBuild): P
       if (args.settled && !(await args.settled())) throw new BuildAbandoned();
       throw error;
     });
+    manuscriptRead = true;
     if (!resident) {
       releaseCitationEngine();
       releaseCitationPool();
