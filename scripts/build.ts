@@ -3,10 +3,10 @@
 import path from 'node:path';
 import type { BuildResult } from './lib/build-book.ts';
 import { startChromiumEarly } from './lib/chromium-process.ts';
-import { parseCommandArgs } from './lib/cli-args.ts';
+import { parseBuildArgs, takeEarlyChromium } from './lib/early-chromium.ts';
 import { onStopRequest } from './lib/interrupt.ts';
 import { checkOutputFolder } from './lib/output-folder.ts';
-import { PRINT_OPTIONS, printOptions } from './lib/print/print-options.ts';
+import { printOptions } from './lib/print/print-options.ts';
 import { runCli } from './lib/run-cli.ts';
 
 function printSummary(result: BuildResult): void {
@@ -20,14 +20,15 @@ function printSummary(result: BuildResult): void {
 // Not awaited at the top: runCli ends the process itself, and a module without top-level await can also be
 // bundled as a CommonJS script (scripts/run.mjs runs the build from one, with V8's code cache).
 void runCli(async () => {
-  const { common, values } = parseCommandArgs(process.argv.slice(2), { ...PRINT_OPTIONS, press: { type: 'boolean', default: false }, watch: { type: 'boolean', default: false } });
+  const { common, values, laysOutPages } = parseBuildArgs(process.argv.slice(2));
   const options = { ...common, press: Boolean(values.press), print: printOptions(values) };
   checkOutputFolder(common);
   if (!values.watch) {
     // Chromium starts before anything else is loaded (puppeteer, then the citation engine, Markdown, the checks:
-    // 0.3-0.9 s), on the core that loading leaves idle; puppeteer connects to it once it is loaded.
-    const pdf = options.formats.some((f) => f === 'pdf' || f === 'press');
-    const chromium = pdf ? startChromiumEarly() : undefined;
+    // 0.3-0.9 s), on the core that loading leaves idle, if scripts/run.mjs has not started it already;
+    // puppeteer connects to it once it is loaded.
+    const pdf = laysOutPages;
+    const chromium = pdf ? (takeEarlyChromium() ?? startChromiumEarly()) : undefined;
     const browser = pdf ? import('./lib/browser.ts').then(({ launchBrowser }) => launchBrowser(undefined, chromium)) : undefined;
     browser?.catch(() => undefined);
     const { buildBook } = await import('./lib/build-book.ts');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -96,6 +96,19 @@ describe('a build that fails or is stopped ends at once and leaves nothing runni
     } finally {
       await removeDir(broken);
     }
+  });
+
+  test('an output folder the build refuses after scripts/run.mjs started Chromium for it: exit 1, no browser, no folder', async () => {
+    // run.mjs starts the build's Chromium before the build's own script reads its options and output folder.
+    await writeFile(path.join(work, 'a-file'), '');
+    const log = path.join(work, 'refused-run.log');
+    const run = await runUntil('build', ['--manuscript', manuscript, '--out', path.join(work, 'a-file', 'out')], /build failed/, undefined, { BOOK_RUN_LOG: log });
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stderr, /a-file/);
+    const events = (await readFile(log, 'utf8')).trim().split('\n').map((line) => (JSON.parse(line) as { event: string }).event);
+    assert.deepEqual(events, ['chromium'], 'Chromium was started before the options were read, and no build began');
+    assert.deepEqual(run.leftProcesses, []);
+    assert.deepEqual(run.strayFiles, []);
   });
 
   let good: Promise<GuardedRun> | undefined;

@@ -7,10 +7,19 @@
  */
 type Cleanup = () => void;
 
-const cleanups = new Set<Cleanup>();
-let stoppedBy: NodeJS.Signals | undefined;
-let gracefulStop: (() => void) | undefined;
-let installed = false;
+interface InterruptState {
+  cleanups: Set<Cleanup>;
+  stoppedBy?: NodeJS.Signals;
+  gracefulStop?: () => void;
+  installed: boolean;
+}
+
+/** One state for the process, kept on a global: the build command's script and the one scripts/run.mjs starts
+ * Chromium from before it (early-chromium.ts) each hold a copy of this module, and a cleanup either registers
+ * must run at the other's exit or signal. */
+const STATE = Symbol.for('book.interrupt');
+const state = ((globalThis as { [STATE]?: InterruptState })[STATE] ??= { cleanups: new Set(), installed: false });
+const { cleanups } = state;
 
 const SIGNALS = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 } as const satisfies Partial<Record<NodeJS.Signals, number>>;
 
@@ -22,7 +31,7 @@ export function atInterrupt(cleanup: Cleanup): () => void {
 
 /** The signal that stopped the command, if one did: messages say "interrupted", not "the browser quit". */
 export function interruption(): NodeJS.Signals | undefined {
-  return stoppedBy;
+  return state.stoppedBy;
 }
 
 /** Runs every registered cleanup now, each once. */
@@ -42,21 +51,21 @@ export function runCleanups(): void {
  * a second signal stops it at once. Without one, a signal stops the command at once.
  */
 export function onStopRequest(stop: () => void): void {
-  gracefulStop = stop;
+  state.gracefulStop = stop;
 }
 
 /** Installs the signal and exit handlers (once per process). `say` prints the one line that says what happened. */
 export function handleInterrupts(say: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): void {
-  if (installed) return;
-  installed = true;
+  if (state.installed) return;
+  state.installed = true;
   process.on('exit', runCleanups);
   for (const [signal, number] of Object.entries(SIGNALS) as [keyof typeof SIGNALS, number][]) {
     process.on(signal, () => {
-      const first = stoppedBy === undefined;
-      stoppedBy ??= signal;
-      if (first && gracefulStop) {
+      const first = state.stoppedBy === undefined;
+      state.stoppedBy ??= signal;
+      if (first && state.gracefulStop) {
         say(`stopping (${signal})`);
-        gracefulStop();
+        state.gracefulStop();
         return;
       }
       say(`interrupted (${signal}): stopped; the output folder is as it was before this build`);
