@@ -123,9 +123,10 @@ describe('a build that fails or is stopped ends at once and leaves nothing runni
     assert.deepEqual(run.strayFiles, []);
   });
 
-  test('a build of one job in every format draws the EPUB cover in Chromium\'s first tab beside the minimized print tab', async () => {
-    // The print tab of one job is in the default context; in the first tab's window, minimizing it hid the
-    // cover's tab too, and its screenshot waited for a frame until the protocol's timeout (2 minutes).
+  test('a build of one job in every format draws the EPUB cover beside the minimized print tab', async () => {
+    // The print tab of one job is in the default context, as the cover's is; in one window, minimizing the
+    // print tab's hid the cover's tab too, and its screenshot waited for a frame until the protocol's timeout
+    // (2 minutes). Each now opens a window of its own.
     const started = Date.now();
     const run = await guardedRun('build', ['--manuscript', manuscript, '--out', path.join(work, 'one-job'), '--jobs', '1', '--quiet']);
     assert.equal(run.code, 0, run.stderr);

@@ -46,10 +46,6 @@ export interface BrowserSession {
    * of them and removes the folder as this process exits: the build's last line and its exit need not wait
    * for Chromium's teardown and the folder's removal. */
   close(options?: { exiting?: boolean }): Promise<void>;
-  /** The tab Chromium opened as it started (about:blank, in the default context), once: a page that needs no
-   * browser context of its own (the EPUB's cover) takes it instead of a new tab, whose renderer would start just
-   * when the print edition's does. None in the test run's shared Chromium. */
-  takeInitialTab?(): Promise<Page | undefined>;
 }
 
 /** Browsers closed by the build itself: their tabs report "interrupted" or "stopped", not a crash. */
@@ -82,15 +78,8 @@ export async function launchBrowser(timeoutMs = 30_000, started?: ChromiumProces
     throw new BuildError(diagnostic('browser/launch', { file: chromium.executablePath, source: 'chromium' }, `Chromium did not start: ${(error as Error).message.split('\n')[0]}`));
   }
   let closing: Promise<void> | undefined;
-  let initialTaken = false;
   return {
     browser,
-    async takeInitialTab() {
-      if (initialTaken) return undefined;
-      initialTaken = true;
-      const initial = browser.targets().find((target) => target.type() === 'page' && target.url() === 'about:blank' && target.browserContext() === browser.defaultBrowserContext());
-      return (await initial?.page().catch(() => null)) ?? undefined;
-    },
     close({ exiting = false } = {}) {
       closing ??= (async () => {
         closedOnPurpose.add(browser);

@@ -20,7 +20,8 @@ export function coverAlt(book: Book): string {
 
 /** Renders the cover in the build's Chromium, served hermetically, and returns PNG bytes. */
 export async function renderCover(book: Pick<Book, 'config'>, session: BrowserSession, timeoutMs = 60_000): Promise<Uint8Array> {
-  const page = (await session.takeInitialTab?.()) ?? (await session.browser.newPage());
+  // A window of its own: a tab of the print edition's minimized window would never be painted for its screenshot.
+  const page = await session.browser.newPage({ type: 'window' });
   try {
     await page.setViewport({ ...COVER_SIZE, deviceScaleFactor: 1 });
     const blocked = await loadCoverPage(book, page, coverHtml(book), timeoutMs);
