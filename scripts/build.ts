@@ -27,9 +27,8 @@ void runCli(async () => {
     // Chromium starts before anything else is loaded (puppeteer, then the citation engine, Markdown, the checks:
     // 0.3-0.9 s), on the core that loading leaves idle, if scripts/run.mjs has not started it already;
     // puppeteer connects to it once it is loaded.
-    const pdf = laysOutPages;
-    const chromium = pdf ? (takeEarlyChromium() ?? startChromiumEarly()) : undefined;
-    const browser = pdf ? import('./lib/browser.ts').then(({ launchBrowser }) => launchBrowser(undefined, chromium)) : undefined;
+    const chromium = laysOutPages ? (takeEarlyChromium() ?? startChromiumEarly()) : undefined;
+    const browser = laysOutPages ? import('./lib/browser.ts').then(({ launchBrowser }) => launchBrowser(undefined, chromium)) : undefined;
     browser?.catch(() => undefined);
     const { buildBook } = await import('./lib/build-book.ts');
     printSummary(await buildBook({ ...options, browser, exiting: true }));

@@ -30,7 +30,7 @@ const SCRIPT_COMMANDS = ['build'];
  */
 const THREAD_SCRIPTS = { 'citation-worker': 'lib/citations/citation-worker.ts', 'mark-worker': 'lib/print/mark-worker.ts' };
 /**
- * The module the build command's Chromium starts from, bundled as a small script of its own (~60 KB) and run
+ * The module the build command's Chromium starts from, bundled as a small script of its own (~14 KB) and run
  * before the command's script is compiled (startEarlyChromium).
  */
 const EARLY_CHROMIUM_SCRIPT = 'lib/early-chromium.ts';

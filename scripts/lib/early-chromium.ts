@@ -3,7 +3,7 @@ import { startChromiumEarly, type ChromiumProcess } from './chromium-process.ts'
 import { PRINT_OPTIONS } from './print/print-options.ts';
 
 /** The build command's options beyond the common ones. */
-export const BUILD_OPTIONS = { ...PRINT_OPTIONS, press: { type: 'boolean', default: false }, watch: { type: 'boolean', default: false } } as const;
+const BUILD_OPTIONS = { ...PRINT_OPTIONS, press: { type: 'boolean', default: false }, watch: { type: 'boolean', default: false } } as const;
 
 /** The build command's options read, and whether it lays pages out in a Chromium started for it alone (a
  * one-off build of the PDF or the press PDF; a watching build starts its own as it begins). Throws UsageError. */

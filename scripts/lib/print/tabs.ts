@@ -40,7 +40,7 @@ async function hideWindow(page: Page): Promise<void> {
 export async function openTab(browser: Browser, isolated: boolean): Promise<Tab> {
   if (!isolated) {
     // A window of its own: minimizing a tab's window hides every tab in it, and a hidden tab is never painted,
-    // so the EPUB's cover, drawn in the tab Chromium opened as it started, would wait for its screenshot forever.
+    // so the EPUB's cover, drawn in a tab of the default context too, would wait for its screenshot forever.
     const page = await browser.newPage({ type: 'window' });
     await hideWindow(page);
     return { page };
