@@ -3,11 +3,14 @@ import { execFileSync } from 'node:child_process';
 import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { before, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import { readBook } from '../scripts/lib/book.ts';
+import { launchBrowser, type BrowserSession } from '../scripts/lib/browser.ts';
 import { coverPreflightCheck } from '../scripts/lib/checks/cover-preflight-check.ts';
 import { parseConfig } from '../scripts/lib/config/load-config.ts';
+import { coverPage, frontHtml } from '../scripts/lib/cover/cover-html.ts';
+import { loadCoverPage } from '../scripts/lib/cover/cover-page.ts';
 import { spineHasText, spineWidth } from '../scripts/lib/cover/spine.ts';
 import { pdfInfo, pdfPageBoxes, pdfText } from '../scripts/lib/pdf/poppler.ts';
 import { toPoints } from '../scripts/lib/print/lengths.ts';
@@ -144,5 +147,44 @@ describe('the cover of a book (npm run build -- --format cover)', () => {
     const folds = [bleed + trimWidth, bleed + trimWidth + spine()].map(px);
     for (const x of folds) assert.ok([x - 1, x, x + 1].some(isFold), `no fold line at x ${x}`);
     assert.ok(!isFold(px(bleed + trimWidth / 2)), 'the back has no fold');
+  });
+});
+
+describe('a page of the cover design (the EPUB’s cover image, the printed cover), written into a blank tab', () => {
+  let session: BrowserSession;
+  before(async () => {
+    session = await launchBrowser();
+  });
+  after(async () => {
+    await session.close();
+  });
+
+  const book = { config: parseConfig(MINIMAL_CONFIG, 'book.yaml').config };
+  const variables = ':root { --u: 1px; --front-w: 1600px; --front-h: 2400px; }';
+
+  test('has styles/cover.css and the body font from the build, as a page of the build’s own origin had', async () => {
+    const page = await session.browser.newPage();
+    try {
+      assert.deepEqual(await loadCoverPage(book, page, coverPage(book, frontHtml(book), variables), 30_000), []);
+      // Fetched with CORS from the blank document's origin: a font refused fails without a word, and the cover
+      // falls back to a font of the machine.
+      const faces = await page.evaluate(() => [...document.fonts].filter((f) => f.status === 'loaded').map((f) => `${f.family} ${f.weight} ${f.style}`));
+      for (const face of ['EB Garamond 500 normal', 'EB Garamond 700 normal']) assert.ok(faces.includes(face), `${face} in ${faces.join(', ')}`);
+      const style = await page.$eval('.title', (h) => [getComputedStyle(h).fontFamily, getComputedStyle(document.body).backgroundColor]);
+      assert.deepEqual(style, ['"EB Garamond", serif', 'rgb(122, 23, 18)']);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('anything else it asks for is refused and named', async () => {
+    const page = await session.browser.newPage();
+    try {
+      const html = coverPage(book, `${frontHtml(book)}<img src="https://example.org/art.png" alt=""><img src="/elsewhere/art.png" alt="">`, variables);
+      const blocked = await loadCoverPage(book, page, html, 30_000);
+      assert.deepEqual(blocked.sort(), ['http://book.invalid/elsewhere/art.png', 'https://example.org/art.png']);
+    } finally {
+      await page.close();
+    }
   });
 });

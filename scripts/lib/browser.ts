@@ -152,6 +152,9 @@ export interface SiteMap {
    * every save. */
   packages?: string[];
   documents: Record<string, { body: string; contentType: string }>;
+  /** Serve pages of any origin, not only the site's own (`Access-Control-Allow-Origin: *`): for a page written
+   * into a blank tab, whose origin is not the site's (cover-page.ts). */
+  anyOrigin?: boolean;
 }
 
 export const BOOK_ORIGIN = 'http://book.invalid';
@@ -258,7 +261,7 @@ async function respond(request: HTTPRequest, { site, blocked, served }: PageServ
   // Cacheable within the tab: Paged.js loads each font face it declares once more, which would otherwise cost
   // a round trip to the build each. (An XMLHttpRequest still comes here, cached or not: Paged.js's second fetch
   // of each style sheet, which the runtime makes while the page loads, pagedjs-fixes.ts styleSheetsFetchedAtLoad.)
-  if (found.kind === 'found') return request.respond({ status: 200, contentType: found.contentType, body: found.body, headers: { 'cache-control': 'max-age=86400' } });
+  if (found.kind === 'found') return request.respond({ status: 200, contentType: found.contentType, body: found.body, headers: { 'cache-control': 'max-age=86400', ...(site.anyOrigin ? { 'access-control-allow-origin': '*' } : {}) } });
   blocked.push(url);
   return request.respond({ status: 404, contentType: 'text/plain', body: 'not found' });
 }

@@ -37,7 +37,9 @@ export const CHROMIUM_ARGS = [
   '--font-render-hinting=none',
   // Headless Chrome still builds the omnibox popups of its hidden window, as two WebUI renderers for every
   // browser context: ~0.7 s of CPU per context, a second of a 20× build on two cores. The book needs none.
-  '--disable-features=WebUIOmniboxPopup,WebUIOmniboxAimPopup,WebUIOmniboxFullPopup',
+  // Nor a spare renderer: Chromium starts one ahead each time a tab takes the one it had, and a build opens
+  // its few tabs when it knows it needs them; the 1× book in every format started two or three it never used.
+  '--disable-features=WebUIOmniboxPopup,WebUIOmniboxAimPopup,WebUIOmniboxFullPopup,SpareRendererForSitePerProcess',
   // The network service in the browser process, not a process of its own (~25-35 MB): the build's pages load
   // only what request interception serves them.
   '--enable-features=NetworkServiceInProcess2',
