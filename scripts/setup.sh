@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # One-time set-up and a first build, on Debian/Ubuntu with Node 20:
-#   Debian packages the pipeline and its tests drive (Chromium, poppler, Ghostscript, qpdf, EPUBCheck, ImageMagick,
-#   pandoc: the citation tests compare with what it renders; zbar-tools: the cover test scans its barcode),
+#   Debian packages the pipeline and its tests drive (Chromium's headless shell, which the build uses, and
+#   Chromium; poppler, Ghostscript, qpdf, EPUBCheck, ImageMagick, pandoc: the citation tests compare with what
+#   it renders; zbar-tools: the cover test scans its barcode),
 #   the npm packages from package-lock.json, then every format of the book into build/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(chromium poppler-utils ghostscript qpdf epubcheck default-jre-headless imagemagick pandoc zbar-tools)
+packages=(chromium chromium-headless-shell poppler-utils ghostscript qpdf epubcheck default-jre-headless imagemagick pandoc zbar-tools)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -245,4 +245,5 @@ describe('exit codes and what is printed', () => {
 test('Chromium starts with the command line puppeteer would give it (the build starts it before puppeteer is loaded)', () => {
   const profile = path.join(tmpdir(), 'book-chromium-x', 'profile');
   assert.deepEqual(chromiumArguments(profile), [...puppeteer.defaultArgs({ headless: true, args: [...CHROMIUM_ARGS], userDataDir: profile }), '--remote-debugging-port=0']);
+  assert.deepEqual(chromiumArguments(profile, true), [...puppeteer.defaultArgs({ headless: 'shell', args: [...CHROMIUM_ARGS], userDataDir: profile }), '--remote-debugging-port=0']);
 });

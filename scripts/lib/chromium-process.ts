@@ -14,7 +14,18 @@ import { logRun } from './run-log.ts';
  */
 
 export const BROWSER_ENV = 'CHROMIUM_PATH';
-const SYSTEM_CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+/**
+ * Debian's headless shell first (package chromium-headless-shell): the same Chromium, Blink and PDF printer
+ * as /usr/bin/chromium, without a browser's windows, tab strips and services, which the full browser builds
+ * and runs even headless. It starts in half the processor time and opens tabs sooner.
+ */
+const SYSTEM_CHROMIUM = ['/usr/bin/chromium-headless-shell', '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+
+/** Whether a Chromium binary is a headless shell (Debian's chromium-headless-shell, puppeteer's chrome-headless-shell),
+ * which puppeteer starts with `--headless` instead of `--headless=new`. */
+export function isHeadlessShell(executablePath: string): boolean {
+  return path.basename(executablePath).includes('headless-shell');
+}
 
 /**
  * The DevTools WebSocket endpoint of a Chromium that `npm test` starts once for the builds of a test run
@@ -82,22 +93,23 @@ const PUPPETEER_SWITCHES = [
 ];
 const PUPPETEER_DISABLED_FEATURES = ['Translate', 'AcceptCHFrame', 'MediaRouter', 'OptimizationHints', 'WebUIReloadButton', 'ProcessPerSiteUpToMainFrameThreshold', 'IsolateSandboxedIframes'];
 const PUPPETEER_ENABLED_FEATURES = ['PdfOopif'];
-const PUPPETEER_HEADLESS = ['--headless=new', '--hide-scrollbars', '--mute-audio', '--disable-extensions', 'about:blank'];
+const puppeteerHeadless = (shell: boolean) => [shell ? '--headless' : '--headless=new', '--hide-scrollbars', '--mute-audio', '--disable-extensions', 'about:blank'];
 
 /** The features a list of switches names with `--<name>=A,B`. */
 function features(args: readonly string[], name: string): string[] {
   return args.filter((a) => a.startsWith(`--${name}=`)).flatMap((a) => a.slice(name.length + 3).split(',').filter(Boolean));
 }
 
-/** Chromium's command line as `puppeteer.launch({ headless: true, args: CHROMIUM_ARGS, userDataDir })` made it. */
-export function chromiumArguments(userDataDir: string): string[] {
+/** Chromium's command line as `puppeteer.launch({ headless: true, args: CHROMIUM_ARGS, userDataDir })` made it
+ * (`headless: 'shell'` for a headless shell). */
+export function chromiumArguments(userDataDir: string, headlessShell = false): string[] {
   const own = CHROMIUM_ARGS.filter((a) => !a.startsWith('--disable-features=') && !a.startsWith('--enable-features='));
   return [
     ...PUPPETEER_SWITCHES,
     `--disable-features=${[...PUPPETEER_DISABLED_FEATURES, ...features(CHROMIUM_ARGS, 'disable-features')].join(',')}`,
     `--enable-features=${[...PUPPETEER_ENABLED_FEATURES, ...features(CHROMIUM_ARGS, 'enable-features')].join(',')}`,
     `--user-data-dir=${userDataDir}`,
-    ...PUPPETEER_HEADLESS,
+    ...puppeteerHeadless(headlessShell),
     ...own,
     '--remote-debugging-port=0',
   ];
@@ -199,7 +211,7 @@ export function startChromium(executablePath: string, timeoutMs = 30_000): Chrom
     removeHome();
   });
   mkdirSync(path.join(home, 'tmp'));
-  child = spawn(executablePath, chromiumArguments(path.join(home, 'profile')), {
+  child = spawn(executablePath, chromiumArguments(path.join(home, 'profile'), isHeadlessShell(executablePath)), {
     detached: true,
     env: { ...process.env, TMPDIR: path.join(home, 'tmp') },
     stdio: ['ignore', 'ignore', 'pipe'],

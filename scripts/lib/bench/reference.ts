@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { findChromium } from '../browser.ts';
 import { loadBook } from '../book.ts';
 import { packageDir, stylesDir } from '../paths.ts';
 import { bookDocument } from '../print/units.ts';
@@ -27,10 +28,11 @@ export interface TimedRun {
   peakBytes: number;
 }
 
-/** pagedjs-cli 0.4.3 on that HTML, with the system Chromium and remote requests blocked. */
+/** pagedjs-cli 0.4.3 on that HTML, with our build's Chromium and remote requests blocked. */
 export async function runPagedjsCli(html: string, pdf: string, measureMemory = false): Promise<TimedRun> {
   const cli = path.join(packageDir('pagedjs-cli'), 'src', 'cli.js');
-  const chromium = process.env.CHROMIUM_PATH ?? process.env.PUPPETEER_EXECUTABLE_PATH ?? '/usr/bin/chromium';
+  // The Chromium our build uses: the peer gets the same start.
+  const chromium = findChromium();
   const run = await runTimed([cli, html, '-o', pdf, '--blockRemote', '--browserArgs', '--no-sandbox,--disable-gpu,--font-render-hinting=none', '--timeout', '3600000'], {
     env: { PUPPETEER_EXECUTABLE_PATH: chromium, PUPPETEER_SKIP_DOWNLOAD: '1' },
     measureMemory,
