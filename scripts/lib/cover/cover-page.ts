@@ -8,10 +8,10 @@ import { packageDir, stylesDir } from '../paths.ts';
  * font's package, nothing else; resolves once its fonts are ready, with the addresses it asked for that the
  * build does not serve. The full-wrap cover PDF and the EPUB's cover image both load theirs through here.
  *
- * The page is written into the tab's blank document, not navigated to: a navigation cost Chromium's browser
- * process and the tab's renderer ~130 ms more processor time than the whole load without it, taken from the
- * print edition's layout beside it. A base address keeps the page's links where they were; its origin is then
- * the blank document's, so what it loads is served to any origin (fonts are fetched with CORS).
+ * The page is written into the tab's blank document, not navigated to: a navigation is work for Chromium's
+ * browser process and the tab's renderer, taken from the print edition's layout beside it. A base address
+ * keeps the page's links where they were; its origin is then the blank document's, so what it loads is
+ * served to any origin (fonts are fetched with CORS).
  */
 export async function loadCoverPage(book: Pick<Book, 'config'>, page: Page, html: string, timeoutMs: number): Promise<string[]> {
   const pkg = book.config.print.fonts.body.package;
