@@ -7,24 +7,22 @@ import { coverAlt, renderCover } from './cover.ts';
 import { planPageBreaks } from './page-breaks.ts';
 import { printedLayout, printLayout } from './print-layout.ts';
 import type { PageLayout } from '../print/runtime/contract.ts';
-import type { DeflatedAhead } from './zip.ts';
 
-/** The packager's module and what it deflated ahead. */
+/** The packager's module. */
 interface Packager {
   packageEpub: (typeof import('./package-epub.ts'))['packageEpub'];
-  ahead: DeflatedAhead;
 }
 
 /** What each build begins before the print edition is laid out: the cover image, which needs nothing but the
  * book, its tab on the core the print edition's layout leaves (a small book is one document); while Node waits
- * on that layout, the packager's modules (epub-gen-memory) and the fonts and cover deflated; and once the
+ * on that layout, the packager's modules (epub-gen-memory); and once the
  * layout is known (`printLayout`), before the print edition is printed, the EPUB itself, packaged while
  * Chromium prints. */
 const begun = new WeakMap<TargetContext, { cover: Promise<Uint8Array>; packager: () => Promise<Packager>; packaged: Promise<Packaged>; layoutKnown: () => boolean }>();
 
-async function packager(book: Book, cover: Promise<Uint8Array>): Promise<Packager> {
-  const { packageEpub, deflateAhead } = await import('./package-epub.ts');
-  return { packageEpub, ahead: await deflateAhead(book, cover) };
+async function packager(): Promise<Packager> {
+  const { packageEpub } = await import('./package-epub.ts');
+  return { packageEpub };
 }
 
 /** The EPUB's bytes, and the print layout its page list was made from. */
@@ -39,9 +37,9 @@ interface Packaged {
 async function packaged(context: TargetContext, layout: PageLayout, cover: Promise<Uint8Array>, packaging: Promise<Packager>): Promise<Omit<Packaged, 'layout'>> {
   const { book } = context;
   const plan = planPageBreaks(layout);
-  const { packageEpub, ahead } = await packaging;
+  const { packageEpub } = await packaging;
   const documents = contentDocuments(book, plan, coverAlt(book), { version: context.version, date: context.date });
-  const epub = await packageEpub({ book, documents, plan, cover: await cover, date: context.date, version: context.version, printFile: `${outputBaseName(book)}.pdf`, ahead });
+  const epub = await packageEpub({ book, documents, plan, cover: await cover, date: context.date, version: context.version, printFile: `${outputBaseName(book)}.pdf` });
   return { epub, documents: documents.length, pages: plan.pages.length };
 }
 
@@ -55,7 +53,7 @@ export const epubTarget: Target = {
     const cover = context.browser().then((session) => renderCover(context.book, session));
     // Awaited by build; handled here too, should an earlier target fail the build first.
     cover.catch(() => undefined);
-    const packaging = whenIdle(context, () => packager(context.book, cover));
+    const packaging = whenIdle(context, () => packager());
     let known = false;
     const early = context.printLayout.then(async (layout): Promise<Packaged> => {
       known = true;
@@ -83,7 +81,7 @@ export const epubTarget: Target = {
       const layout = await printLayout({ book, session, version: context.version, date: context.date, reuse: printed, jobs: context.print?.jobs, loaded: context.waitingOnLayout });
       progress.step('epub: rendering the cover');
       const cover = started?.cover ?? renderCover(book, session);
-      made = await packaged(context, layout, cover, started?.packager() ?? packager(book, cover));
+      made = await packaged(context, layout, cover, started?.packager() ?? packager());
       progress.step(`epub: packaging ${made.documents} documents, ${made.pages} page-break markers`);
     }
     const file = path.join(context.writeDir, `${base}.epub`);

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { EPub, type Options } from 'epub-gen-memory';
 import type { Book } from '../book.ts';
 import { relatorOf } from '../contributor-roles.ts';
@@ -14,7 +13,7 @@ import { escapeHtml } from '../html.ts';
 import { patchEpubGen } from './epub-gen-patches.ts';
 import { embeddedFonts } from './fonts.ts';
 import { pageBreakId, type PageBreakPlan } from './page-breaks.ts';
-import { DeflatedAhead, zipEpub, type ZipEntry } from './zip.ts';
+import { zipEpub, type ZipEntry } from './zip.ts';
 
 const templatesDir = path.join(libDir, 'epub', 'templates');
 
@@ -58,8 +57,6 @@ export interface PackageInput {
   version: string;
   /** File name of the print edition, named in dc:source. */
   printFile: string;
-  /** Entries deflated before (`deflateAhead`). */
-  ahead?: DeflatedAhead;
 }
 
 /** Without `identifiers.uuid` in book.yaml: a name-based UUID from title and author, the same every build. */
@@ -182,19 +179,7 @@ function stableImageNames(entries: ZipEntry[]): ZipEntry[] {
   });
 }
 
-/**
- * The entries that need nothing but the book and its cover image, deflated before the rest is known (while Node
- * waits on the print edition's layout, whose pages the content documents mark): the fonts and the cover, most
- * of the archive's bytes and most of its making.
- */
-export async function deflateAhead(book: Book, cover: Promise<Uint8Array>): Promise<DeflatedAhead> {
-  const ahead = new DeflatedAhead();
-  for (const font of (await embeddedFonts(book)).files) ahead.add(new Uint8Array(await readFile(fileURLToPath(font.url))));
-  ahead.add(await cover);
-  return ahead;
-}
-
-/** Assembles the EPUB 3: epub-gen-memory renders the documents from our templates, fflate zips them. */
+/** Assembles the EPUB 3: epub-gen-memory renders the documents from our templates, zip.ts zips them. */
 export async function packageEpub(input: PackageInput): Promise<Uint8Array> {
   const { book } = input;
   const c = book.config;
@@ -239,5 +224,5 @@ export async function packageEpub(input: PackageInput): Promise<Uint8Array> {
     // The package drops what it does not allow (attributes, images it cannot fetch): never ship that silently.
     throw new BuildError(warnings.map((message) => diagnostic('epub/package', { source: 'epub-gen-memory' }, `epub-gen-memory: ${message}`)));
   }
-  return zipEpub(entries, input.date, input.ahead);
+  return zipEpub(entries, input.date);
 }

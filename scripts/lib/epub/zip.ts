@@ -1,41 +1,29 @@
-import { crc32 } from 'node:zlib';
-import { deflateSync } from 'fflate';
+import { crc32, deflateRawSync } from 'node:zlib';
 
 export interface ZipEntry {
   name: string;
   data: Uint8Array;
 }
 
-/** Every entry but `mimetype` is deflated at this level. */
+/** Every entry but `mimetype` is deflated at this level, unless deflating does not make it smaller. */
 const LEVEL = 9;
 
 /**
- * Entries deflated before the archive is made: the EPUB deflates its cover and fonts while Node waits on the
- * print edition's layout, and the archive then takes them as they are. Found by their bytes, so an entry is
- * never given another's.
+ * An entry's body and method: deflated by zlib (Node's, native: the JavaScript deflate it replaced spent more
+ * processor time compiling and running than the rest of the EPUB, on cores the print edition's layout needs), or
+ * stored when that is not smaller, as a zip tool stores what is compressed already (fonts, most images).
  */
-export class DeflatedAhead {
-  private readonly bySize = new Map<number, { data: Uint8Array; deflated: Uint8Array }[]>();
-
-  add(data: Uint8Array): void {
-    if (this.get(data)) return;
-    const list = this.bySize.get(data.byteLength) ?? [];
-    list.push({ data, deflated: deflateSync(data, { level: LEVEL }) });
-    this.bySize.set(data.byteLength, list);
-  }
-
-  get(data: Uint8Array): Uint8Array | undefined {
-    return this.bySize.get(data.byteLength)?.find((entry) => Buffer.compare(entry.data, data) === 0)?.deflated;
-  }
+function compressed(data: Uint8Array): { method: 0 | 8; body: Uint8Array } {
+  const deflated = deflateRawSync(data, { level: LEVEL });
+  return deflated.byteLength < data.byteLength ? { method: 8, body: deflated } : { method: 0, body: data };
 }
 
 /**
  * An OCF container that is the same bytes for the same input: `mimetype` first and stored, then
  * META-INF/container.xml, the package document, and everything else by name; every entry dated `date`.
- * (jszip, which epub-gen-memory uses, stamps entries with the current time.) Written as fflate's `zipSync`
- * writes it (tests/epub-zip.test.ts compares the two), but taking entries deflated `ahead` as they are.
+ * (jszip, which epub-gen-memory uses, stamps entries with the current time.)
  */
-export function zipEpub(entries: readonly ZipEntry[], date: Date, ahead?: DeflatedAhead): Uint8Array {
+export function zipEpub(entries: readonly ZipEntry[], date: Date): Uint8Array {
   const first = ['mimetype', 'META-INF/container.xml'];
   const sorted = [...entries].sort((a, b) => {
     const [ia, ib] = [first.indexOf(a.name), first.indexOf(b.name)];
@@ -48,15 +36,16 @@ export function zipEpub(entries: readonly ZipEntry[], date: Date, ahead?: Deflat
     ((mtime.getFullYear() - 1980) << 25) | ((mtime.getMonth() + 1) << 21) | (mtime.getDate() << 16) | (mtime.getHours() << 11) | (mtime.getMinutes() << 5) | (mtime.getSeconds() >> 1);
   const files = sorted.map((entry) => {
     const name = Buffer.from(entry.name, 'utf8');
-    const stored = entry.name === 'mimetype';
+    // OCF: `mimetype` is stored, so a reader finds the media type at a fixed place.
+    const { method, body } = entry.name === 'mimetype' ? { method: 0, body: entry.data } : compressed(entry.data);
     return {
       name,
-      // Bit 11: the name is UTF-8 (written only when it is not ASCII, as fflate does).
+      // Bit 11: the name is UTF-8 (written only when it is not ASCII).
       flags: name.length !== entry.name.length ? 0x0800 : 0,
-      method: stored ? 0 : 8,
+      method,
       crc: crc32(entry.data),
       size: entry.data.byteLength,
-      body: stored ? entry.data : (ahead?.get(entry.data) ?? deflateSync(entry.data, { level: LEVEL })),
+      body,
       offset: 0,
     };
   });
