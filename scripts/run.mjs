@@ -162,6 +162,9 @@ async function bundle(dir) {
     target: 'node20',
     supported: { 'dynamic-import': false },
     define: { 'import.meta': '__bookImportMeta' },
+    // jsonc-parser's main file is UMD, whose modules require each other through the factory's own `require`,
+    // which esbuild leaves to run time (and Node then looks for them beside the script); its ES modules bundle.
+    alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
     plugins: [packagesInsideBut(OUTSIDE_SCRIPTS)],
     logLevel: 'error',
   });
