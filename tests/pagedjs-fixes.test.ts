@@ -8,10 +8,12 @@ import { after, before, describe, test } from 'node:test';
 import { build } from 'esbuild';
 import type { Page } from 'puppeteer';
 import { BOOK_ORIGIN, launchBrowser, serveHermetically, type BrowserSession, type SiteMap } from '../scripts/lib/browser.ts';
-import { packageDir, projectRoot } from '../scripts/lib/paths.ts';
+import { projectRoot } from '../scripts/lib/paths.ts';
 import { pdfPageTexts } from '../scripts/lib/pdf/poppler.ts';
 import type { FixName, Harness, HeldLayout } from './pagedjs-fixes.page.ts';
 import { removeDir } from './helpers.ts';
+import { PAGEDJS_PATH } from '../scripts/lib/print/print-html.ts';
+import { pageBundle } from '../scripts/lib/page-bundles.ts';
 
 /**
  * Each fix in scripts/lib/print/runtime/pagedjs-fixes.ts against Paged.js as it is: the same small document
@@ -20,13 +22,17 @@ import { removeDir } from './helpers.ts';
 
 let session: BrowserSession;
 let harness: string;
+/** Paged.js as the build serves it (page-bundles.ts). */
+let pagedjs: string;
 let dir: string;
 
 before(async () => {
-  const [started, bundled] = await Promise.all([
+  const [started, bundled, served] = await Promise.all([
     launchBrowser(),
     build({ entryPoints: [path.join(projectRoot, 'tests', 'pagedjs-fixes.page.ts')], bundle: true, format: 'iife', write: false, logLevel: 'silent' }),
+    pageBundle('pagedjs'),
   ]);
+  pagedjs = served;
   session = started;
   harness = (bundled.outputFiles[0] as { text: string }).text;
   dir = await mkdtemp(path.join(tmpdir(), 'book-test-pagedjs-'));
@@ -50,9 +56,13 @@ async function open(body: string, css: string, hidden = false, sheets: Record<st
   const links = Object.keys(sheets).map((href) => `<link rel="stylesheet" href="${href}">`).join('');
   const html = `<!doctype html><html lang="nl"><head><meta charset="utf-8"><style>${PAGE}\n${css}</style>${links}
 <script>window.PagedConfig = { auto: false };</script>
-<script src="/pkg/pagedjs/dist/paged.polyfill.js"></script><script src="/harness.js"></script></head><body>${body}</body></html>`;
-  const documents: SiteMap['documents'] = { '/index.html': { body: html, contentType: 'text/html' }, '/harness.js': { body: harness, contentType: 'text/javascript' } };
-  await serveHermetically(page, { origin: BOOK_ORIGIN, documents, folders: { '/pkg/pagedjs/': packageDir('pagedjs') } }, []);
+<script src="${PAGEDJS_PATH}"></script><script src="/harness.js"></script></head><body>${body}</body></html>`;
+  const documents: SiteMap['documents'] = {
+    '/index.html': { body: html, contentType: 'text/html' },
+    [PAGEDJS_PATH]: { body: pagedjs, contentType: 'text/javascript' },
+    '/harness.js': { body: harness, contentType: 'text/javascript' },
+  };
+  await serveHermetically(page, { origin: BOOK_ORIGIN, documents, folders: {} }, []);
   // Looked up at each request: a sheet taken out of `sheets` is not found (404) from then on.
   for (const href of Object.keys(sheets)) {
     Object.defineProperty(documents, href, { enumerable: true, get: () => (href in sheets ? { body: sheets[href] as string, contentType: 'text/css' } : undefined) });

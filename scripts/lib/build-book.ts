@@ -2,8 +2,8 @@ import { rm } from 'node:fs/promises';
 import { readBook, type RenderedChapter } from './book.ts';
 import { bookCacheDir } from './disk-memo.ts';
 import { launchBrowser, type BrowserSession } from './browser.ts';
-import { pageBundle } from './page-bundles.ts';
 import { prepareSpareTabs } from './print/tabs.ts';
+import { printScripts } from './print/paginate.ts';
 import { defaultJobs } from './print/print-options.ts';
 import type { LineBreakMemo } from './print/line-break-memo.ts';
 import type { KeptDocuments } from './print/kept-documents.ts';
@@ -119,9 +119,9 @@ export async function buildBook(args: BuildOptions, resident?: ResidentBuild): P
   // Not in a test run's shared Chromium, which is up already: there nothing overlaps, and the processor time a
   // spare tab costs is lost when the book is laid out as one document or the build fails on its input.
   if (!resident && jobs > 1) launching?.then(({ browser, shared }) => shared || prepareSpareTabs(browser, manuscriptRead ? 1 : jobs), () => undefined);
-  // The page runtime's script is read and its sources' digests checked while the manuscript is read, not
+  // The print document's scripts are read and their sources' digests checked while the manuscript is read, not
   // between the reading and the first page.
-  if (pdf) pageBundle('print-runtime').catch(() => undefined);
+  if (pdf) printScripts().catch(() => undefined);
   let session: BrowserSession | undefined;
   let staging: Staging | undefined;
   try {

@@ -2,14 +2,21 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from './output.ts';
-import { libDir, packageVersion, projectRoot } from './paths.ts';
+import { libDir, packageDir, packageVersion, projectRoot } from './paths.ts';
 
-/** The code that runs in a page, each bundled from TypeScript into one script. */
+/** The code that runs in a page: our own, each bundled from TypeScript into one script, and Paged.js made smaller. */
 export const PAGE_BUNDLES = {
   /** The print runtime, loaded after Paged.js (print/runtime/index.ts). */
-  'print-runtime': path.join(libDir, 'print', 'runtime', 'index.ts'),
+  'print-runtime': { entry: path.join(libDir, 'print', 'runtime', 'index.ts'), bundled: true },
   /** The preview's page around the frames (preview/client/shell.ts). */
-  'preview-shell': path.join(libDir, 'preview', 'client', 'shell.ts'),
+  'preview-shell': { entry: path.join(libDir, 'preview', 'client', 'shell.ts'), bundled: true },
+  /**
+   * Paged.js's script, minified (921 KB to ~520 KB): every byte of it comes to a print document through the
+   * build's answer to its request, and the page waits for it before anything is laid out. Minified here, not
+   * the package's own `paged.polyfill.min.js`, to keep the classes' names, by which the runtime finds Paged.js's
+   * handlers (pagedjs-fixes.ts, resume-layout.ts).
+   */
+  pagedjs: { entry: path.join(packageDir('pagedjs'), 'dist', 'paged.polyfill.js'), bundled: false },
 } as const;
 
 export type PageBundle = keyof typeof PAGE_BUNDLES;
@@ -49,19 +56,19 @@ async function cachedOrBuilt(name: PageBundle): Promise<string> {
   const cached = await readFile(file, 'utf8').then((text) => JSON.parse(text) as CachedBundle, () => undefined);
   if (cached?.esbuild === esbuild && (await unchanged(cached.inputs))) return cached.code;
   const { build } = await import('esbuild');
+  const { entry, bundled } = PAGE_BUNDLES[name];
   const result = await build({
-    entryPoints: [PAGE_BUNDLES[name]],
-    bundle: true,
-    format: 'iife',
+    entryPoints: [entry],
     platform: 'browser',
     target: 'chrome120',
     write: false,
     metafile: true,
     absWorkingDir: projectRoot,
     logLevel: 'silent',
-    // The page's own names stay readable in a stack trace from Chromium.
-    minify: false,
     legalComments: 'none',
+    // Ours: one classic script, its names readable in a stack trace from Chromium. Paged.js: its own script as it
+    // is (a UMD file that sets `window.PagedPolyfill`), minified with its names kept.
+    ...(bundled ? { bundle: true, format: 'iife' as const, minify: false } : { bundle: false, minify: true, keepNames: true }),
   });
   const code = (result.outputFiles[0] as { text: string }).text;
   // esbuild names the inputs relative to the repository (absWorkingDir).

@@ -8,8 +8,8 @@ import { lookupSite, type SiteMap } from '../browser.ts';
 import { atInterrupt } from '../interrupt.ts';
 import { libDir, stylesDir } from '../paths.ts';
 import { pageBundle } from '../page-bundles.ts';
-import { printSite } from '../print/paginate.ts';
-import { RUNTIME_PATH } from '../print/print-html.ts';
+import { printScripts, printSite } from '../print/paginate.ts';
+import { PAGEDJS_PATH, RUNTIME_PATH } from '../print/print-html.ts';
 import { webDir } from '../web/web-target.ts';
 import { createPreviewBuilder, type PreviewState } from './preview-build.ts';
 import { shellHtml } from './shell-html.ts';
@@ -57,11 +57,12 @@ export async function startPreviewServer(options: PreviewOptions): Promise<Previ
 
   const site = async (): Promise<SiteMap> => {
     const { units, fontPackages } = builder.state;
-    const print = printSite('', path.resolve(options.manuscriptDir), fontPackages, await pageBundle('print-runtime'));
+    const print = printSite('', path.resolve(options.manuscriptDir), fontPackages, await printScripts());
     return {
       origin: '',
       documents: {
         '/': { body: shellHtml(), contentType: 'text/html; charset=utf-8' },
+        [PAGEDJS_PATH]: print.documents[PAGEDJS_PATH] as SiteMap['documents'][string],
         [RUNTIME_PATH]: print.documents[RUNTIME_PATH] as SiteMap['documents'][string],
         '/__preview/shell.js': { body: await pageBundle('preview-shell'), contentType: 'text/javascript; charset=utf-8' },
         ...Object.fromEntries(units.map((unit) => [`/paged/${unit.id}.html`, { body: pagedDocument(unit.html), contentType: 'text/html; charset=utf-8' }])),

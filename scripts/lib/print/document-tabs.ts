@@ -2,9 +2,8 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type { Browser } from 'puppeteer';
 import { BOOK_ORIGIN, lookupSite, serveFrom, type PageServing, type SiteMap } from '../browser.ts';
-import { pageBundle } from '../page-bundles.ts';
 import type { LineBreakMemo } from './line-break-memo.ts';
-import { printSite, type HeldTab, type HeldTabs } from './paginate.ts';
+import { printScripts, printSite, type HeldTab, type HeldTabs } from './paginate.ts';
 import { HELD_BODY_ATTRIBUTE } from './runtime/contract.ts';
 import { stageTook } from '../stage-times.ts';
 import { closeTab, openTab, type Tab } from './tabs.ts';
@@ -114,7 +113,7 @@ export class DocumentTabs implements HeldTabs {
     if (head === undefined) return undefined;
     const html = `${head}<body ${HELD_BODY_ATTRIBUTE}>\n</body>\n</html>\n`;
     // The fonts' style sheets as the last document had them (trimmed to the characters it uses).
-    const site: SiteMap = printSite(html, last.manuscriptDir, last.fontPackages, await pageBundle('print-runtime'), BOOK_ORIGIN, last.html);
+    const site: SiteMap = printSite(html, last.manuscriptDir, last.fontPackages, await printScripts(), BOOK_ORIGIN, last.html);
     const steps: [string, number][] = [['begun', performance.now()]];
     const reused = await this.returning;
     this.returning = undefined;

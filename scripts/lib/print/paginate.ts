@@ -5,7 +5,7 @@ import { BOOK_ORIGIN, browserGone, serveFrom, type SiteMap } from '../browser.ts
 import { BuildError, diagnostic } from '../diagnostics.ts';
 import { pageBundle } from '../page-bundles.ts';
 import { packageDir, stylesDir } from '../paths.ts';
-import { RUNTIME_PATH } from './print-html.ts';
+import { PAGEDJS_PATH, RUNTIME_PATH } from './print-html.ts';
 import { charactersOf, stylesheetsText, trimFontFaces } from './font-faces.ts';
 import type { LineBreakMemo } from './line-break-memo.ts';
 import type { DocumentDescription, FolioIncrement, PageLayout, ParagraphBreaks } from './runtime/contract.ts';
@@ -13,10 +13,21 @@ import { noteRendererCpu, startPageProfile, startPrintTrace } from './page-profi
 import { closeTab, openTab, type Tab } from './tabs.ts';
 import { stageDone, stageTook } from '../stage-times.ts';
 
-/** What the print document may load: itself at /index.html, styles/, the page runtime (`runtime`, its
- * script), the manuscript folder, Paged.js and the font packages. The build serves it by request
- * interception, the preview over HTTP. */
-export function printSite(html: string, manuscriptDir: string, fontPackages: string[], runtime: string, origin = BOOK_ORIGIN, fontText = html): SiteMap {
+/** The scripts a print document loads: Paged.js and the page runtime, as page-bundles.ts makes them. */
+export interface PrintScripts {
+  pagedjs: string;
+  runtime: string;
+}
+
+export async function printScripts(): Promise<PrintScripts> {
+  const [pagedjs, runtime] = await Promise.all([pageBundle('pagedjs'), pageBundle('print-runtime')]);
+  return { pagedjs, runtime };
+}
+
+/** What the print document may load: itself at /index.html, styles/, its scripts (Paged.js and the page
+ * runtime), the manuscript folder and the font packages. The build serves it by request interception, the
+ * preview over HTTP. */
+export function printSite(html: string, manuscriptDir: string, fontPackages: string[], scripts: PrintScripts, origin = BOOK_ORIGIN, fontText = html): SiteMap {
   let characters: Set<number> | undefined;
   const fontSheets: SiteMap['documents'] = {};
   for (const name of fontPackages) {
@@ -31,16 +42,16 @@ export function printSite(html: string, manuscriptDir: string, fontPackages: str
     origin,
     documents: {
       '/index.html': { body: html, contentType: 'text/html; charset=utf-8' },
-      [RUNTIME_PATH]: { body: runtime, contentType: 'text/javascript; charset=utf-8' },
+      [PAGEDJS_PATH]: { body: scripts.pagedjs, contentType: 'text/javascript; charset=utf-8' },
+      [RUNTIME_PATH]: { body: scripts.runtime, contentType: 'text/javascript; charset=utf-8' },
       ...fontSheets,
     },
     folders: {
       '/styles/': stylesDir,
       '/manuscript/': manuscriptDir,
-      '/pkg/pagedjs/': packageDir('pagedjs'),
       ...Object.fromEntries(fontPackages.map((name) => [`/pkg/${name}/`, packageDir(name)])),
     },
-    packages: ['/pkg/pagedjs/', ...fontPackages.map((name) => `/pkg/${name}/`)],
+    packages: fontPackages.map((name) => `/pkg/${name}/`),
   };
 }
 
@@ -123,7 +134,7 @@ export interface PaginateOptions {
 export async function paginate(options: PaginateOptions): Promise<LaidOutDocument> {
   const { browser, html, timeoutMs } = options;
   let clock = performance.now();
-  const site = printSite(html, options.manuscriptDir, options.fontPackages, await pageBundle('print-runtime'));
+  const site = printSite(html, options.manuscriptDir, options.fontPackages, await printScripts());
   clock = stageDone('page site made', clock);
   const blocked: string[] = [];
   const held = options.isolated ? await options.heldTabs?.take(browser, html, site, blocked, options.lineBreaks) : undefined;

@@ -19,6 +19,17 @@ import type { RuntimeOptions } from './runtime/contract.ts';
 /** Where a print document loads the page runtime from (the build and the preview serve it there). */
 export const RUNTIME_PATH = '/runtime/book.js';
 
+/** Where a print document loads Paged.js from (page-bundles.ts makes the script, the build and the preview serve it). */
+export const PAGEDJS_PATH = '/runtime/paged.js';
+
+/**
+ * Starts every font face the style sheets declare loading, from the head: a script there runs once the style
+ * sheets before it are in, while Paged.js is still on its way, and the faces then come beside it instead of
+ * after it (the line breaker waits for all of them; Paged.js loads any face nothing asked for before its first
+ * page).
+ */
+const LOAD_FACES_SCRIPT = "for (const face of document.fonts) if (face.status === 'unloaded') face.load().catch(() => undefined);";
+
 export interface PrintHtmlOptions {
   /** Version and date printed in the colophon. */
   version: string;
@@ -46,8 +57,8 @@ ${pageSetupCss(config.print, fonts)}
 </style>
 <!-- The design comes after the page set-up: Paged.js re-emits merged @page rules per sheet, last one wins. -->
 <link rel="stylesheet" href="/styles/print.css">
-<script>window.PagedConfig = { auto: true, settings: { hyphenGlyph: '-' } };${finishing === 'print' ? '' : ` window.bookRuntimeOptions = { finishing: '${finishing}' };`}</script>
-<script src="/pkg/pagedjs/dist/paged.polyfill.js"></script>
+<script>window.PagedConfig = { auto: true, settings: { hyphenGlyph: '-' } };${finishing === 'print' ? '' : ` window.bookRuntimeOptions = { finishing: '${finishing}' };`} ${LOAD_FACES_SCRIPT}</script>
+<script src="${PAGEDJS_PATH}"></script>
 <script src="${RUNTIME_PATH}"></script>
 </head>
 <body>

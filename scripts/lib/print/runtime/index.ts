@@ -30,9 +30,10 @@ const errors: string[] = [];
 window.addEventListener('error', (event) => errors.push(String(event.message)));
 window.addEventListener('unhandledrejection', (event) => errors.push(String((event.reason as Error)?.stack || event.reason)));
 
-// Every font face the style sheets declare starts loading now (they are loaded before this script runs), so
-// all are in when the line breaker waits for them. Paged.js loads the faces nothing had asked for yet before
-// it lays out the first page (Chunker.loadFonts): the tab waited for them there, idle, after the line breaker.
+// Every font face the style sheets declare is loading already (print-html.ts starts them from the head), so all
+// are in when the line breaker waits for them; a face declared since is started here. Paged.js loads the faces
+// nothing had asked for yet before it lays out the first page (Chunker.loadFonts): the tab waited for them
+// there, idle, after the line breaker.
 for (const face of document.fonts) if (face.status === 'unloaded') face.load().catch(() => undefined);
 
 /** In the preview, the page that holds this document's frame, and the unit the frame shows. */
