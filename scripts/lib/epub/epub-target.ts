@@ -13,12 +13,13 @@ interface Packager {
   packageEpub: (typeof import('./package-epub.ts'))['packageEpub'];
 }
 
-/** What each build begins before the print edition is laid out: the cover image, which needs nothing but the
- * book, its tab on the core the print edition's layout leaves (a small book is one document); while Node waits
- * on that layout, the packager's modules (epub-gen-memory); and once the
- * layout is known (`printLayout`), before the print edition is printed, the EPUB itself, packaged while
- * Chromium prints. */
-const begun = new WeakMap<TargetContext, { cover: Promise<Uint8Array>; packager: () => Promise<Packager>; packaged: Promise<Packaged>; layoutKnown: () => boolean }>();
+/** What each build begins before the print edition is laid out. Once its documents are loaded and Node waits
+ * on their layout (`whenIdle`): the cover image, which needs nothing but the book, its tab on the core the
+ * layout leaves (a small book is one document), and the packager's modules (epub-gen-memory). Drawn as soon as
+ * Chromium was up, the cover's window, page and screenshot took the browser process and both cores from the print
+ * edition's page on its way in. Once the layout is known (`printLayout`), before the print edition is printed,
+ * the EPUB itself, packaged while Chromium prints. */
+const begun = new WeakMap<TargetContext, { cover: () => Promise<Uint8Array>; packager: () => Promise<Packager>; packaged: Promise<Packaged>; layoutKnown: () => boolean }>();
 
 async function packager(): Promise<Packager> {
   const { packageEpub } = await import('./package-epub.ts');
@@ -50,14 +51,12 @@ export const epubTarget: Target = {
   // The page list names the print edition's pages: from its layout when this build made it.
   reads: ['pdf'],
   begin(context) {
-    const cover = context.browser().then((session) => renderCover(context.book, session));
-    // Awaited by build; handled here too, should an earlier target fail the build first.
-    cover.catch(() => undefined);
+    const cover = whenIdle(context, () => context.browser().then((session) => renderCover(context.book, session)));
     const packaging = whenIdle(context, () => packager());
     let known = false;
     const early = context.printLayout.then(async (layout): Promise<Packaged> => {
       known = true;
-      return { layout, ...(await packaged(context, printedLayout(context.book, layout), cover, packaging())) };
+      return { layout, ...(await packaged(context, printedLayout(context.book, layout), cover(), packaging())) };
     });
     early.catch(() => undefined);
     begun.set(context, { cover, packager: packaging, packaged: early, layoutKnown: () => known });
@@ -80,7 +79,7 @@ export const epubTarget: Target = {
       if (!printed) progress.step('epub: paginating the print edition for the page list');
       const layout = await printLayout({ book, session, version: context.version, date: context.date, reuse: printed, jobs: context.print?.jobs, loaded: context.waitingOnLayout });
       progress.step('epub: rendering the cover');
-      const cover = started?.cover ?? renderCover(book, session);
+      const cover = started?.cover() ?? renderCover(book, session);
       made = await packaged(context, layout, cover, started?.packager() ?? packager());
       progress.step(`epub: packaging ${made.documents} documents, ${made.pages} page-break markers`);
     }
