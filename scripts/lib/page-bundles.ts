@@ -11,7 +11,7 @@ export const PAGE_BUNDLES = {
   /** The preview's page around the frames (preview/client/shell.ts). */
   'preview-shell': { entry: path.join(libDir, 'preview', 'client', 'shell.ts'), bundled: true },
   /**
-   * Paged.js's script, minified (921 KB to ~520 KB): every byte of it comes to a print document through the
+   * Paged.js's script, minified to little more than half: every byte of it comes to a print document through the
    * build's answer to its request, and the page waits for it before anything is laid out. Minified here, not
    * the package's own `paged.polyfill.min.js`, to keep the classes' names, by which the runtime finds Paged.js's
    * handlers (pagedjs-fixes.ts, resume-layout.ts).
