@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,6 +10,8 @@ import { parse } from 'yaml';
 import { loadBook, type Book } from '../scripts/lib/book.ts';
 import { missingLatexTools, pandocDefaults, writeLatexFont, writePandocDefaults, type LatexFont } from '../scripts/lib/bench/latex.ts';
 import { plainBookHtml } from '../scripts/lib/bench/plain-html.ts';
+import { PAGEDJS_CLI_RUNNER } from '../scripts/lib/bench/reference.ts';
+import { findChromium } from '../scripts/lib/browser.ts';
 import { parseScales, writeScaleManuscript } from '../scripts/lib/bench/scales.ts';
 import { loadConfig } from '../scripts/lib/config/load-config.ts';
 import { asSection, writeSyntheticBook } from '../scripts/lib/bench/synthetic-book.ts';
@@ -194,6 +196,33 @@ describe('the untagged row', () => {
     } finally {
       await removeDir(work);
       await removeDir(manuscript);
+    }
+  });
+});
+
+describe('pagedjs-cli as the bench runs it', () => {
+  test('its puppeteer takes the protocol timeout the runner gives it: a page printed under the default, a launch cut short by 1 ms', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'book-test-pagedjs-cli-'));
+    try {
+      const html = path.join(dir, 'a.html');
+      await writeFile(html, '<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>a</title></head><body><p>Een bladzijde.</p></body></html>');
+      const cli = path.join(packageDir('pagedjs-cli'), 'src', 'cli.js');
+      const run = (pdf: string, env: NodeJS.ProcessEnv = {}) =>
+        spawnSync(process.execPath, [PAGEDJS_CLI_RUNNER, cli, html, '-o', path.join(dir, pdf), '--blockRemote', '--browserArgs', '--no-sandbox,--disable-gpu'], {
+          env: { ...process.env, PUPPETEER_EXECUTABLE_PATH: findChromium(), PUPPETEER_SKIP_DOWNLOAD: '1', ...env },
+          encoding: 'utf8',
+          timeout: 120_000,
+        });
+      const printed = run('a.pdf');
+      assert.equal(printed.status, 0, printed.stderr);
+      assert.equal((await pdfInfo(path.join(dir, 'a.pdf'))).fields.Pages, '1');
+      // pagedjs-cli alone never sets one: the runner's reaches the puppeteer it launches with.
+      const cut = run('b.pdf', { BOOK_PAGEDJS_CLI_PROTOCOL_TIMEOUT: '1' });
+      assert.notEqual(cut.status, 0);
+      assert.match(cut.stdout + cut.stderr, /timed out/);
+      assert.equal(existsSync(path.join(dir, 'b.pdf')), false);
+    } finally {
+      await removeDir(dir);
     }
   });
 });

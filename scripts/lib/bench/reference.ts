@@ -3,7 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { findChromium } from '../browser.ts';
 import { loadBook } from '../book.ts';
-import { packageDir, stylesDir } from '../paths.ts';
+import { libDir, packageDir, stylesDir } from '../paths.ts';
 import { bookDocument } from '../print/units.ts';
 import { runTimed } from './process-tree.ts';
 
@@ -28,12 +28,15 @@ export interface TimedRun {
   peakBytes: number;
 }
 
+/** Runs pagedjs-cli without its puppeteer's three-minute limit on a protocol call (the file says why). */
+export const PAGEDJS_CLI_RUNNER = path.join(libDir, 'bench', 'pagedjs-cli-protocol-timeout.mjs');
+
 /** pagedjs-cli 0.4.3 on that HTML, with our build's Chromium and remote requests blocked. */
 export async function runPagedjsCli(html: string, pdf: string, measureMemory = false): Promise<TimedRun> {
   const cli = path.join(packageDir('pagedjs-cli'), 'src', 'cli.js');
   // The Chromium our build uses: the peer gets the same start.
   const chromium = findChromium();
-  const run = await runTimed([cli, html, '-o', pdf, '--blockRemote', '--browserArgs', '--no-sandbox,--disable-gpu,--font-render-hinting=none', '--timeout', '3600000'], {
+  const run = await runTimed([PAGEDJS_CLI_RUNNER, cli, html, '-o', pdf, '--blockRemote', '--browserArgs', '--no-sandbox,--disable-gpu,--font-render-hinting=none', '--timeout', '3600000'], {
     env: { PUPPETEER_EXECUTABLE_PATH: chromium, PUPPETEER_SKIP_DOWNLOAD: '1' },
     measureMemory,
   });
