@@ -1,5 +1,4 @@
 import path from 'node:path';
-import type { Book } from '../book.ts';
 import { outputBaseName, writeFileAtomic } from '../output.ts';
 import { whenIdle, type Target, type TargetContext } from '../targets/target.ts';
 import { contentDocuments } from './content-documents.ts';
@@ -8,10 +7,8 @@ import { planPageBreaks } from './page-breaks.ts';
 import { printedLayout, printLayout } from './print-layout.ts';
 import type { PageLayout } from '../print/runtime/contract.ts';
 
-/** The packager's module. */
-interface Packager {
-  packageEpub: (typeof import('./package-epub.ts'))['packageEpub'];
-}
+/** The packager's module (epub-gen-memory and what it loads), loaded while Node waits on the layout. */
+type Packager = typeof import('./package-epub.ts');
 
 /** What each build begins before the print edition is laid out. Once its documents are loaded and Node waits
  * on their layout (`whenIdle`): the cover image, which needs nothing but the book, its tab on the core the
@@ -21,10 +18,7 @@ interface Packager {
  * the EPUB itself, packaged while Chromium prints. */
 const begun = new WeakMap<TargetContext, { cover: () => Promise<Uint8Array>; packager: () => Promise<Packager>; packaged: Promise<Packaged>; layoutKnown: () => boolean }>();
 
-async function packager(): Promise<Packager> {
-  const { packageEpub } = await import('./package-epub.ts');
-  return { packageEpub };
-}
+const packager = (): Promise<Packager> => import('./package-epub.ts');
 
 /** The EPUB's bytes, and the print layout its page list was made from. */
 interface Packaged {
@@ -52,7 +46,7 @@ export const epubTarget: Target = {
   reads: ['pdf'],
   begin(context) {
     const cover = whenIdle(context, () => context.browser().then((session) => renderCover(context.book, session)));
-    const packaging = whenIdle(context, () => packager());
+    const packaging = whenIdle(context, packager);
     let known = false;
     const early = context.printLayout.then(async (layout): Promise<Packaged> => {
       known = true;
