@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { PDFArray, PDFDocument, PDFName, StandardFonts } from 'pdf-lib';
-import { markContent } from '../scripts/lib/pdf/tag-pdf.ts';
-import { loadPrinted, putMarkedStreams } from '../scripts/lib/print/mark-document.ts';
+import { markContent, markStreams } from '../scripts/lib/pdf/tag-pdf.ts';
+import { loadPrinted, markClaimed, putMarkedStreams } from '../scripts/lib/print/mark-document.ts';
 import { markDocument } from '../scripts/lib/print/accessible-pdf.ts';
 import { MarkingWorkers, markWorkerFile } from '../scripts/lib/print/marking-workers.ts';
 import { mergeUnits } from '../scripts/lib/print/merge-pdf.ts';
@@ -109,6 +109,35 @@ test("a document marked by a thread and this one together (a watching build's) i
     } finally {
       await alone.close();
       await shared.close();
+    }
+  }
+});
+
+test('pages claimed from a shared counter: a marker takes every page from where the counter stands, across units, and what the others took is the rest', async () => {
+  const { bytes, structure } = await printedDocument('two streams');
+  const pdf = await loadPrinted(bytes);
+  const hex = (streams: { index: number; bytes: Uint8Array }[]): string[][] => streams.map((s) => [String(s.index), Buffer.from(s.bytes).toString('hex')]);
+  // One unit of both pages, and two units of one page each (numbered across them: page 2 is the second unit's first).
+  const layouts: { parts: { pages: [number, number]; structure: DocumentStructure }[] }[] = [
+    { parts: [{ pages: [1, 2], structure }] },
+    { parts: [{ pages: [1, 1], structure: sliceStructure(structure, 1, 1, '') }, { pages: [2, 2], structure: sliceStructure(structure, 2, 2, '') }] },
+  ];
+  for (const { parts } of layouts) {
+    const whole = parts.map((part) => markStreams(pdf, part.structure, Array.from({ length: part.pages[1] - part.pages[0] + 1 }, (_, i) => i + 1), part.pages[0] - 1));
+    for (let taken = 0; taken <= 2; taken++) {
+      const counter = new Int32Array(new SharedArrayBuffer(4));
+      counter[0] = taken;
+      const claimed = markClaimed(pdf, parts, counter);
+      assert.equal(counter[0], 3, 'the counter left past the last page');
+      assert.deepEqual(hex(claimed.streams), hex(whole.flatMap((w) => w.streams).slice(taken)));
+      // Each leaf's marks are the whole marking's where this marker took its page, none where another did.
+      const pageOf = (k: number, page: number): number => (parts[k] as { pages: [number, number] }).pages[0] + page - 1;
+      claimed.marks.forEach((marks, k) => {
+        const all = whole[k]?.marks as (typeof marks);
+        assert.deepEqual(marks.pages, all.pages.filter((page) => pageOf(k, page) > taken));
+        const leaves = (parts[k] as { structure: DocumentStructure }).structure.leaves;
+        assert.deepEqual(marks.leaves, all.leaves.map((l, i) => (pageOf(k, (leaves[i] as { page: number }).page) > taken ? l : [])));
+      });
     }
   }
 });

@@ -209,16 +209,30 @@ export async function markStreamsInTurn(pdf: PDFDocument, structure: DocumentStr
  * read elsewhere (the marking worker threads, print/mark-worker.ts).
  */
 export function markStreams(pdf: PDFDocument, structure: DocumentStructure, pages: readonly number[], offset = 0): { marks: ContentMarks; streams: MarkedStream[] } {
-  const pdfPages = pdf.getPages();
-  const marker = pageMarker(pdf, structure, pages);
+  const marker = streamMarker(pdf, structure, pages, offset);
   const streams: MarkedStream[] = [];
   for (const number of pages) {
-    const index = number + offset - 1;
-    if (!pdfPages[index]) continue;
-    const data = marker.mark(number, index);
-    if (data) streams.push({ index, bytes: deflateSync(data, { level: MARKED_CONTENT_LEVEL }) });
+    const stream = marker.mark(number);
+    if (stream) streams.push(stream);
   }
   return { marks: marker.marks, streams };
+}
+
+/** `markStreams` a page at a time, in any order the caller chooses among `pages`: `mark(number)` gives the
+ * structure's page `number` its marked stream (undefined for a page without content or not in the PDF);
+ * `marks` collects what was marked. */
+export function streamMarker(pdf: PDFDocument, structure: DocumentStructure, pages: readonly number[], offset = 0): { marks: ContentMarks; mark(number: number): MarkedStream | undefined } {
+  const pdfPages = pdf.getPages();
+  const marker = pageMarker(pdf, structure, pages);
+  return {
+    marks: marker.marks,
+    mark(number) {
+      const index = number + offset - 1;
+      if (!pdfPages[index]) return undefined;
+      const data = marker.mark(number, index);
+      return data ? { index, bytes: deflateSync(data, { level: MARKED_CONTENT_LEVEL }) } : undefined;
+    },
+  };
 }
 
 /** The names written for every structure element and marked-content reference, made once: PDFName.of (and

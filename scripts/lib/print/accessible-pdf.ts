@@ -1,10 +1,10 @@
 import type { PDFDocument } from 'pdf-lib';
 import type { BookConfig } from '../config/schema.ts';
 import { pdfUaFindings } from '../pdf/pdf-ua-conditions.ts';
-import { markStreams, tagPdf, type ContentMarks, type MarkedStream, type TagResult } from '../pdf/tag-pdf.ts';
+import { tagPdf, type ContentMarks, type TagResult } from '../pdf/tag-pdf.ts';
 import { readTaggedPdf } from '../pdf/tagged-pdf.ts';
 import type { DocumentPart } from './document-layout.ts';
-import { loadPrinted, type MarkedDocument } from './mark-document.ts';
+import { loadPrinted, markClaimed, type MarkedDocument } from './mark-document.ts';
 import type { MarkingWorkers } from './marking-workers.ts';
 import type { PageLayout } from './runtime/contract.ts';
 import type { DocumentStructure } from './structure.ts';
@@ -60,36 +60,32 @@ export function markDocument(workers: MarkingWorkers, bytes: Uint8Array, parts: 
 }
 
 /**
- * A printed document marked by a thread and this thread together: each unit's first half of pages on the
- * thread, the rest here, at once (this thread has nothing else to do but read and copy the document).
- * A page's marking reads only that page and its unit's structure, and each leaf is on one page: the halves'
- * marks joined and their streams in page order are what marking the whole on one thread makes.
+ * A printed document marked by a thread and this thread together: its pages taken one at a time by whichever
+ * of the two is free (`markClaimed`), the thread as soon as it has read the document, this thread once it has
+ * read it for the merge. A page's marking reads only that page and its unit's structure, and each leaf is on
+ * one page: the two markings' marks joined and their streams in page order are what marking the whole on one
+ * thread makes. Neither waits for a share of the other's: a thread slow to read the document (its code
+ * compiled again after a collection) leaves its pages to this one.
  */
 async function markShared(workers: MarkingWorkers, bytes: Uint8Array, parts: readonly DocumentPart[], document: Promise<PDFDocument>): Promise<MarkedDocument> {
-  const halves = parts.map((part) => Math.ceil((part.pages[1] - part.pages[0] + 1) / 2));
-  const theirs = workers.mark({ bytes, parts: parts.map((part, k) => ({ pages: part.pages, structure: part.layout.structure, only: [1, halves[k] as number] })) });
-  // Handled here too, should this thread's half fail first.
+  const request = parts.map((part) => ({ pages: part.pages, structure: part.layout.structure }));
+  const claims = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
+  const theirs = workers.mark({ bytes, parts: request, claims });
+  // Handled here too, should this thread's marking fail first.
   theirs.catch(() => undefined);
-  const pdf = await document;
-  const mine: { marks: ContentMarks; streams: MarkedStream[] }[] = [];
-  for (const [k, part] of parts.entries()) {
-    const count = part.pages[1] - part.pages[0] + 1;
-    const half = halves[k] as number;
-    const pages = Array.from({ length: count - half }, (_, i) => half + 1 + i);
-    mine.push(markStreams(pdf, part.layout.structure, pages, part.pages[0] - 1));
-  }
+  const mine = markClaimed(await document, request, new Int32Array(claims));
   const thread = await theirs;
   return {
-    marks: thread.marks.map((marks, k) => joinMarks(marks, (mine[k] as { marks: ContentMarks }).marks)),
-    streams: [...thread.streams, ...mine.flatMap((m) => m.streams)].sort((a, b) => a.index - b.index),
+    marks: thread.marks.map((marks, k) => joinMarks(marks, mine.marks[k] as ContentMarks)),
+    streams: [...thread.streams, ...mine.streams].sort((a, b) => a.index - b.index),
   };
 }
 
-/** Two markings of one unit's structure, of different pages, as one. */
+/** Two markings of one unit's structure, of different pages, as one (its pages in order). */
 function joinMarks(a: ContentMarks, b: ContentMarks): ContentMarks {
   return {
     leaves: a.leaves.map((marks, i) => [...marks, ...(b.leaves[i] ?? [])]),
-    pages: [...a.pages, ...b.pages],
+    pages: [...a.pages, ...b.pages].sort((x, y) => x - y),
     sequences: a.sequences + b.sequences,
     artifacts: a.artifacts + b.artifacts,
   };
