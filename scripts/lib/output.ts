@@ -1,6 +1,6 @@
 import type { Book } from './book.ts';
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /** Writes a file so that readers only ever see the old or the complete new one: temp file, then rename. */
@@ -10,6 +10,36 @@ export async function writeFileAtomic(file: string, data: Uint8Array | string): 
   try {
     await writeFile(temp, data);
     await rename(temp, file);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+}
+
+/**
+ * `writeFileAtomic` beside this thread's own work: the bytes go to libuv's thread in one write request before
+ * `meanwhile` runs here, so that the two overlap (`writeFile` hands over a chunk at a time, each after this
+ * thread is free again). Returns what `meanwhile` returns; if either fails, the temp file is removed.
+ */
+export async function writeFileAtomicBeside<T>(file: string, data: Uint8Array, meanwhile: () => T): Promise<T> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(4).toString('hex')}.tmp`);
+  const handle = await open(temp, 'w');
+  try {
+    let result: T;
+    try {
+      const writing = handle.write(data, 0, data.byteLength, 0);
+      // Awaited below; handled here too, should `meanwhile` throw first.
+      writing.catch(() => undefined);
+      result = meanwhile();
+      for (let written = (await writing).bytesWritten; written < data.byteLength; ) {
+        written += (await handle.write(data, written, data.byteLength - written, written)).bytesWritten;
+      }
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, file);
+    return result;
   } catch (error) {
     await rm(temp, { force: true });
     throw error;

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { PDFDocument } from 'pdf-lib';
 import type { Book } from '../book.ts';
-import { outputBaseName, writeFileAtomic } from '../output.ts';
+import { outputBaseName, writeFileAtomic, writeFileAtomicBeside } from '../output.ts';
 import type { PrintResult } from '../targets/outputs.ts';
 import type { ContentMarks } from '../pdf/tag-pdf.ts';
 import type { AccessibleResult } from './accessible-pdf.ts';
@@ -15,7 +15,9 @@ interface PdfFinishing {
   padDocument: typeof import('./pad-pages.ts').padDocument;
   mergeUnits: typeof import('./merge-pdf.ts').mergeUnits;
   copyEarlierDocuments: typeof import('./merge-pdf.ts').copyEarlierDocuments;
-  makeAccessible: typeof import('./accessible-pdf.ts').makeAccessible;
+  tagAccessible: typeof import('./accessible-pdf.ts').tagAccessible;
+  structureConforms: typeof import('./accessible-pdf.ts').structureConforms;
+  claimPdfUa: typeof import('./pdf-postprocess.ts').claimPdfUa;
   markDocument: typeof import('./accessible-pdf.ts').markDocument;
   loadPrinted: typeof import('./mark-document.ts').loadPrinted;
   markPart: typeof import('./mark-document.ts').markPart;
@@ -31,13 +33,13 @@ export function pdfFinishing(): Promise<PdfFinishing> {
   // pdf-lib comes with these modules, which import it by name: bundled into the commands (scripts/run.mjs), a
   // CommonJS package imported as a whole module here would not give its names.
   finishing ??= Promise.all([import('./pdf-postprocess.ts'), import('./pad-pages.ts'), import('./merge-pdf.ts'), import('./accessible-pdf.ts'), import('./mark-document.ts'), import('../pdf/pdf-lib-patches.ts')]).then(
-    ([{ postprocessDocument }, { padDocument }, { mergeUnits, copyEarlierDocuments }, { makeAccessible, markDocument }, { loadPrinted, markPart }, { sharePdfNumbers, writePdfsInBulk, writePdfsInOnePass }]) => {
+    ([{ postprocessDocument, claimPdfUa }, { padDocument }, { mergeUnits, copyEarlierDocuments }, { tagAccessible, structureConforms, markDocument }, { loadPrinted, markPart }, { sharePdfNumbers, writePdfsInBulk, writePdfsInOnePass }]) => {
       // One PDFNumber per value, streams and dictionaries written without copies, files in one pass from here
       // on: the same bytes, less made (pdf-lib-patches.ts).
       sharePdfNumbers();
       writePdfsInBulk();
       writePdfsInOnePass();
-      return { postprocessDocument, padDocument, mergeUnits, copyEarlierDocuments, makeAccessible, markDocument, loadPrinted, markPart };
+      return { postprocessDocument, claimPdfUa, padDocument, mergeUnits, copyEarlierDocuments, tagAccessible, structureConforms, markDocument, loadPrinted, markPart };
     },
   );
   return finishing;
@@ -68,26 +70,48 @@ export interface FinishedPdf {
 }
 
 /**
+ * Whether each book's last PDF finished in this process passed the structure's check, by the file it was written
+ * as: a watching build's next save writes its file with that answer while it checks, and writes it again in the
+ * rare save whose answer differs (`finishPdf`). A one-off build finishes one PDF and checks before it writes.
+ */
+const lastConformance = new Map<string, boolean>();
+
+/**
  * Every print path ends here: the content marked and the structure tree written (before the page boxes,
  * which move the content but not what is marked), metadata, XMP, outline and page boxes, blank pages to the
  * signature, one save (no object streams: a printer's RIP may be older than PDF 1.5), written atomically as
- * `<slug>.pdf`.
+ * `<slug>.pdf`. Once this process has finished the same book's PDF before (a watching build's saves), the
+ * structure is checked while the file is written (the check is ~20-30 ms of this thread, the write as long on
+ * libuv's), the XMP claiming PDF/UA-1 as the last check found; should this check find otherwise, the XMP is made
+ * again in its object and the file saved and written again: the same file as checking first.
  */
 export async function finishPdf(pdf: PDFDocument, options: FinishOptions): Promise<FinishedPdf> {
   const { book, layout } = options;
-  const { postprocessDocument, padDocument, makeAccessible } = await pdfFinishing();
+  const { postprocessDocument, claimPdfUa, padDocument, tagAccessible, structureConforms } = await pdfFinishing();
+  const file = path.join(options.writeDir, `${outputBaseName(book)}.pdf`);
+  const known = path.join(book.manuscriptDir, outputBaseName(book));
+  const tag = options.tag !== false;
+  const expected = tag ? lastConformance.get(known) : undefined;
   const tagging = performance.now();
-  const tagged = options.tag === false ? { sequences: 0, elements: 0, artifacts: 0, conforms: false } : await makeAccessible(pdf, options.structure, book.config, layout, options.marks);
+  const tagResult = tag ? await tagAccessible(pdf, options.structure, book.config, layout, options.marks) : { sequences: 0, elements: 0, artifacts: 0 };
+  let conforms = tag && expected === undefined ? structureConforms(pdf) : false;
   const taggedMs = performance.now() - tagging;
   let clock = performance.now();
-  postprocessDocument(pdf, { config: book.config, layout, date: options.date, producer: options.producer, pdfUa: tagged.conforms });
+  const post = { config: book.config, layout, date: options.date, producer: options.producer };
+  postprocessDocument(pdf, { ...post, pdfUa: expected ?? conforms });
   padDocument(pdf, book.config.print);
   clock = stageDone('post-processed', clock);
   const pages = pdf.getPageCount();
-  const finished = await pdf.save({ useObjectStreams: false, objectsPerTick: Infinity });
+  let finished = await pdf.save({ useObjectStreams: false, objectsPerTick: Infinity });
   clock = stageDone('saved', clock);
-  const file = path.join(options.writeDir, `${outputBaseName(book)}.pdf`);
-  await writeFileAtomic(file, finished);
+  if (expected === undefined) await writeFileAtomic(file, finished);
+  else conforms = await writeFileAtomicBeside(file, finished, () => structureConforms(pdf));
+  if (expected !== undefined && conforms !== expected) {
+    claimPdfUa(pdf, post, conforms);
+    finished = await pdf.save({ useObjectStreams: false, objectsPerTick: Infinity });
+    await writeFileAtomic(file, finished);
+  }
   stageDone('written', clock);
-  return { result: { file, pages, bytes: finished.byteLength, layout }, tagged, taggedMs };
+  if (tag) lastConformance.set(known, conforms);
+  return { result: { file, pages, bytes: finished.byteLength, layout }, tagged: { ...tagResult, conforms }, taggedMs };
 }

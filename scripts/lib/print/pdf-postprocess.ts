@@ -6,8 +6,9 @@ import {
   PDFName,
   PDFNull,
   PDFNumber,
-  type PDFRef,
+  PDFRef,
   type PDFPage,
+  type PDFRawStream,
 } from 'pdf-lib';
 import type { BookConfig } from '../config/schema.ts';
 import { contributorsOf, creatorsOf } from '../contributors.ts';
@@ -173,13 +174,31 @@ function contributorsXmp(config: BookConfig): string {
 }
 
 function setXmp(pdf: PDFDocument, config: BookConfig, date: Date, producer: string, pdfUa: boolean): void {
-  setMetadataStream(pdf, xmpPacket(config, date, producer, pdfUa ? { namespace: 'xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/"', properties: '<pdfuaid:part>1</pdfuaid:part>' } : undefined));
+  setMetadataStream(pdf, screenXmp(config, date, producer, pdfUa));
+}
+
+function screenXmp(config: BookConfig, date: Date, producer: string, pdfUa: boolean): string {
+  return xmpPacket(config, date, producer, pdfUa ? { namespace: 'xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/"', properties: '<pdfuaid:part>1</pdfuaid:part>' } : undefined);
+}
+
+/**
+ * The post-processed PDF's XMP made again with or without the PDF/UA-1 claim, in the object it was written in:
+ * the same file as post-processing with that claim in the first place (finish-pdf.ts, when the structure's
+ * check, run while the file was written, disagrees with the claim it was written with).
+ */
+export function claimPdfUa(pdf: PDFDocument, options: Pick<PostprocessOptions, 'config' | 'date' | 'producer'>, pdfUa: boolean): void {
+  const ref = pdf.catalog.get(PDFName.of('Metadata'));
+  if (!(ref instanceof PDFRef)) throw new Error('the PDF has no metadata stream to make again: post-process it first');
+  pdf.context.assign(ref, metadataStream(pdf, screenXmp(options.config, options.date, options.producer, pdfUa)));
 }
 
 /** The catalog's metadata stream, as UTF-8: pdf-lib writes a string's characters as single bytes ("Å" became one Latin-1 byte). */
 export function setMetadataStream(pdf: PDFDocument, xmp: string): void {
-  const stream = pdf.context.stream(new Uint8Array(Buffer.from(xmp, 'utf8')), { Type: 'Metadata', Subtype: 'XML' });
-  pdf.catalog.set(PDFName.of('Metadata'), pdf.context.register(stream));
+  pdf.catalog.set(PDFName.of('Metadata'), pdf.context.register(metadataStream(pdf, xmp)));
+}
+
+function metadataStream(pdf: PDFDocument, xmp: string): PDFRawStream {
+  return pdf.context.stream(new Uint8Array(Buffer.from(xmp, 'utf8')), { Type: 'Metadata', Subtype: 'XML' });
 }
 
 /** The book's XMP packet: title, every creator and contributor, description, keywords, dates; `extra` adds a schema's properties (PDF/UA, PDF/X). */
