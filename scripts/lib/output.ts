@@ -5,8 +5,7 @@ import path from 'node:path';
 
 /** Writes a file so that readers only ever see the old or the complete new one: temp file, then rename. */
 export async function writeFileAtomic(file: string, data: Uint8Array | string): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(4).toString('hex')}.tmp`);
+  const temp = await tempBeside(file);
   try {
     await writeFile(temp, data);
     await rename(temp, file);
@@ -22,8 +21,7 @@ export async function writeFileAtomic(file: string, data: Uint8Array | string): 
  * thread is free again). Returns what `meanwhile` returns; if either fails, the temp file is removed.
  */
 export async function writeFileAtomicBeside<T>(file: string, data: Uint8Array, meanwhile: () => T): Promise<T> {
-  await mkdir(path.dirname(file), { recursive: true });
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(4).toString('hex')}.tmp`);
+  const temp = await tempBeside(file);
   const handle = await open(temp, 'w');
   try {
     let result: T;
@@ -44,6 +42,12 @@ export async function writeFileAtomicBeside<T>(file: string, data: Uint8Array, m
     await rm(temp, { force: true });
     throw error;
   }
+}
+
+/** A temp file's name in the folder `file` goes in (made if missing), hidden, to be renamed to it. */
+async function tempBeside(file: string): Promise<string> {
+  await mkdir(path.dirname(file), { recursive: true });
+  return path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(4).toString('hex')}.tmp`);
 }
 
 /** The build date: SOURCE_DATE_EPOCH when set (reproducible builds), else now. */

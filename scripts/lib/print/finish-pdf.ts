@@ -89,9 +89,9 @@ export async function finishPdf(pdf: PDFDocument, options: FinishOptions): Promi
   const { book, layout } = options;
   const { postprocessDocument, claimPdfUa, padDocument, tagAccessible, structureConforms } = await pdfFinishing();
   const file = path.join(options.writeDir, `${outputBaseName(book)}.pdf`);
-  const known = path.join(book.manuscriptDir, outputBaseName(book));
+  const bookKey = path.join(book.manuscriptDir, outputBaseName(book));
   const tag = options.tag !== false;
-  const expected = tag ? lastConformance.get(known) : undefined;
+  const expected = tag ? lastConformance.get(bookKey) : undefined;
   const tagging = performance.now();
   const tagResult = tag ? await tagAccessible(pdf, options.structure, book.config, layout, options.marks) : { sequences: 0, elements: 0, artifacts: 0 };
   let conforms = tag && expected === undefined ? structureConforms(pdf) : false;
@@ -112,6 +112,6 @@ export async function finishPdf(pdf: PDFDocument, options: FinishOptions): Promi
     await writeFileAtomic(file, finished);
   }
   stageDone('written', clock);
-  if (tag) lastConformance.set(known, conforms);
+  if (tag) lastConformance.set(bookKey, conforms);
   return { result: { file, pages, bytes: finished.byteLength, layout }, tagged: { ...tagResult, conforms }, taggedMs };
 }
