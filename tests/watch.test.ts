@@ -174,6 +174,36 @@ describe('npm run build -- --watch', () => {
     }
   });
 
+  test('a save that adds a figure without alternative text, and one that mends it: the PDF/UA-1 claim follows each (the check beside the write), the file a one-off build\'s', async () => {
+    await watching.until(() => watching.caughtUp(), 'the builds of every change seen');
+    await cp(new URL('./manuscripts/kitchen-sink/images/half-width.png', import.meta.url), path.join(dir, 'beeld.png'));
+    // The new file is a change (a build with every unit from the cache), seen within chokidar's moment.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await watching.until(() => watching.caughtUp(), 'the build of the new image file');
+    const claims = (bytes: Buffer): boolean => bytes.includes('<pdfuaid:part>1</pdfuaid:part>');
+    assert.ok(claims(await readFile(pdf('out'))), 'the book claimed PDF/UA-1 before');
+    const file = path.join(dir, '03-derde.md');
+    const source = await readFile(file, 'utf8');
+    // Each save finishes with the answer of the save before and checks while it writes: the first answers
+    // otherwise (a figure without Alt), the second otherwise again.
+    for (const [text, claimed] of [[`${source}\n![](beeld.png)\n`, false], [source, true]] as const) {
+      const beforeSave = await mkdtemp(path.join(tmpdir(), 'book-test-before-'));
+      try {
+        await cp(out(), beforeSave, { recursive: true });
+        const builds = watching.builds();
+        await writeFile(file, text);
+        await watching.until(() => watching.builds() > builds, 'a build after the save');
+        const saved = await readFile(pdf('out'));
+        assert.equal(claims(saved), claimed, watching.stderr.slice(-2000));
+        const once = await runScript('build.ts', ['--manuscript', dir, '--out', beforeSave, '--format', 'pdf', '--jobs', '2'], ENV, undefined, repo);
+        assert.equal(once.code, 0, once.stderr);
+        assert.ok((await readFile(path.join(beforeSave, 'proefboek.pdf'))).equals(saved), 'the save and the one-off build made different files');
+      } finally {
+        await removeDir(beforeSave);
+      }
+    }
+  });
+
   test('a broken save is reported with file and line, keeps the last good book, and the next good save builds', async () => {
     const good = await readFile(pdf('out'));
     const file = path.join(dir, '03-derde.md');
