@@ -4,8 +4,8 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chapterWithNotes, minimalConfig } from './fixtures.ts';
-import { assertSameBook, summarize, type PdfSummary } from './equivalence.ts';
+import { chapterWithNotes, dutchParagraphs, minimalConfig } from './fixtures.ts';
+import { assertSameBook, summarize, unusedObjects, type PdfSummary } from './equivalence.ts';
 import { copyOfRepository, makeManuscript, removeDir, runScript, type RunResult } from './helpers.ts';
 import { PrintCache, type CacheEntry } from '../scripts/lib/print/cache.ts';
 import { KeptDocuments } from '../scripts/lib/print/kept-documents.ts';
@@ -117,6 +117,26 @@ describe('the print cache follows every change that moves a page', () => {
       assertSameBook(cached, await summarize(pdf(out)), 'font size');
     } finally {
       await writeFile(config, yaml);
+    }
+  });
+
+  test('the first chapter grown by pages: the units whose numbers moved laid out again, though their documents were copied for the merge before that was known', async () => {
+    // The merge copies every cached unit's document while Chromium lays out the changed one, guessing that
+    // none moves (print-book.ts); here the guess is wrong for both (the contents page, the second chapter's
+    // folios), and the copy must be made again without them.
+    await build(out);
+    const file = path.join(dir, '01-hoofdstuk.md');
+    const text = await readFile(file, 'utf8');
+    await writeFile(file, text.replace('## Deel 2', `${dutchParagraphs(12, 7).join('\n\n')}\n\n## Deel 2`));
+    try {
+      const { cached, run } = await cachedEqualsFresh('grown');
+      assert.match(run.stderr, /3 unit\(s\) paginated in \d+ document\(s\), 0 from the cache/);
+      const second = (book: PdfSummary): number => book.pages.findIndex((page) => /Het tweede hoofdstuk/.test(page) && !/Het eerste hoofdstuk/.test(page));
+      assert.ok(second(cached) > second(original) + 1, 'the second chapter begins pages later');
+      // Pages copied for the wrong guess and left out of the book would still be written to the file.
+      assert.ok((await unusedObjects(pdf(out))) <= (await unusedObjects(pdf(path.join(dir, 'fresh-grown')))), 'no objects written for nothing');
+    } finally {
+      await writeFile(file, text);
     }
   });
 });

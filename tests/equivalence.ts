@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { PDFArray, PDFDict, PDFDocument, PDFRef, PDFStream, type PDFObject } from 'pdf-lib';
 import { readFile } from 'node:fs/promises';
 import { pdfInfo, pdfPageTexts } from '../scripts/lib/pdf/poppler.ts';
 import { PdfReader } from '../scripts/lib/pdf/read-pdf.ts';
@@ -43,4 +44,24 @@ export function assertSameBook(actual: PdfSummary, expected: PdfSummary, label: 
   assert.deepEqual(actual.links, expected.links, `${label}: internal links`);
   assert.deepEqual(actual.outline, expected.outline, `${label}: outline`);
   assert.deepEqual(actual.info, expected.info, `${label}: metadata`);
+}
+
+/** How many of a PDF's objects nothing in the file leads to from its trailer (its catalog and info): objects
+ * written for nothing, such as pages copied into a merge and never put in its page tree. */
+export async function unusedObjects(file: string): Promise<number> {
+  const pdf = await PDFDocument.load(await readFile(file), { updateMetadata: false });
+  const { context } = pdf;
+  const reached = new Set<PDFRef>();
+  const pending: PDFObject[] = [context.trailerInfo.Root, context.trailerInfo.Info].filter((o): o is PDFObject => o !== undefined);
+  for (let object = pending.pop(); object; object = pending.pop()) {
+    if (object instanceof PDFRef) {
+      if (reached.has(object)) continue;
+      reached.add(object);
+      const target = context.lookup(object);
+      if (target) pending.push(target);
+    } else if (object instanceof PDFDict) pending.push(...object.values());
+    else if (object instanceof PDFStream) pending.push(object.dict);
+    else if (object instanceof PDFArray) pending.push(...object.asArray());
+  }
+  return context.enumerateIndirectObjects().filter(([ref]) => !reached.has(ref)).length;
 }

@@ -64,9 +64,11 @@ export interface LayOutOptions {
   /** Called once with the book's layout as soon as every unit is laid out (or taken from the cache) and its
    * pages counted, before the last documents are printed: the layout LaidOutBook then has, the same object. */
   layoutKnown?: (layout: PageLayout) => void;
-  /** Called once the build has decided which units it takes from the cache (in book order; not called when
-   * it takes none, or lays the book out as one document), while the others may still lay out or print: the
-   * merge copies their documents meanwhile (merge-pdf.ts `copyEarlierDocuments`). */
+  /** Called with the units the build takes from the cache (in book order; not called when it takes none, or
+   * lays the book out as one document), while the others may still lay out or print: the merge copies their
+   * documents meanwhile (merge-pdf.ts `copyEarlierDocuments`). Called first, once the first document is
+   * loaded, with every unit the cache holds, and again only if the build's decisions differ from that (a
+   * unit's numbers moved), the last call's units being the ones used. */
   cachedUnits?: (units: { source: UnitSource; pages: [number, number] }[]) => void;
 }
 
@@ -150,10 +152,12 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
   let failure: { error: unknown } | undefined;
   let loading = 0;
   let loadedBefore = false;
+  let guessCached: (() => void) | undefined;
   const documentLoaded = (): void => {
     if (--loading > 0 || loadedBefore) return;
     loadedBefore = true;
     options.loaded?.();
+    guessCached?.();
   };
 
   const fail = (error: unknown): void => {
@@ -362,7 +366,9 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
    * (once for as long as it is kept).
    */
   const cachedSources = new Map<string, { source: UnitSource; read(): Promise<PDFDocument>; parts: Promise<MarkedPart>[] }>();
-  const useCached = (index: number, entry: CacheEntry, store: PrintCache): UnitSource => {
+  // A cached document's marks are its units' once every unit is decided on: a source can be copied before.
+  const decided = deferred<void>();
+  const cachedSource = (entry: CacheEntry, store: PrintCache): { source: UnitSource; read(): Promise<PDFDocument>; parts: Promise<MarkedPart>[] } => {
     const { document } = entry;
     const kept = options.keptDocuments;
     let cached = cachedSources.get(document);
@@ -375,11 +381,17 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
         id: document,
         printed: entry.printed ?? 0,
         load: () => store.pdf(document),
-        ...(options.marking && options.print ? { document: read, marked: async () => (await Promise.all(parts)).flatMap((part) => part.streams) } : {}),
+        ...(options.marking && options.print ? { document: read, marked: async () => (await decided.promise, await Promise.all(parts)).flatMap((part) => part.streams) } : {}),
       };
       cached = { source, read, parts };
       cachedSources.set(document, cached);
     }
+    return cached;
+  };
+  const useCached = (index: number, entry: CacheEntry, store: PrintCache): UnitSource => {
+    const { document } = entry;
+    const kept = options.keptDocuments;
+    const cached = cachedSource(entry, store);
     if (cached.source.marked) {
       const before = kept?.marked(document, entry.pages);
       if (before) markedBefore++;
@@ -426,6 +438,20 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
   const entries: (CacheEntry | undefined)[] = await Promise.all(units.map((u, i) => (cache && isKeyed(u) && i !== last ? cache.get(u.key, options.keptDocuments) : undefined)));
   stageDone('cache entries read', reading);
   printedNow = 1 + Math.max(0, ...entries.map((entry) => entry?.printed ?? 0));
+  // The merge's copies of the cached documents begin once Node only waits on Chromium (the first document
+  // loaded), on the guess that every unit the cache holds prints the same numbers again, as after a save that
+  // moved no unit's pages; the decisions below, which wait for the laid-out units' page counts, keep that
+  // copy or have it made again.
+  let guessed: { source: UnitSource; pages: [number, number] }[] | undefined;
+  if (cache && !whole && options.cachedUnits) {
+    const store = cache;
+    guessCached = () => {
+      guessCached = undefined;
+      if (failure) return;
+      guessed = entries.flatMap((entry) => (entry ? [{ source: cachedSource(entry, store).source, pages: entry.pages }] : []));
+      if (guessed.length > 0) options.cachedUnits?.(guessed);
+    };
+  }
   try {
     const planned = plan(entries.flatMap((entry, i) => (entry || i === last ? [] : [i])));
     // The marking threads load their modules while Chromium lays out.
@@ -449,8 +475,10 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
     // cross-reference) waits for the last unit's pages to be decided.
     const lastBuilt = buildLast().catch(fail);
     await Promise.all(decisions).catch(fail);
+    decided.resolve();
     const cached = results.flatMap((r) => (r?.source && r.source.printed < printedNow ? [{ source: r.source, pages: r.pages }] : []));
-    if (!failure && !whole && cached.length > 0) options.cachedUnits?.(cached);
+    guessCached = undefined;
+    if (!failure && !whole && (guessed ? !sameUnits(cached, guessed) : cached.length > 0)) options.cachedUnits?.(cached);
     if (!failure) pool.add(...plan(mismatched.sort((a, b) => a - b)));
     await lastBuilt;
     pool.close();
@@ -614,7 +642,9 @@ export async function printBook(options: PrintBookOptions): Promise<PrintResult>
       heldTabs: whole ? undefined : options.heldTabs,
       ...(options.layoutKnown ? { layoutKnown: options.layoutKnown } : {}),
       cachedUnits: (cached) => {
-        begun = pdfFinishing().then(({ copyEarlierDocuments }) => copyEarlierDocuments(cached));
+        // Made again (the guess was wrong) once the copy under way has ended.
+        const before = begun?.catch(() => undefined);
+        begun = Promise.all([pdfFinishing(), before]).then(([{ copyEarlierDocuments }]) => copyEarlierDocuments(cached));
         // Awaited by the merge; handled here too, should the build stop before.
         begun.catch(() => undefined);
       },
@@ -671,4 +701,9 @@ export async function printBook(options: PrintBookOptions): Promise<PrintResult>
   const anchors: Record<string, { page: number }> = {};
   for (const unit of laidOut.units) for (const [id, at] of Object.entries(printedAnchors(unit.layout.anchors, unit.firstPage))) anchors[id] ??= { page: at.page };
   return { ...result, anchors };
+}
+
+/** Whether two lists name the same units' pages of the same documents, in the same order. */
+function sameUnits(a: readonly { source: UnitSource; pages: [number, number] }[], b: readonly { source: UnitSource; pages: [number, number] }[]): boolean {
+  return a.length === b.length && a.every((unit, i) => unit.source === b[i]?.source && unit.pages[0] === b[i]?.pages[0] && unit.pages[1] === b[i]?.pages[1]);
 }
