@@ -124,6 +124,8 @@ export async function buildBook(args: BuildOptions, resident?: ResidentBuild): P
   if (pdf) printScripts().catch(() => undefined);
   let session: BrowserSession | undefined;
   let staging: Staging | undefined;
+  /** Throws BuildAbandoned when the files changed again after they were read. */
+  let settledRead: (() => Promise<void>) | undefined;
   try {
     progress.step(`reading ${args.manuscriptDir}`);
     let clock = performance.now();
@@ -143,8 +145,16 @@ export async function buildBook(args: BuildOptions, resident?: ResidentBuild): P
       releaseCitationPool();
     }
     clock = stageDone('read', clock);
-    if (args.settled && !(await args.settled())) throw new BuildAbandoned();
-    clock = stageDone('settled as read', clock);
+    // The wait for the editor's last write (a watching build's) runs on beside what comes before the first
+    // page: the print edition waits for it before Chromium is given the chapter (`TargetContext.settled`),
+    // and every build before its files go into the output folder or its failure is reported.
+    const settling = args.settled?.();
+    settling?.catch(() => undefined);
+    if (settling) {
+      settledRead = async () => {
+        if (!(await settling)) throw new BuildAbandoned();
+      };
+    }
     const checkNow = async (): Promise<Diagnostic[]> => {
       const checking = performance.now();
       const found = await checkSources(book, args.outDir, { yieldBetween: Boolean(resident) });
@@ -217,6 +227,7 @@ export async function buildBook(args: BuildOptions, resident?: ResidentBuild): P
       printLayout,
       printLaidOut,
       afterOutput: (work) => void afterOutput.push(work),
+      ...(settledRead ? { settled: settledRead } : {}),
       // Asked for by a target that laid nothing out, the checks start at once (nothing else would start them).
       ...(sourcesChecked ? { sourcesChecked: () => (idleNow(), sourcesChecked) } : {}),
     };
@@ -240,6 +251,7 @@ export async function buildBook(args: BuildOptions, resident?: ResidentBuild): P
       diagnostics = await checkedBeside;
       for (const d of diagnostics) if (!args.quiet) process.stderr.write(`${formatDiagnostic(d)}\n`);
     }
+    await settledRead?.();
     clock = performance.now();
     const finalPath = await staging.commit();
     relocateOutputs(outputs, summaries, finalPath);
@@ -251,6 +263,10 @@ export async function buildBook(args: BuildOptions, resident?: ResidentBuild): P
     stageDone('output checks', clock);
     reportStages();
     return { book, outputs, summaries, diagnostics, checks, seconds: progress.elapsed() / 1000 };
+  } catch (error) {
+    // What failed may have read a file caught half-written: then the build is made again, not reported.
+    if (settledRead && !(error instanceof BuildAbandoned)) await settledRead();
+    throw error;
   } finally {
     await staging?.discard();
     // A browser started early but never asked for is closed too; a resident one stays for the next build.

@@ -548,6 +548,9 @@ export interface PrintBookOptions {
   /** The source checks of a watching build, run beside the layout: awaited before the layout is merged or
    * kept (TargetContext.sourcesChecked). */
   sourcesChecked?: () => Promise<void>;
+  /** A watching build's files as read are settled (TargetContext.settled): awaited before any document is
+   * given to Chromium. */
+  settled?: () => Promise<void>;
   /** A watching build's marking thread, kept between builds (marking-workers.ts `residentMarkingThreads`); otherwise the build
    * starts its own (`markingThreads`) and ends them with it. */
   markingWorkers?: MarkingWorkers;
@@ -609,6 +612,11 @@ export async function printBook(options: PrintBookOptions): Promise<PrintResult>
     units = keyed.units;
     options.lineBreaks?.useEnvironment(keyed.environment);
     cache = options.cache === false ? undefined : new PrintCache(cacheDir(options.outDir));
+  }
+  if (options.settled) {
+    const settling = performance.now();
+    await options.settled();
+    stageDone('settled as read', settling);
   }
   progress.step(`print: paginating with Paged.js: ${units.length} units, ${whole ? 'as one document' : `${jobs} documents at a time`}`);
   const ownMarking = !options.markingWorkers;

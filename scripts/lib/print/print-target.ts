@@ -25,6 +25,7 @@ export const printTarget: Target = {
       layoutKnown: context.printLaidOut,
       heldTabs: context.heldTabs,
       ...(context.sourcesChecked ? { sourcesChecked: context.sourcesChecked } : {}),
+      ...(context.settled ? { settled: context.settled } : {}),
       ...(context.markingWorkers ? { markingWorkers: context.markingWorkers } : {}),
       afterOutput: context.afterOutput,
     });

@@ -44,6 +44,10 @@ export interface TargetContext {
    * error. A target awaits it before it keeps anything of its layout (the print cache); asked for before the
    * build is idle, they start at once. */
   sourcesChecked?: () => Promise<void>;
+  /** A watching build's files as read are the ones the editor left: resolves once they have been left alone
+   * long enough, throws (`BuildAbandoned`) if they changed again. A target awaits it before it gives Chromium
+   * what it read (a held tab, once given a document, stands for no other). */
+  settled?: () => Promise<void>;
   /** The marking thread a watching build keeps for its saves (marking-workers.ts residentMarkingThreads). */
   markingWorkers?: MarkingWorkers;
   /** The print edition's layout as soon as every page is laid out, before the last documents are printed: the
