@@ -8,6 +8,7 @@ import { chapterWithNotes, dutchParagraphs, minimalConfig } from './fixtures.ts'
 import { assertSameBook, summarize, unusedObjects, type PdfSummary } from './equivalence.ts';
 import { copyOfRepository, makeManuscript, removeDir, runScript, type RunResult } from './helpers.ts';
 import { PrintCache, type CacheEntry } from '../scripts/lib/print/cache.ts';
+import type { ParagraphBreaks } from '../scripts/lib/print/line-break-memo.ts';
 import { KeptDocuments } from '../scripts/lib/print/kept-documents.ts';
 
 const ENV = { SOURCE_DATE_EPOCH: '1700000000' };
@@ -187,5 +188,25 @@ describe("a watching build's cache entries, as read before", () => {
     assert.equal(await cache.get('k2', kept), third, 'its unit is in the book just built');
     kept.keepOnly([{ document: 'd2', pages: [1, 2] }]);
     assert.notEqual(await cache.get('k2', kept), third, 'its unit is not');
+  });
+
+  test("a printed document's line breaks: kept with it, pruned with it, none from a damaged file", async () => {
+    const cache = new PrintCache(dir);
+    const lines: [string, ParagraphBreaks][] = [['sleutel', { html: '<span class="line">regel</span>', outcome: 'pinned', hyphens: 1, softHyphens: ['re-'] }]];
+    await cache.putDocument('d3', new Uint8Array([1]));
+    await cache.put(entry('k3', 'd3', '[1]'));
+    await cache.putLines('d3', lines);
+    assert.deepEqual(await cache.lines('d3'), lines);
+    assert.equal(await cache.lines('d4'), undefined, 'none kept');
+    await writeFile(path.join(dir, 'lines-d3.json'), '[["sleutel", {"html": 3}]]');
+    assert.equal(await cache.lines('d3'), undefined, 'not what a memo holds');
+    await writeFile(path.join(dir, 'lines-d3.json'), '[["sleutel"');
+    assert.equal(await cache.lines('d3'), undefined, 'cut short');
+    await cache.putLines('d3', lines);
+    await cache.putDocument('d5', new Uint8Array([1]));
+    await cache.putLines('d5', lines);
+    await cache.prune([{ key: 'k3', document: 'd3' }]);
+    assert.deepEqual(await cache.lines('d3'), lines, 'its document kept: kept');
+    assert.ok(!existsSync(path.join(dir, 'lines-d5.json')), 'its document pruned: pruned');
   });
 });

@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { assertSameBook, summarize } from './equivalence.ts';
 import { chapterWithNotes, minimalConfig } from './fixtures.ts';
 import { commandLine, copyOfRepository, makeManuscript, removeDir, runScript } from './helpers.ts';
+import { projectRoot } from '../scripts/lib/paths.ts';
 
 const ENV = { SOURCE_DATE_EPOCH: '1700000000' };
 
@@ -262,6 +263,58 @@ describe('npm run build -- --watch', () => {
   });
 
   test('stops on SIGTERM', async () => {
+    assert.equal(await watching.stop(), 0);
+  });
+});
+
+/** A watching build started on an output folder a one-off build made lays nothing out in its first build: its
+ * first save finds the line breaks the print cache keeps with each printed document, and breaks only the
+ * paragraph it changed. */
+describe('npm run build -- --watch started on a warm cache', () => {
+  let dir: string;
+  let watching: WatchingBuild | undefined;
+  const out = (): string => path.join(dir, 'out');
+  before(async () => {
+    const config = minimalConfig('slug: proefboek\n').replace('  - 01-hoofdstuk.md\n', '  - 01-hoofdstuk.md\n  - 02-tweede.md\n');
+    dir = await makeManuscript({
+      'book.yaml': config,
+      '01-hoofdstuk.md': chapterWithNotes('Het eerste hoofdstuk', 2, 4),
+      '02-tweede.md': chapterWithNotes('Het tweede hoofdstuk', 2, 5),
+    });
+    const once = await runScript('build.ts', ['--manuscript', dir, '--out', out(), '--format', 'pdf', '--jobs', '2'], ENV);
+    assert.equal(once.code, 0, once.stderr);
+  });
+  after(async () => {
+    if (watching && watching.child.exitCode === null) await watching.stop();
+    await removeDir(dir);
+  });
+
+  test("the first save breaks only the changed paragraph's lines, and is the same file as a one-off build's", async () => {
+    watching = new WatchingBuild(projectRoot, ['--manuscript', dir, '--out', out(), '--format', 'pdf', '--jobs', '2']);
+    await watching.until(() => watching!.builds() >= 1, 'first build');
+    assert.match(watching.stderr, /0 unit\(s\) paginated in 0 document\(s\), 3 from the cache/);
+    const beforeSave = await mkdtemp(path.join(tmpdir(), 'book-test-before-'));
+    try {
+      await cp(out(), beforeSave, { recursive: true });
+      const file = path.join(dir, '02-tweede.md');
+      const source = await readFile(file, 'utf8');
+      const edited = source.replace('De internationale revolutie liep op nederlagen uit', 'De internationale revolutie van de arbeiders liep op zware nederlagen uit');
+      assert.notEqual(edited, source);
+      await writeFile(file, edited);
+      await watching.until(() => watching!.builds() >= 2, 'a build after the save');
+      const saved = await readFile(path.join(out(), 'proefboek.pdf'));
+      const line = watching.stderr.match(/1 unit\(s\) paginated in 1 document\(s\), 2 from the cache.*/)?.[0] ?? '';
+      const [, remembered, paragraphs] = line.match(/(\d+) of (\d+) paragraphs' lines remembered/) ?? [];
+      assert.ok(remembered && paragraphs, `the save remembered no lines: ${line}`);
+      assert.equal(Number(paragraphs) - Number(remembered), 1, line);
+      // The same edit built once from the same cache: the same file.
+      const once = await runScript('build.ts', ['--manuscript', dir, '--out', beforeSave, '--format', 'pdf', '--jobs', '2'], ENV);
+      assert.equal(once.code, 0, once.stderr);
+      assert.match(once.stderr, /1 unit\(s\) paginated in 1 document\(s\), 2 from the cache/);
+      assert.ok((await readFile(path.join(beforeSave, 'proefboek.pdf'))).equals(saved), "the save made another file than a one-off build's");
+    } finally {
+      await removeDir(beforeSave);
+    }
     assert.equal(await watching.stop(), 0);
   });
 });

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { writeFileAtomic } from '../output.ts';
 import { packageDir, projectRoot, stylesDir } from '../paths.ts';
 import type { UnitLayout } from './document-layout.ts';
+import type { ParagraphBreaks } from './runtime/contract.ts';
 
 /** Where the print cache lives inside the output folder. */
 export function cacheDir(outDir: string): string {
@@ -166,13 +167,29 @@ export class PrintCache {
     await writeFileAtomic(this.documentFile(id), pdf);
   }
 
+  /** A printed document's line-breaking decisions, every paragraph's by its key (`LineBreakMemo`). */
+  async putLines(document: string, entries: [string, ParagraphBreaks][]): Promise<void> {
+    await writeFileAtomic(path.join(this.dir, `lines-${document}.json`), JSON.stringify(entries));
+  }
+
+  /** A printed document's line-breaking decisions, or undefined (none kept, or a damaged file). */
+  async lines(document: string): Promise<[string, ParagraphBreaks][] | undefined> {
+    try {
+      const entries = JSON.parse(await readFile(path.join(this.dir, `lines-${document}.json`), 'utf8')) as unknown;
+      const valid = Array.isArray(entries) && entries.every((e) => Array.isArray(e) && typeof e[0] === 'string' && typeof e[1]?.html === 'string' && typeof e[1]?.outcome === 'string');
+      return valid ? (entries as [string, ParagraphBreaks][]) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   async put(entry: CacheEntry): Promise<void> {
     await writeFileAtomic(path.join(this.dir, `${entry.key}.json`), JSON.stringify(entry));
   }
 
   /** Drops everything but the given units and their documents, so the cache holds one book, not its history. */
   async prune(keep: { key: string; document: string }[]): Promise<void> {
-    const kept = new Set(keep.flatMap(({ key, document }) => [key, `doc-${document}`]));
+    const kept = new Set(keep.flatMap(({ key, document }) => [key, `doc-${document}`, `lines-${document}`]));
     let names: string[];
     try {
       names = await readdir(this.dir);

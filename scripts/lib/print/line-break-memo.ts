@@ -27,6 +27,8 @@ export class LineBreakMemo {
   private chars = 0;
   /** Changes on every change of the entries. */
   private changes = 0;
+  /** The printed documents (print cache ids) whose paragraphs' decisions the memo has been given. */
+  private readonly documents = new Set<string>();
 
   constructor(private readonly maxEntries = 100_000) {}
 
@@ -34,6 +36,10 @@ export class LineBreakMemo {
     if (key === this.environment) return;
     this.clear();
     this.environment = key;
+  }
+
+  isEmpty(): boolean {
+    return this.entries.size === 0;
   }
 
   lookup(keys: string[]): (ParagraphBreaks | null)[] {
@@ -52,6 +58,27 @@ export class LineBreakMemo {
     if (fresh.length > 0) this.changes++;
   }
 
+  /** Says that the memo holds a printed document's decisions (it stored them as the document was laid out). */
+  holdsDocument(id: string): void {
+    this.documents.add(id);
+  }
+
+  /**
+   * A printed document's decisions as the print cache keeps them (`PrintCache.lines`), read once: a watching
+   * build started on a warm cache then breaks only the paragraphs its first save changed. Only what the memo
+   * does not hold is stored, so the entries a document loaded ahead was given stay current when nothing is new.
+   */
+  async loadDocument(id: string, read: () => Promise<[string, ParagraphBreaks][] | undefined>): Promise<void> {
+    if (this.documents.has(id)) return;
+    this.documents.add(id);
+    const environment = this.environment;
+    const entries = await read();
+    // Read for another environment than the memo's now: its keys say nothing of this one.
+    if (!entries || environment !== this.environment) return;
+    const missing = entries.filter(([key]) => !this.entries.has(key));
+    if (missing.length > 0) this.store(missing);
+  }
+
   /** Every entry, unless there are more than a document loaded ahead is given. */
   snapshot(): MemoSnapshot | undefined {
     if (this.chars > MAX_AHEAD_CHARS) return undefined;
@@ -65,6 +92,7 @@ export class LineBreakMemo {
 
   private clear(): void {
     this.entries.clear();
+    this.documents.clear();
     this.chars = 0;
     this.changes++;
   }

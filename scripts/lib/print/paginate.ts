@@ -64,6 +64,8 @@ export interface LaidOutDocument {
   loadedAhead: boolean;
   /** Its line breaker looked the build's remembered line breaks up in the page, given with the tab. */
   linesRememberedInPage: boolean;
+  /** Every paragraph's line-breaking decision, by its key: laid out with a memo (`lineBreaks`). */
+  lineBreaks?: [string, ParagraphBreaks][];
   /** It was laid out in a tab loaded ahead, begun at the print of the build before. */
   loadedAheadFromPrint: boolean;
   /** It was laid out in a tab loaded ahead in the renderer of a document printed before. */
@@ -176,11 +178,14 @@ export async function paginate(options: PaginateOptions): Promise<LaidOutDocumen
     // A held tab serves this document's site already, and has the memo.
     if (!held) {
       await serveFrom(page, () => ({ site, blocked, ...(served ? { served } : {}) }));
-      if (memo) await page.exposeFunction('bookLineBreakReuse', (keys: string[]) => memo.lookup(keys));
+      // A memo with nothing in it (a one-off build's) only keeps what the page decides: the page asks nothing.
+      if (memo?.isEmpty()) await page.evaluateOnNewDocument(() => void (window.bookLineBreakCollect = true));
+      else if (memo) await page.exposeFunction('bookLineBreakReuse', (keys: string[]) => memo.lookup(keys));
     }
     page.setDefaultTimeout(timeoutMs);
     const stopProfile = await startPageProfile(page);
     let description: DocumentDescription | undefined;
+    let lineBreaks: [string, ParagraphBreaks][] | undefined;
     const layout = await Promise.race([
       scriptFailed,
       guard(
@@ -197,7 +202,7 @@ export async function paginate(options: PaginateOptions): Promise<LaidOutDocumen
           });
           // What the build reads once the page is laid out comes in the answer: the layout, the description and
           // the memo's new entries, one message instead of one each.
-          let read: { layout: PageLayout; description?: DocumentDescription; fresh?: [string, ParagraphBreaks][] };
+          let read: { layout: PageLayout; description?: DocumentDescription; fresh?: [string, ParagraphBreaks][]; used?: string[] };
           try {
             // A page whose runtime never ran has no `window.book`: it times out, as one that never finishes.
             read = await Promise.race([
@@ -207,7 +212,8 @@ export async function paginate(options: PaginateOptions): Promise<LaidOutDocumen
                     ? window.book.whenLaidOut().then(() => {
                         const { layout } = window.book;
                         const failed = !layout || layout.errors.length > 0;
-                        return { layout: layout as PageLayout, description: failed ? undefined : window.book.describe(), fresh: withMemo && !failed ? window.book.freshLineBreaks() : undefined };
+                        if (!withMemo || failed) return { layout: layout as PageLayout, description: failed ? undefined : window.book.describe() };
+                        return { layout: layout as PageLayout, description: window.book.describe(), fresh: window.book.freshLineBreaks(), used: window.book.usedLineBreaks() };
                       })
                     : new Promise<never>(() => undefined),
                 Boolean(memo),
@@ -229,7 +235,13 @@ export async function paginate(options: PaginateOptions): Promise<LaidOutDocumen
             stageTook('in the page, Paged.js begun', result.timings.beganMs ?? NaN);
             stageTook('in the page, laid out', result.timings.paginateMs);
           }
-          if (memo && read.fresh) memo.store(read.fresh);
+          if (memo && read.fresh) {
+            memo.store(read.fresh);
+            // Every paragraph's decision, for the print cache to keep with the printed document.
+            const used = read.used ?? [];
+            const known = memo.lookup(used);
+            lineBreaks = [...read.fresh, ...used.flatMap((key, i): [string, ParagraphBreaks][] => (known[i] ? [[key, known[i]]] : []))];
+          }
           await stopProfile?.();
           if (result.errors.length > 0) throw renderError(`the page reported errors: ${result.errors.join('; ')}`);
           return result;
@@ -245,6 +257,7 @@ export async function paginate(options: PaginateOptions): Promise<LaidOutDocumen
       blocked,
       loadedAhead: Boolean(held),
       linesRememberedInPage: held?.linesRememberedInPage() ?? false,
+      ...(lineBreaks ? { lineBreaks } : {}),
       rendererReused: held?.rendererReused ?? false,
       loadedAheadFromPrint: held?.begunAtPrint ?? false,
       describe: () => (description ? Promise.resolve(description) : guard(page.evaluate(() => window.book.describe()))),

@@ -14,7 +14,7 @@ import type { PrintResult } from '../targets/outputs.ts';
 import { finishPdf, pdfFinishing } from './finish-pdf.ts';
 import type { MergeCopies } from './merge-pdf.ts';
 import { toPoints } from './lengths.ts';
-import type { LineBreakMemo } from './line-break-memo.ts';
+import { LineBreakMemo } from './line-break-memo.ts';
 import { bookPageCount, firstPages, folioIncrements, printedAnchors, printedNumbers, referencePages, romanPageCount } from './numbering.ts';
 import { blockedError, paginate, type HeldTabs, type LaidOutDocument } from './paginate.ts';
 import { prepareSpareTabs } from './tabs.ts';
@@ -236,10 +236,14 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
         marked.catch(fail);
         markings.push(marked);
       }
+      // Its paragraphs' line breaks are in the memo already (paginate stored the new ones).
+      const lines = document.lineBreaks;
+      if (lines) options.lineBreaks?.holdsDocument(id);
       // Written only once every document succeeded: a failed build leaves the cache as it was.
       if (cache) {
         writes.push(async () => {
           await cache.putDocument(id, pdf);
+          if (lines) await cache.putLines(id, lines);
           for (const [k, index] of batch.entries()) {
             if (index === last) continue;
             const unit = units[index] as KeyedUnit;
@@ -454,6 +458,15 @@ export async function layOutBook(options: LayOutOptions): Promise<LaidOutBook> {
   }
   try {
     const planned = plan(entries.flatMap((entry, i) => (entry || i === last ? [] : [i])));
+    // The line breaks kept with the cached units' documents, for the units laid out now (an edited chapter's
+    // unchanged paragraphs) or, in a watching build, for the saves to come.
+    const memo = options.lineBreaks;
+    if (memo && cache && (planned.length > 0 || options.heldTabs)) {
+      const store = cache;
+      const reading = performance.now();
+      await Promise.all([...new Set(entries.flatMap((entry) => (entry ? [entry.document] : [])))].map((document) => memo.loadDocument(document, () => store.lines(document))));
+      stageDone('line breaks read', reading);
+    }
     // The marking threads load their modules while Chromium lays out.
     if (options.print) options.marking?.start(planned.length);
     pool.add(...planned);
@@ -563,8 +576,8 @@ export interface PrintBookOptions {
 
 /** What the page spent on the units laid out in this build: a unit from the cache keeps the timings of the
  * build that laid it out, which a watching build's progress line would otherwise count again on every save. */
-function inPageTimings(units: readonly LaidOutUnit[], paginated: ReadonlySet<string>): { paginateMs: number; settleMs: number; collectMs: number; structureMs: number; lineBreakingMs: number } {
-  const sum = { paginateMs: 0, settleMs: 0, collectMs: 0, structureMs: 0, lineBreakingMs: 0 };
+function inPageTimings(units: readonly LaidOutUnit[], paginated: ReadonlySet<string>): { paginateMs: number; settleMs: number; collectMs: number; structureMs: number; lineBreakingMs: number; paragraphs: number; remembered: number } {
+  const sum = { paginateMs: 0, settleMs: 0, collectMs: 0, structureMs: 0, lineBreakingMs: 0, paragraphs: 0, remembered: 0 };
   for (const unit of units) {
     if (!paginated.has(unit.id)) continue;
     const { timings, probes } = unit.layout.layout;
@@ -573,6 +586,8 @@ function inPageTimings(units: readonly LaidOutUnit[], paginated: ReadonlySet<str
     sum.collectMs += timings.collectMs;
     sum.structureMs += timings.structureMs ?? 0;
     sum.lineBreakingMs += probes?.lineBreaks?.ms ?? 0;
+    sum.paragraphs += probes?.lineBreaks?.paragraphs ?? 0;
+    sum.remembered += probes?.lineBreaks?.reused ?? 0;
   }
   return sum;
 }
@@ -601,6 +616,7 @@ export async function printBook(options: PrintBookOptions): Promise<PrintResult>
   const tag = process.env.BOOK_UNTAGGED !== '1';
   let units: (PrintUnit | KeyedUnit)[] = bookUnits(book, { version: options.version, buildDate: options.date });
   let cache: PrintCache | undefined;
+  let keyedEnvironment = '';
   // The keys name units in the cache and the line breaker's memo: a build without either has no use for them.
   if (!whole && (options.cache !== false || options.lineBreaks)) {
     // The browser's identity without starting it: a build served wholly from the cache needs no Chromium.
@@ -610,9 +626,15 @@ export async function printBook(options: PrintBookOptions): Promise<PrintResult>
     const keyed = await keyedUnits(book, units, `${chromium} ${binary.size} ${binary.mtimeMs}`);
     stageDone('units keyed', keying);
     units = keyed.units;
+    keyedEnvironment = keyed.environment;
     options.lineBreaks?.useEnvironment(keyed.environment);
     cache = options.cache === false ? undefined : new PrintCache(cacheDir(options.outDir));
   }
+  // A build that keeps its layouts keeps their line breaks too, with each printed document, and takes those
+  // of the documents it uses: a watching build's first save then breaks only what it changed, as its later
+  // saves do, and a one-off build after an edit only the edited paragraphs.
+  const lineBreaks = whole ? undefined : (options.lineBreaks ?? (cache ? new LineBreakMemo() : undefined));
+  lineBreaks?.useEnvironment(keyedEnvironment);
   if (options.settled) {
     const settling = performance.now();
     await options.settled();
@@ -638,7 +660,7 @@ export async function printBook(options: PrintBookOptions): Promise<PrintResult>
       timeoutMs: options.timeoutMs,
       // --jobs given: even a small book is laid out as that many documents (the tests of equivalence use small books).
       leastDocumentChars: options.jobs === undefined ? 75_000 : 0,
-      lineBreaks: whole ? undefined : options.lineBreaks,
+      lineBreaks,
       marking,
       keptDocuments: marking ? options.keptDocuments : undefined,
       // What finishes the PDF (pdf-lib: ~0.2 s) loads while Node waits on Chromium's layout, not while the
@@ -664,14 +686,14 @@ export async function printBook(options: PrintBookOptions): Promise<PrintResult>
     await options.sourcesChecked?.();
     // A build that laid out nothing (every unit from the cache) gives the next held document the book's head.
     if (!whole) options.heldTabs?.noteDocument(() => unitsDocument(book, units), book.manuscriptDir, bookFontPackages(book), true);
-    const { paginateMs, settleMs, collectMs, structureMs, lineBreakingMs } = inPageTimings(laidOut.units, new Set(laidOut.paginated));
+    const { paginateMs, settleMs, collectMs, structureMs, lineBreakingMs, paragraphs, remembered } = inPageTimings(laidOut.units, new Set(laidOut.paginated));
     progress.step(
       `print: ${laidOut.paginated.length} unit(s) paginated in ${laidOut.documents} document(s), ${units.length - laidOut.paginated.length} from the cache` +
         `${laidOut.loadedAhead > 0 ? `, ${laidOut.loadedAhead} document(s) loaded before the save` : ''}` +
         `${laidOut.loadedAheadFromPrint > 0 ? `, ${laidOut.loadedAheadFromPrint} begun at the print before it` : ''}` +
         `${laidOut.rendererReused > 0 ? `, ${laidOut.rendererReused} in the renderer of a document printed before` : ''}` +
         `${laidOut.rememberedInPage > 0 ? `, ${laidOut.rememberedInPage} with the remembered line breaks` : ''} ` +
-        `(in the page ${(paginateMs / 1000).toFixed(1)} s, of which line breaking ${(lineBreakingMs / 1000).toFixed(1)} s; ` +
+        `(in the page ${(paginateMs / 1000).toFixed(1)} s, of which line breaking ${(lineBreakingMs / 1000).toFixed(1)} s${remembered > 0 ? `, ${remembered} of ${paragraphs} paragraphs' lines remembered` : ''}; ` +
         `hyphens ${(settleMs / 1000).toFixed(1)} s, layout ${(collectMs / 1000).toFixed(1)} s, structure ${(structureMs / 1000).toFixed(2)} s); ${laidOut.whole ? 'writing PDF' : 'merging'}`,
     );
     const merging = performance.now();

@@ -97,6 +97,9 @@ export interface BookPage {
   /** Line-breaking decisions made in this document that `bookLineBreakReuse` did not know (a watching build
    * keeps them): the paragraph's key and what was decided. */
   freshLineBreaks(): [string, ParagraphBreaks][];
+  /** The keys of the decisions `bookLineBreakReuse` knew and this document took: with the fresh ones, every
+   * paragraph's (the print cache keeps them with the printed document). */
+  usedLineBreaks(): string[];
   /** The preview's: this layout, for the unit's next one to resume from (resume-layout.ts); once laid out. */
   layoutRecord(): LayoutRecord | undefined;
   /** The preview's: how many pages of the unit's last layout this one kept. */
@@ -188,6 +191,9 @@ declare global {
     bookRuntimeOptions?: RuntimeOptions;
     /** Given by a watching build (page.exposeFunction): the decisions of earlier builds for these paragraph keys. */
     bookLineBreakReuse?: (keys: string[]) => Promise<(ParagraphBreaks | null)[]>;
+    /** Set before the document loads by a build whose memo has nothing yet (a one-off build that keeps its
+     * layouts): every paragraph's decision is kept for it (`freshLineBreaks`), none asked for. */
+    bookLineBreakCollect?: boolean;
     /** Set by the preview's page (client/shell.ts) for the frames it holds. */
     bookPreviewHost?: PreviewHost;
     /** In a document loaded ahead of its body (`<body data-book-held>`, print/document-tabs.ts): puts the

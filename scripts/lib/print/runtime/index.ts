@@ -184,6 +184,7 @@ const book: BookPage = {
     fillEndnoteHeads(pages);
   },
   freshLineBreaks: () => lineBreaker.fresh,
+  usedLineBreaks: () => lineBreaker.used,
   layoutRecord: () => (book.layout ? resumption?.record() : undefined),
   resumed: () => resumption?.report,
 };

@@ -461,11 +461,12 @@ interface Remembered {
 
 /**
  * The line breaker of one document: `run()` before Paged.js lays it out; `stats` after; `fresh`, the
- * decisions a watching build did not know yet.
+ * decisions a watching build did not know yet; `used`, the keys of those it knew and took.
  */
 export class LineBreaker {
   stats: LineBreakRun | null = null;
   fresh: [string, ParagraphBreaks][] = [];
+  used: string[] = [];
   /** The build's memo as a whole, given to a document loaded ahead (`useRemembered`): looked up here. */
   private remembered: ReadonlyMap<string, ParagraphBreaks> | undefined;
 
@@ -490,7 +491,8 @@ export class LineBreaker {
   private async rememberedBreaks(paragraphs: HTMLElement[], metrics: FontMetrics): Promise<Remembered> {
     const reuse = window.bookLineBreakReuse;
     const none: Remembered = { outcomes: [], settled() {}, pin() {}, finish() {} };
-    if (typeof reuse !== 'function') return none;
+    const collect = window.bookLineBreakCollect === true;
+    if (typeof reuse !== 'function' && !collect) return none;
     const font = JSON.stringify([metrics.fontSize, metrics.space, metrics.hyphen, metrics.digit]);
     const keys = paragraphs.map((el) => {
       const style = getComputedStyle(el);
@@ -499,7 +501,7 @@ export class LineBreaker {
     });
     this.memoAskedAt = performance.now();
     const remembered = this.remembered;
-    const found = remembered ? keys.map((key) => remembered.get(key) ?? null) : await reuse(keys);
+    const found = remembered ? keys.map((key) => remembered.get(key) ?? null) : typeof reuse === 'function' ? await reuse(keys) : keys.map(() => null);
     this.memoAnsweredAt = performance.now();
     const outcomes = paragraphs.map((_, i) => found[i]?.outcome ?? null);
     const keyOf = new Map(paragraphs.map((el, i) => [el, keys[i] as string]));
@@ -525,6 +527,7 @@ export class LineBreaker {
           if (outcome === 'pinned') stats.hyphens += found[i]?.hyphens || 0;
         }
         this.fresh = fresh;
+        this.used = keys.filter((_, i) => found[i]);
       },
     };
   }
