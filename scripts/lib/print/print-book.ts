@@ -616,7 +616,10 @@ export async function printBook(options: PrintBookOptions): Promise<PrintResult>
   const tag = process.env.BOOK_UNTAGGED !== '1';
   let units: (PrintUnit | KeyedUnit)[] = bookUnits(book, { version: options.version, buildDate: options.date });
   let cache: PrintCache | undefined;
-  let keyedEnvironment = '';
+  // A build that keeps its layouts keeps their line breaks too, with each printed document, and takes those
+  // of the documents it uses: a watching build's first save then breaks only what it changed, as its later
+  // saves do, and a one-off build after an edit only the edited paragraphs.
+  let lineBreaks: LineBreakMemo | undefined;
   // The keys name units in the cache and the line breaker's memo: a build without either has no use for them.
   if (!whole && (options.cache !== false || options.lineBreaks)) {
     // The browser's identity without starting it: a build served wholly from the cache needs no Chromium.
@@ -626,15 +629,10 @@ export async function printBook(options: PrintBookOptions): Promise<PrintResult>
     const keyed = await keyedUnits(book, units, `${chromium} ${binary.size} ${binary.mtimeMs}`);
     stageDone('units keyed', keying);
     units = keyed.units;
-    keyedEnvironment = keyed.environment;
-    options.lineBreaks?.useEnvironment(keyed.environment);
     cache = options.cache === false ? undefined : new PrintCache(cacheDir(options.outDir));
+    lineBreaks = options.lineBreaks ?? (cache ? new LineBreakMemo() : undefined);
+    lineBreaks?.useEnvironment(keyed.environment);
   }
-  // A build that keeps its layouts keeps their line breaks too, with each printed document, and takes those
-  // of the documents it uses: a watching build's first save then breaks only what it changed, as its later
-  // saves do, and a one-off build after an edit only the edited paragraphs.
-  const lineBreaks = whole ? undefined : (options.lineBreaks ?? (cache ? new LineBreakMemo() : undefined));
-  lineBreaks?.useEnvironment(keyedEnvironment);
   if (options.settled) {
     const settling = performance.now();
     await options.settled();
